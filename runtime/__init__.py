@@ -1,0 +1,1 @@
+"""scxmlc_runtime: the runtime that runs the tables emitted by scxmlc."""

@@ -1,0 +1,1 @@
+"""JavaScript value model, operators and built-ins for transpiled ECMAScript."""

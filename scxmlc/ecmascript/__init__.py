@@ -1,0 +1,1 @@
+"""ECMAScript to Python ast transpiler."""
