@@ -1,0 +1,182 @@
+"""Document model: the SCXML document as frozen dataclasses, every node with its source location."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .diagnostics import Location
+
+SCXML_NS = "http://www.w3.org/2005/07/scxml"
+
+
+@dataclass(frozen=True)
+class Node:
+    loc: Location
+
+
+# ---------------------------------------------------------------------------------------------
+# Executable content (SCXML 1.0 section 4)
+
+
+@dataclass(frozen=True)
+class Param(Node):
+    name: str
+    expr: str | None = None
+    location: str | None = None
+
+
+@dataclass(frozen=True)
+class Content(Node):
+    """<content>: either expr, or a body that is text or XML (serialised)."""
+
+    expr: str | None = None
+    text: str | None = None  # text body (no element children)
+    xml: str | None = None  # serialised element children
+    scxml: "Document | None" = None  # an inline <scxml> child (for <invoke>)
+
+
+@dataclass(frozen=True)
+class Raise(Node):
+    event: str
+
+
+@dataclass(frozen=True)
+class Log(Node):
+    label: str | None
+    expr: str | None
+
+
+@dataclass(frozen=True)
+class Assign(Node):
+    location: str
+    expr: str | None
+    content: Content | None = None
+
+
+@dataclass(frozen=True)
+class Script(Node):
+    source: str
+    src: str | None = None  # where the source came from, when loaded from a file
+
+
+@dataclass(frozen=True)
+class If(Node):
+    # (cond, actions) per branch; cond None for <else>
+    branches: tuple[tuple[str | None, tuple["Action", ...]], ...]
+
+
+@dataclass(frozen=True)
+class Foreach(Node):
+    array: str
+    item: str
+    index: str | None
+    actions: tuple["Action", ...]
+
+
+@dataclass(frozen=True)
+class Send(Node):
+    event: str | None = None
+    eventexpr: str | None = None
+    target: str | None = None
+    targetexpr: str | None = None
+    type: str | None = None
+    typeexpr: str | None = None
+    id: str | None = None
+    idlocation: str | None = None
+    delay: str | None = None
+    delayexpr: str | None = None
+    namelist: tuple[str, ...] = ()
+    params: tuple[Param, ...] = ()
+    content: Content | None = None
+
+
+@dataclass(frozen=True)
+class Cancel(Node):
+    sendid: str | None = None
+    sendidexpr: str | None = None
+
+
+@dataclass(frozen=True)
+class Foreign(Node):
+    """An element of another namespace inside executable content (extension modules)."""
+
+    namespace: str
+    tag: str
+    attrib: tuple[tuple[str, str], ...]
+    xml: str
+
+
+Action = Raise | Log | Assign | Script | If | Foreach | Send | Cancel | Foreign
+
+
+# ---------------------------------------------------------------------------------------------
+# States and transitions (SCXML 1.0 section 3)
+
+
+@dataclass(frozen=True)
+class Transition(Node):
+    events: tuple[str, ...]
+    cond: str | None
+    targets: tuple[str, ...]
+    internal: bool
+    actions: tuple[Action, ...]
+
+
+@dataclass(frozen=True)
+class Data(Node):
+    id: str
+    expr: str | None = None
+    src: str | None = None
+    src_text: str | None = None  # contents of src, loaded at compile time
+    content: Content | None = None
+
+
+@dataclass(frozen=True)
+class DoneData(Node):
+    content: Content | None
+    params: tuple[Param, ...]
+
+
+@dataclass(frozen=True)
+class Invoke(Node):
+    type: str | None = None
+    typeexpr: str | None = None
+    src: str | None = None
+    srcexpr: str | None = None
+    id: str | None = None
+    idlocation: str | None = None
+    namelist: tuple[str, ...] = ()
+    autoforward: bool = False
+    params: tuple[Param, ...] = ()
+    content: Content | None = None
+    finalize: tuple[Action, ...] = ()
+
+
+@dataclass(frozen=True)
+class State(Node):
+    """<state>, <parallel>, <final> or <history>; `kind` says which."""
+
+    kind: str  # "state" | "parallel" | "final" | "history"
+    id: str | None
+    initial_attr: tuple[str, ...] = ()
+    initial: Transition | None = None  # from an <initial> child
+    history_type: str = "shallow"  # for kind == "history"
+    children: tuple["State", ...] = ()
+    transitions: tuple[Transition, ...] = ()
+    onentry: tuple[tuple[Action, ...], ...] = ()
+    onexit: tuple[tuple[Action, ...], ...] = ()
+    data: tuple[Data, ...] = ()
+    invokes: tuple[Invoke, ...] = ()
+    donedata: DoneData | None = None
+
+
+@dataclass(frozen=True)
+class Document(Node):
+    name: str | None
+    datamodel: str  # "ecmascript" or "null" (others are rejected by the verifier)
+    binding: str  # "early" or "late"
+    initial_attr: tuple[str, ...]
+    children: tuple[State, ...]
+    data: tuple[Data, ...] = ()
+    scripts: tuple[Script, ...] = ()
+    foreign: tuple[Foreign, ...] = field(default=())

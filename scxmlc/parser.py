@@ -1,0 +1,560 @@
+"""Parser: SCXML text to the document model, with a hardened lxml parser and element-placement checks.
+
+The parser never resolves entities, never loads a DTD and never touches the network (SCXML is
+untrusted input). It is tolerant: an element in the wrong place is reported and skipped, so one
+run reports every problem. Reference checks (targets, ids, history defaults) are the verifier's.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from lxml import etree
+
+from . import model as m
+from .diagnostics import Diagnostics, Location
+
+NS = m.SCXML_NS
+_STATE_TAGS = {"state", "parallel", "final", "history"}
+_EXECUTABLE = {"raise", "log", "assign", "script", "if", "elseif", "else", "foreach", "send", "cancel"}
+# Every element SCXML 1.0 defines; anything else in its namespace is an error.
+_KNOWN = _STATE_TAGS | _EXECUTABLE | {
+    "scxml", "transition", "initial", "onentry", "onexit", "datamodel", "data", "donedata",
+    "content", "param", "invoke", "finalize",
+}  # fmt: skip
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
+def parse_file(path: str | os.PathLike, diags: Diagnostics) -> m.Document | None:
+    """Parse an SCXML file; None (with diagnostics) when it is not well-formed XML."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        diags.error(Location(str(path)), f"cannot read file: {exc.strerror or exc}")
+        return None
+    return parse_bytes(data, str(path), diags, base_dir=path.parent)
+
+
+def parse_bytes(
+    data: bytes, filename: str, diags: Diagnostics, base_dir: str | os.PathLike | None = None
+) -> m.Document | None:
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno or 0
+        msg = exc.msg or str(exc)
+        # lxml appends "(<string>, line N)"; the location is already in front.
+        msg = msg.split(", line ")[0].rstrip(" (")
+        diags.error(Location(filename, line), f"XML syntax error: {msg}")
+        return None
+    if root.getroottree().docinfo.internalDTD is not None:
+        # Entities are never expanded; say so instead of silently dropping the text.
+        diags.warning(Location(filename, 1), "DOCTYPE declarations are ignored (entities are not expanded)")
+    builder = _Builder(filename, diags, Path(base_dir) if base_dir is not None else Path("."))
+    if _local(root) != "scxml" or _ns(root) != NS:
+        diags.error(builder.loc(root), f"root element must be <scxml> in namespace {NS}, found <{root.tag}>")
+        return None
+    return builder.document(root)
+
+
+def _ns(el) -> str | None:
+    return etree.QName(el).namespace
+
+
+def _local(el) -> str:
+    return etree.QName(el).localname
+
+
+def _tokens(value: str | None) -> tuple[str, ...]:
+    return tuple(value.split()) if value else ()
+
+
+class _Builder:
+    def __init__(self, filename: str, diags: Diagnostics, base_dir: Path):
+        self.filename = filename
+        self.diags = diags
+        self.base_dir = base_dir
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def loc(self, el) -> Location:
+        return Location(self.filename, el.sourceline or 0)
+
+    def elements(self, el):
+        """Child elements, in document order."""
+        return [c for c in el if isinstance(c.tag, str)]
+
+    def check_text(self, el, what: str) -> None:
+        for c in [el, *self.elements(el)]:
+            text = c.text if c is el else c.tail
+            if text and text.strip():
+                self.diags.error(self.loc(el), f"unexpected text in <{what}>: {text.strip()[:40]!r}")
+                return
+
+    def unexpected(self, child, parent: str) -> None:
+        if _ns(child) != NS:
+            self.diags.warning(
+                self.loc(child),
+                f"element <{_local(child)}> of namespace {_ns(child)} ignored in <{parent}>",
+            )
+        elif _local(child) not in _KNOWN:
+            self.diags.error(self.loc(child), f"unknown SCXML element <{_local(child)}>")
+        else:
+            self.diags.error(self.loc(child), f"<{_local(child)}> is not allowed in <{parent}>")
+
+    def attrs(self, el, allowed: set[str], required: tuple[str, ...] = ()) -> dict[str, str]:
+        out = {}
+        for key, value in el.attrib.items():
+            q = etree.QName(key)
+            if q.namespace is not None:
+                continue  # foreign attributes are for extension modules
+            if key not in allowed:
+                self.diags.error(self.loc(el), f"unknown attribute '{key}' on <{_local(el)}>")
+                continue
+            out[key] = value
+        for key in required:
+            if key not in out:
+                self.diags.error(self.loc(el), f"<{_local(el)}> requires the attribute '{key}'")
+        return out
+
+    def exclusive(self, el, a: dict, *names: str) -> None:
+        present = [n for n in names if n in a]
+        if len(present) > 1:
+            self.diags.error(
+                self.loc(el), f"<{_local(el)}> must not have both " + " and ".join(f"'{n}'" for n in present)
+            )
+
+    def load_file(self, el, src: str, what: str) -> str | None:
+        """Read a `file:` (or plain relative) reference at compile time, relative to the document."""
+        if src.startswith(("http:", "https:")):
+            return None  # fetched at run time
+        path = src[5:] if src.startswith("file:") else src
+        if path.startswith("//"):
+            path = path[2:]
+        full = self.base_dir / path
+        try:
+            return full.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            self.diags.error(self.loc(el), f"cannot load {what} src '{src}': {reason}")
+            return None
+
+    # -- document ---------------------------------------------------------------------------
+
+    def document(self, el) -> m.Document:
+        a = self.attrs(el, {"initial", "name", "version", "datamodel", "binding", "exmode"})
+        if a.get("version", "1.0") != "1.0":
+            self.diags.error(self.loc(el), f"unsupported SCXML version '{a['version']}' (expected 1.0)")
+        datamodel = a.get("datamodel", "ecmascript").strip() or "ecmascript"
+        binding = a.get("binding", "early")
+        if binding not in ("early", "late"):
+            self.diags.error(self.loc(el), f"binding must be 'early' or 'late', not '{binding}'")
+            binding = "early"
+        children: list[m.State] = []
+        data: list[m.Data] = []
+        scripts: list[m.Script] = []
+        foreign: list[m.Foreign] = []
+        for child in self.elements(el):
+            tag = _local(child)
+            if _ns(child) == NS and tag in ("state", "parallel", "final"):
+                children.append(self.state(child))
+            elif _ns(child) == NS and tag == "datamodel":
+                data.extend(self.datamodel(child))
+            elif _ns(child) == NS and tag == "script":
+                scripts.append(self.script(child))
+            elif _ns(child) != NS:
+                foreign.append(self.foreign(child))
+                self.unexpected(child, "scxml")
+            else:
+                self.unexpected(child, "scxml")
+        self.check_text(el, "scxml")
+        return m.Document(
+            loc=self.loc(el),
+            name=a.get("name"),
+            datamodel=datamodel,
+            binding=binding,
+            initial_attr=_tokens(a.get("initial")),
+            children=tuple(children),
+            data=tuple(data),
+            scripts=tuple(scripts),
+            foreign=tuple(foreign),
+        )
+
+    def foreign(self, el) -> m.Foreign:
+        return m.Foreign(
+            loc=self.loc(el),
+            namespace=_ns(el) or "",
+            tag=_local(el),
+            attrib=tuple(sorted((str(k), str(v)) for k, v in el.attrib.items())),
+            xml=etree.tostring(el, encoding="unicode", with_tail=False),
+        )
+
+    # -- states -----------------------------------------------------------------------------
+
+    def state(self, el) -> m.State:
+        tag = _local(el)
+        allowed = {"id"}
+        if tag == "state":
+            allowed |= {"initial"}
+        if tag == "history":
+            allowed |= {"type"}
+        a = self.attrs(el, allowed)
+        sid = a.get("id")
+        kw: dict = {}
+        if tag == "history":
+            htype = a.get("type", "shallow")
+            if htype not in ("shallow", "deep"):
+                self.diags.error(self.loc(el), f"history type must be 'shallow' or 'deep', not '{htype}'")
+                htype = "shallow"
+            kw["history_type"] = htype
+        children, transitions, onentry, onexit, data, invokes = [], [], [], [], [], []
+        initial = None
+        donedata = None
+        for child in self.elements(el):
+            ctag = _local(child)
+            if _ns(child) != NS:
+                self.unexpected(child, tag)
+                continue
+            if ctag in ("state", "parallel", "final", "history") and tag in ("state", "parallel"):
+                children.append(self.state(child))
+            elif ctag == "transition" and tag in ("state", "parallel", "history"):
+                transitions.append(self.transition(child))
+            elif ctag == "onentry" and tag != "history":
+                onentry.append(self.block(child))
+            elif ctag == "onexit" and tag != "history":
+                onexit.append(self.block(child))
+            elif ctag == "initial" and tag == "state":
+                if initial is not None:
+                    self.diags.error(self.loc(child), "a state may have only one <initial> child")
+                initial = self.initial(child)
+            elif ctag == "datamodel" and tag != "history":
+                data.extend(self.datamodel(child))
+            elif ctag == "invoke" and tag in ("state", "parallel"):
+                invokes.append(self.invoke(child))
+            elif ctag == "donedata" and tag == "final":
+                if donedata is not None:
+                    self.diags.error(self.loc(child), "a <final> may have only one <donedata>")
+                donedata = self.donedata(child)
+            else:
+                self.unexpected(child, tag)
+        self.check_text(el, tag)
+        if tag == "state" and initial is not None and "initial" in a:
+            self.diags.error(self.loc(el), "a state must not have both an 'initial' attribute and an <initial> child")
+        return m.State(
+            loc=self.loc(el),
+            kind=tag,
+            id=sid,
+            initial_attr=_tokens(a.get("initial")),
+            initial=initial,
+            children=tuple(children),
+            transitions=tuple(transitions),
+            onentry=tuple(onentry),
+            onexit=tuple(onexit),
+            data=tuple(data),
+            invokes=tuple(invokes),
+            donedata=donedata,
+            **kw,
+        )
+
+    def initial(self, el) -> m.Transition | None:
+        self.attrs(el, set())
+        transitions = []
+        for child in self.elements(el):
+            if _ns(child) == NS and _local(child) == "transition":
+                transitions.append(self.transition(child))
+            else:
+                self.unexpected(child, "initial")
+        if len(transitions) != 1:
+            self.diags.error(self.loc(el), "<initial> must contain exactly one <transition>")
+            return transitions[0] if transitions else None
+        t = transitions[0]
+        if t.events or t.cond:
+            self.diags.error(t.loc, "the <transition> in <initial> must not have 'event' or 'cond'")
+        if not t.targets:
+            self.diags.error(t.loc, "the <transition> in <initial> must have a target")
+        return t
+
+    def transition(self, el) -> m.Transition:
+        a = self.attrs(el, {"event", "cond", "target", "type"})
+        ttype = a.get("type", "external")
+        if ttype not in ("internal", "external"):
+            self.diags.error(self.loc(el), f"transition type must be 'internal' or 'external', not '{ttype}'")
+        events = []
+        for desc in _tokens(a.get("event")):
+            events.append(desc)
+        if "event" in a and not events:
+            self.diags.error(self.loc(el), "the 'event' attribute of <transition> must not be empty")
+        return m.Transition(
+            loc=self.loc(el),
+            events=tuple(events),
+            cond=a.get("cond"),
+            targets=_tokens(a.get("target")),
+            internal=ttype == "internal",
+            actions=self.actions(el, "transition"),
+        )
+
+    # -- data -------------------------------------------------------------------------------
+
+    def datamodel(self, el) -> list[m.Data]:
+        self.attrs(el, set())
+        out = []
+        for child in self.elements(el):
+            if _ns(child) == NS and _local(child) == "data":
+                out.append(self.data(child))
+            else:
+                self.unexpected(child, "datamodel")
+        self.check_text(el, "datamodel")
+        return out
+
+    def data(self, el) -> m.Data:
+        a = self.attrs(el, {"id", "src", "expr"}, ("id",))
+        content = self.body(el) if (len(el) or (el.text and el.text.strip())) else None
+        n = sum(1 for x in (a.get("src"), a.get("expr"), content) if x is not None)
+        if n > 1:
+            self.diags.error(self.loc(el), "<data> may have only one of 'src', 'expr' and content")
+        src_text = None
+        if "src" in a:
+            src_text = self.load_file(el, a["src"], "<data>")
+        return m.Data(
+            loc=self.loc(el), id=a.get("id", ""), expr=a.get("expr"), src=a.get("src"), src_text=src_text, content=content
+        )
+
+    def body(self, el) -> m.Content:
+        """The children of <content>/<data>/<assign>: text, XML, or an inline <scxml>."""
+        kids = self.elements(el)
+        if not kids:
+            return m.Content(loc=self.loc(el), text=el.text or "")
+        if len(kids) == 1 and _local(kids[0]) == "scxml" and _ns(kids[0]) == NS:
+            nested = _Builder(self.filename, self.diags, self.base_dir).document(kids[0])
+            xml = etree.tostring(kids[0], encoding="unicode", with_tail=False)
+            return m.Content(loc=self.loc(el), xml=xml, scxml=nested)
+        parts = [el.text or ""] + [etree.tostring(k, encoding="unicode", with_tail=True) for k in kids]
+        return m.Content(loc=self.loc(el), xml="".join(parts))
+
+    def content(self, el) -> m.Content:
+        a = self.attrs(el, {"expr"})
+        has_body = bool(len(el) or (el.text and el.text.strip()))
+        if "expr" in a:
+            if has_body:
+                self.diags.error(self.loc(el), "<content> must not have both 'expr' and a body")
+            return m.Content(loc=self.loc(el), expr=a["expr"])
+        return self.body(el)
+
+    def param(self, el) -> m.Param:
+        a = self.attrs(el, {"name", "expr", "location"}, ("name",))
+        self.exclusive(el, a, "expr", "location")
+        for child in self.elements(el):
+            self.unexpected(child, "param")
+        return m.Param(loc=self.loc(el), name=a.get("name", ""), expr=a.get("expr"), location=a.get("location"))
+
+    def donedata(self, el) -> m.DoneData:
+        self.attrs(el, set())
+        content, params = None, []
+        for child in self.elements(el):
+            tag = _local(child)
+            if _ns(child) == NS and tag == "content":
+                content = self.content(child)
+            elif _ns(child) == NS and tag == "param":
+                params.append(self.param(child))
+            else:
+                self.unexpected(child, "donedata")
+        if content is not None and params:
+            self.diags.error(self.loc(el), "<donedata> must not have both <content> and <param>")
+        return m.DoneData(loc=self.loc(el), content=content, params=tuple(params))
+
+    def invoke(self, el) -> m.Invoke:
+        a = self.attrs(
+            el, {"type", "typeexpr", "src", "srcexpr", "id", "idlocation", "namelist", "autoforward"}
+        )
+        self.exclusive(el, a, "type", "typeexpr")
+        self.exclusive(el, a, "src", "srcexpr")
+        self.exclusive(el, a, "id", "idlocation")
+        params, content, finalize = [], None, ()
+        for child in self.elements(el):
+            tag = _local(child)
+            if _ns(child) == NS and tag == "param":
+                params.append(self.param(child))
+            elif _ns(child) == NS and tag == "content":
+                content = self.content(child)
+            elif _ns(child) == NS and tag == "finalize":
+                finalize = self.actions(child, "finalize")
+            else:
+                self.unexpected(child, "invoke")
+        af = a.get("autoforward", "false")
+        if af not in ("true", "false"):
+            self.diags.error(self.loc(el), f"autoforward must be 'true' or 'false', not '{af}'")
+        if content is not None and ("src" in a or "srcexpr" in a):
+            self.diags.error(self.loc(el), "<invoke> must not have both 'src'/'srcexpr' and <content>")
+        if "namelist" in a and params:
+            self.diags.error(self.loc(el), "<invoke> must not have both 'namelist' and <param>")
+        return m.Invoke(
+            loc=self.loc(el),
+            type=a.get("type"),
+            typeexpr=a.get("typeexpr"),
+            src=a.get("src"),
+            srcexpr=a.get("srcexpr"),
+            id=a.get("id"),
+            idlocation=a.get("idlocation"),
+            namelist=_tokens(a.get("namelist")),
+            autoforward=af == "true",
+            params=tuple(params),
+            content=content,
+            finalize=finalize,
+        )
+
+    # -- executable content -----------------------------------------------------------------
+
+    def block(self, el) -> tuple[m.Action, ...]:
+        self.attrs(el, set())
+        return self.actions(el, _local(el))
+
+    def actions(self, el, parent: str) -> tuple[m.Action, ...]:
+        out = []
+        for child in self.elements(el):
+            action = self.action(child, parent)
+            if action is not None:
+                out.append(action)
+        self.check_text(el, parent)
+        return tuple(out)
+
+    def action(self, el, parent: str) -> m.Action | None:
+        if _ns(el) != NS:
+            # Kept for extension modules (ORS session:/ixn:/queue:), which later stages lower.
+            return self.foreign(el)
+        tag = _local(el)
+        method = getattr(self, f"x_{tag}", None) if tag in _EXECUTABLE - {"elseif", "else"} else None
+        if method is None:
+            self.unexpected(el, parent)
+            return None
+        return method(el)
+
+    def x_raise(self, el) -> m.Raise:
+        a = self.attrs(el, {"event"}, ("event",))
+        self.no_children(el)
+        return m.Raise(loc=self.loc(el), event=a.get("event", ""))
+
+    def x_log(self, el) -> m.Log:
+        a = self.attrs(el, {"label", "expr"})
+        self.no_children(el)
+        return m.Log(loc=self.loc(el), label=a.get("label"), expr=a.get("expr"))
+
+    def x_assign(self, el) -> m.Assign:
+        a = self.attrs(el, {"location", "expr"}, ("location",))
+        content = self.body(el) if (len(el) or (el.text and el.text.strip())) else None
+        if content is not None and "expr" in a:
+            self.diags.error(self.loc(el), "<assign> must not have both 'expr' and content")
+        return m.Assign(loc=self.loc(el), location=a.get("location", ""), expr=a.get("expr"), content=content)
+
+    def script(self, el) -> m.Script:
+        a = self.attrs(el, {"src"})
+        if "src" in a:
+            if el.text and el.text.strip():
+                self.diags.error(self.loc(el), "<script> must not have both 'src' and content")
+            if a["src"].startswith(("http:", "https:")):
+                self.diags.error(self.loc(el), f"<script src='{a['src']}'>: only file: sources are supported")
+                text = None
+            else:
+                text = self.load_file(el, a["src"], "<script>")
+            return m.Script(loc=self.loc(el), source=text or "", src=a["src"])
+        for child in self.elements(el):
+            self.unexpected(child, "script")
+        return m.Script(loc=self.loc(el), source=el.text or "")
+
+    x_script = script
+
+    def x_if(self, el) -> m.If:
+        a = self.attrs(el, {"cond"}, ("cond",))
+        branches: list[tuple[str | None, list]] = [(a.get("cond", "false"), [])]
+        seen_else = False
+        for child in self.elements(el):
+            tag = _local(child)
+            if _ns(child) == NS and tag in ("elseif", "else"):
+                if seen_else:
+                    self.diags.error(self.loc(child), f"<{tag}> after <else>")
+                if tag == "elseif":
+                    ca = self.attrs(child, {"cond"}, ("cond",))
+                    branches.append((ca.get("cond", "false"), []))
+                else:
+                    self.attrs(child, set())
+                    seen_else = True
+                    branches.append((None, []))
+                self.no_children(child)
+                continue
+            action = self.action(child, "if")
+            if action is not None:
+                branches[-1][1].append(action)
+        return m.If(loc=self.loc(el), branches=tuple((c, tuple(acts)) for c, acts in branches))
+
+    def x_foreach(self, el) -> m.Foreach:
+        a = self.attrs(el, {"array", "item", "index"}, ("array", "item"))
+        return m.Foreach(
+            loc=self.loc(el),
+            array=a.get("array", "[]"),
+            item=a.get("item", ""),
+            index=a.get("index"),
+            actions=self.actions(el, "foreach"),
+        )
+
+    def x_send(self, el) -> m.Send:
+        a = self.attrs(
+            el,
+            {"event", "eventexpr", "target", "targetexpr", "type", "typeexpr", "id", "idlocation",
+             "delay", "delayexpr", "namelist"},
+        )  # fmt: skip
+        for pair in (("event", "eventexpr"), ("target", "targetexpr"), ("type", "typeexpr"),
+                     ("id", "idlocation"), ("delay", "delayexpr")):  # fmt: skip
+            self.exclusive(el, a, *pair)
+        params, content = [], None
+        for child in self.elements(el):
+            tag = _local(child)
+            if _ns(child) == NS and tag == "param":
+                params.append(self.param(child))
+            elif _ns(child) == NS and tag == "content":
+                if content is not None:
+                    self.diags.error(self.loc(child), "<send> may have only one <content>")
+                content = self.content(child)
+            else:
+                self.unexpected(child, "send")
+        if content is not None and (params or "namelist" in a):
+            self.diags.error(self.loc(el), "<send> must not have <content> together with 'namelist' or <param>")
+        return m.Send(
+            loc=self.loc(el),
+            event=a.get("event"),
+            eventexpr=a.get("eventexpr"),
+            target=a.get("target"),
+            targetexpr=a.get("targetexpr"),
+            type=a.get("type"),
+            typeexpr=a.get("typeexpr"),
+            id=a.get("id"),
+            idlocation=a.get("idlocation"),
+            delay=a.get("delay"),
+            delayexpr=a.get("delayexpr"),
+            namelist=_tokens(a.get("namelist")),
+            params=tuple(params),
+            content=content,
+        )
+
+    def x_cancel(self, el) -> m.Cancel:
+        a = self.attrs(el, {"sendid", "sendidexpr"})
+        self.exclusive(el, a, "sendid", "sendidexpr")
+        if "sendid" not in a and "sendidexpr" not in a:
+            self.diags.error(self.loc(el), "<cancel> needs 'sendid' or 'sendidexpr'")
+        self.no_children(el)
+        return m.Cancel(loc=self.loc(el), sendid=a.get("sendid"), sendidexpr=a.get("sendidexpr"))
+
+    def no_children(self, el) -> None:
+        for child in self.elements(el):
+            self.unexpected(child, _local(el))
