@@ -1,1 +1,42 @@
-"""scxmlc_runtime: the runtime that runs the tables emitted by scxmlc."""
+"""scxmlc_runtime: runs the tables scxmlc emits (W3C SCXML algorithm, queues, clocks, sessions).
+
+Generated modules import this package and nothing from the compiler side.
+"""
+
+from .actions import ExecutionError, parse_delay
+from .clock import Clock, RealClock, SimulatedClock
+from .events import Event
+from .machine import SESSIONS, Machine
+from .tables import (
+    ATOMIC,
+    COMPOUND,
+    DEEP_HISTORY,
+    FINAL,
+    PARALLEL,
+    ROOT,
+    SHALLOW_HISTORY,
+    StateDef,
+    TransitionDef,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ATOMIC",
+    "COMPOUND",
+    "Clock",
+    "DEEP_HISTORY",
+    "Event",
+    "ExecutionError",
+    "FINAL",
+    "Machine",
+    "PARALLEL",
+    "ROOT",
+    "RealClock",
+    "SESSIONS",
+    "SHALLOW_HISTORY",
+    "SimulatedClock",
+    "StateDef",
+    "TransitionDef",
+    "parse_delay",
+]

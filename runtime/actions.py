@@ -1,0 +1,193 @@
+"""Actions: the services generated executable content calls (raise, log, send, cancel, foreach, content)."""
+
+from __future__ import annotations
+
+import itertools
+import linecache
+import re
+from typing import Any
+
+from . import content as _content
+from .events import EXTERNAL, INTERNAL, Event
+from .js import UNDEFINED, js_display, js_to_string
+
+SCXML_TYPES = {
+    None,
+    "scxml",
+    "http://www.w3.org/TR/scxml/#SCXMLEventProcessor",
+}
+SCXML_PROCESSOR = "http://www.w3.org/TR/scxml/#SCXMLEventProcessor"
+_send_ids = itertools.count(1)
+
+# CSS2 time values (SCXML 6.2.4 delay): "5s", ".5s", "1.5s", "200ms".
+_DELAY = re.compile(r"^\s*(\d*\.?\d+)\s*(ms|s|min|h|d)?\s*$")
+_UNITS = {"ms": 0.001, "s": 1.0, None: 1.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+class ExecutionError(Exception):
+    """A runtime error of an SCXML element (not of ECMAScript): becomes an error event."""
+
+    def __init__(self, message: str, event: str = "error.execution", kind: str = "Error", sendid: Any = UNDEFINED):
+        super().__init__(message)
+        self.event = event
+        self.kind = kind
+        self.sendid = sendid
+
+
+def parse_delay(value) -> float:
+    """Seconds from a CSS2 duration string; ExecutionError when it is not one."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)  # a bare number: seconds? SCXML requires units; accept ms-free numbers
+    text = js_to_string(value) if not isinstance(value, str) else value
+    m = _DELAY.match(text)
+    if not m:
+        raise ExecutionError(f"invalid delay {text!r} (expected a duration like '2s' or '500ms')")
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def locate_error(exc: BaseException, source_file: str) -> str:
+    """file:line of the SCXML element whose generated code raised `exc` (read from the
+    `# <element> line N` comment above the failing Python line; costs nothing until an error)."""
+    tb = exc.__traceback__
+    found = None
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if tb.tb_frame.f_globals.get("__scxmlc_generated__"):
+            found = (code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    if found is None:
+        return source_file
+    filename, lineno = found
+    for n in range(lineno, 0, -1):
+        line = linecache.getline(filename, n).strip()
+        if line.startswith("# <") and " line " in line:
+            return f"{source_file}:{line.rsplit(' line ', 1)[1].split()[0]}"
+        if line.startswith("def "):
+            break
+    return source_file
+
+
+class ActionsMixin:
+    """Executable content services; `self` is the running Machine."""
+
+    # -- <raise>, <log> -------------------------------------------------------------------
+
+    def raise_event(self, name: str) -> None:
+        self.internal_queue.append(Event(name, type=INTERNAL))
+
+    def log(self, label: str | None, value: Any = UNDEFINED) -> None:
+        text = "" if value is UNDEFINED and label is not None else js_display(value)
+        if self.log_handler is not None:
+            self.log_handler(label, text)
+        else:
+            import logging
+
+            logging.getLogger("scxmlc_runtime.log").info("%s: %s", label, text) if label else logging.getLogger(
+                "scxmlc_runtime.log"
+            ).info("%s", text)
+
+    # -- <send>, <cancel> (SCXML 6.2, 6.3; SCXML I/O processor C.1) -------------------------
+
+    def new_sendid(self) -> str:
+        return f"send{next(_send_ids)}.{self.sessionid}"
+
+    def execute_send(
+        self,
+        event: Any = UNDEFINED,
+        target: Any = None,
+        type: Any = None,
+        sendid: str | None = None,
+        delay: Any = None,
+        data: Any = UNDEFINED,
+    ) -> str:
+        """Dispatch (or schedule) a <send>; returns the send id."""
+        given_id = sendid is not None
+        sendid = sendid if given_id else self.new_sendid()
+        event_sendid = sendid if given_id else UNDEFINED
+        if type is not None and not isinstance(type, str):
+            type = js_to_string(type)
+        if type not in SCXML_TYPES:
+            raise ExecutionError(f"unsupported event processor type {type!r}", kind="TypeError", sendid=sendid)
+        if event is UNDEFINED or event is None:
+            raise ExecutionError("<send> to the SCXML event processor needs an event name", sendid=sendid)
+        name = event if isinstance(event, str) else js_to_string(event)
+        if target is not None and not isinstance(target, str):
+            target = js_to_string(target)
+        seconds = parse_delay(delay) if delay is not None else 0.0
+        if target == "#_internal":
+            if seconds:
+                raise ExecutionError("a <send> to #_internal must not be delayed", sendid=sendid)
+            self.internal_queue.append(Event(name, data, type=INTERNAL, sendid=event_sendid))
+            return sendid
+        deliver = self._resolve_target(target, sendid)
+        ev = Event(
+            name,
+            data,
+            type=EXTERNAL,
+            sendid=event_sendid,
+            origin="#_scxml_" + self.sessionid,
+            origintype=SCXML_PROCESSOR,
+        )
+        if seconds > 0:
+            def fire(sendid=sendid):
+                self._timers.pop(sendid, None)
+                self.run_guarded(self._deliver, deliver, ev, sendid)
+
+            self._timers[sendid] = self.clock.call_later(seconds, fire)
+        else:
+            self._deliver(deliver, ev, sendid)
+        return sendid
+
+    def _resolve_target(self, target: str | None, sendid: str):
+        """What a target names: a session id, or raise error.execution for an invalid one."""
+        if target is None or target == "":
+            return self.sessionid
+        if target.startswith("#_scxml_"):
+            return target[len("#_scxml_"):]
+        if target == "#_parent" or target.startswith("#_"):
+            return target  # resolved at delivery by the invoke layer
+        raise ExecutionError(f"invalid send target {target!r}", sendid=sendid)
+
+    def _deliver(self, where: str, event: Event, sendid: str) -> None:
+        from .machine import SESSIONS
+
+        session = SESSIONS.get(where) if not where.startswith("#_") else self.resolve_special_target(where)
+        if session is None or not session.running:
+            # SCXML 6.2.4: the target cannot be reached: error.communication.
+            self.internal_queue.append(Event("error.communication", type="platform", sendid=sendid))
+            return
+        session.enqueue_external(event)
+
+    def resolve_special_target(self, target: str):
+        """#_parent and #_<invokeid>: none without <invoke>."""
+        return None
+
+    def cancel_send(self, sendid: Any) -> None:
+        key = sendid if isinstance(sendid, str) else js_to_string(sendid)
+        timer = self._timers.pop(key, None)
+        if timer is not None:
+            timer.cancel()
+
+    # -- <foreach> (SCXML 4.6) ------------------------------------------------------------
+
+    def foreach_items(self, value: Any) -> list:
+        """A shallow copy of the array to iterate; anything else is error.execution."""
+        if isinstance(value, list):
+            return [UNDEFINED if v is _content.HOLE else v for v in value]
+        raise ExecutionError(f"<foreach> array is not an array: {js_display(value)}", kind="TypeError")
+
+    # -- <content>, <data src> values (SCXML 5.3, B.2) ------------------------------------
+
+    def text_value(self, text: str) -> Any:
+        return _content.text_value(text)
+
+    def xml_value(self, xml: str) -> Any:
+        return _content.xml_value(xml)
+
+    def param_data(self, pairs) -> Any:
+        """Event data from namelist and <param> pairs, as a JS object (later keys override)."""
+        out = {}
+        for key, value in pairs:
+            out[key] = value
+        return out
+

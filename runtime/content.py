@@ -1,0 +1,24 @@
+"""Content values: what <data>, <content> and <assign> bodies become in ECMAScript (SCXML B.2.2)."""
+
+from __future__ import annotations
+
+from .dom import parse_xml_fragment
+from .js import HOLE, JSThrow, json_parse
+
+__all__ = ["HOLE", "text_value", "xml_value"]
+
+
+def text_value(text: str):
+    """JSON when the text is JSON; otherwise the text with whitespace normalised (B.2.2)."""
+    stripped = text.strip()
+    if stripped:
+        try:
+            return json_parse(stripped)
+        except JSThrow:
+            pass
+    return " ".join(text.split())
+
+
+def xml_value(xml: str):
+    """XML content becomes a DOM document (B.2.2), with the methods the W3C tests use."""
+    return parse_xml_fragment(xml)

@@ -1,0 +1,478 @@
+"""Interpreter: the W3C SCXML 1.0 Appendix D algorithm, run over the tables a generated module emits.
+
+Procedures keep the names of Appendix D (in snake_case). Sets of states are bit masks: state i
+is bit (1 << i) and states are numbered in document order, so "sort by entry order" is
+ascending bit order and "exit order" descending. What depends only on the document (transition
+domains, exit masks, entry sets without history) is computed once per chart class and cached.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from .events import INTERNAL, PLATFORM, Event
+from .js import UNDEFINED
+from .tables import ATOMIC, COMPOUND, DEEP_HISTORY, FINAL, PARALLEL, ROOT, SHALLOW_HISTORY, StateDef, TransitionDef
+
+
+def iter_bits(mask: int):
+    """Indices of the set bits, ascending (document / entry order)."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+def iter_bits_reversed(mask: int):
+    """Indices of the set bits, descending (exit order)."""
+    while mask:
+        i = mask.bit_length() - 1
+        yield i
+        mask ^= 1 << i
+
+
+def event_matches(descriptors: tuple[str, ...], name: str) -> bool:
+    # SCXML 3.12.1: a descriptor matches a name when it equals the name or is a prefix of it
+    # ending at a dot boundary; "*" (and the empty prefix left by ".*") match every name.
+    for d in descriptors:
+        if d == "*" or d == "" or d == name or (name.startswith(d) and name[len(d)] == "."):
+            return True
+    return False
+
+
+class ChartTables:
+    """Hot-path arrays derived from a chart's StateDef/TransitionDef rows (one per chart class)."""
+
+    def __init__(self, states: tuple[StateDef, ...], transitions: tuple[TransitionDef, ...]):
+        self.states = states
+        self.transitions = transitions
+        n = len(states)
+        self.kind = tuple(s.kind for s in states)
+        self.parent = tuple(s.parent for s in states)
+        self.desc = tuple(s.descendants for s in states)
+        self.ids = tuple(s.id for s in states)
+        self.index = {s.id: i for i, s in enumerate(states) if i}
+        self.atomic_mask = 0
+        self.final_mask = 0
+        self.history_mask = 0
+        self.eventless_mask = 0  # atomic states with an eventless candidate transition
+        self.has_history_children = 0  # states whose exit records history
+        self.children_mask = [0] * n
+        for i, s in enumerate(states):
+            bit = 1 << i
+            if s.kind in (ATOMIC, FINAL):
+                self.atomic_mask |= bit
+            if s.kind == FINAL:
+                self.final_mask |= bit
+            if s.kind in (SHALLOW_HISTORY, DEEP_HISTORY):
+                self.history_mask |= bit
+            if s.history:
+                self.has_history_children |= bit
+            for c in s.children:
+                self.children_mask[i] |= 1 << c
+            if any(not transitions[t].events for t in s.candidates):
+                self.eventless_mask |= bit
+        # candidates filtered by event name, filled lazily: (state, name) -> transition tuple
+        self.match_cache: dict[tuple[int, str], tuple[int, ...]] = {}
+        self.eventless = tuple(
+            tuple(t for t in s.candidates if not transitions[t].events) for s in states
+        )
+        # transition index -> (enter mask, default-entry mask, default history content)
+        self.entry_cache: dict[tuple[int, ...], tuple[int, int, dict[int, int]]] = {}
+
+    def candidates_for(self, state: int, name: str) -> tuple[int, ...]:
+        key = (state, name)
+        found = self.match_cache.get(key)
+        if found is None:
+            ts = self.transitions
+            found = tuple(t for t in self.states[state].candidates if ts[t].events and event_matches(ts[t].events, name))
+            if len(self.match_cache) < 100_000:  # bounded: event names can be unbounded
+                self.match_cache[key] = found
+        return found
+
+
+class Interpreter:
+    """The algorithm. Subclasses (the runtime Machine) provide datamodel and executable content."""
+
+    tables: ChartTables
+
+    def _init_interpreter(self) -> None:
+        self.config = 0  # the active configuration, as a mask (the root is implicit)
+        self.internal_queue: deque[Event] = deque()
+        self.history_value: dict[int, int] = {}
+        self.states_to_invoke = 0
+        self.running = False
+        self.late_bound = 0  # states whose late-bound data has been initialised
+
+    # -- main loop (Appendix D: mainEventLoop, split at its blocking point) ----------------------
+
+    def macrostep(self) -> None:
+        """Take eventless transitions and internal events until the configuration is stable."""
+        tables = self.tables
+        while self.running:
+            enabled = self.select_eventless_transitions() if self.config & tables.eventless_mask else None
+            if not enabled:
+                if not self.internal_queue:
+                    break
+                event = self.internal_queue.popleft()
+                self.dm["_event"] = event
+                enabled = self.select_transitions(event)
+            if enabled:
+                self.microstep(enabled)
+        if self.running and self.states_to_invoke:
+            # Appendix D: invoke after the macrostep, for states entered and not exited.
+            states = self.states_to_invoke
+            self.states_to_invoke = 0
+            for s in iter_bits(states):
+                for inv in self.tables.states[s].invokes:
+                    self.start_invoke(s, inv)
+            if self.internal_queue:
+                self.macrostep()
+
+    def process_external_event(self, event: Event) -> None:
+        """One external event: bind it, select, microstep, then complete the macrostep."""
+        if not self.running:
+            return
+        self.dm["_event"] = event
+        self.before_external_event(event)
+        enabled = self.select_transitions(event)
+        if enabled:
+            self.microstep(enabled)
+        self.macrostep()
+        if not self.running:
+            self.exit_interpreter()
+
+    def before_external_event(self, event: Event) -> None:
+        """Hook for <invoke> finalize/autoforward (Appendix D, mainEventLoop)."""
+
+    def start_invoke(self, state: int, invoke) -> None:  # pragma: no cover - overridden
+        pass
+
+    def cancel_invoke(self, state: int, invoke) -> None:  # pragma: no cover - overridden
+        pass
+
+    # -- selection ------------------------------------------------------------------------
+
+    def select_eventless_transitions(self) -> list[int]:
+        tables = self.tables
+        ts = tables.transitions
+        enabled: list[int] = []
+        for state in iter_bits(self.config & tables.eventless_mask):
+            for t in tables.eventless[state]:
+                cond = ts[t].cond
+                if cond is None or self.condition_match(t):
+                    if t not in enabled:
+                        enabled.append(t)
+                    break
+        return self.remove_conflicting_transitions(enabled) if len(enabled) > 1 else enabled
+
+    def select_transitions(self, event: Event) -> list[int]:
+        tables = self.tables
+        ts = tables.transitions
+        name = event.name
+        enabled: list[int] = []
+        for state in iter_bits(self.config & tables.atomic_mask):
+            for t in tables.candidates_for(state, name):
+                if ts[t].cond is None or self.condition_match(t):
+                    if t not in enabled:
+                        enabled.append(t)
+                    break
+        return self.remove_conflicting_transitions(enabled) if len(enabled) > 1 else enabled
+
+    def remove_conflicting_transitions(self, enabled: list[int]) -> list[int]:
+        filtered: list[int] = []
+        for t1 in enabled:
+            preempted = False
+            to_remove = []
+            exit1 = self.compute_exit_set((t1,))
+            for t2 in filtered:
+                if exit1 & self.compute_exit_set((t2,)):
+                    if self.is_descendant(self.tables.transitions[t1].source, self.tables.transitions[t2].source):
+                        to_remove.append(t2)
+                    else:
+                        preempted = True
+                        break
+            if not preempted:
+                for t3 in to_remove:
+                    filtered.remove(t3)
+                filtered.append(t1)
+        return filtered
+
+    def is_descendant(self, s: int, ancestor: int) -> bool:
+        return bool(self.tables.desc[ancestor] >> s & 1)
+
+    # -- microstep ------------------------------------------------------------------------
+
+    def microstep(self, enabled: list[int]) -> None:
+        self.exit_states(enabled)
+        self.execute_transition_content(enabled)
+        self.enter_states(enabled)
+
+    def exit_states(self, enabled) -> None:
+        to_exit = self.compute_exit_set(enabled)
+        if not to_exit:
+            return
+        tables = self.tables
+        self.states_to_invoke &= ~to_exit
+        if to_exit & tables.has_history_children:
+            # Record history before any state is left (Appendix D, exitStates).
+            for s in iter_bits_reversed(to_exit & tables.has_history_children):
+                for h in tables.states[s].history:
+                    if tables.kind[h] == DEEP_HISTORY:
+                        value = self.config & tables.atomic_mask & tables.desc[s]
+                    else:
+                        value = self.config & tables.children_mask[s]
+                    self.history_value[h] = value
+        states = tables.states
+        for s in iter_bits_reversed(to_exit):
+            st = states[s]
+            for block in st.onexit:
+                self.execute_content(block)
+            for inv in st.invokes:
+                self.cancel_invoke(s, inv)
+            self.config &= ~(1 << s)
+
+    def compute_exit_set(self, transitions) -> int:
+        ts = self.tables.transitions
+        to_exit = 0
+        for t in transitions:
+            tr = ts[t]
+            if tr.targets:
+                mask = tr.exit_mask
+                if not mask:
+                    domain = self.get_transition_domain(t)
+                    mask = self.tables.desc[domain] if domain >= 0 else 0
+                to_exit |= self.config & mask
+        return to_exit
+
+    def execute_transition_content(self, enabled) -> None:
+        ts = self.tables.transitions
+        for t in enabled:
+            action = ts[t].action
+            if action is not None:
+                self.execute_content(action)
+
+    def enter_states(self, enabled) -> None:
+        tables = self.tables
+        key = tuple(enabled)
+        cached = tables.entry_cache.get(key)
+        if cached is None:
+            to_enter, default_entry, history_content, static = self.compute_entry_set(enabled)
+            if static:
+                tables.entry_cache[key] = (to_enter, default_entry, history_content)
+        else:
+            to_enter, default_entry, history_content = cached
+        states = tables.states
+        ts = tables.transitions
+        for s in iter_bits(to_enter):
+            st = states[s]
+            bit = 1 << s
+            self.config |= bit
+            self.states_to_invoke |= bit
+            if self.late_binding and not self.late_bound & bit:
+                self.late_bound |= bit
+                self.initialize_data(st)
+            for block in st.onentry:
+                self.execute_content(block)
+            if default_entry & bit:
+                action = ts[st.initial].action
+                if action is not None:
+                    self.execute_content(action)
+            if s in history_content:
+                action = ts[history_content[s]].action
+                if action is not None:
+                    self.execute_content(action)
+            if st.kind == FINAL:
+                parent = st.parent
+                if tables.kind[parent] == ROOT:
+                    self.running = False
+                    self.final_state = st.id
+                else:
+                    self.internal_queue.append(
+                        Event("done.state." + tables.ids[parent], self.done_data(st), type=PLATFORM)
+                    )
+                    grandparent = tables.parent[parent]
+                    if tables.kind[grandparent] == PARALLEL and all(
+                        self.is_in_final_state(c) for c in states[grandparent].children
+                    ):
+                        self.internal_queue.append(Event("done.state." + tables.ids[grandparent], type=PLATFORM))
+
+    def compute_entry_set(self, transitions):
+        """Returns (states to enter, states for default entry, default history content, static)."""
+        entry = _EntrySet()
+        ts = self.tables.transitions
+        for t in transitions:
+            tr = ts[t]
+            for s in tr.targets:
+                self.add_descendant_states_to_enter(s, entry)
+            ancestor = self.get_transition_domain(t)
+            for s in self.get_effective_target_states(t, entry):
+                self.add_ancestor_states_to_enter(s, ancestor, entry)
+        return entry.enter, entry.default, entry.history_content, not entry.dynamic
+
+    def add_descendant_states_to_enter(self, state: int, entry: "_EntrySet") -> None:
+        tables = self.tables
+        kind = tables.kind[state]
+        if kind == SHALLOW_HISTORY or kind == DEEP_HISTORY:
+            entry.dynamic = True
+            parent = tables.parent[state]
+            stored = self.history_value.get(state)
+            if stored:
+                for s in iter_bits(stored):
+                    self.add_descendant_states_to_enter(s, entry)
+                for s in iter_bits(stored):
+                    self.add_ancestor_states_to_enter(s, parent, entry)
+            else:
+                default = tables.states[state].initial
+                if default < 0:
+                    # No default transition: enter the parent's default (SCXML 3.10.2 leaves
+                    # it to the document; this is what the spec's initial rules give).
+                    targets = self._default_targets(parent)
+                else:
+                    entry.history_content[parent] = default
+                    targets = tables.transitions[default].targets
+                for s in targets:
+                    self.add_descendant_states_to_enter(s, entry)
+                for s in targets:
+                    self.add_ancestor_states_to_enter(s, parent, entry)
+            return
+        entry.enter |= 1 << state
+        if kind == COMPOUND:
+            entry.default |= 1 << state
+            targets = self._default_targets(state)
+            for s in targets:
+                self.add_descendant_states_to_enter(s, entry)
+            for s in targets:
+                self.add_ancestor_states_to_enter(s, state, entry)
+        elif kind == PARALLEL:
+            for child in tables.states[state].children:
+                if not entry.enter & tables.desc[child] and not entry.enter >> child & 1:
+                    self.add_descendant_states_to_enter(child, entry)
+
+    def _default_targets(self, state: int) -> tuple[int, ...]:
+        return self.tables.transitions[self.tables.states[state].initial].targets
+
+    def add_ancestor_states_to_enter(self, state: int, ancestor: int, entry: "_EntrySet") -> None:
+        tables = self.tables
+        for anc in self.get_proper_ancestors(state, ancestor):
+            entry.enter |= 1 << anc
+            if tables.kind[anc] == PARALLEL:
+                for child in tables.states[anc].children:
+                    if not entry.enter & tables.desc[child] and not entry.enter >> child & 1:
+                        self.add_descendant_states_to_enter(child, entry)
+
+    def get_proper_ancestors(self, state: int, ancestor: int):
+        """Ancestors of state up to but excluding `ancestor` (-1: up to and excluding the root)."""
+        out = []
+        for a in self.tables.states[state].ancestors:
+            if a == ancestor or a == 0:
+                break
+            out.append(a)
+        return out
+
+    def is_in_final_state(self, s: int) -> bool:
+        tables = self.tables
+        kind = tables.kind[s]
+        if kind == COMPOUND:
+            return bool(self.config & tables.children_mask[s] & tables.final_mask)
+        if kind == PARALLEL:
+            return all(self.is_in_final_state(c) for c in tables.states[s].children)
+        return False
+
+    def get_transition_domain(self, t: int) -> int:
+        tables = self.tables
+        tr = tables.transitions[t]
+        if tr.domain >= 0:
+            return tr.domain
+        tstates = self.get_effective_target_states(t, None)
+        if not tstates:
+            return -1
+        source = tr.source
+        if (
+            tr.internal
+            and tables.kind[source] == COMPOUND
+            and all(tables.desc[source] >> s & 1 for s in tstates)
+        ):
+            return source
+        return self.find_lcca([source, *tstates])
+
+    def find_lcca(self, states: list[int]) -> int:
+        tables = self.tables
+        head, tail = states[0], states[1:]
+        for anc in tables.states[head].ancestors:
+            if tables.kind[anc] in (COMPOUND, ROOT) and all(tables.desc[anc] >> s & 1 for s in tail):
+                return anc
+        return 0
+
+    def get_effective_target_states(self, t: int, entry: "_EntrySet | None") -> list[int]:
+        tables = self.tables
+        out: list[int] = []
+        for s in tables.transitions[t].targets:
+            if tables.kind[s] in (SHALLOW_HISTORY, DEEP_HISTORY):
+                if entry is not None:
+                    entry.dynamic = True
+                stored = self.history_value.get(s)
+                if stored:
+                    targets = list(iter_bits(stored))
+                elif tables.states[s].initial >= 0:
+                    targets = self.get_effective_target_states(tables.states[s].initial, entry)
+                else:
+                    targets = list(self._default_targets(tables.parent[s]))
+                for x in targets:
+                    if x not in out:
+                        out.append(x)
+            elif s not in out:
+                out.append(s)
+        return out
+
+    # -- the end --------------------------------------------------------------------------
+
+    def exit_interpreter(self) -> None:
+        """Leave every active state in exit order (Appendix D, exitInterpreter)."""
+        tables = self.tables
+        self.final_configuration = self.config
+        for s in iter_bits_reversed(self.config):
+            st = tables.states[s]
+            for block in st.onexit:
+                self.execute_content(block)
+            for inv in st.invokes:
+                self.cancel_invoke(s, inv)
+            self.config &= ~(1 << s)
+            if st.kind == FINAL and tables.kind[st.parent] == ROOT:
+                self.return_done_event(self.done_data(st))
+        self.on_finished()
+
+    def return_done_event(self, data) -> None:
+        """Hook: a top-level final was reached (used by <invoke> to tell the parent)."""
+
+    def on_finished(self) -> None:
+        """Hook: the session has ended."""
+
+    # -- provided by the Machine ----------------------------------------------------------
+
+    late_binding = False
+
+    def condition_match(self, t: int) -> bool:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def execute_content(self, block) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def initialize_data(self, state: StateDef) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def done_data(self, state: StateDef):  # pragma: no cover - overridden
+        return UNDEFINED
+
+
+class _EntrySet:
+    __slots__ = ("enter", "default", "history_content", "dynamic")
+
+    def __init__(self) -> None:
+        self.enter = 0
+        self.default = 0
+        self.history_content: dict[int, int] = {}
+        self.dynamic = False
+
+
+__all__ = ["Interpreter", "ChartTables", "event_matches", "iter_bits", "iter_bits_reversed", "INTERNAL"]

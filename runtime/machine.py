@@ -1,0 +1,253 @@
+"""Machine: the public session API (start, send, run_until_idle) driving the interpreter on a clock."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import weakref
+from collections import deque
+from typing import Any, Callable
+
+from .actions import ActionsMixin, ExecutionError, locate_error
+from .clock import Clock, RealClock
+from .events import EXTERNAL, PLATFORM, Event
+from .interpreter import ChartTables, Interpreter, iter_bits
+from .js import JSThrow, UNDEFINED, error_name_message, js_native, new_globals, to_js
+from .tables import StateDef, TransitionDef
+
+_log = logging.getLogger("scxmlc_runtime")
+_session_ids = itertools.count(1)
+# Live sessions by id, for "#_scxml_<sessionid>" targets (SCXML C.1). Weak: a dropped machine
+# leaves the registry by itself.
+SESSIONS: "weakref.WeakValueDictionary[str, Machine]" = weakref.WeakValueDictionary()
+
+SCXML_PROCESSOR = "http://www.w3.org/TR/scxml/#SCXMLEventProcessor"
+
+
+class Machine(ActionsMixin, Interpreter):
+    """Base class of every generated chart class.
+
+    Generated subclasses set `STATES`, `TRANSITIONS`, `name`, `datamodel_kind`, `binding`,
+    `source_file` and `global_scripts`; everything else is here and in the interpreter.
+    """
+
+    STATES: tuple[StateDef, ...] = ()
+    TRANSITIONS: tuple[TransitionDef, ...] = ()
+    name: str | None = None
+    datamodel_kind = "ecmascript"
+    binding = "early"
+    source_file = ""
+    global_scripts: tuple[Callable, ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.STATES:
+            cls.tables = ChartTables(cls.STATES, cls.TRANSITIONS)
+            cls.late_binding = cls.binding == "late"
+
+    def __init__(
+        self,
+        clock: Clock | None = None,
+        *,
+        log: Callable[[str | None, str], None] | None = None,
+        sessionid: str | None = None,
+    ):
+        self.clock = clock if clock is not None else RealClock()
+        self.sessionid = sessionid or f"{next(_session_ids)}"
+        self.external_queue: deque[Event] = deque()
+        self.log_handler = log
+        self.final_state: str | None = None
+        self.final_configuration = 0
+        self.started = False
+        self._busy = False
+        self._timers: dict[str, Any] = {}
+        self._init_interpreter()
+        self.dm = new_globals()
+        SESSIONS[self.sessionid] = self
+
+    # -- public API -----------------------------------------------------------------------
+
+    def start(self) -> "Machine":
+        """Initialise the datamodel, enter the initial configuration and run to stability."""
+        if self.started:
+            raise RuntimeError("machine already started")
+        self.started = True
+        self.running = True
+        dm = self.dm
+        dm["_sessionid"] = self.sessionid
+        dm["_name"] = self.name if self.name is not None else UNDEFINED
+        location = "#_scxml_" + self.sessionid
+        dm["_ioprocessors"] = to_js(
+            {SCXML_PROCESSOR: {"location": location}, "scxml": {"location": location}}
+        )
+        dm["In"] = js_native(self._js_in, "In")
+        tables = self.tables
+        if self.datamodel_kind != "null":
+            # SCXML 5.3: early binding assigns every <data> now; late binding creates them now
+            # (as undefined) and assigns each when its state is first entered.
+            for i, st in enumerate(tables.states):
+                if i == 0 or not self.late_binding:
+                    self.initialize_data(st)
+                else:
+                    for data_id, _ in st.data:
+                        dm[data_id] = UNDEFINED
+            self.late_bound = 1
+            for script in self.global_scripts:
+                self.execute_content(script)
+        self.enter_states([tables.states[0].initial])
+        self._busy = True
+        try:
+            self.macrostep()
+            if not self.running:
+                self.exit_interpreter()
+            self._drain()
+        finally:
+            self._busy = False
+        return self
+
+    def send(self, name: str, data: Any = None, **fields: Any) -> None:
+        """Queue an external event and process events until the machine is stable."""
+        self.enqueue_external(Event(name, to_js(data) if data is not None else UNDEFINED, type=EXTERNAL, **fields))
+
+    def run_until_idle(self, max_seconds: float = 60.0) -> bool:
+        """Process until done or nothing can happen: timers due within max_seconds fire.
+
+        With a SimulatedClock time jumps to each timer; with a RealClock this sleeps.
+        Returns True when the machine has finished.
+        """
+        if not self.started:
+            self.start()
+        clock = self.clock
+        deadline = clock.now() + max_seconds
+        while self.running:
+            self._drain()
+            if not self.running:
+                break
+            due = clock.next_due()
+            if due is None or due > deadline:
+                break
+            clock.wait_until(due)
+            clock.fire_due()
+        return not self.running
+
+    @property
+    def done(self) -> bool:
+        return self.started and not self.running
+
+    @property
+    def configuration(self) -> frozenset[str]:
+        """Active state ids; after the machine finished, the configuration it stopped in."""
+        mask = self.config if self.running or not self.started else self.final_configuration
+        ids = self.tables.ids
+        return frozenset(ids[i] for i in iter_bits(mask))
+
+    @property
+    def datamodel(self):
+        return self.dm
+
+    def is_active(self, state_id: str) -> bool:
+        i = self.tables.index.get(state_id)
+        return i is not None and bool(self.config >> i & 1)
+
+    def close(self) -> None:
+        """End the session: cancel its timers and drop it from the session registry."""
+        for timer in self._timers.values():
+            timer.cancel()
+        self._timers.clear()
+        self.running = False
+        SESSIONS.pop(self.sessionid, None)
+
+    # -- queues ---------------------------------------------------------------------------
+
+    def enqueue_external(self, event: Event) -> None:
+        self.external_queue.append(event)
+        if not self._busy and self.started:
+            self.run_guarded(None)
+
+    def run_guarded(self, fn, *args) -> None:
+        """Run fn (a timer's work) and then every queued event, unless already processing."""
+        if self._busy:
+            if fn is not None:
+                fn(*args)
+            return
+        self._busy = True
+        try:
+            if fn is not None:
+                fn(*args)
+            if self.running and self.internal_queue:
+                self.macrostep()
+                if not self.running:
+                    self.exit_interpreter()
+            self._drain()
+        finally:
+            self._busy = False
+
+    def _drain(self) -> None:
+        queue = self.external_queue
+        while queue and self.running:
+            self.process_external_event(queue.popleft())
+
+    # -- datamodel ------------------------------------------------------------------------
+
+    def initialize_data(self, state: StateDef) -> None:
+        dm = self.dm
+        for data_id, init in state.data:
+            if init is None:
+                dm[data_id] = UNDEFINED
+                continue
+            try:
+                dm[data_id] = init(self)
+            except Exception as exc:  # noqa: BLE001 - any failure becomes error.execution
+                # SCXML 5.3/B.2: a data item whose value cannot be computed is left undefined
+                # and error.execution is raised; initialisation goes on.
+                dm[data_id] = UNDEFINED
+                self.raise_error("error.execution", exc)
+
+    def condition_match(self, t: int) -> bool:
+        try:
+            return self.tables.transitions[t].cond(self)
+        except Exception as exc:  # noqa: BLE001
+            # SCXML 5.9.1: a condition that cannot be evaluated is false, and error.execution.
+            self.raise_error("error.execution", exc)
+            return False
+
+    def execute_content(self, block) -> None:
+        try:
+            block(self)
+        except Exception as exc:  # noqa: BLE001
+            # SCXML 4.9: an error stops the rest of the block and raises error.execution.
+            self.raise_error("error.execution", exc)
+
+    def done_data(self, state: StateDef):
+        if state.donedata is None:
+            return UNDEFINED
+        try:
+            return state.donedata(self)
+        except Exception as exc:  # noqa: BLE001
+            self.raise_error("error.execution", exc)
+            return UNDEFINED
+
+    def raise_error(self, name: str, exc: BaseException, sendid: Any = UNDEFINED) -> None:
+        """Place an error event on the internal queue, with what went wrong and where."""
+        if isinstance(exc, ExecutionError) and exc.event:
+            name = exc.event
+        if isinstance(exc, JSThrow):
+            err_name, message = error_name_message(exc.value)
+        elif isinstance(exc, ExecutionError):
+            err_name, message = exc.kind, str(exc)
+        else:
+            # A failure of generated or runtime code itself: still an error event, never a crash.
+            err_name, message = type(exc).__name__, str(exc)
+            _log.debug("internal error in executable content", exc_info=exc)
+        where = locate_error(exc, self.source_file)
+        data = to_js({"name": err_name, "message": message, "location": where})
+        if isinstance(exc, ExecutionError) and exc.sendid is not UNDEFINED:
+            sendid = exc.sendid
+        self.internal_queue.append(Event(name, data, type=PLATFORM, sendid=sendid))
+        if self.log_handler is None:
+            _log.info("%s: %s: %s (%s)", name, err_name, message, where)
+
+    def _js_in(self, this, state_id=UNDEFINED, *rest):
+        # SCXML 5.9.1 In(): true when the state is in the active configuration.
+        return isinstance(state_id, str) and self.is_active(state_id)
+

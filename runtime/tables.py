@@ -1,0 +1,60 @@
+"""Tables: the flat, document-ordered description of a chart that generated modules emit.
+
+State i is bit (1 << i) of a configuration mask; index 0 is the <scxml> element itself, so
+document order is index order. The compiler emits these rows; the interpreter derives its
+hot-path arrays from them once per chart class.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, NamedTuple
+
+# State kinds (SCXML 3.2-3.7, 3.10)
+ROOT = 0
+ATOMIC = 1
+COMPOUND = 2
+PARALLEL = 3
+FINAL = 4
+SHALLOW_HISTORY = 5
+DEEP_HISTORY = 6
+
+Action = Callable[..., object]
+
+
+class StateDef(NamedTuple):
+    id: str
+    kind: int
+    parent: int
+    children: tuple[int, ...] = ()
+    # Proper ancestors from the parent up to and including the root (0).
+    ancestors: tuple[int, ...] = ()
+    # Bit mask of proper descendants.
+    descendants: int = 0
+    # Transition index of the initial transition (compound, root) or default history transition.
+    initial: int = -1
+    onentry: tuple[Action, ...] = ()
+    onexit: tuple[Action, ...] = ()
+    # (data id, initialiser) in document order; an initialiser returns the value.
+    data: tuple[tuple[str, Action | None], ...] = ()
+    donedata: Action | None = None
+    # Transition indices: own transitions (document order), then each ancestor's in turn.
+    candidates: tuple[int, ...] = ()
+    # History children (indices), recorded when this state is exited.
+    history: tuple[int, ...] = ()
+    invokes: tuple[object, ...] = ()
+    line: int = 0
+
+
+class TransitionDef(NamedTuple):
+    source: int
+    # Event descriptors, normalised: "foo.*" and "foo." become "foo"; "*" stays.
+    events: tuple[str, ...] = ()
+    cond: Action | None = None
+    targets: tuple[int, ...] = ()
+    internal: bool = False
+    action: Action | None = None
+    # Transition domain when static; -1 when it depends on history (or for targetless).
+    domain: int = -1
+    # Mask of states a static domain contains (its proper descendants); 0 when dynamic.
+    exit_mask: int = 0
+    line: int = 0
