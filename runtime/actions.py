@@ -9,7 +9,7 @@ from typing import Any
 
 from . import content as _content
 from .events import EXTERNAL, INTERNAL, Event
-from .js import UNDEFINED, js_display, js_to_string
+from .js import UNDEFINED, JSThrow, js_display, js_to_string, make_error
 
 SCXML_TYPES = {
     None,
@@ -85,6 +85,13 @@ class ActionsMixin:
             logging.getLogger("scxmlc_runtime.log").info("%s: %s", label, text) if label else logging.getLogger(
                 "scxmlc_runtime.log"
             ).info("%s", text)
+
+    def fail(self, name: str, message: str):
+        """Throw the JS error `name` (code the compiler could not accept raises this when run)."""
+        raise JSThrow(make_error(name, message))
+
+    def unsupported_element(self, tag: str) -> None:
+        raise ExecutionError(f"element {tag} is not supported by this runtime")
 
     # -- <send>, <cancel> (SCXML 6.2, 6.3; SCXML I/O processor C.1) -------------------------
 

@@ -1,0 +1,83 @@
+"""API: the compile pipeline (parse, verify, analyse, lower, emit) and in-memory loading."""
+
+from __future__ import annotations
+
+import hashlib
+import linecache
+import os
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .analysis import analyse
+from .diagnostics import CompileError, Diagnostic, Diagnostics, Location
+from .emitter import emit
+from .lowering import lower
+from .parser import parse_bytes
+from .verifier import verify
+
+
+@dataclass
+class CompileResult:
+    source: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+
+def compile_source(data: bytes | str, filename: str = "<string>", base_dir: str | os.PathLike | None = None) -> CompileResult:
+    """Compile SCXML text; raises CompileError carrying every diagnostic when there are errors."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    diags = Diagnostics()
+    doc = parse_bytes(data, filename, diags, base_dir=base_dir)
+    if doc is not None:
+        verify(doc, diags)
+    diags.raise_if_errors()
+    chart = analyse(doc)
+    lowered = lower(chart, diags)
+    diags.raise_if_errors()
+    source = emit(chart, lowered, Path(filename).name)
+    return CompileResult(source, list(diags.items))
+
+
+def compile_path(path: str | os.PathLike) -> CompileResult:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise CompileError([Diagnostic("error", Location(str(path)), f"cannot read file: {reason}")]) from None
+    return compile_source(data, str(path), base_dir=path.parent)
+
+
+def compile_file(path: str | os.PathLike) -> str:
+    """The generated module's Python source for an SCXML file."""
+    return compile_path(path).source
+
+
+def load(path: str | os.PathLike, module_name: str | None = None) -> types.ModuleType:
+    """Compile an SCXML file and import the result in memory (nothing is written to disk)."""
+    return load_source(compile_file(path), module_name or f"scxmlc_chart_{Path(path).stem}", str(path))
+
+
+def load_string(text: str | bytes, module_name: str = "scxmlc_chart", base_dir=None) -> types.ModuleType:
+    result = compile_source(text, f"{module_name}.scxml", base_dir=base_dir)
+    return load_source(result.source, module_name, f"{module_name}.scxml")
+
+
+def load_source(source: str, module_name: str, origin: str) -> types.ModuleType:
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
+    filename = f"<scxmlc {origin} {digest}>"
+    # Register the text so tracebacks and the runtime's error locator can read it.
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    module = types.ModuleType(module_name)
+    module.__file__ = filename
+    code = compile(source, filename, "exec")
+    exec(code, module.__dict__)
+    return module
+
+
+__all__ = ["CompileError", "CompileResult", "compile_file", "compile_path", "compile_source", "load", "load_source", "load_string"]

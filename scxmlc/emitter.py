@@ -1,0 +1,167 @@
+"""Emitter: renders the generated module from templates/ with jinja2, formats it with black, checks it."""
+
+from __future__ import annotations
+
+import ast
+import re
+from importlib import resources
+
+import black
+import jinja2
+
+from scxmlc_runtime.tables import ATOMIC, COMPOUND, DEEP_HISTORY, FINAL, PARALLEL, ROOT, SHALLOW_HISTORY
+
+from . import __version__
+from .analysis import Chart, python_name
+from .lowering import MARKER, Lowered
+
+_KIND_NAMES = {
+    ROOT: "ROOT",
+    ATOMIC: "ATOMIC",
+    COMPOUND: "COMPOUND",
+    PARALLEL: "PARALLEL",
+    FINAL: "FINAL",
+    SHALLOW_HISTORY: "SHALLOW_HISTORY",
+    DEEP_HISTORY: "DEEP_HISTORY",
+}
+_RESERVED = {"Machine", "StateDef", "TransitionDef", "Chart", "UNDEFINED", *_KIND_NAMES.values()}
+_MARKER_LINE = re.compile(r"^(\s*)(['\"])" + re.escape(MARKER) + r"(.*)\2$")
+_BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=100)
+
+
+def _environment() -> jinja2.Environment:
+    text = resources.files("scxmlc.templates").joinpath("module.py.j2").read_text(encoding="utf-8")
+    env = jinja2.Environment(
+        autoescape=False, keep_trailing_newline=True, undefined=jinja2.StrictUndefined
+    )
+    env.globals["_template_source"] = text
+    return env
+
+
+_ENV = _environment()
+_TEMPLATE = _ENV.from_string(_ENV.globals["_template_source"])
+
+
+def class_name_for(label: str) -> str:
+    parts = [p for p in re.split(r"[^0-9A-Za-z]+", label) if p]
+    name = "".join(p[:1].upper() + p[1:] for p in parts) or "Chart"
+    if name[0].isdigit():
+        name = "Chart" + name
+    if name in _RESERVED:
+        name += "Chart"
+    return name
+
+
+def _safe_comment(text: str) -> str:
+    """Text for a `#` comment: printable, one line (file names are untrusted too)."""
+    return "".join(c if c.isprintable() else "?" for c in text)
+
+
+def _name(n: str) -> ast.Name:
+    return ast.Name(n, ast.Load())
+
+
+def _call(func: str, **kw) -> str:
+    node = ast.Call(_name(func), [], [ast.keyword(k, v) for k, v in kw.items()])
+    return ast.unparse(node)
+
+
+def _tuple(items) -> ast.expr:
+    return ast.Tuple(list(items), ast.Load())
+
+
+def _fn_tuple(names) -> ast.expr:
+    return _tuple(_name(n) for n in names)
+
+
+def emit(chart: Chart, lowered: Lowered, source_name: str) -> str:
+    doc = chart.doc
+    label = doc.name or source_name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    class_name = class_name_for(label)
+    state_rows = []
+    for row in chart.states:
+        fns = lowered.state_fns.get(row.index, {})
+        kw: dict[str, ast.expr] = {
+            "id": ast.Constant(row.id),
+            "kind": _name(_KIND_NAMES[row.kind]),
+            "parent": ast.Constant(row.parent),
+        }
+        if row.children:
+            kw["children"] = _tuple(ast.Constant(c) for c in row.children)
+        if row.ancestors:
+            kw["ancestors"] = _tuple(ast.Constant(a) for a in row.ancestors)
+        if row.descendants:
+            kw["descendants"] = ast.Constant(row.descendants)
+        if row.initial >= 0:
+            kw["initial"] = ast.Constant(row.initial)
+        for key in ("onentry", "onexit"):
+            if fns.get(key):
+                kw[key] = _fn_tuple(fns[key])
+        if fns.get("data"):
+            kw["data"] = _tuple(
+                _tuple([ast.Constant(i), _name(f) if f else ast.Constant(None)]) for i, f in fns["data"]
+            )
+        if fns.get("donedata"):
+            kw["donedata"] = _name(fns["donedata"])
+        if row.candidates:
+            kw["candidates"] = _tuple(ast.Constant(t) for t in row.candidates)
+        if row.history:
+            kw["history"] = _tuple(ast.Constant(h) for h in row.history)
+        kw["line"] = ast.Constant(row.node.loc.line)
+        state_rows.append(_call("StateDef", **kw))
+    transition_rows = []
+    for t in chart.transitions:
+        fns = lowered.transition_fns.get(t.index, {})
+        kw = {"source": ast.Constant(t.source)}
+        if t.events:
+            kw["events"] = _tuple(ast.Constant(e) for e in t.events)
+        if fns.get("cond"):
+            kw["cond"] = _name(fns["cond"])
+        if t.targets:
+            kw["targets"] = _tuple(ast.Constant(x) for x in t.targets)
+        if t.internal:
+            kw["internal"] = ast.Constant(True)
+        if fns.get("action"):
+            kw["action"] = _name(fns["action"])
+        if t.domain >= 0:
+            kw["domain"] = ast.Constant(t.domain)
+            kw["exit_mask"] = ast.Constant(t.exit_mask)
+        kw["line"] = ast.Constant(t.line)
+        transition_rows.append(_call("TransitionDef", **kw))
+    functions = [_comments(ast.unparse(fn)) for fn in lowered.functions]
+    source = _TEMPLATE.render(
+        version=__version__,
+        source_name=_safe_comment(source_name),
+        chart_label=_safe_comment(label).replace('"', "'").replace("\\", "/"),
+        class_name=class_name,
+        js_imports=sorted({"UNDEFINED", *lowered.helpers}),
+        functions=functions,
+        name_literal=repr(doc.name),
+        datamodel_literal=repr(doc.datamodel),
+        binding_literal=repr(doc.binding),
+        source_literal=repr(source_name),
+        global_scripts=lowered.global_scripts,
+        states=state_rows,
+        transitions=transition_rows,
+    )
+    formatted = black.format_str(source, mode=_BLACK_MODE)
+    # The result must be valid Python before anything is written (a compiler bug is ours,
+    # not the user's: report it as such).
+    compile(formatted, source_name, "exec")
+    return formatted
+
+
+def _comments(code: str) -> str:
+    """Turn lowering's marker statements into `# ...` comments."""
+    out = []
+    for line in code.splitlines():
+        m = _MARKER_LINE.match(line)
+        if m:
+            text = ast.literal_eval(m.group(2) + MARKER + m.group(3) + m.group(2))[len(MARKER):]
+            out.append(f"{m.group(1)}# {_safe_comment(text)}")
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+__all__ = ["emit", "class_name_for", "python_name"]

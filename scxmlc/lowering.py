@@ -1,0 +1,375 @@
+"""Lowering: executable content and expressions become Python functions, built as `ast` nodes.
+
+Every generated function takes the running machine as `_sm`; ECMAScript runs with the
+datamodel in `_dm` (see docs/ecmascript.md). Each function and each element in it is preceded
+by a marker that the emitter turns into a `# <element> line N` comment, which is also how the
+runtime finds the SCXML line of a failing element.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+
+from scxmlc_runtime.actions import ExecutionError, parse_delay
+
+from . import model as m
+from .analysis import Chart, StateRow, TransitionRow, python_name
+from .diagnostics import Diagnostics, Location
+from .ecmascript import ECMAScriptSyntaxError, Transpiler
+
+MARKER = "__scxmlc_comment__ "
+SM = "_sm"
+DM = "_dm"
+_READONLY = {"_event", "_sessionid", "_name", "_ioprocessors"}
+
+
+def marker(text: str) -> ast.stmt:
+    return ast.Expr(ast.Constant(MARKER + text))
+
+
+def sm_call(method: str, *args: ast.expr, **kwargs: ast.expr) -> ast.Call:
+    return ast.Call(
+        func=ast.Attribute(value=ast.Name(SM, ast.Load()), attr=method, ctx=ast.Load()),
+        args=list(args),
+        keywords=[ast.keyword(arg=k, value=v) for k, v in kwargs.items()],
+    )
+
+
+def const(value) -> ast.Constant:
+    return ast.Constant(value)
+
+
+@dataclass
+class Lowered:
+    """Generated functions of a chart, and per table row the name of each function."""
+
+    functions: list[ast.FunctionDef] = field(default_factory=list)
+    helpers: set[str] = field(default_factory=set)
+    state_fns: dict[int, dict] = field(default_factory=dict)
+    transition_fns: dict[int, dict] = field(default_factory=dict)
+    global_scripts: list[str] = field(default_factory=list)
+
+
+def lower(chart: Chart, diags: Diagnostics) -> Lowered:
+    return _Lowerer(chart, diags).run()
+
+
+class _Lowerer:
+    def __init__(self, chart: Chart, diags: Diagnostics):
+        self.chart = chart
+        self.doc = chart.doc
+        self.diags = diags
+        self.null = chart.doc.datamodel == "null"
+        self.js = Transpiler()
+        self.out = Lowered()
+        self.uses_dm = False
+        self.foreach_depth = 0
+
+    def run(self) -> Lowered:
+        for row in self.chart.states:
+            self.lower_state(row)
+        for t in self.chart.transitions:
+            self.lower_transition(t)
+        for k, script in enumerate(self.doc.scripts, 1):
+            name = "_scxml_script" if k == 1 else f"_scxml_script_{k}"
+            self.out.global_scripts.append(
+                self.function(name, f"<script> line {script.loc.line}", [self.action(script)])
+            )
+        self.out.helpers |= set(self.js.helpers)
+        return self.out
+
+    # -- functions ------------------------------------------------------------------------
+
+    def function(self, name: str, comment: str, body: list[ast.stmt]) -> str:
+        """Add `def name(_sm): ...` and return its name."""
+        self.uses_dm = False
+        stmts = [s for s in body if s is not None]
+        flat: list[ast.stmt] = []
+        for s in stmts:
+            flat.extend(s if isinstance(s, list) else [s])
+        text = ast.unparse(ast.Module(flat, [])) if flat else ""
+        prologue: list[ast.stmt] = []
+        # Bind the datamodel only where the body reads it (keeps trivial functions trivial).
+        if re.search(r"\b_dm\b", text):
+            prologue.append(ast.Assign([ast.Name(DM, ast.Store())], ast.Attribute(ast.Name(SM, ast.Load()), "dm", ast.Load())))
+        fn = ast.FunctionDef(
+            name=name,
+            args=ast.arguments(posonlyargs=[], args=[ast.arg(SM)], kwonlyargs=[], kw_defaults=[], defaults=[]),
+            body=[marker(comment), *prologue, *(flat or [ast.Pass()])],
+            decorator_list=[],
+            returns=None,
+            type_params=[],
+        )
+        self.out.functions.append(fn)
+        return name
+
+    def lower_state(self, row: StateRow) -> None:
+        fns: dict = {"onentry": [], "onexit": [], "data": [], "donedata": None}
+        node = row.node
+        what = f"<{node.kind}> '{row.id}'" if isinstance(node, m.State) else "<scxml>"
+        if isinstance(node, m.State):
+            for key in ("onentry", "onexit"):
+                for k, block in enumerate(getattr(node, key), 1):
+                    name = f"_{row.fname}_{key}" if k == 1 else f"_{row.fname}_{key}_{k}"
+                    line = block[0].loc.line if block else node.loc.line
+                    fns[key].append(
+                        self.function(name, f"<{key}> of {what} line {line}", [self.action(a) for a in block])
+                    )
+            if node.donedata is not None:
+                fns["donedata"] = self.function(
+                    f"_{row.fname}_donedata",
+                    f"<donedata> of {what} line {node.donedata.loc.line}",
+                    [ast.Return(self.donedata(node.donedata))],
+                )
+            for inv in node.invokes:
+                self.diags.warning(inv.loc, "<invoke> is not supported yet: it raises error.execution when run")
+        for d in node.data:
+            fns["data"].append((d.id, self.data_initialiser(row, d)))
+        self.out.state_fns[row.index] = fns
+
+    def data_initialiser(self, row: StateRow, d: m.Data) -> str | None:
+        name = f"_{row.fname}_data_{python_name(d.id)}"
+        comment = f"<data id='{d.id}'> line {d.loc.line}"
+        if self.null:
+            return None
+        if d.expr is not None:
+            value = self.expr(d.expr, d.loc)
+        elif d.src is not None:
+            if d.src_text is None:
+                value = self.fail("Error", f"cannot load <data> src '{d.src}'")
+            else:
+                value = self.content_value(m.Content(loc=d.loc, text=d.src_text))
+        elif d.content is not None:
+            value = self.content_value(d.content)
+        else:
+            return None
+        return self.function(name, comment, [ast.Return(value)])
+
+    def lower_transition(self, t: TransitionRow) -> None:
+        fns: dict = {"cond": None, "action": None}
+        src = self.chart.states[t.source]
+        line = t.line
+        if t.cond is not None:
+            fns["cond"] = self.function(
+                f"_{t.fname}_cond", f"<transition cond> line {line}", [ast.Return(self.cond(t.cond, t.node.loc))]
+            )
+        if t.actions:
+            label = "<initial>" if t.node is not None and src.initial == t.index else "<transition>"
+            fns["action"] = self.function(
+                f"_{t.fname}", f"{label} line {line}", [self.action(a) for a in t.actions]
+            )
+        self.out.transition_fns[t.index] = fns
+
+    # -- expressions ----------------------------------------------------------------------
+
+    def fail(self, name: str, message: str) -> ast.expr:
+        """An expression that raises the JS error `name` when evaluated."""
+        return sm_call("fail", const(name), const(message))
+
+    def syntax(self, exc: ECMAScriptSyntaxError, loc: Location, source: str) -> ast.expr:
+        # W3C tests require bad expressions to fail at run time (error.execution), not at build.
+        self.diags.warning(loc, f"ECMAScript: {exc.message} in {source.strip()[:60]!r}; it raises error.execution when run")
+        return self.fail("SyntaxError", exc.message)
+
+    def expr(self, source: str, loc: Location) -> ast.expr:
+        if self.null:
+            return self.null_expr(source, loc)
+        try:
+            return self.js.expr(source)
+        except ECMAScriptSyntaxError as exc:
+            return self.syntax(exc, loc, source)
+
+    def cond(self, source: str, loc: Location) -> ast.expr:
+        if self.null:
+            # SCXML B.1: the null datamodel's only conditions are In('state id').
+            match = re.fullmatch(r"\s*In\(\s*(['\"])(.*?)\1\s*\)\s*", source)
+            if match:
+                return sm_call("is_active", const(match.group(2)))
+            self.diags.warning(loc, f"the null datamodel supports only In('id') conditions, not {source!r}")
+            return self.fail("SyntaxError", f"unsupported condition in the null datamodel: {source}")
+        try:
+            return self.js.cond(source)
+        except ECMAScriptSyntaxError as exc:
+            return self.syntax(exc, loc, source)
+
+    def null_expr(self, source: str, loc: Location) -> ast.expr:
+        match = re.fullmatch(r"\s*(['\"])(.*?)\1\s*", source)
+        if match:
+            return const(match.group(2))
+        self.diags.warning(loc, f"the null datamodel has no expressions: {source!r} raises error.execution when run")
+        return self.fail("SyntaxError", f"no expressions in the null datamodel: {source}")
+
+    def assign_to(self, location: str, value: ast.expr, loc: Location) -> list[ast.stmt]:
+        if self.null:
+            self.diags.warning(loc, "the null datamodel has no locations to assign")
+            return [ast.Expr(self.fail("SyntaxError", "no datamodel to assign to"))]
+        if location.strip() in _READONLY:
+            # SCXML 5.10: system variables cannot be changed; the attempt is error.execution.
+            return [ast.Expr(value), ast.Expr(self.fail("TypeError", f"{location.strip()} is read-only"))]
+        try:
+            return self.js.assign(location, value)
+        except ECMAScriptSyntaxError as exc:
+            return [ast.Expr(value), ast.Expr(self.syntax(exc, loc, location))]
+
+    def content_value(self, content: m.Content) -> ast.expr:
+        if content.expr is not None:
+            return self.expr(content.expr, content.loc)
+        if content.xml is not None:
+            return sm_call("xml_value", const(content.xml))
+        return sm_call("text_value", const(content.text or ""))
+
+    def donedata(self, dd: m.DoneData) -> ast.expr:
+        if dd.content is not None:
+            return self.content_value(dd.content)
+        return self.params(dd.params, (), dd.loc)
+
+    def params(self, params, namelist, loc: Location) -> ast.expr:
+        """Event data from namelist and <param>s: a JS object (later names win)."""
+        keys: list[ast.expr] = []
+        values: list[ast.expr] = []
+        for name in namelist:
+            keys.append(const(name))
+            values.append(self.expr(name, loc))
+        for p in params:
+            keys.append(const(p.name))
+            src = p.expr if p.expr is not None else p.location
+            values.append(self.expr(src, p.loc) if src is not None else ast.Name("UNDEFINED", ast.Load()))
+        if not keys:
+            return ast.Name("UNDEFINED", ast.Load())
+        return ast.Dict(keys=keys, values=values)
+
+    # -- executable content ---------------------------------------------------------------
+
+    def action(self, a: m.Action) -> list[ast.stmt]:
+        method = getattr(self, "x_" + type(a).__name__.lower())
+        return [marker(f"<{self.tag(a)}> line {a.loc.line}"), *method(a)]
+
+    @staticmethod
+    def tag(a: m.Action) -> str:
+        return a.tag if isinstance(a, m.Foreign) else type(a).__name__.lower()
+
+    def block(self, actions) -> list[ast.stmt]:
+        out: list[ast.stmt] = []
+        for a in actions:
+            out.extend(self.action(a))
+        return out or [ast.Pass()]
+
+    def x_raise(self, a: m.Raise) -> list[ast.stmt]:
+        return [ast.Expr(sm_call("raise_event", const(a.event)))]
+
+    def x_log(self, a: m.Log) -> list[ast.stmt]:
+        args = [const(a.label)]
+        if a.expr is not None:
+            args.append(self.expr(a.expr, a.loc))
+        return [ast.Expr(sm_call("log", *args))]
+
+    def x_assign(self, a: m.Assign) -> list[ast.stmt]:
+        if a.expr is not None:
+            value = self.expr(a.expr, a.loc)
+        elif a.content is not None:
+            value = self.content_value(a.content)
+        else:
+            value = ast.Name("UNDEFINED", ast.Load())
+        return self.assign_to(a.location, value, a.loc)
+
+    def x_script(self, a: m.Script) -> list[ast.stmt]:
+        if self.null:
+            self.diags.warning(a.loc, "<script> has no meaning in the null datamodel")
+            return [ast.Expr(self.fail("SyntaxError", "no scripts in the null datamodel"))]
+        try:
+            return self.js.script(a.source) or [ast.Pass()]
+        except ECMAScriptSyntaxError as exc:
+            return [ast.Expr(self.syntax(exc, a.loc, a.source))]
+
+    def x_if(self, a: m.If) -> list[ast.stmt]:
+        orelse: list[ast.stmt] = []
+        for cond, actions in reversed(a.branches):
+            body = self.block(actions)
+            if cond is None:
+                orelse = body
+            else:
+                orelse = [ast.If(test=self.cond(cond, a.loc), body=body, orelse=orelse)]
+        return orelse
+
+    def x_foreach(self, a: m.Foreach) -> list[ast.stmt]:
+        self.foreach_depth += 1
+        depth = self.foreach_depth
+        item_var, index_var = f"_t_item{depth}", f"_t_index{depth}"
+        body: list[ast.stmt] = []
+        # SCXML 4.6: item and index must be legal variable names; they are declared if new.
+        for name, var in ((a.item, item_var), (a.index, index_var)):
+            if name is None:
+                continue
+            if self.null or not self.js.identifier_ok(name):
+                self.diags.warning(a.loc, f"<foreach> {('item' if name == a.item else 'index')} {name!r} is not a legal variable name; it raises error.execution when run")
+                self.foreach_depth -= 1
+                return [ast.Expr(self.fail("SyntaxError", f"illegal <foreach> variable name {name!r}"))]
+            value: ast.expr = ast.Name(var, ast.Load())
+            if var == index_var:
+                value = ast.Call(ast.Name("float", ast.Load()), [value], [])
+            body.append(
+                ast.Assign([ast.Subscript(ast.Name(DM, ast.Load()), const(name), ast.Store())], value)
+            )
+        body.extend(self.block(a.actions))
+        self.foreach_depth -= 1
+        items = sm_call("foreach_items", self.expr(a.array, a.loc))
+        return [
+            ast.For(
+                target=ast.Tuple([ast.Name(index_var, ast.Store()), ast.Name(item_var, ast.Store())], ast.Store()),
+                iter=ast.Call(ast.Name("enumerate", ast.Load()), [items], []),
+                body=body,
+                orelse=[],
+            )
+        ]
+
+    def x_send(self, a: m.Send) -> list[ast.stmt]:
+        kw: dict[str, ast.expr] = {}
+        # Attributes are evaluated in this order; the first error stops the send (SCXML 6.2.4).
+        if a.eventexpr is not None:
+            kw["event"] = self.expr(a.eventexpr, a.loc)
+        elif a.event is not None:
+            kw["event"] = const(a.event)
+        if a.targetexpr is not None:
+            kw["target"] = self.expr(a.targetexpr, a.loc)
+        elif a.target is not None:
+            kw["target"] = const(a.target)
+        if a.typeexpr is not None:
+            kw["type"] = self.expr(a.typeexpr, a.loc)
+        elif a.type is not None:
+            kw["type"] = const(a.type)
+        if a.id is not None:
+            kw["sendid"] = const(a.id)
+        elif a.idlocation is not None:
+            kw["sendid"] = sm_call("new_sendid")
+        if a.delayexpr is not None:
+            kw["delay"] = self.expr(a.delayexpr, a.loc)
+        elif a.delay is not None:
+            try:
+                kw["delay"] = const(parse_delay(a.delay))
+            except ExecutionError as exc:
+                self.diags.warning(a.loc, f"{exc}; the <send> raises error.execution when run")
+                kw["delay"] = const(a.delay)
+        if a.content is not None:
+            kw["data"] = self.content_value(a.content)
+        elif a.namelist or a.params:
+            kw["data"] = self.params(a.params, a.namelist, a.loc)
+        call = sm_call("execute_send", **kw)
+        if a.idlocation is None:
+            return [ast.Expr(call)]
+        # The id is stored before the send is dispatched, so errors of the send can name it.
+        sendid_var = ast.Name("_t_sendid", ast.Load())
+        kw["sendid"] = sendid_var
+        return [
+            ast.Assign([ast.Name("_t_sendid", ast.Store())], sm_call("new_sendid")),
+            *self.assign_to(a.idlocation, sendid_var, a.loc),
+            ast.Expr(sm_call("execute_send", **kw)),
+        ]
+
+    def x_cancel(self, a: m.Cancel) -> list[ast.stmt]:
+        value = self.expr(a.sendidexpr, a.loc) if a.sendidexpr is not None else const(a.sendid)
+        return [ast.Expr(sm_call("cancel_send", value))]
+
+    def x_foreign(self, a: m.Foreign) -> list[ast.stmt]:
+        return [ast.Expr(sm_call("unsupported_element", const(f"{{{a.namespace}}}{a.tag}")))]
