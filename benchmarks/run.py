@@ -1,0 +1,131 @@
+"""Benchmark: generated modules vs the hand-written baseline machines, on the shared bench charts.
+
+For each chart of ../shared/bench (flat, deep, parallel, datamodel, internal, big) this runs
+the same fixed event stream through the scxmlc-generated module and through the hand-written
+baseline machine, in the same process, checks both results against bench/expected.py (a fast
+wrong answer is not a result), and prints events/s and the slowdown ratio
+(baseline events/s / ours). It also reports the compile time of big.scxml.
+
+    python benchmarks/run.py [--events N] [--repeat R] [--bench DIR] [chart ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.util
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import scxmlc
+from scxmlc_runtime import SimulatedClock
+from scxmlc_runtime.js import to_py
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_BENCH = Path(os.environ.get("SCXMLC_BENCH_DIR", REPO.parent / "shared" / "bench"))
+CHARTS = ("flat", "deep", "parallel", "datamodel", "internal", "big")
+
+
+def load_module(path: Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def stream(workload: dict, total: int):
+    events = workload["events"]
+    payloads = workload.get("payloads")
+    out = []
+    for i in range(total):
+        data = payloads[i % len(payloads)] if payloads else None
+        out.append((events[i % len(events)], data))
+    return out
+
+
+def time_runs(make, events, repeat: int) -> tuple[float, object]:
+    """Best-of-`repeat` seconds to push `events` through a fresh machine; and that machine."""
+    best = float("inf")
+    machine = None
+    for _ in range(repeat):
+        machine = make()
+        send = machine.send
+        gc.collect()
+        gc.disable()
+        try:
+            start = time.perf_counter()
+            for name, data in events:
+                send(name, data)
+            elapsed = time.perf_counter() - start
+        finally:
+            gc.enable()
+        best = min(best, elapsed)
+    return best, machine
+
+
+def report_ours(sm, wanted_vars) -> dict:
+    config = sorted(s for s in sm.configuration if sm.tables.kind[sm.tables.index[s]] in (1, 4))
+    return {"config": config, "vars": {k: to_py(sm.datamodel[k]) for k in wanted_vars}}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("charts", nargs="*", default=list(CHARTS))
+    ap.add_argument("--events", type=int, default=20000, help="external events per run")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per system (best is kept)")
+    ap.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
+    args = ap.parse_args(argv)
+    bench = args.bench
+    if not (bench / "charts").is_dir():
+        print(f"bench folder not found: {bench} (set --bench or SCXMLC_BENCH_DIR)", file=sys.stderr)
+        return 2
+    sys.path.insert(0, str(bench))
+    expected = load_module(bench / "expected.py", "bench_expected")
+    workloads = json.loads((bench / "charts" / "workloads.json").read_text())
+
+    print(f"{'chart':<10} {'scxmlc ev/s':>12} {'baseline ev/s':>14} {'slowdown':>9}  check")
+    failures = 0
+    for chart in args.charts:
+        path = bench / "charts" / f"{chart}.scxml"
+        t0 = time.perf_counter()
+        source = scxmlc.compile_file(path)
+        compile_s = time.perf_counter() - t0
+        module = scxmlc.load_source(source, f"bench_{chart}", str(path))
+        baseline = load_module(bench / "baseline" / f"{chart}.py", f"baseline_{chart}")
+        wl = workloads[chart]
+        events = stream(wl, args.events)
+
+        def make_ours():
+            sm = module.Chart(clock=SimulatedClock())
+            sm.start()
+            return sm
+
+        ours_s, sm = time_runs(make_ours, events, args.repeat)
+        base_s, bm = time_runs(baseline.Machine, events, args.repeat)
+        problems = [
+            p
+            for p in (
+                expected.compare(chart, args.events, report_ours(sm, wl.get("vars", []))),
+                expected.compare(chart, args.events, {"config": bm.configuration(), "vars": bm.datamodel()}),
+            )
+            if p
+        ]
+        failures += bool(problems)
+        ours_eps = args.events / ours_s
+        base_eps = args.events / base_s
+        check = "ok" if not problems else "MISMATCH: " + " | ".join(problems)
+        print(f"{chart:<10} {ours_eps:>12,.0f} {base_eps:>14,.0f} {base_eps / ours_eps:>8.1f}x  {check}")
+        if chart == "big":
+            t0 = time.perf_counter()
+            module.Chart(clock=SimulatedClock()).start()
+            start_s = time.perf_counter() - t0
+            print(f"{'':<10} big.scxml: compile {compile_s:.2f} s, first start {start_s * 1000:.1f} ms")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

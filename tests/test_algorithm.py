@@ -1,0 +1,220 @@
+"""Unit tests of the runtime's algorithm pieces and of the compiler's analysis."""
+
+from __future__ import annotations
+
+import pytest
+
+import scxmlc
+from scxmlc.analysis import analyse, normalise_descriptor
+from scxmlc.diagnostics import Diagnostics
+from scxmlc.parser import parse_bytes
+from scxmlc_runtime import ExecutionError, SimulatedClock, parse_delay
+from scxmlc_runtime.interpreter import event_matches, iter_bits, iter_bits_reversed
+from scxmlc_runtime.tables import ATOMIC, COMPOUND, PARALLEL, ROOT
+
+NS = 'xmlns="http://www.w3.org/2005/07/scxml" version="1.0"'
+
+
+def chart(body: str, **attrs) -> str:
+    extra = " ".join(f'{k}="{v}"' for k, v in attrs.items())
+    return f"<scxml {NS} {extra}>{body}</scxml>"
+
+
+def machine(body: str, **attrs):
+    logs = []
+    module = scxmlc.load_string(chart(body, **attrs), module_name="t_chart")
+    sm = module.Chart(clock=SimulatedClock(), log=lambda label, text: logs.append(text))
+    sm.logs = logs
+    return sm.start()
+
+
+@pytest.mark.parametrize(
+    "descriptors,name,ok",
+    [
+        (("a",), "a", True),
+        (("a",), "a.b", True),
+        (("a",), "ab", False),
+        (("a.b",), "a", False),
+        (("*",), "anything.at.all", True),
+        (("",), "x", True),  # ".*" normalised
+        (("x", "error"), "error.execution", True),
+    ],
+)
+def test_event_matches(descriptors, name, ok):
+    assert event_matches(descriptors, name) is ok
+
+
+def test_normalise_descriptor():
+    assert normalise_descriptor("foo.*") == "foo"
+    assert normalise_descriptor("foo.") == "foo"
+    assert normalise_descriptor(".*") == ""
+    assert normalise_descriptor("*") == "*"
+
+
+def test_bit_iteration_orders():
+    assert list(iter_bits(0b101001)) == [0, 3, 5]
+    assert list(iter_bits_reversed(0b101001)) == [5, 3, 0]
+
+
+@pytest.mark.parametrize(
+    "text,seconds", [("1s", 1.0), (".5s", 0.5), ("1.5s", 1.5), ("200ms", 0.2), ("2", 2.0), (" 3s ", 3.0)]
+)
+def test_parse_delay(text, seconds):
+    assert parse_delay(text) == pytest.approx(seconds)
+
+
+@pytest.mark.parametrize("text", ["", "s", "1x", "-1s", "1..5s"])
+def test_parse_delay_rejects(text):
+    with pytest.raises(ExecutionError):
+        parse_delay(text)
+
+
+def test_simulated_clock_orders_timers():
+    clock = SimulatedClock()
+    fired = []
+    clock.call_later(2, lambda: fired.append("b"))
+    clock.call_later(1, lambda: fired.append("a"))
+    clock.call_later(2, lambda: fired.append("c"))  # same instant: set order
+    t = clock.call_later(1.5, lambda: fired.append("x"))
+    t.cancel()
+    assert clock.advance(1.9) == 1
+    assert clock.advance(0.1) == 2
+    assert fired == ["a", "b", "c"] and clock.now() == pytest.approx(2.0)
+
+
+def _analysed(body: str):
+    diags = Diagnostics()
+    doc = parse_bytes(chart(body).encode(), "t.scxml", diags)
+    assert not diags.errors, diags.items
+    return analyse(doc)
+
+
+def test_analysis_tables_document_order_and_masks():
+    c = _analysed(
+        '<state id="a"><state id="a1"/><state id="a2"/></state>'
+        '<parallel id="p"><state id="r1"/><state id="r2"/></parallel>'
+    )
+    assert [s.id for s in c.states] == ["", "a", "a1", "a2", "p", "r1", "r2"]
+    assert [s.kind for s in c.states] == [ROOT, COMPOUND, ATOMIC, ATOMIC, PARALLEL, ATOMIC, ATOMIC]
+    assert c.states[1].descendants == (1 << 2) | (1 << 3)
+    assert c.states[5].ancestors == [4, 0]
+    # the root's default initial transition targets the first child
+    assert c.transitions[c.states[0].initial].targets == (1,)
+
+
+def test_analysis_static_domain_and_candidates():
+    c = _analysed(
+        '<state id="a"><transition event="x" target="b"/>'
+        '<state id="a1"><transition event="y" target="a2"/></state><state id="a2"/></state>'
+        '<state id="b"><history id="h"><transition target="b1"/></history><state id="b1"/>'
+        '<transition event="z" target="h"/></state>'
+    )
+    ids = [s.id for s in c.states]
+    a1 = c.states[ids.index("a1")]
+    # own transitions first, then the ancestors' (selection order of Appendix D)
+    assert [c.transitions[t].events for t in a1.candidates] == [("y",), ("x",)]
+    y = c.transitions[a1.candidates[0]]
+    assert y.domain == ids.index("a") and y.exit_mask == c.states[ids.index("a")].descendants
+    x = c.transitions[a1.candidates[1]]
+    assert x.domain == 0
+    z = next(t for t in c.transitions if t.events == ("z",))
+    assert z.domain == -1 and z.exit_mask == 0  # a history target: computed at run time
+
+
+def test_anonymous_states_get_unique_ids():
+    c = _analysed('<state><state/></state><state id="b"/>')
+    assert [s.id for s in c.states] == ["", "#1", "#1#1", "b"]
+
+
+# -- behaviour, through the whole pipeline ----------------------------------------------
+
+
+def test_eventless_and_internal_events_in_one_macrostep():
+    sm = machine(
+        '<state id="a"><onentry><raise event="go"/></onentry><transition event="go" target="b"/></state>'
+        '<state id="b"><transition target="c"/></state><final id="c"/>'
+    )
+    assert sm.done and sm.configuration == {"c"}
+
+
+def test_parallel_done_state_and_exit_order():
+    sm = machine(
+        '<parallel id="p">'
+        '<state id="r1"><state id="r1a"><transition event="e" target="r1f"/></state><final id="r1f"/>'
+        '<onexit><log expr="\'exit r1\'"/></onexit></state>'
+        '<state id="r2"><state id="r2a"><transition event="e" target="r2f"/></state><final id="r2f"/>'
+        '<onexit><log expr="\'exit r2\'"/></onexit></state>'
+        '<transition event="done.state.p" target="end"/></parallel><final id="end"/>'
+    )
+    sm.send("e")
+    assert sm.done and sm.configuration == {"end"}
+    assert sm.logs == ["exit r2", "exit r1"]  # reverse document order
+
+
+def test_deep_history_restores_configuration():
+    sm = machine(
+        '<state id="s"><history id="h" type="deep"><transition target="s1"/></history>'
+        '<state id="s1"><state id="x"><transition event="next" target="y"/></state><state id="y"/></state>'
+        '<transition event="out" target="o"/></state>'
+        '<state id="o"><transition event="back" target="h"/></state>'
+    )
+    sm.send("next")
+    assert sm.configuration == {"s", "s1", "y"}
+    sm.send("out")
+    assert sm.configuration == {"o"}
+    sm.send("back")
+    assert sm.configuration == {"s", "s1", "y"}
+
+
+def test_conflicting_transitions_first_in_document_order_wins():
+    sm = machine(
+        '<parallel id="p"><state id="a"><transition event="e" target="out1"/></state>'
+        '<state id="b"><transition event="e" target="out2"/></state></parallel>'
+        '<state id="out1"/><state id="out2"/>'
+    )
+    sm.send("e")
+    assert sm.configuration == {"out1"}
+
+
+def test_error_execution_keeps_running_and_names_the_line():
+    sm = machine(
+        '<state id="a"><onentry><assign location="x.y.z" expr="1"/><log expr="\'not reached\'"/></onentry>'
+        '<transition event="error.execution" target="b"><log expr="_event.data.location"/></transition></state>'
+        '<state id="b"/>',
+        datamodel="ecmascript",
+    )
+    assert sm.configuration == {"b"}
+    assert sm.logs == ["t_chart.scxml:1"]
+
+
+def test_delayed_send_and_cancel_on_simulated_clock():
+    sm = machine(
+        '<state id="a"><onentry><send event="late" delay="5s"/><send id="c" event="never" delay="1s"/>'
+        '<cancel sendid="c"/></onentry>'
+        '<transition event="never" target="bad"/><transition event="late" target="good"/></state>'
+        '<final id="good"/><final id="bad"/>'
+    )
+    assert not sm.done
+    assert sm.run_until_idle(max_seconds=4) is False
+    assert sm.run_until_idle(max_seconds=10) is True
+    assert sm.configuration == {"good"} and sm.clock.now() == pytest.approx(5.0)
+
+
+def test_late_binding_assigns_on_first_entry():
+    sm = machine(
+        '<state id="a"><onentry><log expr="typeof v"/></onentry><transition event="go" target="b"/></state>'
+        '<state id="b"><datamodel><data id="v" expr="42"/></datamodel><onentry><log expr="v"/></onentry></state>',
+        binding="late",
+    )
+    sm.send("go")
+    assert sm.logs == ["undefined", "42"]
+
+
+def test_send_data_reaches_event():
+    sm = machine(
+        '<datamodel><data id="n" expr="7"/></datamodel>'
+        '<state id="a"><onentry><send event="e" namelist="n"><param name="p" expr="n * 2"/></send></onentry>'
+        '<transition event="e" cond="_event.data.n === 7 &amp;&amp; _event.data.p === 14" target="ok"/></state>'
+        '<final id="ok"/>'
+    )
+    assert sm.done and sm.configuration == {"ok"}
