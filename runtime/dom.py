@@ -16,7 +16,10 @@ def parse_xml_fragment(xml: str) -> "DomDocument":
 
     expat neither fetches external entities nor loads DTDs, so untrusted content stays local.
     """
-    wrapper = ET.fromstring(f"<scxmlc-fragment>{xml}</scxmlc-fragment>")
+    text = xml.lstrip()
+    if text.startswith("<?xml"):
+        text = text[text.index("?>") + 2 :]  # a declaration cannot stand inside the wrapper
+    wrapper = ET.fromstring(f"<scxmlc-fragment>{text}</scxmlc-fragment>")
     return DomDocument(wrapper)
 
 

@@ -102,6 +102,7 @@ class Interpreter:
         self.history_value: dict[int, int] = {}
         self.states_to_invoke = 0
         self.running = False
+        self.exited = False
         self.late_bound = 0  # states whose late-bound data has been initialised
 
     # -- main loop (Appendix D: mainEventLoop, split at its blocking point) ----------------------
@@ -429,6 +430,9 @@ class Interpreter:
 
     def exit_interpreter(self) -> None:
         """Leave every active state in exit order (Appendix D, exitInterpreter)."""
+        if self.exited:
+            return
+        self.exited = True
         tables = self.tables
         self.final_configuration = self.config
         for s in iter_bits_reversed(self.config):

@@ -73,7 +73,22 @@ class Machine(ActionsMixin, Interpreter):
             raise RuntimeError("machine already started")
         self.started = True
         self.running = True
+        # Events sent to ourselves during initialisation wait for the first macrostep.
+        self._busy = True
+        try:
+            self._initialise()
+            self.macrostep()
+            if not self.running:
+                self.exit_interpreter()
+            self._drain()
+        finally:
+            self._busy = False
+        return self
+
+    def _initialise(self) -> None:
         dm = self.dm
+        # SCXML 5.10: _event is declared but unbound (undefined) until the first event.
+        dm["_event"] = UNDEFINED
         dm["_sessionid"] = self.sessionid
         dm["_name"] = self.name if self.name is not None else UNDEFINED
         location = "#_scxml_" + self.sessionid
@@ -95,15 +110,6 @@ class Machine(ActionsMixin, Interpreter):
             for script in self.global_scripts:
                 self.execute_content(script)
         self.enter_states([tables.states[0].initial])
-        self._busy = True
-        try:
-            self.macrostep()
-            if not self.running:
-                self.exit_interpreter()
-            self._drain()
-        finally:
-            self._busy = False
-        return self
 
     def send(self, name: str, data: Any = None, **fields: Any) -> None:
         """Queue an external event and process events until the machine is stable."""

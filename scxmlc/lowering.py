@@ -89,7 +89,7 @@ class _Lowerer:
         flat: list[ast.stmt] = []
         for s in stmts:
             flat.extend(s if isinstance(s, list) else [s])
-        text = ast.unparse(ast.Module(flat, [])) if flat else ""
+        text = ast.unparse(ast.fix_missing_locations(ast.Module(flat, []))) if flat else ""
         prologue: list[ast.stmt] = []
         # Bind the datamodel only where the body reads it (keeps trivial functions trivial).
         if re.search(r"\b_dm\b", text):
@@ -100,8 +100,10 @@ class _Lowerer:
             body=[marker(comment), *prologue, *(flat or [ast.Pass()])],
             decorator_list=[],
             returns=None,
-            type_params=[],
         )
+        if hasattr(ast, "TypeAlias"):  # Python 3.12+ requires the field
+            fn.type_params = []
+        ast.fix_missing_locations(fn)
         self.out.functions.append(fn)
         return name
 
@@ -140,7 +142,10 @@ class _Lowerer:
             if d.src_text is None:
                 value = self.fail("Error", f"cannot load <data> src '{d.src}'")
             else:
-                value = self.content_value(m.Content(loc=d.loc, text=d.src_text))
+                # B.2.2: a file holding XML becomes a DOM; anything else is JSON or text.
+                is_xml = d.src_text.lstrip().startswith("<")
+                body = m.Content(loc=d.loc, xml=d.src_text) if is_xml else m.Content(loc=d.loc, text=d.src_text)
+                value = self.content_value(body)
         elif d.content is not None:
             value = self.content_value(d.content)
         else:

@@ -62,7 +62,11 @@ def parse_bytes(
         return None
     if root.getroottree().docinfo.internalDTD is not None:
         # Entities are never expanded; say so instead of silently dropping the text.
-        diags.warning(Location(filename, 1), "DOCTYPE declarations are ignored (entities are not expanded)")
+        diags.warning(Location(filename, 1), "the DOCTYPE declaration is ignored (entities are never expanded)")
+    for ent in root.iter(etree.Entity):
+        # Never expanded (untrusted input: no file reads, no entity bombs); dropping the
+        # reference would silently change the text, so it is an error.
+        diags.error(Location(filename, ent.sourceline or 0), f"entity reference {ent.text} is not supported")
     builder = _Builder(filename, diags, Path(base_dir) if base_dir is not None else Path("."))
     if _local(root) != "scxml" or _ns(root) != NS:
         diags.error(builder.loc(root), f"root element must be <scxml> in namespace {NS}, found <{root.tag}>")
