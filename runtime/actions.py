@@ -63,6 +63,10 @@ def locate_error(exc: BaseException, source_file: str) -> str:
         if line.startswith("# <") and " line " in line:
             return f"{source_file}:{line.rsplit(' line ', 1)[1].split()[0]}"
         if line.startswith("def "):
+            # the function's own comment stands just above its `def`
+            above = linecache.getline(filename, n - 1).strip()
+            if above.startswith("# <") and " line " in above:
+                return f"{source_file}:{above.rsplit(' line ', 1)[1].split()[0]}"
             break
     return source_file
 

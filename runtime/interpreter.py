@@ -72,6 +72,11 @@ class ChartTables:
                 self.children_mask[i] |= 1 << c
             if any(not transitions[t].events for t in s.candidates):
                 self.eventless_mask |= bit
+        # Exit set of a transition with a static domain: config & exit_mask[t] (Appendix D
+        # computeExitSet); 0 for targetless transitions and dynamic domains.
+        self.exit_mask = tuple(
+            self.desc[t.domain] if t.targets and t.domain >= 0 else 0 for t in transitions
+        )
         # candidates filtered by event name, filled lazily: (state, name) -> transition tuple
         self.match_cache: dict[tuple[int, str], tuple[int, ...]] = {}
         self.eventless = tuple(
@@ -235,11 +240,11 @@ class Interpreter:
 
     def compute_exit_set(self, transitions) -> int:
         ts = self.tables.transitions
+        exit_mask = self.tables.exit_mask
         to_exit = 0
         for t in transitions:
-            tr = ts[t]
-            if tr.targets:
-                mask = tr.exit_mask
+            if ts[t].targets:
+                mask = exit_mask[t]
                 if not mask:
                     domain = self.get_transition_domain(t)
                     mask = self.tables.desc[domain] if domain >= 0 else 0

@@ -55,6 +55,4 @@ class TransitionDef(NamedTuple):
     action: Action | None = None
     # Transition domain when static; -1 when it depends on history (or for targetless).
     domain: int = -1
-    # Mask of states a static domain contains (its proper descendants); 0 when dynamic.
-    exit_mask: int = 0
     line: int = 0

@@ -25,21 +25,22 @@ _KIND_NAMES = {
     DEEP_HISTORY: "DEEP_HISTORY",
 }
 _RESERVED = {"Machine", "StateDef", "TransitionDef", "Chart", "UNDEFINED", *_KIND_NAMES.values()}
-_MARKER_LINE = re.compile(r"^(\s*)(['\"])" + re.escape(MARKER) + r"(.*)\2$")
+# ast.unparse writes a marker as '...' or, first in a function body, as a """docstring""".
+_MARKER_LINE = re.compile(r"^(\s*)('|\"|\"\"\"|\'\'\')" + re.escape(MARKER) + r"(.*)\2$")
 _BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=100)
 
 
-def _environment() -> jinja2.Environment:
-    text = resources.files("scxmlc.templates").joinpath("module.py.j2").read_text(encoding="utf-8")
-    env = jinja2.Environment(
-        autoescape=False, keep_trailing_newline=True, undefined=jinja2.StrictUndefined
-    )
-    env.globals["_template_source"] = text
-    return env
+def _template(name: str) -> jinja2.Template:
+    text = resources.files("scxmlc.templates").joinpath(name).read_text(encoding="utf-8")
+    env = jinja2.Environment(autoescape=False, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    return env.from_string(text)
 
 
-_ENV = _environment()
-_TEMPLATE = _ENV.from_string(_ENV.globals["_template_source"])
+_MODULE = _template("module.py.j2")
+_TABLES = _template("tables.py.j2")
+# Stands in for the tables while black formats the module: black is slow on one huge
+# expression (seconds for a 1000-state chart), and the tables are laid out by hand anyway.
+_TABLES_PLACEHOLDER = "    STATES = TRANSITIONS = ()  # scxmlc: tables"
 
 
 def class_name_for(label: str) -> str:
@@ -124,12 +125,15 @@ def emit(chart: Chart, lowered: Lowered, source_name: str) -> str:
         if fns.get("action"):
             kw["action"] = _name(fns["action"])
         if t.domain >= 0:
+            # The exit set is config & descendants(domain); the runtime takes the mask from
+            # the state table instead of repeating it per transition.
             kw["domain"] = ast.Constant(t.domain)
-            kw["exit_mask"] = ast.Constant(t.exit_mask)
         kw["line"] = ast.Constant(t.line)
         transition_rows.append(_call("TransitionDef", **kw))
-    functions = [_comments(ast.unparse(fn)) for fn in lowered.functions]
-    source = _TEMPLATE.render(
+    functions = [
+        f"# {_safe_comment(lowered.comments[fn.name])}\n{_comments(ast.unparse(fn))}" for fn in lowered.functions
+    ]
+    source = _MODULE.render(
         version=__version__,
         source_name=_safe_comment(source_name),
         chart_label=_safe_comment(label).replace('"', "'").replace("\\", "/"),
@@ -143,8 +147,12 @@ def emit(chart: Chart, lowered: Lowered, source_name: str) -> str:
         global_scripts=lowered.global_scripts,
         states=state_rows,
         transitions=transition_rows,
+        tables=_TABLES_PLACEHOLDER,
     )
     formatted = black.format_str(source, mode=_BLACK_MODE)
+    tables = _TABLES.render(states=state_rows, transitions=transition_rows).rstrip("\n")
+    assert formatted.count(_TABLES_PLACEHOLDER + "\n") == 1
+    formatted = formatted.replace(_TABLES_PLACEHOLDER, tables)
     # The result must be valid Python before anything is written (a compiler bug is ours,
     # not the user's: report it as such).
     compile(formatted, source_name, "exec")

@@ -46,6 +46,7 @@ class Lowered:
     """Generated functions of a chart, and per table row the name of each function."""
 
     functions: list[ast.FunctionDef] = field(default_factory=list)
+    comments: dict[str, str] = field(default_factory=dict)  # function name -> `# ...` line above it
     helpers: set[str] = field(default_factory=set)
     state_fns: dict[int, dict] = field(default_factory=dict)
     transition_fns: dict[int, dict] = field(default_factory=dict)
@@ -97,7 +98,7 @@ class _Lowerer:
         fn = ast.FunctionDef(
             name=name,
             args=ast.arguments(posonlyargs=[], args=[ast.arg(SM)], kwonlyargs=[], kw_defaults=[], defaults=[]),
-            body=[marker(comment), *prologue, *(flat or [ast.Pass()])],
+            body=[*prologue, *(flat or [ast.Pass()])],
             decorator_list=[],
             returns=None,
         )
@@ -105,6 +106,7 @@ class _Lowerer:
             fn.type_params = []
         ast.fix_missing_locations(fn)
         self.out.functions.append(fn)
+        self.out.comments[name] = comment
         return name
 
     def lower_state(self, row: StateRow) -> None:

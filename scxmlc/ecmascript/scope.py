@@ -1,0 +1,160 @@
+"""Scope analysis: which names a JS function or block declares, and how they map to Python.
+
+JavaScript has function-scoped `var`/function declarations and block-scoped `let`/`const`/
+`catch` bindings; Python has one scope per function. Every JS binding therefore gets a
+Python local name unique within the compilation unit, so block scoping becomes renaming and
+closures become Python closures (with `nonlocal` where an inner function assigns).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+
+@dataclass
+class Binding:
+    name: str  # JS name
+    py: str  # Python local name
+    kind: str  # var | let | const | param | function | catch | class | self
+    owner: "FunctionCtx"
+
+
+@dataclass
+class Scope:
+    """A JS scope level: a function body or a block."""
+
+    bindings: dict[str, Binding] = field(default_factory=dict)
+    parent: "Scope | None" = None
+    func: "FunctionCtx | None" = None
+
+    def lookup(self, name: str) -> Binding | None:
+        s: Scope | None = self
+        while s is not None:
+            b = s.bindings.get(name)
+            if b is not None:
+                return b
+            s = s.parent
+        return None
+
+
+@dataclass
+class JumpTarget:
+    """A JS construct that `break`/`continue` can target, compiled to one Python loop."""
+
+    kind: str  # loop | switch | block
+    labels: frozenset
+    ident: int
+    has_continue: bool = False  # a continue targets it (for-loops then need the flag form)
+    pending: set = field(default_factory=set)  # jump codes that must propagate past it
+
+
+@dataclass
+class FunctionCtx:
+    """One Python function being generated (a JS function, or the top-level unit)."""
+
+    parent: "FunctionCtx | None"
+    is_arrow: bool = False
+    lambda_mode: bool = False  # compiled to a Python lambda (expression contexts)
+    top: bool = False  # the unit's top level (globals live in _dm)
+    nonlocals: set = field(default_factory=set)
+    jumps: list = field(default_factory=list)
+    this_name: str = "_this"
+    args_name: str = "_targs"
+    uses_jump_flag: bool = False
+
+
+def walk(node: Any) -> Iterator[Any]:
+    """Every esprima node under `node` (inclusive), not descending into nested functions."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n is None:
+            continue
+        if isinstance(n, list):
+            stack.extend(reversed(n))
+            continue
+        if not hasattr(n, "type"):
+            continue
+        yield n
+        if n is not node and n.type in ("FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression"):
+            continue
+        for key, value in vars(n).items():
+            if key in ("loc", "range", "type", "regex"):
+                continue
+            if isinstance(value, list) or hasattr(value, "type"):
+                stack.append(value)
+
+
+def walk_all(node: Any) -> Iterator[Any]:
+    """Every esprima node under `node`, nested functions included."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n is None:
+            continue
+        if isinstance(n, list):
+            stack.extend(reversed(n))
+            continue
+        if not hasattr(n, "type"):
+            continue
+        yield n
+        for key, value in vars(n).items():
+            if key in ("loc", "range", "type", "regex"):
+                continue
+            if isinstance(value, list) or hasattr(value, "type"):
+                stack.append(value)
+
+
+def pattern_names(p: Any) -> list[str]:
+    """Names bound by a binding pattern (identifier, object/array destructuring)."""
+    if p is None:
+        return []
+    t = p.type
+    if t == "Identifier":
+        return [p.name]
+    if t == "ObjectPattern":
+        out = []
+        for prop in p.properties:
+            out.extend(pattern_names(prop.argument if prop.type == "RestElement" else prop.value))
+        return out
+    if t == "ArrayPattern":
+        out = []
+        for e in p.elements:
+            out.extend(pattern_names(e))
+        return out
+    if t == "AssignmentPattern":
+        return pattern_names(p.left)
+    if t == "RestElement":
+        return pattern_names(p.argument)
+    return []
+
+
+def var_declarations(body: Any) -> tuple[list[str], list[Any]]:
+    """(var-declared names, function declarations) of a function body or script, in source
+    order (ES5.1 10.5 Declaration Binding Instantiation), not looking into nested functions.
+    Function declarations nested in blocks are included (Annex B.3.3 hoists them)."""
+    names: list[str] = []
+    funcs: list[Any] = []
+    for n in walk(body):
+        if n.type == "VariableDeclaration" and n.kind == "var":
+            for d in n.declarations:
+                for name in pattern_names(d.id):
+                    if name not in names:
+                        names.append(name)
+        elif n.type == "FunctionDeclaration" and n is not body:
+            funcs.append(n)
+    return names, funcs
+
+
+def lexical_declarations(stmts: list) -> list[tuple[str, str]]:
+    """(name, kind) of let/const/class declared directly in a statement list (a block)."""
+    out = []
+    for s in stmts:
+        if s.type == "VariableDeclaration" and s.kind in ("let", "const"):
+            for d in s.declarations:
+                for name in pattern_names(d.id):
+                    out.append((name, s.kind))
+        elif s.type == "ClassDeclaration" and s.id is not None:
+            out.append((s.id.name, "class"))
+    return out
