@@ -15,6 +15,11 @@ from .js import UNDEFINED
 from .tables import ATOMIC, COMPOUND, DEEP_HISTORY, FINAL, PARALLEL, ROOT, SHALLOW_HISTORY, StateDef, TransitionDef
 
 
+# Each per-chart cache stops growing at this many entries (event names and configurations are
+# unbounded in principle); past it the algorithm simply runs uncached.
+CACHE_LIMIT = 100_000
+
+
 def iter_bits(mask: int):
     """Indices of the set bits, ascending (document / entry order)."""
     while mask:
@@ -82,8 +87,17 @@ class ChartTables:
         self.eventless = tuple(
             tuple(t for t in s.candidates if not transitions[t].events) for s in states
         )
-        # transition index -> (enter mask, default-entry mask, default history content)
+        # transitions -> (enter mask, default-entry mask, default history content), when static
         self.entry_cache: dict[tuple[int, ...], tuple[int, int, dict[int, int]]] = {}
+        # (configuration, event name) -> enabled transitions, when no condition was evaluated
+        self.select_cache: dict[tuple[int, str], list[int]] = {}
+        # (configuration, transitions) -> (blocks with the configuration each sees, new
+        # configuration, entered mask), for microsteps that depend on nothing else
+        self.plan_cache: dict[tuple, tuple] = {}
+        self.invoke_mask = 0
+        for i, st in enumerate(states):
+            if st.invokes:
+                self.invoke_mask |= 1 << i
 
     def candidates_for(self, state: int, name: str) -> tuple[int, ...]:
         key = (state, name)
@@ -91,7 +105,7 @@ class ChartTables:
         if found is None:
             ts = self.transitions
             found = tuple(t for t in self.states[state].candidates if ts[t].events and event_matches(ts[t].events, name))
-            if len(self.match_cache) < 100_000:  # bounded: event names can be unbounded
+            if len(self.match_cache) < CACHE_LIMIT:  # bounded: event names can be unbounded
                 self.match_cache[key] = found
         return found
 
@@ -125,9 +139,9 @@ class Interpreter:
                 enabled = self.select_transitions(event)
             if enabled:
                 self.microstep(enabled)
-        if self.running and self.states_to_invoke:
+        if self.running and self.states_to_invoke & tables.invoke_mask:
             # Appendix D: invoke after the macrostep, for states entered and not exited.
-            states = self.states_to_invoke
+            states = self.states_to_invoke & tables.invoke_mask
             self.states_to_invoke = 0
             for s in iter_bits(states):
                 for inv in self.tables.states[s].invokes:
@@ -140,11 +154,15 @@ class Interpreter:
         if not self.running:
             return
         self.dm["_event"] = event
-        self.before_external_event(event)
+        tables = self.tables
+        if tables.invoke_mask:
+            self.before_external_event(event)
         enabled = self.select_transitions(event)
         if enabled:
             self.microstep(enabled)
-        self.macrostep()
+        # Most events end here: nothing queued, nothing eventless, nothing to invoke.
+        if self.internal_queue or self.config & tables.eventless_mask or self.states_to_invoke & tables.invoke_mask:
+            self.macrostep()
         if not self.running:
             self.exit_interpreter()
 
@@ -174,16 +192,31 @@ class Interpreter:
 
     def select_transitions(self, event: Event) -> list[int]:
         tables = self.tables
-        ts = tables.transitions
         name = event.name
+        key = (self.config, name)
+        cached = tables.select_cache.get(key)
+        if cached is not None:
+            return cached
+        ts = tables.transitions
         enabled: list[int] = []
+        consulted_datamodel = False
         for state in iter_bits(self.config & tables.atomic_mask):
             for t in tables.candidates_for(state, name):
-                if ts[t].cond is None or self.condition_match(t):
+                if ts[t].cond is None:
                     if t not in enabled:
                         enabled.append(t)
                     break
-        return self.remove_conflicting_transitions(enabled) if len(enabled) > 1 else enabled
+                consulted_datamodel = True
+                if self.condition_match(t):
+                    if t not in enabled:
+                        enabled.append(t)
+                    break
+        if len(enabled) > 1:
+            enabled = self.remove_conflicting_transitions(enabled)
+        if not consulted_datamodel and len(tables.select_cache) < CACHE_LIMIT:
+            # Nothing but the configuration and the event name decided: remember it.
+            tables.select_cache[key] = enabled
+        return enabled
 
     def remove_conflicting_transitions(self, enabled: list[int]) -> list[int]:
         filtered: list[int] = []
@@ -210,9 +243,50 @@ class Interpreter:
     # -- microstep ------------------------------------------------------------------------
 
     def microstep(self, enabled: list[int]) -> None:
+        tables = self.tables
+        key = (self.config, enabled[0] if len(enabled) == 1 else tuple(enabled))
+        plan = tables.plan_cache.get(key)
+        if plan:
+            # The same microstep from the same configuration: replay its blocks, each seeing
+            # the configuration it would see in exitStates/enterStates.
+            steps, config, entered = plan
+            for cfg, block in steps:
+                self.config = cfg
+                self.execute_content(block)
+            self.states_to_invoke = (self.states_to_invoke & config) | entered
+            self.config = config
+            return
+        record = plan is None and len(tables.plan_cache) < CACHE_LIMIT and self._plannable(enabled)
+        self._plan = [] if record else None
         self.exit_states(enabled)
         self.execute_transition_content(enabled)
         self.enter_states(enabled)
+        if plan is None and len(tables.plan_cache) < CACHE_LIMIT:
+            # False marks a microstep that must always run in full.
+            tables.plan_cache[key] = (tuple(self._plan), self.config, self.config & ~key[0]) if record else False
+        self._plan = None
+
+    _plan: list | None = None
+
+    def _plannable(self, enabled) -> bool:
+        """Whether this microstep depends only on the configuration (Appendix D with no history,
+        no invokes, no final states, no late binding): then it can be recorded and replayed."""
+        tables = self.tables
+        if self.late_binding:
+            return False
+        to_exit = self.compute_exit_set(enabled)
+        if to_exit & (tables.has_history_children | tables.invoke_mask):
+            return False
+        key = tuple(enabled)
+        entry = tables.entry_cache.get(key)
+        if entry is None:
+            to_enter, _, _, static = self.compute_entry_set(enabled)
+            if not static:
+                return False
+        else:
+            to_enter = entry[0]
+        return not to_enter & (tables.final_mask | tables.invoke_mask)
+
 
     def exit_states(self, enabled) -> None:
         to_exit = self.compute_exit_set(enabled)
@@ -230,9 +304,12 @@ class Interpreter:
                         value = self.config & tables.children_mask[s]
                     self.history_value[h] = value
         states = tables.states
+        plan = self._plan
         for s in iter_bits_reversed(to_exit):
             st = states[s]
             for block in st.onexit:
+                if plan is not None:
+                    plan.append((self.config, block))
                 self.execute_content(block)
             for inv in st.invokes:
                 self.cancel_invoke(s, inv)
@@ -253,15 +330,18 @@ class Interpreter:
 
     def execute_transition_content(self, enabled) -> None:
         ts = self.tables.transitions
+        plan = self._plan
         for t in enabled:
             action = ts[t].action
             if action is not None:
+                if plan is not None:
+                    plan.append((self.config, action))
                 self.execute_content(action)
 
     def enter_states(self, enabled) -> None:
         tables = self.tables
         key = tuple(enabled)
-        cached = tables.entry_cache.get(key)
+        cached = tables.entry_cache.get(key)  # noqa: SIM401
         if cached is None:
             to_enter, default_entry, history_content, static = self.compute_entry_set(enabled)
             if static:
@@ -270,6 +350,7 @@ class Interpreter:
             to_enter, default_entry, history_content = cached
         states = tables.states
         ts = tables.transitions
+        plan = self._plan
         for s in iter_bits(to_enter):
             st = states[s]
             bit = 1 << s
@@ -278,16 +359,15 @@ class Interpreter:
             if self.late_binding and not self.late_bound & bit:
                 self.late_bound |= bit
                 self.initialize_data(st)
-            for block in st.onentry:
+            blocks = list(st.onentry)
+            if default_entry & bit and ts[st.initial].action is not None:
+                blocks.append(ts[st.initial].action)
+            if s in history_content and ts[history_content[s]].action is not None:
+                blocks.append(ts[history_content[s]].action)
+            for block in blocks:
+                if plan is not None:
+                    plan.append((self.config, block))
                 self.execute_content(block)
-            if default_entry & bit:
-                action = ts[st.initial].action
-                if action is not None:
-                    self.execute_content(action)
-            if s in history_content:
-                action = ts[history_content[s]].action
-                if action is not None:
-                    self.execute_content(action)
             if st.kind == FINAL:
                 parent = st.parent
                 if tables.kind[parent] == ROOT:

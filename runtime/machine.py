@@ -113,7 +113,18 @@ class Machine(ActionsMixin, Interpreter):
 
     def send(self, name: str, data: Any = None, **fields: Any) -> None:
         """Queue an external event and process events until the machine is stable."""
-        self.enqueue_external(Event(name, to_js(data) if data is not None else UNDEFINED, type=EXTERNAL, **fields))
+        event = Event(name, to_js(data) if data is not None else UNDEFINED, EXTERNAL, **fields)
+        if self._busy or not self.started or self.external_queue:
+            self.enqueue_external(event)
+            return
+        # Idle machine, empty queue: process the event directly (the common case).
+        self._busy = True
+        try:
+            self.process_external_event(event)
+            if self.external_queue:
+                self._drain()
+        finally:
+            self._busy = False
 
     def run_until_idle(self, max_seconds: float = 60.0) -> bool:
         """Process until done or nothing can happen: timers due within max_seconds fire.
