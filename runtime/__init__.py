@@ -4,6 +4,7 @@ Generated modules import this package and nothing from the compiler side.
 """
 
 from .actions import ExecutionError, parse_delay
+from .aio import AsyncioClock
 from .clock import Clock, RealClock, SimulatedClock
 from .events import Event
 from .machine import SESSIONS, Machine
@@ -23,6 +24,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ATOMIC",
+    "AsyncioClock",
     "COMPOUND",
     "Clock",
     "DEEP_HISTORY",

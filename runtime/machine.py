@@ -61,6 +61,7 @@ class Machine(ActionsMixin, Interpreter):
         self.started = False
         self._busy = False
         self._timers: dict[str, Any] = {}
+        self._finished = None  # an asyncio future, created by wait_done()
         self._init_interpreter()
         self.dm = new_globals()
         SESSIONS[self.sessionid] = self
@@ -146,6 +147,36 @@ class Machine(ActionsMixin, Interpreter):
             clock.wait_until(due)
             clock.fire_due()
         return not self.running
+
+    # -- asyncio ----------------------------------------------------------------------------
+
+    async def send_async(self, name: str, data: Any = None, **fields: Any) -> None:
+        """`send` for asyncio apps: processes the event, then yields to the loop."""
+        import asyncio
+
+        self.send(name, data, **fields)
+        await asyncio.sleep(0)
+
+    async def wait_done(self, timeout: float | None = None) -> bool:
+        """Wait until the machine reaches a top-level final state (timers keep firing on an
+        AsyncioClock meanwhile); False when `timeout` seconds pass first."""
+        import asyncio
+
+        if not self.started:
+            self.start()
+        if self.done:
+            return True
+        if self._finished is None:
+            self._finished = asyncio.get_running_loop().create_future()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._finished), timeout)
+        except asyncio.TimeoutError:
+            return False
+        return True
+
+    def on_finished(self) -> None:
+        if self._finished is not None and not self._finished.done():
+            self._finished.set_result(True)
 
     @property
     def done(self) -> bool:

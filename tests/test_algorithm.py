@@ -218,3 +218,29 @@ def test_send_data_reaches_event():
         '<final id="ok"/>'
     )
     assert sm.done and sm.configuration == {"ok"}
+
+
+def test_asyncio_interface_real_clock():
+    import asyncio
+
+    from scxmlc_runtime import AsyncioClock
+
+    module = scxmlc.load_string(
+        chart(
+            '<state id="a"><transition event="go" target="b"/></state>'
+            '<state id="b"><onentry><send event="later" delay="50ms"/></onentry>'
+            '<transition event="later" target="end"/></state><final id="end"/>'
+        ),
+        module_name="t_async",
+    )
+
+    async def main():
+        sm = module.Chart(clock=AsyncioClock())
+        sm.start()
+        assert await sm.wait_done(timeout=0.01) is False
+        await sm.send_async("go")
+        assert sm.configuration == {"b"}
+        assert await sm.wait_done(timeout=5) is True  # the 50 ms timer fired by itself
+        return sm.configuration
+
+    assert asyncio.run(main()) == {"end"}

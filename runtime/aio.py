@@ -1,0 +1,39 @@
+"""Asyncio: a real-time clock whose timers fire as event-loop callbacks, for apps that run asyncio."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Callable
+
+from .clock import Clock, Timer
+
+
+class AsyncioClock(Clock):
+    """Loop time; each timer is also scheduled on the loop, so delayed events arrive while the
+    application awaits something else (no `run_until_idle` needed)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        super().__init__()
+        self._loop = loop
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            self._loop = asyncio.get_running_loop()
+        return self._loop
+
+    def now(self) -> float:
+        return self.loop.time()
+
+    def call_later(self, delay: float, callback: Callable[[], None]) -> Timer:
+        timer = super().call_later(delay, callback)
+        self.loop.call_at(timer.when, self._fire, timer)
+        return timer
+
+    def _fire(self, timer: Timer) -> None:
+        if not timer.cancelled:
+            timer.cancelled = True
+            timer.callback()
+
+    def wait_until(self, when: float) -> None:
+        raise RuntimeError("an AsyncioClock fires its timers by itself: await machine.wait_done() instead")
