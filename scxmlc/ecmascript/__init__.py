@@ -1,1 +1,189 @@
-"""ECMAScript to Python ast transpiler."""
+"""ECMAScript to Python ast transpiler (see docs/ecmascript.md for the contract).
+
+`Transpiler` is the public face: it parses with esprima, rejects what scxmlc cannot run,
+and hands the tree to the code generator (compiler.py for expressions, statements.py for
+statements and functions). One Transpiler compiles one chart; its counters make every
+generated name unique within the chart, so code from several calls can share one Python
+function without clashes, and the output is deterministic for a given call sequence.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+import esprima
+
+from . import pyast as P
+from .compiler import DM, Unsupported, _loc
+from .errors import ECMAScriptSyntaxError
+from .names import READONLY_GLOBALS, identifier_ok as _identifier_ok
+from .scope import var_declarations, walk_all
+from .statements import StmtCompiler
+
+__all__ = ["Transpiler", "ECMAScriptSyntaxError"]
+
+_OPTIONS = {"range": True, "loc": True}
+
+
+def _syntax_error(exc: Exception, line_shift: int = 0) -> ECMAScriptSyntaxError:
+    message = getattr(exc, "message", None) or str(exc)
+    if message.startswith("Line ") and ": " in message:
+        message = message.split(": ", 1)[1]
+    line = max(1, (getattr(exc, "lineNumber", None) or 1) - line_shift)
+    column = getattr(exc, "column", None) or 1
+    return ECMAScriptSyntaxError(message, line, column)
+
+
+def _check_supported(tree: Any) -> None:
+    """Reject constructs with no safe or faithful translation, before generating anything."""
+    for n in walk_all(tree):
+        t = n.type
+        if t == "WithStatement":
+            raise ECMAScriptSyntaxError("with statements are not supported", *_loc(n))
+        if t in ("YieldExpression", "AwaitExpression") or (
+            t in ("FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression")
+            and (n.generator or getattr(n, "isAsync", False))
+        ):
+            raise ECMAScriptSyntaxError("generators and async functions are not supported", *_loc(n))
+        if t in ("ClassDeclaration", "ClassExpression", "Super", "MetaProperty"):
+            raise ECMAScriptSyntaxError("classes are not supported", *_loc(n))
+        if t == "TaggedTemplateExpression":
+            raise ECMAScriptSyntaxError("tagged templates are not supported", *_loc(n))
+        if t in ("ImportDeclaration", "ExportNamedDeclaration", "ExportDefaultDeclaration", "ExportAllDeclaration", "Import"):
+            raise ECMAScriptSyntaxError("modules are not supported", *_loc(n))
+        if t == "Identifier" and n.name in ("eval",):
+            raise ECMAScriptSyntaxError("eval (dynamic code) is not supported", *_loc(n))
+        if t == "Property" and n.kind in ("get", "set"):
+            raise ECMAScriptSyntaxError("getters and setters are not supported", *_loc(n))
+
+
+class Transpiler:
+    """ECMAScript (the `cond`, `expr`, `location` and `<script>` of a chart) to Python ast."""
+
+    def __init__(self) -> None:
+        self.helpers: set[str] = set()
+        self.counter = 0
+        self.py_names: set[str] = set()
+
+    # -- parsing --------------------------------------------------------------------------
+
+    def _parse_expression(self, src: str) -> tuple[Any, str, int]:
+        """(expression node, text, offset of text in node ranges).
+
+        An SCXML expression is an ECMAScript Expression. Parsing it as a script would read
+        `function(){}` as a (nameless, invalid) declaration and `{a: 1}` as a block, so it is
+        parsed inside parentheses; a trailing `;` (seen in charts: `new testobject();`) is
+        tolerated. The parenthesised text must not close the parenthesis itself (`1); x(`),
+        which the token check below rules out.
+        """
+        text = src.strip()
+        while text.endswith(";"):
+            text = text[:-1].rstrip()
+        if not text:
+            raise ECMAScriptSyntaxError("empty expression", 1, 1)
+        try:
+            tokens = esprima.tokenize(text)
+        except Exception as exc:  # esprima raises its own Error type
+            raise _syntax_error(exc) from None
+        depth = 0
+        for tok in tokens:
+            if tok.type == "Punctuator":
+                if tok.value in ("(", "[", "{"):
+                    depth += 1
+                elif tok.value in (")", "]", "}"):
+                    depth -= 1
+                    if depth < 0:
+                        raise ECMAScriptSyntaxError(f"Unexpected token {tok.value}", 1, 1)
+            elif tok.type == "Template":
+                if tok.value.endswith("${"):
+                    depth += 1
+                if tok.value.startswith("}"):
+                    depth -= 1
+        wrapped = "(\n" + text + "\n)"
+        try:
+            tree = esprima.parseScript(wrapped, _OPTIONS)
+        except Exception as exc:
+            raise _syntax_error(exc, line_shift=1) from None
+        if len(tree.body) != 1 or tree.body[0].type != "ExpressionStatement":
+            raise ECMAScriptSyntaxError("expected an expression", 1, 1)
+        _check_supported(tree)
+        return tree.body[0].expression, text, 2
+
+    def _compiler(self, source: str, offset: int, lambda_mode: bool) -> StmtCompiler:
+        return StmtCompiler(self, source, offset, lambda_mode)
+
+    def _run(self, fn, *args):
+        try:
+            return fn(*args)
+        except Unsupported as exc:
+            line, col = _loc(exc.node) if exc.node is not None else (1, 1)
+            raise ECMAScriptSyntaxError(str(exc), line, col) from None
+        except RecursionError:
+            raise ECMAScriptSyntaxError("expression nested too deeply", 1, 1) from None
+
+    # -- public API -----------------------------------------------------------------------
+
+    def expr(self, src: str) -> ast.expr:
+        """A value expression."""
+        node, text, offset = self._parse_expression(src)
+        c = self._compiler(text, offset, True)
+        return self._run(lambda: c.v(node))
+
+    def cond(self, src: str) -> ast.expr:
+        """A condition: a Python bool with JS truthiness (ES5.1 9.2)."""
+        node, text, offset = self._parse_expression(src)
+        c = self._compiler(text, offset, True)
+        return self._run(lambda: c.test(node))
+
+    def assign(self, location_src: str, value: ast.expr) -> list[ast.stmt]:
+        """Statements assigning `value` (a Python expression) to a JS location."""
+        node, text, offset = self._parse_expression(location_src)
+        if node.type not in ("Identifier", "MemberExpression"):
+            raise ECMAScriptSyntaxError("Invalid left-hand side in assignment", *_loc(node))
+        c = self._compiler(text, offset, True)
+
+        def gen():
+            if node.type == "Identifier":
+                if node.name in ("undefined", "NaN", "Infinity"):
+                    return [P.expr_stmt(value)]
+                return c.assign_ident_stmts(node.name, value, node)
+            return [P.expr_stmt(c.assign_to(node, value, node))]
+
+        return self._run(gen)
+
+    def script(self, src: str) -> list[ast.stmt]:
+        """A <script> body. Top-level `var` and function declarations are datamodel globals
+        (ES5.1 10.5: the global environment's bindings are the global object's properties)."""
+        try:
+            tree = esprima.parseScript(src, _OPTIONS)
+        except Exception as exc:
+            raise _syntax_error(exc) from None
+        _check_supported(tree)
+        c = self._compiler(src, 0, False)
+
+        def gen():
+            out: list[ast.stmt] = []
+            names, _nested = var_declarations(tree)
+            top_funcs = [s for s in tree.body if s.type == "FunctionDeclaration"]
+            for f in _nested:
+                if f not in top_funcs and f.id.name not in names:
+                    names.append(f.id.name)
+            for n in names:
+                if n in READONLY_GLOBALS:
+                    raise Unsupported(f"cannot declare the system variable {n}", None)
+            declared = [n for n in names if n not in {f.id.name for f in top_funcs}]
+            if declared:
+                out.append(P.expr_stmt(c.hcall("js_declare", P.name(DM), ast.Tuple([P.const(n) for n in declared], ast.Load()))))
+            c.prelude_stack.append(out)
+            for f in top_funcs:
+                out.extend(c.function_declaration(f))
+            c.prelude_stack.pop()
+            out.extend(c.statements(tree.body, skip_functions=True))
+            return out
+
+        return self._run(gen)
+
+    def identifier_ok(self, name: str) -> bool:
+        """Whether `name` is a JS identifier a script may assign (for <foreach item/index>)."""
+        return _identifier_ok(name)

@@ -1,0 +1,117 @@
+"""Helpers for defining built-in functions: native wrappers, argument access, callbacks."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from ..conversions import to_integer, to_number, to_string, to_uint32
+from ..errors import throw_type_error
+from ..properties import js_getp, own_get, MISSING
+from ..values import HOLE, UNDEFINED, JSArray, JSFunction, JSObject
+
+
+def native(fn: Callable, name: str, length: int = 0, construct: Callable | None = None) -> JSFunction:
+    """A built-in function object; constructible only when `construct` is given."""
+    f = JSFunction(fn, name, length, construct=construct, constructible=construct is not None)
+    return f
+
+
+def js_native(func: Callable, name: str = "") -> JSFunction:
+    """Wrap a Python callable `func(this, *args)` as a JS function (not a constructor)."""
+    return JSFunction(func, name, 0, constructible=False)
+
+
+def define(target: Any, name: str, length: int = 0) -> Callable:
+    """Decorator: install a Python function as built-in method `name` of `target`."""
+
+    def deco(fn: Callable) -> Callable:
+        f = native(fn, name, length)
+        if isinstance(target, JSFunction):
+            if target.props is None:
+                target.props = {}
+            target.props[name] = f
+        else:
+            dict.__setitem__(target, name, f)
+        return fn
+
+    return deco
+
+
+def arg(args: tuple, i: int) -> Any:
+    return args[i] if len(args) > i else UNDEFINED
+
+
+def callable_arg(f: Any, what: str) -> JSFunction:
+    if type(f) is not JSFunction:
+        throw_type_error(f"{to_string(f) if type(f) is str else what} is not a function")
+    return f
+
+
+def call(f: JSFunction, this: Any, *args: Any) -> Any:
+    return f.fn(this, *args)
+
+
+def length_of(obj: Any) -> int:
+    """ToUint32(obj.length) for array-likes (ES5.1 15.4.4 generic methods)."""
+    if type(obj) is JSArray:
+        return len(obj)
+    if type(obj) is str:
+        return len(obj)
+    return to_uint32(js_getp(obj, "length"))
+
+
+def as_list(obj: Any) -> list:
+    """Elements of an array-like as a Python list, holes kept as HOLE."""
+    if type(obj) is JSArray:
+        return obj
+    if type(obj) is str:
+        return list(obj)
+    if obj is UNDEFINED or obj is None:
+        throw_type_error("Array.prototype method called on null or undefined")
+    n = length_of(obj)
+    out = []
+    for i in range(min(n, 1 << 24)):
+        v = own_get(obj, str(i)) if not isinstance(obj, (float, bool)) else MISSING
+        out.append(HOLE if v is MISSING else v)
+    return out
+
+
+def relative_index(v: Any, length: int, default: int) -> int:
+    """The clamp used by slice/splice/indexOf & co: negative counts from the end."""
+    if v is UNDEFINED:
+        return default
+    n = to_integer(v)
+    if n < 0:
+        return int(max(length + n, 0))
+    return int(min(n, length))
+
+
+def freeze_all(*objs: Any) -> None:
+    """Mark built-in objects read-only (shared by every chart in the process)."""
+    for o in objs:
+        o.frozen = True
+        if isinstance(o, JSFunction) and o.props:
+            for v in o.props.values():
+                if isinstance(v, (JSFunction, JSObject)):
+                    v.frozen = True
+        elif isinstance(o, JSObject):
+            for v in o.values():
+                if isinstance(v, JSFunction):
+                    v.frozen = True
+
+
+__all__ = [
+    "native",
+    "js_native",
+    "define",
+    "arg",
+    "callable_arg",
+    "call",
+    "length_of",
+    "as_list",
+    "relative_index",
+    "freeze_all",
+    "to_number",
+    "to_string",
+    "to_integer",
+]

@@ -1,0 +1,383 @@
+"""Array constructor and Array.prototype (ES5.1 15.4, plus the ES2015+ methods charts use)."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from ..conversions import to_integer, to_number, to_string, to_uint32, js_truthy, is_object
+from ..errors import throw_range_error, throw_type_error
+from ..operators import js_strict_eq, _utf16_key
+from ..properties import MAX_ARRAY_LENGTH, js_getp, set_array_length
+from ..values import ARRAY_PROTO, BUILTINS, HOLE, UNDEFINED, JSArray, JSFunction
+from ._util import arg, as_list, callable_arg, define, native, relative_index
+
+
+def _array_call(this, *args):
+    if len(args) == 1 and type(args[0]) in (float, int):
+        n = float(args[0])
+        if n != to_uint32(n):
+            throw_range_error("Invalid array length")
+        if n > MAX_ARRAY_LENGTH:
+            throw_range_error(f"Array length {int(n)} exceeds this implementation's limit")
+        return JSArray([HOLE] * int(n))
+    return JSArray(args)
+
+
+Array = native(_array_call, "Array", 1, construct=lambda *args: _array_call(None, *args))
+Array.props = {"prototype": ARRAY_PROTO}
+ARRAY_PROTO["constructor"] = Array
+
+
+def _this_array(this: Any, name: str) -> JSArray:
+    """Mutating methods need a real array (generic array-likes are read-only here)."""
+    if type(this) is JSArray:
+        return this
+    throw_type_error(f"Array.prototype.{name} is only supported on arrays by scxmlc")
+
+
+def _elements(this: Any) -> list:
+    return as_list(this)
+
+
+def _value(v: Any) -> Any:
+    return UNDEFINED if v is HOLE else v
+
+
+@define(Array, "isArray", 1)
+def _is_array(this, v=UNDEFINED, *_):
+    return type(v) is JSArray
+
+
+@define(Array, "of", 0)
+def _of(this, *items):
+    return JSArray(items)
+
+
+@define(Array, "from", 1)
+def _from(this, items=UNDEFINED, fn=UNDEFINED, this_arg=UNDEFINED, *_):
+    if items is UNDEFINED or items is None:
+        throw_type_error(f"{to_string(items)} is not iterable")
+    src = [_value(v) for v in as_list(items)] if is_object(items) or type(items) is str else []
+    if fn is not UNDEFINED:
+        f = callable_arg(fn, "Array.from mapper")
+        return JSArray(f.fn(this_arg, v, float(i)) for i, v in enumerate(src))
+    return JSArray(src)
+
+
+@define(ARRAY_PROTO, "push", 1)
+def _push(this, *items):
+    a = _this_array(this, "push")
+    if len(a) + len(items) > MAX_ARRAY_LENGTH:
+        throw_range_error("Invalid array length")
+    a.extend(items)
+    return float(len(a))
+
+
+@define(ARRAY_PROTO, "pop", 0)
+def _pop(this, *_):
+    a = _this_array(this, "pop")
+    return _value(a.pop()) if a else UNDEFINED
+
+
+@define(ARRAY_PROTO, "shift", 0)
+def _shift(this, *_):
+    a = _this_array(this, "shift")
+    return _value(a.pop(0)) if a else UNDEFINED
+
+
+@define(ARRAY_PROTO, "unshift", 1)
+def _unshift(this, *items):
+    a = _this_array(this, "unshift")
+    a[0:0] = items
+    return float(len(a))
+
+
+@define(ARRAY_PROTO, "slice", 2)
+def _slice(this, start=UNDEFINED, end=UNDEFINED, *_):
+    src = _elements(this)
+    n = len(src)
+    return JSArray(src[relative_index(start, n, 0) : relative_index(end, n, n)])
+
+
+@define(ARRAY_PROTO, "splice", 2)
+def _splice(this, *args):
+    a = _this_array(this, "splice")
+    n = len(a)
+    start = relative_index(arg(args, 0), n, 0)
+    if not args:
+        count = 0
+    elif len(args) == 1:
+        count = n - start
+    else:
+        count = int(min(max(to_integer(args[1]), 0), n - start))
+    removed = JSArray(a[start : start + count])
+    a[start : start + count] = args[2:]
+    return removed
+
+
+@define(ARRAY_PROTO, "concat", 1)
+def _concat(this, *items):
+    out = JSArray(_elements(this) if type(this) is JSArray else [this])
+    for item in items:
+        if type(item) is JSArray:
+            out.extend(item)
+        else:
+            out.append(item)
+    return out
+
+
+def _join_value(v: Any) -> str:
+    return "" if v is UNDEFINED or v is None or v is HOLE else to_string(v)
+
+
+_joining: set[int] = set()
+
+
+@define(ARRAY_PROTO, "join", 1)
+def _join(this, sep=UNDEFINED, *_):
+    s = "," if sep is UNDEFINED else to_string(sep)
+    # A cyclic array joins its inner occurrence as "" (what every engine does, not in ES5.1).
+    if id(this) in _joining:
+        return ""
+    _joining.add(id(this))
+    try:
+        return s.join(_join_value(v) for v in _elements(this))
+    finally:
+        _joining.discard(id(this))
+
+
+@define(ARRAY_PROTO, "toString", 0)
+def _to_string(this, *_):
+    if type(this) is not JSArray:
+        from .object import _object_to_string
+
+        return _object_to_string(this)
+    return _join(this)
+
+
+@define(ARRAY_PROTO, "toLocaleString", 0)
+def _to_locale_string(this, *_):
+    return _join(this)
+
+
+@define(ARRAY_PROTO, "reverse", 0)
+def _reverse(this, *_):
+    a = _this_array(this, "reverse")
+    a.reverse()
+    return a
+
+
+@define(ARRAY_PROTO, "indexOf", 1)
+def _index_of(this, target=UNDEFINED, from_index=UNDEFINED, *_):
+    src = _elements(this)
+    n = len(src)
+    start = relative_index(from_index, n, 0)
+    for i in range(start, n):
+        v = src[i]
+        if v is not HOLE and js_strict_eq(v, target):
+            return float(i)
+    return -1.0
+
+
+@define(ARRAY_PROTO, "lastIndexOf", 1)
+def _last_index_of(this, target=UNDEFINED, *args):
+    src = _elements(this)
+    n = len(src)
+    if args:
+        k = to_integer(args[0])
+        start = int(min(k, n - 1)) if k >= 0 else int(n + k)
+    else:
+        start = n - 1
+    for i in range(start, -1, -1):
+        v = src[i]
+        if v is not HOLE and js_strict_eq(v, target):
+            return float(i)
+    return -1.0
+
+
+@define(ARRAY_PROTO, "includes", 1)
+def _includes(this, target=UNDEFINED, from_index=UNDEFINED, *_):
+    src = _elements(this)
+    n = len(src)
+    for i in range(relative_index(from_index, n, 0), n):
+        v = _value(src[i])
+        if js_strict_eq(v, target) or (type(v) is float and type(target) is float and v != v and target != target):
+            return True
+    return False
+
+
+def _iterate(this: Any, fn: Any, name: str):
+    """(index, value) of present elements, visiting at most the initial length (15.4.4.18)."""
+    f = callable_arg(fn, f"{to_string(fn) if type(fn) is str else fn!r}")
+    src = _elements(this)
+    n = len(src)
+    return f, src, n
+
+
+@define(ARRAY_PROTO, "forEach", 1)
+def _for_each(this, fn=UNDEFINED, this_arg=UNDEFINED, *_):
+    f, src, n = _iterate(this, fn, "forEach")
+    for i in range(n):
+        if i < len(src) and src[i] is not HOLE:
+            f.fn(this_arg, src[i], float(i), this)
+    return UNDEFINED
+
+
+@define(ARRAY_PROTO, "map", 1)
+def _map(this, fn=UNDEFINED, this_arg=UNDEFINED, *_):
+    f, src, n = _iterate(this, fn, "map")
+    out = JSArray([HOLE] * n)
+    for i in range(n):
+        if i < len(src) and src[i] is not HOLE:
+            out[i] = f.fn(this_arg, src[i], float(i), this)
+    return out
+
+
+@define(ARRAY_PROTO, "filter", 1)
+def _filter(this, fn=UNDEFINED, this_arg=UNDEFINED, *_):
+    f, src, n = _iterate(this, fn, "filter")
+    out = JSArray()
+    for i in range(n):
+        if i < len(src) and src[i] is not HOLE:
+            v = src[i]
+            if js_truthy(f.fn(this_arg, v, float(i), this)):
+                out.append(v)
+    return out
+
+
+@define(ARRAY_PROTO, "some", 1)
+def _some(this, fn=UNDEFINED, this_arg=UNDEFINED, *_):
+    f, src, n = _iterate(this, fn, "some")
+    for i in range(n):
+        if i < len(src) and src[i] is not HOLE and js_truthy(f.fn(this_arg, src[i], float(i), this)):
+            return True
+    return False
+
+
+@define(ARRAY_PROTO, "every", 1)
+def _every(this, fn=UNDEFINED, this_arg=UNDEFINED, *_):
+    f, src, n = _iterate(this, fn, "every")
+    for i in range(n):
+        if i < len(src) and src[i] is not HOLE and not js_truthy(f.fn(this_arg, src[i], float(i), this)):
+            return False
+    return True
+
+
+@define(ARRAY_PROTO, "find", 1)
+def _find(this, fn=UNDEFINED, this_arg=UNDEFINED, *_):
+    f, src, n = _iterate(this, fn, "find")
+    for i in range(n):
+        v = _value(src[i]) if i < len(src) else UNDEFINED
+        if js_truthy(f.fn(this_arg, v, float(i), this)):
+            return v
+    return UNDEFINED
+
+
+@define(ARRAY_PROTO, "findIndex", 1)
+def _find_index(this, fn=UNDEFINED, this_arg=UNDEFINED, *_):
+    f, src, n = _iterate(this, fn, "findIndex")
+    for i in range(n):
+        v = _value(src[i]) if i < len(src) else UNDEFINED
+        if js_truthy(f.fn(this_arg, v, float(i), this)):
+            return float(i)
+    return -1.0
+
+
+def _reduce(this, args, indices):
+    f = callable_arg(arg(args, 0), "reducer")
+    src = _elements(this)
+    present = [i for i in indices(len(src)) if src[i] is not HOLE]
+    if len(args) >= 2:
+        acc = args[1]
+    else:
+        if not present:
+            throw_type_error("Reduce of empty array with no initial value")
+        acc = src[present.pop(0)]
+    for i in present:
+        if i < len(src) and src[i] is not HOLE:
+            acc = f.fn(UNDEFINED, acc, src[i], float(i), this)
+    return acc
+
+
+@define(ARRAY_PROTO, "reduce", 1)
+def _reduce_left(this, *args):
+    return _reduce(this, args, lambda n: range(n))
+
+
+@define(ARRAY_PROTO, "reduceRight", 1)
+def _reduce_right(this, *args):
+    return _reduce(this, args, lambda n: range(n - 1, -1, -1))
+
+
+@define(ARRAY_PROTO, "fill", 1)
+def _fill(this, value=UNDEFINED, start=UNDEFINED, end=UNDEFINED, *_):
+    a = _this_array(this, "fill")
+    n = len(a)
+    for i in range(relative_index(start, n, 0), relative_index(end, n, n)):
+        a[i] = value
+    return a
+
+
+@define(ARRAY_PROTO, "keys", 0)
+def _keys(this, *_):
+    return JSArray(float(i) for i in range(len(_elements(this))))
+
+
+@define(ARRAY_PROTO, "flat", 0)
+def _flat(this, depth=UNDEFINED, *_):
+    d = 1 if depth is UNDEFINED else to_integer(depth)
+
+    def flatten(src, d):
+        out = []
+        for v in src:
+            if v is HOLE:
+                continue
+            if type(v) is JSArray and d > 0:
+                out.extend(flatten(v, d - 1))
+            else:
+                out.append(v)
+        return out
+
+    return JSArray(flatten(_elements(this), d))
+
+
+def _default_compare(x: Any, y: Any) -> int:
+    xs = _utf16_key(to_string(x))
+    ys = _utf16_key(to_string(y))
+    if type(xs) is not type(ys):
+        xs, ys = to_string(x).encode("utf-16-be"), to_string(y).encode("utf-16-be")
+    return -1 if xs < ys else (1 if xs > ys else 0)
+
+
+@define(ARRAY_PROTO, "sort", 1)
+def _sort(this, comparefn=UNDEFINED, *_):
+    """Stable sort (ES2019 made stability normative; V8 has been stable since 7.0).
+
+    undefined values go last and holes after them (ES5.1 15.4.4.11 SortCompare steps 4-10),
+    neither is passed to the comparator.
+    """
+    a = _this_array(this, "sort")
+    if comparefn is not UNDEFINED and type(comparefn) is not JSFunction:
+        throw_type_error("The comparison function must be either a function or undefined")
+    values = [v for v in a if v is not HOLE and v is not UNDEFINED]
+    n_undef = sum(1 for v in a if v is UNDEFINED)
+    n_holes = len(a) - len(values) - n_undef
+    if comparefn is UNDEFINED:
+        if all(type(v) is str for v in values) and all(_utf16_key(v) is v for v in values):
+            values.sort()
+        else:
+            values.sort(key=functools.cmp_to_key(_default_compare))
+    else:
+        f = comparefn
+
+        def cmp(x, y):
+            r = to_number(f.fn(UNDEFINED, x, y))
+            return -1 if r < 0 else (1 if r > 0 else 0)
+
+        values.sort(key=functools.cmp_to_key(cmp))
+    a[:] = values + [UNDEFINED] * n_undef + [HOLE] * n_holes
+    return a
+
+
+BUILTINS["Array"] = Array

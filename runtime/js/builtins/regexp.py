@@ -1,0 +1,125 @@
+"""RegExp objects (ES5.1 15.10.4-7): construction, exec, test, and the matching primitives
+String.prototype.match/replace/search/split share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..conversions import to_integer, to_string
+from ..errors import throw_syntax_error, throw_type_error
+from ..properties import js_getp, js_setp
+from ..regexp import RegExpSyntaxError, compile_js_regexp
+from ..values import BUILTINS, REGEXP_PROTO, UNDEFINED, JSArray, JSObject
+from ._util import define, native
+
+# ES5.1 15.10.7: source/global/ignoreCase/multiline/lastIndex are own, non-enumerable data
+# properties of each instance (ES2015 moved the flags to prototype accessors; the values
+# scripts observe are the same).
+_HIDDEN = frozenset(("lastIndex", "source", "flags", "global", "ignoreCase", "multiline", "sticky", "unicode", "dotAll"))
+
+
+_FLAG_NAMES = {"global": "g", "ignoreCase": "i", "multiline": "m", "sticky": "y", "unicode": "u", "dotAll": "s"}
+
+
+def is_regexp(v: Any) -> bool:
+    return isinstance(v, JSObject) and v.cls == "RegExp"
+
+
+def new_regexp(source: str, flags: str = "") -> JSObject:
+    """A RegExp object for a pattern (a JS SyntaxError if the pattern is invalid)."""
+    try:
+        compiled, names = compile_js_regexp(source, flags)
+    except RegExpSyntaxError as exc:
+        throw_syntax_error(str(exc))
+    r = JSObject(REGEXP_PROTO, "RegExp", (source, flags, compiled, names))
+    dict.update(
+        r,
+        lastIndex=0.0,
+        source=source,
+        flags="".join(f for f in "gimsuy" if f in flags),
+        **{k: f in flags for k, f in _FLAG_NAMES.items()},
+    )
+    r.hidden = _HIDDEN
+    return r
+
+
+def _construct(pattern=UNDEFINED, flags=UNDEFINED, *_):
+    if is_regexp(pattern):
+        src, old_flags = pattern.internal[0], pattern.internal[1]
+        return new_regexp(src, old_flags if flags is UNDEFINED else to_string(flags))
+    src = "(?:)" if pattern is UNDEFINED else to_string(pattern)
+    return new_regexp(src or "(?:)", "" if flags is UNDEFINED else to_string(flags))
+
+
+def _call(this, pattern=UNDEFINED, flags=UNDEFINED, *_):
+    if is_regexp(pattern) and flags is UNDEFINED:
+        return pattern
+    return _construct(pattern, flags)
+
+
+RegExp = native(_call, "RegExp", 2, construct=_construct)
+RegExp.props = {"prototype": REGEXP_PROTO}
+dict.__setitem__(REGEXP_PROTO, "constructor", RegExp)
+REGEXP_PROTO.hidden = frozenset(("constructor",))
+
+
+def this_regexp(this: Any, method: str) -> JSObject:
+    if not is_regexp(this):
+        throw_type_error(f"RegExp.prototype.{method} requires that 'this' be a RegExp object")
+    return this
+
+
+def match_to_array(m, s: str, names: dict) -> JSArray:
+    """The array exec returns (15.10.6.2 steps 12-20): groups, index, input, groups object."""
+    groups = m.groups()
+    arr = JSArray([m.group(0), *(UNDEFINED if g is None else g for g in groups)])
+    arr.props = {"index": float(m.start()), "input": s}
+    if names:
+        arr.props["groups"] = {names[i]: arr[i] for i in sorted(names)}
+    else:
+        arr.props["groups"] = UNDEFINED
+    return arr
+
+
+def regexp_exec_raw(r: JSObject, s: str):
+    """Run r on s honouring global/sticky lastIndex (15.10.6.2); the Python match or None."""
+    source, flags, compiled, names = r.internal
+    global_or_sticky = "g" in flags or "y" in flags
+    i = 0
+    if global_or_sticky:
+        i = to_integer(js_getp(r, "lastIndex"))
+        if i < 0 or i > len(s):
+            js_setp(r, "lastIndex", 0.0)
+            return None
+        i = int(i)
+    m = compiled.match(s, i) if "y" in flags else compiled.search(s, i)
+    if m is None:
+        if global_or_sticky:
+            js_setp(r, "lastIndex", 0.0)
+        return None
+    if global_or_sticky:
+        js_setp(r, "lastIndex", float(m.end()))
+    return m
+
+
+@define(REGEXP_PROTO, "exec", 1)
+def _exec(this, s=UNDEFINED, *_):
+    r = this_regexp(this, "exec")
+    s = to_string(s)
+    m = regexp_exec_raw(r, s)
+    return None if m is None else match_to_array(m, s, r.internal[3])
+
+
+@define(REGEXP_PROTO, "test", 1)
+def _test(this, s=UNDEFINED, *_):
+    r = this_regexp(this, "test")
+    return regexp_exec_raw(r, to_string(s)) is not None
+
+
+@define(REGEXP_PROTO, "toString", 0)
+def _to_string(this, *_):
+    r = this_regexp(this, "toString")
+    return f"/{r.internal[0]}/{r.internal[1]}"
+
+
+BUILTINS["RegExp"] = RegExp

@@ -1,0 +1,1 @@
+"""uneval and toSource — placeholder until the full implementation lands."""

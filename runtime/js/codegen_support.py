@@ -1,0 +1,191 @@
+"""Helpers that exist only for generated code: functions, literals, loops, throw/catch, globals."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .conversions import is_object, to_property_key, to_string
+from .errors import make_error, throw_reference_error, throw_type_error
+from .properties import for_in_keys, own_get, MISSING
+from .values import BUILTINS, HOLE, INF, NAN, OBJECT_PROTO, UNDEFINED, Globals, JSArray, JSFunction, JSObject, JSThrow
+
+js_NAN = NAN
+js_INF = INF
+
+
+def js_function(fn: Callable, name: str, length: int, source: str | None = None) -> JSFunction:
+    """A user function object (constructible, ES5.1 13.2)."""
+    return JSFunction(fn, name, length, source=source)
+
+
+def js_arrow(fn: Callable, name: str, length: int, source: str | None = None) -> JSFunction:
+    """An arrow function (ES2015 14.2): lexical this, not a constructor."""
+    return JSFunction(fn, name, length, constructible=False, source=source)
+
+
+def js_arguments(args: tuple) -> JSObject:
+    """The arguments object (ES5.1 10.6), unmapped (as in strict mode): array-like, not an array."""
+    obj = JSObject(OBJECT_PROTO, "Arguments", None, ((str(i), v) for i, v in enumerate(args)))
+    dict.__setitem__(obj, "length", float(len(args)))
+    obj.hidden = frozenset(("length",))
+    return obj
+
+
+def js_throw(value: Any):
+    """throw value (ES5.1 12.13)."""
+    raise JSThrow(value)
+
+
+def js_caught(exc: BaseException) -> Any:
+    """The value a catch clause binds: the thrown JS value, or a RangeError for Python's
+    RecursionError (JS's own stack overflow is a catchable RangeError too)."""
+    if isinstance(exc, JSThrow):
+        return exc.value
+    return make_error("RangeError", "Maximum call stack size exceeded")
+
+
+def js_lookup(dm: Globals, name: str) -> Any:
+    """A global's value or UNDEFINED when undeclared: `typeof x` never throws (11.4.3 step 2)."""
+    return dm.lookup(name)
+
+
+def js_declare(dm: Globals, names: tuple) -> None:
+    """Top-level `var`/`function` names of a script become globals (ES5.1 10.5 step 8):
+    an existing global keeps its value, a new one starts undefined."""
+    for n in names:
+        if n not in dm and n not in BUILTINS:
+            dict.__setitem__(dm, n, UNDEFINED)
+
+
+def js_readonly(name: str, value: Any = None) -> Any:
+    """Assigning a system variable (SCXML 5.10): a TypeError, which becomes error.execution."""
+    throw_type_error(f"Cannot assign to read only variable '{name}'")
+
+
+def js_const_assign(name: str, value: Any = None) -> Any:
+    throw_type_error("Assignment to constant variable.")
+
+
+def js_tdz(name: str) -> Any:
+    throw_reference_error(f"Cannot access '{name}' before initialization")
+
+
+def js_array(*items: Any) -> JSArray:
+    return JSArray(items)
+
+
+def js_spread(v: Any) -> list:
+    """Elements of an iterable for `...v` and for-of (arrays, strings, array-likes)."""
+    if type(v) is JSArray:
+        return [UNDEFINED if x is HOLE else x for x in v]
+    if type(v) is str:
+        return list(v)
+    if isinstance(v, JSObject) and v.cls in ("Arguments", "String"):
+        from .builtins._util import as_list
+
+        return [UNDEFINED if x is HOLE else x for x in as_list(v)]
+    if isinstance(v, dict) and not isinstance(v, JSObject) and False:
+        return []
+    throw_type_error(f"{to_string(v) if not is_object(v) else 'object'} is not iterable")
+
+
+def js_for_of(v: Any):
+    """for-of over an array: live (sees elements appended during the loop), like the array
+    iterator (ES2015 22.1.5.2.1), which reads the length on every step."""
+    if type(v) is JSArray:
+        i = 0
+        while i < len(v):
+            x = v[i]
+            yield UNDEFINED if x is HOLE else x
+            i += 1
+        return
+    yield from js_spread(v)
+
+
+def js_for_in(v: Any) -> list:
+    """for-in names (ES5.1 12.6.4); undefined/null iterate nothing."""
+    return for_in_keys(v)
+
+
+def js_regexp(source: str, flags: str) -> JSObject:
+    """A regular expression literal: a new RegExp object on every evaluation (ES5.1 7.8.5)."""
+    from .builtins.regexp import new_regexp
+
+    return new_regexp(source, flags)
+
+
+def js_tostr(v: Any) -> str:
+    """ToString for template literal substitutions (ES2015 12.2.9.3)."""
+    return v if type(v) is str else to_string(v)
+
+
+def js_object_spread(target: dict, source: Any) -> None:
+    from .properties import js_getp, own_keys
+
+    if source is UNDEFINED or source is None:
+        return
+    for k in own_keys(source):
+        target[k] = js_getp(source, k)
+
+
+def js_set_proto_method(obj: Any, key: str, value: Any) -> None:
+    dict.__setitem__(obj, key, value)
+
+
+__all__ = [
+    "js_NAN",
+    "js_INF",
+    "js_function",
+    "js_arrow",
+    "js_arguments",
+    "js_throw",
+    "js_caught",
+    "js_lookup",
+    "js_declare",
+    "js_readonly",
+    "js_const_assign",
+    "js_tdz",
+    "js_array",
+    "js_spread",
+    "js_for_of",
+    "js_for_in",
+    "js_regexp",
+    "js_tostr",
+    "js_object_spread",
+]
+
+
+def js_setg(dm: Globals, name: str, value: Any) -> Any:
+    """Assign global `name` inside an expression; yields the value (11.13.1)."""
+    dict.__setitem__(dm, name, value)
+    return value
+
+
+def js_object_items(v: Any) -> dict:
+    """Own enumerable properties for `{...v}` (ES2018 CopyDataProperties)."""
+    from .properties import js_getp, own_keys
+
+    if v is UNDEFINED or v is None:
+        return {}
+    return {k: js_getp(v, k) for k in own_keys(v)}
+
+
+def js_require_object(v: Any) -> None:
+    """Destructuring undefined/null throws (ES2015 RequireObjectCoercible)."""
+    if v is UNDEFINED or v is None:
+        throw_type_error(f"Cannot destructure '{to_string(v)}' as it is {to_string(v)}.")
+
+
+def js_object_rest(v: Any, used: tuple) -> dict:
+    out = js_object_items(v)
+    for k in used:
+        out.pop(k, None)
+    return out
+
+
+def js_item(seq: Any, i: int) -> Any:
+    """seq[i] of a Python sequence, undefined past the end (argument lists, destructuring)."""
+    return seq[i] if i < len(seq) else UNDEFINED
+
+
+__all__ += ["js_setg", "js_object_items", "js_require_object", "js_object_rest", "js_item"]

@@ -1,0 +1,106 @@
+"""Crossing the host boundary: Python data to JS values and back, and how <log> shows values."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .conversions import number_to_string, to_string
+from .values import HOLE, UNDEFINED, HostObject, JSArray, JSFunction, JSObject, JSThrow
+
+
+def to_js(v: Any) -> Any:
+    """Host data (dict, list/tuple, int, float, str, bool, None) to JS values, recursively.
+
+    ints become floats (JS has one number type), lists and tuples become JSArrays, dict keys
+    become strings. JS values (UNDEFINED, JSArray, JSObject, JSFunction, HostObject) pass through.
+    """
+    t = type(v)
+    if t is str or t is float or t is bool or v is None or v is UNDEFINED:
+        return v
+    if t is int:
+        return float(v)
+    if t is dict:
+        return {k if type(k) is str else str(k): to_js(x) for k, x in v.items()}
+    if t is list or t is tuple:
+        return JSArray(to_js(x) for x in v)
+    if isinstance(v, (JSArray, JSObject, JSFunction, HostObject)):
+        return v
+    if isinstance(v, dict):
+        return {str(k): to_js(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return JSArray(to_js(x) for x in v)
+    if isinstance(v, (int, float)):
+        return float(v)
+    if isinstance(v, str):
+        return str(v)
+    raise TypeError(f"cannot convert {type(v).__name__} to a JavaScript value")
+
+
+def to_py(v: Any) -> Any:
+    """JS values back to plain Python: arrays -> list, objects -> dict, undefined/holes -> None.
+
+    Numbers that are integral and exactly representable (|x| < 2**53, not -0) come back as
+    int so host code can use them as counts and indices; all other numbers stay float.
+    Functions and host objects are returned unchanged.
+    """
+    t = type(v)
+    if t is float:
+        if v.is_integer() and abs(v) < 9007199254740992.0 and not (v == 0 and math.copysign(1, v) < 0):
+            return int(v)
+        return v
+    if t is str or t is bool or v is None:
+        return v
+    if v is UNDEFINED or v is HOLE:
+        return None
+    if t is JSArray:
+        return [to_py(x) for x in v]
+    if isinstance(v, JSObject) and v.cls in ("String", "Number", "Boolean"):
+        return to_py(v.internal)
+    if isinstance(v, dict):
+        from .properties import own_keys
+
+        return {k: to_py(dict.__getitem__(v, k)) for k in own_keys(v)}
+    return v
+
+
+def js_to_string(v: Any) -> str:
+    """ToString (ES5.1 9.8): the conversion JS applies in `'' + v`, String(v) and friends."""
+    return to_string(v)
+
+
+def js_display(v: Any) -> str:
+    """How <log> shows a value: strings as they are, numbers by ToString, undefined as
+    'undefined', functions by their source, errors as 'Name: message', dates and regexps by
+    their toString, other objects and arrays as JSON.stringify text (cycles and values JSON
+    cannot show fall back to String(v))."""
+    t = type(v)
+    if t is str:
+        return v
+    if t is float or t is int:
+        return number_to_string(float(v))
+    if v is UNDEFINED or v is HOLE:
+        return "undefined"
+    if v is None or t is bool:
+        return to_string(v)
+    if t is JSFunction:
+        from .builtins.object import function_source
+
+        return function_source(v)
+    if isinstance(v, JSObject) and v.cls in ("Error", "Date", "RegExp", "String", "Number", "Boolean"):
+        try:
+            return to_string(v)
+        except JSThrow:
+            pass
+    from .builtins.json import json_stringify
+
+    try:
+        s = json_stringify(v)
+    except (JSThrow, RecursionError):
+        s = UNDEFINED
+    if s is UNDEFINED:
+        try:
+            return to_string(v)
+        except JSThrow:
+            return "[object Object]"
+    return s

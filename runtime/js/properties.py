@@ -1,0 +1,520 @@
+"""Property access: [[Get]], [[Put]], [[Delete]], key enumeration, calls and `new`.
+
+Every JavaScript property read or write in generated code goes through these functions; they
+dispatch on the Python type of the base and only ever touch dict entries, list elements,
+JSFunction slots named here, or HostObject.js_* methods. No attribute lookup is ever driven
+by a JavaScript string, which is what keeps `__class__`, `__globals__` & co out of reach.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .conversions import to_number, to_property_key, to_string, to_uint32
+from .values import (
+    ARRAY_PROTO,
+    BOOLEAN_PROTO,
+    FUNCTION_PROTO,
+    HOLE,
+    NUMBER_PROTO,
+    OBJECT_PROTO,
+    STRING_PROTO,
+    UNDEFINED,
+    Globals,
+    HostObject,
+    JSArray,
+    JSFunction,
+    JSObject,
+    JSThrow,
+)
+
+MISSING: Any = object()
+
+# Arrays are dense Python lists: a write far past the end would allocate every hole in
+# between, so untrusted scripts could exhaust memory with `a[4e9] = 1`. Past this many
+# elements a write throws RangeError instead (documented deviation).
+MAX_ARRAY_LENGTH = 1 << 24
+
+
+def _type_error(message: str):
+    from .errors import throw_type_error
+
+    throw_type_error(message)
+
+
+def array_index(key: str) -> int:
+    """The array index a property name denotes (ES5.1 15.4), or -1."""
+    if key.isdigit() and key.isascii() and (key[0] != "0" or key == "0"):
+        i = int(key)
+        if i < 4294967295:
+            return i
+    return -1
+
+
+def _describe(key: Any) -> str:
+    return key if type(key) is str else to_property_key(key)
+
+
+# -- prototypes ---------------------------------------------------------------------------
+
+
+def get_proto(obj: Any) -> Any:
+    """[[Prototype]] of an object value (None at the end of the chain)."""
+    t = type(obj)
+    if t is dict or t is Globals:
+        return OBJECT_PROTO
+    if t is JSObject:
+        return obj.proto
+    if t is JSArray:
+        return ARRAY_PROTO
+    if t is JSFunction:
+        return FUNCTION_PROTO
+    if isinstance(obj, JSObject):
+        return obj.proto
+    if isinstance(obj, HostObject):
+        return OBJECT_PROTO
+    return None
+
+
+def function_prototype(f: JSFunction) -> Any:
+    """F.prototype, created on first use (ES5.1 13.2 steps 16-18)."""
+    props = f.props
+    if props is None:
+        props = f.props = {}
+    proto = props.get("prototype", MISSING)
+    if proto is MISSING:
+        if not f.constructible:
+            return UNDEFINED
+        proto = JSObject(OBJECT_PROTO)
+        proto["constructor"] = f
+        proto.hidden = frozenset(("constructor",))
+        props["prototype"] = proto
+    return proto
+
+
+def hidden_keys(obj: Any) -> frozenset:
+    """Own properties of `obj` that for-in and Object.keys skip (non-enumerable)."""
+    if isinstance(obj, JSObject) and obj.hidden:
+        return obj.hidden
+    return frozenset()
+
+
+def own_get(obj: Any, key: str) -> Any:
+    """The own property `key` of an object value, or MISSING."""
+    t = type(obj)
+    if t is dict or t is Globals:
+        return dict.get(obj, key, MISSING)
+    if t is JSObject or isinstance(obj, JSObject):
+        v = dict.get(obj, key, MISSING)
+        if v is MISSING and obj.cls == "String":
+            return _string_own(obj.internal, key)
+        return v
+    if t is JSArray:
+        if key == "length":
+            return float(len(obj))
+        i = array_index(key)
+        if i >= 0:
+            if i < len(obj):
+                v = obj[i]
+                return MISSING if v is HOLE else v
+            return MISSING
+        props = _array_props(obj)
+        return MISSING if props is None else props.get(key, MISSING)
+    if t is JSFunction:
+        if key == "prototype":
+            p = function_prototype(obj)
+            return MISSING if p is UNDEFINED else p
+        props = obj.props
+        if props is not None and key in props:
+            return props[key]
+        if key == "name":
+            return obj.name
+        if key == "length":
+            return float(obj.length)
+        return MISSING
+    if isinstance(obj, HostObject):
+        v = obj.js_get(key)
+        return MISSING if v is UNDEFINED and not obj.js_has(key) else v
+    return MISSING
+
+
+def _string_own(s: str, key: str) -> Any:
+    if key == "length":
+        return float(len(s))
+    i = array_index(key)
+    if 0 <= i < len(s):
+        return s[i]
+    return MISSING
+
+
+def _array_props(a: JSArray):
+    try:
+        return a.props
+    except AttributeError:
+        return None
+
+
+def chain_get(obj: Any, key: str) -> Any:
+    """[[Get]] along the prototype chain starting at obj (ES5.1 8.12.3)."""
+    while obj is not None:
+        v = own_get(obj, key)
+        if v is not MISSING:
+            return v
+        obj = get_proto(obj)
+    return UNDEFINED
+
+
+# -- [[Get]] ------------------------------------------------------------------------------
+
+
+def js_getp(obj: Any, key: str) -> Any:
+    """obj.key with a property name known at compile time (always a str)."""
+    t = type(obj)
+    if t is dict:
+        try:
+            return obj[key]
+        except KeyError:
+            return chain_get(OBJECT_PROTO, key)
+    if t is JSArray:
+        if key == "length":
+            return float(len(obj))
+        v = own_get(obj, key)
+        return chain_get(ARRAY_PROTO, key) if v is MISSING else v
+    if t is str:
+        if key == "length":
+            return float(len(obj))
+        v = _string_own(obj, key)
+        return chain_get(STRING_PROTO, key) if v is MISSING else v
+    if t is JSObject:
+        v = dict.get(obj, key, MISSING)
+        if v is not MISSING:
+            return v
+        return chain_get(obj, key)
+    if t is float or t is int:
+        return chain_get(NUMBER_PROTO, key)
+    if t is bool:
+        return chain_get(BOOLEAN_PROTO, key)
+    if obj is UNDEFINED or obj is None:
+        _type_error(f"Cannot read properties of {to_string(obj)} (reading '{key}')")
+    if isinstance(obj, HostObject):
+        v = obj.js_get(key)
+        if v is UNDEFINED and key in OBJECT_PROTO:
+            return OBJECT_PROTO[key]
+        return v
+    if t is Globals:
+        return obj.lookup(key)
+    return chain_get(obj, key)
+
+
+def js_get(obj: Any, key: Any) -> Any:
+    """obj[key] (ES5.1 11.2.1): any key value."""
+    if type(obj) is JSArray and type(key) is float:
+        # Fast path for a[i] with an in-range integral index.
+        if 0.0 <= key < len(obj):
+            i = int(key)
+            if i == key:
+                v = obj[i]
+                return UNDEFINED if v is HOLE else v
+    if type(key) is not str:
+        if obj is UNDEFINED or obj is None:
+            _type_error(f"Cannot read properties of {to_string(obj)} (reading '{to_property_key(key)}')")
+        key = to_property_key(key)
+    return js_getp(obj, key)
+
+
+# -- [[Put]] ------------------------------------------------------------------------------
+
+
+def set_array_length(a: JSArray, value: Any) -> None:
+    n = to_number(value)
+    new_len = to_uint32(n)
+    if new_len != n:
+        from .errors import throw_range_error
+
+        throw_range_error("Invalid array length")
+    if new_len < len(a):
+        del a[new_len:]
+    elif new_len > len(a):
+        if new_len > MAX_ARRAY_LENGTH:
+            from .errors import throw_range_error
+
+            throw_range_error(f"Array length {new_len} exceeds this implementation's limit")
+        a.extend([HOLE] * (new_len - len(a)))
+
+
+def array_put(a: JSArray, key: str, value: Any) -> None:
+    i = array_index(key)
+    if i >= 0:
+        n = len(a)
+        if i < n:
+            a[i] = value
+        elif i == n:
+            a.append(value)
+        else:
+            if i >= MAX_ARRAY_LENGTH:
+                from .errors import throw_range_error
+
+                throw_range_error(f"Array index {i} exceeds this implementation's limit")
+            a.extend([HOLE] * (i - n))
+            a.append(value)
+        return
+    if key == "length":
+        set_array_length(a, value)
+        return
+    props = _array_props(a)
+    if props is None:
+        props = a.props = {}
+    props[key] = value
+
+
+def js_setp(obj: Any, key: str, value: Any) -> Any:
+    """obj.key = value with a compile-time name; returns value (the expression's result)."""
+    t = type(obj)
+    if t is dict:
+        obj[key] = value
+    elif t is JSArray:
+        array_put(obj, key, value)
+    elif t is JSObject or isinstance(obj, JSObject):
+        if obj.frozen:
+            _type_error(f"Cannot assign to read only property '{key}' of built-in object")
+        if obj.cls == "String" and (key == "length" or 0 <= array_index(key) < len(obj.internal)):
+            return value  # read-only own properties of a String object (15.5.5)
+        obj[key] = value
+    elif t is JSFunction:
+        if obj.frozen:
+            _type_error(f"Cannot assign to read only property '{key}' of built-in function")
+        if key in ("name", "length") and (obj.props is None or key not in obj.props):
+            return value  # read-only (ES5.1 15.3.5.1); sloppy mode ignores the write
+        if obj.props is None:
+            obj.props = {}
+        obj.props[key] = value
+    elif obj is UNDEFINED or obj is None:
+        _type_error(f"Cannot set properties of {to_string(obj)} (setting '{key}')")
+    elif isinstance(obj, HostObject):
+        obj.js_set(key, value)
+    elif t is Globals:
+        obj[key] = value
+    # Primitives (string, number, boolean): PutValue on a primitive base does nothing (8.7.2).
+    return value
+
+
+def js_set(obj: Any, key: Any, value: Any) -> Any:
+    """obj[key] = value (ES5.1 11.13.1); returns value."""
+    if type(obj) is JSArray and type(key) is float and 0.0 <= key < len(obj):
+        i = int(key)
+        if i == key:
+            obj[i] = value
+            return value
+    if type(key) is not str:
+        if obj is UNDEFINED or obj is None:
+            _type_error(f"Cannot set properties of {to_string(obj)} (setting '{to_property_key(key)}')")
+        key = to_property_key(key)
+    return js_setp(obj, key, value)
+
+
+# -- delete, in, keys ---------------------------------------------------------------------
+
+
+def js_delete(obj: Any, key: Any) -> bool:
+    """delete obj[key] (ES5.1 11.4.1, sloppy mode: false for non-configurable properties)."""
+    if obj is UNDEFINED or obj is None:
+        _type_error(f"Cannot convert undefined or null to object")
+    key = key if type(key) is str else to_property_key(key)
+    t = type(obj)
+    if t is dict or t is Globals:
+        obj.pop(key, None)
+        return True
+    if t is JSArray:
+        i = array_index(key)
+        if i >= 0:
+            if i < len(obj):
+                obj[i] = HOLE
+            return True
+        if key == "length":
+            return False
+        props = _array_props(obj)
+        if props:
+            props.pop(key, None)
+        return True
+    if isinstance(obj, JSObject):
+        if obj.frozen:
+            return False
+        if obj.cls == "String" and (key == "length" or 0 <= array_index(key) < len(obj.internal)):
+            return False
+        obj.pop(key, None)
+        return True
+    if t is JSFunction:
+        if obj.frozen:
+            return False
+        if obj.props:
+            obj.props.pop(key, None)
+        return key not in ("prototype",) or not obj.constructible
+    if isinstance(obj, HostObject):
+        return False
+    return True
+
+
+def has_property(obj: Any, key: str) -> bool:
+    """[[HasProperty]] (ES5.1 8.12.6)."""
+    while obj is not None:
+        if own_get(obj, key) is not MISSING:
+            return True
+        obj = get_proto(obj)
+    return False
+
+
+def _index_first(keys: list[str]) -> list[str]:
+    """JS own-key order: array indices ascending, then strings in insertion order."""
+    for k in keys:
+        if k and "0" <= k[0] <= "9" and array_index(k) >= 0:
+            break
+    else:
+        return keys
+    idx = sorted((k for k in keys if array_index(k) >= 0), key=int)
+    return idx + [k for k in keys if array_index(k) < 0]
+
+
+def own_keys(obj: Any) -> list[str]:
+    """Own enumerable property names in JS order (Object.keys, for-in, JSON.stringify)."""
+    t = type(obj)
+    if t is dict or t is Globals:
+        return _index_first(list(obj))
+    if t is JSArray:
+        keys = [str(i) for i, v in enumerate(obj) if v is not HOLE]
+        props = _array_props(obj)
+        if props:
+            keys.extend(props)
+        return keys
+    if isinstance(obj, JSObject):
+        if obj.frozen:
+            return []
+        hidden = hidden_keys(obj)
+        keys = _index_first([k for k in obj if k not in hidden])
+        if obj.cls == "String":
+            keys = [str(i) for i in range(len(obj.internal))] + keys
+        return keys
+    if t is JSFunction:
+        if obj.frozen or not obj.props:
+            return []
+        return _index_first([k for k in obj.props if k != "prototype"])
+    if isinstance(obj, HostObject):
+        return list(obj.js_keys())
+    if t is str:
+        return [str(i) for i in range(len(obj))]
+    return []
+
+
+def for_in_keys(obj: Any) -> list[str]:
+    """Names visited by for-in (ES5.1 12.6.4): own then inherited enumerable, no duplicates."""
+    if obj is UNDEFINED or obj is None:
+        return []
+    if type(obj) is str:
+        return own_keys(obj)
+    seen: set[str] = set()
+    out: list[str] = []
+    while obj is not None:
+        if not (isinstance(obj, JSObject) and obj.frozen):
+            for k in own_keys(obj):
+                if k not in seen:
+                    seen.add(k)
+                    out.append(k)
+        obj = get_proto(obj)
+    return out
+
+
+def js_in(key: Any, obj: Any) -> bool:
+    """key in obj (ES5.1 11.8.7)."""
+    if not isinstance(obj, (dict, JSArray, JSFunction, HostObject)):
+        from .operators import js_typeof
+
+        _type_error(f"Cannot use 'in' operator to search for '{to_string(key)}' in {to_string(obj) if type(obj) is str else js_typeof(obj)}")
+    return has_property(obj, key if type(key) is str else to_property_key(key))
+
+
+# -- calls --------------------------------------------------------------------------------
+
+
+def _recursion() -> JSThrow:
+    from .errors import make_error
+
+    return JSThrow(make_error("RangeError", "Maximum call stack size exceeded"))
+
+
+def js_call(f: Any, desc: str, *args: Any) -> Any:
+    """f(args) with this = undefined; desc names the callee in the TypeError."""
+    if type(f) is JSFunction:
+        try:
+            return f.fn(UNDEFINED, *args)
+        except RecursionError:
+            raise _recursion() from None
+    _type_error(f"{desc} is not a function")
+
+
+def js_call_this(f: Any, this: Any, desc: str, *args: Any) -> Any:
+    """f.call(this, args...) from generated code (callee already fetched)."""
+    if type(f) is JSFunction:
+        try:
+            return f.fn(this, *args)
+        except RecursionError:
+            raise _recursion() from None
+    _type_error(f"{desc} is not a function")
+
+
+def js_invoke(obj: Any, key: Any, *args: Any) -> Any:
+    """obj.key(args): the method is looked up on obj (primitives via their prototype), this = obj."""
+    f = js_get(obj, key) if type(key) is not str else js_getp(obj, key)
+    if type(f) is JSFunction:
+        try:
+            return f.fn(obj, *args)
+        except RecursionError:
+            raise _recursion() from None
+    _type_error(f"{_base_desc(obj)}.{_describe(key)} is not a function")
+
+
+def _base_desc(obj: Any) -> str:
+    if isinstance(obj, JSArray):
+        return "array"
+    if type(obj) is str:
+        return "string"
+    if type(obj) is float:
+        return "number"
+    return "object"
+
+
+def js_new(f: Any, desc: str, *args: Any) -> Any:
+    """new F(args) (ES5.1 11.2.2, 13.2.2)."""
+    if type(f) is not JSFunction or not f.constructible:
+        _type_error(f"{desc} is not a constructor")
+    if f.construct is not None:
+        return f.construct(*args)
+    proto = function_prototype(f)
+    from .conversions import is_object
+
+    if not is_object(proto):
+        proto = OBJECT_PROTO
+    obj = JSObject(proto)
+    try:
+        result = f.fn(obj, *args)
+    except RecursionError:
+        raise _recursion() from None
+    return result if is_object(result) else obj
+
+
+def js_instanceof(value: Any, f: Any) -> bool:
+    """value instanceof F (ES5.1 11.8.6, 15.3.5.3)."""
+    if type(f) is not JSFunction:
+        _type_error("Right-hand side of 'instanceof' is not callable")
+    target = own_get(f, "prototype")
+    if target is MISSING or target is UNDEFINED:
+        bound = f.props.get("[[TargetFunction]]") if f.props else None
+        if type(bound) is JSFunction:
+            return js_instanceof(value, bound)
+        _type_error("Function has non-object prototype in instanceof check")
+    if not isinstance(value, (dict, JSArray, JSFunction, HostObject)):
+        return False
+    p = get_proto(value)
+    while p is not None:
+        if p is target:
+            return True
+        p = get_proto(p)
+    return False

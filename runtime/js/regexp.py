@@ -1,0 +1,460 @@
+"""Translation of JavaScript regular expressions (ES5.1 15.10 + ES2018 syntax) onto Python `re`.
+
+The two dialects differ in ways that silently change matches, so every construct is rewritten
+rather than passed through: `.`/`^`/`$` use JS line terminators, `\\d \\w \\s \\b` are the JS
+(ASCII/Unicode-whitespace) classes, backreferences to groups that did not participate match
+the empty string (ES5.1 15.10.2.9), `{` that is not a quantifier is literal, and constructs
+Python would accept but JS rejects (possessive quantifiers, inline flags) are syntax errors.
+Known remaining deviation: matching works on code points, so a pattern cannot match half of a
+surrogate pair, and `.` matches a whole astral character.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from .conversions import WHITESPACE
+
+LINE_TERMINATORS = "\n\r\u2028\u2029"
+_WORD = "A-Za-z0-9_"
+
+
+def _cls_escape(ch: str) -> str:
+    """A single character written safely inside a Python character class."""
+    o = ord(ch)
+    if ch.isalnum() and ch.isascii():
+        return ch
+    if o <= 0xFFFF:
+        return f"\\u{o:04x}"
+    return f"\\U{o:08x}"
+
+
+def _lit(ch: str) -> str:
+    """A single character written safely outside a class."""
+    if ch.isalnum() and ch.isascii():
+        return ch
+    return _cls_escape(ch)
+
+
+_SPACE_CLASS = "".join(_cls_escape(c) for c in WHITESPACE)
+_LT_CLASS = "".join(_cls_escape(c) for c in LINE_TERMINATORS)
+_CLASS_ESCAPES = {
+    "d": ("0-9", False),
+    "D": ("0-9", True),
+    "w": (_WORD, False),
+    "W": (_WORD, True),
+    "s": (_SPACE_CLASS, False),
+    "S": (_SPACE_CLASS, True),
+}
+_CONTROL = {"t": "\t", "n": "\n", "v": "\v", "f": "\f", "r": "\r"}
+
+
+class RegExpSyntaxError(Exception):
+    pass
+
+
+class _Translator:
+    def __init__(self, source: str, flags: str):
+        self.src = source
+        self.i = 0
+        self.flags = flags
+        self.unicode = "u" in flags
+        self.group_count, self.group_names = self._count_groups()
+        self.out: list[str] = []
+
+    def _count_groups(self) -> tuple[int, list[str]]:
+        n = 0
+        names: list[str] = []
+        i = 0
+        s = self.src
+        in_class = False
+        while i < len(s):
+            c = s[i]
+            if c == "\\":
+                i += 2
+                continue
+            if in_class:
+                if c == "]":
+                    in_class = False
+            elif c == "[":
+                in_class = True
+            elif c == "(":
+                if s.startswith("(?<", i) and not s.startswith("(?<=", i) and not s.startswith("(?<!", i):
+                    n += 1
+                    end = s.find(">", i)
+                    names.append(s[i + 3 : end])
+                elif not s.startswith("(?", i):
+                    n += 1
+            i += 1
+        return n, names
+
+    def error(self, msg: str):
+        raise RegExpSyntaxError(f"Invalid regular expression: /{self.src}/{self.flags}: {msg}")
+
+    def translate(self) -> str:
+        self.disjunction()
+        if self.i < len(self.src):
+            self.error("Unmatched ')'")
+        return "".join(self.out)
+
+    def disjunction(self) -> None:
+        self.alternative()
+        while self.i < len(self.src) and self.src[self.i] == "|":
+            self.i += 1
+            self.out.append("|")
+            self.alternative()
+
+    def alternative(self) -> None:
+        s = self.src
+        while self.i < len(s) and s[self.i] not in "|)":
+            start = len(self.out)
+            quantifiable = self.term()
+            if self.i < len(s) and self._at_quantifier():
+                if not quantifiable:
+                    self.error("Nothing to repeat")
+                self.quantifier()
+            elif start == len(self.out):
+                pass
+
+    def _at_quantifier(self) -> bool:
+        c = self.src[self.i]
+        if c in "*+?":
+            return True
+        return c == "{" and self._brace_quantifier() is not None
+
+    def _brace_quantifier(self):
+        m = re.compile(r"\{(\d+)(,(\d*))?\}").match(self.src, self.i)
+        return m
+
+    def quantifier(self) -> None:
+        s = self.src
+        c = s[self.i]
+        if c == "{":
+            m = self._brace_quantifier()
+            lo = int(m.group(1))
+            hi = m.group(3)
+            if hi and int(hi) < lo:
+                self.error("numbers out of order in {} quantifier")
+            self.out.append(m.group(0))
+            self.i = m.end()
+        else:
+            self.out.append(c)
+            self.i += 1
+        if self.i < len(s) and s[self.i] == "?":
+            self.out.append("?")
+            self.i += 1
+        if self.i < len(s) and self._at_quantifier():
+            self.error("Nothing to repeat")
+
+    def term(self) -> bool:
+        """Translate one atom or assertion; return whether a quantifier may follow it."""
+        s = self.src
+        c = s[self.i]
+        flags = self.flags
+        if c == "^":
+            self.i += 1
+            self.out.append(f"(?<![^{_LT_CLASS}])" if "m" in flags else r"\A")
+            return False
+        if c == "$":
+            self.i += 1
+            self.out.append(f"(?![^{_LT_CLASS}])" if "m" in flags else r"\Z")
+            return False
+        if c == ".":
+            self.i += 1
+            self.out.append(r"[\s\S]" if "s" in flags else f"[^{_LT_CLASS}]")
+            return True
+        if c == "(":
+            return self.group()
+        if c == "[":
+            self.char_class()
+            return True
+        if c == "\\":
+            return self.atom_escape()
+        if c in "*+?":
+            self.error("Nothing to repeat")
+        if c == "{":
+            if self.unicode:
+                self.error("Lone quantifier brackets")
+            self.i += 1
+            self.out.append(r"\{")
+            return True
+        if c in "]}":
+            if self.unicode:
+                self.error("Lone quantifier brackets")
+        self.i += 1
+        self.out.append(_lit(c))
+        return True
+
+    def group(self) -> bool:
+        s = self.src
+        quantifiable = True
+        if s.startswith("(?:", self.i):
+            self.out.append("(?:")
+            self.i += 3
+        elif s.startswith("(?=", self.i) or s.startswith("(?!", self.i):
+            self.out.append(s[self.i : self.i + 3])
+            self.i += 3
+            quantifiable = not self.unicode  # Annex B allows quantified lookaheads
+        elif s.startswith("(?<=", self.i) or s.startswith("(?<!", self.i):
+            self.out.append(s[self.i : self.i + 4])
+            self.i += 4
+            quantifiable = False
+        elif s.startswith("(?<", self.i):
+            end = s.find(">", self.i)
+            name = s[self.i + 3 : end] if end > 0 else ""
+            if not name or not re.fullmatch(r"[A-Za-z_$][\w$]*", name):
+                self.error("Invalid capture group name")
+            self.out.append(f"(?P<{_group_name(name)}>")
+            self.i = end + 1
+        elif s.startswith("(?", self.i):
+            self.error("Invalid group")
+        else:
+            self.out.append("(")
+            self.i += 1
+        self.disjunction()
+        if self.i >= len(s) or s[self.i] != ")":
+            self.error("Unterminated group")
+        self.i += 1
+        self.out.append(")")
+        return quantifiable
+
+    def atom_escape(self) -> bool:
+        s = self.src
+        if self.i + 1 >= len(s):
+            self.error("\\ at end of pattern")
+        c = s[self.i + 1]
+        self.i += 2
+        if c in _CLASS_ESCAPES:
+            body, neg = _CLASS_ESCAPES[c]
+            self.out.append(f"[{'^' if neg else ''}{body}]")
+            return True
+        if c == "b":
+            self.out.append(f"(?:(?<=[{_WORD}])(?![{_WORD}])|(?<![{_WORD}])(?=[{_WORD}]))")
+            return False
+        if c == "B":
+            self.out.append(f"(?:(?<=[{_WORD}])(?=[{_WORD}])|(?<![{_WORD}])(?![{_WORD}]))")
+            return False
+        if c.isdigit() and c != "0":
+            m = re.compile(r"\d+").match(s, self.i - 1)
+            n = int(m.group(0))
+            if n <= self.group_count:
+                self.i = m.end()
+                # ES5.1 15.10.2.9: a reference to a group that has not matched matches "".
+                self.out.append(f"(?({n})\\{n})")
+                return True
+            if self.unicode:
+                self.error("Invalid escape")
+            # Annex B: not a backreference, so a legacy octal escape or the digit itself.
+            m = re.compile(r"[0-7]{1,3}").match(s, self.i - 1)
+            if m and int(m.group(0), 8) <= 0o377:
+                self.i = m.end()
+                self.out.append(_lit(chr(int(m.group(0), 8))))
+            else:
+                self.out.append(_lit(c))
+            return True
+        if c == "k" and self.group_names:
+            m = re.compile(r"<([^>]+)>").match(s, self.i)
+            if not m or m.group(1) not in self.group_names:
+                self.error("Invalid named capture referenced")
+            self.i = m.end()
+            name = _group_name(m.group(1))
+            self.out.append(f"(?({name})(?P={name}))")
+            return True
+        self.out.append(_lit(self.char_escape(c)))
+        return True
+
+    def char_escape(self, c: str) -> str:
+        """The character a (non-class) escape `\\c` denotes; self.i is just past `c`."""
+        s = self.src
+        if c in _CONTROL:
+            return _CONTROL[c]
+        if c == "0" and not (self.i < len(s) and s[self.i].isdigit()):
+            return "\0"
+        if c == "0":
+            m = re.compile(r"[0-7]{1,3}").match(s, self.i - 1)
+            self.i = m.end()
+            return chr(int(m.group(0), 8) & 0xFF)
+        if c == "x":
+            m = re.compile(r"[0-9a-fA-F]{2}").match(s, self.i)
+            if m:
+                self.i = m.end()
+                return chr(int(m.group(0), 16))
+            if self.unicode:
+                self.error("Invalid escape")
+            return "x"
+        if c == "u":
+            if self.unicode and s.startswith("{", self.i):
+                m = re.compile(r"\{([0-9a-fA-F]+)\}").match(s, self.i)
+                if not m or int(m.group(1), 16) > 0x10FFFF:
+                    self.error("Invalid Unicode escape")
+                self.i = m.end()
+                return chr(int(m.group(1), 16))
+            m = re.compile(r"[0-9a-fA-F]{4}").match(s, self.i)
+            if m:
+                self.i = m.end()
+                code = int(m.group(0), 16)
+                # A surrogate pair written as two escapes is one code point here.
+                if 0xD800 <= code <= 0xDBFF:
+                    m2 = re.compile(r"\\u([dD][c-fC-F][0-9a-fA-F]{2})").match(s, self.i)
+                    if m2:
+                        self.i = m2.end()
+                        low = int(m2.group(1), 16)
+                        return chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))
+                return chr(code)
+            if self.unicode:
+                self.error("Invalid Unicode escape")
+            return "u"
+        if c == "c":
+            if self.i < len(s) and s[self.i].isascii() and s[self.i].isalpha():
+                ch = s[self.i]
+                self.i += 1
+                return chr(ord(ch) % 32)
+            self.i -= 1  # Annex B: "\c" not followed by a letter is a literal backslash
+            return "\\"
+        if self.unicode and (c.isalnum() or c == "_"):
+            self.error("Invalid escape")
+        return c
+
+    def char_class(self) -> None:
+        s = self.src
+        self.i += 1
+        negate = False
+        if self.i < len(s) and s[self.i] == "^":
+            negate = True
+            self.i += 1
+        items: list[str] = []  # translated pieces
+        pending: str | None = None  # last single char (possible range start)
+        while True:
+            if self.i >= len(s):
+                self.error("Unterminated character class")
+            c = s[self.i]
+            if c == "]":
+                self.i += 1
+                break
+            atom, is_char = self.class_atom()
+            if (
+                is_char
+                and self.i + 1 < len(s)
+                and s[self.i] == "-"
+                and s[self.i + 1] != "]"
+            ):
+                save = self.i
+                self.i += 1
+                atom2, is_char2 = self.class_atom()
+                if is_char2:
+                    if ord(atom2) < ord(atom):
+                        self.error("Range out of order in character class")
+                    items.append(f"{_cls_escape(atom)}-{_cls_escape(atom2)}")
+                    continue
+                if self.unicode:
+                    self.error("Invalid character class")
+                # Annex B: [\w-x] means \w, '-', 'x'
+                items.append(_cls_escape(atom))
+                items.append(_cls_escape("-"))
+                items.append(atom2)
+                continue
+            items.append(_cls_escape(atom) if is_char else atom)
+        del pending
+        body = "".join(items)
+        if not body:
+            self.out.append(r"[\s\S]" if negate else "(?!)")
+        else:
+            self.out.append(f"[{'^' if negate else ''}{body}]")
+
+    def class_atom(self) -> tuple[str, bool]:
+        """One class atom: (character, True) or (translated class body piece, False)."""
+        s = self.src
+        c = s[self.i]
+        if c != "\\":
+            self.i += 1
+            return c, True
+        if self.i + 1 >= len(s):
+            self.error("\\ at end of pattern")
+        e = s[self.i + 1]
+        self.i += 2
+        if e in _CLASS_ESCAPES:
+            body, neg = _CLASS_ESCAPES[e]
+            if not neg:
+                return body, False
+            # A negated class inside a class: Python has no intersection, so spell the
+            # complement of the ranges explicitly.
+            return _complement(body), False
+        if e == "b":
+            return "\b", True
+        if e == "-":
+            return "-", True
+        if e.isdigit() and e not in "0":
+            if self.unicode:
+                self.error("Invalid class escape")
+            m = re.compile(r"[0-7]{1,3}").match(s, self.i - 1)
+            if m:
+                self.i = m.end()
+                return chr(int(m.group(0), 8) & 0xFF), True
+            return e, True
+        return self.char_escape(e), True
+
+
+def _group_name(name: str) -> str:
+    # JS names may contain '$', Python's may not: map it injectively.
+    return name.replace("_", "__").replace("$", "_S") if "$" in name or "_" in name else name
+
+
+@functools.lru_cache(maxsize=None)
+def _complement(body: str) -> str:
+    """Class body matching exactly the characters that `[body]` does not (for \\W, \\S, \\D in a class)."""
+    ranges: list[tuple[int, int]] = []
+    i = 0
+    pieces = re.findall(r"\\u([0-9a-f]{4})|\\U([0-9a-f]{8})|(.)", body)
+    chars: list[int] = []
+    for u4, u8, ch in pieces:
+        chars.append(int(u4 or u8, 16) if (u4 or u8) else ord(ch))
+    # re-read as ranges: sequences "a - b" were written as char, '-', char
+    raw = []
+    k = 0
+    while k < len(pieces):
+        if k + 2 < len(pieces) and pieces[k + 1][2] == "-":
+            raw.append((chars[k], chars[k + 2]))
+            k += 3
+        else:
+            raw.append((chars[k], chars[k]))
+            k += 1
+    raw.sort()
+    lo = 0
+    out = []
+    for a, b in raw:
+        if a > lo:
+            out.append((lo, a - 1))
+        lo = max(lo, b + 1)
+    if lo <= 0x10FFFF:
+        out.append((lo, 0x10FFFF))
+    del ranges, i
+    return "".join(
+        _cls_escape(chr(a)) if a == b else f"{_cls_escape(chr(a))}-{_cls_escape(chr(b))}" for a, b in out
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def compile_js_regexp(source: str, flags: str):
+    """(compiled Python pattern, group names by index) for a JS pattern; RegExpSyntaxError if invalid."""
+    for f in flags:
+        if f not in "gimsuy" or flags.count(f) > 1:
+            raise RegExpSyntaxError(f"Invalid flags supplied to RegExp constructor '{flags}'")
+    t = _Translator(source, flags)
+    py = t.translate()
+    try:
+        compiled = re.compile(py, re.IGNORECASE if "i" in flags else 0)
+    except re.error as exc:
+        raise RegExpSyntaxError(f"Invalid regular expression: /{source}/{flags}: {exc}") from None
+    except RecursionError:
+        raise RegExpSyntaxError(f"Invalid regular expression: /{source}/{flags}: too deeply nested") from None
+    names = {v: k for k, v in compiled.groupindex.items()}
+    index_names = {i: n for i, n in enumerate(t.group_names)}
+    # groupindex uses the Python spelling; report JS names by group number.
+    js_names = {}
+    for number, py_name in names.items():
+        for js in t.group_names:
+            if _group_name(js) == py_name:
+                js_names[number] = js
+    del index_names
+    return compiled, js_names

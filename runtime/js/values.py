@@ -1,0 +1,243 @@
+"""The JavaScript value model: undefined, holes, objects, arrays, functions, host objects, errors.
+
+Representation (docs/ecmascript.md): undefined is `UNDEFINED`, null is `None`, booleans are
+`bool`, numbers are `float`, strings are `str`, plain objects are `dict`, other objects are
+`JSObject` (a dict with a prototype), arrays are `JSArray` (a list), functions are `JSFunction`,
+runtime-provided objects subclass `HostObject`. Nothing here ever uses getattr with a name
+that came from JavaScript: property access goes through dict/list lookups or `HostObject.js_get`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+
+class _Undefined:
+    """The single `undefined` value (ES5.1 8.1). Falsy, so Python `if v:` is never misleading."""
+
+    __slots__ = ()
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = object.__new__(cls)
+        return cls._instance
+
+    def __bool__(self):
+        return False
+
+    def __repr__(self):
+        return "undefined"
+
+    def __reduce__(self):
+        return (_Undefined, ())
+
+
+class _Hole:
+    """An array hole (`[1,,3]`, `a.length = 5`): read as undefined, skipped by forEach & co."""
+
+    __slots__ = ()
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = object.__new__(cls)
+        return cls._instance
+
+    def __bool__(self):
+        return False
+
+    def __repr__(self):
+        return "<hole>"
+
+    def __reduce__(self):
+        return (_Hole, ())
+
+
+UNDEFINED: Any = _Undefined()
+HOLE: Any = _Hole()
+
+NAN = float("nan")
+INF = float("inf")
+
+
+class JSThrow(Exception):
+    """A JavaScript exception in flight; `value` is the thrown JS value (any value, ES5.1 12.13)."""
+
+    def __init__(self, value: Any):
+        super().__init__(value)
+        self.value = value
+
+    def __str__(self) -> str:
+        from .errors import error_name_message
+
+        name, message = error_name_message(self.value)
+        return f"{name}: {message}" if message else name
+
+
+class JSObject(dict):
+    """An object whose prototype is not Object.prototype, or that has a [[Class]] other than Object.
+
+    `proto` is the [[Prototype]] (a JSObject, a JSFunction's prototype object, or None);
+    `cls` is [[Class]] (ES5.1 8.6.2) as Object.prototype.toString reports it; `internal` holds
+    [[PrimitiveValue]] for wrappers and dates, or the compiled pattern for regular expressions;
+    `frozen` marks the shared built-in objects, which scripts cannot modify (one chart must not
+    be able to change what another sees).
+    """
+
+    __slots__ = ("proto", "cls", "internal", "frozen", "hidden")
+
+    def __init__(self, proto=None, cls: str = "Object", internal: Any = None, items=()):
+        dict.__init__(self, items)
+        self.proto = proto
+        self.cls = cls
+        self.internal = internal
+        self.frozen = False
+        self.hidden: frozenset | None = None  # own non-enumerable keys (e.g. prototype.constructor)
+
+    def __repr__(self):
+        return f"JSObject<{self.cls}>({dict.__repr__(self)})"
+
+    # dict equality compares contents; JS objects compare by identity (ES5.1 11.9.6 step 7).
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
+
+class JSArray(list):
+    """A JavaScript array. Holes are `HOLE`; named (non-index) properties live in `props`."""
+
+    __slots__ = ("props",)
+
+    def __repr__(self):
+        return f"JSArray({list.__repr__(self)})"
+
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
+
+class JSFunction:
+    """A JavaScript function: `fn(this, *args)` runs it.
+
+    `construct`, when set, implements `new F(...)` for built-in constructors (ES5.1 13.2.2 is
+    used for user functions: a fresh object whose prototype is F.prototype). `props` holds own
+    properties (`prototype` is created on first use). Arrow functions and built-in methods are
+    not constructors (`constructible` False).
+    """
+
+    __slots__ = ("fn", "name", "length", "props", "construct", "constructible", "frozen", "source", "__weakref__")
+
+    def __init__(
+        self,
+        fn: Callable,
+        name: str = "",
+        length: int = 0,
+        construct: Callable | None = None,
+        constructible: bool = True,
+        source: str | None = None,
+    ):
+        self.fn = fn
+        self.name = name
+        self.length = length
+        self.props: dict | None = None
+        self.construct = construct
+        self.constructible = constructible
+        self.frozen = False
+        self.source = source
+
+    def call(self, this, args=()):
+        """Call from Python: `f.call(this, [arg, ...])`."""
+        return self.fn(this, *args)
+
+    def __call__(self, *args):
+        # Convenience for host code: f(a, b) calls with this = undefined.
+        return self.fn(UNDEFINED, *args)
+
+    def __repr__(self):
+        return f"JSFunction({self.name!r})"
+
+
+class HostObject:
+    """Base of runtime objects exposed to JavaScript (the SCXML `_event`, DOM nodes).
+
+    JavaScript reaches a host object only through these methods, never through attributes:
+    - `js_get(key)` returns the property value, UNDEFINED when absent;
+    - `js_set(key, value)` assigns; the default throws a TypeError (host objects are read-only
+      unless a subclass says otherwise);
+    - `js_keys()` lists enumerable property names (for-in, Object.keys, JSON.stringify);
+    - `js_has(key)` answers the `in` operator (default: key in js_keys()).
+    """
+
+    __slots__ = ()
+
+    def js_get(self, key: str) -> Any:
+        return UNDEFINED
+
+    def js_set(self, key: str, value: Any) -> None:
+        from .errors import throw_type_error
+
+        throw_type_error(f"Cannot assign to read only property '{key}' of object")
+
+    def js_keys(self) -> list[str]:
+        return []
+
+    def js_has(self, key: str) -> bool:
+        return key in self.js_keys()
+
+    def js_class(self) -> str:
+        """[[Class]] as Object.prototype.toString reports it."""
+        return "Object"
+
+
+# Prototype objects of the single shared realm. They are created empty here (so that every
+# module can refer to them without import cycles) and filled by the builtins package.
+OBJECT_PROTO = JSObject(None)
+FUNCTION_PROTO = JSObject(OBJECT_PROTO, "Function")
+ARRAY_PROTO = JSObject(OBJECT_PROTO, "Array")
+STRING_PROTO = JSObject(OBJECT_PROTO, "String", "")
+NUMBER_PROTO = JSObject(OBJECT_PROTO, "Number", 0.0)
+BOOLEAN_PROTO = JSObject(OBJECT_PROTO, "Boolean", False)
+ERROR_PROTO = JSObject(OBJECT_PROTO, "Error")
+REGEXP_PROTO = JSObject(OBJECT_PROTO, "Object")
+DATE_PROTO = JSObject(OBJECT_PROTO, "Object")
+ERROR_PROTOS: dict[str, JSObject] = {"Error": ERROR_PROTO}
+
+# Global built-ins (Math, JSON, parseInt, ...), filled by the builtins package.
+BUILTINS: dict[str, Any] = {}
+
+
+class Globals(dict):
+    """The datamodel: JS global variables by name. Unknown names fall back to the built-ins,
+    else reading them throws ReferenceError (ES5.1 8.7.1 GetValue step 3)."""
+
+    __slots__ = ()
+
+    def __missing__(self, key):
+        try:
+            return BUILTINS[key]
+        except KeyError:
+            from .errors import throw_reference_error
+
+            throw_reference_error(f"{key} is not defined")
+
+    def lookup(self, key):
+        """The value of global `key`, or UNDEFINED when undeclared (for `typeof`)."""
+        if key in self:
+            return dict.__getitem__(self, key)
+        return BUILTINS.get(key, UNDEFINED)
+
+    def __repr__(self):
+        return f"Globals({dict.__repr__(self)})"
+
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
+
+def new_globals(initial: dict | None = None) -> Globals:
+    """A fresh datamodel, optionally pre-filled with JS values."""
+    g = Globals()
+    if initial:
+        g.update(initial)
+    return g

@@ -1,0 +1,752 @@
+"""Code generation for expressions: esprima ESTree nodes to Python `ast` expressions.
+
+Every expression compiles to a `Typed` pair (Python expression, static JS type or None). The
+static type lets operators skip the generic runtime helpers: `a + b` on two numbers is a plain
+Python `+`, a comparison result is a Python bool, and where operand types are unknown the
+generated code tries an inline guard first, e.g.
+`(_t1 + _t2) if type(_t1 := a) is type(_t2 := b) in (float, str) else js_add(_t1, _t2)`,
+which is exact because for two numbers or two strings JS `+` is Python `+` (ES5.1 11.6.1).
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from . import pyast as P
+from .errors import ECMAScriptSyntaxError
+from .names import READONLY_GLOBALS, py_local
+from .scope import Binding, FunctionCtx, Scope, lexical_declarations, pattern_names, var_declarations, walk
+
+NUM, STR, BOOL, UNDEF, NULL, OBJ, FUNC = "number", "string", "boolean", "undefined", "null", "object", "function"
+PRIMITIVE_PY = {NUM: "float", STR: "str"}
+
+DM = "_dm"
+
+# Constructs rejected at compile time (the runtime has no interpreter to fall back on).
+UNSUPPORTED_CALLEES = {"eval": "eval (dynamic code) is not supported", "Function": "Function() (dynamic code) is not supported"}
+
+
+@dataclass
+class Typed:
+    node: ast.expr
+    t: str | None = None
+
+
+class Unsupported(Exception):
+    """Raised inside the compiler; turned into ECMAScriptSyntaxError with the node position."""
+
+    def __init__(self, message: str, node: Any = None):
+        super().__init__(message)
+        self.node = node
+
+
+def _loc(node: Any) -> tuple[int, int]:
+    try:
+        return node.loc.start.line, node.loc.start.column + 1
+    except AttributeError:
+        return 1, 1
+
+
+_BINOP_PY = {"-": ast.Sub, "*": ast.Mult}
+_BINOP_HELPER = {
+    "-": "js_sub",
+    "*": "js_mul",
+    "/": "js_div",
+    "%": "js_mod",
+    "**": "js_pow",
+    "&": "js_bitand",
+    "|": "js_bitor",
+    "^": "js_bitxor",
+    "<<": "js_shl",
+    ">>": "js_shr",
+    ">>>": "js_ushr",
+}
+_CMP_PY = {"<": ast.Lt, ">": ast.Gt, "<=": ast.LtE, ">=": ast.GtE}
+_CMP_HELPER = {"<": "js_lt", ">": "js_gt", "<=": "js_le", ">=": "js_ge"}
+
+
+class ExprCompiler:
+    """Expression half of the code generator (statements.StmtCompiler adds statements)."""
+
+    def __init__(self, unit: Any, source: str, offset: int, lambda_mode: bool):
+        self.unit = unit  # the Transpiler: shared counters and helper set
+        self.source = source
+        self.offset = offset
+        self.func = FunctionCtx(None, top=True, lambda_mode=lambda_mode)
+        self.func.this_name = DM
+        self.scope = Scope(func=self.func)
+        self.prelude_stack: list[list[ast.stmt]] = []
+
+    # -- infrastructure -------------------------------------------------------------------
+
+    def helper(self, n: str) -> ast.Name:
+        self.unit.helpers.add(n)
+        return P.name(n)
+
+    def hcall(self, n: str, *args: ast.expr) -> ast.Call:
+        return P.call(self.helper(n), *args)
+
+    def tmp(self, prefix: str = "_t") -> str:
+        self.unit.counter += 1
+        return f"{prefix}{self.unit.counter}"
+
+    def fail(self, message: str, node: Any = None):
+        raise Unsupported(message, node)
+
+    def undefined(self) -> ast.Name:
+        return self.helper("UNDEFINED")
+
+    def number(self, v: float) -> ast.expr:
+        if v != v:
+            return self.helper("js_NAN")
+        if v == math.inf:
+            return self.helper("js_INF")
+        if v == -math.inf:
+            return ast.UnaryOp(ast.USub(), self.helper("js_INF"))
+        return P.const(float(v))
+
+    def src_text(self, node: Any) -> str | None:
+        try:
+            a, b = node.range
+        except (AttributeError, TypeError):
+            return None
+        return self.source[a - self.offset : b - self.offset]
+
+    def bind_temp(self, e: Typed) -> tuple[ast.expr, ast.expr]:
+        """(first use, later uses) of a value needed twice: a walrus temp unless pure."""
+        if isinstance(e.node, ast.Constant):
+            return e.node, e.node
+        t = self.tmp()
+        return P.walrus(t, e.node), P.name(t)
+
+    # -- identifiers ----------------------------------------------------------------------
+
+    def resolve(self, name: str) -> Binding | None:
+        return self.scope.lookup(name)
+
+    def global_ref(self, name: str) -> ast.expr:
+        return P.subscript(P.name(DM), P.const(name))
+
+    def read_ident(self, name: str, node: Any = None) -> Typed:
+        b = self.resolve(name)
+        if b is not None:
+            return Typed(P.name(b.py), FUNC if b.kind == "self" else None)
+        if name == "undefined":
+            return Typed(self.undefined(), UNDEF)
+        if name == "NaN":
+            return Typed(self.number(math.nan), NUM)
+        if name == "Infinity":
+            return Typed(self.number(math.inf), NUM)
+        if name in UNSUPPORTED_CALLEES:
+            self.fail(UNSUPPORTED_CALLEES[name], node)
+        return Typed(self.global_ref(name))
+
+    def note_assign(self, b: Binding, node: Any = None) -> None:
+        """Assigning an outer function's variable needs `nonlocal` in the current one."""
+        if b.kind == "const":
+            return
+        if b.owner is not self.func:
+            if self.func.lambda_mode:
+                self.fail("assigning an enclosing function's variable from a function inside an expression is not supported; move the code into a <script>", node)
+            f = self.func
+            while f is not None and f is not b.owner:
+                if not f.lambda_mode:
+                    f.nonlocals.add(b.py)
+                f = f.parent
+                break
+
+    def assign_ident_expr(self, name: str, value: ast.expr, node: Any = None) -> ast.expr:
+        """An expression that assigns a JS variable and yields the value."""
+        b = self.resolve(name)
+        if b is not None:
+            if b.kind == "const":
+                return self.hcall("js_const_assign", P.const(name), value)
+            if b.kind == "self":
+                return value  # assigning a named function expression's own name: ignored (13 note)
+            self.note_assign(b, node)
+            return P.walrus(b.py, value)
+        if name in READONLY_GLOBALS:
+            return self.hcall("js_readonly", P.const(name), value)
+        if name in ("undefined", "NaN", "Infinity"):
+            return value  # non-writable globals (ES5.1 15.1.1): sloppy-mode writes are ignored
+        return self.hcall("js_setg", P.name(DM), P.const(name), value)
+
+    def assign_ident_stmts(self, name: str, value: ast.expr, node: Any = None) -> list[ast.stmt]:
+        b = self.resolve(name)
+        if b is not None:
+            if b.kind == "const":
+                return [P.expr_stmt(self.hcall("js_const_assign", P.const(name), value))]
+            if b.kind == "self":
+                return [P.expr_stmt(value)]
+            self.note_assign(b, node)
+            return [P.assign(P.store(b.py), value)]
+        if name in READONLY_GLOBALS:
+            return [P.expr_stmt(self.hcall("js_readonly", P.const(name), value))]
+        if name in ("undefined", "NaN", "Infinity"):
+            return [P.expr_stmt(value)]
+        return [P.assign(P.subscript(P.name(DM), P.const(name), ast.Store()), value)]
+
+    # -- expressions ----------------------------------------------------------------------
+
+    def ex(self, node: Any) -> Typed:
+        method = getattr(self, "x_" + node.type, None)
+        if method is None:
+            self.fail(f"{node.type} is not supported", node)
+        return method(node)
+
+    def v(self, node: Any) -> ast.expr:
+        return self.ex(node).node
+
+    def x_Literal(self, node: Any) -> Typed:
+        if getattr(node, "regex", None) is not None:
+            return Typed(self.hcall("js_regexp", P.const(node.regex.pattern), P.const(node.regex.flags)), OBJ)
+        v = node.value
+        if v is None:
+            return Typed(P.const(None), NULL)
+        if isinstance(v, bool):
+            return Typed(P.const(v), BOOL)
+        if isinstance(v, str):
+            return Typed(P.const(v), STR)
+        if isinstance(v, (int, float)):
+            try:
+                return Typed(self.number(float(v)), NUM)
+            except OverflowError:
+                return Typed(self.number(math.inf), NUM)
+        self.fail("unsupported literal", node)
+
+    def x_Identifier(self, node: Any) -> Typed:
+        return self.read_ident(node.name, node)
+
+    def x_ThisExpression(self, node: Any) -> Typed:
+        f = self.func
+        while f.is_arrow and f.parent is not None:
+            f = f.parent
+        return Typed(P.name(f.this_name))
+
+    def x_TemplateLiteral(self, node: Any) -> Typed:
+        parts: list[ast.expr] = []
+        for i, q in enumerate(node.quasis):
+            cooked = q.value.cooked
+            if cooked:
+                parts.append(P.const(cooked))
+            if i < len(node.expressions):
+                e = self.ex(node.expressions[i])
+                parts.append(e.node if e.t == STR else self.hcall("js_tostr", e.node))
+        if not parts:
+            return Typed(P.const(""), STR)
+        out = parts[0]
+        if not (isinstance(out, ast.Constant) or (isinstance(out, ast.Call) and out.func.id == "js_tostr")):
+            out = self.hcall("js_tostr", out)
+        for p in parts[1:]:
+            out = ast.BinOp(out, ast.Add(), p)
+        return Typed(out, STR)
+
+    def x_ArrayExpression(self, node: Any) -> Typed:
+        items: list[ast.expr] = []
+        for e in node.elements:
+            if e is None:
+                items.append(self.helper("HOLE"))
+            elif e.type == "SpreadElement":
+                items.append(ast.Starred(self.hcall("js_spread", self.v(e.argument)), ast.Load()))
+            else:
+                items.append(self.v(e))
+        return Typed(self.hcall("js_array", *items), OBJ)
+
+    def property_key(self, prop: Any) -> ast.expr:
+        k = prop.key
+        if prop.computed:
+            kt = self.ex(k)
+            return kt.node if kt.t == STR else self.hcall("js_key", kt.node)
+        if k.type == "Identifier":
+            return P.const(k.name)
+        if isinstance(k.value, str):
+            return P.const(k.value)
+        from scxmlc_runtime.js.conversions import to_property_key
+
+        return P.const(to_property_key(float(k.value)))
+
+    def x_ObjectExpression(self, node: Any) -> Typed:
+        keys: list[ast.expr | None] = []
+        values: list[ast.expr] = []
+        for prop in node.properties:
+            if prop.type == "SpreadElement":
+                keys.append(None)
+                values.append(self.hcall("js_object_items", self.v(prop.argument)))
+                continue
+            if prop.kind != "init":
+                self.fail("getters and setters are not supported", prop)
+            keys.append(self.property_key(prop))
+            if prop.value.type in ("FunctionExpression", "ArrowFunctionExpression") and not prop.computed:
+                key_name = keys[-1].value if isinstance(keys[-1], ast.Constant) else ""
+                values.append(self.function_value(prop.value, name_hint=key_name))
+            else:
+                values.append(self.v(prop.value))
+        return Typed(ast.Dict(keys, values), OBJ)
+
+    def x_SequenceExpression(self, node: Any) -> Typed:
+        parts = [self.ex(e) for e in node.expressions]
+        return Typed(P.seq(*[p.node for p in parts]), parts[-1].t)
+
+    # -- member access and calls ----------------------------------------------------------
+
+    def member_key(self, node: Any) -> tuple[ast.expr, bool]:
+        """(key expression, is a compile-time string)."""
+        if not node.computed:
+            return P.const(node.property.name), True
+        p = node.property
+        if p.type == "Literal" and isinstance(p.value, str):
+            return P.const(p.value), True
+        kt = self.ex(p)
+        if kt.t == STR:
+            return kt.node, False
+        return kt.node, False
+
+    def x_MemberExpression(self, node: Any) -> Typed:
+        obj = self.ex(node.object)
+        key, static = self.member_key(node)
+        if static:
+            if key.value == "length" and obj.t == STR:
+                return Typed(P.call("float", P.call("len", obj.node)), NUM)
+            return Typed(self.hcall("js_getp", obj.node, key))
+        return Typed(self.hcall("js_get", obj.node, key))
+
+    def args(self, nodes: list) -> list[ast.expr]:
+        out = []
+        for a in nodes:
+            if a.type == "SpreadElement":
+                out.append(ast.Starred(self.hcall("js_spread", self.v(a.argument)), ast.Load()))
+            else:
+                out.append(self.v(a))
+        return out
+
+    def describe(self, node: Any) -> str:
+        text = self.src_text(node)
+        if text is None:
+            return "expression"
+        text = " ".join(text.split())
+        return text if len(text) <= 40 else text[:37] + "..."
+
+    def x_CallExpression(self, node: Any) -> Typed:
+        callee = node.callee
+        if callee.type == "Identifier" and callee.name in UNSUPPORTED_CALLEES and self.resolve(callee.name) is None:
+            self.fail(UNSUPPORTED_CALLEES[callee.name], node)
+        if callee.type == "Super":
+            self.fail("super is not supported", node)
+        if callee.type == "MemberExpression":
+            obj = self.ex(callee.object)
+            key, static = self.member_key(callee)
+            if not static:
+                key = self.hcall("js_key", key)
+            return Typed(self.hcall("js_invoke", obj.node, key, *self.args(node.arguments)))
+        f = self.v(callee)
+        return Typed(self.hcall("js_call", f, P.const(self.describe(callee)), *self.args(node.arguments)))
+
+    def x_NewExpression(self, node: Any) -> Typed:
+        f = self.v(node.callee)
+        return Typed(self.hcall("js_new", f, P.const(self.describe(node.callee)), *self.args(node.arguments)), OBJ)
+
+    # -- unary and update -----------------------------------------------------------------
+
+    def x_UnaryExpression(self, node: Any) -> Typed:
+        op = node.operator
+        arg = node.argument
+        if op == "typeof":
+            if arg.type == "Identifier" and self.resolve(arg.name) is None and arg.name not in ("undefined", "NaN", "Infinity"):
+                return Typed(self.hcall("js_typeof", self.hcall("js_lookup", P.name(DM), P.const(arg.name))), STR)
+            a = self.ex(arg)
+            if a.t in (NUM, STR, BOOL, UNDEF, FUNC):
+                return Typed(P.seq(a.node, P.const(a.t)) if not P.is_pure(a.node) else P.const(a.t), STR)
+            if a.t == NULL:
+                return Typed(P.const("object"), STR)
+            return Typed(self.hcall("js_typeof", a.node), STR)
+        if op == "delete":
+            return Typed(self.delete(arg), BOOL)
+        if op == "!":
+            return Typed(P.not_(self.test(arg)), BOOL)
+        a = self.ex(arg)
+        if op == "-":
+            if isinstance(a.node, ast.Constant) and a.t == NUM:
+                return Typed(self.number(-a.node.value), NUM)
+            if a.t == NUM:
+                return Typed(ast.UnaryOp(ast.USub(), a.node), NUM)
+            return Typed(self.hcall("js_neg", a.node), NUM)
+        if op == "+":
+            if a.t == NUM:
+                return a
+            return Typed(self.hcall("js_pos", a.node), NUM)
+        if op == "~":
+            return Typed(self.hcall("js_bitnot", a.node), NUM)
+        if op == "void":
+            return Typed(P.seq(a.node, self.undefined()) if not P.is_pure(a.node) else self.undefined(), UNDEF)
+        self.fail(f"unary operator {op} is not supported", node)
+
+    def delete(self, arg: Any) -> ast.expr:
+        if arg.type == "MemberExpression":
+            obj = self.v(arg.object)
+            key, _ = self.member_key(arg)
+            return self.hcall("js_delete", obj, key)
+        if arg.type == "Identifier":
+            if self.resolve(arg.name) is not None:
+                return P.const(False)  # declared variables are not deletable (10.5 step 8.c)
+            return self.hcall("js_delete", P.name(DM), P.const(arg.name))
+        e = self.v(arg)
+        return P.seq(e, P.const(True))
+
+    def x_UpdateExpression(self, node: Any) -> Typed:
+        op = "js_inc" if node.operator == "++" else "js_dec"
+        target = node.argument
+        if target.type == "Identifier":
+            cur = self.read_ident(target.name, target).node
+            if node.prefix:
+                return Typed(self.assign_ident_expr(target.name, self.hcall(op, cur), target), NUM)
+            old = self.tmp()
+            new = ast.BinOp(P.name(old), ast.Add() if node.operator == "++" else ast.Sub(), P.const(1.0))
+            return Typed(
+                ast.Subscript(
+                    ast.Tuple([P.walrus(old, self.hcall("js_pos", cur)), self.assign_ident_expr(target.name, new, target)], ast.Load()),
+                    P.const(0),
+                    ast.Load(),
+                ),
+                NUM,
+            )
+        if target.type != "MemberExpression":
+            self.fail("Invalid left-hand side expression in postfix operation", node)
+        o = self.tmp()
+        k = self.tmp()
+        key, static = self.member_key(target)
+        parts: list[ast.expr] = [P.walrus(o, self.v(target.object))]
+        if static:
+            kref: ast.expr = key
+        else:
+            parts.append(P.walrus(k, self.hcall("js_key", key)))
+            kref = P.name(k)
+        get = self.hcall("js_getp", P.name(o), kref)
+        if node.prefix:
+            parts.append(self.hcall("js_setp", P.name(o), kref, self.hcall(op, get)))
+            return Typed(P.seq(*parts), NUM)
+        old = self.tmp()
+        parts.append(P.walrus(old, self.hcall("js_pos", get)))
+        new = ast.BinOp(P.name(old), ast.Add() if node.operator == "++" else ast.Sub(), P.const(1.0))
+        parts.append(self.hcall("js_setp", P.name(o), kref, new))
+        parts.append(P.name(old))
+        return Typed(P.seq(*parts), NUM)
+
+    # -- binary ---------------------------------------------------------------------------
+
+    def pair(self, left: Typed, right: Typed) -> tuple[ast.expr, ast.expr, ast.expr, ast.expr]:
+        """(first-eval left, first-eval right, left ref, right ref) for a guarded fast path.
+        Operands are evaluated once, left to right; pure operands are used directly only when
+        the other one cannot change them."""
+        both_pure = P.is_pure(left.node) and P.is_pure(right.node)
+        if isinstance(left.node, ast.Constant) or (both_pure and isinstance(left.node, ast.Name)):
+            l1 = lr = left.node
+        else:
+            t = self.tmp()
+            l1, lr = P.walrus(t, left.node), P.name(t)
+        if isinstance(right.node, ast.Constant) or (both_pure and isinstance(right.node, ast.Name)):
+            r1 = rr = right.node
+        else:
+            t = self.tmp()
+            r1, rr = P.walrus(t, right.node), P.name(t)
+        return l1, r1, lr, rr
+
+    def guard(self, left: Typed, right: Typed, fast, helper: str, types: tuple = ("float",)) -> ast.expr:
+        """`fast(l, r) if <operand types known-good> else helper(l, r)`.
+
+        Operands are evaluated exactly once, left to right, inside the type test; `types`
+        are the Python types for which `fast` is exactly the JS operator."""
+        l1, r1, lr, rr = self.pair(left, right)
+        if left.t is not None and right.t is not None:
+            if PRIMITIVE_PY.get(left.t) in types and left.t == right.t:
+                return fast(l1, r1)
+            return self.hcall(helper, l1, r1)
+        simple_left = l1 is lr
+        simple_right = r1 is rr
+        if left.t is not None and simple_left:
+            if PRIMITIVE_PY.get(left.t) not in types:
+                return self.hcall(helper, l1, r1)
+            test = P.is_(P.type_of(r1), P.name(PRIMITIVE_PY[left.t]))
+        elif right.t is not None and simple_right:
+            if PRIMITIVE_PY.get(right.t) not in types:
+                return self.hcall(helper, l1, r1)
+            test = P.is_(P.type_of(l1), P.name(PRIMITIVE_PY[right.t]))
+        elif len(types) == 1:
+            test = ast.Compare(P.type_of(l1), [ast.Is(), ast.Is()], [P.type_of(r1), P.name(types[0])])
+        else:
+            allowed = ast.Tuple([P.name(t) for t in types], ast.Load())
+            test = ast.Compare(P.type_of(l1), [ast.Is(), ast.In()], [P.type_of(r1), allowed])
+        return P.ifexp(test, fast(lr, rr), self.hcall(helper, lr, rr))
+
+    def x_BinaryExpression(self, node: Any) -> Typed:
+        op = node.operator
+        if op in ("==", "!=", "===", "!=="):
+            return Typed(self.equality(node), BOOL)
+        left = self.ex(node.left)
+        right = self.ex(node.right)
+        if op == "+":
+            return self.add(left, right)
+        if op in _CMP_PY:
+            pyop = _CMP_PY[op]
+            if left.t == NUM and right.t == NUM:
+                return Typed(ast.Compare(left.node, [pyop()], [right.node]), BOOL)
+            return Typed(self.guard(left, right, lambda a, b: ast.Compare(a, [pyop()], [b]), _CMP_HELPER[op]), BOOL)
+        if op in _BINOP_PY:
+            pyop = _BINOP_PY[op]
+            if left.t == NUM and right.t == NUM:
+                return Typed(ast.BinOp(left.node, pyop(), right.node), NUM)
+            return Typed(self.guard(left, right, lambda a, b: ast.BinOp(a, pyop(), b), _BINOP_HELPER[op]), NUM)
+        if op == "/":
+            if left.t == NUM and isinstance(right.node, ast.Constant) and right.node.value != 0:
+                return Typed(ast.BinOp(left.node, ast.Div(), right.node), NUM)
+            return Typed(self.hcall("js_div", left.node, right.node), NUM)
+        if op in _BINOP_HELPER:
+            return Typed(self.hcall(_BINOP_HELPER[op], left.node, right.node), NUM)
+        if op == "in":
+            key = left.node if left.t == STR else self.hcall("js_key", left.node)
+            return Typed(self.hcall("js_in", key, right.node), BOOL)
+        if op == "instanceof":
+            return Typed(self.hcall("js_instanceof", left.node, right.node), BOOL)
+        self.fail(f"operator {op} is not supported", node)
+
+    def add(self, left: Typed, right: Typed) -> Typed:
+        if left.t == NUM and right.t == NUM:
+            return Typed(ast.BinOp(left.node, ast.Add(), right.node), NUM)
+        if left.t == STR and right.t == STR:
+            return Typed(ast.BinOp(left.node, ast.Add(), right.node), STR)
+        if left.t == STR:
+            return Typed(ast.BinOp(left.node, ast.Add(), self.str_operand(right)), STR)
+        if right.t == STR:
+            if P.is_pure(right.node) or isinstance(right.node, ast.Constant):
+                return Typed(ast.BinOp(self.str_operand(left), ast.Add(), right.node), STR)
+            return Typed(ast.BinOp(self.str_operand(left), ast.Add(), right.node), STR)
+        if left.t in (NUM, BOOL, NULL, UNDEF) and right.t in (NUM, BOOL, NULL, UNDEF):
+            return Typed(self.hcall("js_add", left.node, right.node), NUM)
+        return Typed(self.guard(left, right, lambda a, b: ast.BinOp(a, ast.Add(), b), "js_add", ("float", "str")))
+
+    def str_operand(self, e: Typed) -> ast.expr:
+        """ToString(ToPrimitive(e)) for the other operand of a string `+`."""
+        if e.t == STR:
+            return e.node
+        if isinstance(e.node, ast.Constant):
+            from scxmlc_runtime.js.conversions import to_string
+
+            v = e.node.value
+            return P.const(to_string(v if v is not None else None))
+        if e.t in (NUM, BOOL, NULL, UNDEF):
+            return self.hcall("js_to_string", e.node)
+        return self.hcall("js_str_add", e.node)
+
+    def equality(self, node: Any) -> ast.expr:
+        op = node.operator
+        strict = op in ("===", "!==")
+        negate = op in ("!=", "!==")
+        left = self.ex(node.left)
+        right = self.ex(node.right)
+        result = self.eq(left, right, strict)
+        return P.not_(result) if negate else result
+
+    def eq(self, left: Typed, right: Typed, strict: bool) -> ast.expr:
+        lt, rt = left.t, right.t
+        # Comparisons with null/undefined literals.
+        for a, b in ((left, right), (right, left)):
+            if b.t in (NULL, UNDEF) and isinstance(b.node, (ast.Constant, ast.Name)):
+                if a.t in (NULL, UNDEF):
+                    return P.seq(a.node, P.const(not strict or a.t == b.t)) if not P.is_pure(a.node) else P.const(not strict or a.t == b.t)
+                if a.t is not None:
+                    return P.seq(a.node, P.const(False)) if not P.is_pure(a.node) else P.const(False)
+                if strict:
+                    return P.is_(a.node, b.node)
+                t = self.tmp()
+                return ast.BoolOp(ast.Or(), [P.is_(P.walrus(t, a.node), P.const(None)), P.is_(P.name(t), self.undefined())]) if a is left else ast.BoolOp(ast.Or(), [P.is_(P.walrus(t, a.node), P.const(None)), P.is_(P.name(t), self.undefined())])
+        if lt is not None and lt == rt and lt in (NUM, STR, BOOL):
+            if lt == BOOL:
+                return ast.Compare(left.node, [ast.Is()], [right.node])
+            return ast.Compare(left.node, [ast.Eq()], [right.node])
+        if strict and lt is not None and rt is not None and lt != rt and lt != OBJ and rt != OBJ:
+            return P.seq(left.node, right.node, P.const(False))
+        helper = "js_strict_eq" if strict else "js_eq"
+        if lt in (NUM, STR) or rt in (NUM, STR):
+            return self.guard(left, right, lambda a, b: ast.Compare(a, [ast.Eq()], [b]), helper, ("float", "str"))
+        if lt is None and rt is None:
+            return self.guard(left, right, lambda a, b: ast.Compare(a, [ast.Eq()], [b]), helper, ("float", "str"))
+        return self.hcall(helper, left.node, right.node)
+
+    # -- logical and conditional ----------------------------------------------------------
+
+    def test(self, node: Any) -> ast.expr:
+        """node as a Python bool (ToBoolean, ES5.1 9.2), short-circuiting like JS."""
+        t = node.type
+        if t == "LogicalExpression" and node.operator in ("&&", "||"):
+            op = ast.And() if node.operator == "&&" else ast.Or()
+            return ast.BoolOp(op, [self.test(node.left), self.test(node.right)])
+        if t == "UnaryExpression" and node.operator == "!":
+            return P.not_(self.test(node.argument))
+        e = self.ex(node)
+        return self.truthy(e)
+
+    def truthy(self, e: Typed) -> ast.expr:
+        if e.t == BOOL:
+            return e.node
+        if e.t in (NULL, UNDEF):
+            return P.seq(e.node, P.const(False)) if not P.is_pure(e.node) else P.const(False)
+        if e.t in (OBJ, FUNC) and not isinstance(e.node, ast.Name):
+            return P.seq(e.node, P.const(True))
+        if e.t == STR:
+            return ast.Compare(e.node, [ast.NotEq()], [P.const("")])
+        return self.hcall("js_truthy", e.node)
+
+    def x_LogicalExpression(self, node: Any) -> Typed:
+        op = node.operator
+        if op == "??":
+            left = self.ex(node.left)
+            right = self.ex(node.right)
+            t = self.tmp()
+            test = ast.BoolOp(ast.Or(), [P.is_(P.walrus(t, left.node), P.const(None)), P.is_(P.name(t), self.undefined())])
+            return Typed(P.ifexp(test, right.node, P.name(t)))
+        left = self.ex(node.left)
+        right = self.ex(node.right)
+        rtype = left.t if left.t == right.t else None
+        t = self.tmp()
+        first = Typed(P.walrus(t, left.node), left.t)
+        cond = self.truthy(first)
+        if op == "&&":
+            return Typed(P.ifexp(cond, right.node, P.name(t)), rtype)
+        return Typed(P.ifexp(cond, P.name(t), right.node), rtype)
+
+    def x_ConditionalExpression(self, node: Any) -> Typed:
+        test = self.test(node.test)
+        a = self.ex(node.consequent)
+        b = self.ex(node.alternate)
+        return Typed(P.ifexp(test, a.node, b.node), a.t if a.t == b.t else None)
+
+    # -- assignment -----------------------------------------------------------------------
+
+    def x_AssignmentExpression(self, node: Any) -> Typed:
+        op = node.operator
+        target = node.left
+        if target.type in ("ObjectPattern", "ArrayPattern"):
+            if op != "=":
+                self.fail("Invalid left-hand side in assignment", node)
+            return Typed(self.destructure_expr(target, self.v(node.right)))
+        if op == "=":
+            value = self.ex(node.right) if not self.is_anon_fn(node.right) else Typed(self.function_value(node.right, name_hint=self.target_name(target)), FUNC)
+            return Typed(self.assign_to(target, value.node, node), value.t)
+        binop = op[:-1]
+        return self.compound(target, binop, node.right, node)
+
+    def is_anon_fn(self, n: Any) -> bool:
+        return n.type in ("FunctionExpression", "ArrowFunctionExpression") and getattr(n, "id", None) is None
+
+    def target_name(self, target: Any) -> str:
+        if target.type == "Identifier":
+            return target.name
+        if target.type == "MemberExpression" and not target.computed:
+            return target.property.name
+        return ""
+
+    def assign_to(self, target: Any, value: ast.expr, node: Any) -> ast.expr:
+        if target.type == "Identifier":
+            return self.assign_ident_expr(target.name, value, target)
+        if target.type == "MemberExpression":
+            obj = self.v(target.object)
+            key, static = self.member_key(target)
+            return self.hcall("js_setp" if static else "js_set", obj, key, value)
+        self.fail("Invalid left-hand side in assignment", node)
+
+    def binop_typed(self, op: str, left: Typed, right: Typed, node: Any) -> Typed:
+        fake = type("N", (), {})()
+        if op == "+":
+            return self.add(left, right)
+        if op in _BINOP_PY:
+            pyop = _BINOP_PY[op]
+            if left.t == NUM and right.t == NUM:
+                return Typed(ast.BinOp(left.node, pyop(), right.node), NUM)
+            return Typed(self.guard(left, right, lambda a, b: ast.BinOp(a, pyop(), b), _BINOP_HELPER[op]), NUM)
+        if op in _BINOP_HELPER:
+            return Typed(self.hcall(_BINOP_HELPER[op], left.node, right.node), NUM)
+        if op in ("&&", "||", "??"):
+            self.fail("logical assignment operators are not supported", node)
+        del fake
+        self.fail(f"operator {op}= is not supported", node)
+
+    def compound(self, target: Any, op: str, rhs: Any, node: Any) -> Typed:
+        """a op= b (ES5.1 11.13.2): the reference is evaluated once."""
+        if target.type == "Identifier":
+            cur = self.read_ident(target.name, target)
+            result = self.binop_typed(op, cur, self.ex(rhs), node)
+            return Typed(self.assign_ident_expr(target.name, result.node, target), result.t)
+        if target.type != "MemberExpression":
+            self.fail("Invalid left-hand side in assignment", node)
+        o = self.tmp()
+        parts: list[ast.expr] = [P.walrus(o, self.v(target.object))]
+        key, static = self.member_key(target)
+        if static:
+            kref: ast.expr = key
+        else:
+            k = self.tmp()
+            parts.append(P.walrus(k, self.hcall("js_key", key)))
+            kref = P.name(k)
+        cur = Typed(self.hcall("js_getp", P.name(o), kref))
+        result = self.binop_typed(op, cur, self.ex(rhs), node)
+        parts.append(self.hcall("js_setp", P.name(o), kref, result.node))
+        return Typed(P.seq(*parts), result.t)
+
+    # -- destructuring --------------------------------------------------------------------
+
+    def destructure_expr(self, pattern: Any, value: ast.expr) -> ast.expr:
+        """Assign a pattern from value; yields the value (ES2015 12.14.5)."""
+        t = self.tmp()
+        parts = [P.walrus(t, value)]
+        parts.extend(self.pattern_parts(pattern, P.name(t), lambda name, v, n: self.assign_ident_expr(name, v, n)))
+        parts.append(P.name(t))
+        return P.seq(*parts)
+
+    def pattern_parts(self, pattern: Any, src: ast.expr, bind) -> list[ast.expr]:
+        """Expressions that bind each name of `pattern` from the value `src` (a Name)."""
+        out: list[ast.expr] = []
+        t = pattern.type
+        if t == "Identifier":
+            out.append(bind(pattern.name, src, pattern))
+        elif t == "MemberExpression":
+            out.append(self.assign_to(pattern, src, pattern))
+        elif t == "AssignmentPattern":
+            d = self.tmp()
+            default = self.v(pattern.right)
+            value = P.ifexp(P.is_(P.walrus(d, src), self.undefined()), default, P.name(d))
+            tmp2 = self.tmp()
+            out.append(P.walrus(tmp2, value))
+            out.extend(self.pattern_parts(pattern.left, P.name(tmp2), bind))
+        elif t == "ObjectPattern":
+            out.append(self.hcall("js_require_object", src))
+            used: list[ast.expr] = []
+            for prop in pattern.properties:
+                if prop.type == "RestElement":
+                    r = self.tmp()
+                    out.append(P.walrus(r, self.hcall("js_object_rest", src, ast.Tuple(used, ast.Load()))))
+                    out.extend(self.pattern_parts(prop.argument, P.name(r), bind))
+                    continue
+                key = self.property_key(prop)
+                used.append(key)
+                v = self.tmp()
+                out.append(P.walrus(v, self.hcall("js_get", src, key)))
+                out.extend(self.pattern_parts(prop.value, P.name(v), bind))
+        elif t == "ArrayPattern":
+            items = self.tmp()
+            out.append(P.walrus(items, self.hcall("js_spread", src)))
+            for i, el in enumerate(pattern.elements):
+                if el is None:
+                    continue
+                if el.type == "RestElement":
+                    r = self.tmp()
+                    out.append(P.walrus(r, self.hcall("js_array", ast.Starred(ast.Subscript(P.name(items), ast.Slice(P.const(i), None, None), ast.Load()), ast.Load()))))
+                    out.extend(self.pattern_parts(el.argument, P.name(r), bind))
+                    break
+                v = self.tmp()
+                out.append(P.walrus(v, self.hcall("js_item", P.name(items), P.const(i))))
+                out.extend(self.pattern_parts(el, P.name(v), bind))
+        else:
+            self.fail(f"unsupported binding pattern {t}", pattern)
+        return out

@@ -1,0 +1,722 @@
+"""Code generation for statements and functions (ES5.1 clauses 12 and 13, plus let/const,
+arrows, for-of and destructuring from ES2015)."""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from . import pyast as P
+from .compiler import DM, FUNC, OBJ, ExprCompiler, Typed
+from .names import py_local
+from .scope import Binding, FunctionCtx, JumpTarget, Scope, lexical_declarations, pattern_names, var_declarations, walk
+
+
+def _always_exits(stmts: list) -> bool:
+    """The statement list cannot complete normally (ends in return/throw)."""
+    if not stmts:
+        return False
+    last = stmts[-1]
+    if last.type in ("ReturnStatement", "ThrowStatement"):
+        return True
+    if last.type == "IfStatement" and last.alternate is not None:
+        return _always_exits([last.consequent]) and _always_exits([last.alternate])
+    if last.type == "BlockStatement":
+        return _always_exits(last.body)
+    return False
+
+
+class StmtCompiler(ExprCompiler):
+    # -- bindings -------------------------------------------------------------------------
+
+    def new_py_name(self, js_name: str) -> str:
+        base = py_local(js_name)
+        n = base
+        k = 0
+        while n in self.unit.py_names:
+            k += 1
+            n = f"{base}_{k}"
+        self.unit.py_names.add(n)
+        return n
+
+    def declare(self, scope: Scope, name: str, kind: str) -> Binding:
+        b = scope.bindings.get(name)
+        if b is not None:
+            return b
+        b = Binding(name, self.new_py_name(name), kind, self.func)
+        scope.bindings[name] = b
+        return b
+
+    def push_scope(self) -> Scope:
+        self.scope = Scope(parent=self.scope, func=self.func)
+        return self.scope
+
+    def pop_scope(self) -> None:
+        self.scope = self.scope.parent
+
+    def emit_prelude(self, stmts: list[ast.stmt]) -> None:
+        """Statements that must run before the statement being compiled (function defs)."""
+        if not self.prelude_stack:
+            self.fail("internal: no statement context for a function definition")
+        self.prelude_stack[-1].extend(stmts)
+
+    # -- statement lists ------------------------------------------------------------------
+
+    def block_body(self, stmts: list, new_scope: bool = True) -> list[ast.stmt]:
+        """A statement list with its own lexical scope (ES2015 13.2.14 BlockDeclarationInstantiation)."""
+        if new_scope:
+            self.push_scope()
+        out: list[ast.stmt] = []
+        for name, kind in lexical_declarations(stmts):
+            b = self.declare(self.scope, name, kind)
+            # Python has no TDZ: the binding starts undefined (documented deviation).
+            out.append(P.assign(P.store(b.py), self.undefined()))
+        # Function declarations in a nested block: defined when the block is entered
+        # (Annex B.3.3), bound to the function-scoped var of the same name.
+        for s in stmts:
+            if s.type == "FunctionDeclaration":
+                out.extend(self.function_declaration(s))
+        out.extend(self.statements(stmts, skip_functions=True))
+        if new_scope:
+            self.pop_scope()
+        return out
+
+    def statements(self, stmts: list, skip_functions: bool = False) -> list[ast.stmt]:
+        out: list[ast.stmt] = []
+        for s in stmts:
+            if skip_functions and s.type == "FunctionDeclaration":
+                continue
+            self.prelude_stack.append([])
+            body = self.stmt(s)
+            out.extend(self.prelude_stack.pop())
+            out.extend(body)
+        return out
+
+    def stmt(self, node: Any) -> list[ast.stmt]:
+        method = getattr(self, "s_" + node.type, None)
+        if method is None:
+            self.fail(f"{node.type} is not supported", node)
+        return method(node)
+
+    def body_of(self, node: Any) -> list[ast.stmt]:
+        """A sub-statement (loop/if body) as a non-empty Python statement list."""
+        if node.type == "BlockStatement":
+            out = self.block_body(node.body)
+        else:
+            self.prelude_stack.append([])
+            stmts = self.stmt(node)
+            out = self.prelude_stack.pop() + stmts
+        return out or [ast.Pass()]
+
+    # -- simple statements ----------------------------------------------------------------
+
+    def s_EmptyStatement(self, node: Any) -> list[ast.stmt]:
+        return []
+
+    def s_DebuggerStatement(self, node: Any) -> list[ast.stmt]:
+        return []
+
+    def s_BlockStatement(self, node: Any) -> list[ast.stmt]:
+        return self.block_body(node.body)
+
+    def s_ExpressionStatement(self, node: Any) -> list[ast.stmt]:
+        e = node.expression
+        if e.type == "AssignmentExpression" and e.operator == "=" and e.left.type == "Identifier":
+            value = self.function_value(e.right, name_hint=e.left.name) if self.is_anon_fn(e.right) else self.v(e.right)
+            return self.assign_ident_stmts(e.left.name, value, e.left)
+        if e.type == "AssignmentExpression" and e.operator == "=" and e.left.type == "MemberExpression":
+            return [P.expr_stmt(self.x_AssignmentExpression(e).node)]
+        if e.type == "UpdateExpression" and e.argument.type == "Identifier":
+            # x++ as a statement: no need to keep the old value.
+            op = "js_inc" if e.operator == "++" else "js_dec"
+            cur = self.read_ident(e.argument.name, e.argument).node
+            return self.assign_ident_stmts(e.argument.name, self.hcall(op, cur), e.argument)
+        return [P.expr_stmt(self.v(e))]
+
+    def s_VariableDeclaration(self, node: Any) -> list[ast.stmt]:
+        out: list[ast.stmt] = []
+        for d in node.declarations:
+            if d.init is None:
+                if node.kind == "var":
+                    continue  # hoisted; `var x;` does not reset x (ES5.1 12.2)
+                if d.id.type == "Identifier":
+                    b = self.resolve(d.id.name)
+                    out.append(P.assign(P.store(b.py), self.undefined()))
+                continue
+            value = self.function_value(d.init, name_hint=d.id.name) if d.id.type == "Identifier" and self.is_anon_fn(d.init) else self.v(d.init)
+            if d.id.type == "Identifier":
+                out.extend(self.init_binding(d.id.name, value, d.id))
+            else:
+                parts = self.pattern_parts(d.id, P.name(tmp := self.tmp()), lambda n, v, nd: self.init_expr(n, v, nd))
+                out.append(P.assign(P.store(tmp), value))
+                out.extend(P.expr_stmt(p) for p in parts)
+        return out
+
+    def init_binding(self, name: str, value: ast.expr, node: Any) -> list[ast.stmt]:
+        """Initialise a declared binding (const included)."""
+        b = self.resolve(name)
+        if b is not None and b.kind == "const":
+            return [P.assign(P.store(b.py), value)]
+        return self.assign_ident_stmts(name, value, node)
+
+    def init_expr(self, name: str, value: ast.expr, node: Any) -> ast.expr:
+        b = self.resolve(name)
+        if b is not None and b.kind == "const":
+            return P.walrus(b.py, value)
+        return self.assign_ident_expr(name, value, node)
+
+    def s_ReturnStatement(self, node: Any) -> list[ast.stmt]:
+        if self.func.top:
+            self.fail("Illegal return statement", node)
+        value = self.v(node.argument) if node.argument is not None else self.undefined()
+        return [ast.Return(value)]
+
+    def s_ThrowStatement(self, node: Any) -> list[ast.stmt]:
+        return [ast.Raise(P.call(self.helper("JSThrow"), self.v(node.argument)), None)]
+
+    def s_IfStatement(self, node: Any) -> list[ast.stmt]:
+        test = self.test(node.test)
+        body = self.body_of(node.consequent)
+        orelse = self.body_of(node.alternate) if node.alternate is not None else []
+        if orelse == [ast.Pass()]:
+            orelse = []
+        return [ast.If(test, body, orelse)]
+
+    # -- try ------------------------------------------------------------------------------
+
+    def s_TryStatement(self, node: Any) -> list[ast.stmt]:
+        body = self.block_body(node.block.body)
+        handlers = []
+        if node.handler is not None:
+            h = node.handler
+            exc = self.tmp()
+            self.push_scope()
+            inner: list[ast.stmt] = []
+            if h.param is not None:
+                caught = self.hcall("js_caught", P.name(exc))
+                if h.param.type == "Identifier":
+                    b = self.declare(self.scope, h.param.name, "catch")
+                    inner.append(P.assign(P.store(b.py), caught))
+                else:
+                    for n in pattern_names(h.param):
+                        self.declare(self.scope, n, "let")
+                    tmp = self.tmp()
+                    inner.append(P.assign(P.store(tmp), caught))
+                    inner.extend(P.expr_stmt(p) for p in self.pattern_parts(h.param, P.name(tmp), lambda n, v, nd: self.init_expr(n, v, nd)))
+            inner.extend(self.block_body(h.body.body))
+            self.pop_scope()
+            handlers.append(
+                ast.ExceptHandler(
+                    ast.Tuple([self.helper("JSThrow"), P.name("RecursionError")], ast.Load()),
+                    exc,
+                    inner or [ast.Pass()],
+                )
+            )
+        final = self.block_body(node.finalizer.body) if node.finalizer is not None else []
+        if node.finalizer is not None and not final:
+            final = [ast.Pass()]
+        return [ast.Try(body or [ast.Pass()], handlers, [], final)]
+
+    # -- loops and jumps ------------------------------------------------------------------
+
+    def jump_target(self, kind: str, labels: frozenset) -> JumpTarget:
+        self.unit.counter += 1
+        t = JumpTarget(kind, labels, self.unit.counter)
+        self.func.jumps.append(t)
+        return t
+
+    def finish_loop(self, target: JumpTarget, loop: ast.stmt) -> list[ast.stmt]:
+        """The Python loop plus, after it, the propagation of jumps aimed further out."""
+        self.func.jumps.pop()
+        out: list[ast.stmt] = []
+        if target.pending:
+            out.append(P.assign(P.store("_tjump"), P.const(None)))
+        out.append(loop)
+        for code in sorted(target.pending):
+            out.append(ast.If(ast.Compare(P.name("_tjump"), [ast.Eq()], [P.const(code)]), self.jump(code, propagate=True), []))
+        return out
+
+    def jump(self, code: str, propagate: bool = False) -> list[ast.stmt]:
+        """Statements for `break`/`continue` to the target named by code "break:<id>"."""
+        kind, ident = code.split(":")
+        ident = int(ident)
+        jumps = self.func.jumps
+        idx = next((i for i in range(len(jumps) - 1, -1, -1) if jumps[i].ident == ident), None)
+        if idx is None:
+            self.fail("internal: jump target lost")
+        inner = len(jumps) - 1 - idx  # Python loops between here and the target
+        if inner == 0:
+            stmts: list[ast.stmt] = [ast.Break() if kind == "break" else ast.Continue()]
+            if propagate:
+                stmts.insert(0, P.assign(P.store("_tjump"), P.const(None)))
+            return stmts
+        jumps[-1].pending.add(code)
+        return [P.assign(P.store("_tjump"), P.const(code)), ast.Break()]
+
+    def find_target(self, node: Any, kind: str) -> JumpTarget:
+        label = node.label.name if node.label is not None else None
+        for t in reversed(self.func.jumps):
+            if label is None:
+                if t.kind == "loop" or (kind == "break" and t.kind == "switch"):
+                    return t
+            elif label in t.labels:
+                if kind == "continue" and t.kind != "loop":
+                    self.fail(f"Illegal continue statement: '{label}' does not denote an iteration statement", node)
+                return t
+        if label is not None:
+            self.fail(f"Undefined label '{label}'", node)
+        self.fail(f"Illegal {kind} statement", node)
+
+    def s_BreakStatement(self, node: Any) -> list[ast.stmt]:
+        t = self.find_target(node, "break")
+        return self.jump(f"break:{t.ident}")
+
+    def s_ContinueStatement(self, node: Any) -> list[ast.stmt]:
+        t = self.find_target(node, "continue")
+        return self.jump(f"continue:{t.ident}")
+
+    def s_LabeledStatement(self, node: Any, labels: frozenset = frozenset()) -> list[ast.stmt]:
+        labels = labels | {node.label.name}
+        body = node.body
+        if body.type == "LabeledStatement":
+            return self.s_LabeledStatement(body, labels)
+        if body.type in ("ForStatement", "WhileStatement", "DoWhileStatement", "ForInStatement", "ForOfStatement"):
+            return getattr(self, "s_" + body.type)(body, labels)
+        if body.type == "SwitchStatement":
+            return self.s_SwitchStatement(body, labels)
+        # A labelled block: `while True: ...; break` gives `break label` somewhere to go.
+        target = self.jump_target("block", labels)
+        stmts = self.body_of(body)
+        return self.finish_loop(target, ast.While(P.const(True), stmts + [ast.Break()], []))
+
+    def _has_continue(self, body: Any, labels: frozenset) -> bool:
+        """Does a `continue` in body target this loop (unlabelled at this depth, or by label)?"""
+
+        def visit(n: Any, depth: int) -> bool:
+            if n is None:
+                return False
+            if isinstance(n, list):
+                return any(visit(x, depth) for x in n)
+            if not hasattr(n, "type"):
+                return False
+            if n.type in ("FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression"):
+                return False
+            if n.type == "ContinueStatement":
+                return (n.label is None and depth == 0) or (n.label is not None and n.label.name in labels)
+            loops = ("ForStatement", "WhileStatement", "DoWhileStatement", "ForInStatement", "ForOfStatement")
+            d = depth + 1 if n.type in loops else depth
+            for key, value in vars(n).items():
+                if key in ("loc", "range", "type"):
+                    continue
+                if (isinstance(value, list) or hasattr(value, "type")) and visit(value, d):
+                    return True
+            return False
+
+        return visit(body, 0)
+
+    def s_WhileStatement(self, node: Any, labels: frozenset = frozenset()) -> list[ast.stmt]:
+        target = self.jump_target("loop", labels)
+        test = self.test(node.test)
+        body = self.body_of(node.body)
+        return self.finish_loop(target, ast.While(test, body, []))
+
+    def s_DoWhileStatement(self, node: Any, labels: frozenset = frozenset()) -> list[ast.stmt]:
+        target = self.jump_target("loop", labels)
+        body = self.body_of(node.body)
+        test = self.test(node.test)
+        if self._has_continue(node.body, labels):
+            # `continue` must still evaluate the test: run the test at the top of every
+            # iteration but the first.
+            first = self.tmp()
+            loop = ast.While(
+                ast.BoolOp(ast.Or(), [P.name(first), test]),
+                [P.assign(P.store(first), P.const(False)), *body],
+                [],
+            )
+            return [P.assign(P.store(first), P.const(True)), *self.finish_loop(target, loop)]
+        loop = ast.While(P.const(True), [*body, ast.If(P.not_(test), [ast.Break()], [])], [])
+        return self.finish_loop(target, loop)
+
+    def s_ForStatement(self, node: Any, labels: frozenset = frozenset()) -> list[ast.stmt]:
+        out: list[ast.stmt] = []
+        self.push_scope()
+        init = node.init
+        if init is not None:
+            if init.type == "VariableDeclaration":
+                if init.kind != "var":
+                    for name, kind in lexical_declarations([init]):
+                        self.declare(self.scope, name, kind)
+                self.prelude_stack.append([])
+                stmts = self.s_VariableDeclaration(init)
+                out.extend(self.prelude_stack.pop())
+                out.extend(stmts)
+            else:
+                out.append(P.expr_stmt(self.v(init)))
+        target = self.jump_target("loop", labels)
+        test = self.test(node.test) if node.test is not None else P.const(True)
+        body = self.body_of(node.body)
+        update: list[ast.stmt] = []
+        if node.update is not None:
+            self.prelude_stack.append([])
+            update = self.s_ExpressionStatement(type("U", (), {"expression": node.update, "type": "ExpressionStatement"})())
+            update = self.prelude_stack.pop() + update
+        self.pop_scope()
+        if update and self._has_continue(node.body, labels):
+            # `continue` must run the update: do it at the top of every iteration but the first.
+            first = self.tmp()
+            loop = ast.While(
+                P.const(True),
+                [
+                    ast.If(P.name(first), [P.assign(P.store(first), P.const(False))], update),
+                    ast.If(P.not_(test), [ast.Break()], []) if not (isinstance(test, ast.Constant) and test.value is True) else ast.Pass(),
+                    *body,
+                ],
+                [],
+            )
+            return out + [P.assign(P.store(first), P.const(True)), *self.finish_loop(target, loop)]
+        return out + self.finish_loop(target, ast.While(test, body + update, []))
+
+    def for_target(self, left: Any) -> tuple[list[ast.stmt], str]:
+        """For for-in/for-of: (statements binding the loop variable from a temp, temp name)."""
+        t = self.tmp()
+        if left.type == "VariableDeclaration":
+            d = left.declarations[0]
+            if left.kind != "var":
+                for name in pattern_names(d.id):
+                    self.declare(self.scope, name, left.kind)
+            if d.id.type == "Identifier":
+                return self.init_binding(d.id.name, P.name(t), d.id), t
+            parts = self.pattern_parts(d.id, P.name(t), lambda n, v, nd: self.init_expr(n, v, nd))
+            return [P.expr_stmt(p) for p in parts], t
+        if left.type == "Identifier":
+            return self.assign_ident_stmts(left.name, P.name(t), left), t
+        if left.type == "MemberExpression":
+            return [P.expr_stmt(self.assign_to(left, P.name(t), left))], t
+        parts = self.pattern_parts(left, P.name(t), lambda n, v, nd: self.assign_ident_expr(n, v, nd))
+        return [P.expr_stmt(p) for p in parts], t
+
+    def _for_each(self, node: Any, labels: frozenset, helper: str) -> list[ast.stmt]:
+        self.push_scope()
+        iterable = self.v(node.right)
+        bind, t = self.for_target(node.left)
+        target = self.jump_target("loop", labels)
+        body = self.body_of(node.body)
+        self.pop_scope()
+        # Bind straight to the loop variable when it is a plain local.
+        if len(bind) == 1 and isinstance(bind[0], ast.Assign) and isinstance(bind[0].targets[0], ast.Name):
+            return self.finish_loop(target, ast.For(bind[0].targets[0], self.hcall(helper, iterable), body, []))
+        return self.finish_loop(target, ast.For(P.store(t), self.hcall(helper, iterable), bind + body, []))
+
+    def s_ForInStatement(self, node: Any, labels: frozenset = frozenset()) -> list[ast.stmt]:
+        return self._for_each(node, labels, "js_for_in")
+
+    def s_ForOfStatement(self, node: Any, labels: frozenset = frozenset()) -> list[ast.stmt]:
+        if getattr(node, "await", False):
+            self.fail("for await is not supported", node)
+        return self._for_each(node, labels, "js_for_of")
+
+    def s_SwitchStatement(self, node: Any, labels: frozenset = frozenset()) -> list[ast.stmt]:
+        """switch (ES5.1 12.11): pick the first case (in order, default last) whose test is
+        === the discriminant, then run case bodies from there on (fall-through) inside a
+        one-shot loop that `break` leaves."""
+        disc = self.tmp()
+        choice = self.tmp()
+        out: list[ast.stmt] = [P.assign(P.store(disc), self.v(node.discriminant))]
+        cases = node.cases
+        default_index = next((i for i, c in enumerate(cases) if c.test is None), len(cases))
+        chain: list[ast.stmt] = [P.assign(P.store(choice), P.const(default_index))]
+        for i in range(len(cases) - 1, -1, -1):
+            c = cases[i]
+            if c.test is None:
+                continue
+            self.prelude_stack.append([])
+            cond = self.eq(Typed(P.name(disc)), self.ex(c.test), True)
+            pre = self.prelude_stack.pop()
+            if pre:
+                self.emit_prelude(pre)
+            chain = [ast.If(cond, [P.assign(P.store(choice), P.const(i))], chain)]
+        out.extend(chain)
+        self.push_scope()
+        decls = []
+        for c in cases:
+            for name, kind in lexical_declarations(c.consequent):
+                b = self.declare(self.scope, name, kind)
+                decls.append(P.assign(P.store(b.py), self.undefined()))
+        target = self.jump_target("switch", labels)
+        body: list[ast.stmt] = list(decls)
+        for i, c in enumerate(cases):
+            stmts = self.statements(c.consequent)
+            if stmts:
+                body.append(ast.If(ast.Compare(P.name(choice), [ast.LtE()], [P.const(i)]), stmts, []))
+        body.append(ast.Break())
+        self.pop_scope()
+        return out + self.finish_loop(target, ast.While(P.const(True), body, []))
+
+    # -- functions ------------------------------------------------------------------------
+
+    def s_FunctionDeclaration(self, node: Any) -> list[ast.stmt]:
+        return self.function_declaration(node)
+
+    def function_declaration(self, node: Any) -> list[ast.stmt]:
+        if node.generator or getattr(node, "isAsync", False) or getattr(node, "async", False):
+            self.fail("generators and async functions are not supported", node)
+        value = self.function_value(node, name_hint=node.id.name, declaration=True)
+        return self.assign_ident_stmts(node.id.name, value, node.id)
+
+    def s_ClassDeclaration(self, node: Any) -> list[ast.stmt]:
+        self.fail("class declarations are not supported", node)
+
+    def x_FunctionExpression(self, node: Any) -> Typed:
+        return Typed(self.function_value(node), FUNC)
+
+    def x_ArrowFunctionExpression(self, node: Any) -> Typed:
+        return Typed(self.function_value(node), FUNC)
+
+    def x_ClassExpression(self, node: Any) -> Typed:
+        self.fail("classes are not supported", node)
+
+    def function_value(self, node: Any, name_hint: str = "", declaration: bool = False) -> ast.expr:
+        """A JSFunction for a function/arrow node: a nested `def` emitted before the current
+        statement (script code), or a lambda in expression contexts."""
+        if node.generator or getattr(node, "isAsync", False) or getattr(node, "async", False):
+            self.fail("generators and async functions are not supported", node)
+        is_arrow = node.type == "ArrowFunctionExpression"
+        own_name = node.id.name if getattr(node, "id", None) is not None else ""
+        fname = own_name or name_hint
+        length = 0
+        for p in node.params:
+            if p.type in ("AssignmentPattern", "RestElement"):
+                break
+            length += 1
+        source = self.src_text(node)
+        lambda_mode = self.func.lambda_mode or not self.prelude_stack
+        outer_func, outer_scope = self.func, self.scope
+        ctx = FunctionCtx(outer_func, is_arrow=is_arrow, lambda_mode=lambda_mode)
+        self.func = ctx
+        self.scope = Scope(parent=outer_scope, func=ctx)
+        self_ref = None
+        try:
+            if own_name and not declaration:
+                # A named function expression sees its own name (ES5.1 13 step 3-5).
+                self_ref = self.tmp("_tself")
+                self.scope.bindings[own_name] = Binding(own_name, self_ref, "self", outer_func)
+                self.scope = Scope(parent=self.scope, func=ctx)
+            if lambda_mode:
+                fn = self.lambda_function(node, ctx)
+            else:
+                fn_name = self.tmp("_tf")
+                fdef = self.def_function(node, ctx, fn_name)
+                self.func, self.scope = outer_func, outer_scope
+                self.emit_prelude([fdef])
+                fn = P.name(fn_name)
+        finally:
+            self.func, self.scope = outer_func, outer_scope
+        maker = "js_arrow" if is_arrow else "js_function"
+        args = [fn, P.const(fname), P.const(length)]
+        if source is not None:
+            args.append(P.const(source))
+        value: ast.expr = self.hcall(maker, *args)
+        if self_ref is not None:
+            value = P.walrus(self_ref, value)
+        return value
+
+    def params_prologue(self, node: Any, ctx: FunctionCtx, uses_args: bool) -> tuple[ast.arguments, list[ast.stmt]]:
+        """Python parameters and the statements that bind JS parameters.
+
+        Simple parameters become `j_a=UNDEFINED` defaults (missing arguments are undefined,
+        extra ones land in *_targs); default values, rest and destructuring are bound in the
+        body, in order (ES2015 9.2.12)."""
+        simple = all(p.type == "Identifier" for p in node.params) and not uses_args
+        pyargs: list[ast.arg] = [ast.arg(ctx.this_name)]
+        defaults: list[ast.expr] = []
+        prologue: list[ast.stmt] = []
+        seen: set[str] = set()
+        if simple:
+            for p in node.params:
+                if p.name in seen:
+                    # Duplicate parameter names (sloppy mode): the last one wins.
+                    b = self.scope.bindings[p.name]
+                    pyargs.append(ast.arg(self.tmp()))
+                    continue
+                seen.add(p.name)
+                b = self.declare(self.scope, p.name, "param")
+                pyargs.append(ast.arg(b.py))
+                defaults.append(self.undefined())
+            return (
+                ast.arguments(posonlyargs=[], args=pyargs, vararg=ast.arg(ctx.args_name), kwonlyargs=[], kw_defaults=[], defaults=defaults),
+                prologue,
+            )
+        for p in node.params:
+            for n in pattern_names(p):
+                self.declare(self.scope, n, "param")
+        argv = P.name(ctx.args_name)
+        for i, p in enumerate(node.params):
+            item = self.hcall("js_item", argv, P.const(i))
+            if p.type == "Identifier":
+                prologue.append(P.assign(P.store(self.scope.bindings[p.name].py), item))
+            elif p.type == "RestElement":
+                rest = self.hcall("js_array", ast.Starred(ast.Subscript(argv, ast.Slice(P.const(i), None, None), ast.Load()), ast.Load()))
+                if p.argument.type == "Identifier":
+                    prologue.append(P.assign(P.store(self.scope.bindings[p.argument.name].py), rest))
+                else:
+                    t = self.tmp()
+                    prologue.append(P.assign(P.store(t), rest))
+                    prologue.extend(P.expr_stmt(e) for e in self.pattern_parts(p.argument, P.name(t), lambda n, v, nd: self.init_expr(n, v, nd)))
+            else:
+                t = self.tmp()
+                prologue.append(P.assign(P.store(t), item))
+                prologue.extend(P.expr_stmt(e) for e in self.pattern_parts(p, P.name(t), lambda n, v, nd: self.init_expr(n, v, nd)))
+        return (
+            ast.arguments(posonlyargs=[], args=pyargs, vararg=ast.arg(ctx.args_name), kwonlyargs=[], kw_defaults=[], defaults=[]),
+            prologue,
+        )
+
+    def uses_arguments(self, node: Any) -> bool:
+        if node.type == "ArrowFunctionExpression":
+            return False
+        for n in walk(node.body):
+            if n.type == "Identifier" and n.name == "arguments":
+                return True
+        # arrows inside see this function's arguments
+        for n in walk(node.body):
+            if n.type == "ArrowFunctionExpression" and self.uses_arguments_arrow(n):
+                return True
+        return False
+
+    def uses_arguments_arrow(self, node: Any) -> bool:
+        from .scope import walk_all
+
+        for n in walk_all(node.body):
+            if n.type in ("FunctionExpression", "FunctionDeclaration"):
+                continue
+            if n.type == "Identifier" and n.name == "arguments":
+                return True
+        return False
+
+    def function_scope_setup(self, node: Any, ctx: FunctionCtx) -> tuple[ast.arguments, list[ast.stmt], list]:
+        ctx.this_name = self.tmp("_tthis") if ctx.is_arrow else "_this"
+        ctx.args_name = self.tmp("_targs")
+        uses_args = self.uses_arguments(node)
+        arguments, prologue = self.params_prologue(node, ctx, uses_args)
+        body_stmts = node.body.body if node.body.type == "BlockStatement" else None
+        if uses_args and "arguments" not in self.scope.bindings:
+            b = self.declare(self.scope, "arguments", "var")
+            prologue.append(P.assign(P.store(b.py), self.hcall("js_arguments", P.name(ctx.args_name))))
+        hoisted_funcs = []
+        if body_stmts is not None:
+            names, nested = var_declarations(node.body)
+            top_funcs = [s for s in body_stmts if s.type == "FunctionDeclaration"]
+            for f in nested:
+                if f not in top_funcs and f.id.name not in names:
+                    names.append(f.id.name)
+            for n in names:
+                if n not in self.scope.bindings:
+                    b = self.declare(self.scope, n, "var")
+                    prologue.append(P.assign(P.store(b.py), self.undefined()))
+            for f in top_funcs:
+                if f.id.name not in self.scope.bindings:
+                    self.declare(self.scope, f.id.name, "var")
+            hoisted_funcs = top_funcs
+        return arguments, prologue, hoisted_funcs
+
+    def def_function(self, node: Any, ctx: FunctionCtx, fn_name: str) -> ast.FunctionDef:
+        arguments, prologue, hoisted = self.function_scope_setup(node, ctx)
+        body: list[ast.stmt] = []
+        self.prelude_stack.append(body)
+        for f in hoisted:
+            body.extend(self.function_declaration(f))
+        self.prelude_stack.pop()
+        saved_prelude = self.prelude_stack
+        self.prelude_stack = [[]]
+        if node.body.type == "BlockStatement":
+            stmts = self.block_body(node.body.body, new_scope=True)
+            body.extend(self.prelude_stack[0])
+            body.extend(s for s in stmts)
+            if not _always_exits(node.body.body):
+                body.append(ast.Return(self.undefined()))
+        else:
+            value = self.v(node.body)
+            body.extend(self.prelude_stack[0])
+            body.append(ast.Return(value))
+        self.prelude_stack = saved_prelude
+        # Names this function assigns in enclosing functions need `nonlocal`.
+        head: list[ast.stmt] = []
+        if ctx.nonlocals:
+            head.append(ast.Nonlocal(sorted(ctx.nonlocals)))
+        return ast.FunctionDef(
+            name=fn_name,
+            args=arguments,
+            body=head + prologue + body,
+            decorator_list=[],
+            returns=None,
+            type_params=[],
+        )
+
+    def lambda_function(self, node: Any, ctx: FunctionCtx) -> ast.Lambda:
+        """Expression contexts cannot hold a `def`: compile the body to one expression.
+
+        Works for expression-bodied arrows and for bodies made of var declarations,
+        expression statements, if/else and return (what conditions and expressions in charts
+        use); loops and try need a <script>."""
+        arguments, prologue, hoisted = self.function_scope_setup(node, ctx)
+        parts: list[ast.expr] = []
+        for st in prologue:
+            parts.append(self.stmt_as_expr(st, node))
+        for f in hoisted:
+            parts.append(self.init_expr(f.id.name, self.function_value(f, name_hint=f.id.name, declaration=True), f.id))
+        if node.body.type != "BlockStatement":
+            parts.append(self.v(node.body))
+            return ast.Lambda(arguments, P.seq(*parts))
+        self.push_scope()
+        for name, kind in lexical_declarations(node.body.body):
+            b = self.declare(self.scope, name, kind)
+            parts.append(P.walrus(b.py, self.undefined()))
+        body = [s for s in node.body.body if s.type != "FunctionDeclaration"]
+        parts.append(self.expr_sequence(body))
+        self.pop_scope()
+        return ast.Lambda(arguments, P.seq(*parts))
+
+    def stmt_as_expr(self, st: ast.stmt, node: Any) -> ast.expr:
+        if isinstance(st, ast.Assign) and isinstance(st.targets[0], ast.Name):
+            return P.walrus(st.targets[0].id, st.value)
+        if isinstance(st, ast.Expr):
+            return st.value
+        self.fail("this function needs statements; move it into a <script>", node)
+
+    def expr_sequence(self, stmts: list) -> ast.expr:
+        """A statement list (no loops) as one expression whose value is the return value."""
+        if not stmts:
+            return self.undefined()
+        s, rest = stmts[0], stmts[1:]
+        t = s.type
+        if t == "ReturnStatement":
+            return self.v(s.argument) if s.argument is not None else self.undefined()
+        if t == "EmptyStatement":
+            return self.expr_sequence(rest)
+        if t == "ExpressionStatement":
+            return P.seq(self.v(s.expression), self.expr_sequence(rest))
+        if t == "VariableDeclaration":
+            parts = []
+            for d in s.declarations:
+                if d.init is None:
+                    if s.kind != "var" and d.id.type == "Identifier":
+                        parts.append(P.walrus(self.resolve(d.id.name).py, self.undefined()))
+                    continue
+                if d.id.type != "Identifier":
+                    tmp = self.tmp()
+                    parts.append(P.walrus(tmp, self.v(d.init)))
+                    parts.extend(self.pattern_parts(d.id, P.name(tmp), lambda n, v, nd: self.init_expr(n, v, nd)))
+                    continue
+                parts.append(self.init_expr(d.id.name, self.v(d.init), d.id))
+            return P.seq(*parts, self.expr_sequence(rest))
+        if t == "IfStatement":
+            cons = [s.consequent] if s.consequent.type != "BlockStatement" else s.consequent.body
+            alt = [] if s.alternate is None else ([s.alternate] if s.alternate.type != "BlockStatement" else s.alternate.body)
+            return P.ifexp(self.test(s.test), self.expr_sequence(cons + rest), self.expr_sequence(alt + rest))
+        if t == "BlockStatement":
+            if lexical_declarations(s.body):
+                self.fail("block-scoped declarations in a function inside an expression are not supported; use a <script>", s)
+            return self.expr_sequence(s.body + rest)
+        if t == "ThrowStatement":
+            return self.hcall("js_throw", self.v(s.argument))
+        self.fail(f"{t} in a function inside an expression is not supported; move the function into a <script>", s)
