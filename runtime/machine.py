@@ -295,6 +295,10 @@ class Machine(ActionsMixin, Interpreter):
         if self.log_handler is None:
             _log.info("%s: %s: %s (%s)", name, err_name, message, where)
 
+    def start_invoke(self, state: int, invoke) -> None:
+        # Not implemented yet: the failure to start it is reported as the spec says (6.4).
+        self.raise_error("error.execution", ExecutionError("<invoke> is not supported by this runtime yet"))
+
     def _js_in(self, this, state_id=UNDEFINED, *rest):
         # SCXML 5.9.1 In(): true when the state is in the active configuration.
         return isinstance(state_id, str) and self.is_active(state_id)

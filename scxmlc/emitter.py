@@ -108,6 +108,10 @@ def emit(chart: Chart, lowered: Lowered, source_name: str) -> str:
             kw["candidates"] = _tuple(ast.Constant(t) for t in row.candidates)
         if row.history:
             kw["history"] = _tuple(ast.Constant(h) for h in row.history)
+        invokes = getattr(row.node, "invokes", ())
+        if invokes:
+            # Until <invoke> is implemented, a row names each invoke by its source line.
+            kw["invokes"] = _tuple(ast.Constant(inv.loc.line) for inv in invokes)
         kw["line"] = ast.Constant(row.node.loc.line)
         state_rows.append(_call("StateDef", **kw))
     transition_rows = []

@@ -379,4 +379,6 @@ class _Lowerer:
         return [ast.Expr(sm_call("cancel_send", value))]
 
     def x_foreign(self, a: m.Foreign) -> list[ast.stmt]:
+        # Kept for the extension modules (ORS session:/ixn:/queue:) that later lower them.
+        self.diags.warning(a.loc, f"element <{a.tag}> of namespace {a.namespace} is not supported yet; it raises error.execution when run")
         return [ast.Expr(sm_call("unsupported_element", const(f"{{{a.namespace}}}{a.tag}")))]
