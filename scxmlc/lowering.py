@@ -107,6 +107,10 @@ class _Lowerer:
         ast.fix_missing_locations(fn)
         self.out.functions.append(fn)
         self.out.comments[name] = comment
+        # A fresh transpiler per function: temporaries are numbered within the function, so a
+        # change to one state leaves the code of the others byte-identical.
+        self.out.helpers |= set(self.js.helpers)
+        self.js = Transpiler()
         return name
 
     def lower_state(self, row: StateRow) -> None:
