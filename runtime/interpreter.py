@@ -94,6 +94,8 @@ class ChartTables:
         # (configuration, transitions) -> (blocks with the configuration each sees, new
         # configuration, entered mask), for microsteps that depend on nothing else
         self.plan_cache: dict[tuple, tuple] = {}
+        # (configuration, event name) -> the plan of the whole selection + microstep
+        self.event_plans: dict[tuple[int, str], tuple] = {}
         self.invoke_mask = 0
         for i, st in enumerate(states):
             if st.invokes:
@@ -157,9 +159,18 @@ class Interpreter:
         tables = self.tables
         if tables.invoke_mask:
             self.before_external_event(event)
+        before = self.config
         enabled = self.select_transitions(event)
         if enabled:
             self.microstep(enabled)
+        key = (before, event.name)
+        if tables.select_cache.get(key) is enabled and len(tables.event_plans) < CACHE_LIMIT:
+            # Selection and microstep depended only on the configuration: next time, one lookup.
+            plan = tables.plan_cache.get((before, enabled[0] if len(enabled) == 1 else tuple(enabled))) if enabled else (
+                (), before, 0
+            )
+            if plan:
+                tables.event_plans[key] = plan
         # Most events end here: nothing queued, nothing eventless, nothing to invoke.
         if self.internal_queue or self.config & tables.eventless_mask or self.states_to_invoke & tables.invoke_mask:
             self.macrostep()
@@ -247,14 +258,7 @@ class Interpreter:
         key = (self.config, enabled[0] if len(enabled) == 1 else tuple(enabled))
         plan = tables.plan_cache.get(key)
         if plan:
-            # The same microstep from the same configuration: replay its blocks, each seeing
-            # the configuration it would see in exitStates/enterStates.
-            steps, config, entered = plan
-            for cfg, block in steps:
-                self.config = cfg
-                self.execute_content(block)
-            self.states_to_invoke = (self.states_to_invoke & config) | entered
-            self.config = config
+            self.replay(plan)
             return
         record = plan is None and len(tables.plan_cache) < CACHE_LIMIT and self._plannable(enabled)
         self._plan = [] if record else None
@@ -267,6 +271,16 @@ class Interpreter:
         self._plan = None
 
     _plan: list | None = None
+
+    def replay(self, plan) -> None:
+        """Run a recorded microstep: its blocks in order, each seeing the configuration it
+        would see in exitStates/enterStates, then the resulting configuration."""
+        steps, config, entered = plan
+        for cfg, block in steps:
+            self.config = cfg
+            self.execute_content(block)
+        self.states_to_invoke = (self.states_to_invoke & config) | entered
+        self.config = config
 
     def _plannable(self, enabled) -> bool:
         """Whether this microstep depends only on the configuration (Appendix D with no history,

@@ -119,9 +119,21 @@ class Machine(ActionsMixin, Interpreter):
             self.enqueue_external(event)
             return
         # Idle machine, empty queue: process the event directly (the common case).
+        tables = self.tables
+        plan = tables.event_plans.get((self.config, name)) if self.running and not tables.invoke_mask else None
         self._busy = True
         try:
-            self.process_external_event(event)
+            if plan is not None:
+                # Seen before from this configuration, and nothing but the configuration
+                # decided what happened: bind _event and replay (interpreter.process_external_event).
+                self.dm["_event"] = event
+                self.replay(plan)
+                if self.internal_queue or self.config & tables.eventless_mask:
+                    self.macrostep()
+                if not self.running:
+                    self.exit_interpreter()
+            else:
+                self.process_external_event(event)
             if self.external_queue:
                 self._drain()
         finally:
