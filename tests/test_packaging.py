@@ -43,6 +43,19 @@ def check_runtime_only(python: str, module_dir: Path, cwd: Path) -> None:
     assert out.stdout.split() == ["ok", "door"]
 
 
+def test_every_package_folder_is_in_pyproject():
+    import tomllib
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
+    roots = {"scxmlc": "scxmlc", "scxmlc_runtime": "runtime", "scxmlc.templates": "templates"}
+    found = set()
+    for name, folder in roots.items():
+        for init in (REPO / folder).rglob("__init__.py"):
+            rel = init.parent.relative_to(REPO / folder).parts
+            found.add(".".join((name, *rel)))
+    assert sorted(found) == sorted(config["packages"])
+
+
 def test_generated_module_imports_only_the_runtime(tmp_path):
     run([sys.executable, "-m", "scxmlc", "compile", str(REPO / "examples" / "door.scxml"), "-o", str(tmp_path / "door.py")])
     check_runtime_only(sys.executable, tmp_path, tmp_path)
