@@ -209,19 +209,28 @@ class Interpreter:
         if cached is not None:
             return cached
         ts = tables.transitions
+        match_cache = tables.match_cache
         enabled: list[int] = []
         consulted_datamodel = False
         for state in iter_bits(self.config & tables.atomic_mask):
-            for t in tables.candidates_for(state, name):
-                if ts[t].cond is None:
-                    if t not in enabled:
-                        enabled.append(t)
-                    break
-                consulted_datamodel = True
-                if self.condition_match(t):
-                    if t not in enabled:
-                        enabled.append(t)
-                    break
+            candidates = match_cache.get((state, name))
+            if candidates is None:
+                candidates = tables.candidates_for(state, name)
+            for t in candidates:
+                cond = ts[t].cond
+                if cond is not None:
+                    consulted_datamodel = True
+                    try:
+                        if not cond(self):
+                            continue
+                    except Exception as exc:  # noqa: BLE001
+                        # SCXML 5.9.1: a condition that cannot be evaluated is false, and
+                        # error.execution is raised.
+                        self.raise_error("error.execution", exc)
+                        continue
+                if t not in enabled:
+                    enabled.append(t)
+                break
         if len(enabled) > 1:
             enabled = self.remove_conflicting_transitions(enabled)
         if not consulted_datamodel and len(tables.select_cache) < CACHE_LIMIT:
