@@ -189,3 +189,24 @@ def js_item(seq: Any, i: int) -> Any:
 
 
 __all__ += ["js_setg", "js_object_items", "js_require_object", "js_object_rest", "js_item"]
+
+
+_compiled: dict[str, Callable] = {}
+
+
+def js_compiled(source: str, dm: Globals, *captured: Any) -> Callable:
+    """Turn compiler-generated Python source (a `_tfactory(_dm, ...)` def: see the
+    transpiler's factory_function) into the Python function it builds. Used only for
+    statement-bodied functions written inside expressions, where Python has no syntax for a
+    nested `def`; the text comes from the compiler, never from a script."""
+    factory = _compiled.get(source)
+    if factory is None:
+        import scxmlc_runtime.js as api
+
+        namespace = {name: getattr(api, name) for name in api.__all__}
+        exec(compile(source, "<scxmlc function>", "exec"), namespace)
+        factory = _compiled[source] = namespace["_tfactory"]
+    return factory(dm, *captured)
+
+
+__all__ += ["js_compiled"]

@@ -101,6 +101,8 @@ def js_pow(a: Any, b: Any) -> float:
             return -INF
         return INF
     except ValueError:
+        if x < 0 and x != -INF:
+            return NAN  # negative finite base, non-integer exponent
         if x == 0:
             # 0 ** negative: +Infinity, or -Infinity for -0 and an odd integer exponent.
             if math.copysign(1.0, x) < 0 and y == int(y) and int(y) % 2 == 1:

@@ -62,6 +62,8 @@ class _Translator:
         self.unicode = "u" in flags
         self.group_count, self.group_names = self._count_groups()
         self.out: list[str] = []
+        self.opened = 0  # capturing groups opened so far (their numbers)
+        self.closed: set[int] = set()  # capturing groups already closed
 
     def _count_groups(self) -> tuple[int, list[str]]:
         n = 0
@@ -88,6 +90,32 @@ class _Translator:
                     n += 1
             i += 1
         return n, names
+
+    def _number_of_named(self, name: str) -> int:
+        """The group number of named group `name` (named groups count with the others)."""
+        n = 0
+        i = 0
+        s = self.src
+        in_class = False
+        while i < len(s):
+            c = s[i]
+            if c == "\\":
+                i += 2
+                continue
+            if in_class:
+                if c == "]":
+                    in_class = False
+            elif c == "[":
+                in_class = True
+            elif c == "(":
+                if s.startswith("(?<", i) and not s.startswith("(?<=", i) and not s.startswith("(?<!", i):
+                    n += 1
+                    if s[i + 3 : s.find(">", i)] == name:
+                        return n
+                elif not s.startswith("(?", i):
+                    n += 1
+            i += 1
+        return -1
 
     def error(self, msg: str):
         raise RegExpSyntaxError(f"Invalid regular expression: /{self.src}/{self.flags}: {msg}")
@@ -189,6 +217,7 @@ class _Translator:
     def group(self) -> bool:
         s = self.src
         quantifiable = True
+        number = 0
         if s.startswith("(?:", self.i):
             self.out.append("(?:")
             self.i += 3
@@ -207,16 +236,22 @@ class _Translator:
                 self.error("Invalid capture group name")
             self.out.append(f"(?P<{_group_name(name)}>")
             self.i = end + 1
+            self.opened += 1
+            number = self.opened
         elif s.startswith("(?", self.i):
             self.error("Invalid group")
         else:
             self.out.append("(")
             self.i += 1
+            self.opened += 1
+            number = self.opened
         self.disjunction()
         if self.i >= len(s) or s[self.i] != ")":
             self.error("Unterminated group")
         self.i += 1
         self.out.append(")")
+        if number:
+            self.closed.add(number)
         return quantifiable
 
     def atom_escape(self) -> bool:
@@ -240,8 +275,12 @@ class _Translator:
             n = int(m.group(0))
             if n <= self.group_count:
                 self.i = m.end()
-                # ES5.1 15.10.2.9: a reference to a group that has not matched matches "".
-                self.out.append(f"(?({n})\\{n})")
+                # ES5.1 15.10.2.9: a reference to a group that has not matched matches "";
+                # one that cannot have matched yet (forward, or its own group) always does.
+                if n in self.closed:
+                    self.out.append(f"(?({n})\\{n})")
+                else:
+                    self.out.append("(?:)")
                 return True
             if self.unicode:
                 self.error("Invalid escape")
@@ -259,7 +298,9 @@ class _Translator:
                 self.error("Invalid named capture referenced")
             self.i = m.end()
             name = _group_name(m.group(1))
-            self.out.append(f"(?({name})(?P={name}))")
+            # Same rule as numbered references; named groups are numbered with the others.
+            numbered = self._number_of_named(m.group(1))
+            self.out.append(f"(?({name})(?P={name}))" if numbered in self.closed else "(?:)")
             return True
         self.out.append(_lit(self.char_escape(c)))
         return True

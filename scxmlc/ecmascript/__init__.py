@@ -13,6 +13,7 @@ import ast
 from typing import Any
 
 import esprima
+import esprima.scanner
 
 from . import pyast as P
 from .compiler import DM, Unsupported, _loc
@@ -24,6 +25,22 @@ from .statements import StmtCompiler
 __all__ = ["Transpiler", "ECMAScriptSyntaxError"]
 
 _OPTIONS = {"range": True, "loc": True}
+
+
+def _test_regexp(self, pattern: str, flags: str):
+    """esprima validates regex literals by compiling them with Python's `re`, which rejects
+    valid JS (`[^]`, `\\cJ`, forward references) and accepts invalid JS. Validate with the
+    runtime's JS-to-Python translator instead, the one that will run the pattern."""
+    from scxmlc_runtime.js.regexp import RegExpSyntaxError, compile_js_regexp
+
+    try:
+        compile_js_regexp(pattern, flags)
+    except RegExpSyntaxError:
+        self.tolerateUnexpectedToken(esprima.messages.Messages.InvalidRegExp)
+    return None
+
+
+esprima.scanner.Scanner.testRegExp = _test_regexp
 
 
 def _syntax_error(exc: Exception, line_shift: int = 0) -> ECMAScriptSyntaxError:

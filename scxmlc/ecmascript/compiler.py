@@ -133,6 +133,7 @@ class ExprCompiler:
     def read_ident(self, name: str, node: Any = None) -> Typed:
         b = self.resolve(name)
         if b is not None:
+            self.note_read(b.owner, b.py)
             return Typed(P.name(b.py), FUNC if b.kind == "self" else None)
         if name == "undefined":
             return Typed(self.undefined(), UNDEF)
@@ -140,16 +141,23 @@ class ExprCompiler:
             return Typed(self.number(math.nan), NUM)
         if name == "Infinity":
             return Typed(self.number(math.inf), NUM)
-        if name in UNSUPPORTED_CALLEES:
+        if name == "eval":
             self.fail(UNSUPPORTED_CALLEES[name], node)
         return Typed(self.global_ref(name))
+
+    def note_read(self, owner: FunctionCtx, py: str) -> None:
+        """Record that the current function (and those between it and `owner`) close over py."""
+        f = self.func
+        while f is not None and f is not owner:
+            f.captured.add(py)
+            f = f.parent
 
     def note_assign(self, b: Binding, node: Any = None) -> None:
         """Assigning an outer function's variable needs `nonlocal` in the current one."""
         if b.kind == "const":
             return
         if b.owner is not self.func:
-            if self.func.lambda_mode:
+            if self.func.lambda_mode or self.func.factory:
                 self.fail("assigning an enclosing function's variable from a function inside an expression is not supported; move the code into a <script>", node)
             f = self.func
             while f is not None and f is not b.owner:
@@ -224,6 +232,8 @@ class ExprCompiler:
         f = self.func
         while f.is_arrow and f.parent is not None:
             f = f.parent
+        if f is not self.func and f.this_name != DM:
+            self.note_read(f, f.this_name)
         return Typed(P.name(f.this_name))
 
     def x_TemplateLiteral(self, node: Any) -> Typed:
@@ -345,7 +355,10 @@ class ExprCompiler:
         return Typed(self.hcall("js_call", f, P.const(self.describe(callee)), *self.args(node.arguments)))
 
     def x_NewExpression(self, node: Any) -> Typed:
-        f = self.v(node.callee)
+        callee = node.callee
+        if callee.type == "Identifier" and callee.name in UNSUPPORTED_CALLEES and self.resolve(callee.name) is None:
+            self.fail(UNSUPPORTED_CALLEES[callee.name], node)
+        f = self.v(callee)
         return Typed(self.hcall("js_new", f, P.const(self.describe(node.callee)), *self.args(node.arguments)), OBJ)
 
     # -- unary and update -----------------------------------------------------------------

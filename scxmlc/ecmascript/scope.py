@@ -62,6 +62,8 @@ class FunctionCtx:
     this_name: str = "_this"
     args_name: str = "_targs"
     uses_jump_flag: bool = False
+    captured: set = field(default_factory=set)
+    factory: bool = False  # compiled separately (js_compiled): enclosing variables are copies  # Python names read from enclosing functions
 
 
 def walk(node: Any) -> Iterator[Any]:

@@ -7,7 +7,7 @@ import ast
 from typing import Any
 
 from . import pyast as P
-from .compiler import DM, FUNC, OBJ, ExprCompiler, Typed
+from .compiler import DM, FUNC, OBJ, ExprCompiler, Typed, Unsupported
 from .names import py_local
 from .scope import Binding, FunctionCtx, JumpTarget, Scope, lexical_declarations, pattern_names, var_declarations, walk
 
@@ -502,7 +502,17 @@ class StmtCompiler(ExprCompiler):
                 self.scope.bindings[own_name] = Binding(own_name, self_ref, "self", outer_func)
                 self.scope = Scope(parent=self.scope, func=ctx)
             if lambda_mode:
-                fn = self.lambda_function(node, ctx)
+                inner_scope = self.scope
+                counter = self.unit.counter
+                try:
+                    fn = self.lambda_function(node, ctx)
+                except Unsupported:
+                    # Statements (loops, try, ...) have no expression form: compile a def.
+                    self.unit.counter = counter
+                    ctx = FunctionCtx(outer_func, is_arrow=is_arrow, lambda_mode=False, factory=True)
+                    self.func = ctx
+                    self.scope = Scope(parent=inner_scope.parent, func=ctx)
+                    fn = self.factory_function(node, ctx)
             else:
                 fn_name = self.tmp("_tf")
                 fdef = self.def_function(node, ctx, fn_name)
@@ -519,6 +529,29 @@ class StmtCompiler(ExprCompiler):
         if self_ref is not None:
             value = P.walrus(self_ref, value)
         return value
+
+    def factory_function(self, node: Any, ctx: FunctionCtx) -> ast.expr:
+        """A statement-bodied function inside an expression: expressions cannot hold a `def`,
+        so the def is compiled here into Python source (inside a factory taking the datamodel
+        and the enclosing variables it reads) that `js_compiled` turns into a function when
+        first evaluated. The source is this compiler's output, never script text."""
+        saved = self.prelude_stack
+        self.prelude_stack = [[]]
+        try:
+            fdef = self.def_function(node, ctx, "_tf")
+        finally:
+            self.prelude_stack = saved
+        captured = sorted(c for c in ctx.captured if c != DM)
+        factory = ast.FunctionDef(
+            name="_tfactory",
+            args=ast.arguments(posonlyargs=[], args=[ast.arg(DM), *(ast.arg(c) for c in captured)], kwonlyargs=[], kw_defaults=[], defaults=[]),
+            body=[fdef, ast.Return(P.name("_tf"))],
+            decorator_list=[],
+            returns=None,
+            type_params=[],
+        )
+        source = ast.unparse(ast.fix_missing_locations(ast.Module([factory], [])))
+        return self.hcall("js_compiled", P.const(source), P.name(DM), *(P.name(c) for c in captured))
 
     def params_prologue(self, node: Any, ctx: FunctionCtx, uses_args: bool) -> tuple[ast.arguments, list[ast.stmt]]:
         """Python parameters and the statements that bind JS parameters.
@@ -593,11 +626,36 @@ class StmtCompiler(ExprCompiler):
                 return True
         return False
 
+    def uses_this(self, node: Any) -> bool:
+        """Does the function's own `this` appear (in its body or in arrows inside it)?"""
+        from .scope import walk_all
+
+        stack = [node.body]
+        while stack:
+            n = stack.pop()
+            for m in walk(n):
+                if m.type == "ThisExpression":
+                    return True
+                if m.type == "ArrowFunctionExpression" and m is not n:
+                    stack.append(m.body)
+        del walk_all
+        return False
+
     def function_scope_setup(self, node: Any, ctx: FunctionCtx) -> tuple[ast.arguments, list[ast.stmt], list]:
         ctx.this_name = self.tmp("_tthis") if ctx.is_arrow else "_this"
         ctx.args_name = self.tmp("_targs")
         uses_args = self.uses_arguments(node)
         arguments, prologue = self.params_prologue(node, ctx, uses_args)
+        if not ctx.is_arrow and self.uses_this(node):
+            # ES5.1 10.4.3 (non-strict code): an undefined or null this is the global object.
+            this = P.name("_this")
+            prologue.insert(
+                0,
+                P.assign(
+                    P.store("_this"),
+                    P.ifexp(ast.BoolOp(ast.Or(), [P.is_(this, P.const(None)), P.is_(this, self.undefined())]), P.name(DM), this),
+                ),
+            )
         body_stmts = node.body.body if node.body.type == "BlockStatement" else None
         if uses_args and "arguments" not in self.scope.bindings:
             b = self.declare(self.scope, "arguments", "var")

@@ -319,11 +319,6 @@ def _fill(this, value=UNDEFINED, start=UNDEFINED, end=UNDEFINED, *_):
     return a
 
 
-@define(ARRAY_PROTO, "keys", 0)
-def _keys(this, *_):
-    return JSArray(float(i) for i in range(len(_elements(this))))
-
-
 @define(ARRAY_PROTO, "flat", 0)
 def _flat(this, depth=UNDEFINED, *_):
     d = 1 if depth is UNDEFINED else to_integer(depth)

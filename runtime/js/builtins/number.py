@@ -83,7 +83,7 @@ def to_radix_string(x: float, radix: int) -> str:
         return "0"
     negative = x < 0
     x = abs(x)
-    integer = math.floor(x)
+    integer = float(math.floor(x))
     fraction = x - integer
     # delta: half the distance to the next double, but at least the smallest denormal
     delta = max(0.5 * (math.nextafter(x, INF) - x), math.nextafter(0.0, 1.0))
@@ -110,22 +110,20 @@ def to_radix_string(x: float, radix: int) -> str:
                     break
             if fraction < delta:
                 break
-    n = int(integer)
-    int_digits = ""
-    if n == 0:
-        int_digits = "0"
-    while n > 0:
-        n, r = divmod(n, radix)
-        int_digits = _DIGITS[r] + int_digits
-    # V8 writes integer digits exactly only while they are significant; beyond 2**53 the
-    # low digits are not, and it prints zeros (matching the shortest-digit spirit).
-    if integer >= 2**53:
-        exponent = 0
-        v = integer
-        while v >= 2**53:
-            v /= radix
-            exponent += 1
-        int_digits = int_digits[: len(int_digits) - exponent] + "0" * exponent if exponent < len(int_digits) else int_digits
+    # Integer digits as V8 computes them: while the quotient is at least 2**53 the low digit
+    # is not represented, so divide (in floating point) and write a zero.
+    zeros = 0
+    while integer / radix >= 2.0**53:
+        integer /= radix
+        zeros += 1
+    digits = []
+    while True:
+        remainder = math.fmod(integer, radix)
+        digits.append(_DIGITS[int(remainder)])
+        integer = (integer - remainder) / radix
+        if integer <= 0:
+            break
+    int_digits = "".join(reversed(digits)) + "0" * zeros
     out = int_digits + ("." + "".join(_DIGITS[d] for d in frac_digits) if frac_digits else "")
     return ("-" if negative else "") + out
 
@@ -299,11 +297,12 @@ def _parse_int(this, s=UNDEFINED, radix=UNDEFINED, *_):
     if end == 0:
         return NAN
     digits = text[:end]
+    # sign * value keeps -0 for "-0" (15.1.2.2 step 16 multiplies by the sign).
     if r == 10:
         # Decimal: the spec allows approximating past 20 digits; V8 rounds correctly.
-        return float(sign * int(digits)) if len(digits) < 309 else sign * float(digits)
+        return sign * (float(int(digits)) if len(digits) < 309 else float(digits))
     try:
-        return float(sign * int(digits, r))
+        return sign * float(int(digits, r))
     except OverflowError:
         return sign * INF
 

@@ -1,0 +1,762 @@
+// One expression per line; `//` lines are comments. Each runs in V8 and in scxmlc; results
+// must match (type and value; -0 and NaN included). Grouped by feature.
+// -- literals and number formatting (ES5.1 9.8.1)
+1
+-0
+0.1 + 0.2
+String(1e21)
+String(1e20)
+String(123456789012345680000)
+String(0.000001)
+String(1e-7)
+String(1.5e-7)
+String(-1e-7)
+String(2**53)
+String(2**53 + 1)
+String(2**64)
+String(2**70)
+String(1/3)
+String(-1/3)
+String(5e-324)
+String(1.7976931348623157e308)
+String(123e-20)
+String(100)
+String(0.5)
+String(-0)
+String(NaN)
+String(Infinity)
+String(-Infinity)
+String(4.35)
+String(0.000123)
+String(1234.5678)
+9007199254740993
+0x1F
+0o17
+0b101
+1e400
+.5 + 1.
+(25).toString(2)
+(255).toString(16)
+(-255).toString(36)
+(0.5).toString(2)
+(3.75).toString(2)
+(1e21).toString(7)
+(0.1).toString(3)
+(1.1).toFixed(1)
+(1.005).toFixed(2)
+(1.45).toFixed(1)
+(-1.5).toFixed(0)
+(0).toFixed(2)
+(1e21).toFixed(2)
+(123.456).toFixed(10)
+(0.000001).toFixed(7)
+(-0.0001).toFixed(2)
+(2.5).toFixed(0)
+(1.255).toFixed(2)
+(123.456).toPrecision(4)
+(0.00001234).toPrecision(2)
+(1e21).toPrecision(3)
+(123456).toPrecision(2)
+(99.99).toPrecision(3)
+(1).toPrecision(5)
+(0).toPrecision(3)
+(-1.5).toPrecision(1)
+(123.456).toExponential(2)
+(0).toExponential()
+(1e-10).toExponential(3)
+(12345).toExponential()
+(-0.5).toExponential(0)
+(1234.5).toExponential(1)
+Number.MAX_SAFE_INTEGER
+Number.EPSILON > 0
+Number.MIN_VALUE
+Number('  12  ')
+Number('')
+Number('0x10')
+Number('1e3')
+Number('-Infinity')
+Number('12px')
+Number('.5')
+Number('5.')
+Number('+.5e1')
+Number('0b11')
+Number('0o17')
+Number('1_000')
+Number('infinity')
+Number(null)
+Number(undefined)
+Number(true)
+Number([])
+Number([5])
+Number([1,2])
+Number({})
+Number('\n\t 42 \u00a0')
+parseInt('08')
+parseInt('0x1F')
+parseInt('1e3')
+parseInt('  -12abc')
+parseInt('abc')
+parseInt('ff', 16)
+parseInt('z', 36)
+parseInt('10', 2)
+parseInt('10', 1)
+parseInt('10', 37)
+parseInt('')
+parseInt('-0')
+parseInt(0.0000005)
+parseInt('123456789012345678901234567890')
+parseFloat('3.14abc')
+parseFloat('.5')
+parseFloat('-.5e-3x')
+parseFloat('Infinityx')
+parseFloat('abc')
+parseFloat('1e')
+parseFloat('  +1.5')
+isNaN('abc')
+isNaN('12')
+isFinite('12')
+isFinite(Infinity)
+Number.isInteger(5)
+Number.isInteger(5.5)
+Number.isInteger('5')
+Number.isSafeInteger(2**53)
+Number.isNaN('abc')
+// -- arithmetic (11.5, 11.6)
+1 + 2
+'1' + 2
+1 + '2'
+1 + true
+1 + null
+1 + undefined
+'a' + null
+'a' + undefined
+[] + []
+[] + {}
+({}) + []
+[1,2] + [3]
+'x' + [1,[2,3]]
+true + true
+null + null
+5 - '2'
+'5' - '2'
+'a' - 1
+'5' * '2'
+'6' / '2'
+1 / 0
+-1 / 0
+0 / 0
+1 / -0
+-0 + 0
+-0 - 0
+-0 * 1
+0 * -1
+5 % 3
+-5 % 3
+5 % -3
+-5 % -3
+5.5 % 2
+-0 % 5
+5 % 0
+Infinity % 2
+2 % Infinity
+2 ** 10
+2 ** -1
+(-8) ** (1/3)
+2 ** 0.5
+NaN ** 0
+1 ** Infinity
+(-2) ** 3
+0 ** -1
+(-0) ** -1
+(-0) ** -2
+Infinity - Infinity
+Infinity * 0
+1e308 * 10
+-1e308 * 10
+0.1 * 3
+9007199254740992 + 1
+9007199254740992 + 2
+// -- unary (11.4)
+-'3'
++'3'
++''
++' '
++'abc'
++[]
++{}
++true
++null
++undefined
+-null
+-undefined
+!0
+!''
+!'0'
+!NaN
+![]
+!{}
+!null
+~0
+~-1
+~'5'
+~3.7
+~~-3.7
+typeof 1
+typeof 'a'
+typeof true
+typeof null
+typeof undefined
+typeof {}
+typeof []
+typeof function () {}
+typeof (() => 1)
+typeof Math
+typeof JSON
+typeof Array
+typeof undeclaredVariable
+typeof n1
+typeof sa
+void 0
+void 'x'
+// -- bitwise and shifts (11.7, 11.10)
+5 & 3
+5 | 3
+5 ^ 3
+-1 >>> 0
+-1 >>> 28
+1 << 31
+1 << 32
+1 << 33
+-16 >> 2
+-16 >>> 2
+2147483648 | 0
+4294967296 | 0
+4294967295 | 0
+1.9 | 0
+-1.9 | 0
+NaN | 0
+Infinity | 0
+'12' | 0
+'0x10' | 0
+1e21 | 0
+3 & '1'
+// -- equality (11.9)
+1 == '1'
+0 == ''
+0 == '0'
+'' == '0'
+null == undefined
+null == 0
+undefined == 0
+NaN == NaN
+[] == false
+[] == ''
+[0] == false
+[1] == true
+[1,2] == '1,2'
+({}) == '[object Object]'
+true == 1
+true == '1'
+false == 'false'
+null == false
+'1' === 1
+null === null
+undefined === undefined
+NaN === NaN
+0 === -0
+'a' === 'a'
+[] === []
+1 != '1'
+1 !== '1'
+// -- relational (11.8)
+1 < 2
+'10' < '9'
+'10' < 9
+'a' < 'b'
+'B' < 'a'
+'a' < 1
+null < 1
+undefined < 1
+NaN < 1
+NaN >= NaN
+[2] > 1
+'abc' < 'abd'
+'' < 'a'
+null >= 0
+null > 0
+undefined >= 0
+1 <= '1'
+[1,2] < [1,3]
+// -- logical and conditional
+0 || 'x'
+1 || 'x'
+'' && 'y'
+'a' && 'y'
+null || undefined
+0 || null || 'z'
+1 && 2 && 3
+1 ? 'a' : 'b'
+'' ? 'a' : 'b'
+NaN ? 1 : 2
+(1, 2)
+n1 > 0 ? sa : s1
+// -- in, instanceof, delete
+'a' in {a: 1}
+'b' in {a: 1}
+'toString' in {}
+0 in [5]
+1 in [5]
+'length' in []
+[] instanceof Array
+[] instanceof Object
+({}) instanceof Array
+(function(){}) instanceof Function
+new Date(0) instanceof Date
+/x/ instanceof RegExp
+new TypeError('x') instanceof Error
+new Error('x') instanceof TypeError
+delete o1.a
+delete [1,2][0]
+// -- member access on primitives
+'abc'.length
+'abc'[1]
+'abc'[5]
+'abc'['length']
+(5).constructor === Number
+'x'.constructor === String
+[].length
+[1,2,3].length
+[,1].length
+[1,,3]
+[1,2,,]
+({a: 1}).a
+({a: 1})['a']
+({1: 'x'})[1]
+({'1': 'x'})['1']
+({a: 1}).b
+({}).toString()
+o1.b
+a3[1]
+a3['2']
+a3[3]
+a3[-1]
+a3[1.5]
+sabc[0]
+sabc.length
+// -- object and array literals
+[1, 'a', null, undefined, true]
+[[1, 2], [3, [4]]]
+{a: 1, b: [1, 2], c: {d: null}}
+{1: 'a', b: 2, 0: 'c'}
+{b: 1, a: 2, 10: 3, 2: 4}
+{'x y': 1}
+{a: 1, a: 2}
+[...[1, 2], 3]
+[...'ab']
+{...{a: 1}, b: 2}
+// -- strings
+'abc'.charAt(1)
+'abc'.charAt(10)
+'abc'.charCodeAt(0)
+'abc'.charCodeAt(9)
+'abcabc'.indexOf('c')
+'abcabc'.indexOf('c', 3)
+'abcabc'.lastIndexOf('c')
+'abcabc'.lastIndexOf('c', 3)
+'abc'.indexOf('')
+'abcdef'.slice(1, 3)
+'abcdef'.slice(-2)
+'abcdef'.slice(2, -1)
+'abcdef'.substring(4, 1)
+'abcdef'.substring(-1, 2)
+'abcdef'.substr(-3, 2)
+'abcdef'.substr(1)
+'AbC'.toUpperCase()
+'AbC'.toLowerCase()
+'  x  '.trim()
+'  x  '.trimStart()
+'  x  '.trimEnd()
+'a,b,,c'.split(',')
+'abc'.split('')
+'abc'.split()
+'a,b,c'.split(',', 2)
+'a1b2c3'.split(/\d/)
+'a1b2c3'.split(/(\d)/)
+''.split(',')
+''.split('')
+'abc'.split(/(?:)/)
+'a b  c'.split(' ')
+'test'.split('t')
+'abc'.concat(1, [2, 3])
+'ab'.repeat(3)
+'5'.padStart(3, '0')
+'5'.padEnd(3, '*')
+'abc'.padStart(6, '12')
+'abc'.includes('b')
+'abc'.startsWith('ab')
+'abc'.endsWith('bc')
+'abc'.startsWith('b', 1)
+'aaa'.replace('a', 'b')
+'aaa'.replace(/a/g, 'b')
+'abc'.replace(/(b)/, '[$1]')
+'abc'.replace(/b/, '$&$&')
+'abc'.replace(/b/, "$`|$'")
+'abc'.replace('b', '$$')
+'abc'.replace(/x/, 'y')
+'a-b-c'.replace(/-/g, function (m) { return '+'; })
+'John Smith'.replace(/(\w+)\s(\w+)/, '$2, $1')
+'aaa'.replace(/a*/g, '-')
+'abc'.replace(/(?<first>a)/, '$<first>!')
+'x'.replace(/x/, '$1')
+'abc'.match(/b/)[0]
+'abc'.match(/z/)
+'a1b2'.match(/\d/g)
+'abc'.search(/c/)
+'abc'.search('z')
+'Hello'.localeCompare('Hello')
+'a'.localeCompare('b')
+'b'.localeCompare('a')
+String.fromCharCode(72, 105)
+String.fromCharCode(0x2603)
+'abc'.at(-1)
+'\u00e9' === '\u00e9'
+'tab\there'
+'line\nbreak'.length
+'\x41\u0042'
+JSON.stringify('\u2028')
+escape('a b+c')
+unescape('%41%u0042')
+encodeURIComponent('a b&c/d?e=é')
+encodeURI('http://x.y/a b?q=é#f')
+decodeURIComponent('%E2%82%AC%20')
+decodeURI('%3Fa%20b')
+decodeURIComponent('%')
+// -- arrays
+[3, 1, 2].sort()
+[10, 9, 1].sort()
+[10, 9, 1].sort(function (a, b) { return a - b; })
+['b', undefined, 'a'].sort()
+[3, 1, 2].reverse()
+[1, 2, 3].join('-')
+[1, [2, 3]].join(';')
+[null, undefined, 1].join()
+[1, 2, 3].indexOf(2)
+[1, 2, 3].indexOf('2')
+[NaN].indexOf(NaN)
+[NaN].includes(NaN)
+[1, 2, 3].lastIndexOf(3)
+[1, 2, 3].slice(1)
+[1, 2, 3].slice(-2, -1)
+[1, 2, 3].concat(4, [5, [6]])
+[1, 2, 3].map(function (x) { return x * 2; })
+[1, 2, 3].filter(function (x) { return x % 2; })
+[1, 2, 3].reduce(function (a, b) { return a + b; })
+[1, 2, 3].reduce(function (a, b) { return a + b; }, 10)
+[[1], [2]].reduceRight(function (a, b) { return a.concat(b); })
+[].reduce(function (a, b) { return a + b; })
+[1, 2, 3].some(function (x) { return x > 2; })
+[1, 2, 3].every(function (x) { return x > 2; })
+[1, 2, 3].find(function (x) { return x > 1; })
+[1, 2, 3].findIndex(function (x) { return x > 5; })
+[1, 2, 3].map(x => x + 1)
+[1, 2, 3].map((x, i) => x * i)
+Array.isArray([])
+Array.isArray({})
+Array(3).length
+Array(3)
+Array(1, 2)
+new Array(2, 3)
+Array.of(7)
+Array.from('abc')
+Array.from([1, 2], x => x * 2)
+[1, 2, 3].fill(0, 1)
+[1, [2, [3, [4]]]].flat()
+[1, [2, [3, [4]]]].flat(Infinity)
+[3, 2, 1].toString()
+String([1, [2, 3]])
+[1, 2, 3].push(4)
+[1, 2, 3].pop()
+[1, 2, 3].shift()
+[1, 2, 3].unshift(0)
+[1, 2, 3, 4].splice(1, 2)
+[5, 1, 4].sort().concat([])
+[1, 10, 2, 21].sort()
+['B', 'a', 'C'].sort()
+[undefined, 3, , 1].sort()
+// -- Math
+Math.max(1, 3, 2)
+Math.max()
+Math.min()
+Math.max(1, NaN)
+Math.max(-0, 0)
+Math.min(0, -0)
+Math.abs(-5)
+Math.floor(-1.5)
+Math.ceil(-1.5)
+Math.ceil(-0.5)
+Math.round(2.5)
+Math.round(-2.5)
+Math.round(-0.4)
+Math.round(0.49999999999999994)
+Math.trunc(-4.7)
+Math.sign(-3)
+Math.sign(-0)
+Math.sqrt(16)
+Math.sqrt(-1)
+Math.pow(2, 10)
+Math.pow(NaN, 0)
+Math.cbrt(27)
+Math.hypot(3, 4)
+Math.log(Math.E)
+Math.log(0)
+Math.log(-1)
+Math.exp(1)
+Math.sin(0)
+Math.cos(Math.PI)
+Math.atan2(1, 1)
+Math.PI
+Math.floor('7.9')
+Math.imul(3, 4)
+Math.imul(0xffffffff, 5)
+Math.clz32(1)
+Math.log2(8)
+Math.log10(1000)
+Math.fround(5.5)
+Math.fround(5.05)
+typeof Math.random()
+Math.random() < 1
+// -- JSON
+JSON.stringify({a: 1, b: [1, 'x', null, true]})
+JSON.stringify([undefined, function () {}])
+JSON.stringify({a: undefined, b: function () {}})
+JSON.stringify('he said "hi"\n')
+JSON.stringify(NaN)
+JSON.stringify(-0)
+JSON.stringify(1e21)
+JSON.stringify(null)
+JSON.stringify(undefined)
+JSON.stringify({a: [1, {b: 2}]}, null, 2)
+JSON.stringify([1, 2], null, '--')
+JSON.stringify({a: 1, b: 2, c: 3}, ['a', 'c'])
+JSON.stringify({a: 1, b: 2}, function (k, v) { return typeof v === 'number' ? v * 10 : v; })
+JSON.stringify({toJSON: function () { return 'custom'; }})
+JSON.stringify(new Date(0))
+JSON.stringify({2: 'b', 1: 'a', x: 'c'})
+JSON.stringify('\u0007')
+JSON.stringify({}, null, 4)
+JSON.stringify([], null, 4)
+JSON.stringify([[]], null, 1)
+JSON.parse('{"a": [1, 2.5, "x", null, true]}')
+JSON.parse('"\\u0041"')
+JSON.parse('1e3')
+JSON.parse(' [1] ')
+JSON.parse('{"a":1,"a":2}')
+JSON.parse('{a: 1}')
+JSON.parse("{'a': 1}")
+JSON.parse('[1,]')
+JSON.parse('NaN')
+JSON.parse('')
+JSON.parse('01')
+JSON.parse('{"__proto__": 1}')
+JSON.parse('[1, 2]', function (k, v) { return typeof v === 'number' ? v + 1 : v; })
+JSON.parse('123456789012345678901234567890')
+// -- RegExp
+/a/.test('cat')
+/^a/.test('cat')
+/a$/m.test('a\nb')
+/a$/.test('a\n')
+/^b/m.test('a\nb')
+/./.test('\n')
+/./s.test('\n')
+/\w+/.exec('hello world')[0]
+/(\d+)-(\d+)/.exec('10-20').slice(1)
+/(\d+)-(\d+)/.exec('x 10-20').index
+/(a)|(b)/.exec('b')
+/\bfoo\b/.test('a foo b')
+/\bfoo\b/.test('afoob')
+/[\s]/.test('\u00a0')
+/\s/.test('\ufeff')
+/\d/.test('\u0661')
+/\w/.test('é')
+/a{2}/.test('aa')
+/a{,2}/.test('a{,2}')
+/[^]/.test('\n')
+/[]/.test('a')
+/(a)\1/.test('aa')
+/\1(a)/.test('a')
+/(?:x)|\1y/.test('y')
+/[a-c]+/i.exec('xBcAy')[0]
+/(?=a)a/.test('a')
+/(?<=\$)\d+/.exec('cost $42')[0]
+/(?<y>\d{4})/.exec('in 2024').groups.y
+new RegExp('a+', 'g').source
+new RegExp('a+', 'g').global
+/x/gi.flags
+String(/a\/b/)
+RegExp('[').test('x')
+/a/.toString()
+'aBc'.match(/b/i)[0]
+'a.b.c'.split('.')
+'a.b.c'.split(/\./)
+/\u0041/.test('A')
+/\x41/.test('A')
+/\cJ/.test('\n')
+/[\b]/.test('\b')
+/\0/.test('\0')
+/a|/.exec('b')[0]
+/(a*)*/.exec('b')[0]
+/(a*)+/.exec('b')[1]
+/[\d-x]/.test('-')
+// -- Object
+Object.keys({b: 1, a: 2, 1: 3})
+Object.values({a: 1, b: 'x'})
+Object.entries({a: 1})
+Object.assign({}, {a: 1}, {b: 2})
+Object.keys([4, 5])
+Object.keys('ab')
+Object.prototype.toString.call([])
+Object.prototype.toString.call(null)
+Object.prototype.toString.call(undefined)
+Object.prototype.toString.call(1)
+Object.prototype.toString.call('')
+Object.prototype.toString.call(new Date(0))
+Object.prototype.toString.call(/x/)
+Object.prototype.toString.call(function () {})
+Object.prototype.toString.call(Math)
+Object.prototype.toString.call(JSON)
+({a: 1}).hasOwnProperty('a')
+({a: 1}).hasOwnProperty('toString')
+Object.getPrototypeOf([]) === Array.prototype
+Object.getPrototypeOf(Object.create(null))
+Object.create({x: 1}).x
+Object.keys(Object.create({x: 1}))
+Object.is(NaN, NaN)
+Object.is(0, -0)
+Object.fromEntries([['a', 1], ['b', 2]])
+Object.getOwnPropertyNames([1])
+Object({}) !== null
+typeof Object(1)
+String(new String('abc'))
+new Number(5) + 1
+new Boolean(false) ? 1 : 2
+new String('ab').length
+typeof new String('ab')
+// -- functions
+(function () { return this; })() === undefined
+(function (a, b) { return arguments.length; })(1, 2, 3)
+(function (a) { return arguments[0]; })(9)
+(function () { return typeof arguments; })()
+(function f(n) { return n <= 1 ? 1 : n * f(n - 1); })(5)
+(function (a, b) { return a + b; }).length
+(function foo() {}).name
+(function () {}).name
+((a, b = 2) => a + b)(1)
+((...r) => r.length)(1, 2, 3)
+(({a, b}) => a + b)({a: 1, b: 2})
+(([a, , b]) => a + b)([1, 2, 3])
+Math.max.apply(null, [1, 5, 2])
+Math.max.call(null, 1, 5, 2)
+(function () { return this.x; }).call({x: 7})
+(function (a, b) { return this.x + a + b; }).bind({x: 1}, 2)(3)
+(function () {}).bind().name
+(x => x * 2)(4)
+(() => ({a: 1}))().a
+[1, 2, 3].map(String)
+['1', '2', '3'].map(parseInt)
+['a', 'b'].map(function (x) { return this.p + x; }, {p: '_'})
+// -- template literals
+`a${1}b${'c'}d`
+`${1 + 1}`
+`${[1, 2]}`
+`${{}}`
+`${null}-${undefined}`
+`multi\nline`
+// -- Date (UTC parts only: the local time zone differs between hosts)
+new Date(0).getTime()
+new Date(0).toISOString()
+new Date(Date.UTC(2020, 1, 29)).toISOString()
+Date.UTC(2000, 0, 1)
+new Date('2020-01-02T03:04:05Z').getTime()
+new Date('2020-01-02T03:04:05.678Z').getUTCMilliseconds()
+new Date(86400000).getUTCDay()
+new Date(1e15).getUTCFullYear()
+new Date(NaN).getTime()
+new Date(8.64e15 + 1).getTime()
+typeof Date.now()
+new Date(0).valueOf()
+new Date(2020, 0, 1) - new Date(2019, 0, 1)
+new Date(Date.UTC(2021, 11, 31, 23, 59, 59)).getUTCMonth()
+Date.parse('2000-01-01T00:00:00.000Z')
+Date.parse('nonsense')
+new Date('2020-06-15').toISOString()
+new Date(0).toJSON()
+isNaN(new Date('x'))
+new Date(2020, 13, 1).getMonth()
+// -- errors
+new Error('boom').message
+new TypeError('t').name
+String(new RangeError('r'))
+new Error().message
+Error('x').message
+Object.prototype.toString.call(new Error('x'))
+(function () { try { null.f(); } catch (e) { return e.name; } })()
+(function () { try { undefinedFn(); } catch (e) { return e.name; } })()
+(function () { try { (1)(); } catch (e) { return e.name; } })()
+(function () { try { new 1; } catch (e) { return e.name; } })()
+(function () { try { JSON.parse('{'); } catch (e) { return e.name; } })()
+(function () { try { throw 5; } catch (e) { return e; } })()
+(function () { try { [].reduce(function () {}); } catch (e) { return e.name; } })()
+(function () { try { 'x'.repeat(-1); } catch (e) { return e.name; } })()
+(function () { try { new Array(-1); } catch (e) { return e.name; } })()
+(function () { try { decodeURIComponent('%E0%A4%A'); } catch (e) { return e.name; } })()
+(function () { try { (1).toFixed(101); } catch (e) { return e.name; } })()
+(function () { try { 'a' in 'abc'; } catch (e) { return e.name; } })()
+(function () { try { ({}) instanceof 1; } catch (e) { return e.name; } })()
+undefined.x
+null[0]
+nosuch
+nosuch.prop
+// -- with prelude variables (types hidden from the compiler)
+n1 + n2
+n1 + s1
+s1 + n1
+s12 * n2
+n5 % n2
+nm1 % n2
+nneg0 + nneg0
+n0 * nm1
+nbig + s0
+ninf - ninf
+nnan == nnan
+n1 == s1
+n1 === s1
+s12 > s1
+s12 > n5
+sa < sabc
+ssp * 1
+shex - 0
+t + t
+t + s1
+nul + n1
+und + n1
+und + s1
+a3 + ''
+a0 + o0
+o1.a + o1.b
+o1.b.length
+a3.length + a1.length
+n1 < n2 && s1 < s12
+n1 >= n2 || sa
+!nul && !und
+n5 | 0
+nhalf * n2 === n1
+typeof nul
+typeof a3
+typeof t
+n2 ** n5
+n5 / n0
+nm1 / n0
+n0 / n0
+n5 - s1
+s1 - n5
+sabc - n1
