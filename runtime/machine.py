@@ -78,10 +78,7 @@ class Machine(ActionsMixin, Interpreter):
         self._busy = True
         try:
             self._initialise()
-            self.macrostep()
-            if not self.running:
-                self.exit_interpreter()
-            self._drain()
+            self._settle()
         finally:
             self._busy = False
         return self
@@ -234,13 +231,18 @@ class Machine(ActionsMixin, Interpreter):
         try:
             if fn is not None:
                 fn(*args)
-            if self.running and self.internal_queue:
-                self.macrostep()
-                if not self.running:
-                    self.exit_interpreter()
-            self._drain()
+            self._settle()
         finally:
             self._busy = False
+
+    def _settle(self) -> None:
+        """Complete the macrostep in progress (a no-op when nothing is pending), end the
+        session if it reached a top-level final, then process queued external events."""
+        if self.running:
+            self.macrostep()
+        if not self.running:
+            self.exit_interpreter()
+        self._drain()
 
     def _drain(self) -> None:
         queue = self.external_queue
