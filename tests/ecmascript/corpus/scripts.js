@@ -6,3 +6,425 @@ var result = f(); function f() { return 'hoisted'; }
 // == closures in loops share var
 var fs = []; for (var i = 0; i < 3; i++) { fs.push(function () { return i; }); }
 var result = fs.map(function (g) { return g(); });
+// == closures capture variables
+function make() { var n = 0; return { inc: function () { return ++n; }, get: function () { return n; } }; }
+var c = make(); c.inc(); c.inc();
+var result = c.get();
+// == nested closures three levels
+function a(x) { return function (y) { return function (z) { return x + y + z; }; }; }
+var result = a(1)(2)(3);
+// == inner function assigns outer var
+function outer() { var v = 1; function set() { v = 5; } set(); return v; }
+var result = outer();
+// == recursion
+function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+var result = fib(15);
+// == mutual recursion
+function isEven(n) { return n === 0 ? true : isOdd(n - 1); }
+function isOdd(n) { return n === 0 ? false : isEven(n - 1); }
+var result = [isEven(10), isOdd(7), isEven(3)];
+// == undeclared assignment creates global
+function g() { implicitGlobal = 42; }
+g();
+var result = implicitGlobal;
+// == var redeclaration keeps value
+var x = 1; var x; var result = x;
+// == function declared in block
+var result;
+if (true) { function blockFn() { return 'block'; } }
+result = blockFn();
+// == arguments object
+function f() { var s = 0; for (var i = 0; i < arguments.length; i++) s += arguments[i]; return s; }
+var result = [f(1, 2, 3), f(), f('a', 'b')];
+// == arguments is not an array
+function f() { return [Array.isArray(arguments), typeof arguments, arguments.length]; }
+var result = f(1, 2);
+// == missing args undefined extra ignored
+function f(a, b, c) { return [a, b, c]; }
+var result = [f(1), f(1, 2, 3, 4)];
+// == default and rest parameters
+function f(a, b = a + 1, ...rest) { return [a, b, rest]; }
+var result = [f(1), f(1, 5), f(1, 2, 3, 4)];
+// == destructuring declarations
+var {a, b: [c, d = 4], e = 'dflt'} = {a: 1, b: [3]};
+var [p, , q, ...r] = [1, 2, 3, 4, 5];
+var result = [a, c, d, e, p, q, r];
+// == destructuring assignment and swap
+var x = 1, y = 2;
+[x, y] = [y, x];
+var o = {};
+({k: o.k} = {k: 'v'});
+var result = [x, y, o.k];
+// == destructuring null throws
+var result;
+try { var {z} = null; } catch (e) { result = e.name; }
+// == this in methods
+var obj = { n: 3, get: function () { return this.n; } };
+var result = [obj.get(), obj['get']()];
+// == this lost when detached
+var obj = { n: 3, get: function () { return typeof this; } };
+var fn = obj.get;
+var result = fn();
+// == arrow functions capture this
+var obj = { n: 7, run: function () { return [1, 2].map(x => x * this.n); } };
+var result = obj.run();
+// == arrow with block body
+var sq = (x) => { var y = x * x; return y; };
+var result = sq(9);
+// == constructors and prototypes
+function Point(x, y) { this.x = x; this.y = y; }
+Point.prototype.norm = function () { return Math.sqrt(this.x * this.x + this.y * this.y); };
+var p = new Point(3, 4);
+var result = [p.norm(), p instanceof Point, Object.keys(p), 'norm' in p, p.hasOwnProperty('norm')];
+// == constructor returning object
+function F() { this.a = 1; return {b: 2}; }
+function G() { this.a = 1; return 5; }
+var result = [new F().b, new F().a, new G().a];
+// == prototype chain
+function A() {} A.prototype.who = function () { return 'A'; };
+function B() {} B.prototype = Object.create(A.prototype); B.prototype.constructor = B;
+var b = new B();
+var result = [b.who(), b instanceof A, b instanceof B, b.constructor === B];
+// == for-in order integer keys first
+var o = {b: 1, 2: 'x', a: 2, 1: 'y', '-1': 'z', '01': 'w'};
+var keys = []; for (var k in o) keys.push(k);
+var result = keys;
+// == for-in includes inherited enumerable
+function P() { this.own = 1; } P.prototype.inh = 2;
+var keys = []; for (var k in new P()) keys.push(k);
+var result = keys;
+// == for-in over array and string
+var keys = []; for (var i in ['a', 'b']) keys.push(i);
+for (var j in 'xy') keys.push(j);
+var result = keys;
+// == for-in over null
+var n = 0; for (var k in null) n++; for (var k in undefined) n++;
+var result = n;
+// == for-of arrays and strings
+var out = []; for (var v of [1, 2]) out.push(v); for (var ch of 'ab') out.push(ch);
+var result = out;
+// == for-of with let and closures
+var out = []; for (let v of [1, 2, 3]) { if (v === 2) continue; out.push(v * 10); }
+var result = out;
+// == do-while with continue
+var i = 0, out = [];
+do { i++; if (i === 2) continue; out.push(i); } while (i < 4);
+var result = out;
+// == while with break
+var i = 0; while (true) { if (++i > 5) break; }
+var result = i;
+// == for loop with continue runs update
+var out = []; for (var i = 0; i < 5; i++) { if (i % 2) continue; out.push(i); }
+var result = out;
+// == for without parts
+var i = 0; for (;;) { if (i++ >= 3) break; }
+var result = i;
+// == labelled break out of nested loops
+var out = [];
+outer: for (var i = 0; i < 3; i++) { for (var j = 0; j < 3; j++) { if (i * j === 2) break outer; out.push(i + '' + j); } }
+var result = out;
+// == labelled continue
+var out = [];
+loop1: for (var i = 0; i < 3; i++) { for (var j = 0; j < 3; j++) { if (j === 1) continue loop1; out.push(i + '' + j); } }
+var result = out;
+// == labelled block
+var out = [];
+blk: { out.push(1); if (true) break blk; out.push(2); }
+var result = out;
+// == break from three levels
+var count = 0;
+top: while (true) { while (true) { while (true) { count++; break top; } } }
+var result = count;
+// == continue through switch
+var out = [];
+for (var i = 0; i < 4; i++) { switch (i) { case 1: continue; case 2: out.push('two'); break; default: out.push(i); } }
+var result = out;
+// == switch fallthrough and default in middle
+function sw(x) { var r = []; switch (x) { case 1: r.push(1); default: r.push('d'); case 2: r.push(2); break; case 3: r.push(3); } return r; }
+var result = [sw(1), sw(2), sw(3), sw(9)];
+// == switch uses strict equality
+function sw(x) { switch (x) { case '1': return 'string'; case 1: return 'number'; default: return 'none'; } }
+var result = [sw(1), sw('1'), sw(true)];
+// == switch with let in cases
+function sw(x) { switch (x) { case 1: { let y = 'one'; return y; } default: let z = 'other'; return z; } }
+var result = [sw(1), sw(5)];
+// == try catch finally order
+var log = [];
+function f() { try { log.push('try'); return 'ret'; } finally { log.push('finally'); } }
+log.push(f());
+var result = log;
+// == finally overrides return
+function f() { try { return 1; } finally { return 2; } }
+var result = f();
+// == nested try rethrow
+var log = [];
+try { try { throw new Error('inner'); } catch (e) { log.push(e.message); throw new TypeError('outer'); } finally { log.push('f1'); } } catch (e2) { log.push(e2.name); }
+var result = log;
+// == catch binding scoped
+var e = 'outer';
+try { throw 'x'; } catch (e) { var inner = e; }
+var result = [e, inner];
+// == throw non-error values
+var out = [];
+try { throw 42; } catch (v) { out.push(v); }
+try { throw {code: 1}; } catch (v) { out.push(v.code); }
+try { throw null; } catch (v) { out.push(v); }
+var result = out;
+// == runtime errors are catchable
+var out = [];
+try { undefinedThing; } catch (e) { out.push(e.name); }
+try { null.prop; } catch (e) { out.push(e.name); }
+try { (void 0)(); } catch (e) { out.push(e.name); }
+try { new (function () {}.bind())(); out.push('ok'); } catch (e) { out.push(e.name); }
+var result = out;
+// == break inside try finally
+var log = [];
+for (var i = 0; i < 3; i++) { try { if (i === 1) break; log.push(i); } finally { log.push('f' + i); } }
+var result = log;
+// == let block scoping
+let a = 1; { let a = 2; var inner = a; }
+var result = [a, inner];
+// == let shadowing in loops
+var out = [];
+for (let i = 0; i < 2; i++) { let i2 = i * 2; out.push(i2); }
+var result = out;
+// == const
+const K = 5;
+var result = K * 2;
+// == const assignment throws
+var result;
+function f() { const c = 1; try { c = 2; } catch (e) { return e.name; } }
+result = f();
+// == typeof undeclared in function
+function f() { return typeof notDeclaredAnywhere; }
+var result = f();
+// == compound assignment operators
+var x = 10; x += 5; x -= 3; x *= 2; x /= 4; x %= 4; x **= 3; x <<= 2; x >>= 1; x >>>= 0; x |= 1; x &= 7; x ^= 2;
+var result = x;
+// == compound assignment on members
+var o = {n: 1, s: 'a'}, arr = [1, 2];
+o.n += 2; o['s'] += 'b'; arr[1] *= 10; arr[0]++; ++arr[0]; o.n--;
+var result = [o.n, o.s, arr];
+// == increments on strings and undefined
+var s = '5', u, n = null;
+s++; u++; n++;
+var result = [s, u, n];
+// == postfix returns old value
+var i = 1; var a = i++; var b = ++i;
+var o = {v: '3'}; var c = o.v++;
+var result = [a, b, i, c, o.v];
+// == update expression evaluates object once
+var calls = 0; var o = {n: 1};
+function get() { calls++; return o; }
+get().n++; get().n += 10;
+var result = [calls, o.n];
+// == comma and void in statements
+var a = (1, 2), b = void 3;
+var result = [a, b];
+// == delete properties
+var o = {a: 1, b: 2}; delete o.a;
+var arr = [1, 2, 3]; delete arr[1];
+var result = [Object.keys(o), arr.length, 1 in arr, arr];
+// == array holes and length
+var arr = [1, 2]; arr[5] = 6;
+var result = [arr.length, arr[3], 3 in arr, arr.indexOf(undefined)];
+// == set array length
+var arr = [1, 2, 3, 4]; arr.length = 2;
+var b = [1]; b.length = 3;
+var result = [arr, b.length, b];
+// == array extra properties
+var arr = [1, 2]; arr.label = 'x';
+var result = [arr.label, arr.length, Object.keys(arr)];
+// == sort stability with comparator
+var items = [{k: 1, v: 'a'}, {k: 0, v: 'b'}, {k: 1, v: 'c'}, {k: 0, v: 'd'}];
+items.sort(function (x, y) { return x.k - y.k; });
+var result = items.map(function (i) { return i.v; }).join('');
+// == sort numbers default is lexicographic
+var result = [5, 25, 100, 1].sort();
+// == array mutators
+var a = [1, 2, 3];
+a.push(4, 5); a.unshift(0); var popped = a.pop(); var shifted = a.shift();
+var removed = a.splice(1, 2, 'x', 'y', 'z');
+var result = [a, popped, shifted, removed];
+// == forEach skips holes
+var seen = []; [1, , 3].forEach(function (v, i) { seen.push(i); });
+var result = seen;
+// == map keeps holes
+var result = [1, , 3].map(function (x) { return x * 2; });
+// == string building in loop
+var s = ''; for (var i = 0; i < 5; i++) { s += i; }
+var result = s;
+// == number accumulation
+var total = 0; for (var i = 0; i < 10; i++) total += 0.1;
+var result = total;
+// == objects as maps
+var counts = {}; var words = ['a', 'b', 'a', 'c', 'a'];
+for (var i = 0; i < words.length; i++) { counts[words[i]] = (counts[words[i]] || 0) + 1; }
+var result = counts;
+// == JSON round trip
+var data = {name: 'x', list: [1, 2, {deep: true}], nothing: null};
+var result = JSON.parse(JSON.stringify(data));
+// == JSON stringify cycle throws
+var o = {}; o.self = o; var result;
+try { JSON.stringify(o); } catch (e) { result = e.name; }
+// == regex global exec loop
+var re = /\d+/g, m, found = [];
+while ((m = re.exec('a1 b22 c333')) !== null) found.push(m[0] + '@' + m.index);
+var result = [found, re.lastIndex];
+// == regex test with global advances lastIndex
+var re = /a/g;
+var result = [re.test('aa'), re.lastIndex, re.test('aa'), re.lastIndex, re.test('aa'), re.lastIndex];
+// == replace with function and groups
+var result = 'x=1, y=22'.replace(/(\w)=(\d+)/g, function (all, name, num, offset) { return name.toUpperCase() + (num * 2) + '@' + offset; });
+// == string methods chain
+var result = '  Hello, World  '.trim().toLowerCase().split(', ').map(function (w) { return w.charAt(0).toUpperCase() + w.slice(1); }).join(' & ');
+// == Math in loops
+var m = 0; for (var i = 1; i <= 10; i++) m = Math.max(m, (i * 7) % 11);
+var result = m;
+// == Date arithmetic
+var d = new Date(Date.UTC(2020, 0, 31));
+d.setUTCMonth(1);
+var result = [d.toISOString(), new Date(Date.UTC(2020, 1, 29, 12)).getUTCDay()];
+// == Date setters
+var d = new Date(0); d.setUTCFullYear(2001, 5, 15); d.setUTCHours(10, 20, 30, 400);
+var result = d.toISOString();
+// == error objects
+var e = new RangeError('bad');
+var result = [e.name, e.message, String(e), e instanceof RangeError, e instanceof Error, Object.keys(e)];
+// == custom error type
+function MyError(msg) { this.message = msg; }
+MyError.prototype = Object.create(Error.prototype);
+MyError.prototype.name = 'MyError';
+var result;
+try { throw new MyError('boom'); } catch (e) { result = [e.name, e.message, e instanceof Error, String(e)]; }
+// == function properties
+function f(a, b) {}
+f.custom = 1;
+var result = [f.name, f.length, f.custom, typeof f.prototype];
+// == call apply bind
+function f(a, b) { return this.base + a + b; }
+var o = {base: 10};
+var result = [f.call(o, 1, 2), f.apply(o, [3, 4]), f.bind(o, 5)(6)];
+// == named function expression self reference
+var fact = function me(n) { return n <= 1 ? 1 : n * me(n - 1); };
+var result = [fact(6), typeof me];
+// == immediately invoked
+var result = (function () { var private_ = 'p'; return private_ + '!'; })();
+// == template literal with expressions
+var name = 'W', n = 3;
+var result = `Hello ${name}, ${n * 2} times ${[1, 2]}`;
+// == shorthand properties and methods
+var x = 1, y = 2;
+var o = {x, y, sum() { return this.x + this.y; }};
+var result = [o.x, o.y, o.sum()];
+// == computed property names
+var k = 'dyn';
+var o = {[k + 1]: 'a', [2 + 3]: 'b'};
+var result = Object.keys(o);
+// == object spread
+var base = {a: 1, b: 2};
+var o = {...base, b: 3, c: 4};
+var result = o;
+// == getter in object literal unsupported
+var result = 1;
+// == typeof in conditions
+var v;
+var result = typeof v === 'undefined' ? 'undef' : 'def';
+// == equality chains
+var result = [null == 0, null >= 0, undefined == null, NaN != NaN, [] + [] === '', [0] == false];
+// == numeric loop with floats
+var acc = 0; for (var i = 0; i < 100; i++) { acc = acc * 1.01 + i; }
+var result = acc;
+// == integer overflow past 2^53
+var big = 9007199254740992; var result = [big + 1, big + 2, big * 2 + 1];
+// == bit manipulation
+var flags = 0; flags |= 1 << 3; flags |= 1 << 31; flags &= ~(1 << 3);
+var result = [flags, flags >>> 0, flags >> 28];
+// == string comparison sort
+var result = ['b', 'B', 'a', 'A', '_', '1'].sort();
+// == localeCompare sort
+var result = ['b', 'a', 'c'].sort(function (x, y) { return x.localeCompare(y); });
+// == parse numbers from strings
+var result = ['10', '0x10', '1e1', ' 7 ', 'x'].map(Number);
+// == implicit conversion in conditions
+var out = [];
+if ('0') out.push('str0'); if (0) out.push('num0'); if ([]) out.push('arr'); if ({}) out.push('obj'); if (NaN) out.push('nan'); if (-0) out.push('negz');
+var result = out;
+// == logical assignment patterns
+var cfg = {}; cfg.a = cfg.a || 'default'; cfg.b = cfg.b && 'never';
+var result = cfg;
+// == conditional chains
+function grade(s) { return s >= 90 ? 'A' : s >= 80 ? 'B' : s >= 70 ? 'C' : 'F'; }
+var result = [95, 85, 75, 5].map(grade);
+// == nested functions hoisting inside function
+function outer() { return inner(); function inner() { return 'hoisted inner'; } }
+var result = outer();
+// == var in function hoists to undefined
+function f() { var before = v; var v = 1; return [before, v]; }
+var result = f();
+// == closure counter factory array
+var fs = [];
+for (var i = 0; i < 3; i++) { fs.push((function (j) { return function () { return j; }; })(i)); }
+var result = fs.map(function (f) { return f(); });
+// == object key coercion
+var o = {}; o[1] = 'a'; o['1'] = 'b'; o[true] = 'c'; o[null] = 'd'; o[{}] = 'e';
+var result = Object.keys(o);
+// == in operator with arrays and strings keys
+var arr = ['x'];
+var result = [0 in arr, '0' in arr, 'length' in arr, 'push' in arr];
+// == instanceof with bound function
+function F() {}
+var BF = F.bind(null);
+var result = new BF() instanceof F;
+// == Object.defineProperty non enumerable
+var o = {};
+Object.defineProperty(o, 'hidden', {value: 1, enumerable: false});
+o.shown = 2;
+var result = [o.hidden, Object.keys(o)];
+// == Object.create with null prototype
+var o = Object.create(null); o.a = 1;
+var result = [Object.keys(o), typeof o.toString];
+// == array of arrays
+var grid = []; for (var r = 0; r < 3; r++) { grid.push([]); for (var c = 0; c < 3; c++) grid[r].push(r * c); }
+var result = grid;
+// == reduce building object
+var result = ['a', 'bb', 'ccc'].reduce(function (acc, s) { acc[s] = s.length; return acc; }, {});
+// == string split join roundtrip
+var result = 'a-b-c'.split('-').reverse().join('+');
+// == uncaught error propagates
+var result = 'before';
+function thrower() { throw new Error('x'); }
+try { thrower(); result = 'not reached'; } catch (e) { result = e.message; }
+// == deep recursion limit is catchable
+function down(n) { return n === 0 ? 0 : 1 + down(n - 1); }
+var result = down(150);
+// == function in expression context uses loops
+var result = [3, 1, 2].map(function (x) { var s = 0; for (var i = 0; i <= x; i++) s += i; return s; });
+// == while loop with complex condition
+var i = 0, j = 10; while (i < j && i !== 5) { i++; j--; }
+var result = [i, j];
+// == nested ternary and logical
+var a = null, b = 0, c = 'c';
+var result = a || b || c;
+// == numeric string keys on arrays
+var arr = []; arr['2'] = 'x'; arr['02'] = 'y';
+var result = [arr.length, arr[2], arr['02']];
+// == isNaN and Number.isNaN
+var result = [isNaN('x'), Number.isNaN('x'), isNaN(undefined), isNaN(null)];
+// == toFixed in messages
+var price = 3.14159; var result = 'Price: ' + price.toFixed(2);
+// == String coercion of objects with toString
+var o = {toString: function () { return 'custom'; }};
+var result = ['' + o, String(o), o + 1, `${o}`];
+// == valueOf used by arithmetic
+var o = {valueOf: function () { return 42; }};
+var result = [o + 1, o * 2, o > 41, String(o)];
+// == Array.prototype methods via call
+var result = Array.prototype.slice.call({0: 'a', 1: 'b', length: 2});
+// == arguments slice
+function f() { return Array.prototype.slice.call(arguments, 1); }
+var result = f(1, 2, 3);
+// == let in for loop closures (documented deviation candidate)
+var fs = [];
+for (let i = 0; i < 3; i++) { fs.push(function () { return i; }); }
+var result = fs.map(function (f) { return f(); });
