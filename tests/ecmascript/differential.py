@@ -132,6 +132,7 @@ class V8:
         self.parse_error = JSParseException
 
     def expr(self, src: str) -> list:
+        self.ctx.eval(PRELUDE)  # fresh values: earlier cases may have mutated them
         try:
             return json.loads(self.ctx.eval(f"__run(function () {{ return ({src}\n); }})"))
         except self.parse_error:
@@ -148,9 +149,17 @@ _prelude_cache: dict = {}
 
 
 def our_globals() -> rt.Globals:
-    if "dm" not in _prelude_cache:
-        _prelude_cache["dm"] = run_script(PRELUDE)
-    return rt.new_globals(dict(_prelude_cache["dm"]))
+    """A datamodel with fresh prelude values (the prelude is compiled once, run each time)."""
+    if "fn" not in _prelude_cache:
+        from scxmlc.ecmascript import Transpiler
+
+        from .jsrun import compile_unit
+
+        t = Transpiler()
+        _prelude_cache["fn"] = compile_unit(t, t.script(PRELUDE))
+    dm = rt.new_globals()
+    _prelude_cache["fn"](dm)
+    return dm
 
 
 def ours_expr(src: str) -> list:
