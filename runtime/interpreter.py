@@ -94,12 +94,21 @@ class ChartTables:
         # (configuration, transitions) -> (blocks with the configuration each sees, new
         # configuration, entered mask), for microsteps that depend on nothing else
         self.plan_cache: dict[tuple, tuple] = {}
-        # (configuration, event name) -> the plan of the whole selection + microstep
+        # (configuration id, event name) -> the plan of the whole selection + microstep, plus
+        # the id of the configuration it leads to
         self.event_plans: dict[tuple[int, str], tuple] = {}
+        self.config_ids: dict[int, int] = {}
         self.invoke_mask = 0
         for i, st in enumerate(states):
             if st.invokes:
                 self.invoke_mask |= 1 << i
+
+    def config_id(self, config: int) -> int:
+        """A small integer naming a configuration (stable for the life of the chart class)."""
+        found = self.config_ids.get(config)
+        if found is None:
+            found = self.config_ids[config] = len(self.config_ids)
+        return found
 
     def candidates_for(self, state: int, name: str) -> tuple[int, ...]:
         key = (state, name)
@@ -125,6 +134,10 @@ class Interpreter:
         self.running = False
         self.exited = False
         self.late_bound = 0  # states whose late-bound data has been initialised
+        # The id (ChartTables.config_id) of the configuration object `_config_of_id`:
+        # comparing configurations by identity is cheaper than hashing one.
+        self._config_id = -1
+        self._config_of_id = None
 
     # -- main loop (Appendix D: mainEventLoop, split at its blocking point) ----------------------
 
@@ -132,15 +145,14 @@ class Interpreter:
         """Take eventless transitions and internal events until the configuration is stable."""
         tables = self.tables
         while self.running:
-            enabled = self.select_eventless_transitions() if self.config & tables.eventless_mask else None
-            if not enabled:
-                if not self.internal_queue:
-                    break
-                event = self.internal_queue.popleft()
-                self.dm["_event"] = event
-                enabled = self.select_transitions(event)
-            if enabled:
-                self.microstep(enabled)
+            if self.config & tables.eventless_mask:
+                enabled = self.select_eventless_transitions()
+                if enabled:
+                    self.microstep(enabled)
+                    continue
+            if not self.internal_queue:
+                break
+            self.take_event(self.internal_queue.popleft())
         if self.running and self.states_to_invoke & tables.invoke_mask:
             # Appendix D: invoke after the macrostep, for states entered and not exited.
             states = self.states_to_invoke & tables.invoke_mask
@@ -152,30 +164,54 @@ class Interpreter:
                 self.macrostep()
 
     def process_external_event(self, event: Event) -> None:
-        """One external event: bind it, select, microstep, then complete the macrostep."""
+        """One external event: take it, then complete the macrostep."""
         if not self.running:
             return
-        self.dm["_event"] = event
         tables = self.tables
         if tables.invoke_mask:
             self.before_external_event(event)
-        before = self.config
-        enabled = self.select_transitions(event)
-        if enabled:
-            self.microstep(enabled)
-        key = (before, event.name)
-        if tables.select_cache.get(key) is enabled and len(tables.event_plans) < CACHE_LIMIT:
-            # Selection and microstep depended only on the configuration: next time, one lookup.
-            plan = tables.plan_cache.get((before, enabled[0] if len(enabled) == 1 else tuple(enabled))) if enabled else (
-                (), before, 0
-            )
-            if plan:
-                tables.event_plans[key] = plan
+        self.take_event(event)
         # Most events end here: nothing queued, nothing eventless, nothing to invoke.
         if self.internal_queue or self.config & tables.eventless_mask or self.states_to_invoke & tables.invoke_mask:
             self.macrostep()
         if not self.running:
             self.exit_interpreter()
+
+    def take_event(self, event: Event) -> None:
+        """Bind `_event`, select the transitions it enables and take them (one microstep)."""
+        self.dm["_event"] = event
+        tables = self.tables
+        config = self.config
+        if self._config_of_id is not config:  # same object: same configuration
+            self._config_id = tables.config_id(config)
+            self._config_of_id = config
+        key = (self._config_id, event.name)
+        plan = tables.event_plans.get(key)
+        if plan is not None:
+            # Seen before from this configuration, and nothing but the configuration decided
+            # what happened: replay it.
+            self.replay(plan)
+            self._config_id = plan[3]
+            self._config_of_id = plan[1]
+            return
+        enabled = self.select_transitions(event)
+        if enabled:
+            self.microstep(enabled)
+        if (
+            tables.select_cache.get((config, event.name)) is enabled
+            and not tables.invoke_mask  # invokes need the per-event hooks of the full path
+            and len(tables.event_plans) < CACHE_LIMIT
+        ):
+            # Selection and microstep depended only on the configuration: next time, one lookup.
+            if enabled:
+                plan = tables.plan_cache.get((config, enabled[0] if len(enabled) == 1 else tuple(enabled)))
+            else:
+                plan = ((), config, 0)
+            if plan:
+                # Keyed and chained by small configuration ids: hashing a configuration of
+                # hundreds of states costs more than the rest of the step.
+                steps, after, entered = plan
+                tables.event_plans[key] = (steps, after, entered, tables.config_id(after))
 
     def before_external_event(self, event: Event) -> None:
         """Hook for <invoke> finalize/autoforward (Appendix D, mainEventLoop)."""
@@ -284,7 +320,7 @@ class Interpreter:
     def replay(self, plan) -> None:
         """Run a recorded microstep: its blocks in order, each seeing the configuration it
         would see in exitStates/enterStates, then the resulting configuration."""
-        steps, config, entered = plan
+        steps, config, entered = plan[:3]
         for cfg, block in steps:
             self.config = cfg
             self.execute_content(block)

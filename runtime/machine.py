@@ -109,28 +109,53 @@ class Machine(ActionsMixin, Interpreter):
                 self.execute_content(script)
         self.enter_states([tables.states[0].initial])
 
-    def send(self, name: str, data: Any = None, **fields: Any) -> None:
-        """Queue an external event and process events until the machine is stable."""
-        event = Event(name, to_js(data) if data is not None else UNDEFINED, EXTERNAL, **fields)
-        if self._busy or not self.started or self.external_queue:
+    def send(
+        self,
+        name: str,
+        data: Any = None,
+        *,
+        sendid: Any = UNDEFINED,
+        origin: Any = UNDEFINED,
+        origintype: Any = UNDEFINED,
+        invokeid: Any = UNDEFINED,
+    ) -> None:
+        """Queue an external event and process events until the machine is stable.
+
+        `data` is Python data (dicts, lists, numbers, strings); it reaches ECMAScript as
+        `_event.data`. The other fields set the SCXML event fields of the same names.
+        """
+        event = Event(
+            name, UNDEFINED if data is None else to_js(data), EXTERNAL, sendid, origin, origintype, invokeid
+        )
+        if self._busy or self.external_queue or not self.running:
             self.enqueue_external(event)
             return
         # Idle machine, empty queue: process the event directly (the common case).
         tables = self.tables
-        plan = tables.event_plans.get((self.config, name)) if self.running and not tables.invoke_mask else None
+        config = self.config
+        if self._config_of_id is not config:
+            self._config_id = tables.config_id(config)
+            self._config_of_id = config
+        plan = tables.event_plans.get((self._config_id, name))
         self._busy = True
         try:
-            if plan is not None:
-                # Seen before from this configuration, and nothing but the configuration
-                # decided what happened: bind _event and replay (interpreter.process_external_event).
-                self.dm["_event"] = event
-                self.replay(plan)
-                if self.internal_queue or self.config & tables.eventless_mask:
-                    self.macrostep()
-                if not self.running:
-                    self.exit_interpreter()
-            else:
+            if plan is None:
                 self.process_external_event(event)
+            else:
+                # The plan branch of Interpreter.take_event and the end of
+                # process_external_event, inlined: this is the hottest path of the runtime.
+                self.dm["_event"] = event
+                steps, config, entered, self._config_id = plan
+                if steps:
+                    self.replay(plan)
+                else:
+                    self.config = config
+                    self.states_to_invoke = (self.states_to_invoke & config) | entered
+                self._config_of_id = config
+                if self.internal_queue or config & tables.eventless_mask:
+                    self.macrostep()
+                    if not self.running:
+                        self.exit_interpreter()
             if self.external_queue:
                 self._drain()
         finally:
@@ -217,6 +242,8 @@ class Machine(ActionsMixin, Interpreter):
     # -- queues ---------------------------------------------------------------------------
 
     def enqueue_external(self, event: Event) -> None:
+        if self.started and not self.running:
+            return  # the session has ended: nothing will ever process it
         self.external_queue.append(event)
         if not self._busy and self.started:
             self.run_guarded(None)
