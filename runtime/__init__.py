@@ -6,7 +6,7 @@ Generated modules import this package and nothing from the compiler side.
 from .actions import ExecutionError, parse_delay
 from .aio import AsyncioClock
 from .clock import Clock, RealClock, SimulatedClock
-from .events import Event
+from .events import make_event
 from .machine import SESSIONS, Machine
 from .tables import (
     ATOMIC,
@@ -28,7 +28,6 @@ __all__ = [
     "COMPOUND",
     "Clock",
     "DEEP_HISTORY",
-    "Event",
     "ExecutionError",
     "FINAL",
     "Machine",
@@ -38,6 +37,7 @@ __all__ = [
     "SESSIONS",
     "SHALLOW_HISTORY",
     "SimulatedClock",
+    "make_event",
     "StateDef",
     "TransitionDef",
     "parse_delay",

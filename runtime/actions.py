@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from . import content as _content
-from .events import EXTERNAL, INTERNAL, Event
+from .events import EXTERNAL, INTERNAL, make_event
 from .js import UNDEFINED, JSThrow, js_display, js_to_string, make_error
 
 SCXML_TYPES = {
@@ -77,7 +77,7 @@ class ActionsMixin:
     # -- <raise>, <log> -------------------------------------------------------------------
 
     def raise_event(self, name: str) -> None:
-        self.internal_queue.append(Event(name, type=INTERNAL))
+        self.internal_queue.append(make_event(name, type=INTERNAL))
 
     def log(self, label: str | None, value: Any = UNDEFINED) -> None:
         text = "" if value is UNDEFINED and label is not None else js_display(value)
@@ -128,10 +128,10 @@ class ActionsMixin:
         if target == "#_internal":
             if seconds:
                 raise ExecutionError("a <send> to #_internal must not be delayed", sendid=sendid)
-            self.internal_queue.append(Event(name, data, type=INTERNAL, sendid=event_sendid))
+            self.internal_queue.append(make_event(name, data, type=INTERNAL, sendid=event_sendid))
             return sendid
         deliver = self._resolve_target(target, sendid)
-        ev = Event(
+        ev = make_event(
             name,
             data,
             type=EXTERNAL,
@@ -159,13 +159,13 @@ class ActionsMixin:
             return target  # resolved at delivery by the invoke layer
         raise ExecutionError(f"invalid send target {target!r}", sendid=sendid)
 
-    def _deliver(self, where: str, event: Event, sendid: str) -> None:
+    def _deliver(self, where: str, event: dict, sendid: str) -> None:
         from .machine import SESSIONS
 
         session = SESSIONS.get(where) if not where.startswith("#_") else self.resolve_special_target(where)
         if session is None or not session.running:
             # SCXML 6.2.4: the target cannot be reached: error.communication.
-            self.internal_queue.append(Event("error.communication", type="platform", sendid=sendid))
+            self.internal_queue.append(make_event("error.communication", type="platform", sendid=sendid))
             return
         session.enqueue_external(event)
 

@@ -1,47 +1,32 @@
-"""Events: the SCXML event object (5.10.1), as the `_event` value ECMAScript sees."""
+"""Events: the SCXML event object (5.10.1), built as the plain JavaScript object `_event` is."""
 
 from __future__ import annotations
 
-from .js import UNDEFINED, HostObject
+from .js import UNDEFINED
 
 EXTERNAL = "external"
 INTERNAL = "internal"
 PLATFORM = "platform"
 
-_FIELDS = ("name", "type", "sendid", "origin", "origintype", "invokeid", "data")
 
-
-class Event(HostObject):
-    """One event. Fields that do not apply are `undefined` in ECMAScript (SCXML 5.10.1)."""
-
-    __slots__ = _FIELDS
-
-    def __init__(
-        self,
-        name: str,
-        data=UNDEFINED,
-        type: str = EXTERNAL,
-        sendid=UNDEFINED,
-        origin=UNDEFINED,
-        origintype=UNDEFINED,
-        invokeid=UNDEFINED,
-    ):
-        self.name = name
-        self.type = type
-        self.sendid = sendid
-        self.origin = origin
-        self.origintype = origintype
-        self.invokeid = invokeid
-        self.data = data
-
-    # The only way ECMAScript reaches an Event: an explicit field table, never getattr.
-    def js_get(self, key):
-        if key in _FIELDS:
-            return getattr(self, key)
-        return UNDEFINED
-
-    def js_keys(self):
-        return list(_FIELDS)
-
-    def __repr__(self) -> str:
-        return f"Event({self.name!r}, type={self.type!r})"
+def make_event(
+    name: str,
+    data=UNDEFINED,
+    type: str = EXTERNAL,
+    sendid=UNDEFINED,
+    origin=UNDEFINED,
+    origintype=UNDEFINED,
+    invokeid=UNDEFINED,
+) -> dict:
+    """A new event. It is a plain JS object (a dict, docs/ecmascript.md), so `_event.data.x`
+    is a dictionary lookup for transpiled code; fields that do not apply are `undefined`
+    (SCXML 5.10.1), and all seven are present, as the spec's field list says."""
+    return {
+        "name": name,
+        "type": type,
+        "sendid": sendid,
+        "origin": origin,
+        "origintype": origintype,
+        "invokeid": invokeid,
+        "data": data,
+    }

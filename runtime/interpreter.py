@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from .events import INTERNAL, PLATFORM, Event
+from .events import INTERNAL, PLATFORM, make_event
 from .js import UNDEFINED
 from .tables import ATOMIC, COMPOUND, DEEP_HISTORY, FINAL, PARALLEL, ROOT, SHALLOW_HISTORY, StateDef, TransitionDef
 
@@ -128,7 +128,7 @@ class Interpreter:
 
     def _init_interpreter(self) -> None:
         self.config = 0  # the active configuration, as a mask (the root is implicit)
-        self.internal_queue: deque[Event] = deque()
+        self.internal_queue: deque[dict] = deque()
         self.history_value: dict[int, int] = {}
         self.states_to_invoke = 0
         self.running = False
@@ -163,7 +163,7 @@ class Interpreter:
             if self.internal_queue:
                 self.macrostep()
 
-    def process_external_event(self, event: Event) -> None:
+    def process_external_event(self, event: dict) -> None:
         """One external event: take it, then complete the macrostep."""
         if not self.running:
             return
@@ -177,7 +177,7 @@ class Interpreter:
         if not self.running:
             self.exit_interpreter()
 
-    def take_event(self, event: Event) -> None:
+    def take_event(self, event: dict) -> None:
         """Bind `_event`, select the transitions it enables and take them (one microstep)."""
         self.dm["_event"] = event
         tables = self.tables
@@ -185,7 +185,7 @@ class Interpreter:
         if self._config_of_id is not config:  # same object: same configuration
             self._config_id = tables.config_id(config)
             self._config_of_id = config
-        key = (self._config_id, event.name)
+        key = (self._config_id, event["name"])
         plan = tables.event_plans.get(key)
         if plan is not None:
             # Seen before from this configuration, and nothing but the configuration decided
@@ -198,7 +198,7 @@ class Interpreter:
         if enabled:
             self.microstep(enabled)
         if (
-            tables.select_cache.get((config, event.name)) is enabled
+            tables.select_cache.get((config, event["name"])) is enabled
             and not tables.invoke_mask  # invokes need the per-event hooks of the full path
             and len(tables.event_plans) < CACHE_LIMIT
         ):
@@ -213,7 +213,7 @@ class Interpreter:
                 steps, after, entered = plan
                 tables.event_plans[key] = (steps, after, entered, tables.config_id(after))
 
-    def before_external_event(self, event: Event) -> None:
+    def before_external_event(self, event: dict) -> None:
         """Hook for <invoke> finalize/autoforward (Appendix D, mainEventLoop)."""
 
     def start_invoke(self, state: int, invoke) -> None:  # pragma: no cover - overridden
@@ -237,9 +237,9 @@ class Interpreter:
                     break
         return self.remove_conflicting_transitions(enabled) if len(enabled) > 1 else enabled
 
-    def select_transitions(self, event: Event) -> list[int]:
+    def select_transitions(self, event: dict) -> list[int]:
         tables = self.tables
-        name = event.name
+        name = event["name"]
         key = (self.config, name)
         cached = tables.select_cache.get(key)
         if cached is not None:
@@ -434,13 +434,13 @@ class Interpreter:
                     self.final_state = st.id
                 else:
                     self.internal_queue.append(
-                        Event("done.state." + tables.ids[parent], self.done_data(st), type=PLATFORM)
+                        make_event("done.state." + tables.ids[parent], self.done_data(st), type=PLATFORM)
                     )
                     grandparent = tables.parent[parent]
                     if tables.kind[grandparent] == PARALLEL and all(
                         self.is_in_final_state(c) for c in states[grandparent].children
                     ):
-                        self.internal_queue.append(Event("done.state." + tables.ids[grandparent], type=PLATFORM))
+                        self.internal_queue.append(make_event("done.state." + tables.ids[grandparent], type=PLATFORM))
 
     def compute_entry_set(self, transitions):
         """Returns (states to enter, states for default entry, default history content, static)."""

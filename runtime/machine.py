@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from .actions import ActionsMixin, ExecutionError, locate_error
 from .clock import Clock, RealClock
-from .events import EXTERNAL, PLATFORM, Event
+from .events import EXTERNAL, PLATFORM, make_event
 from .interpreter import ChartTables, Interpreter, iter_bits
 from .js import JSThrow, UNDEFINED, error_name_message, js_native, new_globals, to_js
 from .tables import StateDef, TransitionDef
@@ -54,7 +54,7 @@ class Machine(ActionsMixin, Interpreter):
     ):
         self.clock = clock if clock is not None else RealClock()
         self.sessionid = sessionid or f"{next(_session_ids)}"
-        self.external_queue: deque[Event] = deque()
+        self.external_queue: deque[dict] = deque()
         self.log_handler = log
         self.final_state: str | None = None
         self.final_configuration = 0
@@ -124,7 +124,7 @@ class Machine(ActionsMixin, Interpreter):
         `data` is Python data (dicts, lists, numbers, strings); it reaches ECMAScript as
         `_event.data`. The other fields set the SCXML event fields of the same names.
         """
-        event = Event(
+        event = make_event(
             name, UNDEFINED if data is None else to_js(data), EXTERNAL, sendid, origin, origintype, invokeid
         )
         if self._busy or self.external_queue or not self.running:
@@ -241,7 +241,7 @@ class Machine(ActionsMixin, Interpreter):
 
     # -- queues ---------------------------------------------------------------------------
 
-    def enqueue_external(self, event: Event) -> None:
+    def enqueue_external(self, event: dict) -> None:
         if self.started and not self.running:
             return  # the session has ended: nothing will ever process it
         self.external_queue.append(event)
@@ -332,7 +332,7 @@ class Machine(ActionsMixin, Interpreter):
         data = to_js({"name": err_name, "message": message, "location": where})
         if isinstance(exc, ExecutionError) and exc.sendid is not UNDEFINED:
             sendid = exc.sendid
-        self.internal_queue.append(Event(name, data, type=PLATFORM, sendid=sendid))
+        self.internal_queue.append(make_event(name, data, type=PLATFORM, sendid=sendid))
         if self.log_handler is None:
             _log.info("%s: %s: %s (%s)", name, err_name, message, where)
 
