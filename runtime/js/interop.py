@@ -9,6 +9,9 @@ from .conversions import number_to_string, to_string
 from .values import HOLE, UNDEFINED, HostObject, JSArray, JSFunction, JSObject, JSThrow
 
 
+_AS_IS = frozenset({str, float, bool, type(None)})
+
+
 def to_js(v: Any) -> Any:
     """Host data (dict, list/tuple, int, float, str, bool, None) to JS values, recursively.
 
@@ -20,10 +23,15 @@ def to_js(v: Any) -> Any:
         return v
     if t is int:
         return float(v)
+    # Containers convert their scalar items inline: event payloads arrive with every
+    # external event, and a call per leaf was most of the cost of sending one.
     if t is dict:
-        return {k if type(k) is str else str(k): to_js(x) for k, x in v.items()}
+        return {
+            k if type(k) is str else str(k): x if type(x) in _AS_IS else float(x) if type(x) is int else to_js(x)
+            for k, x in v.items()
+        }
     if t is list or t is tuple:
-        return JSArray(to_js(x) for x in v)
+        return JSArray([x if type(x) in _AS_IS else float(x) if type(x) is int else to_js(x) for x in v])
     if isinstance(v, (JSArray, JSObject, JSFunction, HostObject)):
         return v
     if isinstance(v, dict):
