@@ -333,8 +333,8 @@ class Machine(ActionsMixin, Interpreter):
         if isinstance(exc, ExecutionError) and exc.sendid is not UNDEFINED:
             sendid = exc.sendid
         self.internal_queue.append(make_event(name, data, type=PLATFORM, sendid=sendid))
-        if self.log_handler is None:
-            _log.info("%s: %s: %s (%s)", name, err_name, message, where)
+        # Error events are ordinary SCXML events (charts may handle them), so INFO, not WARNING.
+        _log.info("%s: %s: %s (%s)", name, err_name, message, where)
 
     def start_invoke(self, state: int, invoke) -> None:
         # Not implemented yet: the failure to start it is reported as the spec says (6.4).

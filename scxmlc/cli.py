@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import traceback
@@ -132,12 +133,22 @@ def cmd_run(args) -> int:
     def log(label, text):
         print(f"{label}: {text}" if label else text, flush=True)
 
-    clock = SimulatedClock() if args.simulated_clock else RealClock()
-    sm = module.Chart(clock=clock, log=log)
-    sm.start()
-    for name, data in events:
-        sm.send(name, data)
-    sm.run_until_idle(max_seconds=args.max_seconds)
+    runtime_log = logging.getLogger("scxmlc_runtime")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    if not args.quiet:
+        # Show the runtime's error events (error.execution with its SCXML line) on stderr.
+        runtime_log.addHandler(handler)
+        runtime_log.setLevel(logging.INFO)
+    try:
+        clock = SimulatedClock() if args.simulated_clock else RealClock()
+        sm = module.Chart(clock=clock, log=log)
+        sm.start()
+        for name, data in events:
+            sm.send(name, data)
+        sm.run_until_idle(max_seconds=args.max_seconds)
+    finally:
+        runtime_log.removeHandler(handler)
     config = " ".join(sorted(sm.configuration))
     state = "done" if sm.done else "running"
     print(f"configuration ({state}): {config}")
@@ -162,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--event", action="append", default=[], metavar="NAME[=JSON]", help="send an external event")
     r.add_argument("--simulated-clock", action="store_true", help="jump over delays instead of waiting")
     r.add_argument("--max-seconds", type=float, default=60.0, help="how long to let timers run (default 60)")
+    r.add_argument("--quiet", action="store_true", help="do not print the runtime's error events on stderr")
     r.set_defaults(func=cmd_run)
     return p
 

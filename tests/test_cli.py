@@ -94,3 +94,19 @@ def test_run_bad_event_json(capsys):
 def test_version():
     proc = subprocess.run([sys.executable, "-m", "scxmlc", "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.startswith("scxmlc ")
+
+
+def test_run_reports_error_events_with_their_line(tmp_path, capsys):
+    chart = tmp_path / "oops.scxml"
+    chart.write_text(
+        '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0">\n'
+        '  <state id="a">\n'
+        '    <onentry><assign location="nowhere.x" expr="1"/></onentry>\n'
+        "  </state>\n"
+        "</scxml>\n"
+    )
+    assert main(["run", str(chart), "--simulated-clock"]) == 3
+    err = capsys.readouterr().err
+    assert "error.execution: ReferenceError: nowhere is not defined (oops.scxml:3)" in err
+    assert main(["run", str(chart), "--simulated-clock", "--quiet"]) == 3
+    assert "error.execution" not in capsys.readouterr().err
