@@ -133,8 +133,15 @@ def _digits(x: float) -> tuple[str, int]:
     return stripped.rstrip("0") or "0", n
 
 
+# Small integers are by far the most common numbers turned into strings (counters, indices).
+_SMALL_INT_STRINGS = {float(i): str(i) for i in range(-1024, 4096)}
+
+
 def number_to_string(x: float) -> str:
     """ToString applied to a Number (ES5.1 9.8.1)."""
+    s = _SMALL_INT_STRINGS.get(x)
+    if s is not None:
+        return s  # -0.0 finds the "0" of 0.0, as step 2 requires
     if x != x:
         return "NaN"
     if x == 0:

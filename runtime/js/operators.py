@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from .conversions import (
+    _SMALL_INT_STRINGS,
     is_object,
     number_to_string,
     to_int32,
@@ -50,7 +51,8 @@ def js_str_add(v: Any) -> str:
     if t is str:
         return v
     if t is float:
-        return number_to_string(v)
+        s = _SMALL_INT_STRINGS.get(v)
+        return s if s is not None else number_to_string(v)
     return to_string(to_primitive(v))
 
 

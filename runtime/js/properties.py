@@ -180,16 +180,16 @@ def js_getp(obj: Any, key: str) -> Any:
             return float(len(obj))
         v = own_get(obj, key)
         return chain_get(ARRAY_PROTO, key) if v is MISSING else v
-    if t is str:
-        if key == "length":
-            return float(len(obj))
-        v = _string_own(obj, key)
-        return chain_get(STRING_PROTO, key) if v is MISSING else v
     if t is JSObject:
         v = dict.get(obj, key, MISSING)
         if v is not MISSING:
             return v
         return chain_get(obj, key)
+    if t is str:
+        if key == "length":
+            return float(len(obj))
+        v = _string_own(obj, key)
+        return chain_get(STRING_PROTO, key) if v is MISSING else v
     if t is float or t is int:
         return chain_get(NUMBER_PROTO, key)
     if t is bool:
@@ -206,15 +206,44 @@ def js_getp(obj: Any, key: str) -> Any:
     return chain_get(obj, key)
 
 
+def js_length(obj: Any) -> Any:
+    """obj.length: the common cases (strings, arrays) without the general lookup."""
+    t = type(obj)
+    if t is str or t is JSArray:
+        return float(len(obj))
+    return js_getp(obj, "length")
+
+
+def js_index(obj: Any, i: int) -> Any:
+    """obj[i] for a non-negative integer index known at compile time."""
+    if type(obj) is JSArray:
+        if i < len(obj):
+            v = obj[i]
+            if v is not HOLE:
+                return v
+        return chain_get(ARRAY_PROTO, str(i))
+    if type(obj) is str:
+        return obj[i] if i < len(obj) else UNDEFINED
+    if obj is UNDEFINED or obj is None:
+        _type_error(f"Cannot read properties of {to_string(obj)} (reading '{i}')")
+    return js_getp(obj, str(i))
+
+
+# Small integral float keys -> list index, without float->int conversion calls (a[i] in loops).
+_SMALL_INDEX = {float(i): i for i in range(1024)}
+
+
 def js_get(obj: Any, key: Any) -> Any:
     """obj[key] (ES5.1 11.2.1): any key value."""
     if type(obj) is JSArray and type(key) is float:
         # Fast path for a[i] with an in-range integral index.
-        if 0.0 <= key < len(obj):
+        i = _SMALL_INDEX.get(key)
+        if i is None and key.is_integer() and 0.0 <= key:
             i = int(key)
-            if i == key:
-                v = obj[i]
-                return UNDEFINED if v is HOLE else v
+        if i is not None and i < len(obj):
+            v = obj[i]
+            if v is not HOLE:
+                return v
     if type(key) is not str:
         if obj is UNDEFINED or obj is None:
             _type_error(f"Cannot read properties of {to_string(obj)} (reading '{to_property_key(key)}')")

@@ -318,10 +318,42 @@ class ExprCompiler:
         obj = self.ex(node.object)
         key, static = self.member_key(node)
         if static:
-            if key.value == "length" and obj.t == STR:
-                return Typed(P.call("float", P.call("len", obj.node)), NUM)
-            return Typed(self.hcall("js_getp", obj.node, key))
+            if key.value == "length":
+                if obj.t == STR:
+                    return Typed(P.call("float", P.call("len", obj.node)), NUM)
+                first, ref = self.bind_temp(obj) if not isinstance(obj.node, ast.Name) else (obj.node, obj.node)
+                return Typed(P.ifexp(P.is_(P.type_of(first), P.name("str")), P.call("float", P.call("len", ref)), self.hcall("js_length", ref)))
+            if obj.t in (STR, NUM, BOOL, NULL, UNDEF):
+                return Typed(self.hcall("js_getp", obj.node, key))
+            return Typed(self.getp(obj.node, key))
+        if isinstance(key, ast.Constant) and type(key.value) is float and key.value.is_integer() and 0 <= key.value < 2**31:
+            if obj.t in (STR, NUM, BOOL, NULL, UNDEF):
+                return Typed(self.hcall("js_index", obj.node, P.const(int(key.value))))
+            if str(key.value) != "-0.0":
+                # a[k] for a constant index k: arrays answer inline unless out of range or a hole.
+                i = P.const(int(key.value))
+                first, ref = (obj.node, obj.node) if isinstance(obj.node, ast.Name) else self.bind_temp(obj)
+                v = self.tmp()
+                test = ast.BoolOp(
+                    ast.And(),
+                    [
+                        P.is_(P.type_of(first), self.helper("JSArray")),
+                        ast.Compare(P.call("len", ref), [ast.Gt()], [i]),
+                        ast.Compare(P.walrus(v, P.subscript(ref, i)), [ast.IsNot()], [self.helper("HOLE")]),
+                    ],
+                )
+                return Typed(P.ifexp(test, P.name(v), self.hcall("js_index", ref, i)))
         return Typed(self.hcall("js_get", obj.node, key))
+
+    def getp(self, obj: ast.expr, key: ast.Constant) -> ast.expr:
+        """obj.key: plain objects (dicts) that have the key inline; all else via js_getp."""
+        if isinstance(obj, ast.Name):
+            first = ref = obj
+        else:
+            t = self.tmp()
+            first, ref = P.walrus(t, obj), P.name(t)
+        test = ast.BoolOp(ast.And(), [P.is_(P.type_of(first), P.name("dict")), ast.Compare(key, [ast.In()], [ref])])
+        return P.ifexp(test, P.subscript(ref, key), self.hcall("js_getp", ref, key))
 
     def args(self, nodes: list) -> list[ast.expr]:
         out = []
@@ -486,11 +518,10 @@ class ExprCompiler:
             if PRIMITIVE_PY.get(right.t) not in types:
                 return self.hcall(helper, l1, r1)
             test = P.is_(P.type_of(l1), P.name(PRIMITIVE_PY[right.t]))
-        elif len(types) == 1:
-            test = ast.Compare(P.type_of(l1), [ast.Is(), ast.Is()], [P.type_of(r1), P.name(types[0])])
         else:
-            allowed = ast.Tuple([P.name(t) for t in types], ast.Load())
-            test = ast.Compare(P.type_of(l1), [ast.Is(), ast.In()], [P.type_of(r1), allowed])
+            # Both unknown: test for two numbers only (a `(float, str)` tuple would be built on
+            # every evaluation); two strings take the helper, whose first test is theirs.
+            test = ast.Compare(P.type_of(l1), [ast.Is(), ast.Is()], [P.type_of(r1), P.name("float")])
         return P.ifexp(test, fast(lr, rr), self.hcall(helper, lr, rr))
 
     def x_BinaryExpression(self, node: Any) -> Typed:
@@ -515,6 +546,12 @@ class ExprCompiler:
             if left.t == NUM and isinstance(right.node, ast.Constant) and right.node.value != 0:
                 return Typed(ast.BinOp(left.node, ast.Div(), right.node), NUM)
             return Typed(self.hcall("js_div", left.node, right.node), NUM)
+        if op == "%" and isinstance(right.node, ast.Constant) and type(right.node.value) is float and 0 < right.node.value < math.inf:
+            # For a positive dividend and a positive finite divisor, Python's % is C fmod,
+            # i.e. JS % (11.5.3); zero, negative and non-float dividends take the helper.
+            l1, _, lr, _ = self.pair(left, right)
+            test = ast.BoolOp(ast.And(), [P.is_(P.type_of(l1), P.name("float")), ast.Compare(lr, [ast.Gt()], [P.const(0.0)])])
+            return Typed(P.ifexp(test, ast.BinOp(lr, ast.Mod(), right.node), self.hcall("js_mod", lr, right.node)), NUM)
         if op in _BINOP_HELPER:
             return Typed(self.hcall(_BINOP_HELPER[op], left.node, right.node), NUM)
         if op == "in":
@@ -550,7 +587,10 @@ class ExprCompiler:
             return P.const(to_string(v if v is not None else None))
         if e.t in (NUM, BOOL, NULL, UNDEF):
             return self.hcall("js_to_string", e.node)
-        return self.hcall("js_str_add", e.node)
+        if isinstance(e.node, ast.Name):
+            return P.ifexp(P.is_(P.type_of(e.node), P.name("str")), e.node, self.hcall("js_str_add", e.node))
+        t = self.tmp()
+        return P.ifexp(P.is_(P.type_of(P.walrus(t, e.node)), P.name("str")), P.name(t), self.hcall("js_str_add", P.name(t)))
 
     def equality(self, node: Any) -> ast.expr:
         op = node.operator

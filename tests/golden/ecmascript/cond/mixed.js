@@ -1,0 +1,1 @@
+_event.data.n % 3 == 0 && count < limit

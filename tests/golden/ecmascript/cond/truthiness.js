@@ -1,0 +1,1 @@
+!Var1 || Var2 == null || Var3 === undefined

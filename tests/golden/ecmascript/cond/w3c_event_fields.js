@@ -1,0 +1,1 @@
+'name' in _event && 'type' in _event && 'sendid' in _event

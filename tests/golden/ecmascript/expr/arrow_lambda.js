@@ -1,0 +1,1 @@
+items.filter(x => x.ok).map((x, i) => x.v * i)

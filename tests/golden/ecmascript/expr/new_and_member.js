@@ -1,0 +1,1 @@
+new Date(0).getTime() + arr[i] + obj['key'] + obj[k]

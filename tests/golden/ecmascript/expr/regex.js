@@ -1,0 +1,1 @@
+_event.raw.search(/Var1=2/) !== -1

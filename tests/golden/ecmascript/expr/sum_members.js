@@ -1,0 +1,1 @@
+acc + x.arr[1] + tag.length

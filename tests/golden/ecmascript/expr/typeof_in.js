@@ -1,0 +1,1 @@
+typeof undeclared === 'undefined' && 'name' in _event

@@ -1,0 +1,2 @@
+# helpers: 
+_dm["Var1"] = value

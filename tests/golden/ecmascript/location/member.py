@@ -1,0 +1,10 @@
+# helpers: js_getp, js_setp
+js_setp(
+    (
+        _t1["bar"]
+        if type((_t1 := _dm["foo"])) is dict and "bar" in _t1
+        else js_getp(_t1, "bar")
+    ),
+    "baz",
+    value,
+)

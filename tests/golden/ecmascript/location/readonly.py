@@ -1,0 +1,2 @@
+# helpers: js_readonly
+js_readonly("_sessionid", value)

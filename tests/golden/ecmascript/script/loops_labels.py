@@ -1,0 +1,39 @@
+# helpers: js_array, js_dec, js_declare, js_eq, js_gt, js_inc, js_invoke, js_lt, js_str_add
+js_declare(_dm, ("out", "j", "i"))
+_dm["out"] = js_array()
+_dm["i"] = 0.0
+_t9 = True
+while True:
+    if _t9:
+        _t9 = False
+    else:
+        _dm["i"] = js_inc(_dm["i"])
+    if not (_t2 < 3.0 if type((_t2 := _dm["i"])) is float else js_lt(_t2, 3.0)):
+        break
+    _dm["j"] = 0.0
+    _tjump = None
+    while _t4 < 3.0 if type((_t4 := _dm["j"])) is float else js_lt(_t4, 3.0):
+        if _t5 == 1.0 if type((_t5 := _dm["j"])) is float else js_eq(_t5, 1.0):
+            _tjump = "continue:1"
+            break
+        if _t6 == 2.0 if type((_t6 := _dm["i"])) is float else js_eq(_t6, 2.0):
+            _tjump = "break:1"
+            break
+        js_invoke(
+            _dm["out"],
+            "push",
+            (_t7 if type((_t7 := _dm["i"])) is str else js_str_add(_t7))
+            + ":"
+            + (_t8 if type((_t8 := _dm["j"])) is str else js_str_add(_t8)),
+        )
+        _dm["j"] = js_inc(_dm["j"])
+    if _tjump == "break:1":
+        _tjump = None
+        break
+    if _tjump == "continue:1":
+        _tjump = None
+        continue
+while True:
+    _dm["i"] = js_dec(_dm["i"])
+    if not (_t11 > 0.0 if type((_t11 := _dm["i"])) is float else js_gt(_t11, 0.0)):
+        break

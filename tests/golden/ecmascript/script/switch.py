@@ -1,0 +1,17 @@
+# helpers: js_strict_eq
+_t1 = _dm["kind"]
+if _t1 == "a" if type(_t1) is str else js_strict_eq(_t1, "a"):
+    _t2 = 0
+elif _t1 == "b" if type(_t1) is str else js_strict_eq(_t1, "b"):
+    _t2 = 1
+else:
+    _t2 = 2
+while True:
+    if _t2 <= 0:
+        _dm["result"] = 1.0
+    if _t2 <= 1:
+        _dm["result"] = 2.0
+        break
+    if _t2 <= 2:
+        _dm["result"] = 0.0
+    break
