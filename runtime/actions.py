@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import itertools
 import linecache
+import logging
 import re
 from typing import Any
 
 from . import content as _content
 from .events import EXTERNAL, INTERNAL, make_event
-from .js import UNDEFINED, JSThrow, js_display, js_to_string, make_error
+from .js import HOLE, UNDEFINED, JSThrow, js_display, js_to_string, make_error
 
 SCXML_TYPES = {
     None,
@@ -18,6 +19,7 @@ SCXML_TYPES = {
 }
 SCXML_PROCESSOR = "http://www.w3.org/TR/scxml/#SCXMLEventProcessor"
 _send_ids = itertools.count(1)
+_log_output = logging.getLogger("scxmlc_runtime.log")
 
 # CSS2 time values (SCXML 6.2.4 delay): "5s", ".5s", "1.5s", "200ms".
 _DELAY = re.compile(r"^\s*(\d*\.?\d+)\s*(ms|s|min|h|d)?\s*$")
@@ -37,7 +39,7 @@ class ExecutionError(Exception):
 def parse_delay(value) -> float:
     """Seconds from a CSS2 duration string; ExecutionError when it is not one."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)  # a bare number: seconds? SCXML requires units; accept ms-free numbers
+        return float(value)  # a number from delayexpr: seconds
     text = js_to_string(value) if not isinstance(value, str) else value
     m = _DELAY.match(text)
     if not m:
@@ -80,15 +82,14 @@ class ActionsMixin:
         self.internal_queue.append(make_event(name, type=INTERNAL))
 
     def log(self, label: str | None, value: Any = UNDEFINED) -> None:
+        """<log> (SCXML 4.7): to the machine's log handler, else to the `scxmlc_runtime.log` logger."""
         text = "" if value is UNDEFINED and label is not None else js_display(value)
         if self.log_handler is not None:
             self.log_handler(label, text)
+        elif label:
+            _log_output.info("%s: %s", label, text)
         else:
-            import logging
-
-            logging.getLogger("scxmlc_runtime.log").info("%s: %s", label, text) if label else logging.getLogger(
-                "scxmlc_runtime.log"
-            ).info("%s", text)
+            _log_output.info("%s", text)
 
     def fail(self, name: str, message: str):
         """Throw the JS error `name` (code the compiler could not accept raises this when run)."""
@@ -184,7 +185,7 @@ class ActionsMixin:
     def foreach_items(self, value: Any) -> list:
         """A shallow copy of the array to iterate; anything else is error.execution."""
         if isinstance(value, list):
-            return [UNDEFINED if v is _content.HOLE else v for v in value]
+            return [UNDEFINED if v is HOLE else v for v in value]
         raise ExecutionError(f"<foreach> array is not an array: {js_display(value)}", kind="TypeError")
 
     # -- <content>, <data src> values (SCXML 5.3, B.2) ------------------------------------

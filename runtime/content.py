@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from .dom import parse_xml_fragment
-from .js import HOLE, JSThrow, json_parse
+from .js import JSThrow, json_parse
 
-__all__ = ["HOLE", "text_value", "xml_value"]
+__all__ = ["text_value", "xml_value"]
 
 
 def text_value(text: str):

@@ -65,7 +65,6 @@ class _Lowerer:
         self.null = chart.doc.datamodel == "null"
         self.js = Transpiler()
         self.out = Lowered()
-        self.uses_dm = False
         self.foreach_depth = 0
 
     def run(self) -> Lowered:
@@ -85,7 +84,6 @@ class _Lowerer:
 
     def function(self, name: str, comment: str, body: list[ast.stmt]) -> str:
         """Add `def name(_sm): ...` and return its name."""
-        self.uses_dm = False
         stmts = [s for s in body if s is not None]
         flat: list[ast.stmt] = []
         for s in stmts:
