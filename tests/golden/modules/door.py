@@ -52,10 +52,10 @@ def _open_onentry(_sm):
     _sm.log(
         "door",
         "opened "
-        + js_str_add(_dm["opened"])
+        + (_t2 if type((_t2 := _dm["opened"])) is str else js_str_add(_t2))
         + (
             " time"
-            if (_t2 == 1.0 if type((_t2 := _dm["opened"])) is float else js_strict_eq(_t2, 1.0))
+            if (_t3 == 1.0 if type((_t3 := _dm["opened"])) is float else js_strict_eq(_t3, 1.0))
             else " times"
         ),
     )
@@ -78,12 +78,34 @@ def _gone_onentry(_sm):
 # <transition cond> line 17
 def _locked_t1_cond(_sm):
     _dm = _sm.dm
-    return js_truthy(js_getp(_dm["_event"], "data")) and (
-        _t1 == _t2
-        if type((_t1 := js_getp(js_getp(_dm["_event"], "data"), "code")))
-        is type((_t2 := _dm["code"]))
-        in (float, str)
-        else js_strict_eq(_t1, _t2)
+    return js_truthy(
+        _t1["data"]
+        if type((_t1 := _dm["_event"])) is dict and "data" in _t1
+        else js_getp(_t1, "data")
+    ) and (
+        _t4 == _t5
+        if type(
+            (
+                _t4 := (
+                    _t3["code"]
+                    if type(
+                        (
+                            _t3 := (
+                                _t2["data"]
+                                if type((_t2 := _dm["_event"])) is dict and "data" in _t2
+                                else js_getp(_t2, "data")
+                            )
+                        )
+                    )
+                    is dict
+                    and "code" in _t3
+                    else js_getp(_t3, "code")
+                )
+            )
+        )
+        is type((_t5 := _dm["code"]))
+        is float
+        else js_strict_eq(_t4, _t5)
     )
 
 

@@ -26,6 +26,7 @@ from scxmlc_runtime.js import (
     js_array,
     js_eq,
     js_getp,
+    js_length,
     js_mod,
     js_mul,
     js_strict_eq,
@@ -64,7 +65,9 @@ def _s_onentry(_sm):
         _dm["item"] = _t_item1
         _dm["i"] = float(_t_index1)
         # <if> line 13
-        if js_mod(_dm["item"], 2.0) == 0.0:
+        if (
+            _t7 % 2.0 if type((_t7 := _dm["item"])) is float and _t7 > 0.0 else js_mod(_t7, 2.0)
+        ) == 0.0:
             # <assign> line 13
             _dm["sum"] = (
                 _t5 + _t6
@@ -76,7 +79,7 @@ def _s_onentry(_sm):
                         )
                     )
                 )
-                in (float, str)
+                is float
                 else js_add(_t5, _t6)
             )
         elif _t3 == 0.0 if type((_t3 := _dm["i"])) is float else js_eq(_t3, 0.0):
@@ -86,7 +89,7 @@ def _s_onentry(_sm):
             # <assign> line 15
             _dm["sum"] = (
                 _t1 + _t2
-                if type((_t1 := _dm["sum"])) is type((_t2 := _dm["item"])) in (float, str)
+                if type((_t1 := _dm["sum"])) is type((_t2 := _dm["item"])) is float
                 else js_add(_t1, _t2)
             )
     # <send> line 17
@@ -96,7 +99,10 @@ def _s_onentry(_sm):
         event="tick",
         sendid=_t_sendid,
         delay=_dm["when"],
-        data={"sum": _dm["sum"], "n": js_getp(_dm["items"], "length")},
+        data={
+            "sum": _dm["sum"],
+            "n": float(len(_t8)) if type((_t8 := _dm["items"])) is str else js_length(_t8),
+        },
     )
     # <send> line 18
     _sm.execute_send(event="internal.ping", target="#_internal")
@@ -108,9 +114,28 @@ def _s_onentry(_sm):
 def _s_t1_cond(_sm):
     _dm = _sm.dm
     return (
-        _t1 == 14.0
-        if type((_t1 := js_getp(js_getp(_dm["_event"], "data"), "sum"))) is float
-        else js_strict_eq(_t1, 14.0)
+        _t3 == 14.0
+        if type(
+            (
+                _t3 := (
+                    _t2["sum"]
+                    if type(
+                        (
+                            _t2 := (
+                                _t1["data"]
+                                if type((_t1 := _dm["_event"])) is dict and "data" in _t1
+                                else js_getp(_t1, "data")
+                            )
+                        )
+                    )
+                    is dict
+                    and "sum" in _t2
+                    else js_getp(_t2, "sum")
+                )
+            )
+        )
+        is float
+        else js_strict_eq(_t3, 14.0)
     )
 
 

@@ -20,7 +20,7 @@ from scxmlc_runtime import (
     StateDef,
     TransitionDef,
 )
-from scxmlc_runtime.js import UNDEFINED, js_array, js_declare, js_getp, js_invoke
+from scxmlc_runtime.js import UNDEFINED, js_array, js_declare, js_invoke, js_length
 
 # Marks this module as generated: the runtime reads the `# <element> line N` comments
 # of such modules to report the SCXML line of a failing element.
@@ -43,7 +43,7 @@ def _finished_onentry(_sm):
     # <script> line 21
     js_declare(_dm, ("count",))
     js_invoke(_dm["log"], "push", "done")
-    _dm["count"] = js_getp(_dm["log"], "length")
+    _dm["count"] = float(len(_t1)) if type((_t1 := _dm["log"])) is str else js_length(_t1)
 
 
 class HistoryParallel(Machine):
