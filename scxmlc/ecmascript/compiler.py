@@ -159,12 +159,9 @@ class ExprCompiler:
         if b.owner is not self.func:
             if self.func.lambda_mode or self.func.factory:
                 self.fail("assigning an enclosing function's variable from a function inside an expression is not supported; move the code into a <script>", node)
-            f = self.func
-            while f is not None and f is not b.owner:
-                if not f.lambda_mode:
-                    f.nonlocals.add(b.py)
-                f = f.parent
-                break
+            # Python resolves `nonlocal` to the nearest enclosing function that binds the
+            # name, so only the assigning function itself needs the declaration.
+            self.func.nonlocals.add(b.py)
 
     def assign_ident_expr(self, name: str, value: ast.expr, node: Any = None) -> ast.expr:
         """An expression that assigns a JS variable and yields the value."""
@@ -309,10 +306,7 @@ class ExprCompiler:
         p = node.property
         if p.type == "Literal" and isinstance(p.value, str):
             return P.const(p.value), True
-        kt = self.ex(p)
-        if kt.t == STR:
-            return kt.node, False
-        return kt.node, False
+        return self.ex(p).node, False
 
     def x_MemberExpression(self, node: Any) -> Typed:
         obj = self.ex(node.object)
@@ -459,6 +453,11 @@ class ExprCompiler:
             )
         if target.type != "MemberExpression":
             self.fail("Invalid left-hand side expression in postfix operation", node)
+        return Typed(self.update_member(target, node.operator, node.prefix), NUM)
+
+    def update_member(self, target: Any, operator: str, prefix: bool) -> ast.expr:
+        """obj[key]++ and friends (11.3.1, 11.4.4): obj and key are evaluated once."""
+        op = "js_inc" if operator == "++" else "js_dec"
         o = self.tmp()
         k = self.tmp()
         key, static = self.member_key(target)
@@ -469,15 +468,15 @@ class ExprCompiler:
             parts.append(P.walrus(k, self.hcall("js_key", key)))
             kref = P.name(k)
         get = self.hcall("js_getp", P.name(o), kref)
-        if node.prefix:
+        if prefix:
             parts.append(self.hcall("js_setp", P.name(o), kref, self.hcall(op, get)))
-            return Typed(P.seq(*parts), NUM)
+            return P.seq(*parts)
         old = self.tmp()
         parts.append(P.walrus(old, self.hcall("js_pos", get)))
-        new = ast.BinOp(P.name(old), ast.Add() if node.operator == "++" else ast.Sub(), P.const(1.0))
+        new = ast.BinOp(P.name(old), ast.Add() if operator == "++" else ast.Sub(), P.const(1.0))
         parts.append(self.hcall("js_setp", P.name(o), kref, new))
         parts.append(P.name(old))
-        return Typed(P.seq(*parts), NUM)
+        return P.seq(*parts)
 
     # -- binary ---------------------------------------------------------------------------
 
@@ -569,8 +568,6 @@ class ExprCompiler:
         if left.t == STR:
             return Typed(ast.BinOp(left.node, ast.Add(), self.str_operand(right)), STR)
         if right.t == STR:
-            if P.is_pure(right.node) or isinstance(right.node, ast.Constant):
-                return Typed(ast.BinOp(self.str_operand(left), ast.Add(), right.node), STR)
             return Typed(ast.BinOp(self.str_operand(left), ast.Add(), right.node), STR)
         if left.t in (NUM, BOOL, NULL, UNDEF) and right.t in (NUM, BOOL, NULL, UNDEF):
             return Typed(self.hcall("js_add", left.node, right.node), NUM)
@@ -611,9 +608,12 @@ class ExprCompiler:
                 if a.t is not None:
                     return P.seq(a.node, P.const(False)) if not P.is_pure(a.node) else P.const(False)
                 if strict:
+                    if a is right and not P.is_pure(b.node):
+                        return P.is_(b.node, a.node)  # keep left-to-right evaluation
                     return P.is_(a.node, b.node)
+                # x == null is true exactly for null and undefined (11.9.3 steps 2-3).
                 t = self.tmp()
-                return ast.BoolOp(ast.Or(), [P.is_(P.walrus(t, a.node), P.const(None)), P.is_(P.name(t), self.undefined())]) if a is left else ast.BoolOp(ast.Or(), [P.is_(P.walrus(t, a.node), P.const(None)), P.is_(P.name(t), self.undefined())])
+                return ast.BoolOp(ast.Or(), [P.is_(P.walrus(t, a.node), P.const(None)), P.is_(P.name(t), self.undefined())])
         if lt is not None and lt == rt and lt in (NUM, STR, BOOL):
             if lt == BOOL:
                 return ast.Compare(left.node, [ast.Is()], [right.node])
@@ -710,7 +710,7 @@ class ExprCompiler:
         self.fail("Invalid left-hand side in assignment", node)
 
     def binop_typed(self, op: str, left: Typed, right: Typed, node: Any) -> Typed:
-        fake = type("N", (), {})()
+        """left op right for the binary operator of a compound assignment (11.13.2)."""
         if op == "+":
             return self.add(left, right)
         if op in _BINOP_PY:
@@ -722,7 +722,6 @@ class ExprCompiler:
             return Typed(self.hcall(_BINOP_HELPER[op], left.node, right.node), NUM)
         if op in ("&&", "||", "??"):
             self.fail("logical assignment operators are not supported", node)
-        del fake
         self.fail(f"operator {op}= is not supported", node)
 
     def compound(self, target: Any, op: str, rhs: Any, node: Any) -> Typed:

@@ -120,7 +120,17 @@ class StmtCompiler(ExprCompiler):
         return self.block_body(node.body)
 
     def s_ExpressionStatement(self, node: Any) -> list[ast.stmt]:
-        e = node.expression
+        return self.expression_statement(node.expression)
+
+    def expression_statement(self, e: Any) -> list[ast.stmt]:
+        """An expression whose value is unused: assignments become Python assignments."""
+        if e.type == "AssignmentExpression" and e.operator not in ("=",) and e.left.type == "Identifier":
+            cur = self.read_ident(e.left.name, e.left)
+            result = self.binop_typed(e.operator[:-1], cur, self.ex(e.right), e)
+            return self.assign_ident_stmts(e.left.name, result.node, e.left)
+        if e.type == "UpdateExpression" and e.argument.type == "MemberExpression" and not e.prefix:
+            # obj.n++ as a statement: the old value is not needed, so compile as ++obj.n.
+            return [P.expr_stmt(self.update_member(e.argument, e.operator, prefix=True))]
         if e.type == "AssignmentExpression" and e.operator == "=" and e.left.type == "Identifier":
             value = self.function_value(e.right, name_hint=e.left.name) if self.is_anon_fn(e.right) else self.v(e.right)
             return self.assign_ident_stmts(e.left.name, value, e.left)
@@ -358,7 +368,7 @@ class StmtCompiler(ExprCompiler):
         update: list[ast.stmt] = []
         if node.update is not None:
             self.prelude_stack.append([])
-            update = self.s_ExpressionStatement(type("U", (), {"expression": node.update, "type": "ExpressionStatement"})())
+            update = self.expression_statement(node.update)
             update = self.prelude_stack.pop() + update
         self.pop_scope()
         if update and self._has_continue(node.body, labels):
@@ -628,8 +638,6 @@ class StmtCompiler(ExprCompiler):
 
     def uses_this(self, node: Any) -> bool:
         """Does the function's own `this` appear (in its body or in arrows inside it)?"""
-        from .scope import walk_all
-
         stack = [node.body]
         while stack:
             n = stack.pop()
@@ -638,7 +646,6 @@ class StmtCompiler(ExprCompiler):
                     return True
                 if m.type == "ArrowFunctionExpression" and m is not n:
                     stack.append(m.body)
-        del walk_all
         return False
 
     def function_scope_setup(self, node: Any, ctx: FunctionCtx) -> tuple[ast.arguments, list[ast.stmt], list]:

@@ -23,14 +23,10 @@ def _tf1(_this, *_targs2):
         is float
         else js_lt(_t4, _t5)
     ):
-        (
-            j_s := (
-                _t6 + _t7
-                if type((_t6 := j_s))
-                is type((_t7 := js_get(j_arguments, j_i)))
-                is float
-                else js_add(_t6, _t7)
-            )
+        j_s = (
+            _t6 + _t7
+            if type((_t6 := j_s)) is type((_t7 := js_get(j_arguments, j_i))) is float
+            else js_add(_t6, _t7)
         )
         j_i = js_inc(j_i)
     return j_s

@@ -8,7 +8,7 @@ def _tf1(_this, *_targs2):
 
     def _tf3(_this, *_targs4):
         nonlocal j_n
-        (j_n := (j_n + 1.0 if type(j_n) is float else js_add(j_n, 1.0)))
+        j_n = j_n + 1.0 if type(j_n) is float else js_add(j_n, 1.0)
         return j_n
 
     return js_function(_tf3, "", 0, "function () { n += 1; return n; }")
