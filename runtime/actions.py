@@ -168,6 +168,10 @@ class ActionsMixin:
             # SCXML 6.2.4: the target cannot be reached: error.communication.
             self.internal_queue.append(make_event("error.communication", type="platform", sendid=sendid))
             return
+        if session is self.parent:
+            if self._cancelled:
+                return  # SCXML 6.4: events of a cancelled session are ignored
+            event["invokeid"] = self.invokeid  # SCXML 5.10.1: events from an invoked child
         session.enqueue_external(event)
 
     def resolve_special_target(self, target: str):

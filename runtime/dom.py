@@ -20,7 +20,7 @@ def parse_xml_fragment(xml: str) -> "DomDocument":
     if text.startswith("<?xml"):
         text = text[text.index("?>") + 2 :]  # a declaration cannot stand inside the wrapper
     wrapper = ET.fromstring(f"<scxmlc-fragment>{text}</scxmlc-fragment>")
-    return DomDocument(wrapper)
+    return DomDocument(wrapper, text)
 
 
 class DomNode(HostObject):
@@ -119,12 +119,13 @@ class DomElement(DomNode):
 
 
 class DomDocument(DomNode):
-    __slots__ = ()
+    __slots__ = ("source",)
     node_type = DOCUMENT_NODE
     node_name = "#document"
 
-    def __init__(self, wrapper: ET.Element):
+    def __init__(self, wrapper: ET.Element, source: str = ""):
         super().__init__()
+        self.source = source  # the XML text, e.g. for an <invoke> of a document held in data
         _build(self, wrapper)
 
     def js_get(self, key):

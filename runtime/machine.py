@@ -12,6 +12,7 @@ from .actions import ActionsMixin, ExecutionError, locate_error
 from .clock import Clock, RealClock
 from .events import EXTERNAL, PLATFORM, make_event
 from .interpreter import ChartTables, Interpreter, iter_bits
+from .invoke import InvokeMixin
 from .js import JSThrow, UNDEFINED, error_name_message, js_native, new_globals, to_js
 from .tables import StateDef, TransitionDef
 
@@ -24,7 +25,7 @@ SESSIONS: "weakref.WeakValueDictionary[str, Machine]" = weakref.WeakValueDiction
 SCXML_PROCESSOR = "http://www.w3.org/TR/scxml/#SCXMLEventProcessor"
 
 
-class Machine(ActionsMixin, Interpreter):
+class Machine(InvokeMixin, ActionsMixin, Interpreter):
     """Base class of every generated chart class.
 
     Generated subclasses set `STATES`, `TRANSITIONS`, `name`, `datamodel_kind`, `binding`,
@@ -63,6 +64,7 @@ class Machine(ActionsMixin, Interpreter):
         self._timers: dict[str, Any] = {}
         self._finished = None  # an asyncio future, created by wait_done()
         self._init_interpreter()
+        self._init_invoke()
         self.dm = new_globals()
         SESSIONS[self.sessionid] = self
 
@@ -104,6 +106,13 @@ class Machine(ActionsMixin, Interpreter):
                 else:
                     for data_id, _ in st.data:
                         dm[data_id] = UNDEFINED
+            if self._initial_data:
+                # SCXML 6.4.4: namelist and <param> values of the <invoke> replace the values
+                # of the child's top-level data items of the same names.
+                declared = {data_id for data_id, _ in tables.states[0].data}
+                for key, value in self._initial_data.items():
+                    if key in declared:
+                        dm[key] = value
             self.late_bound = 1
             for script in self.global_scripts:
                 self.execute_content(script)
@@ -209,6 +218,10 @@ class Machine(ActionsMixin, Interpreter):
         return True
 
     def on_finished(self) -> None:
+        # A terminated session sends nothing more: its delayed events are cancelled (6.2; W3C 187).
+        for timer in self._timers.values():
+            timer.cancel()
+        self._timers.clear()
         if self._finished is not None and not self._finished.done():
             self._finished.set_result(True)
 
@@ -335,10 +348,6 @@ class Machine(ActionsMixin, Interpreter):
         self.internal_queue.append(make_event(name, data, type=PLATFORM, sendid=sendid))
         # Error events are ordinary SCXML events (charts may handle them), so INFO, not WARNING.
         _log.info("%s: %s: %s (%s)", name, err_name, message, where)
-
-    def start_invoke(self, state: int, invoke) -> None:
-        # Not implemented yet: the failure to start it is reported as the spec says (6.4).
-        self.raise_error("error.execution", ExecutionError("<invoke> is not supported by this runtime yet"))
 
     def _js_in(self, this, state_id=UNDEFINED, *rest):
         # SCXML 5.9.1 In(): true when the state is in the active configuration.

@@ -56,3 +56,21 @@ class TransitionDef(NamedTuple):
     # Transition domain when static; -1 when it depends on history (or for targetless).
     domain: int = -1
     line: int = 0
+
+
+class InvokeDef(NamedTuple):
+    """One <invoke> (SCXML 6.4). Expressions are functions of the machine; `chart` is the child
+    class compiled ahead of time (inline <content> or a file src)."""
+
+    type: str | None = None
+    typeexpr: Action | None = None
+    src: str | None = None
+    srcexpr: Action | None = None
+    chart: type | None = None
+    content: Action | None = None  # <content expr> or a body only known at run time
+    id: str | None = None
+    idlocation: Action | None = None  # called as idlocation(machine, invokeid)
+    data: Action | None = None  # namelist and <param>s, as a JS object
+    autoforward: bool = False
+    finalize: Action | None = None
+    line: int = 0

@@ -91,19 +91,23 @@ def python_name(text: str) -> str:
     return name
 
 
-def analyse(doc: m.Document) -> Chart:
-    return _Analyser(doc).run()
+def analyse(doc: m.Document, prefix: str = "") -> Chart:
+    """Tables of one chart; `prefix` keeps the function names of child charts (compiled into
+    the same module for <invoke>) apart from their parent's."""
+    return _Analyser(doc, prefix).run()
 
 
 class _Analyser:
-    def __init__(self, doc: m.Document):
+    def __init__(self, doc: m.Document, prefix: str = ""):
         self.doc = doc
+        self.prefix = prefix
         self.states: list[StateRow] = []
         self.transitions: list[TransitionRow] = []
         self.by_id: dict[str, int] = {}
         self.fnames: set[str] = set()
 
     def unique_fname(self, base: str) -> str:
+        base = self.prefix + base
         name = base
         n = 2
         while name in self.fnames:
@@ -146,7 +150,7 @@ class _Analyser:
             index = len(self.states)
             kind = self.kind_of(node)
             sid = node.id if node.id is not None else f"{parent.id}#{pos}"
-            base = python_name(node.id) if node.id is not None else f"{parent.fname}_{node.kind}{pos}"
+            base = python_name(node.id) if node.id is not None else f"{parent.fname[len(self.prefix):]}_{node.kind}{pos}"
             row = StateRow(index, sid, kind, parent.index, node, fname=self.unique_fname(base))
             row.ancestors = [parent.index, *parent.ancestors]
             self.states.append(row)
@@ -172,7 +176,10 @@ class _Analyser:
             targets = tuple(self.by_id[x] for x in t.targets if x in self.by_id)
         events = tuple(normalise_descriptor(e) for e in t.events) if t is not None else ()
         self.transitions.append(
-            TransitionRow(index, row.index, events, targets, bool(t and t.internal), t, self.unique_fname(fname))
+            # fname is built from the (already prefixed) state's fname
+            TransitionRow(
+                index, row.index, events, targets, bool(t and t.internal), t, self.unique_fname(fname[len(self.prefix) :])
+            )
         )
         return index
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .analysis import analyse
 from .diagnostics import CompileError, Diagnostic, Diagnostics, Location
-from .emitter import emit
+from .emitter import Unit, class_name_for, emit
 from .lowering import lower
 from .parser import parse_bytes
 from .verifier import verify
@@ -36,10 +36,25 @@ def compile_source(data: bytes | str, filename: str = "<string>", base_dir: str 
     if doc is not None:
         verify(doc, diags)
     diags.raise_if_errors()
+    name = Path(filename).name
+    main_class = class_name_for(doc.name or name.rsplit(".", 1)[0])
+    units: list[Unit] = []
+
+    def compile_child(child, prefix: str) -> str:
+        # <invoke> children (inline or from a file) become classes of the same module,
+        # emitted before their parent.
+        verify(child, diags)
+        class_name = f"_{main_class}_{prefix.rstrip('_')}"
+        chart = analyse(child, prefix)
+        lowered = lower(chart, diags, compile_child)
+        units.append(Unit(chart, lowered, class_name, child.name or class_name))
+        return class_name
+
     chart = analyse(doc)
-    lowered = lower(chart, diags)
+    lowered = lower(chart, diags, compile_child)
     diags.raise_if_errors()
-    source = emit(chart, lowered, Path(filename).name)
+    units.append(Unit(chart, lowered, main_class, doc.name or name.rsplit(".", 1)[0]))
+    source = emit(units, name)
     return CompileResult(source, list(diags.items))
 
 
@@ -60,7 +75,10 @@ def compile_file(path: str | os.PathLike) -> str:
 
 def load(path: str | os.PathLike, module_name: str | None = None) -> types.ModuleType:
     """Compile an SCXML file and import the result in memory (nothing is written to disk)."""
-    return load_source(compile_file(path), module_name or f"scxmlc_chart_{Path(path).stem}", str(path))
+    module = load_source(compile_file(path), module_name or f"scxmlc_chart_{Path(path).stem}", str(path))
+    # Relative `file:` sources of <invoke>s resolve against the chart's folder.
+    module.Chart.base_dir = str(Path(path).resolve().parent)
+    return module
 
 
 def load_string(text: str | bytes, module_name: str = "scxmlc_chart", base_dir=None) -> types.ModuleType:

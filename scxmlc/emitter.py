@@ -75,11 +75,8 @@ def _fn_tuple(names) -> ast.expr:
     return _tuple(_name(n) for n in names)
 
 
-def emit(chart: Chart, lowered: Lowered, source_name: str) -> str:
-    doc = chart.doc
-    label = doc.name or source_name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    class_name = class_name_for(label)
-    state_rows = []
+def _state_rows(chart: Chart, lowered: Lowered) -> list[str]:
+    rows = []
     for row in chart.states:
         fns = lowered.state_fns.get(row.index, {})
         kw: dict[str, ast.expr] = {
@@ -108,13 +105,17 @@ def emit(chart: Chart, lowered: Lowered, source_name: str) -> str:
             kw["candidates"] = _tuple(ast.Constant(t) for t in row.candidates)
         if row.history:
             kw["history"] = _tuple(ast.Constant(h) for h in row.history)
-        invokes = getattr(row.node, "invokes", ())
-        if invokes:
-            # Until <invoke> is implemented, a row names each invoke by its source line.
-            kw["invokes"] = _tuple(ast.Constant(inv.loc.line) for inv in invokes)
+        if fns.get("invokes"):
+            kw["invokes"] = _tuple(
+                ast.Call(_name("InvokeDef"), [], [ast.keyword(k, v) for k, v in inv.items()]) for inv in fns["invokes"]
+            )
         kw["line"] = ast.Constant(row.node.loc.line)
-        state_rows.append(_call("StateDef", **kw))
-    transition_rows = []
+        rows.append(_call("StateDef", **kw))
+    return rows
+
+
+def _transition_rows(chart: Chart, lowered: Lowered) -> list[str]:
+    rows = []
     for t in chart.transitions:
         fns = lowered.transition_fns.get(t.index, {})
         kw = {"source": ast.Constant(t.source)}
@@ -133,30 +134,67 @@ def emit(chart: Chart, lowered: Lowered, source_name: str) -> str:
             # the state table instead of repeating it per transition.
             kw["domain"] = ast.Constant(t.domain)
         kw["line"] = ast.Constant(t.line)
-        transition_rows.append(_call("TransitionDef", **kw))
-    functions = [
-        f"# {_safe_comment(lowered.comments[fn.name])}\n{_comments(ast.unparse(fn))}" for fn in lowered.functions
-    ]
+        rows.append(_call("TransitionDef", **kw))
+    return rows
+
+
+class Unit:
+    """One chart of a module: the main chart, or a child compiled for an <invoke>."""
+
+    def __init__(self, chart: Chart, lowered: Lowered, class_name: str, label: str):
+        self.chart = chart
+        self.lowered = lowered
+        self.class_name = class_name
+        self.label = label
+
+
+def emit(units: list[Unit], source_name: str) -> str:
+    """The module of a chart; `units` lists child charts first and the main chart last."""
+    main = units[-1]
+    functions = []
+    helpers: set[str] = set()
+    classes = []
+    tables = []
+    for i, unit in enumerate(units):
+        lowered = unit.lowered
+        helpers |= lowered.helpers
+        functions += [
+            f"# {_safe_comment(lowered.comments[fn.name])}\n{_comments(ast.unparse(fn))}" for fn in lowered.functions
+        ]
+        doc = unit.chart.doc
+        label = _safe_comment(unit.label).replace('"', "'").replace("\\", "/")
+        placeholder = f"{_TABLES_PLACEHOLDER} {i}"
+        classes.append(
+            {
+                "class_name": unit.class_name,
+                "doc": f"The {label} statechart" if unit is main else f"A child chart of {main.class_name} ({label})",
+                "n_states": len(unit.chart.states) - 1,
+                "n_transitions": len(unit.chart.transitions),
+                "name_literal": repr(doc.name),
+                "datamodel_literal": repr(doc.datamodel),
+                "binding_literal": repr(doc.binding),
+                "global_scripts": lowered.global_scripts,
+                "tables": placeholder,
+            }
+        )
+        rendered = _TABLES.render(
+            states=_state_rows(unit.chart, lowered), transitions=_transition_rows(unit.chart, lowered)
+        ).rstrip("\n")
+        tables.append((placeholder, rendered))
     source = _MODULE.render(
         version=__version__,
         source_name=_safe_comment(source_name),
-        chart_label=_safe_comment(label).replace('"', "'").replace("\\", "/"),
-        class_name=class_name,
-        js_imports=sorted({"UNDEFINED", *lowered.helpers}),
+        chart_label=_safe_comment(main.label).replace('"', "'").replace("\\", "/"),
+        class_name=main.class_name,
+        js_imports=sorted({"UNDEFINED", *helpers}),
         functions=functions,
-        name_literal=repr(doc.name),
-        datamodel_literal=repr(doc.datamodel),
-        binding_literal=repr(doc.binding),
         source_literal=repr(source_name),
-        global_scripts=lowered.global_scripts,
-        states=state_rows,
-        transitions=transition_rows,
-        tables=_TABLES_PLACEHOLDER,
+        classes=classes,
     )
     formatted = black.format_str(source, mode=_BLACK_MODE)
-    tables = _TABLES.render(states=state_rows, transitions=transition_rows).rstrip("\n")
-    assert formatted.count(_TABLES_PLACEHOLDER + "\n") == 1
-    formatted = formatted.replace(_TABLES_PLACEHOLDER, tables)
+    for placeholder, rendered in tables:
+        assert formatted.count(placeholder + "\n") == 1
+        formatted = formatted.replace(placeholder + "\n", rendered + "\n")
     # The result must be valid Python before anything is written (a compiler bug is ours,
     # not the user's: report it as such).
     compile(formatted, source_name, "exec")

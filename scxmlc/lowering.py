@@ -53,12 +53,15 @@ class Lowered:
     global_scripts: list[str] = field(default_factory=list)
 
 
-def lower(chart: Chart, diags: Diagnostics) -> Lowered:
-    return _Lowerer(chart, diags).run()
+def lower(chart: Chart, diags: Diagnostics, compile_child=None) -> Lowered:
+    """Functions of one chart. `compile_child(document, prefix)` compiles the child chart of an
+    <invoke> into the same module and returns its class name."""
+    return _Lowerer(chart, diags, compile_child).run()
 
 
 class _Lowerer:
-    def __init__(self, chart: Chart, diags: Diagnostics):
+    def __init__(self, chart: Chart, diags: Diagnostics, compile_child=None):
+        self.compile_child = compile_child
         self.chart = chart
         self.doc = chart.doc
         self.diags = diags
@@ -82,8 +85,8 @@ class _Lowerer:
 
     # -- functions ------------------------------------------------------------------------
 
-    def function(self, name: str, comment: str, body: list[ast.stmt]) -> str:
-        """Add `def name(_sm): ...` and return its name."""
+    def function(self, name: str, comment: str, body: list[ast.stmt], extra_args: tuple[str, ...] = ()) -> str:
+        """Add `def name(_sm, *extra_args): ...` and return its name."""
         stmts = [s for s in body if s is not None]
         flat: list[ast.stmt] = []
         for s in stmts:
@@ -95,7 +98,9 @@ class _Lowerer:
             prologue.append(ast.Assign([ast.Name(DM, ast.Store())], ast.Attribute(ast.Name(SM, ast.Load()), "dm", ast.Load())))
         fn = ast.FunctionDef(
             name=name,
-            args=ast.arguments(posonlyargs=[], args=[ast.arg(SM)], kwonlyargs=[], kw_defaults=[], defaults=[]),
+            args=ast.arguments(
+                posonlyargs=[], args=[ast.arg(a) for a in (SM, *extra_args)], kwonlyargs=[], kw_defaults=[], defaults=[]
+            ),
             body=[*prologue, *(flat or [ast.Pass()])],
             decorator_list=[],
             returns=None,
@@ -129,11 +134,51 @@ class _Lowerer:
                     f"<donedata> of {what} line {node.donedata.loc.line}",
                     [ast.Return(self.donedata(node.donedata))],
                 )
-            for inv in node.invokes:
-                self.diags.warning(inv.loc, "<invoke> is not supported yet: it raises error.execution when run")
+            fns["invokes"] = [self.invoke(row, k, inv) for k, inv in enumerate(node.invokes, 1)]
         for d in node.data:
             fns["data"].append((d.id, self.data_initialiser(row, d)))
         self.out.state_fns[row.index] = fns
+
+    def invoke(self, row: StateRow, k: int, inv: m.Invoke) -> dict[str, ast.expr]:
+        """The keyword arguments of an InvokeDef row (SCXML 6.4)."""
+        base = f"_{row.fname}_invoke{k}"
+        where = f"<invoke> line {inv.loc.line}"
+        kw: dict[str, ast.expr] = {}
+
+        def fn(suffix: str, body: list[ast.stmt], *extra: str) -> ast.Name:
+            return ast.Name(self.function(f"{base}_{suffix}", f"{where}: {suffix}", body, extra), ast.Load())
+
+        if inv.typeexpr is not None:
+            kw["typeexpr"] = fn("type", [ast.Return(self.expr(inv.typeexpr, inv.loc))])
+        elif inv.type is not None:
+            kw["type"] = const(inv.type)
+        if inv.srcexpr is not None:
+            kw["srcexpr"] = fn("src", [ast.Return(self.expr(inv.srcexpr, inv.loc))])
+        elif inv.src is not None:
+            kw["src"] = const(inv.src)
+        child = inv.src_document
+        if inv.content is not None:
+            if inv.content.scxml is not None:
+                child = inv.content.scxml
+            elif inv.content.expr is not None:
+                kw["content"] = fn("content", [ast.Return(self.expr(inv.content.expr, inv.content.loc))])
+            else:
+                kw["content"] = fn("content", [ast.Return(self.content_value(inv.content))])
+        if child is not None and self.compile_child is not None:
+            kw["chart"] = ast.Name(self.compile_child(child, f"{row.fname}_i{k}_"), ast.Load())
+        if inv.id is not None:
+            kw["id"] = const(inv.id)
+        elif inv.idlocation is not None:
+            value = ast.Name("_invokeid", ast.Load())
+            kw["idlocation"] = fn("idlocation", self.assign_to(inv.idlocation, value, inv.loc), "_invokeid")
+        if inv.namelist or inv.params:
+            kw["data"] = fn("data", [ast.Return(self.params(inv.params, inv.namelist, inv.loc))])
+        if inv.autoforward:
+            kw["autoforward"] = const(True)
+        if inv.finalize:
+            kw["finalize"] = fn("finalize", [self.action(a) for a in inv.finalize])
+        kw["line"] = const(inv.loc.line)
+        return kw
 
     def data_initialiser(self, row: StateRow, d: m.Data) -> str | None:
         name = f"_{row.fname}_data_{python_name(d.id)}"

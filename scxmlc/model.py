@@ -150,6 +150,7 @@ class Invoke(Node):
     params: tuple[Param, ...] = ()
     content: Content | None = None
     finalize: tuple[Action, ...] = ()
+    src_document: "Document | None" = None  # the child of a file: src, parsed at compile time
 
 
 @dataclass(frozen=True)

@@ -141,19 +141,24 @@ class _Builder:
                 self.loc(el), f"<{_local(el)}> must not have both " + " and ".join(f"'{n}'" for n in present)
             )
 
-    def load_file(self, el, src: str, what: str) -> str | None:
-        """Read a `file:` (or plain relative) reference at compile time, relative to the document."""
-        if src.startswith(("http:", "https:")):
-            return None  # fetched at run time
+    def resolve(self, src: str) -> Path:
+        """The file a `file:` (or plain relative) reference names, relative to the document."""
         path = src[5:] if src.startswith("file:") else src
         if path.startswith("//"):
             path = path[2:]
-        full = self.base_dir / path
+        return self.base_dir / path
+
+    def load_file(self, el, src: str, what: str, severity: str = "error") -> str | None:
+        """Read a `file:` (or plain relative) reference at compile time."""
+        if src.startswith(("http:", "https:")):
+            return None  # fetched at run time
         try:
-            return full.read_text(encoding="utf-8")
+            return self.resolve(src).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             reason = getattr(exc, "strerror", None) or str(exc)
-            self.diags.error(self.loc(el), f"cannot load {what} src '{src}': {reason}")
+            report = self.diags.error if severity == "error" else self.diags.warning
+            suffix = "" if severity == "error" else "; the <invoke> raises error.execution when run"
+            report(self.loc(el), f"cannot load {what} src '{src}': {reason}{suffix}")
             return None
 
     # -- document ---------------------------------------------------------------------------
@@ -404,8 +409,16 @@ class _Builder:
             self.diags.error(self.loc(el), "<invoke> must not have both 'src'/'srcexpr' and <content>")
         if "namelist" in a and params:
             self.diags.error(self.loc(el), "<invoke> must not have both 'namelist' and <param>")
+        src_document = None
+        if "src" in a and not a["src"].startswith(("http:", "https:")):
+            # A child chart in a file is compiled ahead of time, into the same module.
+            text = self.load_file(el, a["src"], "<invoke>", severity="warning")
+            if text is not None:
+                child_path = self.resolve(a["src"])
+                src_document = parse_bytes(text.encode("utf-8"), str(child_path), self.diags, base_dir=child_path.parent)
         return m.Invoke(
             loc=self.loc(el),
+            src_document=src_document,
             type=a.get("type"),
             typeexpr=a.get("typeexpr"),
             src=a.get("src"),

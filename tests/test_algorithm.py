@@ -244,3 +244,39 @@ def test_asyncio_interface_real_clock():
         return sm.configuration
 
     assert asyncio.run(main()) == {"end"}
+
+
+def test_invoke_params_parent_messages_and_done_invoke():
+    sm = machine(
+        '<state id="a"><invoke id="kid"><param name="n" expr="41"/><content>'
+        '<scxml version="1.0" datamodel="ecmascript"><datamodel><data id="n" expr="0"/></datamodel>'
+        '<state id="k"><onentry><send target="#_parent" event="hello"><param name="m" expr="n + 1"/></send></onentry>'
+        '<transition event="bye" target="kdone"/></state><final id="kdone"/></scxml></content>'
+        '<finalize><log expr="\'finalize \' + _event.data.m"/></finalize></invoke>'
+        '<transition event="hello" cond="_event.invokeid === \'kid\'"><send target="#_kid" event="bye"/></transition>'
+        '<transition event="done.invoke.kid" target="ok"/></state><final id="ok"/>'
+    )
+    assert sm.done and sm.configuration == {"ok"}
+    assert sm.logs == ["finalize 42"]
+
+
+def test_cancelled_child_runs_onexit_and_its_events_are_dropped():
+    sm = machine(
+        '<state id="a"><invoke><content><scxml version="1.0" datamodel="ecmascript">'
+        '<state id="k"><onexit><log expr="\'child exits\'"/><send target="#_parent" event="late"/></onexit></state>'
+        "</scxml></content></invoke>"
+        '<transition event="go" target="b"/></state>'
+        '<state id="b"><transition event="late" target="bad"/></state><final id="bad"/>'
+    )
+    sm.send("go")
+    assert sm.configuration == {"b"} and sm.logs == ["child exits"]
+
+
+def test_invoke_of_a_document_known_only_at_run_time():
+    sm = machine(
+        "<datamodel><data id=\"doc\" expr=\"'&lt;scxml xmlns=&quot;http://www.w3.org/2005/07/scxml&quot; "
+        "version=&quot;1.0&quot;&gt;&lt;final id=&quot;f&quot;/&gt;&lt;/scxml&gt;'\"/></datamodel>"
+        '<state id="a"><invoke id="rt"><content expr="doc"/></invoke>'
+        '<transition event="done.invoke.rt" target="ok"/></state><final id="ok"/>'
+    )
+    assert sm.done and sm.configuration == {"ok"}

@@ -1,43 +1,13 @@
 """The strict list of W3C entries known to fail, each with its reason (it only shrinks)."""
 
 XFAIL = {
-    "191": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "192": "<invoke> is not implemented yet (issue: invoke and sessions)",
     "201": "the Basic HTTP Event I/O Processor is not implemented yet",
-    "207": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "215": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "216": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "220": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "223": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "224": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "225": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "226": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "228": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "229": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "232": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "233": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "234": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "235": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "236": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "239": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "240": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "241": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "243": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "244": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "245": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "247": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "253": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "276": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "338": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "347": "<invoke> is not implemented yet (issue: invoke and sessions)",
-    "422": "<invoke> is not implemented yet (issue: invoke and sessions)",
     "509": "the Basic HTTP Event I/O Processor is not implemented yet",
     "510": "the Basic HTTP Event I/O Processor is not implemented yet",
     "518": "the Basic HTTP Event I/O Processor is not implemented yet",
     "519": "the Basic HTTP Event I/O Processor is not implemented yet",
     "520": "the Basic HTTP Event I/O Processor is not implemented yet",
     "522": "the Basic HTTP Event I/O Processor is not implemented yet",
-    "530": "<invoke> is not implemented yet (issue: invoke and sessions)",
     "531": "the Basic HTTP Event I/O Processor is not implemented yet",
     "532": "the Basic HTTP Event I/O Processor is not implemented yet",
     "534": "the Basic HTTP Event I/O Processor is not implemented yet",
@@ -45,13 +15,7 @@ XFAIL = {
     "577": "the Basic HTTP Event I/O Processor is not implemented yet",
 }
 
-# Entries that pass today only because <invoke> is rejected with error.execution: they check
-# that something does NOT happen (an event from a cancelled child, a failed invoke). They run
-# and must pass, but the status table does not count them as conformance until <invoke> works.
-VACUOUS = {
-    "187": "checks a cancelled child's delayed send is not delivered; no child ever runs",
-    "237": "checks a cancelled invoke's child does not send; no child ever runs",
-    "242": "checks invoke by src and by content behave alike; both fail alike today",
-    "252": "checks a cancelled child's events are not delivered; no child ever runs",
-    "554": "checks a failing invoke raises error.execution; every invoke does today",
-}
+# Entries that pass only vacuously: they check that something does NOT happen, and pass only
+# because a feature they rely on is missing. They must pass, but the status table does not
+# count them as conformance. (Empty since <invoke> works; kept for the features to come.)
+VACUOUS: dict[str, str] = {}
