@@ -16,6 +16,7 @@ from scxmlc_runtime import (
     PARALLEL,
     ROOT,
     SHALLOW_HISTORY,
+    InvokeDef,
     Machine,
     StateDef,
     TransitionDef,
