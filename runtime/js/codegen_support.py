@@ -37,11 +37,32 @@ def js_throw(value: Any):
 
 
 def js_caught(exc: BaseException) -> Any:
-    """The value a catch clause binds: the thrown JS value, or a RangeError for Python's
-    RecursionError (JS's own stack overflow is a catchable RangeError too)."""
+    """The value a catch clause binds: the thrown JS value; a RangeError for Python's
+    RecursionError (JS's own stack overflow is a catchable RangeError too); a ReferenceError
+    for NameError, which generated code raises only when a let/const binding is read before
+    its declaration ran (the temporal dead zone)."""
     if isinstance(exc, JSThrow):
         return exc.value
+    return js_error_value(exc)
+
+
+def js_error_value(exc: BaseException) -> Any:
+    """The JS error a Python RecursionError or NameError stands for."""
+    if isinstance(exc, NameError):
+        return make_error("ReferenceError", f"Cannot access '{js_name_of(getattr(exc, 'name', None) or '?')}' before initialization")
     return make_error("RangeError", "Maximum call stack size exceeded")
+
+
+def js_name_of(py_name: str) -> str:
+    """The JS name of a generated local (inverse of scxmlc.ecmascript.names.py_local)."""
+    import re
+
+    base = re.sub(r"_\d+$", "", py_name) if py_name.startswith(("j_", "jX_")) else py_name
+    if base.startswith("j_"):
+        return base[2:]
+    if base.startswith("jX_"):
+        return re.sub(r"_([0-9a-f]+)_", lambda m: chr(int(m.group(1), 16)), base[3:])
+    return py_name
 
 
 def js_lookup(dm: Globals, name: str) -> Any:

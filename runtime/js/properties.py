@@ -463,10 +463,11 @@ def js_in(key: Any, obj: Any) -> bool:
 # -- calls --------------------------------------------------------------------------------
 
 
-def _recursion() -> JSThrow:
-    from .errors import make_error
+def _converted(exc: BaseException) -> JSThrow:
+    """A RecursionError or a TDZ NameError raised inside a call, as the JS error it is."""
+    from .codegen_support import js_error_value
 
-    return JSThrow(make_error("RangeError", "Maximum call stack size exceeded"))
+    return JSThrow(js_error_value(exc))
 
 
 def js_call(f: Any, desc: str, *args: Any) -> Any:
@@ -474,8 +475,8 @@ def js_call(f: Any, desc: str, *args: Any) -> Any:
     if type(f) is JSFunction:
         try:
             return f.fn(UNDEFINED, *args)
-        except RecursionError:
-            raise _recursion() from None
+        except (RecursionError, NameError) as exc:
+            raise _converted(exc) from None
     _type_error(f"{desc} is not a function")
 
 
@@ -484,8 +485,8 @@ def js_call_this(f: Any, this: Any, desc: str, *args: Any) -> Any:
     if type(f) is JSFunction:
         try:
             return f.fn(this, *args)
-        except RecursionError:
-            raise _recursion() from None
+        except (RecursionError, NameError) as exc:
+            raise _converted(exc) from None
     _type_error(f"{desc} is not a function")
 
 
@@ -495,8 +496,8 @@ def js_invoke(obj: Any, key: Any, *args: Any) -> Any:
     if type(f) is JSFunction:
         try:
             return f.fn(obj, *args)
-        except RecursionError:
-            raise _recursion() from None
+        except (RecursionError, NameError) as exc:
+            raise _converted(exc) from None
     _type_error(f"{_base_desc(obj)}.{_describe(key)} is not a function")
 
 
@@ -524,8 +525,8 @@ def js_new(f: Any, desc: str, *args: Any) -> Any:
     obj = JSObject(proto)
     try:
         result = f.fn(obj, *args)
-    except RecursionError:
-        raise _recursion() from None
+    except (RecursionError, NameError) as exc:
+        raise _converted(exc) from None
     return result if is_object(result) else obj
 
 

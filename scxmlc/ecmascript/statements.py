@@ -68,9 +68,10 @@ class StmtCompiler(ExprCompiler):
             self.push_scope()
         out: list[ast.stmt] = []
         for name, kind in lexical_declarations(stmts):
-            b = self.declare(self.scope, name, kind)
-            # Python has no TDZ: the binding starts undefined (documented deviation).
-            out.append(P.assign(P.store(b.py), self.undefined()))
+            # Not initialised here: until its declaration runs, the Python local is unbound,
+            # and reading it raises NameError, which becomes the ReferenceError of the
+            # temporal dead zone (ES2015 13.3.1).
+            self.declare(self.scope, name, kind)
         # Function declarations in a nested block: defined when the block is entered
         # (Annex B.3.3), bound to the function-scoped var of the same name.
         for s in stmts:
@@ -176,9 +177,15 @@ class StmtCompiler(ExprCompiler):
         return self.assign_ident_expr(name, value, node)
 
     def s_ReturnStatement(self, node: Any) -> list[ast.stmt]:
-        if self.func.top:
+        f = self.func
+        while f.loop_body:
+            f = f.parent
+        if f.top:
             self.fail("Illegal return statement", node)
         value = self.v(node.argument) if node.argument is not None else self.undefined()
+        if self.func.loop_body:
+            self.func.returns = True
+            return [ast.Return(ast.Tuple([ast.Tuple([P.const("return"), value], ast.Load()), *self.loop_body_results()], ast.Load()))]
         return [ast.Return(value)]
 
     def s_ThrowStatement(self, node: Any) -> list[ast.stmt]:
@@ -217,7 +224,7 @@ class StmtCompiler(ExprCompiler):
             self.pop_scope()
             handlers.append(
                 ast.ExceptHandler(
-                    ast.Tuple([self.helper("JSThrow"), P.name("RecursionError")], ast.Load()),
+                    ast.Tuple([self.helper("JSThrow"), P.name("RecursionError"), P.name("NameError")], ast.Load()),
                     exc,
                     inner or [ast.Pass()],
                 )
@@ -253,7 +260,11 @@ class StmtCompiler(ExprCompiler):
         jumps = self.func.jumps
         idx = next((i for i in range(len(jumps) - 1, -1, -1) if jumps[i].ident == ident), None)
         if idx is None:
-            self.fail("internal: jump target lost")
+            if not self.func.loop_body:
+                self.fail("internal: jump target lost")
+            # The target is outside this loop-body function: hand the jump to its caller.
+            self.func.escapes.add(code)
+            return [ast.Return(ast.Tuple([P.const(code), *self.loop_body_results()], ast.Load()))]
         inner = len(jumps) - 1 - idx  # Python loops between here and the target
         if inner == 0:
             stmts: list[ast.stmt] = [ast.Break() if kind == "break" else ast.Continue()]
@@ -263,27 +274,107 @@ class StmtCompiler(ExprCompiler):
         jumps[-1].pending.add(code)
         return [P.assign(P.store("_tjump"), P.const(code)), ast.Break()]
 
-    def find_target(self, node: Any, kind: str) -> JumpTarget:
+    def find_target(self, node: Any, kind: str) -> tuple[JumpTarget, bool]:
+        """(target, whether it lies outside the current loop-body function)."""
         label = node.label.name if node.label is not None else None
-        for t in reversed(self.func.jumps):
-            if label is None:
-                if t.kind == "loop" or (kind == "break" and t.kind == "switch"):
-                    return t
-            elif label in t.labels:
-                if kind == "continue" and t.kind != "loop":
-                    self.fail(f"Illegal continue statement: '{label}' does not denote an iteration statement", node)
-                return t
+        f = self.func
+        outside = False
+        while True:
+            for t in reversed(f.jumps):
+                if label is None:
+                    if t.kind == "loop" or (kind == "break" and t.kind == "switch"):
+                        return t, outside
+                elif label in t.labels:
+                    if kind == "continue" and t.kind != "loop":
+                        self.fail(f"Illegal continue statement: '{label}' does not denote an iteration statement", node)
+                    return t, outside
+            if not f.loop_body:
+                break
+            f = f.parent
+            outside = True
         if label is not None:
             self.fail(f"Undefined label '{label}'", node)
         self.fail(f"Illegal {kind} statement", node)
 
+    def _jump_statement(self, node: Any, kind: str) -> list[ast.stmt]:
+        t, _outside = self.find_target(node, kind)
+        return self.jump(f"{kind}:{t.ident}")
+
     def s_BreakStatement(self, node: Any) -> list[ast.stmt]:
-        t = self.find_target(node, "break")
-        return self.jump(f"break:{t.ident}")
+        return self._jump_statement(node, "break")
 
     def s_ContinueStatement(self, node: Any) -> list[ast.stmt]:
-        t = self.find_target(node, "continue")
-        return self.jump(f"continue:{t.ident}")
+        return self._jump_statement(node, "continue")
+
+    # -- per-iteration bindings (ES2015 13.7.4.8 ForBodyEvaluation, 13.7.5.13) ------------
+
+    def captured_in_closure(self, body: Any, names: list[str]) -> bool:
+        """Does a function inside `body` mention one of `names`? Only then does a loop need
+        a fresh binding per iteration (otherwise nobody can tell)."""
+        from .scope import walk_all
+
+        wanted = set(names)
+        for n in walk_all(body):
+            if n.type in ("FunctionExpression", "FunctionDeclaration", "ArrowFunctionExpression"):
+                for m in walk_all(n):
+                    if m.type == "Identifier" and m.name in wanted:
+                        return True
+        return False
+
+    def loop_body_results(self) -> list[ast.expr]:
+        return [P.name(b.py) for b in self.func.per_iteration]
+
+    def loop_body_function(self, body: Any, bindings: list[Binding]) -> tuple[list[ast.stmt], list[ast.stmt]]:
+        """Compile a loop body as a function called once per iteration, whose parameters are
+        the loop's per-iteration bindings, so closures made in one iteration keep that
+        iteration's values. It returns (signal, current values): signal None for normal
+        completion, "break:N"/"continue:N" for a jump it cannot make itself, or
+        ("return", value). Returns (the def, the statements that call it and dispatch)."""
+        outer_func, outer_scope = self.func, self.scope
+        ctx = FunctionCtx(outer_func, is_arrow=True, loop_body=True)
+        self.func = ctx
+        self.scope = Scope(parent=outer_scope, func=ctx)
+        params = []
+        inner_bindings = []
+        for b in bindings:
+            nb = Binding(b.name, self.new_py_name(b.name), b.kind, ctx)
+            self.scope.bindings[b.name] = nb
+            inner_bindings.append(nb)
+            params.append(ast.arg(nb.py))
+        ctx.per_iteration = inner_bindings
+        fn_name = self.tmp("_tbody")
+        saved = self.prelude_stack
+        self.prelude_stack = []
+        try:
+            stmts = self.body_of(body)
+        finally:
+            self.prelude_stack = saved
+            self.func, self.scope = outer_func, outer_scope
+        results = [P.name(b.py) for b in inner_bindings]
+        head: list[ast.stmt] = [ast.Nonlocal(sorted(ctx.nonlocals))] if ctx.nonlocals else []
+        fdef = ast.FunctionDef(
+            name=fn_name,
+            args=ast.arguments(posonlyargs=[], args=params, kwonlyargs=[], kw_defaults=[], defaults=[]),
+            body=head + stmts + [ast.Return(ast.Tuple([P.const(None), *results], ast.Load()))],
+            decorator_list=[],
+            returns=None,
+            type_params=[],
+        )
+        sig = self.tmp()
+        targets = [P.store(sig), *(P.store(b.py) for b in bindings)]
+        call = P.assign(ast.Tuple(targets, ast.Store()), P.call(fn_name, *(P.name(b.py) for b in bindings)))
+        dispatch: list[ast.stmt] = []
+        if ctx.returns:
+            if self.func.loop_body:
+                # Still inside an enclosing loop body: pass the return on.
+                self.func.returns = True
+                ret: ast.stmt = ast.Return(ast.Tuple([P.name(sig), *self.loop_body_results()], ast.Load()))
+            else:
+                ret = ast.Return(P.subscript(P.name(sig), P.const(1)))
+            dispatch.append(ast.If(P.is_(P.type_of(P.name(sig)), P.name("tuple")), [ret], []))
+        for code in sorted(ctx.escapes):
+            dispatch.append(ast.If(ast.Compare(P.name(sig), [ast.Eq()], [P.const(code)]), self.jump(code), []))
+        return [fdef], [call, *dispatch]
 
     def s_LabeledStatement(self, node: Any, labels: frozenset = frozenset()) -> list[ast.stmt]:
         labels = labels | {node.label.name}
@@ -362,16 +453,25 @@ class StmtCompiler(ExprCompiler):
                 out.extend(stmts)
             else:
                 out.append(P.expr_stmt(self.v(init)))
+        per_iteration: list[Binding] = []
+        if init is not None and init.type == "VariableDeclaration" and init.kind != "var":
+            names = [n for n, _ in lexical_declarations([init])]
+            if self.captured_in_closure(node.body, names):
+                per_iteration = [self.scope.bindings[n] for n in names]
         target = self.jump_target("loop", labels)
         test = self.test(node.test) if node.test is not None else P.const(True)
-        body = self.body_of(node.body)
+        if per_iteration:
+            fdef, call = self.loop_body_function(node.body, per_iteration)
+            body = fdef + call
+        else:
+            body = self.body_of(node.body)
         update: list[ast.stmt] = []
         if node.update is not None:
             self.prelude_stack.append([])
             update = self.expression_statement(node.update)
             update = self.prelude_stack.pop() + update
         self.pop_scope()
-        if update and self._has_continue(node.body, labels):
+        if update and (per_iteration or self._has_continue(node.body, labels)):
             # `continue` must run the update: do it at the top of every iteration but the first.
             first = self.tmp()
             loop = ast.While(
@@ -410,7 +510,13 @@ class StmtCompiler(ExprCompiler):
         iterable = self.v(node.right)
         bind, t = self.for_target(node.left)
         target = self.jump_target("loop", labels)
-        body = self.body_of(node.body)
+        left = node.left
+        names = pattern_names(left.declarations[0].id) if left.type == "VariableDeclaration" and left.kind != "var" else []
+        if names and self.captured_in_closure(node.body, names):
+            fdef, call = self.loop_body_function(node.body, [self.scope.bindings[n] for n in names])
+            body = fdef + call
+        else:
+            body = self.body_of(node.body)
         self.pop_scope()
         # Bind straight to the loop variable when it is a plain local.
         if len(bind) == 1 and isinstance(bind[0], ast.Assign) and isinstance(bind[0].targets[0], ast.Name):
@@ -447,11 +553,10 @@ class StmtCompiler(ExprCompiler):
             chain = [ast.If(cond, [P.assign(P.store(choice), P.const(i))], chain)]
         out.extend(chain)
         self.push_scope()
-        decls = []
+        decls: list[ast.stmt] = []
         for c in cases:
             for name, kind in lexical_declarations(c.consequent):
-                b = self.declare(self.scope, name, kind)
-                decls.append(P.assign(P.store(b.py), self.undefined()))
+                self.declare(self.scope, name, kind)  # unbound until declared (TDZ)
         target = self.jump_target("switch", labels)
         body: list[ast.stmt] = list(decls)
         for i, c in enumerate(cases):
@@ -734,8 +839,7 @@ class StmtCompiler(ExprCompiler):
             return ast.Lambda(arguments, P.seq(*parts))
         self.push_scope()
         for name, kind in lexical_declarations(node.body.body):
-            b = self.declare(self.scope, name, kind)
-            parts.append(P.walrus(b.py, self.undefined()))
+            self.declare(self.scope, name, kind)  # unbound until declared (TDZ)
         body = [s for s in node.body.body if s.type != "FunctionDeclaration"]
         parts.append(self.expr_sequence(body))
         self.pop_scope()

@@ -14,10 +14,6 @@ DEVIATIONS: dict[str, str] = {
         "plain objects are Python dicts with no room for attributes; enumerable:false is only "
         "honoured on objects made by Object.create/new (docs/ecmascript.md, Objects)"
     ),
-    "let in for loop closures (documented deviation candidate)": (
-        "`let` in a for header is one binding for the whole loop, not one per iteration "
-        "(ES2015 13.7.4.9 CreatePerIterationEnvironment); closures made in the loop share it"
-    ),
     "(-8) ** (1/3)": _ESPRIMA_POW,
     "(-2) ** 3": _ESPRIMA_POW,
     "(-0) ** -1": _ESPRIMA_POW,

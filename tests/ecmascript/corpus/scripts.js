@@ -424,7 +424,48 @@ var result = Array.prototype.slice.call({0: 'a', 1: 'b', length: 2});
 // == arguments slice
 function f() { return Array.prototype.slice.call(arguments, 1); }
 var result = f(1, 2, 3);
-// == let in for loop closures (documented deviation candidate)
+// == let in for loop closures
 var fs = [];
 for (let i = 0; i < 3; i++) { fs.push(function () { return i; }); }
 var result = fs.map(function (f) { return f(); });
+// == let temporal dead zone
+var result;
+try { (function () { var r = x; let x = 1; return r; })(); } catch (e) { result = e.name; }
+// == let TDZ through closure
+var result;
+function f() { function g() { return y; } var r; try { r = g(); } catch (e) { r = e.name; } let y = 2; return [r, g()]; }
+result = f();
+// == const in block
+var result = [];
+{ const c = 1; result.push(c); }
+{ const c = 2; result.push(c); }
+// == typeof in TDZ throws
+var result;
+try { (function () { typeof z; let z; })(); result = 'no'; } catch (e) { result = e.name; }
+// == let per iteration with break continue return
+function f() {
+  var fs = [];
+  for (let i = 0; i < 10; i++) {
+    if (i === 1) continue;
+    if (i === 4) break;
+    fs.push(() => i);
+  }
+  outer: for (let j = 0; j < 3; j++) {
+    for (let k = 0; k < 3; k++) { fs.push(() => j * 10 + k); if (k === 1) continue outer; }
+  }
+  for (let m = 0; m < 5; m++) { fs.push(function () { return m; }); if (m === 2) return fs.map(g => g()); }
+}
+var result = f();
+// == let per iteration body modifies variable
+var fs = [];
+for (let i = 0; i < 6; i++) { fs.push(() => i); i++; }
+var result = fs.map(g => g());
+// == const in for-of closures
+var fs = [];
+for (const v of ['a', 'b']) fs.push(() => v);
+for (let k in {x: 1, y: 2}) fs.push(() => k);
+var result = fs.map(g => g());
+// == per iteration body assigns outer variables
+var total = 0, fs = [];
+for (let i = 0; i < 3; i++) { total += i; var last = i; fs.push(() => i + total); }
+var result = [total, last, fs.map(g => g())];

@@ -9,7 +9,6 @@ js_setg(_dm, "a", _t2)
 (_t7 := js_item(_t6, 0))
 js_setg(_dm, "c", _t7)
 _dm["K"] = 3.0
-j_a = UNDEFINED
 j_a = 10.0
 _dm["total"] = (
     _t8 + _t9
