@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from . import content as _content
-from .events import EXTERNAL, INTERNAL, make_event
+from .events import EXTERNAL, INTERNAL, INTERNAL_TEMPLATE, make_event
 from .js import HOLE, UNDEFINED, JSThrow, js_display, js_to_string, make_error
 
 SCXML_TYPES = {
@@ -79,7 +79,10 @@ class ActionsMixin:
     # -- <raise>, <log> -------------------------------------------------------------------
 
     def raise_event(self, name: str) -> None:
-        self.internal_queue.append(make_event(name, type=INTERNAL))
+        """<raise> (SCXML 4.2): an internal event with no data."""
+        event = INTERNAL_TEMPLATE.copy()
+        event["name"] = name
+        self.internal_queue.append(event)
 
     def log(self, label: str | None, value: Any = UNDEFINED) -> None:
         """<log> (SCXML 4.7): to the machine's log handler, else to the `scxmlc_runtime.log` logger."""

@@ -30,3 +30,7 @@ def make_event(
         "invokeid": invokeid,
         "data": data,
     }
+
+
+# What <raise> puts on the internal queue, less its name (copying it beats building one).
+INTERNAL_TEMPLATE = make_event("", type=INTERNAL)

@@ -323,7 +323,11 @@ class Interpreter:
         steps, config, entered = plan[:3]
         for cfg, block in steps:
             self.config = cfg
-            self.execute_content(block)
+            # execute_content, inlined (the hottest loop of the runtime)
+            try:
+                block(self)
+            except Exception as exc:  # noqa: BLE001 - SCXML 4.9, as in execute_content
+                self.raise_error("error.execution", exc)
         self.states_to_invoke = (self.states_to_invoke & config) | entered
         self.config = config
 
