@@ -32,5 +32,6 @@ def make_event(
     }
 
 
-# What <raise> puts on the internal queue, less its name (copying it beats building one).
+# Events less their name, for the hot paths (copying a dict beats building one).
 INTERNAL_TEMPLATE = make_event("", type=INTERNAL)
+EXTERNAL_TEMPLATE = make_event("", type=EXTERNAL)

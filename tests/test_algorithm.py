@@ -280,3 +280,12 @@ def test_invoke_of_a_document_known_only_at_run_time():
         '<transition event="done.invoke.rt" target="ok"/></state><final id="ok"/>'
     )
     assert sm.done and sm.configuration == {"ok"}
+
+
+def test_send_sets_event_fields():
+    sm = machine(
+        '<state id="a"><transition event="e" cond="_event.origin === \'o\' &amp;&amp; _event.type === \'external\''
+        ' &amp;&amp; _event.sendid === undefined &amp;&amp; _event.data.k === 1" target="ok"/></state><final id="ok"/>'
+    )
+    sm.send("e", {"k": 1}, origin="o")
+    assert sm.done
