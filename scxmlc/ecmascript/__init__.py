@@ -43,12 +43,18 @@ def _test_regexp(self, pattern: str, flags: str):
 esprima.scanner.Scanner.testRegExp = _test_regexp
 
 
-def _syntax_error(exc: Exception, line_shift: int = 0) -> ECMAScriptSyntaxError:
+def _syntax_error(exc: Exception, text: str, line_shift: int = 0) -> ECMAScriptSyntaxError:
+    """An esprima error as ECMAScriptSyntaxError, positioned in `text` (the caller's source;
+    line_shift undoes the wrapper lines added around expressions)."""
     message = getattr(exc, "message", None) or str(exc)
     if message.startswith("Line ") and ": " in message:
         message = message.split(": ", 1)[1]
+    lines = text.split("\n") or [""]
     line = max(1, (getattr(exc, "lineNumber", None) or 1) - line_shift)
     column = getattr(exc, "column", None) or 1
+    if line > len(lines):
+        # Past the end (the wrapper's closing parenthesis): report the end of the text.
+        line, column = len(lines), len(lines[-1]) + 1
     return ECMAScriptSyntaxError(message, line, column)
 
 
@@ -100,7 +106,7 @@ class Transpiler:
         try:
             tokens = esprima.tokenize(text)
         except Exception as exc:  # esprima raises its own Error type
-            raise _syntax_error(exc) from None
+            raise _syntax_error(exc, text) from None
         depth = 0
         for tok in tokens:
             if tok.type == "Punctuator":
@@ -119,7 +125,7 @@ class Transpiler:
         try:
             tree = esprima.parseScript(wrapped, _OPTIONS)
         except Exception as exc:
-            raise _syntax_error(exc, line_shift=1) from None
+            raise _syntax_error(exc, text, line_shift=1) from None
         if len(tree.body) != 1 or tree.body[0].type != "ExpressionStatement":
             raise ECMAScriptSyntaxError("expected an expression", 1, 1)
         _check_supported(tree)
@@ -173,7 +179,7 @@ class Transpiler:
         try:
             tree = esprima.parseScript(src, _OPTIONS)
         except Exception as exc:
-            raise _syntax_error(exc) from None
+            raise _syntax_error(exc, src) from None
         _check_supported(tree)
         c = self._compiler(src, 0, False)
 

@@ -319,6 +319,23 @@ def _fill(this, value=UNDEFINED, start=UNDEFINED, end=UNDEFINED, *_):
     return a
 
 
+# Iterators are not modelled: keys/values/entries return arrays, which is what for-of,
+# spread and Array.from observe (documented deviation: there is no .next()).
+@define(ARRAY_PROTO, "keys", 0)
+def _keys(this, *_):
+    return JSArray(float(i) for i in range(len(_elements(this))))
+
+
+@define(ARRAY_PROTO, "values", 0)
+def _values(this, *_):
+    return JSArray(_value(v) for v in _elements(this))
+
+
+@define(ARRAY_PROTO, "entries", 0)
+def _entries(this, *_):
+    return JSArray(JSArray((float(i), _value(v))) for i, v in enumerate(_elements(this)))
+
+
 @define(ARRAY_PROTO, "flat", 0)
 def _flat(this, depth=UNDEFINED, *_):
     d = 1 if depth is UNDEFINED else to_integer(depth)

@@ -27,7 +27,8 @@ class _FloatDecoder(_json.JSONDecoder):
     def __init__(self):
         super().__init__(
             object_pairs_hook=_object_pairs,
-            parse_int=lambda s: float(int(s)) if len(s) < 310 else float(s),
+            # float() rounds decimal text correctly and keeps "-0" negative (JSON.parse('-0')).
+            parse_int=float,
             parse_float=float,
             parse_constant=_reject_constant,
             strict=True,

@@ -25,12 +25,47 @@ def is_regexp(v: Any) -> bool:
     return isinstance(v, JSObject) and v.cls == "RegExp"
 
 
+def escape_pattern(source: str) -> str:
+    """EscapeRegExpPattern (ES2015 21.2.3.2.4): the `source` text that reads back as the same
+    pattern inside /.../ — unescaped `/` and line terminators escaped, `(?:)` for empty."""
+    if not source:
+        return "(?:)"
+    out = []
+    in_class = False
+    i = 0
+    while i < len(source):
+        c = source[i]
+        if c == "\\" and i + 1 < len(source):
+            out.append(source[i : i + 2])
+            i += 2
+            continue
+        if c == "[":
+            in_class = True
+        elif c == "]":
+            in_class = False
+        if c == "/" and not in_class:
+            out.append("\\/")
+        elif c == "\n":
+            out.append("\\n")
+        elif c == "\r":
+            out.append("\\r")
+        elif c == "\u2028":
+            out.append("\\u2028")
+        elif c == "\u2029":
+            out.append("\\u2029")
+        else:
+            out.append(c)
+        i += 1
+    return "".join(out)
+
+
 def new_regexp(source: str, flags: str = "") -> JSObject:
     """A RegExp object for a pattern (a JS SyntaxError if the pattern is invalid)."""
     try:
         compiled, names = compile_js_regexp(source, flags)
     except RegExpSyntaxError as exc:
         throw_syntax_error(str(exc))
+    source = escape_pattern(source)
     r = JSObject(REGEXP_PROTO, "RegExp", (source, flags, compiled, names))
     dict.update(
         r,
@@ -47,8 +82,8 @@ def _construct(pattern=UNDEFINED, flags=UNDEFINED, *_):
     if is_regexp(pattern):
         src, old_flags = pattern.internal[0], pattern.internal[1]
         return new_regexp(src, old_flags if flags is UNDEFINED else to_string(flags))
-    src = "(?:)" if pattern is UNDEFINED else to_string(pattern)
-    return new_regexp(src or "(?:)", "" if flags is UNDEFINED else to_string(flags))
+    src = "" if pattern is UNDEFINED else to_string(pattern)
+    return new_regexp(src, "" if flags is UNDEFINED else to_string(flags))
 
 
 def _call(this, pattern=UNDEFINED, flags=UNDEFINED, *_):

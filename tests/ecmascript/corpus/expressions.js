@@ -760,3 +760,259 @@ n0 / n0
 n5 - s1
 s1 - n5
 sabc - n1
+// -- more strings and regexps
+'aXbXc'.split('X', 0)
+'aXbXc'.split('X', -1)
+'a1b22c333'.split(/\d+/, 2)
+'abc'.split(/(b)|(x)/)
+'one  two'.split(/\s*/)
+'A-B_C'.split(/[-_]/)
+'xAyBz'.replace(/[A-Z]/g, '($&)')
+'aaa'.replace(/a/gy, 'b')
+'banana'.replace(/a(?=n)/g, 'A')
+'banana'.replace(/(?<!b)a/g, 'A')
+'price: 10 USD'.replace(/(\d+)/, '$1$1')
+'abc'.replace(/b/, '$0')
+'abc'.replace(/(b)/, '$01')
+'abc'.replace(/(b)/, '$10')
+'abc'.replace('b', function () { return arguments.length; })
+'a.b.c'.replace('.', '|')
+'a.b.c'.replaceAll('.', '|')
+'aaa'.replaceAll(/a/g, 'b')
+'x'.replace(/x/g, '$$')
+/(\d{3})-(\d{4})/.exec('call 555-1234 now').index
+/a/y.test('ba')
+(function () { var r = /a/y; r.lastIndex = 1; return r.test('ba'); })()
+(function () { var r = /o/g; r.lastIndex = 5; return r.exec('foo boo').index; })()
+/^.$/u.test('\u00e9')
+/\u{1F600}/u.test('\u{1F600}')
+/[\u0041-\u0043]+/.exec('xABCDx')[0]
+/\S+/.exec('  word  ')[0]
+/\W+/.exec('ab, cd')[0]
+/\D+/.exec('12ab34')[0]
+/[^\d\s]+/.exec('12 ab 34')[0]
+/[\W\d]+/.exec('ab1!2cd')[0]
+/(a)?b/.exec('b')[1]
+/(?:a|b)+/.exec('xabbay')[0]
+/a*?b/.exec('aaab')[0]
+/a{2,}/.exec('aaaa')[0]
+/a{1,2}?/.exec('aaaa')[0]
+/^(?:\+|-)?\d+(?:\.\d+)?$/.test('-12.5')
+/[.*+?^${}()|[\]\\]/g.test('a.b')
+'a.b*c'.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+/x/i.ignoreCase
+/x/m.multiline
+/x/.global
+/x/g.lastIndex
+new RegExp('/').source
+String(new RegExp('a/b'))
+RegExp('\\d+').test('42')
+new RegExp(/ab/g).flags
+new RegExp(/ab/g, 'i').flags
+/(?<year>\d{4})-(?<month>\d{2})/.exec('2024-05').groups.month
+'2024-05'.replace(/(?<y>\d{4})-(?<m>\d{2})/, '$<m>/$<y>')
+'aBc'.search(/[A-Z]/)
+'abc'.match(/(?:)/g)
+'abc'.match(/b|/g)
+'test'.match(/t/g).length
+'   '.trim().length
+'\u00a0x\u2028'.trim()
+'abc'.codePointAt(1)
+'\u00e9'.normalize('NFD').length
+'ß'.toUpperCase()
+'İ'.toLowerCase().length
+'abc'.localeCompare('abd')
+'a'.localeCompare('a')
+String.fromCharCode(0xD83D, 0xDE00) === '\u{1F600}'
+'abc'.substring(NaN, 2)
+'abc'.substr(1, -1)
+'abc'.slice(2, 1)
+'abc'.charAt(-1)
+'abc'.indexOf('c', -5)
+'abc'.lastIndexOf('a', -5)
+'abc'.lastIndexOf('')
+'a,b'.split(',').length
+'abc'.concat()
+'x'.padStart(5)
+'abc'.padEnd(2, 'x')
+'abc'.repeat(0)
+'ab'.at(5)
+'€'.charCodeAt(0)
+encodeURIComponent('\u{1F600}')
+decodeURIComponent('%F0%9F%98%80') === '\u{1F600}'
+encodeURIComponent('\uD800')
+// -- more numbers
+(0.1).toFixed(20)
+(1e-7).toFixed(10)
+(123.456).toFixed()
+(-1.005).toFixed(2)
+(1.45).toPrecision(2)
+(0.000001).toPrecision(1)
+(1e-7).toPrecision(1)
+(1.5e300).toPrecision(3)
+(9.995).toPrecision(3)
+(255).toString(16).toUpperCase()
+(0.1).toString(2)
+(-0.5).toString(4)
+(1e300).toString(36)
+(Math.PI).toString(7)
+(5e-324).toString(2).length
+(2**31).toString(32)
+(NaN).toString(2)
+(-Infinity).toString(16)
+(12.375).toString(8)
+(1/3).toString(3)
+Number.parseFloat('1.5e3')
+Number.parseInt('  42px')
+parseInt('0x')
+parseInt('0b11')
+parseInt('-0x1A')
+parseInt('1e21')
+parseInt(1e21)
+parseInt(null, 36)
+parseFloat('1e1000')
+parseFloat('-0')
+parseFloat('0x10')
+Number('Infinityx')
+Number('- 1')
+Number('1.')
+Number('.')
+Number('e5')
+Number('0x')
+Number('00123')
+Number('-0x10')
+1e21 + ''
+1e-7 + ''
+-1e-7 + ''
+0.000001 + ''
+123e18 + ''
+0.1 * 0.2
+9.95 * 100
+1.005 * 1000
+2 ** 53 + 1
+-(2 ** 31) | 0
+(2 ** 32 + 5) >>> 0
+(-2 ** 32) >> 0
+5 >>> -1
+1 << -1
+~~2147483648
+~~-2147483649
+(0.5).toFixed(0)
+(1.5).toFixed(0)
+(2.5).toFixed(0)
+(-2.5).toFixed(0)
+Math.round(0.5)
+Math.round(1.5)
+Math.round(-1.5)
+Math.round(2**53)
+Math.max('3', 2)
+Math.min([1], [2])
+Math.abs('-5')
+Math.abs(null)
+Math.abs([])
+Math.abs({})
+Math.floor(-0)
+Math.ceil(0.2)
+Math.sign('-2')
+Math.atan2(0, -0)
+Math.atan2(-0, 0)
+Math.sqrt(-0)
+Math.exp(-Infinity)
+Math.pow(-Infinity, 3)
+Math.pow(-Infinity, 2)
+Math.pow(-0, 3)
+Math.pow(0.5, -Infinity)
+Math.hypot(NaN, Infinity)
+Math.hypot()
+// -- more arrays and objects
+[1, 2, 3].indexOf(3, -1)
+[1, 2, 3].lastIndexOf(1, -3)
+[1, 2, 3].includes(2, 2)
+[1, 2, 3].slice(-10, 10)
+[1, 2, 3].splice(-1)
+[1, 2, 3].join(undefined)
+[1, 2, 3].join(null)
+[[]].join()
+[null].toString()
+[undefined, null].join('-')
+Array(3).join('x')
+[1, 2, 3].reverse().concat([0])
+[5, 1, 10].sort(function (a, b) { return b - a; })
+['10', '9', '1'].sort(function (a, b) { return a - b; })
+[3, 2, 1].sort(function () { return 0; })
+[1, 2, 3].map(function (x, i, arr) { return arr.length; })
+[1, 2, 3].filter(Boolean)
+[0, 1, '', 'a', null].filter(Boolean)
+['a', 'b'].entries === undefined
+[1, 2, 3].reduce(function (a, b) { return a * b; }, 1)
+[1, [2], [[3]]].toString()
+Array.from({length: 3})
+Array.from({length: 2, 0: 'a', 1: 'b'})
+Array.apply(null, Array(2))
+[].concat(1, [2], [[3]])
+[1, 2].concat()
+Object.keys({length: 2})
+Object.values([1, 2])
+Object.entries('ab')
+Object.assign([1, 2], [3])
+Object.assign({}, 'ab')
+Object.assign({}, null, {a: 1})
+JSON.stringify(Object.create({inherited: 1}))
+JSON.stringify([new Date(0)])
+JSON.stringify({a: [], b: {}}, null, '\t')
+JSON.stringify({a: 1}, null, 20)
+JSON.stringify({a: 1}, null, 'abcdefghijklmnop')
+JSON.stringify({a: 1, b: 2}, ['b', 'a', 'b'])
+JSON.stringify({a: {b: 1}}, function (k, v) { return k === 'b' ? undefined : v; })
+JSON.stringify([1, 2], function (k, v) { return Array.isArray(v) ? v : v * 2; })
+JSON.stringify(new String('s'))
+JSON.stringify(new Number(3))
+JSON.stringify(new Boolean(false))
+JSON.stringify({key: 'val'}, function (k, v) { return k === '' ? [k, typeof v] : v; })
+JSON.stringify('\ud800')
+JSON.parse('[1, 2, 3]', function (k, v) { return k === '1' ? undefined : v; })
+JSON.parse('{"a": {"b": 1}}', function (k, v) { return k === 'b' ? v * 10 : v; })
+JSON.parse('"\\ud83d\\ude00"') === '\u{1F600}'
+JSON.parse('-0')
+JSON.parse('1E+2')
+JSON.parse('true ')
+JSON.parse('[1 2]')
+JSON.parse('"\t"')
+JSON.parse('{"a":1}}')
+// -- coercion corner cases
+[] + null
+[null] + ''
+[undefined] == ''
+[[]] == 0
+[0] == 0
+'\n' == 0
+'0x10' == 16
+'1e3' == 1000
+null + ''
+undefined + ''
+true + '1'
+({}) == '[object Object]'
+({valueOf: function () { return 1; }}) == 1
+({toString: function () { return 'x'; }}) + 'y'
+({valueOf: function () { return 2; }, toString: function () { return '3'; }}) + ''
+`${{valueOf: function () { return 2; }, toString: function () { return '3'; }}}`
+String({valueOf: function () { return 2; }, toString: function () { return '3'; }})
+new Date(0) + 0 === new Date(0).toString() + '0'
+new Date(5) - 0
++new Date(7)
+[1] * [2]
+'3' ** '2'
+null ** 0
+'b' + 'a' + +'a' + 'a'
+1 < 2 < 3
+3 > 2 > 1
+'2' > '12'
+2 > '12'
+'abc' < 'abcd'
+'Z' < 'a'
+'\u00e9' > 'z'
+null == ''
+undefined == ''
+NaN != NaN
+Infinity === Infinity
+-Infinity < -1e308

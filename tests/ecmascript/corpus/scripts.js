@@ -469,3 +469,8 @@ var result = fs.map(g => g());
 var total = 0, fs = [];
 for (let i = 0; i < 3; i++) { total += i; var last = i; fs.push(() => i + total); }
 var result = [total, last, fs.map(g => g())];
+// == for-of over entries keys values
+var out = [];
+for (const [i, v] of ['a', 'b'].entries()) out.push(i + v);
+for (const k of [7, 8].keys()) out.push(k);
+var result = out.concat(Array.from([1, 2].values()), [...'hi'.split('')]);
