@@ -8,9 +8,11 @@ import logging
 import re
 from typing import Any
 
+from . import basichttp
 from . import content as _content
+from .basichttp import BASICHTTP_TYPES
 from .events import EXTERNAL, INTERNAL, INTERNAL_TEMPLATE, make_event
-from .js import HOLE, UNDEFINED, JSThrow, js_display, js_to_string, make_error
+from .js import HOLE, UNDEFINED, JSThrow, js_display, js_to_string, make_error, to_js
 
 SCXML_TYPES = {
     None,
@@ -121,6 +123,8 @@ class ActionsMixin:
         event_sendid = sendid if given_id else UNDEFINED
         if type is not None and not isinstance(type, str):
             type = js_to_string(type)
+        if type in BASICHTTP_TYPES:
+            return self._send_basichttp(event, target, data, sendid, delay)
         if type not in SCXML_TYPES:
             raise ExecutionError(f"unsupported event processor type {type!r}", kind="TypeError", sendid=sendid)
         if event is UNDEFINED or event is None:
@@ -151,6 +155,26 @@ class ActionsMixin:
             self._timers[sendid] = self.clock.call_later(seconds, fire)
         else:
             self._deliver(deliver, ev, sendid)
+        return sendid
+
+    def _send_basichttp(self, event: Any, target: Any, data: Any, sendid: str, delay: Any) -> str:
+        """C.2: POST the event to `target`; a failure to deliver is error.communication."""
+        seconds = parse_delay(delay) if delay is not None else 0.0
+        url = js_to_string(target) if target is not None and target is not UNDEFINED else ""
+
+        def deliver() -> None:
+            self._timers.pop(sendid, None)
+            try:
+                if not url.startswith(("http://", "https://")):
+                    raise OSError(f"not an HTTP target: {url!r}")
+                basichttp.post(url, event, data)
+            except (OSError, ValueError) as exc:
+                self.internal_queue.append(make_event("error.communication", to_js({"message": str(exc)}), "platform", sendid))
+
+        if seconds > 0:
+            self._timers[sendid] = self.clock.call_later(seconds, lambda: self.run_guarded(deliver))
+        else:
+            deliver()
         return sendid
 
     def _resolve_target(self, target: str | None, sendid: str):

@@ -11,6 +11,7 @@ from typing import Any, Callable
 from .actions import ActionsMixin, ExecutionError, locate_error
 from .clock import Clock, RealClock
 from .events import EXTERNAL_TEMPLATE, PLATFORM, make_event
+from .basichttp import BASICHTTP_TYPE, IOProcessorEntry
 from .interpreter import ChartTables, Interpreter, iter_bits
 from .invoke import InvokeMixin
 from .js import JSThrow, UNDEFINED, error_name_message, js_native, new_globals, to_js
@@ -92,9 +93,13 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
         dm["_sessionid"] = self.sessionid
         dm["_name"] = self.name if self.name is not None else UNDEFINED
         location = "#_scxml_" + self.sessionid
-        dm["_ioprocessors"] = to_js(
-            {SCXML_PROCESSOR: {"location": location}, "scxml": {"location": location}}
-        )
+        http = IOProcessorEntry(self.sessionid)
+        dm["_ioprocessors"] = {
+            SCXML_PROCESSOR: {"location": location},
+            "scxml": {"location": location},
+            BASICHTTP_TYPE: http,
+            "basichttp": http,
+        }
         dm["In"] = js_native(self._js_in, "In")
         tables = self.tables
         if self.datamodel_kind != "null":

@@ -289,3 +289,28 @@ def test_send_sets_event_fields():
     )
     sm.send("e", {"k": 1}, origin="o")
     assert sm.done
+
+
+def test_basichttp_outside_client_posts_to_a_running_session():
+    # W3C 513 (manual): an outside HTTP client POSTs to the session and gets a 2xx answer.
+    import urllib.request
+
+    sm = machine(
+        '<state id="a"><onentry><log expr="_ioprocessors.basichttp.location"/></onentry>'
+        '<transition event="knock" cond="_event.data.who === \'me\'" target="ok"/></state><final id="ok"/>'
+    )
+    location = sm.logs[0]
+    assert location.startswith("http://127.0.0.1:")
+    request = urllib.request.Request(location, data=b"_scxmleventname=knock&who=me", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert 200 <= response.status < 300
+    assert sm.run_until_idle(max_seconds=1)
+    assert sm.configuration == {"ok"}
+
+
+def test_basichttp_unreachable_target_is_error_communication():
+    sm = machine(
+        '<state id="a"><onentry><send event="x" type="basichttp" target="http://127.0.0.1:9/nowhere"/></onentry>'
+        '<transition event="error.communication" target="ok"/></state><final id="ok"/>'
+    )
+    assert sm.done and sm.configuration == {"ok"}

@@ -1,0 +1,142 @@
+"""Basic HTTP Event I/O Processor (SCXML C.2): a loopback HTTP server for incoming events, and POST
+for outgoing ones. Standard library only: http.server in a daemon thread, urllib for sending.
+
+The server thread never runs a machine: it only appends the event to the session's external
+queue (an atomic deque append) and answers 200; the machine processes it on its own thread
+(`run_until_idle`, `send`).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from .events import EXTERNAL, make_event
+from .js import UNDEFINED, HostObject, js_to_string, to_js
+
+BASICHTTP_TYPE = "http://www.w3.org/TR/scxml/#BasicHTTPEventProcessor"
+BASICHTTP_TYPES = {BASICHTTP_TYPE, "basichttp"}
+DEFAULT_EVENT = "HTTP.POST"  # C.2: the name of an event that names none
+PATH_PREFIX = "/scxml/"
+
+_server: "BasicHTTPServer | None" = None
+_server_lock = threading.Lock()
+
+
+class BasicHTTPServer:
+    """One per process, on loopback; every session has the location PATH_PREFIX + its id."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0):
+        self.httpd = ThreadingHTTPServer((host, port), _Handler)
+        self.httpd.daemon_threads = True
+        self.host, self.port = self.httpd.server_address[:2]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, name="scxmlc-basichttp", daemon=True)
+        self.thread.start()
+
+    def location(self, sessionid: str) -> str:
+        return f"http://{self.host}:{self.port}{PATH_PREFIX}{sessionid}"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def server(host: str = "127.0.0.1", port: int = 0) -> BasicHTTPServer:
+    """The process's Basic HTTP server, started on first use (host and port apply then)."""
+    global _server
+    with _server_lock:
+        if _server is None:
+            _server = BasicHTTPServer(host, port)
+        return _server
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "scxmlc-basichttp"
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        from .machine import SESSIONS
+
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+        path = self.path.split("?", 1)[0]
+        session = SESSIONS.get(path[len(PATH_PREFIX):]) if path.startswith(PATH_PREFIX) else None
+        if session is None or not session.running:
+            self.send_error(404, "no such SCXML session")
+            return
+        session.external_queue.append(incoming_event(self.command, self.path, dict(self.headers), body))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: the runtime logs errors itself
+        pass
+
+
+def incoming_event(method: str, path: str, headers: dict, body: str) -> dict:
+    """C.2: the event a POST becomes: named by `_scxmleventname` (else HTTP.POST), with the form
+    fields (or a JSON body) as data and the whole message as `raw`."""
+    ctype = headers.get("Content-Type", "")
+    data: Any = UNDEFINED
+    name = DEFAULT_EVENT
+    if "json" in ctype:
+        try:
+            data = to_js(json.loads(body))
+        except ValueError:
+            data = body
+    else:
+        fields = urllib.parse.parse_qs(body, keep_blank_values=True)
+        if "_scxmleventname" in fields:
+            name = fields.pop("_scxmleventname")[0] or DEFAULT_EVENT
+        if fields:
+            data = {k: v[0] if len(v) == 1 else to_js(v) for k, v in fields.items()}
+    head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    event = make_event(name, data, EXTERNAL, origintype=BASICHTTP_TYPE)
+    event["raw"] = f"{method} {path} HTTP/1.1\r\n{head}\r\n{body}"
+    return event
+
+
+def post(target: str, event: Any, data: Any, timeout: float = 10.0) -> None:
+    """Send one event as an HTTP POST (C.2); raises OSError when it cannot be delivered."""
+    if isinstance(data, dict):
+        fields = [(k, js_to_string(v)) for k, v in data.items()]
+        if event is not UNDEFINED and event is not None:
+            fields.insert(0, ("_scxmleventname", js_to_string(event)))
+        body = urllib.parse.urlencode(fields)
+    else:
+        parts = []
+        if event is not UNDEFINED and event is not None:
+            parts.append(urllib.parse.urlencode([("_scxmleventname", js_to_string(event))]))
+        if data is not UNDEFINED and data is not None:
+            parts.append(urllib.parse.quote(js_to_string(data)))
+        body = "&".join(parts)
+    request = urllib.request.Request(
+        target,
+        data=body.encode("utf-8"),
+        method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only, checked by caller
+        if not 200 <= response.status < 300:
+            raise OSError(f"HTTP {response.status}")
+
+
+class IOProcessorEntry(HostObject):
+    """`_ioprocessors['basichttp']`: its `location` starts the server the first time it is read."""
+
+    __slots__ = ("sessionid",)
+
+    def __init__(self, sessionid: str):
+        self.sessionid = sessionid
+
+    def js_get(self, key):
+        if key == "location":
+            return server().location(self.sessionid)
+        return UNDEFINED
+
+    def js_keys(self):
+        return ["location"]
