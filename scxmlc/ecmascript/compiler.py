@@ -523,12 +523,65 @@ class ExprCompiler:
             test = ast.Compare(P.type_of(l1), [ast.Is(), ast.Is()], [P.type_of(r1), P.name("float")])
         return P.ifexp(test, fast(lr, rr), self.hcall(helper, lr, rr))
 
+    # A left-nested chain of binary operators longer than this is compiled flat (a tuple of
+    # steps through one temporary) instead of nested: Python's compiler refuses expressions
+    # nested a few hundred levels deep, and `s = a + b + ... + z` easily gets there.
+    FLAT_CHAIN = 8
+
     def x_BinaryExpression(self, node: Any) -> Typed:
+        spine = []
+        n = node
+        while n.type == "BinaryExpression":
+            spine.append(n)
+            n = n.left
+        if len(spine) > self.FLAT_CHAIN:
+            return self.flat_chain(n, list(reversed(spine)))
+        left = self.ex(node.left) if node.operator not in ("==", "!=", "===", "!==") else None
+        return self.binary(node, left)
+
+    def flat_chain(self, first: Any, steps: list) -> Typed:
+        """((a op b) op c) ... as (_t := a, _t := _t op b, _t := _t op c, ...)[-1]: the same
+        evaluation order as the nested form, constant nesting depth."""
+        acc = self.tmp()
+        head = self.ex(first)
+        parts: list[ast.expr] = [P.walrus(acc, head.node)]
+        t = head.t
+        for node in steps:
+            result = self.binary(node, Typed(P.name(acc), t))
+            parts.append(P.walrus(acc, result.node))
+            t = result.t
+        return Typed(P.seq(*parts), t)
+
+    def fold(self, op: str, left: Typed, right: Typed) -> Typed | None:
+        """Constant folding with the runtime's own operators (so exactly JS's results)."""
+        if not (isinstance(left.node, ast.Constant) and isinstance(right.node, ast.Constant)):
+            return None
+        a, b = left.node.value, right.node.value
+        if not all(type(v) in (float, str) for v in (a, b)):
+            return None
+        from scxmlc_runtime.js import operators as ops
+
+        fn = {"+": ops.js_add, "-": ops.js_sub, "*": ops.js_mul, "/": ops.js_div, "%": ops.js_mod}.get(op)
+        if fn is None:
+            return None
+        value = fn(a, b)
+        if type(value) is str:
+            return Typed(P.const(value), STR) if len(value) <= 1000 else None
+        return Typed(self.number(value), NUM)
+
+    def binary(self, node: Any, left: Typed | None) -> Typed:
+        """A BinaryExpression whose left operand is already compiled (None for equality)."""
         op = node.operator
         if op in ("==", "!=", "===", "!=="):
-            return Typed(self.equality(node), BOOL)
-        left = self.ex(node.left)
+            if left is None:
+                return Typed(self.equality(node), BOOL)
+            right = self.ex(node.right)
+            result = self.eq(left, right, op in ("===", "!=="))
+            return Typed(P.not_(result) if op in ("!=", "!==") else result, BOOL)
         right = self.ex(node.right)
+        folded = self.fold(op, left, right)
+        if folded is not None:
+            return folded
         if op == "+":
             return self.add(left, right)
         if op in _CMP_PY:
@@ -555,6 +608,12 @@ class ExprCompiler:
             return Typed(self.hcall(_BINOP_HELPER[op], left.node, right.node), NUM)
         if op == "in":
             key = left.node if left.t == STR else self.hcall("js_key", left.node)
+            if isinstance(key, ast.Constant) and right.t is None:
+                # An own key of a plain object answers at once; anything else (inherited
+                # names, other objects, the TypeError for primitives) goes to js_in.
+                first, ref = (right.node, right.node) if isinstance(right.node, ast.Name) else self.bind_temp(right)
+                own = ast.BoolOp(ast.And(), [P.is_(P.type_of(first), P.name("dict")), ast.Compare(key, [ast.In()], [ref])])
+                return Typed(ast.BoolOp(ast.Or(), [own, self.hcall("js_in", key, ref)]), BOOL)
             return Typed(self.hcall("js_in", key, right.node), BOOL)
         if op == "instanceof":
             return Typed(self.hcall("js_instanceof", left.node, right.node), BOOL)
@@ -633,8 +692,17 @@ class ExprCompiler:
         """node as a Python bool (ToBoolean, ES5.1 9.2), short-circuiting like JS."""
         t = node.type
         if t == "LogicalExpression" and node.operator in ("&&", "||"):
-            op = ast.And() if node.operator == "&&" else ast.Or()
-            return ast.BoolOp(op, [self.test(node.left), self.test(node.right)])
+            # a && b && c is one flat BoolOp (no nesting depth for long chains).
+            values = []
+            n = node
+            chain = []
+            while n.type == "LogicalExpression" and n.operator == node.operator:
+                chain.append(n.right)
+                n = n.left
+            chain.append(n)
+            for operand in reversed(chain):
+                values.append(self.test(operand))
+            return ast.BoolOp(ast.And() if node.operator == "&&" else ast.Or(), values)
         if t == "UnaryExpression" and node.operator == "!":
             return P.not_(self.test(node.argument))
         e = self.ex(node)

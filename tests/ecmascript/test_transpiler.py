@@ -119,3 +119,22 @@ def test_identifier_ok_table():
     bad = ["", "1a", "a-b", "'continue'", "continue", "class", "let", "null", "true", "_event", "_ioprocessors", "a b"]
     assert all(t.identifier_ok(n) for n in good)
     assert not any(t.identifier_ok(n) for n in bad)
+
+
+@pytest.mark.parametrize("n", [20, 300, 2000])
+def test_long_chains_compile(n):
+    # Python's compiler rejects deeply nested expressions; long chains are emitted flat.
+    dm = rt.new_globals({"a": 1.0, "s": "x"})
+    assert evaluate("+".join(["a"] * n), dm) == float(n)
+    assert evaluate("s + " + " + ".join(["a"] * n), dm) == "x" + "1" * n
+    assert evaluate(" - ".join(["a"] * n), dm) == float(2 - n)
+    assert condition(" && ".join(["a"] * n), dm) is True
+    assert condition(" || ".join(["!a"] * n), dm) is False
+
+
+def test_constant_folding_is_exact():
+    t = Transpiler()
+    assert ast.unparse(t.expr("1 + 2 * 3")) == "7.0"
+    assert ast.unparse(t.expr("'a' + 1 + 2")) == "'a12'"
+    assert ast.unparse(t.expr("0.1 + 0.2")) == "0.30000000000000004"
+    assert evaluate("5 % -3") == 2.0 and evaluate("1 / 0") == float("inf")
