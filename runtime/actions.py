@@ -12,7 +12,7 @@ from . import basichttp
 from . import content as _content
 from .basichttp import BASICHTTP_TYPES
 from .events import EXTERNAL, INTERNAL, INTERNAL_TEMPLATE, make_event
-from .js import HOLE, UNDEFINED, JSThrow, js_display, js_to_string, make_error, to_js
+from .js import HOLE, UNDEFINED, JSArray, JSThrow, js_display, js_to_string, make_error, to_js
 
 SCXML_TYPES = {
     None,
@@ -86,9 +86,10 @@ class ActionsMixin:
         event["name"] = name
         self.internal_queue.append(event)
 
-    def log(self, label: str | None, value: Any = UNDEFINED) -> None:
-        """<log> (SCXML 4.7): to the machine's log handler, else to the `scxmlc_runtime.log` logger."""
-        text = "" if value is UNDEFINED and label is not None else js_display(value)
+    def log(self, label: str | None, *value: Any) -> None:
+        """<log> (SCXML 4.7): to the machine's log handler, else to the `scxmlc_runtime.log` logger.
+        Without an expr only the label is logged; an undefined value shows as `undefined`."""
+        text = js_display(value[0]) if value else ""
         if self.log_handler is not None:
             self.log_handler(label, text)
         elif label:
@@ -228,9 +229,17 @@ class ActionsMixin:
         return _content.xml_value(xml)
 
     def param_data(self, pairs) -> Any:
-        """Event data from namelist and <param> pairs, as a JS object (later keys override)."""
-        out = {}
+        """Event data from namelist and <param> pairs with repeated names, as a JS object: a
+        repeated name holds the array of its values, in order (SCXML 6.2 keeps them all)."""
+        out: dict = {}
+        repeated: set = set()
         for key, value in pairs:
-            out[key] = value
+            if key not in out:
+                out[key] = value
+            elif key in repeated:
+                out[key].append(value)
+            else:
+                out[key] = JSArray([out[key], value])
+                repeated.add(key)
         return out
 

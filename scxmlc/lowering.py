@@ -292,6 +292,11 @@ class _Lowerer:
             values.append(self.expr(src, p.loc) if src is not None else ast.Name("UNDEFINED", ast.Load()))
         if not keys:
             return ast.Name("UNDEFINED", ast.Load())
+        names = [k.value for k in keys]
+        if len(set(names)) < len(names):
+            # SCXML 6.2 (W3C 178): every value is kept, even under a repeated name.
+            pairs = ast.Tuple([ast.Tuple([k, v], ast.Load()) for k, v in zip(keys, values)], ast.Load())
+            return sm_call("param_data", pairs)
         return ast.Dict(keys=keys, values=values)
 
     # -- executable content ---------------------------------------------------------------
@@ -315,7 +320,8 @@ class _Lowerer:
 
     def x_log(self, a: m.Log) -> list[ast.stmt]:
         args = [const(a.label)]
-        if a.expr is not None:
+        # An empty expr logs the label alone (W3C test 307 writes expr="" for that).
+        if a.expr is not None and a.expr.strip():
             args.append(self.expr(a.expr, a.loc))
         return [ast.Expr(sm_call("log", *args))]
 
