@@ -10,6 +10,9 @@ function without clashes, and the output is deterministic for a given call seque
 from __future__ import annotations
 
 import ast
+import contextlib
+import functools
+import sys
 from typing import Any
 
 import esprima
@@ -79,6 +82,75 @@ def _check_supported(tree: Any) -> None:
             raise ECMAScriptSyntaxError("getters and setters are not supported", *_loc(n))
 
 
+def _depth(node: ast.AST) -> int:
+    """Nesting depth of a Python AST (iterative: the tree may be deep)."""
+    deepest = 0
+    stack = [(node, 1)]
+    while stack:
+        n, d = stack.pop()
+        deepest = max(deepest, d)
+        stack.extend((c, d + 1) for c in ast.iter_child_nodes(n))
+    return deepest
+
+
+_SAFE_DEPTH = 60
+
+
+def _check_compilable(result):
+    """Deeply nested JS (`[[[[...]]]]`, `f(f(f(...)))`) can produce Python that CPython's
+    compiler refuses (it caps nesting at about 200 brackets). Compile suspiciously deep
+    output once here, so such source is a diagnosed ECMAScriptSyntaxError instead of a
+    generated module that does not load."""
+    nodes = result if isinstance(result, list) else [ast.Expr(result)]
+    if max((_depth(n) for n in nodes), default=0) <= _SAFE_DEPTH:
+        return result
+    probe = ast.Module(
+        [
+            ast.FunctionDef(
+                name="_tprobe",
+                args=ast.arguments(posonlyargs=[], args=[ast.arg(DM)], kwonlyargs=[], kw_defaults=[], defaults=[]),
+                body=list(nodes),
+                decorator_list=[],
+                returns=None,
+                type_params=[],
+            )
+        ],
+        [],
+    )
+    try:
+        compile(ast.unparse(ast.fix_missing_locations(probe)), "<scxmlc ecmascript>", "exec")
+    except (SyntaxError, RecursionError, MemoryError, ValueError):
+        raise Unsupported("expression nested too deeply for Python") from None
+    return result
+
+
+@contextlib.contextmanager
+def _deep_recursion():
+    """esprima is a recursive-descent parser using about a dozen Python frames per nesting
+    level, so Python's default limit (1000) stops at ~80 levels of brackets. Allow more while
+    parsing and generating (CPython 3.11+ does not use the C stack for Python-to-Python
+    calls); the generated code is checked separately (_check_compilable)."""
+    old = sys.getrecursionlimit()
+    if old < _PARSE_RECURSION_LIMIT:
+        sys.setrecursionlimit(_PARSE_RECURSION_LIMIT)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
+_PARSE_RECURSION_LIMIT = 8000
+
+
+def _deep(method):
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        with _deep_recursion():
+            return method(*args, **kwargs)
+
+    return wrapper
+
+
 class Transpiler:
     """ECMAScript (the `cond`, `expr`, `location` and `<script>` of a chart) to Python ast."""
 
@@ -136,7 +208,7 @@ class Transpiler:
 
     def _run(self, fn, *args):
         try:
-            return fn(*args)
+            return _check_compilable(fn(*args))
         except Unsupported as exc:
             line, col = _loc(exc.node) if exc.node is not None else (1, 1)
             raise ECMAScriptSyntaxError(str(exc), line, col) from None
@@ -145,18 +217,21 @@ class Transpiler:
 
     # -- public API -----------------------------------------------------------------------
 
+    @_deep
     def expr(self, src: str) -> ast.expr:
         """A value expression."""
         node, text, offset = self._parse_expression(src)
         c = self._compiler(text, offset, True)
         return self._run(lambda: c.v(node))
 
+    @_deep
     def cond(self, src: str) -> ast.expr:
         """A condition: a Python bool with JS truthiness (ES5.1 9.2)."""
         node, text, offset = self._parse_expression(src)
         c = self._compiler(text, offset, True)
         return self._run(lambda: c.test(node))
 
+    @_deep
     def assign(self, location_src: str, value: ast.expr) -> list[ast.stmt]:
         """Statements assigning `value` (a Python expression) to a JS location."""
         node, text, offset = self._parse_expression(location_src)
@@ -173,6 +248,7 @@ class Transpiler:
 
         return self._run(gen)
 
+    @_deep
     def script(self, src: str) -> list[ast.stmt]:
         """A <script> body. Top-level `var` and function declarations are datamodel globals
         (ES5.1 10.5: the global environment's bindings are the global object's properties)."""

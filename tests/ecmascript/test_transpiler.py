@@ -138,3 +138,17 @@ def test_constant_folding_is_exact():
     assert ast.unparse(t.expr("'a' + 1 + 2")) == "'a12'"
     assert ast.unparse(t.expr("0.1 + 0.2")) == "0.30000000000000004"
     assert evaluate("5 % -3") == 2.0 and evaluate("1 / 0") == float("inf")
+
+
+@pytest.mark.parametrize("n", [50, 150])
+def test_deep_nesting_within_limits(n):
+    dm = rt.new_globals({"f": rt.js_native(lambda this, x=1.0, *_: x, "f")})
+    assert evaluate("[" * n + "]" * n) is not None
+    assert evaluate("f(" * n + "2" + ")" * n, dm) == 2.0
+
+
+@pytest.mark.parametrize("src", ["[" * 400 + "]" * 400, "f(" * 400 + ")" * 400, "{a:" * 2000 + "1" + "}" * 2000])
+def test_too_deep_is_a_syntax_error(src):
+    # Rejected at compile time (a warning and error.execution), never a module that fails to load.
+    with pytest.raises(ECMAScriptSyntaxError):
+        Transpiler().expr(src)
