@@ -17,27 +17,44 @@ def to_js(v: Any) -> Any:
 
     ints become floats (JS has one number type), lists and tuples become JSArrays, dict keys
     become strings. JS values (UNDEFINED, JSArray, JSObject, JSFunction, HostObject) pass through.
+    Event payloads go through here on every send, so containers convert their elements
+    inline and only recurse for nested containers.
     """
     t = type(v)
+    if t is dict:
+        out = {}
+        for k, x in v.items():
+            tx = type(x)
+            if tx is int:
+                x = float(x)
+            elif not (tx is str or tx is float or tx is bool or x is None):
+                x = to_js(x)
+            out[k if type(k) is str else str(k)] = x
+        return out
+    if t is list or t is tuple:
+        out_list = JSArray()
+        append = out_list.append
+        for x in v:
+            tx = type(x)
+            if tx is int:
+                append(float(x))
+            elif tx is str or tx is float or tx is bool or x is None:
+                append(x)
+            else:
+                append(to_js(x))
+        return out_list
     if t is str or t is float or t is bool or v is None or v is UNDEFINED:
         return v
     if t is int:
         return float(v)
-    # Containers convert their scalar items inline: event payloads arrive with every
-    # external event, and a call per leaf was most of the cost of sending one.
-    if t is dict:
-        return {
-            k if type(k) is str else str(k): x if type(x) in _AS_IS else float(x) if type(x) is int else to_js(x)
-            for k, x in v.items()
-        }
-    if t is list or t is tuple:
-        return JSArray([x if type(x) in _AS_IS else float(x) if type(x) is int else to_js(x) for x in v])
     if isinstance(v, (JSArray, JSObject, JSFunction, HostObject)):
         return v
     if isinstance(v, dict):
-        return {str(k): to_js(x) for k, x in v.items()}
+        return to_js(dict(v))
     if isinstance(v, (list, tuple)):
-        return JSArray(to_js(x) for x in v)
+        return to_js(list(v))
+    if isinstance(v, bool):
+        return bool(v)
     if isinstance(v, (int, float)):
         return float(v)
     if isinstance(v, str):
