@@ -4,7 +4,8 @@ For each chart of ../shared/bench (flat, deep, parallel, datamodel, internal, bi
 the same fixed event stream through the scxmlc-generated module and through the hand-written
 baseline machine, in the same process, checks both results against bench/expected.py (a fast
 wrong answer is not a result), and prints events/s and the slowdown ratio
-(baseline events/s / ours). It also reports the compile time of big.scxml.
+(baseline events/s / ours). It also reports the compile time of big.scxml and the memory of
+an idle session.
 
     python benchmarks/run.py [--events N] [--repeat R] [--bench DIR] [chart ...]
 """
@@ -124,7 +125,29 @@ def main(argv=None) -> int:
             module.Chart(clock=SimulatedClock()).start()
             start_s = time.perf_counter() - t0
             print(f"{'':<10} big.scxml: compile {compile_s:.2f} s, first start {start_s * 1000:.1f} ms")
+    report_session_memory(bench)
     return 1 if failures else 0
+
+
+def report_session_memory(bench: Path, count: int = 10_000) -> None:
+    """Memory of an idle session: `count` started sessions of a small chart in one host."""
+    import tracemalloc
+
+    from scxmlc_runtime import Host
+
+    module = scxmlc.load(bench / "charts" / "datamodel.scxml", module_name="bench_sessions")
+    host = Host(SimulatedClock())
+    host.start(module.Chart).close()  # per-chart state, created once
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    sessions = [host.start(module.Chart) for _ in range(count)]
+    gc.collect()
+    used = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    print(f"memory per idle session (datamodel.scxml, {count:,} in one host): {used / count:,.0f} bytes")
+    host.close()
+    del sessions
 
 
 if __name__ == "__main__":

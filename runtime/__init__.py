@@ -7,6 +7,7 @@ from .actions import ExecutionError, parse_delay
 from .aio import AsyncioClock
 from .clock import Clock, RealClock, SimulatedClock
 from .events import make_event
+from .host import Host
 from .machine import SESSIONS, Machine
 from .tables import (
     ATOMIC,
@@ -31,6 +32,7 @@ __all__ = [
     "DEEP_HISTORY",
     "ExecutionError",
     "FINAL",
+    "Host",
     "InvokeDef",
     "Machine",
     "PARALLEL",

@@ -189,9 +189,7 @@ class ActionsMixin:
         raise ExecutionError(f"invalid send target {target!r}", sendid=sendid)
 
     def _deliver(self, where: str, event: dict, sendid: str) -> None:
-        from .machine import SESSIONS
-
-        session = SESSIONS.get(where) if not where.startswith("#_") else self.resolve_special_target(where)
+        session = self.host.sessions.get(where) if not where.startswith("#_") else self.resolve_special_target(where)
         if session is None or not session.running:
             # SCXML 6.2.4: the target cannot be reached: error.communication.
             self.internal_queue.append(make_event("error.communication", type="platform", sendid=sendid))

@@ -26,7 +26,8 @@ class AsyncioClock(Clock):
         return self.loop.time()
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> Timer:
-        timer = super().call_later(delay, callback)
+        # The loop keeps the schedule; the clock's own heap stays empty (next_due() is None).
+        timer = Timer(self.now() + max(0.0, delay), next(self._seq), callback, self)
         self.loop.call_at(timer.when, self._fire, timer)
         return timer
 

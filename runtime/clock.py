@@ -9,19 +9,26 @@ from typing import Callable
 
 
 class Timer:
-    __slots__ = ("when", "seq", "callback", "cancelled")
+    __slots__ = ("when", "seq", "callback", "cancelled", "clock")
 
-    def __init__(self, when: float, seq: int, callback: Callable[[], None]):
+    def __init__(self, when: float, seq: int, callback: Callable[[], None], clock: "Clock"):
         self.when = when
         self.seq = seq
         self.callback = callback
         self.cancelled = False
+        self.clock = clock
 
     def __lt__(self, other: "Timer") -> bool:
         return (self.when, self.seq) < (other.when, other.seq)
 
     def cancel(self) -> None:
+        if self.cancelled:
+            return
         self.cancelled = True
+        # The heap drops cancelled timers lazily; meanwhile hold on to nothing (the callback
+        # would keep its machine alive).
+        self.callback = None
+        self.clock._cancelled += 1
 
 
 class Clock:
@@ -30,6 +37,7 @@ class Clock:
     def __init__(self) -> None:
         self._heap: list[Timer] = []
         self._seq = itertools.count()
+        self._cancelled = 0  # cancelled timers still in the heap (an upper bound)
 
     def now(self) -> float:
         raise NotImplementedError
@@ -37,17 +45,31 @@ class Clock:
     def wait_until(self, when: float) -> None:
         raise NotImplementedError
 
+    def compact(self) -> None:
+        """Drop cancelled timers from the heap (sessions that ended leave many behind)."""
+        live = [t for t in self._heap if not t.cancelled]
+        heapq.heapify(live)
+        self._heap = live
+        self._cancelled = 0
+
+    def _maybe_compact(self) -> None:
+        if self._cancelled > 64 and self._cancelled * 2 > len(self._heap):
+            self.compact()
+
     def call_later(self, delay: float, callback: Callable[[], None]) -> Timer:
         # Timers due at the same instant fire in the order they were set (SCXML 6.2.4
         # does not order them, but users and the W3C tests expect send order).
-        timer = Timer(self.now() + max(0.0, delay), next(self._seq), callback)
+        timer = Timer(self.now() + max(0.0, delay), next(self._seq), callback, self)
+        self._maybe_compact()
         heapq.heappush(self._heap, timer)
         return timer
 
     def next_due(self) -> float | None:
+        self._maybe_compact()
         heap = self._heap
         while heap and heap[0].cancelled:
             heapq.heappop(heap)
+            self._cancelled = max(0, self._cancelled - 1)
         return heap[0].when if heap else None
 
     def fire_due(self) -> int:
@@ -57,7 +79,9 @@ class Clock:
         now = self.now()
         while heap and (heap[0].cancelled or heap[0].when <= now):
             timer = heapq.heappop(heap)
-            if not timer.cancelled:
+            if timer.cancelled:
+                self._cancelled = max(0, self._cancelled - 1)
+            else:
                 timer.cancelled = True
                 timer.callback()
                 fired += 1

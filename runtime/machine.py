@@ -9,7 +9,8 @@ from collections import deque
 from typing import Any, Callable
 
 from .actions import ActionsMixin, ExecutionError, locate_error
-from .clock import Clock, RealClock
+from .clock import Clock
+from .host import Host
 from .events import EXTERNAL_TEMPLATE, PLATFORM, make_event
 from .basichttp import BASICHTTP_TYPE, IOProcessorEntry
 from .interpreter import ChartTables, Interpreter, iter_bits
@@ -19,8 +20,9 @@ from .tables import StateDef, TransitionDef
 
 _log = logging.getLogger("scxmlc_runtime")
 _session_ids = itertools.count(1)
-# Live sessions by id, for "#_scxml_<sessionid>" targets (SCXML C.1). Weak: a dropped machine
-# leaves the registry by itself.
+# Every live session of the process by id (session ids are unique in the process), for the
+# Basic HTTP processor's routing; "#_scxml_<id>" targets look in the sender's host only.
+# Weak: a dropped machine leaves the registry by itself.
 SESSIONS: "weakref.WeakValueDictionary[str, Machine]" = weakref.WeakValueDictionary()
 
 SCXML_PROCESSOR = "http://www.w3.org/TR/scxml/#SCXMLEventProcessor"
@@ -51,10 +53,16 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
         self,
         clock: Clock | None = None,
         *,
+        host: Host | None = None,
         log: Callable[[str | None, str], None] | None = None,
         sessionid: str | None = None,
     ):
-        self.clock = clock if clock is not None else RealClock()
+        if host is None:
+            host = Host.for_clock(clock)
+        elif clock is not None and clock is not host.clock:
+            raise ValueError("a machine runs on its host's clock: pass the host or the clock, not both")
+        self.host = host
+        self.clock = host.clock
         self.sessionid = sessionid or f"{next(_session_ids)}"
         self.external_queue: deque[dict] = deque()
         self.log_handler = log
@@ -68,6 +76,7 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
         self._init_invoke()
         self.dm = new_globals()
         SESSIONS[self.sessionid] = self
+        host.sessions[self.sessionid] = self
 
     # -- public API -----------------------------------------------------------------------
 
@@ -253,12 +262,19 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
         return i is not None and bool(self.config >> i & 1)
 
     def close(self) -> None:
-        """End the session: cancel its timers and drop it from the session registry."""
+        """End the session at once (no onexit handlers run): cancel its timers and its invoked
+        children, and leave the registries, so nothing of it is kept alive."""
         for timer in self._timers.values():
             timer.cancel()
         self._timers.clear()
         self.running = False
+        for _, _, child in list(self._children.values()):
+            child.cancel_session()
+        self._children.clear()
+        self.external_queue.clear()
+        self.internal_queue.clear()
         SESSIONS.pop(self.sessionid, None)
+        self.host.sessions.pop(self.sessionid, None)
 
     # -- queues ---------------------------------------------------------------------------
 

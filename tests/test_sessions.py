@@ -1,0 +1,99 @@
+"""Many sessions in one host: they run side by side, talk by session id, and leave no trace."""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+
+import pytest
+
+import scxmlc
+from scxmlc_runtime import Host, SimulatedClock
+
+SMALL = """<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript">
+  <datamodel><data id="n" expr="0"/><data id="seen" expr="[]"/></datamodel>
+  <state id="idle">
+    <onentry><send id="nap" event="wake" delay="60s"/></onentry>
+    <onexit><cancel sendid="nap"/></onexit>
+    <transition event="go" target="busy"><assign location="n" expr="n + 1"/></transition>
+  </state>
+  <state id="busy">
+    <onentry><script>seen.push(_event.name);</script><send event="later" delay="5s"/></onentry>
+    <transition event="back" target="idle"/>
+  </state>
+</scxml>"""
+
+
+@pytest.fixture(scope="module")
+def small():
+    return scxmlc.load_string(SMALL, module_name="sessions_small")
+
+
+def test_sessions_of_several_charts_share_a_host_and_talk(small):
+    other = scxmlc.load_string(
+        '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0"><datamodel><data id="to"/></datamodel>'
+        '<state id="s"><transition event="poke" target="t"><send eventexpr="\'go\'" targetexpr="to"/></transition>'
+        '</state><state id="t"/></scxml>',
+        module_name="sessions_other",
+    )
+    host = Host(SimulatedClock())
+    a = host.start(small.Chart)
+    b = host.start(other.Chart)
+    b.datamodel["to"] = "#_scxml_" + a.sessionid
+    b.send("poke")
+    host.run_until_idle(max_seconds=1)
+    assert a.configuration == {"busy"} and b.configuration == {"t"}
+    assert len(host) == 2
+    host.close()
+    assert len(host) == 0 and host.clock.pending() == 0
+
+
+def test_sessions_of_different_hosts_cannot_reach_each_other(small):
+    h1, h2 = Host(SimulatedClock()), Host(SimulatedClock())
+    a = h1.start(small.Chart)
+    sender = scxmlc.load_string(
+        '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0"><datamodel><data id="to"/></datamodel>'
+        '<state id="s"><transition event="poke"><send event="go" targetexpr="to"/></transition>'
+        '<transition event="error.communication" target="t"/></state><state id="t"/></scxml>',
+        module_name="sessions_sender",
+    )
+    b = h2.start(sender.Chart)
+    b.datamodel["to"] = "#_scxml_" + a.sessionid
+    b.send("poke")
+    assert b.configuration == {"t"} and a.configuration == {"idle"}
+
+
+def _round(host, chart, count):
+    machines = [host.start(chart) for _ in range(count)]
+    for m in machines:
+        m.send("go")
+        m.send("back")
+        m.send("go", {"payload": [1, 2, 3]})
+    host.run_until_idle(max_seconds=10)  # the 5 s timers fire
+    assert all(m.configuration == {"busy"} for m in machines)
+    assert machines[0].datamodel["n"] == 2.0
+    return machines
+
+
+def test_ten_thousand_sessions_leave_no_trace(small):
+    host = Host(SimulatedClock())
+    # A first round fills what is per chart or per process, not per session: the chart's
+    # transition plans, and the hash tables of the session registries (Python dicts keep their
+    # size once grown, and reuse it). Memory must then come back to that level exactly.
+    tracemalloc.start()
+    try:
+        _round(host, small.Chart, 10_000)
+        host.close()
+        gc.collect()
+        before = tracemalloc.get_traced_memory()[0]
+        machines = _round(host, small.Chart, 10_000)
+        during = tracemalloc.get_traced_memory()[0]
+        host.close()
+        del machines
+        gc.collect()
+        after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert len(host) == 0 and host.clock.pending() == 0
+    assert during - before > 10_000 * 1_000, "the sessions should have used memory while alive"
+    assert after - before < 20_000, f"{after - before} bytes still held after closing 10,000 sessions"
