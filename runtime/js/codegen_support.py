@@ -231,3 +231,47 @@ def js_compiled(source: str, dm: Globals, *captured: Any) -> Callable:
 
 
 __all__ += ["js_compiled"]
+
+
+class _NotCallable:
+    """Stands in for a non-function callee: calling it throws the TypeError (11.2.3 step 9),
+    after the arguments were evaluated, as JS orders it."""
+
+    __slots__ = ("desc",)
+
+    def __init__(self, desc: str):
+        self.desc = desc
+
+    def fn(self, this: Any, *args: Any) -> Any:
+        throw_type_error(f"{self.desc} is not a function")
+
+
+def js_not_callable(value: Any, desc: str) -> _NotCallable:
+    return _NotCallable(desc)
+
+
+__all__ += ["js_not_callable"]
+
+
+def js_reraise(exc: BaseException):
+    """Raise the JS error a RecursionError/NameError stands for (see js_error_value)."""
+    raise JSThrow(js_error_value(exc)) from None
+
+
+__all__ += ["js_reraise"]
+
+
+def js_guarded(fn: Callable) -> Callable:
+    """fn with RecursionError/NameError turned into JS errors (for functions compiled to
+    lambdas, which cannot contain the try block generated defs have)."""
+
+    def guarded(this: Any, *args: Any) -> Any:
+        try:
+            return fn(this, *args)
+        except (RecursionError, NameError) as exc:
+            raise JSThrow(js_error_value(exc)) from None
+
+    return guarded
+
+
+__all__ += ["js_guarded"]

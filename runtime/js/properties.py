@@ -148,10 +148,7 @@ def _string_own(s: str, key: str) -> Any:
 
 
 def _array_props(a: JSArray):
-    try:
-        return a.props
-    except AttributeError:
-        return None
+    return a.props
 
 
 def chain_get(obj: Any, key: str) -> Any:
@@ -492,7 +489,16 @@ def js_call_this(f: Any, this: Any, desc: str, *args: Any) -> Any:
 
 def js_invoke(obj: Any, key: Any, *args: Any) -> Any:
     """obj.key(args): the method is looked up on obj (primitives via their prototype), this = obj."""
-    f = js_get(obj, key) if type(key) is not str else js_getp(obj, key)
+    t = type(obj)
+    if t is JSArray and obj.props is None:
+        # Built-in array methods: Array.prototype holds them directly (and is frozen).
+        f = dict.get(ARRAY_PROTO, key) if type(key) is str else None
+        if f is None:
+            f = js_get(obj, key)
+    elif t is str and type(key) is str and key in STRING_PROTO:
+        f = dict.__getitem__(STRING_PROTO, key)
+    else:
+        f = js_get(obj, key) if type(key) is not str else js_getp(obj, key)
     if type(f) is JSFunction:
         try:
             return f.fn(obj, *args)

@@ -105,9 +105,13 @@ class JSObject(dict):
 
 
 class JSArray(list):
-    """A JavaScript array. Holes are `HOLE`; named (non-index) properties live in `props`."""
+    """A JavaScript array. Holes are `HOLE`; named (non-index) properties live in `props`.
 
-    __slots__ = ("props",)
+    `props` is a class attribute (None) until an array gets a named property: reading an
+    unset __slots__ entry raises AttributeError, which costs more than every other step of
+    `arr.push(x)` together."""
+
+    props: dict | None = None
 
     def __repr__(self):
         return f"JSArray({list.__repr__(self)})"

@@ -378,7 +378,16 @@ class ExprCompiler:
                 key = self.hcall("js_key", key)
             return Typed(self.hcall("js_invoke", obj.node, key, *self.args(node.arguments)))
         f = self.v(callee)
-        return Typed(self.hcall("js_call", f, P.const(self.describe(callee)), *self.args(node.arguments)))
+        # f(args) (11.2.3): call JSFunction.fn directly; anything else is swapped for a stand-in
+        # whose fn throws the TypeError, so the arguments are still evaluated first.
+        t = self.tmp()
+        target = P.ifexp(
+            P.is_(P.type_of(P.walrus(t, f)), self.helper("JSFunction")),
+            P.name(t),
+            self.hcall("js_not_callable", P.name(t), P.const(self.describe(callee))),
+        )
+        fn = ast.Attribute(target, "fn", ast.Load())
+        return Typed(ast.Call(fn, [self.undefined(), *self.args(node.arguments)], []))
 
     def x_NewExpression(self, node: Any) -> Typed:
         callee = node.callee
@@ -434,13 +443,21 @@ class ExprCompiler:
         e = self.v(arg)
         return P.seq(e, P.const(True))
 
+    def step(self, cur: ast.expr, operator: str) -> ast.expr:
+        """ToNumber(cur) + 1 or - 1 (11.3.1, 11.4.4): inline for numbers, js_inc/js_dec else."""
+        op = "js_inc" if operator == "++" else "js_dec"
+        pyop = ast.Add() if operator == "++" else ast.Sub()
+        if isinstance(cur, ast.Name):
+            return P.ifexp(P.is_(P.type_of(cur), P.name("float")), ast.BinOp(cur, pyop, P.const(1.0)), self.hcall(op, cur))
+        t = self.tmp()
+        return P.ifexp(P.is_(P.type_of(P.walrus(t, cur)), P.name("float")), ast.BinOp(P.name(t), pyop, P.const(1.0)), self.hcall(op, P.name(t)))
+
     def x_UpdateExpression(self, node: Any) -> Typed:
-        op = "js_inc" if node.operator == "++" else "js_dec"
         target = node.argument
         if target.type == "Identifier":
             cur = self.read_ident(target.name, target).node
             if node.prefix:
-                return Typed(self.assign_ident_expr(target.name, self.hcall(op, cur), target), NUM)
+                return Typed(self.assign_ident_expr(target.name, self.step(cur, node.operator), target), NUM)
             old = self.tmp()
             new = ast.BinOp(P.name(old), ast.Add() if node.operator == "++" else ast.Sub(), P.const(1.0))
             return Typed(

@@ -139,9 +139,8 @@ class StmtCompiler(ExprCompiler):
             return [P.expr_stmt(self.x_AssignmentExpression(e).node)]
         if e.type == "UpdateExpression" and e.argument.type == "Identifier":
             # x++ as a statement: no need to keep the old value.
-            op = "js_inc" if e.operator == "++" else "js_dec"
             cur = self.read_ident(e.argument.name, e.argument).node
-            return self.assign_ident_stmts(e.argument.name, self.hcall(op, cur), e.argument)
+            return self.assign_ident_stmts(e.argument.name, self.step(cur, e.operator), e.argument)
         return [P.expr_stmt(self.v(e))]
 
     def s_VariableDeclaration(self, node: Any) -> list[ast.stmt]:
@@ -637,6 +636,9 @@ class StmtCompiler(ExprCompiler):
         finally:
             self.func, self.scope = outer_func, outer_scope
         maker = "js_arrow" if is_arrow else "js_function"
+        if isinstance(fn, ast.Lambda):
+            # A lambda cannot hold the try block of guarded_body: wrap it instead.
+            fn = self.hcall("js_guarded", fn)
         args = [fn, P.const(fname), P.const(length)]
         if source is not None:
             args.append(P.const(source))
@@ -816,11 +818,26 @@ class StmtCompiler(ExprCompiler):
         return ast.FunctionDef(
             name=fn_name,
             args=arguments,
-            body=head + prologue + body,
+            body=head + [self.guarded_body(prologue + body)],
             decorator_list=[],
             returns=None,
             type_params=[],
         )
+
+    def guarded_body(self, body: list[ast.stmt]) -> ast.Try:
+        """try: body except (RecursionError, NameError): the JS error they stand for.
+
+        Calls go straight to the Python function (no wrapper frame), so each JS function
+        converts these itself: Python's stack overflow becomes a RangeError and a read in a
+        let/const temporal dead zone a ReferenceError, as JS would throw them. (A try block
+        costs nothing on CPython 3.11+ until something is raised.)"""
+        exc = self.tmp()
+        handler = ast.ExceptHandler(
+            ast.Tuple([P.name("RecursionError"), P.name("NameError")], ast.Load()),
+            exc,
+            [P.expr_stmt(self.hcall("js_reraise", P.name(exc)))],
+        )
+        return ast.Try(body, [handler], [], [])
 
     def lambda_function(self, node: Any, ctx: FunctionCtx) -> ast.Lambda:
         """Expression contexts cannot hold a `def`: compile the body to one expression.

@@ -67,11 +67,12 @@ def _from(this, items=UNDEFINED, fn=UNDEFINED, this_arg=UNDEFINED, *_):
 
 @define(ARRAY_PROTO, "push", 1)
 def _push(this, *items):
-    a = _this_array(this, "push")
-    if len(a) + len(items) > MAX_ARRAY_LENGTH:
+    if type(this) is not JSArray:
+        _this_array(this, "push")
+    if len(this) + len(items) > MAX_ARRAY_LENGTH:
         throw_range_error("Invalid array length")
-    a.extend(items)
-    return float(len(a))
+    this.extend(items)
+    return float(len(this))
 
 
 @define(ARRAY_PROTO, "pop", 0)

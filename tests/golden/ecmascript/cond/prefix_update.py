@@ -1,2 +1,4 @@
 # helpers: js_inc, js_setg
-js_setg(_dm, "var1", js_inc(_dm["var1"])) == 2.0
+js_setg(
+    _dm, "var1", _t1 + 1.0 if type((_t1 := _dm["var1"])) is float else js_inc(_t1)
+) == 2.0

@@ -1,9 +1,9 @@
-# helpers: js_add, js_call, js_invoke, js_spread
+# helpers: JSFunction, UNDEFINED, js_add, js_invoke, js_not_callable, js_spread
 (
-    _t3 + _t4
+    _t5 + _t6
     if type(
         (
-            _t3 := (
+            _t5 := (
                 _t1 + _t2
                 if type((_t1 := js_invoke(_dm["Math"], "max", _dm["a"], 2.0)))
                 is type(
@@ -18,7 +18,24 @@
             )
         )
     )
-    is type((_t4 := js_call(js_call(_dm["fn"], "fn", _dm["x"]), "fn(x)", "y")))
+    is type(
+        (
+            _t6 := (
+                _t4
+                if type(
+                    (
+                        _t4 := (
+                            _t3
+                            if type((_t3 := _dm["fn"])) is JSFunction
+                            else js_not_callable(_t3, "fn")
+                        ).fn(UNDEFINED, _dm["x"])
+                    )
+                )
+                is JSFunction
+                else js_not_callable(_t4, "fn(x)")
+            ).fn(UNDEFINED, "y")
+        )
+    )
     is float
-    else js_add(_t3, _t4)
+    else js_add(_t5, _t6)
 )

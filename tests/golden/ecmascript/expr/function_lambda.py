@@ -1,45 +1,57 @@
-# helpers: UNDEFINED, js_call, js_function, js_invoke, js_length, js_strict_eq
-js_call(
-    js_function(
-        lambda _this, j_str=UNDEFINED, j_starts=UNDEFINED, *_targs1: (
-            (j_s := UNDEFINED),
-            (
-                True
-                if (
-                    j_starts == ""
-                    if type(j_starts) is str
-                    else js_strict_eq(j_starts, "")
-                )
-                else (
-                    (j_s := js_call(_dm["String"], "String", j_str)),
-                    (
-                        _t2 == _t3
-                        if type(
-                            (
-                                _t2 := js_invoke(
-                                    j_s,
-                                    "slice",
-                                    0.0,
-                                    (
-                                        float(len(j_starts))
-                                        if type(j_starts) is str
-                                        else js_length(j_starts)
-                                    ),
-                                )
+# helpers: JSFunction, UNDEFINED, js_function, js_guarded, js_invoke, js_length, js_not_callable, js_strict_eq
+(
+    _t5
+    if type(
+        (
+            _t5 := js_function(
+                js_guarded(
+                    lambda _this, j_str=UNDEFINED, j_starts=UNDEFINED, *_targs1: (
+                        (j_s := UNDEFINED),
+                        (
+                            True
+                            if (
+                                j_starts == ""
+                                if type(j_starts) is str
+                                else js_strict_eq(j_starts, "")
                             )
-                        )
-                        is type((_t3 := j_starts))
-                        is float
-                        else js_strict_eq(_t2, _t3)
-                    ),
-                )[-1]
-            ),
-        )[-1],
-        "",
-        2,
-        "function (str, starts) { if (starts === '') return true; var s = String(str); return s.slice(0, starts.length) === starts; }",
-    ),
-    "function (str, starts) { if (starts =...",
-    _dm["Var1"],
-    _dm["Var2"],
-)
+                            else (
+                                (
+                                    j_s := (
+                                        _t2
+                                        if type((_t2 := _dm["String"])) is JSFunction
+                                        else js_not_callable(_t2, "String")
+                                    ).fn(UNDEFINED, j_str)
+                                ),
+                                (
+                                    _t3 == _t4
+                                    if type(
+                                        (
+                                            _t3 := js_invoke(
+                                                j_s,
+                                                "slice",
+                                                0.0,
+                                                (
+                                                    float(len(j_starts))
+                                                    if type(j_starts) is str
+                                                    else js_length(j_starts)
+                                                ),
+                                            )
+                                        )
+                                    )
+                                    is type((_t4 := j_starts))
+                                    is float
+                                    else js_strict_eq(_t3, _t4)
+                                ),
+                            )[-1]
+                        ),
+                    )[-1]
+                ),
+                "",
+                2,
+                "function (str, starts) { if (starts === '') return true; var s = String(str); return s.slice(0, starts.length) === starts; }",
+            )
+        )
+    )
+    is JSFunction
+    else js_not_callable(_t5, "function (str, starts) { if (starts =...")
+).fn(UNDEFINED, _dm["Var1"], _dm["Var2"])

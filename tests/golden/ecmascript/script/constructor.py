@@ -1,12 +1,15 @@
-# helpers: UNDEFINED, js_declare, js_function, js_getp, js_invoke, js_mul, js_new, js_setp
+# helpers: UNDEFINED, js_declare, js_function, js_getp, js_invoke, js_mul, js_new, js_reraise, js_setp
 js_declare(_dm, ("p",))
 
 
 def _tf1(_this, j_x=UNDEFINED, j_y=UNDEFINED, *_targs2):
-    _this = _dm if _this is None or _this is UNDEFINED else _this
-    js_setp(_this, "x", j_x)
-    js_setp(_this, "y", j_y)
-    return UNDEFINED
+    try:
+        _this = _dm if _this is None or _this is UNDEFINED else _this
+        js_setp(_this, "x", j_x)
+        js_setp(_this, "y", j_y)
+        return UNDEFINED
+    except (RecursionError, NameError) as _t3:
+        js_reraise(_t3)
 
 
 _dm["Point"] = js_function(
@@ -14,69 +17,72 @@ _dm["Point"] = js_function(
 )
 
 
-def _tf3(_this, *_targs4):
-    _this = _dm if _this is None or _this is UNDEFINED else _this
-    return js_invoke(
-        _dm["Math"],
-        "sqrt",
-        (
-            _t5 * _t6
-            if type(
-                (
-                    _t5 := (
-                        _this["x"]
-                        if type(_this) is dict and "x" in _this
-                        else js_getp(_this, "x")
+def _tf4(_this, *_targs5):
+    try:
+        _this = _dm if _this is None or _this is UNDEFINED else _this
+        return js_invoke(
+            _dm["Math"],
+            "sqrt",
+            (
+                _t6 * _t7
+                if type(
+                    (
+                        _t6 := (
+                            _this["x"]
+                            if type(_this) is dict and "x" in _this
+                            else js_getp(_this, "x")
+                        )
                     )
                 )
-            )
-            is type(
-                (
-                    _t6 := (
-                        _this["x"]
-                        if type(_this) is dict and "x" in _this
-                        else js_getp(_this, "x")
+                is type(
+                    (
+                        _t7 := (
+                            _this["x"]
+                            if type(_this) is dict and "x" in _this
+                            else js_getp(_this, "x")
+                        )
                     )
                 )
+                is float
+                else js_mul(_t6, _t7)
             )
-            is float
-            else js_mul(_t5, _t6)
+            + (
+                _t8 * _t9
+                if type(
+                    (
+                        _t8 := (
+                            _this["y"]
+                            if type(_this) is dict and "y" in _this
+                            else js_getp(_this, "y")
+                        )
+                    )
+                )
+                is type(
+                    (
+                        _t9 := (
+                            _this["y"]
+                            if type(_this) is dict and "y" in _this
+                            else js_getp(_this, "y")
+                        )
+                    )
+                )
+                is float
+                else js_mul(_t8, _t9)
+            ),
         )
-        + (
-            _t7 * _t8
-            if type(
-                (
-                    _t7 := (
-                        _this["y"]
-                        if type(_this) is dict and "y" in _this
-                        else js_getp(_this, "y")
-                    )
-                )
-            )
-            is type(
-                (
-                    _t8 := (
-                        _this["y"]
-                        if type(_this) is dict and "y" in _this
-                        else js_getp(_this, "y")
-                    )
-                )
-            )
-            is float
-            else js_mul(_t7, _t8)
-        ),
-    )
+    except (RecursionError, NameError) as _t10:
+        js_reraise(_t10)
 
 
 js_setp(
     (
-        _t9["prototype"]
-        if type((_t9 := _dm["Point"])) is dict and "prototype" in _t9
-        else js_getp(_t9, "prototype")
+        _t11["prototype"]
+        if type((_t11 := _dm["Point"])) is dict and "prototype" in _t11
+        else js_getp(_t11, "prototype")
     ),
     "norm",
     js_function(
-        _tf3,
+        _tf4,
         "norm",
         0,
         "function () { return Math.sqrt(this.x * this.x + this.y * this.y); }",

@@ -1,13 +1,13 @@
-# helpers: js_array, js_declare, js_function, js_inc, js_invoke, js_lt, js_strict_eq
+# helpers: js_array, js_declare, js_function, js_inc, js_invoke, js_lt, js_reraise, js_strict_eq
 js_declare(_dm, ("handlers",))
 _dm["handlers"] = js_array()
 j_i = 0.0
-_t6 = True
+_t7 = True
 while True:
-    if _t6:
-        _t6 = False
+    if _t7:
+        _t7 = False
     else:
-        j_i = js_inc(j_i)
+        j_i = j_i + 1.0 if type(j_i) is float else js_inc(j_i)
     if not (j_i < 3.0 if type(j_i) is float else js_lt(j_i, 3.0)):
         break
 
@@ -16,7 +16,10 @@ while True:
             return ("continue:1", j_i_1)
 
         def _tf3(_this, *_targs4):
-            return j_i_1
+            try:
+                return j_i_1
+            except (RecursionError, NameError) as _t5:
+                js_reraise(_t5)
 
         js_invoke(
             _dm["handlers"],
@@ -25,6 +28,6 @@ while True:
         )
         return (None, j_i_1)
 
-    _t5, j_i = _tbody2(j_i)
-    if _t5 == "continue:1":
+    _t6, j_i = _tbody2(j_i)
+    if _t6 == "continue:1":
         continue

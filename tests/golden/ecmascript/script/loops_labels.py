@@ -2,12 +2,12 @@
 js_declare(_dm, ("out", "j", "i"))
 _dm["out"] = js_array()
 _dm["i"] = 0.0
-_t9 = True
+_t11 = True
 while True:
-    if _t9:
-        _t9 = False
+    if _t11:
+        _t11 = False
     else:
-        _dm["i"] = js_inc(_dm["i"])
+        _dm["i"] = _t10 + 1.0 if type((_t10 := _dm["i"])) is float else js_inc(_t10)
     if not (_t2 < 3.0 if type((_t2 := _dm["i"])) is float else js_lt(_t2, 3.0)):
         break
     _dm["j"] = 0.0
@@ -26,7 +26,7 @@ while True:
             + ":"
             + (_t8 if type((_t8 := _dm["j"])) is str else js_str_add(_t8)),
         )
-        _dm["j"] = js_inc(_dm["j"])
+        _dm["j"] = _t9 + 1.0 if type((_t9 := _dm["j"])) is float else js_inc(_t9)
     if _tjump == "break:1":
         _tjump = None
         break
@@ -34,6 +34,6 @@ while True:
         _tjump = None
         continue
 while True:
-    _dm["i"] = js_dec(_dm["i"])
-    if not (_t11 > 0.0 if type((_t11 := _dm["i"])) is float else js_gt(_t11, 0.0)):
+    _dm["i"] = _t13 - 1.0 if type((_t13 := _dm["i"])) is float else js_dec(_t13)
+    if not (_t14 > 0.0 if type((_t14 := _dm["i"])) is float else js_gt(_t14, 0.0)):
         break

@@ -16,4 +16,4 @@ while _t2 < 1000.0 if type((_t2 := _dm["i"])) is float else js_lt(_t2, 1000.0):
         is float
         else js_add(_t4, _t5)
     )
-    _dm["i"] = js_inc(_dm["i"])
+    _dm["i"] = _t6 + 1.0 if type((_t6 := _dm["i"])) is float else js_inc(_t6)

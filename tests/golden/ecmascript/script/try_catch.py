@@ -1,8 +1,12 @@
-# helpers: JSThrow, js_call, js_caught, js_getp, js_new
+# helpers: JSFunction, JSThrow, UNDEFINED, js_caught, js_getp, js_new, js_not_callable
 try:
-    js_call(_dm["risky"], "risky")
-except (JSThrow, RecursionError, NameError) as _t1:
-    j_e = js_caught(_t1)
+    (
+        _t1
+        if type((_t1 := _dm["risky"])) is JSFunction
+        else js_not_callable(_t1, "risky")
+    ).fn(UNDEFINED)
+except (JSThrow, RecursionError, NameError) as _t2:
+    j_e = js_caught(_t2)
     _dm["log"] = (
         j_e["name"] if type(j_e) is dict and "name" in j_e else js_getp(j_e, "name")
     )
