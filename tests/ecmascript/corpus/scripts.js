@@ -474,3 +474,95 @@ var out = [];
 for (const [i, v] of ['a', 'b'].entries()) out.push(i + v);
 for (const k of [7, 8].keys()) out.push(k);
 var result = out.concat(Array.from([1, 2].values()), [...'hi'.split('')]);
+// == program memoized fibonacci
+var memo = {};
+function fib(n) { if (n in memo) return memo[n]; var v = n < 2 ? n : fib(n - 1) + fib(n - 2); memo[n] = v; return v; }
+var result = [fib(50), Object.keys(memo).length];
+// == program word frequency sorted
+var text = 'the quick brown fox jumps over the lazy dog the end';
+var freq = {};
+text.split(' ').forEach(function (w) { freq[w] = (freq[w] || 0) + 1; });
+var result = Object.keys(freq).sort(function (a, b) { return freq[b] - freq[a] || (a < b ? -1 : a > b ? 1 : 0); }).slice(0, 3);
+// == program queue simulation
+var queue = [], log = [];
+for (var t = 0; t < 10; t++) {
+  if (t % 3 === 0) queue.push({id: t, pri: t % 2});
+  if (t % 4 === 3 && queue.length) log.push(queue.shift().id);
+}
+var result = [log, queue.map(function (q) { return q.id; })];
+// == program parse key value
+function parse(s) {
+  var out = {};
+  s.split(';').forEach(function (pair) {
+    var m = /^\s*(\w+)\s*=\s*(.*?)\s*$/.exec(pair);
+    if (m) out[m[1]] = isNaN(Number(m[2])) ? m[2] : Number(m[2]);
+  });
+  return out;
+}
+var result = parse('a = 1; b= two ;c=3.5; bad');
+// == program state machine in js
+var transitions = {idle: {start: 'running'}, running: {pause: 'paused', stop: 'idle'}, paused: {resume: 'running', stop: 'idle'}};
+var state = 'idle', trace = [];
+['start', 'pause', 'bogus', 'resume', 'stop'].forEach(function (ev) {
+  var next = transitions[state][ev];
+  trace.push(next ? (state = next) : 'ignored:' + ev);
+});
+var result = trace;
+// == program nested try in loops with labels
+var out = [];
+outer: for (var i = 0; i < 4; i++) {
+  try {
+    switch (i) {
+      case 0: continue outer;
+      case 1: try { throw new Error('e' + i); } catch (e) { out.push(e.message); break; } finally { out.push('f' + i); }
+      case 2: out.push('two'); break outer;
+    }
+    out.push('after-switch-' + i);
+  } finally {
+    out.push('outer-finally-' + i);
+  }
+}
+var result = out;
+// == program closures over loop with IIFE and let mix
+var adders = [];
+for (var i = 0; i < 3; i++) { adders.push((function (n) { return function (x) { return x + n; }; })(i)); }
+for (let j = 10; j < 12; j++) { adders.push(function (x) { return x + j; }); }
+var result = adders.map(function (f) { return f(100); });
+// == program array utilities
+function unique(a) { return a.filter(function (v, i) { return a.indexOf(v) === i; }); }
+function chunk(a, n) { var out = []; for (var i = 0; i < a.length; i += n) out.push(a.slice(i, i + n)); return out; }
+function flatten(a) { return a.reduce(function (acc, v) { return acc.concat(Array.isArray(v) ? flatten(v) : v); }, []); }
+var result = [unique([1, 2, 1, 3, 2]), chunk([1, 2, 3, 4, 5], 2), flatten([1, [2, [3, [4]]], 5])];
+// == program string formatting
+function pad(n, w) { var s = String(n); while (s.length < w) s = '0' + s; return s; }
+var d = new Date(Date.UTC(2024, 0, 5, 7, 8, 9));
+var result = [d.getUTCFullYear(), pad(d.getUTCMonth() + 1, 2), pad(d.getUTCDate(), 2)].join('-') + 'T' + [d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()].map(function (x) { return pad(x, 2); }).join(':');
+// == program object clone and compare
+function clone(o) { return JSON.parse(JSON.stringify(o)); }
+function eq(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+var orig = {a: [1, {b: 2}], c: 'x'};
+var copy = clone(orig); copy.a[1].b = 3;
+var result = [eq(orig, copy), orig.a[1].b, copy.a[1].b];
+// == program bit flags
+var READ = 1, WRITE = 2, EXEC = 4;
+var perms = READ | EXEC;
+var result = [(perms & WRITE) !== 0, (perms & EXEC) !== 0, perms ^ READ, ~perms & 7, perms << 4 >>> 2];
+// == program prototype methods and toString
+function Money(c) { this.cents = c; }
+Money.prototype.toString = function () { return '$' + (this.cents / 100).toFixed(2); };
+Money.prototype.valueOf = function () { return this.cents; };
+var a = new Money(150), b = new Money(275);
+var result = [String(a), a + b, a < b, '' + b, [a, b].join(' ')];
+// == program regexp tokenizer
+var src = 'x = 3 + foo(42, "hi")';
+var re = /\s*(?:(\d+)|(\w+)|("[^"]*")|(\S))/g, m, toks = [];
+while ((m = re.exec(src)) !== null) { toks.push(m[1] ? 'num:' + m[1] : m[2] ? 'id:' + m[2] : m[3] ? 'str:' + m[3] : 'op:' + m[4]); }
+var result = toks;
+// == program getter via function and this binding
+var counter = { n: 0, inc: function () { this.n++; return this; }, get: function () { return this.n; } };
+var result = counter.inc().inc().inc().get();
+// == program arguments and apply
+function max() { return Math.max.apply(Math, arguments); }
+function partial(fn) { var pre = Array.prototype.slice.call(arguments, 1); return function () { return fn.apply(this, pre.concat(Array.prototype.slice.call(arguments))); }; }
+var add3 = function (a, b, c) { return a + b + c; };
+var result = [max(3, 9, 2), partial(add3, 1, 2)(3), partial(add3, 'a')('b', 'c')];
