@@ -54,7 +54,10 @@ def compile_source(data: bytes | str, filename: str = "<string>", base_dir: str 
     lowered = lower(chart, diags, compile_child)
     diags.raise_if_errors()
     units.append(Unit(chart, lowered, main_class, doc.name or name.rsplit(".", 1)[0]))
-    source = emit(units, name)
+    # Files the module embeds, relative to the chart (deterministic wherever it is built).
+    root = Path(base_dir if base_dir is not None else ".").resolve()
+    deps = tuple(Path(os.path.relpath(d, root)).as_posix() for d in doc.dependencies)
+    source = emit(units, name, deps)
     return CompileResult(source, list(diags.items))
 
 

@@ -148,7 +148,7 @@ class Unit:
         self.label = label
 
 
-def emit(units: list[Unit], source_name: str) -> str:
+def emit(units: list[Unit], source_name: str, dependencies: tuple[str, ...] = ()) -> str:
     """The module of a chart; `units` lists child charts first and the main chart last."""
     main = units[-1]
     functions = []
@@ -184,6 +184,7 @@ def emit(units: list[Unit], source_name: str) -> str:
     source = _MODULE.render(
         version=__version__,
         source_name=_safe_comment(source_name),
+        dependencies=[_safe_comment(d) for d in dependencies],
         chart_label=_safe_comment(main.label).replace('"', "'").replace("\\", "/"),
         class_name=main.class_name,
         js_imports=sorted({"UNDEFINED", *helpers}),

@@ -181,3 +181,6 @@ class Document(Node):
     data: tuple[Data, ...] = ()
     scripts: tuple[Script, ...] = ()
     foreign: tuple[Foreign, ...] = field(default=())
+    # Files read at compile time (script/data/invoke src, transitively): a build step must
+    # recompile the chart when one of them changes.
+    dependencies: tuple[str, ...] = ()

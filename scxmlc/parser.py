@@ -91,6 +91,7 @@ class _Builder:
         self.filename = filename
         self.diags = diags
         self.base_dir = base_dir
+        self.dependencies: list[str] = []  # files read, as absolute paths
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -153,7 +154,10 @@ class _Builder:
         if src.startswith(("http:", "https:")):
             return None  # fetched at run time
         try:
-            return self.resolve(src).read_text(encoding="utf-8")
+            path = self.resolve(src)
+            text = path.read_text(encoding="utf-8")
+            self.dependencies.append(str(path.resolve()))
+            return text
         except (OSError, UnicodeDecodeError) as exc:
             reason = getattr(exc, "strerror", None) or str(exc)
             report = self.diags.error if severity == "error" else self.diags.warning
@@ -200,6 +204,7 @@ class _Builder:
             data=tuple(data),
             scripts=tuple(scripts),
             foreign=tuple(foreign),
+            dependencies=tuple(dict.fromkeys(self.dependencies)),
         )
 
     def foreign(self, el) -> m.Foreign:
@@ -348,6 +353,7 @@ class _Builder:
             return m.Content(loc=self.loc(el), text=el.text or "")
         if len(kids) == 1 and _local(kids[0]) == "scxml" and _ns(kids[0]) == NS:
             nested = _Builder(self.filename, self.diags, self.base_dir).document(kids[0])
+            self.dependencies.extend(nested.dependencies)
             xml = etree.tostring(kids[0], encoding="unicode", with_tail=False)
             return m.Content(loc=self.loc(el), xml=xml, scxml=nested)
         parts = [el.text or ""] + [etree.tostring(k, encoding="unicode", with_tail=True) for k in kids]
@@ -416,6 +422,8 @@ class _Builder:
             if text is not None:
                 child_path = self.resolve(a["src"])
                 src_document = parse_bytes(text.encode("utf-8"), str(child_path), self.diags, base_dir=child_path.parent)
+                if src_document is not None:
+                    self.dependencies.extend(src_document.dependencies)
         return m.Invoke(
             loc=self.loc(el),
             src_document=src_document,

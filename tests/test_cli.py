@@ -110,3 +110,28 @@ def test_run_reports_error_events_with_their_line(tmp_path, capsys):
     assert "error.execution: ReferenceError: nowhere is not defined (oops.scxml:3)" in err
     assert main(["run", str(chart), "--simulated-clock", "--quiet"]) == 3
     assert "error.execution" not in capsys.readouterr().err
+
+
+def test_compile_directory_rebuilds_when_an_embedded_file_changes(tmp_path, capsys):
+    src = tmp_path / "charts"
+    src.mkdir()
+    (src / "child.scxml").write_text(
+        '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0"><final id="f"/></scxml>'
+    )
+    (src / "lib.js").write_text("var greeting = 'hi';")
+    (src / "parent.scxml").write_text(
+        '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0"><script src="lib.js"/>'
+        '<state id="s"><invoke src="file:child.scxml"/></state></scxml>'
+    )
+    out = tmp_path / "out"
+    assert main(["compile", str(src), "-o", str(out)]) == 0
+    header = (out / "parent.py").read_text().splitlines()[:3]
+    assert header[1:] == ["# Depends on: lib.js", "# Depends on: child.scxml"]
+    capsys.readouterr()
+    assert main(["compile", str(src), "-o", str(out)]) == 0
+    assert "compiled" not in capsys.readouterr().err
+    later = time.time() + 5
+    os.utime(src / "lib.js", (later, later))
+    assert main(["compile", str(src), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "parent.scxml" in err and "child.scxml ->" not in err
