@@ -134,6 +134,8 @@ class ExprCompiler:
         b = self.resolve(name)
         if b is not None:
             self.note_read(b.owner, b.py)
+            if b.numeric:
+                return Typed(P.name(b.py), NUM)
             return Typed(P.name(b.py), FUNC if b.kind == "self" else None)
         if name == "undefined":
             return Typed(self.undefined(), UNDEF)
@@ -443,10 +445,12 @@ class ExprCompiler:
         e = self.v(arg)
         return P.seq(e, P.const(True))
 
-    def step(self, cur: ast.expr, operator: str) -> ast.expr:
+    def step(self, cur: ast.expr, operator: str, numeric: bool = False) -> ast.expr:
         """ToNumber(cur) + 1 or - 1 (11.3.1, 11.4.4): inline for numbers, js_inc/js_dec else."""
         op = "js_inc" if operator == "++" else "js_dec"
         pyop = ast.Add() if operator == "++" else ast.Sub()
+        if numeric:
+            return ast.BinOp(cur, pyop, P.const(1.0))
         if isinstance(cur, ast.Name):
             return P.ifexp(P.is_(P.type_of(cur), P.name("float")), ast.BinOp(cur, pyop, P.const(1.0)), self.hcall(op, cur))
         t = self.tmp()
@@ -455,9 +459,10 @@ class ExprCompiler:
     def x_UpdateExpression(self, node: Any) -> Typed:
         target = node.argument
         if target.type == "Identifier":
-            cur = self.read_ident(target.name, target).node
+            cur_t = self.read_ident(target.name, target)
+            cur = cur_t.node
             if node.prefix:
-                return Typed(self.assign_ident_expr(target.name, self.step(cur, node.operator), target), NUM)
+                return Typed(self.assign_ident_expr(target.name, self.step(cur, node.operator, cur_t.t == NUM), target), NUM)
             old = self.tmp()
             new = ast.BinOp(P.name(old), ast.Add() if node.operator == "++" else ast.Sub(), P.const(1.0))
             return Typed(

@@ -18,6 +18,7 @@ class Binding:
     py: str  # Python local name
     kind: str  # var | let | const | param | function | catch | class | self
     owner: "FunctionCtx"
+    numeric: bool = False  # always holds a number (numeric.py)
 
 
 @dataclass
@@ -67,7 +68,8 @@ class FunctionCtx:
     loop_body: bool = False  # the body of a loop with per-iteration bindings (see statements.py)
     escapes: set = field(default_factory=set)  # jump codes a loop body hands back to its loop
     returns: bool = False  # a loop body contains `return`
-    per_iteration: list = field(default_factory=list)  # a loop body's per-iteration bindings  # Python names read from enclosing functions
+    per_iteration: list = field(default_factory=list)  # a loop body's per-iteration bindings
+    numeric: set = field(default_factory=set)  # names of numeric locals (numeric.py)  # Python names read from enclosing functions
 
 
 def walk(node: Any) -> Iterator[Any]:

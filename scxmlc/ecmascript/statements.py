@@ -7,8 +7,9 @@ import ast
 from typing import Any
 
 from . import pyast as P
-from .compiler import DM, FUNC, OBJ, ExprCompiler, Typed, Unsupported
+from .compiler import DM, FUNC, NUM, OBJ, ExprCompiler, Typed, Unsupported
 from .names import py_local
+from .numeric import numeric_locals
 from .scope import Binding, FunctionCtx, JumpTarget, Scope, lexical_declarations, pattern_names, var_declarations, walk
 
 
@@ -44,6 +45,7 @@ class StmtCompiler(ExprCompiler):
         if b is not None:
             return b
         b = Binding(name, self.new_py_name(name), kind, self.func)
+        b.numeric = kind in ("var", "let", "const") and name in self.func.numeric
         scope.bindings[name] = b
         return b
 
@@ -139,8 +141,8 @@ class StmtCompiler(ExprCompiler):
             return [P.expr_stmt(self.x_AssignmentExpression(e).node)]
         if e.type == "UpdateExpression" and e.argument.type == "Identifier":
             # x++ as a statement: no need to keep the old value.
-            cur = self.read_ident(e.argument.name, e.argument).node
-            return self.assign_ident_stmts(e.argument.name, self.step(cur, e.operator), e.argument)
+            cur = self.read_ident(e.argument.name, e.argument)
+            return self.assign_ident_stmts(e.argument.name, self.step(cur.node, e.operator, cur.t == NUM), e.argument)
         return [P.expr_stmt(self.v(e))]
 
     def s_VariableDeclaration(self, node: Any) -> list[ast.stmt]:
@@ -758,6 +760,7 @@ class StmtCompiler(ExprCompiler):
     def function_scope_setup(self, node: Any, ctx: FunctionCtx) -> tuple[ast.arguments, list[ast.stmt], list]:
         ctx.this_name = self.tmp("_tthis") if ctx.is_arrow else "_this"
         ctx.args_name = self.tmp("_targs")
+        ctx.numeric = numeric_locals(node, {n for p in node.params for n in pattern_names(p)})
         uses_args = self.uses_arguments(node)
         arguments, prologue = self.params_prologue(node, ctx, uses_args)
         if not ctx.is_arrow and self.uses_this(node):
@@ -784,7 +787,8 @@ class StmtCompiler(ExprCompiler):
             for n in names:
                 if n not in self.scope.bindings:
                     b = self.declare(self.scope, n, "var")
-                    prologue.append(P.assign(P.store(b.py), self.undefined()))
+                    if not b.numeric:  # a numeric local is initialised before any read
+                        prologue.append(P.assign(P.store(b.py), self.undefined()))
             for f in top_funcs:
                 if f.id.name not in self.scope.bindings:
                     self.declare(self.scope, f.id.name, "var")

@@ -566,3 +566,28 @@ function max() { return Math.max.apply(Math, arguments); }
 function partial(fn) { var pre = Array.prototype.slice.call(arguments, 1); return function () { return fn.apply(this, pre.concat(Array.prototype.slice.call(arguments))); }; }
 var add3 = function (a, b, c) { return a + b + c; };
 var result = [max(3, 9, 2), partial(add3, 1, 2)(3), partial(add3, 'a')('b', 'c')];
+// == numeric locals stay exact when a string sneaks in
+function f() { var s = 0; for (var i = 0; i < 3; i++) { s += i; } s += 'x'; return s; }
+function g() { var n = 1; n = n + '1'; return n; }
+function h() { var c = 0; c = c + [1]; return c; }
+var result = [f(), g(), h()];
+// == numeric locals read before initialisation
+function f() { var early = x; var x = 5; return [early, x]; }
+function g() { if (false) { var y = 1; } return y; }
+function h() { var z; z = 3; return z * 2; }
+var result = [f(), g(), h()];
+// == numeric locals captured by closures
+function f() { var i = 0; var get = function () { return i; }; i = 'changed'; return get(); }
+function g() { var k = 1; function set() { k = 'k'; } set(); return k + 1; }
+var result = [f(), g()];
+// == numeric locals declared twice or destructured
+function f() { var a = 1; var a = 'two'; return a; }
+function g() { var b = 1; [b] = ['x']; return b; }
+function h() { var c = 1; for (c in {p: 1}) {} return c; }
+var result = [f(), g(), h()];
+// == numeric locals arithmetic edge cases
+function f() { var z = 0; var neg = -z; var inf = 1 / z; var m = -7 % 3; var big = 2 ** 53; big++; return [neg, inf, m, big, 0.1 + 0.2, 1 / neg]; }
+var result = f();
+// == numeric loop sums
+function f(n) { var total = 0, sq = 0; for (var i = 1; i <= n; i++) { total += i; sq += i * i; } return [total, sq, total / n]; }
+var result = f(100);

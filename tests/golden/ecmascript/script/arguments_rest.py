@@ -1,4 +1,4 @@
-# helpers: UNDEFINED, js_add, js_arguments, js_array, js_arrow, js_declare, js_function, js_get, js_inc, js_item, js_length, js_lt, js_reraise
+# helpers: UNDEFINED, js_add, js_arguments, js_array, js_arrow, js_declare, js_function, js_get, js_item, js_length, js_lt, js_reraise
 js_declare(_dm, ("f",))
 
 
@@ -6,7 +6,6 @@ def _tf1(_this, *_targs2):
     try:
         j_arguments = js_arguments(_targs2)
         j_s = UNDEFINED
-        j_i = UNDEFINED
         j_s = 0.0
         j_i = 0.0
         while (
@@ -31,7 +30,7 @@ def _tf1(_this, *_targs2):
                 is float
                 else js_add(_t6, _t7)
             )
-            j_i = j_i + 1.0 if type(j_i) is float else js_inc(j_i)
+            j_i = j_i + 1.0
         return j_s
     except (RecursionError, NameError) as _t8:
         js_reraise(_t8)
