@@ -226,6 +226,19 @@ class ActionsMixin:
     def xml_value(self, xml: str) -> Any:
         return _content.xml_value(xml)
 
+    def fetch_value(self, url: str, timeout: float = 10.0) -> Any:
+        """<data src="http(s)://..."> (SCXML 5.3): GET it; XML becomes a DOM, JSON an object,
+        other text a whitespace-normalised string. A failure is error.execution (the item stays
+        undefined)."""
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - http(s) only
+                text = response.read().decode(response.headers.get_content_charset() or "utf-8", "replace")
+        except (OSError, ValueError) as exc:
+            raise ExecutionError(f"cannot fetch <data> src {url!r}: {exc}") from None
+        return _content.xml_value(text) if text.lstrip().startswith("<") else _content.text_value(text)
+
     def param_data(self, pairs) -> Any:
         """Event data from namelist and <param> pairs with repeated names, as a JS object: a
         repeated name holds the array of its values, in order (SCXML 6.2 keeps them all)."""

@@ -188,7 +188,11 @@ class _Lowerer:
         if d.expr is not None:
             value = self.expr(d.expr, d.loc)
         elif d.src is not None:
-            if d.src_text is None:
+            if d.src.startswith(("http:", "https:")):
+                # Fetched when the data item is initialised: the compiler never goes to the
+                # network on behalf of a document.
+                value = sm_call("fetch_value", const(d.src))
+            elif d.src_text is None:
                 value = self.fail("Error", f"cannot load <data> src '{d.src}'")
             else:
                 # B.2.2: a file holding XML becomes a DOM; anything else is JSON or text.

@@ -314,3 +314,26 @@ def test_basichttp_unreachable_target_is_error_communication():
         '<transition event="error.communication" target="ok"/></state><final id="ok"/>'
     )
     assert sm.done and sm.configuration == {"ok"}
+
+
+def test_data_src_over_http(tmp_path):
+    import functools
+    import http.server
+    import threading
+
+    (tmp_path / "items.json").write_text('{"items": [1, 2, 3]}')
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        sm = machine(
+            f'<datamodel><data id="d" src="{base}/items.json"/><data id="missing" src="{base}/nope.json"/></datamodel>'
+            '<state id="a"><transition cond="d.items.length === 3 &amp;&amp; missing === undefined" target="ok"/></state>'
+            '<final id="ok"/>'
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert sm.done and sm.configuration == {"ok"}
