@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .conversions import is_object, to_property_key, to_string
+from .conversions import is_object, to_string
 from .errors import make_error, throw_reference_error, throw_type_error
-from .properties import for_in_keys, own_get, MISSING
+from .properties import for_in_keys
 from .values import BUILTINS, HOLE, INF, NAN, OBJECT_PROTO, UNDEFINED, Globals, JSArray, JSFunction, JSObject, JSThrow
 
 js_NAN = NAN

@@ -16,7 +16,7 @@ from .conversions import (
     to_string,
     to_uint32,
 )
-from .values import INF, NAN, UNDEFINED, HostObject, JSArray, JSFunction, _Hole
+from .values import INF, NAN, UNDEFINED, JSFunction, _Hole
 
 _NUM = (float, int)
 

@@ -365,7 +365,6 @@ class _Translator:
             negate = True
             self.i += 1
         items: list[str] = []  # translated pieces
-        pending: str | None = None  # last single char (possible range start)
         while True:
             if self.i >= len(s):
                 self.error("Unterminated character class")
@@ -396,7 +395,6 @@ class _Translator:
                 items.append(atom2)
                 continue
             items.append(_cls_escape(atom) if is_char else atom)
-        del pending
         body = "".join(items)
         if not body:
             self.out.append(r"[\s\S]" if negate else "(?!)")
@@ -444,8 +442,6 @@ def _group_name(name: str) -> str:
 @functools.lru_cache(maxsize=None)
 def _complement(body: str) -> str:
     """Class body matching exactly the characters that `[body]` does not (for \\W, \\S, \\D in a class)."""
-    ranges: list[tuple[int, int]] = []
-    i = 0
     pieces = re.findall(r"\\u([0-9a-f]{4})|\\U([0-9a-f]{8})|(.)", body)
     chars: list[int] = []
     for u4, u8, ch in pieces:
@@ -469,7 +465,6 @@ def _complement(body: str) -> str:
         lo = max(lo, b + 1)
     if lo <= 0x10FFFF:
         out.append((lo, 0x10FFFF))
-    del ranges, i
     return "".join(
         _cls_escape(chr(a)) if a == b else f"{_cls_escape(chr(a))}-{_cls_escape(chr(b))}" for a, b in out
     )
@@ -490,12 +485,10 @@ def compile_js_regexp(source: str, flags: str):
     except RecursionError:
         raise RegExpSyntaxError(f"Invalid regular expression: /{source}/{flags}: too deeply nested") from None
     names = {v: k for k, v in compiled.groupindex.items()}
-    index_names = {i: n for i, n in enumerate(t.group_names)}
     # groupindex uses the Python spelling; report JS names by group number.
     js_names = {}
     for number, py_name in names.items():
         for js in t.group_names:
             if _group_name(js) == py_name:
                 js_names[number] = js
-    del index_names
     return compiled, js_names

@@ -4,8 +4,8 @@ Every expression compiles to a `Typed` pair (Python expression, static JS type o
 static type lets operators skip the generic runtime helpers: `a + b` on two numbers is a plain
 Python `+`, a comparison result is a Python bool, and where operand types are unknown the
 generated code tries an inline guard first, e.g.
-`(_t1 + _t2) if type(_t1 := a) is type(_t2 := b) in (float, str) else js_add(_t1, _t2)`,
-which is exact because for two numbers or two strings JS `+` is Python `+` (ES5.1 11.6.1).
+`(_t1 + _t2) if type(_t1 := a) is type(_t2 := b) is float else js_add(_t1, _t2)`,
+which is exact because for two numbers JS `+` is IEEE addition, i.e. Python's (ES5.1 11.6.3).
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import pyast as P
-from .errors import ECMAScriptSyntaxError
-from .names import READONLY_GLOBALS, py_local
-from .scope import Binding, FunctionCtx, Scope, lexical_declarations, pattern_names, var_declarations, walk
+from .names import READONLY_GLOBALS
+from .scope import Binding, FunctionCtx, Scope
 
 NUM, STR, BOOL, UNDEF, NULL, OBJ, FUNC = "number", "string", "boolean", "undefined", "null", "object", "function"
 PRIMITIVE_PY = {NUM: "float", STR: "str"}

@@ -7,7 +7,7 @@ import ast
 from typing import Any
 
 from . import pyast as P
-from .compiler import DM, FUNC, NUM, OBJ, ExprCompiler, Typed, Unsupported
+from .compiler import DM, FUNC, NUM, ExprCompiler, Typed, Unsupported
 from .names import py_local
 from .numeric import numeric_locals
 from .scope import Binding, FunctionCtx, JumpTarget, Scope, lexical_declarations, pattern_names, var_declarations, walk

@@ -8,7 +8,7 @@ from typing import Any
 from ..conversions import to_integer, to_number, to_string, to_uint32, js_truthy, is_object
 from ..errors import throw_range_error, throw_type_error
 from ..operators import js_strict_eq, _utf16_key
-from ..properties import MAX_ARRAY_LENGTH, js_getp, set_array_length
+from ..properties import MAX_ARRAY_LENGTH
 from ..values import ARRAY_PROTO, BUILTINS, HOLE, UNDEFINED, JSArray, JSFunction
 from ._util import arg, as_list, callable_arg, define, native, relative_index
 

@@ -13,7 +13,7 @@ import re
 import time as _time
 from typing import Any
 
-from ..conversions import to_integer, to_number, to_primitive, to_string
+from ..conversions import to_number, to_primitive, to_string
 from ..errors import throw_range_error, throw_type_error
 from ..values import BUILTINS, DATE_PROTO, NAN, UNDEFINED, JSObject
 from ._util import define, native
@@ -474,4 +474,3 @@ def _to_locale_time_string(this, *_):
 
 
 BUILTINS["Date"] = Date
-del to_integer

@@ -9,7 +9,7 @@ from typing import Any
 from ..conversions import is_object, number_to_string, to_integer, to_number, to_string
 from ..errors import throw_syntax_error, throw_type_error
 from ..properties import js_getp, js_setp, js_delete, own_keys
-from ..values import BUILTINS, HOLE, OBJECT_PROTO, UNDEFINED, HostObject, JSArray, JSFunction, JSObject
+from ..values import BUILTINS, HOLE, OBJECT_PROTO, UNDEFINED, JSArray, JSFunction, JSObject
 from ._util import define
 
 JSON = JSObject(OBJECT_PROTO, "JSON")

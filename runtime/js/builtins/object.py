@@ -28,7 +28,7 @@ from ..values import (
     JSFunction,
     JSObject,
 )
-from ._util import arg, as_list, callable_arg, define, native
+from ._util import as_list, callable_arg, define, native
 
 
 def class_of(v: Any) -> str:

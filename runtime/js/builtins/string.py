@@ -7,9 +7,9 @@ from typing import Any
 
 from ..conversions import WHITESPACE, to_integer, to_number, to_string, to_uint32, to_uint16
 from ..errors import throw_range_error, throw_type_error
-from ..properties import js_getp, js_setp
+from ..properties import js_setp
 from ..values import BUILTINS, STRING_PROTO, UNDEFINED, JSArray, JSFunction, JSObject
-from ._util import arg, define, native, relative_index
+from ._util import define, native, relative_index
 from .regexp import is_regexp, match_to_array, new_regexp, regexp_exec_raw
 
 # Strings are built in memory: cap what one operation may create (repeat, padStart), so an
