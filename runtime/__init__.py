@@ -8,7 +8,7 @@ from .aio import AsyncioClock
 from .clock import Clock, RealClock, SimulatedClock
 from .events import make_event
 from .host import Host
-from .machine import SESSIONS, Machine
+from .machine import Machine
 from .tables import (
     ATOMIC,
     COMPOUND,
@@ -38,7 +38,6 @@ __all__ = [
     "PARALLEL",
     "ROOT",
     "RealClock",
-    "SESSIONS",
     "SHALLOW_HISTORY",
     "SimulatedClock",
     "make_event",

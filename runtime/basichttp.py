@@ -1,6 +1,7 @@
 """Basic HTTP Event I/O Processor (SCXML C.2): a loopback HTTP server for incoming events, and POST
 for outgoing ones. Standard library only: http.server in a daemon thread, urllib for sending.
 
+Each host has its own server (started on first use, host and port configurable on the Host).
 The server thread never runs a machine: it only appends the event to the session's external
 queue (an atomic deque append) and answers 200; the machine processes it on its own thread
 (`run_until_idle`, `send`).
@@ -24,16 +25,14 @@ BASICHTTP_TYPES = {BASICHTTP_TYPE, "basichttp"}
 DEFAULT_EVENT = "HTTP.POST"  # C.2: the name of an event that names none
 PATH_PREFIX = "/scxml/"
 
-_server: "BasicHTTPServer | None" = None
-_server_lock = threading.Lock()
-
-
 class BasicHTTPServer:
-    """One per process, on loopback; every session has the location PATH_PREFIX + its id."""
+    """The Basic HTTP processor of one host, on loopback by default; every session of the host
+    has the location PATH_PREFIX + its session id."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, sessions, host: str = "127.0.0.1", port: int = 0):
         self.httpd = ThreadingHTTPServer((host, port), _Handler)
         self.httpd.daemon_threads = True
+        self.httpd.sessions = sessions  # the host's registry: the handler routes by session id
         self.host, self.port = self.httpd.server_address[:2]
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="scxmlc-basichttp", daemon=True)
         self.thread.start()
@@ -46,25 +45,15 @@ class BasicHTTPServer:
         self.httpd.server_close()
 
 
-def server(host: str = "127.0.0.1", port: int = 0) -> BasicHTTPServer:
-    """The process's Basic HTTP server, started on first use (host and port apply then)."""
-    global _server
-    with _server_lock:
-        if _server is None:
-            _server = BasicHTTPServer(host, port)
-        return _server
-
-
 class _Handler(BaseHTTPRequestHandler):
     server_version = "scxmlc-basichttp"
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-        from .machine import SESSIONS
-
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
         path = self.path.split("?", 1)[0]
-        session = SESSIONS.get(path[len(PATH_PREFIX):]) if path.startswith(PATH_PREFIX) else None
+        sessions = self.server.sessions
+        session = sessions.get(path[len(PATH_PREFIX):]) if path.startswith(PATH_PREFIX) else None
         if session is None or not session.running:
             self.send_error(404, "no such SCXML session")
             return
@@ -126,16 +115,17 @@ def post(target: str, event: Any, data: Any, timeout: float = 10.0) -> None:
 
 
 class IOProcessorEntry(HostObject):
-    """`_ioprocessors['basichttp']`: its `location` starts the server the first time it is read."""
+    """`_ioprocessors['basichttp']`: reading its `location` starts the host's server."""
 
-    __slots__ = ("sessionid",)
+    __slots__ = ("host", "sessionid")
 
-    def __init__(self, sessionid: str):
+    def __init__(self, host, sessionid: str):
+        self.host = host
         self.sessionid = sessionid
 
     def js_get(self, key):
         if key == "location":
-            return server().location(self.sessionid)
+            return self.host.basichttp().location(self.sessionid)
         return UNDEFINED
 
     def js_keys(self):

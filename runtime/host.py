@@ -8,6 +8,7 @@ process's default real-time host).
 
 from __future__ import annotations
 
+import threading
 import weakref
 from typing import TYPE_CHECKING, Any
 
@@ -21,8 +22,14 @@ _process_host: "Host | None" = None
 
 
 class Host:
-    def __init__(self, clock: Clock | None = None) -> None:
+    def __init__(self, clock: Clock | None = None, *, http_host: str = "127.0.0.1", http_port: int = 0) -> None:
+        """`http_host`/`http_port`: where the Basic HTTP processor listens (loopback and an
+        ephemeral port by default); it starts when a session first reads its location."""
         self.clock = clock if clock is not None else RealClock()
+        self.http_host = http_host
+        self.http_port = http_port
+        self._http = None
+        self._http_lock = threading.Lock()
         # Weak: a session the application dropped leaves the registry by itself.
         self.sessions: "weakref.WeakValueDictionary[str, Machine]" = weakref.WeakValueDictionary()
 
@@ -58,11 +65,25 @@ class Host:
             clock.wait_until(due)
             clock.fire_due()
 
+    def basichttp(self):
+        """This host's Basic HTTP Event I/O Processor (SCXML C.2), started on first use."""
+        from .basichttp import BasicHTTPServer
+
+        with self._http_lock:
+            if self._http is None:
+                self._http = BasicHTTPServer(self.sessions, self.http_host, self.http_port)
+            return self._http
+
     def close(self) -> None:
-        """End every session of this host (their timers and children are cancelled)."""
+        """End every session of this host (their timers and children are cancelled) and stop
+        its HTTP server."""
         for machine in list(self.sessions.values()):
             machine.close()
         self.clock.compact()
+        with self._http_lock:
+            if self._http is not None:
+                self._http.close()
+                self._http = None
 
     def __len__(self) -> int:
         return len(self.sessions)

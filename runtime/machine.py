@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import weakref
 from collections import deque
 from typing import Any, Callable
 
@@ -20,10 +19,6 @@ from .tables import StateDef, TransitionDef
 
 _log = logging.getLogger("scxmlc_runtime")
 _session_ids = itertools.count(1)
-# Every live session of the process by id (session ids are unique in the process), for the
-# Basic HTTP processor's routing; "#_scxml_<id>" targets look in the sender's host only.
-# Weak: a dropped machine leaves the registry by itself.
-SESSIONS: "weakref.WeakValueDictionary[str, Machine]" = weakref.WeakValueDictionary()
 
 SCXML_PROCESSOR = "http://www.w3.org/TR/scxml/#SCXMLEventProcessor"
 
@@ -75,7 +70,6 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
         self._init_interpreter()
         self._init_invoke()
         self.dm = new_globals()
-        SESSIONS[self.sessionid] = self
         host.sessions[self.sessionid] = self
 
     # -- public API -----------------------------------------------------------------------
@@ -102,7 +96,7 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
         dm["_sessionid"] = self.sessionid
         dm["_name"] = self.name if self.name is not None else UNDEFINED
         location = "#_scxml_" + self.sessionid
-        http = IOProcessorEntry(self.sessionid)
+        http = IOProcessorEntry(self.host, self.sessionid)
         dm["_ioprocessors"] = {
             SCXML_PROCESSOR: {"location": location},
             "scxml": {"location": location},
@@ -273,7 +267,6 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
         self._children.clear()
         self.external_queue.clear()
         self.internal_queue.clear()
-        SESSIONS.pop(self.sessionid, None)
         self.host.sessions.pop(self.sessionid, None)
 
     # -- queues ---------------------------------------------------------------------------

@@ -97,3 +97,26 @@ def test_ten_thousand_sessions_leave_no_trace(small):
     assert len(host) == 0 and host.clock.pending() == 0
     assert during - before > 10_000 * 1_000, "the sessions should have used memory while alive"
     assert after - before < 20_000, f"{after - before} bytes still held after closing 10,000 sessions"
+
+
+def test_each_host_has_its_own_http_processor(small):
+    import urllib.error
+    import urllib.request
+
+    h1, h2 = Host(SimulatedClock()), Host(SimulatedClock(), http_host="127.0.0.1")
+    a, b = h1.start(small.Chart), h2.start(small.Chart)
+    loc_a = a.datamodel["_ioprocessors"]["basichttp"].js_get("location")
+    loc_b = b.datamodel["_ioprocessors"]["basichttp"].js_get("location")
+    assert loc_a.split("/scxml/")[0] != loc_b.split("/scxml/")[0]  # two servers
+    # A host's server only knows its own sessions.
+    wrong = loc_a.split("/scxml/")[0] + "/scxml/" + b.sessionid
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(urllib.request.Request(wrong, data=b"_scxmleventname=go", method="POST"), timeout=10)
+    assert info.value.code == 404
+    urllib.request.urlopen(urllib.request.Request(loc_b, data=b"_scxmleventname=go", method="POST"), timeout=10)
+    h2.run_until_idle(max_seconds=1)
+    assert b.configuration == {"busy"}
+    h1.close()
+    h2.close()
+    with pytest.raises(OSError):
+        urllib.request.urlopen(urllib.request.Request(loc_a, data=b"x", method="POST"), timeout=2)
