@@ -21,6 +21,7 @@ def make_error(name: str, message: str) -> JSObject:
         err["name"] = name
     if message != "":
         err["message"] = message
+    err.hidden = frozenset(("message", "name"))  # own but not enumerable, as in 15.11.1.1
     return err
 
 

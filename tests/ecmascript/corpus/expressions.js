@@ -1016,3 +1016,8 @@ undefined == ''
 NaN != NaN
 Infinity === Infinity
 -Infinity < -1e308
+// -- errors thrown by the engine
+(function () { try { null.x; } catch (e) { return [Object.keys(e), JSON.stringify(e), e instanceof TypeError, typeof e.message]; } })()
+(function () { try { undefinedName; } catch (e) { return [e.name, e.constructor === ReferenceError, String(e).indexOf('undefinedName') >= 0]; } })()
+(function () { try { [].reduce(function () {}); } catch (e) { return Object.prototype.toString.call(e); } })()
+(function () { var e = new Error('m'); e.extra = 1; return [Object.keys(e), e.hasOwnProperty('message')]; })()
