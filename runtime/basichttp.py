@@ -29,10 +29,11 @@ class BasicHTTPServer:
     """The Basic HTTP processor of one host, on loopback by default; every session of the host
     has the location PATH_PREFIX + its session id."""
 
-    def __init__(self, sessions, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, sessions, host: str = "127.0.0.1", port: int = 0, notify=None):
         self.httpd = ThreadingHTTPServer((host, port), _Handler)
         self.httpd.daemon_threads = True
         self.httpd.sessions = sessions  # the host's registry: the handler routes by session id
+        self.httpd.notify = notify  # called (from the server thread) after queueing an event
         self.host, self.port = self.httpd.server_address[:2]
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="scxmlc-basichttp", daemon=True)
         self.thread.start()
@@ -58,6 +59,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(404, "no such SCXML session")
             return
         session.external_queue.append(incoming_event(self.command, self.path, dict(self.headers), body))
+        if self.server.notify is not None:
+            self.server.notify()
         self.send_response(200)
         self.send_header("Content-Length", "0")
         self.end_headers()

@@ -48,7 +48,22 @@ class Host:
 
     def start(self, chart: "type[Machine]", **kwargs: Any) -> "Machine":
         """Create a session of `chart` (a generated class) in this host and start it."""
+        if getattr(self.clock, "_loop", False) is None:
+            self.clock.loop  # an asyncio host: remember the running loop for HTTP wake-ups
         return chart(host=self, **kwargs).start()
+
+    def _notify(self) -> None:
+        """From the HTTP server's thread: an event was queued. On an asyncio host the loop
+        processes it at once; otherwise run_until_idle or send will."""
+        loop = getattr(self.clock, "_loop", None)
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self.process_queued)
+
+    def process_queued(self) -> None:
+        """Process the queued external events of every session."""
+        for machine in list(self.sessions.values()):
+            if machine.running and machine.external_queue:
+                machine.run_guarded(None)
 
     def run_until_idle(self, max_seconds: float = 60.0) -> None:
         """Process every session's queued events and fire the timers due within max_seconds
@@ -56,9 +71,7 @@ class Host:
         clock = self.clock
         deadline = clock.now() + max_seconds
         while True:
-            for machine in list(self.sessions.values()):
-                if machine.running and machine.external_queue:
-                    machine.run_guarded(None)
+            self.process_queued()
             due = clock.next_due()
             if due is None or due > deadline:
                 break
@@ -71,7 +84,7 @@ class Host:
 
         with self._http_lock:
             if self._http is None:
-                self._http = BasicHTTPServer(self.sessions, self.http_host, self.http_port)
+                self._http = BasicHTTPServer(self.sessions, self.http_host, self.http_port, self._notify)
             return self._http
 
     def close(self) -> None:

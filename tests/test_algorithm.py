@@ -337,3 +337,27 @@ def test_data_src_over_http(tmp_path):
         server.shutdown()
         server.server_close()
     assert sm.done and sm.configuration == {"ok"}
+
+
+def test_invoke_src_over_http(tmp_path):
+    import functools
+    import http.server
+    import threading
+
+    (tmp_path / "child.scxml").write_text(
+        '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0"><final id="f">'
+        '<donedata><param name="x" expr="7"/></donedata></final></scxml>'
+    )
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        sm = machine(
+            f'<state id="a"><invoke id="c" src="http://127.0.0.1:{server.server_address[1]}/child.scxml"/>'
+            '<transition event="done.invoke.c" cond="_event.data.x === 7" target="ok"/></state><final id="ok"/>'
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert sm.done and sm.configuration == {"ok"}

@@ -120,3 +120,55 @@ def test_each_host_has_its_own_http_processor(small):
     h2.close()
     with pytest.raises(OSError):
         urllib.request.urlopen(urllib.request.Request(loc_a, data=b"x", method="POST"), timeout=2)
+
+
+def test_asyncio_host_processes_http_events_by_itself(small):
+    import asyncio
+    import urllib.request
+
+    from scxmlc_runtime import AsyncioClock
+
+    async def main():
+        host = Host(AsyncioClock())
+        m = host.start(small.Chart)
+        location = m.datamodel["_ioprocessors"]["basichttp"].js_get("location")
+        request = urllib.request.Request(location, data=b"_scxmleventname=go", method="POST")
+        await asyncio.to_thread(urllib.request.urlopen, request, None, 10)
+        for _ in range(100):  # the loop processes the event; nobody polls
+            if m.configuration == {"busy"}:
+                break
+            await asyncio.sleep(0.01)
+        state = m.configuration
+        host.close()
+        return state
+
+    assert asyncio.run(main()) == {"busy"}
+
+
+def test_asyncio_host_wakes_for_http_even_without_timers():
+    import asyncio
+    import urllib.request
+
+    from scxmlc_runtime import AsyncioClock
+
+    chart = scxmlc.load_string(
+        '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0"><state id="a">'
+        '<transition event="go" target="b"/></state><state id="b"/></scxml>',
+        module_name="sessions_no_timer",
+    )
+
+    async def main():
+        host = Host(AsyncioClock())
+        m = host.start(chart.Chart)
+        location = m.datamodel["_ioprocessors"]["basichttp"].js_get("location")
+        request = urllib.request.Request(location, data=b"_scxmleventname=go", method="POST")
+        await asyncio.to_thread(urllib.request.urlopen, request, None, 10)
+        for _ in range(100):
+            if m.configuration == {"b"}:
+                break
+            await asyncio.sleep(0.01)
+        state = m.configuration
+        host.close()
+        return state
+
+    assert asyncio.run(main()) == {"b"}
