@@ -27,12 +27,17 @@ class CompileResult:
         return [d for d in self.diagnostics if d.severity == "warning"]
 
 
-def compile_source(data: bytes | str, filename: str = "<string>", base_dir: str | os.PathLike | None = None) -> CompileResult:
+def compile_source(
+    data: bytes | str,
+    filename: str = "<string>",
+    base_dir: str | os.PathLike | None = None,
+    allow_fetch: bool = False,
+) -> CompileResult:
     """Compile SCXML text; raises CompileError carrying every diagnostic when there are errors."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     diags = Diagnostics()
-    doc = parse_bytes(data, filename, diags, base_dir=base_dir)
+    doc = parse_bytes(data, filename, diags, base_dir=base_dir, allow_fetch=allow_fetch)
     if doc is not None:
         verify(doc, diags)
     diags.raise_if_errors()
@@ -61,14 +66,14 @@ def compile_source(data: bytes | str, filename: str = "<string>", base_dir: str 
     return CompileResult(source, list(diags.items))
 
 
-def compile_path(path: str | os.PathLike) -> CompileResult:
+def compile_path(path: str | os.PathLike, allow_fetch: bool = False) -> CompileResult:
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise CompileError([Diagnostic("error", Location(str(path)), f"cannot read file: {reason}")]) from None
-    return compile_source(data, str(path), base_dir=path.parent)
+    return compile_source(data, str(path), base_dir=path.parent, allow_fetch=allow_fetch)
 
 
 def compile_file(path: str | os.PathLike) -> str:

@@ -61,9 +61,9 @@ def _up_to_date(chart: Path, target: Path) -> bool:
     return True
 
 
-def _compile_one(src: Path, out: Path | None) -> bool:
+def _compile_one(src: Path, out: Path | None, allow_fetch: bool = False) -> bool:
     try:
-        result = compile_path(src)
+        result = compile_path(src, allow_fetch=allow_fetch)
     except CompileError as exc:
         _print_diags(exc.diagnostics)
         return False
@@ -98,7 +98,7 @@ def cmd_compile(args) -> int:
             # embeds, and was written by this compiler version.
             if not args.force and _up_to_date(path, target):
                 continue
-            if _compile_one(path, target):
+            if _compile_one(path, target, args.allow_fetch):
                 print(f"compiled {path} -> {target}", file=sys.stderr)
             else:
                 ok = False
@@ -106,14 +106,14 @@ def cmd_compile(args) -> int:
     if not src.exists():
         print(f"{src}: error: no such file", file=sys.stderr)
         return EXIT_ERRORS
-    return EXIT_OK if _compile_one(src, Path(args.output) if args.output else None) else EXIT_ERRORS
+    return EXIT_OK if _compile_one(src, Path(args.output) if args.output else None, args.allow_fetch) else EXIT_ERRORS
 
 
 def cmd_check(args) -> int:
     ok = True
     for name in args.inputs:
         try:
-            result = compile_path(name)
+            result = compile_path(name, allow_fetch=args.allow_fetch)
         except CompileError as exc:
             _print_diags(exc.diagnostics)
             ok = False
@@ -144,7 +144,7 @@ def cmd_run(args) -> int:
         return EXIT_USAGE
     path = Path(args.input)
     try:
-        result = compile_path(path)
+        result = compile_path(path, allow_fetch=args.allow_fetch)
     except CompileError as exc:
         _print_diags(exc.diagnostics)
         return EXIT_ERRORS
@@ -181,15 +181,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"scxmlc {__version__}")
     p.add_argument("--debug", action="store_true", help="show Python tracebacks of internal errors")
     sub = p.add_subparsers(dest="command", required=True)
-    c = sub.add_parser("compile", help="compile a chart (or a directory of charts) to Python")
+    fetch = argparse.ArgumentParser(add_help=False)
+    fetch.add_argument(
+        "--allow-fetch",
+        action="store_true",
+        help="load http(s) <script src> at compile time (off: a document never makes scxmlc use the network)",
+    )
+    c = sub.add_parser("compile", parents=[fetch], help="compile a chart (or a directory of charts) to Python")
     c.add_argument("input", help="an .scxml file or a directory")
     c.add_argument("-o", "--output", help="output .py file (default: stdout) or directory")
     c.add_argument("--force", action="store_true", help="with a directory: recompile every chart")
     c.set_defaults(func=cmd_compile)
-    k = sub.add_parser("check", help="report diagnostics only")
+    k = sub.add_parser("check", parents=[fetch], help="report diagnostics only")
     k.add_argument("inputs", nargs="+")
     k.set_defaults(func=cmd_check)
-    r = sub.add_parser("run", help="compile and run a chart, printing its log and final configuration")
+    r = sub.add_parser("run", parents=[fetch], help="compile and run a chart, printing its log and final configuration")
     r.add_argument("input")
     r.add_argument("--event", action="append", default=[], metavar="NAME[=JSON]", help="send an external event")
     r.add_argument("--simulated-clock", action="store_true", help="jump over delays instead of waiting")

@@ -135,3 +135,28 @@ def test_compile_directory_rebuilds_when_an_embedded_file_changes(tmp_path, caps
     assert main(["compile", str(src), "-o", str(out)]) == 0
     err = capsys.readouterr().err
     assert "parent.scxml" in err and "child.scxml ->" not in err
+
+
+def test_script_src_over_http_needs_allow_fetch(tmp_path, capsys):
+    import functools
+    import http.server
+    import threading
+
+    (tmp_path / "lib.js").write_text("var greeting = 'hello from the network';")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    chart = tmp_path / "net.scxml"
+    chart.write_text(
+        f'<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0"><script src="http://127.0.0.1:{server.server_address[1]}/lib.js"/>'
+        '<final id="f"><onentry><log expr="greeting"/></onentry></final></scxml>'
+    )
+    try:
+        assert main(["run", str(chart), "--simulated-clock"]) == 1
+        assert "compile with --allow-fetch" in capsys.readouterr().err
+        assert main(["run", str(chart), "--simulated-clock", "--allow-fetch"]) == 0
+        assert "hello from the network" in capsys.readouterr().out
+    finally:
+        server.shutdown()
+        server.server_close()
