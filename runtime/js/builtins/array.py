@@ -187,7 +187,7 @@ def _last_index_of(this, target=UNDEFINED, *args):
     n = len(src)
     if args:
         k = to_integer(args[0])
-        start = int(min(k, n - 1)) if k >= 0 else int(n + k)
+        start = int(min(k, n - 1)) if k >= 0 else int(max(n + k, -1))
     else:
         start = n - 1
     for i in range(start, -1, -1):

@@ -226,7 +226,7 @@ def _construct(*args: Any) -> JSObject:
         return new_date(to_number(v))
     nums = [to_number(a) for a in args[:7]]
     y = nums[0]
-    if y == y and 0 <= math.trunc(y) <= 99:
+    if math.isfinite(y) and 0 <= math.trunc(y) <= 99:
         y = 1900 + math.trunc(y)
     month = nums[1]
     day = nums[2] if len(nums) > 2 else 1.0
@@ -263,7 +263,7 @@ def _utc(this, *args):
     if not nums:
         return NAN
     y = nums[0]
-    if y == y and 0 <= math.trunc(y) <= 99:
+    if math.isfinite(y) and 0 <= math.trunc(y) <= 99:
         y = 1900 + math.trunc(y)
     month = nums[1] if len(nums) > 1 else 0.0
     day = nums[2] if len(nums) > 2 else 1.0

@@ -144,11 +144,15 @@ def _to_locale_string(this, *_):
     x = this_number(this, "toLocaleString")
     if x != x or x in (INF, -INF):
         return number_to_string(x)
-    # en-US style: grouping, at most 3 fraction digits (what V8's default locale prints).
-    d = Decimal(x).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP).normalize()
-    sign = "-" if d < 0 else ""
-    d = abs(d)
-    whole, _, frac = f"{d:f}".partition(".")
+    # en-US style, as V8 prints with its default locale: grouping, at most 3 fraction digits,
+    # starting from the shortest decimal of x and rounding half away from zero (ICU's
+    # half-expand); the sign survives rounding to zero ("-0").
+    with localcontext() as ctx:
+        ctx.prec = 1000
+        d = Decimal(repr(x)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+    sign = "-" if d.is_signed() else ""
+    whole, _, frac = f"{abs(d):f}".partition(".")
+    frac = frac.rstrip("0")
     return sign + f"{int(whole):,}" + ("." + frac if frac else "")
 
 

@@ -257,7 +257,8 @@ def _pad(this, max_length, fill, at_start: bool, name: str) -> str:
     filler = " " if fill is UNDEFINED else to_string(fill)
     if n <= len(s) or not filler:
         return s
-    _check_len(int(n))
+    if n > MAX_STRING_LENGTH:
+        throw_range_error("Invalid string length")
     need = int(n) - len(s)
     pad = (filler * (need // len(filler) + 1))[:need]
     return pad + s if at_start else s + pad

@@ -1,0 +1,112 @@
+"""Every built-in function, called with odd receivers and arguments, either returns a JS value
+or throws a JS exception: no Python exception may escape (the machine would report it as an
+internal error instead of error.execution with a JS error name)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+import scxmlc_runtime.js as rt
+from scxmlc_runtime.js.values import (
+    ARRAY_PROTO,
+    BOOLEAN_PROTO,
+    BUILTINS,
+    DATE_PROTO,
+    ERROR_PROTO,
+    FUNCTION_PROTO,
+    NUMBER_PROTO,
+    OBJECT_PROTO,
+    REGEXP_PROTO,
+    STRING_PROTO,
+)
+
+from .jsrun import evaluate
+
+ODD = [
+    0.0, -0.0, 1.0, -1.0, 2.5, float("nan"), float("inf"), -float("inf"), 1e300, 4294967295.0, 2147483648.0,
+    "", "abc", "10", "%", "\ud800", True, None, rt.UNDEFINED,
+]
+
+
+def _objects():
+    return [
+        {},
+        rt.to_js([1, 2]),
+        rt.JSArray([rt.HOLE, "x"]),
+        evaluate("new Date(0)"),
+        evaluate("new Date(NaN)"),
+        evaluate("/a(b)?/g"),
+        evaluate("new Error('e')"),
+        evaluate("(function (a) { return a; })"),
+        evaluate("Math"),
+        evaluate("new String('s')"),
+    ]
+
+
+def _functions():
+    seen = set()
+    out = []
+    holders = [("", BUILTINS)] + [
+        (name, proto)
+        for name, proto in (
+            ("Object.prototype", OBJECT_PROTO),
+            ("Array.prototype", ARRAY_PROTO),
+            ("String.prototype", STRING_PROTO),
+            ("Number.prototype", NUMBER_PROTO),
+            ("Boolean.prototype", BOOLEAN_PROTO),
+            ("Function.prototype", FUNCTION_PROTO),
+            ("Date.prototype", DATE_PROTO),
+            ("RegExp.prototype", REGEXP_PROTO),
+            ("Error.prototype", ERROR_PROTO),
+        )
+    ]
+    for prefix, holder in holders:
+        for key, value in list(dict.items(holder)):
+            candidates = [(f"{prefix}.{key}" if prefix else key, value)]
+            if isinstance(value, rt.JSFunction) and value.props:
+                candidates += [(f"{key}.{k}", v) for k, v in value.props.items()]
+            elif isinstance(value, rt.JSObject) and not prefix:
+                candidates += [(f"{key}.{k}", v) for k, v in dict.items(value)]
+            for name, f in candidates:
+                if isinstance(f, rt.JSFunction) and id(f) not in seen:
+                    seen.add(id(f))
+                    out.append((name, f))
+    return sorted(out, key=lambda p: p[0])
+
+
+FUNCTIONS = _functions()
+
+
+def _call(f, this, args):
+    try:
+        result = f.fn(this, *args)
+    except rt.JSThrow:
+        return
+    assert result is rt.UNDEFINED or result is None or type(result) in (float, str, bool) or isinstance(
+        result, (dict, rt.JSArray, rt.JSFunction, rt.HostObject)
+    ), (f.name, type(result))
+    if f.construct is not None:
+        try:
+            f.construct(*args)
+        except rt.JSThrow:
+            pass
+
+
+def test_there_are_many_builtins():
+    assert len(FUNCTIONS) > 200
+
+
+@pytest.mark.parametrize("name, f", FUNCTIONS, ids=[n for n, _ in FUNCTIONS])
+def test_odd_calls(name, f):
+    objects = _objects()
+    for this in ODD[::4] + objects:
+        _call(f, this, ())
+        for a in ODD[::2] + objects[:2]:
+            _call(f, this, (a,))
+    natural = objects[1] if "Array" in name else objects[3] if "Date" in name else "abc"
+    for a in ODD:
+        _call(f, natural, (a,))
+    for a, b in itertools.islice(itertools.product(ODD, repeat=2), 0, None, 5):
+        _call(f, natural, (a, b))
