@@ -110,3 +110,43 @@ def test_odd_calls(name, f):
         _call(f, natural, (a,))
     for a, b in itertools.islice(itertools.product(ODD, repeat=2), 0, None, 5):
         _call(f, natural, (a, b))
+
+
+BINARY_HELPERS = [
+    "js_add", "js_sub", "js_mul", "js_div", "js_mod", "js_pow", "js_bitand", "js_bitor", "js_bitxor",
+    "js_shl", "js_shr", "js_ushr", "js_eq", "js_ne", "js_strict_eq", "js_strict_ne", "js_lt", "js_gt",
+    "js_le", "js_ge", "js_in", "js_instanceof", "js_get", "js_delete", "js_invoke",
+]
+UNARY_HELPERS = ["js_neg", "js_pos", "js_inc", "js_dec", "js_bitnot", "js_typeof", "js_truthy", "js_to_string", "js_display", "js_str_add", "js_key", "js_spread", "js_for_in", "to_py"]
+
+
+@pytest.mark.parametrize("helper", BINARY_HELPERS)
+def test_binary_helpers_on_odd_values(helper):
+    fn = getattr(rt, helper)
+    values = ODD + _objects() + [evaluate("({valueOf: function () { throw 1; }})"), evaluate("({toString: function () { return {}; }, valueOf: function () { return {}; }})")]
+    for a in values:
+        for b in values:
+            try:
+                fn(a, b)
+            except rt.JSThrow:
+                pass
+
+
+@pytest.mark.parametrize("helper", UNARY_HELPERS)
+def test_unary_helpers_on_odd_values(helper):
+    fn = getattr(rt, helper)
+    for a in ODD + _objects():
+        try:
+            fn(a)
+        except rt.JSThrow:
+            pass
+
+
+def test_set_with_odd_keys():
+    for key in ODD + _objects()[:3]:
+        for target in [{}, rt.to_js([1, 2]), evaluate("new Date(0)"), "str", 1.0]:
+            try:
+                rt.js_set(target, key, 1.0)
+                rt.js_get(target, key)
+            except rt.JSThrow:
+                pass
