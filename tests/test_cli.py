@@ -160,3 +160,22 @@ def test_script_src_over_http_needs_allow_fetch(tmp_path, capsys):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_readme_tutorial_behaves_as_documented(tmp_path):
+    import scxmlc
+    from scxmlc_runtime import SimulatedClock
+
+    assert main(["compile", str(EXAMPLES / "door.scxml"), "-o", str(tmp_path / "door.py")]) == 0
+    door = scxmlc.load_source((tmp_path / "door.py").read_text(), "readme_door", "door.scxml")
+    assert door.Door is door.Chart
+    sm = door.Chart(clock=SimulatedClock())
+    sm.start()
+    sm.send("open", {"force": True})
+    assert sm.configuration == frozenset({"open"})
+    assert sm.datamodel["opened"] == 1.0
+    sm.run_until_idle(max_seconds=60)
+    assert sm.configuration == frozenset({"closed"})
+    sm.send("open")
+    sm.send("leave")
+    assert sm.done
