@@ -275,3 +275,30 @@ def js_guarded(fn: Callable) -> Callable:
 
 
 __all__ += ["js_guarded"]
+
+
+def js_object_literal(definitions: tuple) -> JSObject:
+    """An object literal with accessors (ES5.1 11.1.5): definitions are (key, kind, value)
+    with kind "init", "get" or "set", applied in source order (a later definition replaces
+    an earlier one; a getter and a setter of one key combine)."""
+    from .values import ACCESSORS_EXIST, Accessor
+
+    obj = JSObject(OBJECT_PROTO)
+    for key, kind, value in definitions:
+        if kind == "init":
+            dict.__setitem__(obj, key, value)
+            continue
+        ACCESSORS_EXIST[0] = True
+        current = dict.get(obj, key)
+        acc = current if type(current) is Accessor else Accessor()
+        if kind == "get":
+            acc.get = value
+        else:
+            acc.set = value
+        if type(current) is not Accessor:
+            dict.pop(obj, key, None)  # a replaced data property loses its position too
+        dict.__setitem__(obj, key, acc)
+    return obj
+
+
+__all__ += ["js_object_literal"]

@@ -83,9 +83,9 @@ def to_py(v: Any) -> Any:
     if isinstance(v, JSObject) and v.cls in ("String", "Number", "Boolean"):
         return to_py(v.internal)
     if isinstance(v, dict):
-        from .properties import own_keys
+        from .properties import js_getp, own_keys
 
-        return {k: to_py(dict.__getitem__(v, k)) for k in own_keys(v)}
+        return {k: to_py(js_getp(v, k)) for k in own_keys(v)}
     return v
 
 

@@ -12,7 +12,9 @@ from typing import Any
 
 from .conversions import to_number, to_property_key, to_string, to_uint32
 from .values import (
+    ACCESSORS_EXIST,
     ARRAY_PROTO,
+    Accessor,
     BOOLEAN_PROTO,
     FUNCTION_PROTO,
     HOLE,
@@ -151,14 +153,31 @@ def _array_props(a: JSArray):
     return a.props
 
 
-def chain_get(obj: Any, key: str) -> Any:
-    """[[Get]] along the prototype chain starting at obj (ES5.1 8.12.3)."""
+def chain_get(obj: Any, key: str, receiver: Any = MISSING) -> Any:
+    """[[Get]] along the prototype chain starting at obj (ES5.1 8.12.3); a getter found on the
+    way runs with `receiver` (the object the lookup started from) as this."""
+    start = obj
     while obj is not None:
         v = own_get(obj, key)
         if v is not MISSING:
+            if type(v) is Accessor:
+                return v.read(start if receiver is MISSING else receiver)
             return v
         obj = get_proto(obj)
     return UNDEFINED
+
+
+def find_setter(obj: Any, key: str) -> Accessor | None:
+    """The accessor that an assignment obj.key = v must call (own or inherited), if any."""
+    while obj is not None:
+        if isinstance(obj, JSObject):
+            v = dict.get(obj, key, MISSING)
+            if v is not MISSING:
+                return v if type(v) is Accessor else None
+        elif own_get(obj, key) is not MISSING:
+            return None
+        obj = get_proto(obj)
+    return None
 
 
 # -- [[Get]] ------------------------------------------------------------------------------
@@ -171,26 +190,26 @@ def js_getp(obj: Any, key: str) -> Any:
         try:
             return obj[key]
         except KeyError:
-            return chain_get(OBJECT_PROTO, key)
+            return chain_get(OBJECT_PROTO, key, obj)
     if t is JSArray:
         if key == "length":
             return float(len(obj))
         v = own_get(obj, key)
-        return chain_get(ARRAY_PROTO, key) if v is MISSING else v
+        return chain_get(ARRAY_PROTO, key, obj) if v is MISSING else v
     if t is JSObject:
         v = dict.get(obj, key, MISSING)
         if v is not MISSING:
-            return v
+            return v if type(v) is not Accessor else v.read(obj)
         return chain_get(obj, key)
     if t is str:
         if key == "length":
             return float(len(obj))
         v = _string_own(obj, key)
-        return chain_get(STRING_PROTO, key) if v is MISSING else v
+        return chain_get(STRING_PROTO, key, obj) if v is MISSING else v
     if t is float or t is int:
-        return chain_get(NUMBER_PROTO, key)
+        return chain_get(NUMBER_PROTO, key, obj)
     if t is bool:
-        return chain_get(BOOLEAN_PROTO, key)
+        return chain_get(BOOLEAN_PROTO, key, obj)
     if obj is UNDEFINED or obj is None:
         _type_error(f"Cannot read properties of {to_string(obj)} (reading '{key}')")
     if isinstance(obj, HostObject):
@@ -218,7 +237,7 @@ def js_index(obj: Any, i: int) -> Any:
             v = obj[i]
             if v is not HOLE:
                 return v
-        return chain_get(ARRAY_PROTO, str(i))
+        return chain_get(ARRAY_PROTO, str(i), obj)
     if type(obj) is str:
         return obj[i] if i < len(obj) else UNDEFINED
     if obj is UNDEFINED or obj is None:
@@ -305,6 +324,11 @@ def js_setp(obj: Any, key: str, value: Any) -> Any:
             _type_error(f"Cannot assign to read only property '{key}' of built-in object")
         if obj.cls == "String" and (key == "length" or 0 <= array_index(key) < len(obj.internal)):
             return value  # read-only own properties of a String object (15.5.5)
+        if ACCESSORS_EXIST[0]:
+            setter = find_setter(obj, key)
+            if setter is not None:
+                setter.write(obj, value)  # [[Put]] step 5 (8.12.5)
+                return value
         obj[key] = value
     elif t is JSFunction:
         if obj.frozen:

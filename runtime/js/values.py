@@ -104,6 +104,32 @@ class JSObject(dict):
     __hash__ = object.__hash__
 
 
+class Accessor:
+    """An accessor property (ES5.1 8.6.1): stored as the value of its key in a JSObject.
+
+    Plain objects (dicts) never hold accessors: an object literal with `get`/`set` is built
+    as a JSObject, so the dict fast paths stay free of checks. `ACCESSORS_EXIST` tells
+    [[Put]] whether inherited setters need looking for at all."""
+
+    __slots__ = ("get", "set")
+
+    def __init__(self, get: "JSFunction | None" = None, set: "JSFunction | None" = None):
+        self.get = get
+        self.set = set
+
+    def read(self, receiver: Any) -> Any:
+        g = self.get
+        return UNDEFINED if g is None else g.fn(receiver)
+
+    def write(self, receiver: Any, value: Any) -> None:
+        s = self.set
+        if s is not None:  # no setter: the write is ignored (sloppy mode, 8.12.5 step 2)
+            s.fn(receiver, value)
+
+
+ACCESSORS_EXIST = [False]
+
+
 class JSArray(list):
     """A JavaScript array. Holes are `HOLE`; named (non-index) properties live in `props`.
 

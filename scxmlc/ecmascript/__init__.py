@@ -78,8 +78,6 @@ def _check_supported(tree: Any) -> None:
             raise ECMAScriptSyntaxError("tagged templates are not supported", *_loc(n))
         if t in ("ImportDeclaration", "ExportNamedDeclaration", "ExportDefaultDeclaration", "ExportAllDeclaration", "Import"):
             raise ECMAScriptSyntaxError("modules are not supported", *_loc(n))
-        if t == "Property" and n.kind in ("get", "set"):
-            raise ECMAScriptSyntaxError("getters and setters are not supported", *_loc(n))
 
 
 def _depth(node: ast.AST) -> int:

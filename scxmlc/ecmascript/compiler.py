@@ -277,6 +277,8 @@ class ExprCompiler:
         return P.const(to_property_key(float(k.value)))
 
     def x_ObjectExpression(self, node: Any) -> Typed:
+        if any(p.type == "Property" and p.kind in ("get", "set") for p in node.properties):
+            return self.accessor_object(node)
         keys: list[ast.expr | None] = []
         values: list[ast.expr] = []
         for prop in node.properties:
@@ -284,8 +286,6 @@ class ExprCompiler:
                 keys.append(None)
                 values.append(self.hcall("js_object_items", self.v(prop.argument)))
                 continue
-            if prop.kind != "init":
-                self.fail("getters and setters are not supported", prop)
             keys.append(self.property_key(prop))
             if prop.value.type in ("FunctionExpression", "ArrowFunctionExpression") and not prop.computed:
                 key_name = keys[-1].value if isinstance(keys[-1], ast.Constant) else ""
@@ -293,6 +293,22 @@ class ExprCompiler:
             else:
                 values.append(self.v(prop.value))
         return Typed(ast.Dict(keys, values), OBJ)
+
+    def accessor_object(self, node: Any) -> Typed:
+        """An object literal with getters/setters: (key, kind, value) triples in source order
+        for js_object_literal, which builds a JSObject holding Accessor values."""
+        triples: list[ast.expr] = []
+        for prop in node.properties:
+            if prop.type == "SpreadElement":
+                self.fail("spread in an object literal with getters or setters is not supported", prop)
+            key = self.property_key(prop)
+            hint = key.value if isinstance(key, ast.Constant) else ""
+            if prop.kind in ("get", "set") or prop.value.type in ("FunctionExpression", "ArrowFunctionExpression"):
+                value = self.function_value(prop.value, name_hint=(f"{prop.kind} {hint}" if prop.kind != "init" else hint))
+            else:
+                value = self.v(prop.value)
+            triples.append(ast.Tuple([key, P.const(prop.kind), value], ast.Load()))
+        return Typed(self.hcall("js_object_literal", ast.Tuple(triples, ast.Load())), OBJ)
 
     def x_SequenceExpression(self, node: Any) -> Typed:
         parts = [self.ex(e) for e in node.expressions]

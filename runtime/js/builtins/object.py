@@ -9,6 +9,7 @@ from ..errors import throw_type_error
 from ..properties import (
     MISSING,
     get_proto,
+    has_property,
     hidden_keys,
     js_getp,
     js_setp,
@@ -16,7 +17,9 @@ from ..properties import (
     own_keys,
 )
 from ..values import (
+    ACCESSORS_EXIST,
     BOOLEAN_PROTO,
+    Accessor,
     BUILTINS,
     FUNCTION_PROTO,
     NUMBER_PROTO,
@@ -161,15 +164,55 @@ def _get_own_property_names(this, o=UNDEFINED, *_):
 
 
 def _define_property(o: Any, key: str, desc: Any) -> None:
+    """DefineOwnProperty (ES5.1 8.12.9) as far as scxmlc models attributes: data and accessor
+    properties, and `enumerable` on JSObjects. writable/configurable are not enforced."""
     if not is_object(desc):
         throw_type_error("Property description must be an object")
-    for accessor in ("get", "set"):
-        if own_get(desc, accessor) is not MISSING:
-            throw_type_error("accessor properties (get/set) are not supported by scxmlc")
-    value = js_getp(desc, "value")
-    js_setp(o, key, value)
+    getter = js_getp(desc, "get") if has_property(desc, "get") else MISSING
+    setter = js_getp(desc, "set") if has_property(desc, "set") else MISSING
+    if getter is not MISSING or setter is not MISSING:
+        if has_property(desc, "value") or has_property(desc, "writable"):
+            throw_type_error("Invalid property descriptor. Cannot both specify accessors and a value or writable attribute")
+        for f in (getter, setter):
+            if f is not MISSING and f is not UNDEFINED and type(f) is not JSFunction:
+                throw_type_error(f"Getter must be a function: {to_string(f) if not is_object(f) else 'object'}")
+        if not isinstance(o, JSObject) or o.frozen:
+            throw_type_error("accessor properties can only be defined on objects made by Object.create or new (scxmlc)")
+        current = dict.get(o, key, MISSING)
+        acc = current if type(current) is Accessor else Accessor()
+        if getter is not MISSING:
+            acc.get = None if getter is UNDEFINED else getter
+        if setter is not MISSING:
+            acc.set = None if setter is UNDEFINED else setter
+        ACCESSORS_EXIST[0] = True
+        dict.__setitem__(o, key, acc)
+    elif isinstance(o, JSObject) and not o.frozen:
+        dict.__setitem__(o, key, js_getp(desc, "value"))  # replaces an accessor too
+    else:
+        js_setp(o, key, js_getp(desc, "value"))
     if isinstance(o, JSObject) and not js_truthy(js_getp(desc, "enumerable")):
         o.hidden = frozenset((o.hidden or frozenset()) | {key})
+
+
+@define(Object, "getOwnPropertyDescriptor", 2)
+def _get_own_property_descriptor(this, o=UNDEFINED, key=UNDEFINED, *_):
+    o = to_object(o)
+    key = to_property_key(key)
+    v = dict.get(o, key, MISSING) if isinstance(o, JSObject) else own_get(o, key)
+    if v is MISSING:
+        v = own_get(o, key)
+    if v is MISSING:
+        return UNDEFINED
+    enumerable = key in own_keys(o)
+    if type(v) is Accessor:
+        return {
+            "get": v.get if v.get is not None else UNDEFINED,
+            "set": v.set if v.set is not None else UNDEFINED,
+            "enumerable": enumerable,
+            "configurable": True,
+        }
+    frozen = bool(getattr(o, "frozen", False))
+    return {"value": v, "writable": not frozen, "enumerable": enumerable, "configurable": not frozen}
 
 
 @define(Object, "defineProperty", 3)

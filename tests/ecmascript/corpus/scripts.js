@@ -591,3 +591,18 @@ var result = f();
 // == numeric loop sums
 function f(n) { var total = 0, sq = 0; for (var i = 1; i <= n; i++) { total += i; sq += i * i; } return [total, sq, total / n]; }
 var result = f(100);
+// == getters and setters in object literals
+var o = { _v: 1, get v() { return this._v * 10; }, set v(x) { this._v = x; }, get ro() { return 'ro'; } };
+o.v = 5; o.ro = 'ignored';
+var result = [o.v, o._v, o.ro, Object.keys(o), JSON.stringify(o), 'v' in o];
+// == inherited accessors and Object.defineProperty
+var proto = { get double() { return this.n * 2; }, set double(x) { this.n = x / 2; } };
+var c = Object.create(proto); c.n = 4;
+var before = c.double; c.double = 20;
+function T() { Object.defineProperty(this, 'full', { get: function () { return this.a + ' ' + this.b; }, enumerable: true }); this.a = 'x'; this.b = 'y'; }
+var t = new T();
+var result = [before, c.n, c.hasOwnProperty('double'), t.full, Object.keys(t)];
+// == getter and setter order and replacement
+var o = { get a() { return 1; }, a: 2, b: 1, get b() { return 'getter'; } };
+var d = Object.getOwnPropertyDescriptor(o, 'b');
+var result = [o.a, o.b, Object.keys(o), typeof d.get, d.enumerable, Object.getOwnPropertyDescriptor(o, 'a').value];
