@@ -19,7 +19,7 @@ def js_function(fn: Callable, name: str, length: int, source: str | None = None)
 
 
 def js_arrow(fn: Callable, name: str, length: int, source: str | None = None) -> JSFunction:
-    """An arrow function (ES2015 14.2): lexical this, not a constructor."""
+    """An arrow function (ES2015 14.2) or a method (14.3): not a constructor."""
     return JSFunction(fn, name, length, constructible=False, source=source)
 
 
@@ -302,3 +302,132 @@ def js_object_literal(definitions: tuple) -> JSObject:
 
 
 __all__ += ["js_object_literal"]
+
+
+# -- classes (ES2015 14.5) ------------------------------------------------------------------
+
+
+def js_class(name: str, body: Callable | None, length: int, parent: Any, members: tuple, source: str | None = None) -> JSFunction:
+    """ClassDefinitionEvaluation (ES2015 14.5.14) for `class name extends parent { ... }`.
+
+    `parent` is UNDEFINED without `extends`; `body` is the compiled constructor (None for the
+    default one); `members` are (key, kind, function, is_static) with kind "method", "get" or
+    "set". Methods are non-enumerable; calling the class without `new` is a TypeError.
+    """
+    from .conversions import is_object
+    from .properties import js_getp
+    from .values import ACCESSORS_EXIST, Accessor
+
+    derived = parent is not UNDEFINED
+    proto_parent: Any = OBJECT_PROTO
+    if derived:
+        if parent is None:
+            proto_parent = None
+        elif type(parent) is not JSFunction or not parent.constructible:
+            throw_type_error(f"Class extends value {to_string(parent) if not is_object(parent) else 'object'} is not a constructor or null")
+        else:
+            proto_parent = js_getp(parent, "prototype")
+            if proto_parent is not None and not is_object(proto_parent):
+                throw_type_error("Class extends value does not have valid prototype property")
+
+    def call_without_new(this: Any, *args: Any) -> Any:
+        throw_type_error(f"Class constructor {name} cannot be invoked without 'new'")
+
+    cls = JSFunction(call_without_new, name, length, source=source)
+    proto = JSObject(proto_parent)
+    dict.__setitem__(proto, "constructor", cls)
+    cls.props = {"prototype": proto}
+    hidden_proto = {"constructor"}
+    hidden_static = set()
+    for key, kind, fn, static in members:
+        target: dict = cls.props if static else proto
+        value = fn
+        if kind != "method":
+            ACCESSORS_EXIST[0] = True
+            current = dict.get(target, key)
+            value = current if type(current) is Accessor else Accessor()
+            if kind == "get":
+                value.get = fn
+            else:
+                value.set = fn
+        dict.__setitem__(target, key, value)
+        (hidden_static if static else hidden_proto).add(key)
+    proto.hidden = frozenset(hidden_proto)
+    cls.internal = {"parent": parent, "body": body, "derived": derived, "hidden": frozenset(hidden_static)}
+    if derived and parent is not None:
+        cls.internal["proto"] = parent  # static members are inherited (14.5.14 step 6)
+    cls.construct = lambda *args: _class_construct(cls, args)
+    return cls
+
+
+def _class_construct(cls: JSFunction, args: tuple) -> Any:
+    from .conversions import is_object
+
+    proto = cls.props["prototype"] if cls.props else OBJECT_PROTO
+    obj = JSObject(proto if is_object(proto) else OBJECT_PROTO)
+    return _run_constructor(cls, obj, args)
+
+
+def _run_constructor(cls: JSFunction, obj: Any, args: tuple) -> Any:
+    """Run a class's constructor body on `obj` (the default one of a derived class calls
+    super(...args))."""
+    from .conversions import is_object
+
+    body = cls.internal["body"]
+    if body is None:
+        if cls.internal["derived"]:
+            js_super_call(cls, obj, *args)
+        return obj
+    result = body(obj, *args)
+    return result if is_object(result) else obj
+
+
+def js_super_call(cls: JSFunction, this: Any, *args: Any) -> Any:
+    """super(...args) in a derived constructor. `this` exists before the call here (a
+    deviation: JS keeps it uninitialised until super() returns), so the parent's constructor
+    runs on it; a built-in parent (Error, Date, ...) builds its object, whose class and
+    internal state are then moved onto `this`."""
+    parent = cls.internal["parent"] if cls.internal else UNDEFINED
+    if parent is None or type(parent) is not JSFunction:
+        throw_type_error("Super constructor null of anonymous class is not a constructor")
+    if parent.internal and "body" in parent.internal:
+        _run_constructor(parent, this, args)
+    elif parent.construct is None:
+        parent.fn(this, *args)
+    else:
+        from .values import BUILTINS
+
+        if parent is BUILTINS.get("Array"):
+            throw_type_error("extending Array is not supported by scxmlc")
+        made = parent.construct(*args)
+        if isinstance(made, JSObject) and isinstance(this, JSObject):
+            this.cls = made.cls
+            this.internal = made.internal
+            this.hidden = made.hidden
+            dict.update(this, made)
+        elif isinstance(made, dict) and isinstance(this, dict):
+            dict.update(this, made)
+    return this
+
+
+def _home(cls: JSFunction, static: bool) -> Any:
+    return cls if static else cls.props["prototype"]
+
+
+def js_super_get(cls: JSFunction, static: bool, key: Any, this: Any) -> Any:
+    """super.key (ES2015 12.3.5): looked up from the home object's prototype, with this."""
+    from .properties import chain_get, get_proto
+
+    start = get_proto(_home(cls, static))
+    return chain_get(start, key if type(key) is str else to_string(key), this) if start is not None else UNDEFINED
+
+
+def js_super_invoke(cls: JSFunction, static: bool, key: Any, this: Any, *args: Any) -> Any:
+    """super.key(args)."""
+    f = js_super_get(cls, static, key, this)
+    if type(f) is not JSFunction:
+        throw_type_error(f"(intermediate value).{to_string(key)} is not a function")
+    return f.fn(this, *args)
+
+
+__all__ += ["js_class", "js_super_call", "js_super_get", "js_super_invoke"]

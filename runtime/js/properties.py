@@ -70,7 +70,8 @@ def get_proto(obj: Any) -> Any:
     if t is JSArray:
         return ARRAY_PROTO
     if t is JSFunction:
-        return FUNCTION_PROTO
+        internal = obj.internal
+        return FUNCTION_PROTO if internal is None else internal.get("proto", FUNCTION_PROTO)
     if isinstance(obj, JSObject):
         return obj.proto
     if isinstance(obj, HostObject):
@@ -172,10 +173,10 @@ def find_setter(obj: Any, key: str) -> Accessor | None:
     while obj is not None:
         if isinstance(obj, JSObject):
             v = dict.get(obj, key, MISSING)
-            if v is not MISSING:
-                return v if type(v) is Accessor else None
-        elif own_get(obj, key) is not MISSING:
-            return None
+        else:
+            v = own_get(obj, key)
+        if v is not MISSING:
+            return v if type(v) is Accessor else None
         obj = get_proto(obj)
     return None
 
@@ -335,6 +336,11 @@ def js_setp(obj: Any, key: str, value: Any) -> Any:
             _type_error(f"Cannot assign to read only property '{key}' of built-in function")
         if key in ("name", "length") and (obj.props is None or key not in obj.props):
             return value  # read-only (ES5.1 15.3.5.1); sloppy mode ignores the write
+        if ACCESSORS_EXIST[0]:
+            setter = find_setter(obj, key)
+            if setter is not None:
+                setter.write(obj, value)
+                return value
         if obj.props is None:
             obj.props = {}
         obj.props[key] = value
@@ -446,7 +452,8 @@ def own_keys(obj: Any) -> list[str]:
     if t is JSFunction:
         if obj.frozen or not obj.props:
             return []
-        return _index_first([k for k in obj.props if k != "prototype"])
+        hidden = obj.internal.get("hidden", ()) if obj.internal else ()
+        return _index_first([k for k in obj.props if k != "prototype" and k not in hidden])
     if isinstance(obj, HostObject):
         return list(obj.js_keys())
     if t is str:
@@ -566,7 +573,7 @@ def js_instanceof(value: Any, f: Any) -> bool:
         _type_error("Right-hand side of 'instanceof' is not callable")
     target = own_get(f, "prototype")
     if target is MISSING or target is UNDEFINED:
-        bound = f.props.get("[[TargetFunction]]") if f.props else None
+        bound = f.internal.get("target") if f.internal else None
         if type(bound) is JSFunction:
             return js_instanceof(value, bound)
         _type_error("Function has non-object prototype in instanceof check")

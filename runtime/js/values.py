@@ -156,7 +156,7 @@ class JSFunction:
     not constructors (`constructible` False).
     """
 
-    __slots__ = ("fn", "name", "length", "props", "construct", "constructible", "frozen", "source", "__weakref__")
+    __slots__ = ("fn", "name", "length", "props", "construct", "constructible", "frozen", "source", "internal", "__weakref__")
 
     def __init__(
         self,
@@ -175,6 +175,10 @@ class JSFunction:
         self.constructible = constructible
         self.frozen = False
         self.source = source
+        # Engine-side data JS cannot reach: "target" (bound functions), "proto" (a class's
+        # [[Prototype]], its parent class), "hidden" (non-enumerable own properties),
+        # "parent"/"body"/"derived" (classes).
+        self.internal: dict | None = None
 
     def call(self, this, args=()):
         """Call from Python: `f.call(this, [arg, ...])`."""

@@ -72,8 +72,8 @@ def _check_supported(tree: Any) -> None:
             and (n.generator or getattr(n, "isAsync", False))
         ):
             raise ECMAScriptSyntaxError("generators and async functions are not supported", *_loc(n))
-        if t in ("ClassDeclaration", "ClassExpression", "Super", "MetaProperty"):
-            raise ECMAScriptSyntaxError("classes are not supported", *_loc(n))
+        if t == "MetaProperty":
+            raise ECMAScriptSyntaxError("new.target is not supported", *_loc(n))
         if t == "TaggedTemplateExpression":
             raise ECMAScriptSyntaxError("tagged templates are not supported", *_loc(n))
         if t in ("ImportDeclaration", "ExportNamedDeclaration", "ExportDefaultDeclaration", "ExportAllDeclaration", "Import"):

@@ -326,6 +326,10 @@ class ExprCompiler:
         return self.ex(p).node, False
 
     def x_MemberExpression(self, node: Any) -> Typed:
+        if node.object.type == "Super":
+            f = self.super_context(node.object)
+            key, _ = self.member_key(node)
+            return Typed(self.hcall("js_super_get", P.name(f.home), P.const(f.home_static), key, self.x_ThisExpression(node).node))
         obj = self.ex(node.object)
         key, static = self.member_key(node)
         if static:
@@ -387,7 +391,16 @@ class ExprCompiler:
         if callee.type == "Identifier" and callee.name in UNSUPPORTED_CALLEES and self.resolve(callee.name) is None:
             self.fail(UNSUPPORTED_CALLEES[callee.name], node)
         if callee.type == "Super":
-            self.fail("super is not supported", node)
+            f = self.super_context(callee)
+            if not f.class_ctor:
+                self.fail("'super' keyword unexpected here", callee)
+            this = self.x_ThisExpression(callee).node
+            return Typed(self.hcall("js_super_call", P.name(f.home), this, *self.args(node.arguments)), OBJ)
+        if callee.type == "MemberExpression" and callee.object.type == "Super":
+            f = self.super_context(callee.object)
+            key, static = self.member_key(callee)
+            this = self.x_ThisExpression(callee).node
+            return Typed(self.hcall("js_super_invoke", P.name(f.home), P.const(f.home_static), key, this, *self.args(node.arguments)))
         if callee.type == "MemberExpression":
             obj = self.ex(callee.object)
             key, static = self.member_key(callee)

@@ -69,7 +69,11 @@ class FunctionCtx:
     escapes: set = field(default_factory=set)  # jump codes a loop body hands back to its loop
     returns: bool = False  # a loop body contains `return`
     per_iteration: list = field(default_factory=list)  # a loop body's per-iteration bindings
-    numeric: set = field(default_factory=set)  # names of numeric locals (numeric.py)  # Python names read from enclosing functions
+    numeric: set = field(default_factory=set)  # names of numeric locals (numeric.py)
+    home: str | None = None  # class methods: the Python name holding their class (for super)
+    home_static: bool = False
+    class_ctor: bool = False  # a class constructor (super(...) allowed)
+    strict: bool = False  # class code is strict: this is not coerced  # Python names read from enclosing functions
 
 
 def walk(node: Any) -> Iterator[Any]:

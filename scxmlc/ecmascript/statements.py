@@ -580,7 +580,11 @@ class StmtCompiler(ExprCompiler):
         return self.assign_ident_stmts(node.id.name, value, node.id)
 
     def s_ClassDeclaration(self, node: Any) -> list[ast.stmt]:
-        self.fail("class declarations are not supported", node)
+        value = self.class_value(node)
+        b = self.resolve(node.id.name)
+        if b is not None and b.kind == "class":
+            return [P.assign(P.store(b.py), value)]
+        return self.assign_ident_stmts(node.id.name, value, node.id)
 
     def x_FunctionExpression(self, node: Any) -> Typed:
         return Typed(self.function_value(node), FUNC)
@@ -589,7 +593,85 @@ class StmtCompiler(ExprCompiler):
         return Typed(self.function_value(node), FUNC)
 
     def x_ClassExpression(self, node: Any) -> Typed:
-        self.fail("classes are not supported", node)
+        return Typed(self.class_value(node), FUNC)
+
+    def class_value(self, node: Any) -> ast.expr:
+        """A class (ES2015 14.5): methods compiled like functions (strict, not constructors,
+        with a home class for super), then assembled at run time by js_class."""
+        cls = self.tmp("_tcls")
+        name = node.id.name if node.id is not None else ""
+        parent = self.v(node.superClass) if node.superClass is not None else self.undefined()
+        outer_scope = self.scope
+        # Inside the class body its name is an immutable binding to the class itself.
+        self.scope = Scope(parent=outer_scope, func=self.func)
+        if name:
+            self.scope.bindings[name] = Binding(name, cls, "self", self.func)
+        try:
+            ctor = next((m for m in node.body.body if m.kind == "constructor"), None)
+            if ctor is not None:
+                body_fn, length = self.method_function(ctor.value, name, cls, static=False, ctor=True, derived=node.superClass is not None)
+            else:
+                body_fn, length = P.const(None), 0
+            members: list[ast.expr] = []
+            for m in node.body.body:
+                if m.kind == "constructor":
+                    continue
+                key = self.property_key(m)
+                hint = key.value if isinstance(key, ast.Constant) else ""
+                fn, mlen = self.method_function(m.value, hint, cls, static=m.static, ctor=False, derived=False)
+                value = self.hcall("js_arrow", fn, P.const(hint if m.kind == "method" else f"{m.kind} {hint}"), P.const(mlen), *([P.const(t)] if (t := self.src_text(m)) is not None else []))
+                members.append(ast.Tuple([key, P.const(m.kind), value, P.const(bool(m.static))], ast.Load()))
+        finally:
+            self.scope = outer_scope
+        source = self.src_text(node)
+        call = self.hcall("js_class", P.const(name), body_fn, P.const(length), parent, ast.Tuple(members, ast.Load()), *([P.const(source)] if source is not None else []))
+        return P.walrus(cls, call)
+
+    def method_function(self, node: Any, name: str, cls: str, static: bool, ctor: bool, derived: bool) -> tuple[ast.expr, int]:
+        """The Python function (def name or lambda) of a class method or constructor."""
+        length = 0
+        for p in node.params:
+            if p.type in ("AssignmentPattern", "RestElement"):
+                break
+            length += 1
+        lambda_mode = self.func.lambda_mode or not self.prelude_stack
+        outer_func, outer_scope = self.func, self.scope
+        ctx = FunctionCtx(outer_func, lambda_mode=lambda_mode, home=cls, home_static=static, class_ctor=ctor and derived, strict=True)
+        self.func = ctx
+        self.scope = Scope(parent=outer_scope, func=ctx)
+        try:
+            if lambda_mode:
+                inner_scope = self.scope
+                counter = self.unit.counter
+                try:
+                    fn: ast.expr = self.hcall("js_guarded", self.lambda_function(node, ctx))
+                except Unsupported:
+                    self.unit.counter = counter
+                    ctx = FunctionCtx(outer_func, lambda_mode=False, factory=True, home=cls, home_static=static, class_ctor=ctor and derived, strict=True)
+                    self.func = ctx
+                    self.scope = Scope(parent=inner_scope.parent, func=ctx)
+                    fn = self.factory_function(node, ctx)
+            else:
+                fn_name = self.tmp("_tf")
+                fdef = self.def_function(node, ctx, fn_name)
+                self.func, self.scope = outer_func, outer_scope
+                self.emit_prelude([fdef])
+                fn = P.name(fn_name)
+        finally:
+            self.func, self.scope = outer_func, outer_scope
+        return fn, length
+
+    def super_context(self, node: Any) -> FunctionCtx:
+        f = self.func
+        while f.is_arrow and f.parent is not None:
+            f = f.parent
+        if f.home is None:
+            self.fail("'super' keyword unexpected here", node)
+        self.note_read(f.parent, f.home)
+        return f
+
+    def x_Super(self, node: Any) -> Typed:
+        self.fail("'super' keyword unexpected here", node)
 
     def function_value(self, node: Any, name_hint: str = "", declaration: bool = False) -> ast.expr:
         """A JSFunction for a function/arrow node: a nested `def` emitted before the current
@@ -763,7 +845,7 @@ class StmtCompiler(ExprCompiler):
         ctx.numeric = numeric_locals(node, {n for p in node.params for n in pattern_names(p)})
         uses_args = self.uses_arguments(node)
         arguments, prologue = self.params_prologue(node, ctx, uses_args)
-        if not ctx.is_arrow and self.uses_this(node):
+        if not ctx.is_arrow and not ctx.strict and self.uses_this(node):
             # ES5.1 10.4.3 (non-strict code): an undefined or null this is the global object.
             this = P.name("_this")
             prologue.insert(

@@ -378,7 +378,7 @@ def _bind(this, this_arg=UNDEFINED, *bound):
         construct=construct if target.constructible else None,
         constructible=target.constructible,
     )
-    f.props = {"[[TargetFunction]]": target}
+    f.internal = {"target": target}
     return f
 
 

@@ -606,3 +606,51 @@ var result = [before, c.n, c.hasOwnProperty('double'), t.full, Object.keys(t)];
 var o = { get a() { return 1; }, a: 2, b: 1, get b() { return 'getter'; } };
 var d = Object.getOwnPropertyDescriptor(o, 'b');
 var result = [o.a, o.b, Object.keys(o), typeof d.get, d.enumerable, Object.getOwnPropertyDescriptor(o, 'a').value];
+// == class basics
+class Point {
+  constructor(x, y) { this.x = x; this.y = y; }
+  norm() { return Math.sqrt(this.x * this.x + this.y * this.y); }
+  static origin() { return new Point(0, 0); }
+  get sum() { return this.x + this.y; }
+  set sum(v) { this.x = v; this.y = 0; }
+  toString() { return `(${this.x}, ${this.y})`; }
+}
+var p = new Point(3, 4);
+var before = p.sum; p.sum = 10;
+var result = [before, p.x, p.y, new Point(3, 4).norm(), String(Point.origin()), Object.keys(p), typeof Point, p instanceof Point, Object.keys(Point.prototype), p.constructor === Point];
+// == class inheritance and super
+class Animal {
+  constructor(name) { this.name = name; }
+  speak() { return this.name + ' makes a sound'; }
+  static create(n) { return new this(n); }
+}
+class Dog extends Animal {
+  constructor(name) { super(name); this.kind = 'dog'; }
+  speak() { return super.speak() + ' (woof)'; }
+}
+class Puppy extends Dog {}
+var d = new Dog('Rex'), pp = Puppy.create('Bit');
+var result = [d.speak(), pp.speak(), pp.kind, pp instanceof Animal, pp instanceof Dog, Object.getPrototypeOf(Puppy) === Dog, Object.keys(d)];
+// == class called without new throws
+class C {}
+var result;
+try { C(); result = 'no'; } catch (e) { result = e.name; }
+// == class extending Error
+class MyError extends Error {
+  constructor(msg) { super(msg); this.name = 'MyError'; }
+}
+var result;
+try { throw new MyError('bad'); } catch (e) { result = [e.message, e.name, e instanceof MyError, e instanceof Error, String(e)]; }
+// == class expression with inner name and computed methods
+var key = 'dyn';
+var K = class Inner { [key + 'amic']() { return Inner === K; } static [key]() { return 'static ' + key; } };
+var result = [new K().dynamic(), K.dyn(), K.name];
+// == class methods are not enumerable and this is not coerced
+class M { m() { return typeof this; } }
+var f = new M().m;
+var keys = []; for (var k in new M()) keys.push(k);
+var result = [f(), keys];
+// == class getters with inheritance and super property
+class Base { get v() { return 1; } static get sv() { return 's'; } }
+class Der extends Base { get v() { return super.v + 10; } static get sv() { return super.sv + '!'; } }
+var result = [new Der().v, Der.sv];

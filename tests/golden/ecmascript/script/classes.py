@@ -1,0 +1,106 @@
+# helpers: UNDEFINED, js_arrow, js_class, js_declare, js_getp, js_invoke, js_new, js_reraise, js_setp, js_str_add, js_super_invoke
+js_declare(_dm, ("line",))
+
+
+def _tf2(_this, j_name=UNDEFINED, *_targs3):
+    try:
+        js_setp(_this, "name", j_name)
+        return UNDEFINED
+    except (RecursionError, NameError) as _t4:
+        js_reraise(_t4)
+
+
+def _tf5(_this, *_targs6):
+    try:
+        return (
+            _t7
+            if type(
+                (
+                    _t7 := (
+                        _this["name"]
+                        if type(_this) is dict and "name" in _this
+                        else js_getp(_this, "name")
+                    )
+                )
+            )
+            is str
+            else js_str_add(_t7)
+        ) + " makes a sound"
+    except (RecursionError, NameError) as _t8:
+        js_reraise(_t8)
+
+
+_dm["Animal"] = (
+    _tcls1 := js_class(
+        "Animal",
+        _tf2,
+        1,
+        UNDEFINED,
+        (
+            (
+                "speak",
+                "method",
+                js_arrow(
+                    _tf5, "speak", 0, 'speak() { return this.name + " makes a sound"; }'
+                ),
+                False,
+            ),
+        ),
+        'class Animal {\n  constructor(name) { this.name = name; }\n  speak() { return this.name + " makes a sound"; }\n}',
+    )
+)
+
+
+def _tf10(_this, *_targs11):
+    try:
+        return (
+            _t12
+            if type((_t12 := js_super_invoke(_tcls9, False, "speak", _this))) is str
+            else js_str_add(_t12)
+        ) + " (woof)"
+    except (RecursionError, NameError) as _t13:
+        js_reraise(_t13)
+
+
+def _tf14(_this, *_targs15):
+    try:
+        return js_invoke(js_invoke(_this, "speak"), "toUpperCase")
+    except (RecursionError, NameError) as _t16:
+        js_reraise(_t16)
+
+
+_dm["Dog"] = (
+    _tcls9 := js_class(
+        "Dog",
+        None,
+        0,
+        _dm["Animal"],
+        (
+            (
+                "speak",
+                "method",
+                js_arrow(
+                    _tf10, "speak", 0, 'speak() { return super.speak() + " (woof)"; }'
+                ),
+                False,
+            ),
+            (
+                "loud",
+                "get",
+                js_arrow(
+                    _tf14,
+                    "get loud",
+                    0,
+                    "get loud() { return this.speak().toUpperCase(); }",
+                ),
+                False,
+            ),
+        ),
+        'class Dog extends Animal {\n  speak() { return super.speak() + " (woof)"; }\n  get loud() { return this.speak().toUpperCase(); }\n}',
+    )
+)
+_dm["line"] = (
+    _t17["loud"]
+    if type((_t17 := js_new(_dm["Dog"], "Dog", "Rex"))) is dict and "loud" in _t17
+    else js_getp(_t17, "loud")
+)
