@@ -16,7 +16,11 @@ import sys
 from typing import Any
 
 import esprima
+import esprima.nodes
+import esprima.parser
 import esprima.scanner
+import esprima.syntax
+import esprima.token
 
 from . import pyast as P
 from .compiler import DM, Unsupported, _loc
@@ -44,6 +48,26 @@ def _test_regexp(self, pattern: str, flags: str):
 
 
 esprima.scanner.Scanner.testRegExp = _test_regexp
+
+
+def _parse_exponentiation(self):
+    """esprima 4.0.1 rejects `(-2) ** 3`: the parenthesised unary comes back as a bare
+    UnaryExpression node, which the ** rule (ES2016 12.6) must refuse only when unparenthesised
+    (`-2 ** 3`). A UnaryExpression whose first token is `(` was parenthesised."""
+    start = self.lookahead
+    expr = self.inheritCoverGrammar(self.parseUnaryExpression)
+    parenthesised = start.type == esprima.token.Token.Punctuator and start.value == "("
+    if (expr.type != esprima.syntax.Syntax.UnaryExpression or parenthesised) and self.match("**"):
+        self.nextToken()
+        self.context.isAssignmentTarget = False
+        self.context.isBindingElement = False
+        left = expr
+        right = self.isolateCoverGrammar(self.parseExponentiationExpression)
+        expr = self.finalize(self.startNode(start), esprima.nodes.BinaryExpression("**", left, right))
+    return expr
+
+
+esprima.parser.Parser.parseExponentiationExpression = _parse_exponentiation
 
 
 def _syntax_error(exc: Exception, text: str, line_shift: int = 0) -> ECMAScriptSyntaxError:
