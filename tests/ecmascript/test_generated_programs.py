@@ -28,7 +28,9 @@ def statement(draw, depth: int, loops: tuple, labels: tuple, in_switch: bool, in
     if labels:
         choices += ["break_label", "continue_label"]
     if in_function:
-        choices += ["return"]
+        choices += ["return", "count"]
+    if depth < 2:
+        choices += ["inner", "arrow_inner", "forin", "destructure"]
     if depth > 0:
         choices += ["throw"]
     kind = draw(st.sampled_from(choices))
@@ -85,6 +87,20 @@ def statement(draw, depth: int, loops: tuple, labels: tuple, in_switch: bool, in
         return f"if ({cond()}) continue {draw(st.sampled_from(labels))};"
     if kind == "closure":
         return f"fns.push(function () {{ return {var}; }});"
+    if kind == "count":
+        return f"cnt += {n};"
+    if kind in ("inner", "arrow_inner"):
+        # A nested function: loops, labels and switch of the enclosing code do not reach in.
+        inner = " ".join(draw(statement(depth + 1, (), (), False, True, counter)) for _ in range(draw(st.integers(1, 2))))
+        head = "(function () {" if kind == "inner" else "(() => {"
+        return f"out.push({head} {inner} return 'in{n}'; }})());"
+    if kind == "forin":
+        v = f"key{n}"
+        inner = body(loops + (v,), labels)
+        decl = draw(st.sampled_from(["const", "var", "let"]))
+        return f"for ({decl} {v} in {{a: 1, b: 2, 3: 'x'}}) {{ {inner} }}"
+    if kind == "destructure":
+        return f"var [dA{n}, dB{n} = {n}] = [k, undefined]; var {{p{n}, q{n} = 'q'}} = {{p{n}: {var}}}; out.push(dA{n} + dB{n} + ':' + p{n} + q{n});"
     if kind == "return":
         return f"if ({cond()}) return 'r{n}';"
     if kind == "throw":
@@ -98,11 +114,11 @@ def programs(draw):
     top = " ".join(draw(statement(0, (), (), False, False, counter)) for _ in range(draw(st.integers(1, 3))))
     fn = " ".join(draw(statement(0, (), (), False, True, counter)) for _ in range(draw(st.integers(1, 2))))
     return (
-        "var out = [], fns = [], k = 1;\n"
+        "var out = [], fns = [], k = 1, cnt = 0;\n"
         f"try {{ {top} }} catch (e) {{ out.push('top:' + e); }}\n"
-        f"function f() {{ {fn} return 'end'; }}\n"
+        f"function f() {{ var cnt = 100; try {{ {fn} }} finally {{ out.push('cnt:' + cnt); }} return 'end'; }}\n"
         "try { out.push(f()); } catch (e) { out.push('f:' + e); }\n"
-        "var result = out.concat(fns.map(function (g) { return g(); }));"
+        "var result = out.concat(fns.map(function (g) { return g(); }), [cnt]);"
     )
 
 
