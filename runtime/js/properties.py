@@ -74,8 +74,8 @@ def get_proto(obj: Any) -> Any:
         return FUNCTION_PROTO if internal is None else internal.get("proto", FUNCTION_PROTO)
     if isinstance(obj, JSObject):
         return obj.proto
-    if isinstance(obj, HostObject):
-        return OBJECT_PROTO
+    if isinstance(obj, HostObject) or isinstance(obj, dict):
+        return OBJECT_PROTO  # host objects, and dict subclasses a host may hand over
     return None
 
 
@@ -138,6 +138,8 @@ def own_get(obj: Any, key: str) -> Any:
     if isinstance(obj, HostObject):
         v = obj.js_get(key)
         return MISSING if v is UNDEFINED and not obj.js_has(key) else v
+    if isinstance(obj, dict):
+        return dict.get(obj, key, MISSING)  # a dict subclass from the host: a plain object
     return MISSING
 
 
@@ -348,8 +350,8 @@ def js_setp(obj: Any, key: str, value: Any) -> Any:
         _type_error(f"Cannot set properties of {to_string(obj)} (setting '{key}')")
     elif isinstance(obj, HostObject):
         obj.js_set(key, value)
-    elif t is Globals:
-        obj[key] = value
+    elif t is Globals or isinstance(obj, dict):
+        dict.__setitem__(obj, key, value)
     # Primitives (string, number, boolean): PutValue on a primitive base does nothing (8.7.2).
     return value
 
@@ -458,6 +460,8 @@ def own_keys(obj: Any) -> list[str]:
         return list(obj.js_keys())
     if t is str:
         return [str(i) for i in range(len(obj))]
+    if isinstance(obj, dict):
+        return _index_first([k for k in obj if type(k) is str])
     return []
 
 

@@ -137,3 +137,13 @@ def test_date_local_and_parse():
     assert evaluate("Date.parse('Thu, 01 Jan 1970 00:00:00 GMT')") == 0.0
     assert evaluate("new Date(0).toUTCString()") == "Thu, 01 Jan 1970 00:00:00 GMT"
     assert evaluate("String(new Date(NaN))") == "Invalid Date"
+
+
+def test_dict_subclasses_from_the_host_are_plain_objects():
+    import collections
+
+    dm = rt.new_globals({"o": collections.OrderedDict(a=1.0, b="x")})
+    assert evaluate("o.a + o.b", dm) == "1x"
+    assert evaluate("Object.keys(o).join()", dm) == "a,b"
+    assert evaluate("(o.c = 3, o.c)", dm) == 3.0
+    assert evaluate("o.hasOwnProperty('a') && 'b' in o", dm) is True
