@@ -104,15 +104,22 @@ def _check_supported(tree: Any) -> None:
             raise ECMAScriptSyntaxError("modules are not supported", *_loc(n))
 
 
-def _depth(node: ast.AST) -> int:
-    """Nesting depth of a Python AST (iterative: the tree may be deep)."""
-    deepest = 0
+def _deeper_than(node: ast.AST, limit: int) -> bool:
+    """Is the Python AST nested more than `limit` levels? (Iterative, stops early.)"""
     stack = [(node, 1)]
+    AST = ast.AST
     while stack:
         n, d = stack.pop()
-        deepest = max(deepest, d)
-        stack.extend((c, d + 1) for c in ast.iter_child_nodes(n))
-    return deepest
+        if d > limit:
+            return True
+        d += 1
+        for name in n._fields:
+            v = getattr(n, name, None)
+            if isinstance(v, list):
+                stack.extend((c, d) for c in v if isinstance(c, AST))
+            elif isinstance(v, AST):
+                stack.append((v, d))
+    return False
 
 
 _SAFE_DEPTH = 60
@@ -124,7 +131,7 @@ def _check_compilable(result):
     output once here, so such source is a diagnosed ECMAScriptSyntaxError instead of a
     generated module that does not load."""
     nodes = result if isinstance(result, list) else [ast.Expr(result)]
-    if max((_depth(n) for n in nodes), default=0) <= _SAFE_DEPTH:
+    if not any(_deeper_than(n, _SAFE_DEPTH) for n in nodes):
         return result
     probe = ast.Module(
         [
@@ -189,41 +196,28 @@ class Transpiler:
         An SCXML expression is an ECMAScript Expression. Parsing it as a script would read
         `function(){}` as a (nameless, invalid) declaration and `{a: 1}` as a block, so it is
         parsed inside parentheses; a trailing `;` (seen in charts: `new testobject();`) is
-        tolerated. The parenthesised text must not close the parenthesis itself (`1); x(`),
-        which the token check below rules out.
+        tolerated. The text must not close the wrapper's parenthesis itself (`1); x(`,
+        `1)(2`): then the wrapper's `(` opens an inner parenthesised expression, so the parsed
+        expression starts at offset 0 instead of inside the wrapper, which is checked below.
         """
         text = src.strip()
         while text.endswith(";"):
             text = text[:-1].rstrip()
         if not text:
             raise ECMAScriptSyntaxError("empty expression", 1, 1)
-        try:
-            tokens = esprima.tokenize(text)
-        except Exception as exc:  # esprima raises its own Error type
-            raise _syntax_error(exc, text) from None
-        depth = 0
-        for tok in tokens:
-            if tok.type == "Punctuator":
-                if tok.value in ("(", "[", "{"):
-                    depth += 1
-                elif tok.value in (")", "]", "}"):
-                    depth -= 1
-                    if depth < 0:
-                        raise ECMAScriptSyntaxError(f"Unexpected token {tok.value}", 1, 1)
-            elif tok.type == "Template":
-                if tok.value.endswith("${"):
-                    depth += 1
-                if tok.value.startswith("}"):
-                    depth -= 1
         wrapped = "(\n" + text + "\n)"
         try:
             tree = esprima.parseScript(wrapped, _OPTIONS)
-        except Exception as exc:
+        except Exception as exc:  # esprima raises its own Error type
             raise _syntax_error(exc, text, line_shift=1) from None
         if len(tree.body) != 1 or tree.body[0].type != "ExpressionStatement":
             raise ECMAScriptSyntaxError("expected an expression", 1, 1)
+        expression = tree.body[0].expression
+        start, end = expression.range
+        if start < 2 or end > len(wrapped) - 2:
+            raise ECMAScriptSyntaxError("Unexpected token )", 1, 1)
         _check_supported(tree)
-        return tree.body[0].expression, text, 2
+        return expression, text, 2
 
     def _compiler(self, source: str, offset: int, lambda_mode: bool) -> StmtCompiler:
         return StmtCompiler(self, source, offset, lambda_mode)
