@@ -729,6 +729,16 @@ class ExprCompiler:
             return ast.Compare(left.node, [ast.Eq()], [right.node])
         if strict and lt is not None and rt is not None and lt != rt and lt != OBJ and rt != OBJ:
             return P.seq(left.node, right.node, P.const(False))
+        if strict and (lt, rt) in ((STR, None), (None, STR), (BOOL, None), (None, BOOL)):
+            # x === 'a' holds only for a str equal to 'a' (js_strict_eq compares exact types),
+            # x === true only for True: no helper needed for the other types.
+            l1, r1, lr, rr = self.pair(left, right)
+            known_t = lt or rt
+            if known_t == BOOL:
+                return ast.Compare(l1, [ast.Is()], [r1])
+            unknown_first = r1 if lt == STR else l1
+            if l1 is lr and r1 is rr or (lt == STR and l1 is lr) or (rt == STR and r1 is rr):
+                return ast.BoolOp(ast.And(), [P.is_(P.type_of(unknown_first), P.name("str")), ast.Compare(lr, [ast.Eq()], [rr])])
         helper = "js_strict_eq" if strict else "js_eq"
         if lt in (NUM, STR) or rt in (NUM, STR):
             return self.guard(left, right, lambda a, b: ast.Compare(a, [ast.Eq()], [b]), helper, ("float", "str"))

@@ -9,11 +9,7 @@
                         (j_s := UNDEFINED),
                         (
                             True
-                            if (
-                                j_starts == ""
-                                if type(j_starts) is str
-                                else js_strict_eq(j_starts, "")
-                            )
+                            if type(j_starts) is str and j_starts == ""
                             else (
                                 (
                                     j_s := (

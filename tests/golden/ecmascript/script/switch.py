@@ -1,8 +1,8 @@
-# helpers: js_strict_eq
+# helpers: 
 _t1 = _dm["kind"]
-if _t1 == "a" if type(_t1) is str else js_strict_eq(_t1, "a"):
+if type(_t1) is str and _t1 == "a":
     _t2 = 0
-elif _t1 == "b" if type(_t1) is str else js_strict_eq(_t1, "b"):
+elif type(_t1) is str and _t1 == "b":
     _t2 = 1
 else:
     _t2 = 2
