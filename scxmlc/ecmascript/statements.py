@@ -152,8 +152,8 @@ class StmtCompiler(ExprCompiler):
                 if node.kind == "var":
                     continue  # hoisted; `var x;` does not reset x (ES5.1 12.2)
                 if d.id.type == "Identifier":
-                    b = self.resolve(d.id.name)
-                    out.append(P.assign(P.store(b.py), self.undefined()))
+                    # `let x;` initialises x to undefined (a global at a script's top level).
+                    out.extend(self.init_binding(d.id.name, self.undefined(), d.id))
                 continue
             value = self.function_value(d.init, name_hint=d.id.name) if d.id.type == "Identifier" and self.is_anon_fn(d.init) else self.v(d.init)
             if d.id.type == "Identifier":

@@ -654,3 +654,6 @@ var result = [f(), keys];
 class Base { get v() { return 1; } static get sv() { return 's'; } }
 class Der extends Base { get v() { return super.v + 10; } static get sv() { return super.sv + '!'; } }
 var result = [new Der().v, Der.sv];
+// == top level let without initialiser
+let topLet;
+var result = [typeof topLet, topLet === undefined];
