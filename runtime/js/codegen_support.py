@@ -49,7 +49,13 @@ def js_caught(exc: BaseException) -> Any:
 def js_error_value(exc: BaseException) -> Any:
     """The JS error a Python RecursionError or NameError stands for."""
     if isinstance(exc, NameError):
-        return make_error("ReferenceError", f"Cannot access '{js_name_of(getattr(exc, 'name', None) or '?')}' before initialization")
+        name = getattr(exc, "name", None)
+        if not name:  # CPython 3.11 does not set .name on UnboundLocalError: read the message
+            import re
+
+            m = re.search(r"'([^']+)'", str(exc))
+            name = m.group(1) if m else "?"
+        return make_error("ReferenceError", f"Cannot access '{js_name_of(name)}' before initialization")
     return make_error("RangeError", "Maximum call stack size exceeded")
 
 

@@ -26,7 +26,7 @@ from . import pyast as P
 from .compiler import DM, Unsupported, _loc
 from .errors import ECMAScriptSyntaxError
 from .names import READONLY_GLOBALS, identifier_ok as _identifier_ok
-from .scope import var_declarations, walk_all
+from .scope import var_declarations, walk, walk_all
 from .statements import StmtCompiler
 
 __all__ = ["Transpiler", "ECMAScriptSyntaxError"]
@@ -293,6 +293,18 @@ class Transpiler:
                 out.extend(c.function_declaration(f))
             c.prelude_stack.pop()
             out.extend(c.statements(tree.body, skip_functions=True))
+            nested_lexical = [
+                n
+                for n in walk(tree)
+                if (n.type == "VariableDeclaration" and n.kind != "var") or n.type == "ClassDeclaration"
+            ]
+            if len(nested_lexical) > sum(
+                1 for s in tree.body if (s.type == "VariableDeclaration" and s.kind != "var") or s.type == "ClassDeclaration"
+            ):
+                # Block-scoped bindings of top-level code are locals of the caller's function:
+                # a read in their temporal dead zone raises NameError there, which must reach
+                # the runtime as the ReferenceError it stands for (functions do this themselves).
+                out = [c.guarded_body(out)]
             return out
 
         return self._run(gen)

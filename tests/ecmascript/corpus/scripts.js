@@ -657,3 +657,6 @@ var result = [new Der().v, Der.sv];
 // == top level let without initialiser
 let topLet;
 var result = [typeof topLet, topLet === undefined];
+// == top level block TDZ is a ReferenceError
+{ tdzRead; let tdzRead = 1; }
+var result = 'unreached';
