@@ -66,8 +66,9 @@ class _Translator:
         self.closed: set[int] = set()  # capturing groups already closed
 
     def _count_groups(self) -> tuple[int, list[str]]:
-        n = 0
-        names: list[str] = []
+        """Number of capturing groups and the names of the named ones, in order; remembers
+        every group (name or None) so named groups can be numbered without another scan."""
+        groups: list[str | None] = []
         i = 0
         s = self.src
         in_class = False
@@ -83,39 +84,16 @@ class _Translator:
                 in_class = True
             elif c == "(":
                 if s.startswith("(?<", i) and not s.startswith("(?<=", i) and not s.startswith("(?<!", i):
-                    n += 1
-                    end = s.find(">", i)
-                    names.append(s[i + 3 : end])
+                    groups.append(s[i + 3 : s.find(">", i)])
                 elif not s.startswith("(?", i):
-                    n += 1
+                    groups.append(None)
             i += 1
-        return n, names
+        self._groups = groups
+        return len(groups), [g for g in groups if g is not None]
 
     def _number_of_named(self, name: str) -> int:
-        """The group number of named group `name` (named groups count with the others)."""
-        n = 0
-        i = 0
-        s = self.src
-        in_class = False
-        while i < len(s):
-            c = s[i]
-            if c == "\\":
-                i += 2
-                continue
-            if in_class:
-                if c == "]":
-                    in_class = False
-            elif c == "[":
-                in_class = True
-            elif c == "(":
-                if s.startswith("(?<", i) and not s.startswith("(?<=", i) and not s.startswith("(?<!", i):
-                    n += 1
-                    if s[i + 3 : s.find(">", i)] == name:
-                        return n
-                elif not s.startswith("(?", i):
-                    n += 1
-            i += 1
-        return -1
+        """The group number of named group `name` (named groups count with the others), -1 if none."""
+        return self._groups.index(name) + 1 if name in self._groups else -1
 
     def error(self, msg: str):
         raise RegExpSyntaxError(f"Invalid regular expression: /{self.src}/{self.flags}: {msg}")
