@@ -226,6 +226,9 @@ class ActionsMixin:
     def xml_value(self, xml: str) -> Any:
         return _content.xml_value(xml)
 
+    def source_value(self, text: str) -> Any:
+        return _content.source_value(text)
+
     def fetch_value(self, url: str, timeout: float = 10.0) -> Any:
         """<data src="http(s)://..."> (SCXML 5.3): GET it; XML becomes a DOM, JSON an object,
         other text a whitespace-normalised string. A failure is error.execution (the item stays
@@ -237,7 +240,7 @@ class ActionsMixin:
                 text = response.read().decode(response.headers.get_content_charset() or "utf-8", "replace")
         except (OSError, ValueError) as exc:
             raise ExecutionError(f"cannot fetch <data> src {url!r}: {exc}") from None
-        return _content.xml_value(text) if text.lstrip().startswith("<") else _content.text_value(text)
+        return _content.source_value(text)
 
     def param_data(self, pairs) -> Any:
         """Event data from namelist and <param> pairs with repeated names, as a JS object: a

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .dom import parse_xml_fragment
 from .js import JSThrow, json_parse
 
-__all__ = ["text_value", "xml_value"]
+__all__ = ["source_value", "text_value", "xml_value"]
 
 
 def text_value(text: str):
@@ -22,3 +22,9 @@ def text_value(text: str):
 def xml_value(xml: str):
     """XML content becomes a DOM document (B.2.2), with the methods the W3C tests use."""
     return parse_xml_fragment(xml)
+
+
+def source_value(text: str):
+    """The value of a loaded document (<data src>, file or http): XML becomes a DOM, anything
+    else JSON or normalised text (B.2.2)."""
+    return xml_value(text) if text.lstrip().startswith("<") else text_value(text)

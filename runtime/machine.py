@@ -7,7 +7,7 @@ import logging
 from collections import deque
 from typing import Any, Callable
 
-from .actions import ActionsMixin, ExecutionError, locate_error
+from .actions import SCXML_PROCESSOR, ActionsMixin, ExecutionError, locate_error
 from .clock import Clock
 from .host import Host
 from .events import EXTERNAL_TEMPLATE, PLATFORM, make_event
@@ -20,7 +20,6 @@ from .tables import StateDef, TransitionDef
 _log = logging.getLogger("scxmlc_runtime")
 _session_ids = itertools.count(1)
 
-SCXML_PROCESSOR = "http://www.w3.org/TR/scxml/#SCXMLEventProcessor"
 
 
 class Machine(InvokeMixin, ActionsMixin, Interpreter):
@@ -230,9 +229,7 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
 
     def on_finished(self) -> None:
         # A terminated session sends nothing more: its delayed events are cancelled (6.2; W3C 187).
-        for timer in self._timers.values():
-            timer.cancel()
-        self._timers.clear()
+        self._cancel_timers()
         if self._finished is not None and not self._finished.done():
             self._finished.set_result(True)
 
@@ -258,9 +255,7 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
     def close(self) -> None:
         """End the session at once (no onexit handlers run): cancel its timers and its invoked
         children, and leave the registries, so nothing of it is kept alive."""
-        for timer in self._timers.values():
-            timer.cancel()
-        self._timers.clear()
+        self._cancel_timers()
         self.running = False
         for _, _, child in list(self._children.values()):
             child.cancel_session()
@@ -365,6 +360,11 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
         self.internal_queue.append(make_event(name, data, type=PLATFORM, sendid=sendid))
         # Error events are ordinary SCXML events (charts may handle them), so INFO, not WARNING.
         _log.info("%s: %s: %s (%s)", name, err_name, message, where)
+
+    def _cancel_timers(self) -> None:
+        for timer in self._timers.values():
+            timer.cancel()
+        self._timers.clear()
 
     def _js_in(self, this, state_id=UNDEFINED, *rest):
         # SCXML 5.9.1 In(): true when the state is in the active configuration.

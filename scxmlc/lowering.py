@@ -195,10 +195,8 @@ class _Lowerer:
             elif d.src_text is None:
                 value = self.fail("Error", f"cannot load <data> src '{d.src}'")
             else:
-                # B.2.2: a file holding XML becomes a DOM; anything else is JSON or text.
-                is_xml = d.src_text.lstrip().startswith("<")
-                body = m.Content(loc=d.loc, xml=d.src_text) if is_xml else m.Content(loc=d.loc, text=d.src_text)
-                value = self.content_value(body)
+                # B.2.2, decided by the runtime's one rule: XML becomes a DOM, else JSON or text.
+                value = sm_call("source_value", const(d.src_text))
         elif d.content is not None:
             value = self.content_value(d.content)
         else:
