@@ -1,7 +1,7 @@
 """Analysis: flatten a verified document into document-ordered state and transition tables.
 
 State 0 is the <scxml> element; every other state gets the next index in document order, so
-the runtime's bit masks sort by document order for free. Domains and exit masks are computed
+the runtime's bit masks sort by document order for free. Domains are computed
 here whenever no history target makes them depend on the run (SCXML Appendix D,
 getTransitionDomain); per atomic state we list the candidate transitions in selection order.
 """
@@ -43,8 +43,7 @@ class TransitionRow:
     internal: bool
     node: m.Transition | None  # None for a synthesised initial transition
     fname: str
-    domain: int = -1
-    exit_mask: int = 0
+    domain: int = -1  # -1: none (targetless) or dynamic (history targets)
 
     @property
     def cond(self) -> str | None:
@@ -217,7 +216,6 @@ class _Analyser:
         else:
             domain = self.find_lcca([source, *t.targets])
         t.domain = domain
-        t.exit_mask = self.states[domain].descendants
 
     def find_lcca(self, states: list[int]) -> int:
         head, tail = states[0], states[1:]
