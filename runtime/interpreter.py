@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from .events import INTERNAL, PLATFORM, make_event
+from .events import EXTERNAL_TEMPLATE, INTERNAL, PLATFORM, make_event
 from .js import UNDEFINED
 from .tables import ATOMIC, COMPOUND, DEEP_HISTORY, FINAL, PARALLEL, ROOT, SHALLOW_HISTORY, StateDef, TransitionDef
 
@@ -97,6 +97,9 @@ class ChartTables:
         # (configuration id, event name) -> the plan of the whole selection + microstep, plus
         # the id of the configuration it leads to
         self.event_plans: dict[tuple[int, str], tuple] = {}
+        # configuration id -> {event name: (next configuration, the next one's dict)} for the
+        # event plans that run no code and leave no eventless transition enabled
+        self.lean_plans: dict[int, dict[str, tuple]] = {}
         self.config_ids: dict[int, int] = {}
         self.invoke_mask = 0
         for i, st in enumerate(states):
@@ -138,12 +141,29 @@ class Interpreter:
         # comparing configurations by identity is cheaper than hashing one.
         self._config_id = -1
         self._config_of_id = None
+        # Machine.send's path for steps that run no code (see ChartTables.lean_plans): the
+        # plans from configuration `_lean_of`, and the name of an event taken that way whose
+        # `_event` object is not built yet.
+        self._lean: dict | None = None
+        self._lean_of = None
+        self._lazy_event: str | None = None
+
+    def _bind_lazy_event(self) -> None:
+        """Bind `_event` to the last event a code-free step took without building it."""
+        name = self._lazy_event
+        if name is not None:
+            self._lazy_event = None
+            event = EXTERNAL_TEMPLATE.copy()
+            event["name"] = name
+            self.dm["_event"] = event
 
     # -- main loop (Appendix D: mainEventLoop, split at its blocking point) ----------------------
 
     def macrostep(self) -> None:
         """Take eventless transitions and internal events until the configuration is stable."""
         tables = self.tables
+        if self._lazy_event is not None:
+            self._bind_lazy_event()  # eventless conditions may read the last event
         while self.running:
             if self.config & tables.eventless_mask:
                 enabled = self.select_eventless_transitions()
@@ -180,6 +200,7 @@ class Interpreter:
     def take_event(self, event: dict) -> None:
         """Bind `_event`, select the transitions it enables and take them (one microstep)."""
         self.dm["_event"] = event
+        self._lazy_event = None
         tables = self.tables
         config = self.config
         if self._config_of_id is not config:  # same object: same configuration
@@ -211,7 +232,13 @@ class Interpreter:
                 # Keyed and chained by small configuration ids: hashing a configuration of
                 # hundreds of states costs more than the rest of the step.
                 steps, after, entered = plan
-                tables.event_plans[key] = (steps, after, entered, tables.config_id(after))
+                after_id = tables.config_id(after)
+                tables.event_plans[key] = (steps, after, entered, after_id)
+                if not steps and not after & tables.eventless_mask:
+                    # Code-free and nothing left to do after it: Machine.send's shortest path.
+                    # Plans chain by their dicts, so that path looks up nothing but the name.
+                    lean = tables.lean_plans
+                    lean.setdefault(key[0], {})[event["name"]] = (after, lean.setdefault(after_id, {}))
 
     def before_external_event(self, event: dict) -> None:
         """Hook for <invoke> finalize/autoforward (Appendix D, mainEventLoop)."""
@@ -581,6 +608,8 @@ class Interpreter:
         if self.exited:
             return
         self.exited = True
+        self._lean = None
+        self._bind_lazy_event()  # onexit handlers may read the last event
         tables = self.tables
         self.final_configuration = self.config
         for s in iter_bits_reversed(self.config):

@@ -140,6 +140,24 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
         `data` is Python data (dicts, lists, numbers, strings); it reaches ECMAScript as
         `_event.data`. The other fields set the SCXML event fields of the same names.
         """
+        lean = self._lean
+        if (
+            lean is not None
+            and data is None
+            and self._lean_of is self.config
+            and (plan := lean.get(name)) is not None
+            and sendid is origin is origintype is invokeid is UNDEFINED
+            and not self._busy
+            and not self.external_queue
+        ):
+            # A step seen before from this configuration that runs no code and leaves nothing
+            # to do (no eventless transitions, no internal events, no invokes): only the
+            # configuration changes. No code can observe `_event` until code runs again, so
+            # the event object is built then (_bind_lazy_event), not now.
+            self._lazy_event = name
+            self.config = self._lean_of = plan[0]
+            self._lean = plan[1]
+            return
         event = EXTERNAL_TEMPLATE.copy()  # copying beats building (the hottest path)
         event["name"] = name
         if data is not None:
@@ -164,6 +182,7 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
                 # The plan branch of Interpreter.take_event and the end of
                 # process_external_event, inlined: this is the hottest path of the runtime.
                 self.dm["_event"] = event
+                self._lazy_event = None
                 steps, config, entered, self._config_id = plan
                 if steps:
                     self.replay(plan)
@@ -177,8 +196,20 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
                         self.exit_interpreter()
             if self.external_queue:
                 self._drain()
+            if tables.lean_plans and self.running:
+                self._refresh_lean()
         finally:
             self._busy = False
+
+    def _refresh_lean(self) -> None:
+        """Point `_lean` at the code-free steps known from the current configuration."""
+        config = self.config
+        tables = self.tables
+        if self._config_of_id is not config:
+            self._config_id = tables.config_id(config)
+            self._config_of_id = config
+        self._lean = tables.lean_plans.get(self._config_id)
+        self._lean_of = config
 
     def run_until_idle(self, max_seconds: float = 60.0) -> bool:
         """Process until done or nothing can happen: timers due within max_seconds fire.
@@ -246,6 +277,7 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
 
     @property
     def datamodel(self):
+        self._bind_lazy_event()
         return self.dm
 
     def is_active(self, state_id: str) -> bool:
@@ -257,6 +289,7 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
         children, and leave the registries, so nothing of it is kept alive."""
         self._cancel_timers()
         self.running = False
+        self._lean = None
         for _, _, child in list(self._children.values()):
             child.cancel_session()
         self._children.clear()

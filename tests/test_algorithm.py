@@ -361,3 +361,69 @@ def test_invoke_src_over_http(tmp_path):
         server.shutdown()
         server.server_close()
     assert sm.done and sm.configuration == {"ok"}
+
+
+# -- the code-free send path (Machine.send with ChartTables.lean_plans) --------------------
+
+TOGGLE = (
+    '<state id="a"><transition event="t" target="b"/><transition event="show" target="c"/></state>'
+    '<state id="b"><transition event="t" target="a"/></state>'
+    '<state id="c"><onentry><log expr="_event.name"/></onentry><transition event="u" target="a"/></state>'
+)
+
+
+def test_code_free_steps_take_the_lean_path_and_stay_correct():
+    sm = machine(TOGGLE)
+    for i in range(4):
+        sm.send("t")
+        assert sm.configuration == ({"b"} if i % 2 == 0 else {"a"})
+    assert sm.tables.lean_plans, "repeated code-free steps should be recorded for the lean path"
+    assert sm._lean is not None and sm._lazy_event == "t"  # the last step went the lean way
+    sm.send("show")  # runs code: binds the new event, not the lazy one
+    assert sm.logs == ["show"] and sm._lazy_event is None
+
+
+def test_lazy_event_is_bound_when_the_datamodel_is_read():
+    sm = machine(TOGGLE)
+    for _ in range(4):
+        sm.send("t")
+    sm.send("t", data=None)
+    event = sm.datamodel["_event"]
+    assert event["name"] == "t" and event["type"] == "external" and sm._lazy_event is None
+
+
+def test_lean_path_is_not_taken_with_data_fields_or_while_busy():
+    sm = machine(TOGGLE)
+    for _ in range(4):
+        sm.send("t")
+    sm.send("t", {"k": 1})
+    assert sm.datamodel["_event"]["data"] == {"k": 1.0}
+    sm.send("t", sendid="s1")
+    assert sm.datamodel["_event"]["sendid"] == "s1"
+
+
+def test_onexit_on_cancel_sees_the_last_lazily_taken_event():
+    sm = machine(
+        '<state id="p"><onexit><log expr="_event.name"/></onexit>'
+        '<state id="a"><transition event="t" target="b"/></state>'
+        '<state id="b"><transition event="t" target="a"/></state></state>'
+    )
+    for _ in range(3):
+        sm.send("t")
+    assert sm._lazy_event == "t"
+    sm.cancel_session()  # exitInterpreter runs the onexit handlers
+    assert sm.logs == ["t"]
+
+
+def test_lean_path_stops_with_the_machine():
+    sm = machine(
+        '<state id="a"><transition event="t" target="b"/></state>'
+        '<state id="b"><transition event="t" target="a"/><transition event="end" target="f"/></state>'
+        '<final id="f"/>'
+    )
+    for _ in range(3):
+        sm.send("t")
+    sm.send("end")
+    assert sm.done and sm._lean is None
+    sm.send("t")  # ignored: the session is over
+    assert sm.configuration == {"f"}
