@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .conversions import is_object, to_string
+from .conversions import _SMALL_INT_STRINGS, is_object, to_string
 from .errors import make_error, throw_reference_error, throw_type_error
-from .properties import for_in_keys
+from .properties import _SMALL_INDEX, for_in_keys
 from .values import BUILTINS, HOLE, INF, NAN, OBJECT_PROTO, UNDEFINED, Globals, JSArray, JSFunction, JSObject, JSThrow
 
 js_NAN = NAN
 js_INF = INF
+# Tables that let generated code answer common cases inline, without a helper call:
+# the types whose `.length` is len(); integral floats to the list index they name;
+# integral floats to their JS string (ES5.1 9.8.1 for integers, e.g. 3.0 -> "3").
+js_LENGTH_TYPES = frozenset((str, JSArray))
+js_ARRAY_INDEX = _SMALL_INDEX
+js_INT_STRINGS = _SMALL_INT_STRINGS
 
 
 def js_function(fn: Callable, name: str, length: int, source: str | None = None) -> JSFunction:
@@ -162,6 +168,9 @@ def js_set_proto_method(obj: Any, key: str, value: Any) -> None:
 __all__ = [
     "js_NAN",
     "js_INF",
+    "js_LENGTH_TYPES",
+    "js_ARRAY_INDEX",
+    "js_INT_STRINGS",
     "js_function",
     "js_arrow",
     "js_arguments",

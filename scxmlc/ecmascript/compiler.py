@@ -323,7 +323,11 @@ class ExprCompiler:
         p = node.property
         if p.type == "Literal" and isinstance(p.value, str):
             return P.const(p.value), True
-        return self.ex(p).node, False
+        k = self.ex(p)
+        self.last_key_type = k.t
+        return k.node, False
+
+    last_key_type: Any = None  # the type of the computed key member_key compiled last
 
     def x_MemberExpression(self, node: Any) -> Typed:
         if node.object.type == "Super":
@@ -332,12 +336,15 @@ class ExprCompiler:
             return Typed(self.hcall("js_super_get", P.name(f.home), P.const(f.home_static), key, self.x_ThisExpression(node).node))
         obj = self.ex(node.object)
         key, static = self.member_key(node)
+        key_type = None if static else self.last_key_type
         if static:
             if key.value == "length":
                 if obj.t == STR:
                     return Typed(P.call("float", P.call("len", obj.node)), NUM)
                 first, ref = self.bind_temp(obj) if not isinstance(obj.node, ast.Name) else (obj.node, obj.node)
-                return Typed(P.ifexp(P.is_(P.type_of(first), P.name("str")), P.call("float", P.call("len", ref)), self.hcall("js_length", ref)))
+                # Strings and arrays (the common cases) answer len(); anything else asks js_length.
+                test = ast.Compare(P.type_of(first), [ast.In()], [self.helper("js_LENGTH_TYPES")])
+                return Typed(P.ifexp(test, P.call("float", P.call("len", ref)), self.hcall("js_length", ref)))
             if obj.t in (STR, NUM, BOOL, NULL, UNDEF):
                 return Typed(self.hcall("js_getp", obj.node, key))
             return Typed(self.getp(obj.node, key))
@@ -358,6 +365,24 @@ class ExprCompiler:
                     ],
                 )
                 return Typed(P.ifexp(test, P.name(v), self.hcall("js_index", ref, i)))
+        if key_type == NUM and not isinstance(key, ast.Constant) and obj.t not in (STR, NUM, BOOL, NULL, UNDEF):
+            # a[i] with a numeric index: an integral i below 1024 in range of an array, and not
+            # a hole, is read inline (js_ARRAY_INDEX maps such floats to list indexes; -0 too,
+            # as in JS); everything else goes through js_get.
+            first, ref = (obj.node, obj.node) if isinstance(obj.node, ast.Name) else self.bind_temp(obj)
+            kfirst, kref = (key, key) if isinstance(key, (ast.Name, ast.Constant)) else self.bind_temp(Typed(key, NUM))
+            k, v = self.tmp(), self.tmp()
+            index = ast.Call(ast.Attribute(self.helper("js_ARRAY_INDEX"), "get", ast.Load()), [kfirst], [])
+            test = ast.BoolOp(
+                ast.And(),
+                [
+                    P.is_(P.type_of(first), self.helper("JSArray")),
+                    ast.Compare(P.walrus(k, index), [ast.IsNot()], [P.const(None)]),
+                    ast.Compare(P.name(k), [ast.Lt()], [P.call("len", ref)]),
+                    ast.Compare(P.walrus(v, P.subscript(ref, P.name(k))), [ast.IsNot()], [self.helper("HOLE")]),
+                ],
+            )
+            return Typed(P.ifexp(test, P.name(v), self.hcall("js_get", ref, kref)))
         return Typed(self.hcall("js_get", obj.node, key))
 
     def getp(self, obj: ast.expr, key: ast.Constant) -> ast.expr:
@@ -694,9 +719,21 @@ class ExprCompiler:
         if e.t in (NUM, BOOL, NULL, UNDEF):
             return self.hcall("js_to_string", e.node)
         if isinstance(e.node, ast.Name):
-            return P.ifexp(P.is_(P.type_of(e.node), P.name("str")), e.node, self.hcall("js_str_add", e.node))
-        t = self.tmp()
-        return P.ifexp(P.is_(P.type_of(P.walrus(t, e.node)), P.name("str")), P.name(t), self.hcall("js_str_add", P.name(t)))
+            first = ref = e.node
+        else:
+            t = self.tmp()
+            first, ref = P.walrus(t, e.node), P.name(t)
+        # Strings as they are; integral numbers from a table (the usual `'n' + count`); the
+        # rest through js_str_add (ToPrimitive, then ToString).
+        s = self.tmp()
+        number = ast.BoolOp(
+            ast.And(),
+            [
+                P.is_(P.type_of(ref), P.name("float")),
+                ast.Compare(P.walrus(s, ast.Call(ast.Attribute(self.helper("js_INT_STRINGS"), "get", ast.Load()), [ref], [])), [ast.IsNot()], [P.const(None)]),
+            ],
+        )
+        return P.ifexp(P.is_(P.type_of(first), P.name("str")), ref, P.ifexp(number, P.name(s), self.hcall("js_str_add", ref)))
 
     def equality(self, node: Any) -> ast.expr:
         op = node.operator

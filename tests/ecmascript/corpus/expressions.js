@@ -1033,3 +1033,24 @@ Date.UTC(Infinity)
 (-0.0004).toLocaleString()
 (-0).toLocaleString()
 (123).toLocaleString()
+// -- inline fast paths: numeric computed index, .length of strings and arrays, number to string
+[10, 20, 30][1 + 1]
+[10, 20, 30][3 - 4]
+[10, 20, 30][0.5 + 0.5]
+[10, 20, 30][0.5 + 1]
+[10, 20, 30][-0 * 1]
+[10, 20, 30][0 / 0]
+[10, 20, 30][1 / 0]
+[10, , 30][2 - 1]
+[10, 20, 30][3 * 1]
+(function () { var a = []; a[2000] = 'x'; return a[1000 * 2]; })()
+(function () { var a = [1, 2, 3]; a.foo = 'f'; return a[a.length - 1]; })()
+'abc'[1 + 1]
+'abc'[5 - 1]
+({1: 'one'})[2 - 1]
+(function () { var o = {length: 'L'}; return o.length; })()
+(function () { var f = function (a, b) {}; return f.length; })()
+(function () { var a = [1, , 3]; return a.length + 'x'.length; })()
+'n' + [1, 2][0] + ':' + [1.5][0] + [-0][0] + [1e21][0] + [NaN][0] + [-3][0] + [4096][0]
+'v' + [true][0] + [null][0] + [undefined][0] + [{}][0] + [[1, 2]][0]
+'x' + (function () { return {toString: function () { return 'T'; }}; })()

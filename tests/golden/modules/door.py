@@ -21,7 +21,15 @@ from scxmlc_runtime import (
     StateDef,
     TransitionDef,
 )
-from scxmlc_runtime.js import UNDEFINED, js_add, js_getp, js_str_add, js_strict_eq, js_truthy
+from scxmlc_runtime.js import (
+    UNDEFINED,
+    js_INT_STRINGS,
+    js_add,
+    js_getp,
+    js_str_add,
+    js_strict_eq,
+    js_truthy,
+)
 
 # Marks this module as generated: the runtime reads the `# <element> line N` comments
 # of such modules to report the SCXML line of a failing element.
@@ -53,10 +61,18 @@ def _open_onentry(_sm):
     _sm.log(
         "door",
         "opened "
-        + (_t2 if type((_t2 := _dm["opened"])) is str else js_str_add(_t2))
+        + (
+            _t2
+            if type((_t2 := _dm["opened"])) is str
+            else (
+                _t3
+                if type(_t2) is float and (_t3 := js_INT_STRINGS.get(_t2)) is not None
+                else js_str_add(_t2)
+            )
+        )
         + (
             " time"
-            if (_t3 == 1.0 if type((_t3 := _dm["opened"])) is float else js_strict_eq(_t3, 1.0))
+            if (_t4 == 1.0 if type((_t4 := _dm["opened"])) is float else js_strict_eq(_t4, 1.0))
             else " times"
         ),
     )

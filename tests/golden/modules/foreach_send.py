@@ -23,6 +23,7 @@ from scxmlc_runtime import (
 )
 from scxmlc_runtime.js import (
     UNDEFINED,
+    js_LENGTH_TYPES,
     js_add,
     js_array,
     js_eq,
@@ -102,7 +103,11 @@ def _s_onentry(_sm):
         delay=_dm["when"],
         data={
             "sum": _dm["sum"],
-            "n": float(len(_t8)) if type((_t8 := _dm["items"])) is str else js_length(_t8),
+            "n": (
+                float(len(_t8))
+                if type((_t8 := _dm["items"])) in js_LENGTH_TYPES
+                else js_length(_t8)
+            ),
         },
     )
     # <send> line 18

@@ -21,7 +21,7 @@ from scxmlc_runtime import (
     StateDef,
     TransitionDef,
 )
-from scxmlc_runtime.js import UNDEFINED, js_array, js_declare, js_invoke, js_length
+from scxmlc_runtime.js import UNDEFINED, js_LENGTH_TYPES, js_array, js_declare, js_invoke, js_length
 
 # Marks this module as generated: the runtime reads the `# <element> line N` comments
 # of such modules to report the SCXML line of a failing element.
@@ -44,7 +44,9 @@ def _finished_onentry(_sm):
     # <script> line 21
     js_declare(_dm, ("count",))
     js_invoke(_dm["log"], "push", "done")
-    _dm["count"] = float(len(_t1)) if type((_t1 := _dm["log"])) is str else js_length(_t1)
+    _dm["count"] = (
+        float(len(_t1)) if type((_t1 := _dm["log"])) in js_LENGTH_TYPES else js_length(_t1)
+    )
 
 
 class HistoryParallel(Machine):

@@ -1,4 +1,4 @@
-# helpers: JSFunction, UNDEFINED, js_function, js_guarded, js_invoke, js_length, js_not_callable, js_strict_eq
+# helpers: JSFunction, UNDEFINED, js_LENGTH_TYPES, js_function, js_guarded, js_invoke, js_length, js_not_callable, js_strict_eq
 (
     _t5
     if type(
@@ -28,7 +28,7 @@
                                                 0.0,
                                                 (
                                                     float(len(j_starts))
-                                                    if type(j_starts) is str
+                                                    if type(j_starts) in js_LENGTH_TYPES
                                                     else js_length(j_starts)
                                                 ),
                                             )

@@ -1,4 +1,4 @@
-# helpers: js_getp, js_str_add
+# helpers: js_INT_STRINGS, js_getp, js_str_add
 (
     "n"
     + (
@@ -13,21 +13,29 @@
             )
         )
         is str
-        else js_str_add(_t2)
+        else (
+            _t3
+            if type(_t2) is float and (_t3 := js_INT_STRINGS.get(_t2)) is not None
+            else js_str_add(_t2)
+        )
     )
     + ":"
     + (
-        _t4
+        _t5
         if type(
             (
-                _t4 := (
-                    _t3["s"]
-                    if type((_t3 := _dm["x"])) is dict and "s" in _t3
-                    else js_getp(_t3, "s")
+                _t5 := (
+                    _t4["s"]
+                    if type((_t4 := _dm["x"])) is dict and "s" in _t4
+                    else js_getp(_t4, "s")
                 )
             )
         )
         is str
-        else js_str_add(_t4)
+        else (
+            _t6
+            if type(_t5) is float and (_t6 := js_INT_STRINGS.get(_t5)) is not None
+            else js_str_add(_t5)
+        )
     )
 )

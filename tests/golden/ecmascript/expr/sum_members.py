@@ -1,4 +1,4 @@
-# helpers: HOLE, JSArray, js_add, js_getp, js_index, js_length
+# helpers: HOLE, JSArray, js_LENGTH_TYPES, js_add, js_getp, js_index, js_length
 (
     _t7 + _t8
     if type(
@@ -35,7 +35,9 @@
     is type(
         (
             _t8 := (
-                float(len(_t6)) if type((_t6 := _dm["tag"])) is str else js_length(_t6)
+                float(len(_t6))
+                if type((_t6 := _dm["tag"])) in js_LENGTH_TYPES
+                else js_length(_t6)
             )
         )
     )

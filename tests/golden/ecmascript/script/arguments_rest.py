@@ -1,4 +1,4 @@
-# helpers: UNDEFINED, js_add, js_arguments, js_array, js_arrow, js_declare, js_function, js_get, js_item, js_length, js_lt, js_reraise
+# helpers: HOLE, JSArray, UNDEFINED, js_ARRAY_INDEX, js_LENGTH_TYPES, js_add, js_arguments, js_array, js_arrow, js_declare, js_function, js_get, js_item, js_length, js_lt, js_reraise
 js_declare(_dm, ("f",))
 
 
@@ -15,7 +15,7 @@ def _tf1(_this, *_targs2):
                 (
                     _t5 := (
                         float(len(j_arguments))
-                        if type(j_arguments) is str
+                        if type(j_arguments) in js_LENGTH_TYPES
                         else js_length(j_arguments)
                     )
                 )
@@ -24,16 +24,27 @@ def _tf1(_this, *_targs2):
             else js_lt(_t4, _t5)
         ):
             j_s = (
-                _t6 + _t7
-                if type((_t6 := j_s))
-                is type((_t7 := js_get(j_arguments, j_i)))
+                _t8 + _t9
+                if type((_t8 := j_s))
+                is type(
+                    (
+                        _t9 := (
+                            _t7
+                            if type(j_arguments) is JSArray
+                            and (_t6 := js_ARRAY_INDEX.get(j_i)) is not None
+                            and (_t6 < len(j_arguments))
+                            and ((_t7 := j_arguments[_t6]) is not HOLE)
+                            else js_get(j_arguments, j_i)
+                        )
+                    )
+                )
                 is float
-                else js_add(_t6, _t7)
+                else js_add(_t8, _t9)
             )
             j_i = j_i + 1.0
         return j_s
-    except (RecursionError, NameError) as _t8:
-        js_reraise(_t8)
+    except (RecursionError, NameError) as _t10:
+        js_reraise(_t10)
 
 
 _dm["sum"] = js_function(
@@ -44,25 +55,27 @@ _dm["sum"] = js_function(
 )
 
 
-def _tf9(_tthis10, *_targs11):
+def _tf11(_tthis12, *_targs13):
     try:
-        j_first = js_item(_targs11, 0)
-        j_rest = js_array(*_targs11[1:])
+        j_first = js_item(_targs13, 0)
+        j_rest = js_array(*_targs13[1:])
         return (
-            _t12 + _t13
+            _t14 + _t15
             if type(
                 (
-                    _t12 := (
-                        float(len(j_rest)) if type(j_rest) is str else js_length(j_rest)
+                    _t14 := (
+                        float(len(j_rest))
+                        if type(j_rest) in js_LENGTH_TYPES
+                        else js_length(j_rest)
                     )
                 )
             )
-            is type((_t13 := j_first))
+            is type((_t15 := j_first))
             is float
-            else js_add(_t12, _t13)
+            else js_add(_t14, _t15)
         )
-    except (RecursionError, NameError) as _t14:
-        js_reraise(_t14)
+    except (RecursionError, NameError) as _t16:
+        js_reraise(_t16)
 
 
-_dm["f"] = js_arrow(_tf9, "f", 1, "(first, ...rest) => rest.length + first")
+_dm["f"] = js_arrow(_tf11, "f", 1, "(first, ...rest) => rest.length + first")

@@ -1,4 +1,4 @@
-# helpers: UNDEFINED, js_arrow, js_class, js_declare, js_getp, js_invoke, js_new, js_reraise, js_setp, js_str_add, js_super_invoke
+# helpers: UNDEFINED, js_INT_STRINGS, js_arrow, js_class, js_declare, js_getp, js_invoke, js_new, js_reraise, js_setp, js_str_add, js_super_invoke
 js_declare(_dm, ("line",))
 
 
@@ -24,10 +24,14 @@ def _tf5(_this, *_targs6):
                 )
             )
             is str
-            else js_str_add(_t7)
+            else (
+                _t8
+                if type(_t7) is float and (_t8 := js_INT_STRINGS.get(_t7)) is not None
+                else js_str_add(_t7)
+            )
         ) + " makes a sound"
-    except (RecursionError, NameError) as _t8:
-        js_reraise(_t8)
+    except (RecursionError, NameError) as _t9:
+        js_reraise(_t9)
 
 
 _dm["Animal"] = (
@@ -51,26 +55,31 @@ _dm["Animal"] = (
 )
 
 
-def _tf10(_this, *_targs11):
+def _tf11(_this, *_targs12):
     try:
         return (
-            _t12
-            if type((_t12 := js_super_invoke(_tcls9, False, "speak", _this))) is str
-            else js_str_add(_t12)
+            _t13
+            if type((_t13 := js_super_invoke(_tcls10, False, "speak", _this))) is str
+            else (
+                _t14
+                if type(_t13) is float
+                and (_t14 := js_INT_STRINGS.get(_t13)) is not None
+                else js_str_add(_t13)
+            )
         ) + " (woof)"
-    except (RecursionError, NameError) as _t13:
-        js_reraise(_t13)
+    except (RecursionError, NameError) as _t15:
+        js_reraise(_t15)
 
 
-def _tf14(_this, *_targs15):
+def _tf16(_this, *_targs17):
     try:
         return js_invoke(js_invoke(_this, "speak"), "toUpperCase")
-    except (RecursionError, NameError) as _t16:
-        js_reraise(_t16)
+    except (RecursionError, NameError) as _t18:
+        js_reraise(_t18)
 
 
 _dm["Dog"] = (
-    _tcls9 := js_class(
+    _tcls10 := js_class(
         "Dog",
         None,
         0,
@@ -80,7 +89,7 @@ _dm["Dog"] = (
                 "speak",
                 "method",
                 js_arrow(
-                    _tf10, "speak", 0, 'speak() { return super.speak() + " (woof)"; }'
+                    _tf11, "speak", 0, 'speak() { return super.speak() + " (woof)"; }'
                 ),
                 False,
             ),
@@ -88,7 +97,7 @@ _dm["Dog"] = (
                 "loud",
                 "get",
                 js_arrow(
-                    _tf14,
+                    _tf16,
                     "get loud",
                     0,
                     "get loud() { return this.speak().toUpperCase(); }",
@@ -100,7 +109,7 @@ _dm["Dog"] = (
     )
 )
 _dm["line"] = (
-    _t17["loud"]
-    if type((_t17 := js_new(_dm["Dog"], "Dog", "Rex"))) is dict and "loud" in _t17
-    else js_getp(_t17, "loud")
+    _t19["loud"]
+    if type((_t19 := js_new(_dm["Dog"], "Dog", "Rex"))) is dict and "loud" in _t19
+    else js_getp(_t19, "loud")
 )

@@ -1,13 +1,13 @@
-# helpers: js_array, js_dec, js_declare, js_eq, js_gt, js_inc, js_invoke, js_lt, js_str_add
+# helpers: js_INT_STRINGS, js_array, js_dec, js_declare, js_eq, js_gt, js_inc, js_invoke, js_lt, js_str_add
 js_declare(_dm, ("out", "j", "i"))
 _dm["out"] = js_array()
 _dm["i"] = 0.0
-_t11 = True
+_t13 = True
 while True:
-    if _t11:
-        _t11 = False
+    if _t13:
+        _t13 = False
     else:
-        _dm["i"] = _t10 + 1.0 if type((_t10 := _dm["i"])) is float else js_inc(_t10)
+        _dm["i"] = _t12 + 1.0 if type((_t12 := _dm["i"])) is float else js_inc(_t12)
     if not (_t2 < 3.0 if type((_t2 := _dm["i"])) is float else js_lt(_t2, 3.0)):
         break
     _dm["j"] = 0.0
@@ -22,11 +22,29 @@ while True:
         js_invoke(
             _dm["out"],
             "push",
-            (_t7 if type((_t7 := _dm["i"])) is str else js_str_add(_t7))
+            (
+                _t7
+                if type((_t7 := _dm["i"])) is str
+                else (
+                    _t8
+                    if type(_t7) is float
+                    and (_t8 := js_INT_STRINGS.get(_t7)) is not None
+                    else js_str_add(_t7)
+                )
+            )
             + ":"
-            + (_t8 if type((_t8 := _dm["j"])) is str else js_str_add(_t8)),
+            + (
+                _t9
+                if type((_t9 := _dm["j"])) is str
+                else (
+                    _t10
+                    if type(_t9) is float
+                    and (_t10 := js_INT_STRINGS.get(_t9)) is not None
+                    else js_str_add(_t9)
+                )
+            ),
         )
-        _dm["j"] = _t9 + 1.0 if type((_t9 := _dm["j"])) is float else js_inc(_t9)
+        _dm["j"] = _t11 + 1.0 if type((_t11 := _dm["j"])) is float else js_inc(_t11)
     if _tjump == "break:1":
         _tjump = None
         break
@@ -34,6 +52,6 @@ while True:
         _tjump = None
         continue
 while True:
-    _dm["i"] = _t13 - 1.0 if type((_t13 := _dm["i"])) is float else js_dec(_t13)
-    if not (_t14 > 0.0 if type((_t14 := _dm["i"])) is float else js_gt(_t14, 0.0)):
+    _dm["i"] = _t15 - 1.0 if type((_t15 := _dm["i"])) is float else js_dec(_t15)
+    if not (_t16 > 0.0 if type((_t16 := _dm["i"])) is float else js_gt(_t16, 0.0)):
         break
