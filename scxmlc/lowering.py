@@ -66,7 +66,7 @@ class _Lowerer:
         self.doc = chart.doc
         self.diags = diags
         self.null = chart.doc.datamodel == "null"
-        self.js = Transpiler()
+        self.js = Transpiler(hoist_event=True)
         self.out = Lowered()
         self.foreach_depth = 0
 
@@ -93,9 +93,13 @@ class _Lowerer:
             flat.extend(s if isinstance(s, list) else [s])
         text = ast.unparse(ast.fix_missing_locations(ast.Module(flat, []))) if flat else ""
         prologue: list[ast.stmt] = []
-        # Bind the datamodel only where the body reads it (keeps trivial functions trivial).
-        if re.search(r"\b_dm\b", text):
+        # Bind the datamodel only where the body reads it (keeps trivial functions trivial), and
+        # `_event` once where the body reads it (it cannot change while the function runs).
+        uses_event = re.search(r"\b_ev\b", text)
+        if uses_event or re.search(r"\b_dm\b", text):
             prologue.append(ast.Assign([ast.Name(DM, ast.Store())], ast.Attribute(ast.Name(SM, ast.Load()), "dm", ast.Load())))
+        if uses_event:
+            prologue.append(ast.Assign([ast.Name("_ev", ast.Store())], ast.Subscript(ast.Name(DM, ast.Load()), ast.Constant("_event"), ast.Load())))
         fn = ast.FunctionDef(
             name=name,
             args=ast.arguments(
@@ -113,7 +117,7 @@ class _Lowerer:
         # A fresh transpiler per function: temporaries are numbered within the function, so a
         # change to one state leaves the code of the others byte-identical.
         self.out.helpers |= set(self.js.helpers)
-        self.js = Transpiler()
+        self.js = Transpiler(hoist_event=True)
         return name
 
     def lower_state(self, row: StateRow) -> None:

@@ -427,3 +427,34 @@ def test_lean_path_stops_with_the_machine():
     assert sm.done and sm._lean is None
     sm.send("t")  # ignored: the session is over
     assert sm.configuration == {"f"}
+
+
+# -- _event is read once per generated function (Transpiler(hoist_event=True)) -------------
+
+
+def test_event_system_variable_cannot_be_rebound_or_deleted_through_the_global_object():
+    sm = machine(
+        '<state id="a"><transition event="go" target="b"><script>'
+        "this._event = 5;</script></transition></state>"
+        '<state id="b"><transition event="error.execution" target="c">'
+        '<log expr="delete _event"/><log expr="delete this._event"/><log expr="_event.name"/>'
+        "</transition></state>"
+        '<state id="c"/>'
+    )
+    sm.send("go")
+    assert sm.configuration == {"c"}
+    assert sm.logs == ["false", "false", "error.execution"]
+
+
+def test_functions_read_the_event_of_their_call_not_of_their_creation():
+    sm = machine(
+        '<datamodel><data id="f"/></datamodel>'
+        '<state id="a"><transition event="make" target="b">'
+        '<assign location="f" expr="function () { return _event.name; }"/>'
+        '<log expr="[1].map(function () { return _event.name; })[0]"/></transition></state>'
+        '<state id="b"><transition event="call" target="c"><log expr="f() + \'/\' + _event.name"/></transition></state>'
+        '<state id="c"/>'
+    )
+    sm.send("make")
+    sm.send("call")
+    assert sm.logs == ["make", "call/call"]

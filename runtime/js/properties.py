@@ -251,6 +251,10 @@ def js_index(obj: Any, i: int) -> Any:
 # Small integral float keys -> list index, without float->int conversion calls (a[i] in loops).
 _SMALL_INDEX = {float(i): i for i in range(1024)}
 
+# SCXML 5.10 system variables: the datamodel's read-only globals (the transpiler refuses to
+# assign them by name; these are the routes through the global object).
+SYSTEM_VARIABLES = frozenset(("_event", "_sessionid", "_name", "_ioprocessors"))
+
 
 def js_get(obj: Any, key: Any) -> Any:
     """obj[key] (ES5.1 11.2.1): any key value."""
@@ -351,6 +355,9 @@ def js_setp(obj: Any, key: str, value: Any) -> Any:
     elif isinstance(obj, HostObject):
         obj.js_set(key, value)
     elif t is Globals or isinstance(obj, dict):
+        if t is Globals and key in SYSTEM_VARIABLES:
+            # `this._event = x` at top level, `_data._event = x`: still a system variable.
+            _type_error(f"Cannot assign to read only variable '{key}'")
         dict.__setitem__(obj, key, value)
     # Primitives (string, number, boolean): PutValue on a primitive base does nothing (8.7.2).
     return value
@@ -380,6 +387,8 @@ def js_delete(obj: Any, key: Any) -> bool:
     key = key if type(key) is str else to_property_key(key)
     t = type(obj)
     if t is dict or t is Globals:
+        if t is Globals and key in SYSTEM_VARIABLES:
+            return False  # system variables cannot be removed (SCXML 5.10)
         obj.pop(key, None)
         return True
     if t is JSArray:

@@ -183,7 +183,13 @@ def _deep(method):
 class Transpiler:
     """ECMAScript (the `cond`, `expr`, `location` and `<script>` of a chart) to Python ast."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, hoist_event: bool = False) -> None:
+        # hoist_event: top-level reads of `_event` use the local `_ev`, which the caller binds
+        # once at the start of the generated function (`_ev = _dm["_event"]`). Sound where
+        # the caller guarantees `_event` is bound and cannot change while the function runs:
+        # the runtime binds it before any code runs and only between microsteps, and JS code
+        # cannot assign, declare or delete it (a system variable, SCXML 5.10).
+        self.hoist_event = hoist_event
         self.helpers: set[str] = set()
         self.counter = 0
         self.py_names: set[str] = set()

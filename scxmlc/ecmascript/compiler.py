@@ -23,6 +23,7 @@ NUM, STR, BOOL, UNDEF, NULL, OBJ, FUNC = "number", "string", "boolean", "undefin
 PRIMITIVE_PY = {NUM: "float", STR: "str"}
 
 DM = "_dm"
+EV = "_ev"  # the hoisted `_event` (Transpiler(hoist_event=True))
 
 # Constructs rejected at compile time (the runtime has no interpreter to fall back on).
 UNSUPPORTED_CALLEES = {"eval": "eval (dynamic code) is not supported", "Function": "Function() (dynamic code) is not supported"}
@@ -136,6 +137,10 @@ class ExprCompiler:
             if b.numeric:
                 return Typed(P.name(b.py), NUM)
             return Typed(P.name(b.py), FUNC if b.kind == "self" else None)
+        if name == "_event" and self.func.top and self.unit.hoist_event:
+            # Not inside nested functions: one stored and called later must see the event of
+            # its call, not of its creation.
+            return Typed(P.name(EV))
         if name == "undefined":
             return Typed(self.undefined(), UNDEF)
         if name == "NaN":
@@ -492,8 +497,10 @@ class ExprCompiler:
             key, _ = self.member_key(arg)
             return self.hcall("js_delete", obj, key)
         if arg.type == "Identifier":
-            if self.resolve(arg.name) is not None:
-                return P.const(False)  # declared variables are not deletable (10.5 step 8.c)
+            if self.resolve(arg.name) is not None or arg.name in READONLY_GLOBALS:
+                # declared variables are not deletable (10.5 step 8.c); nor are the system
+                # variables (SCXML 5.10)
+                return P.const(False)
             return self.hcall("js_delete", P.name(DM), P.const(arg.name))
         e = self.v(arg)
         return P.seq(e, P.const(True))

@@ -12,8 +12,9 @@ RESERVED = frozenset(
     static yield null true false""".split()
 )
 
-# SCXML 5.10: system variables; scripts may read them, never assign them.
-READONLY_GLOBALS = frozenset(("_event", "_sessionid", "_name", "_ioprocessors"))
+# SCXML 5.10: system variables; scripts may read them, never assign them (one definition,
+# the runtime's, which also guards the routes through the global object).
+from scxmlc_runtime.js.properties import SYSTEM_VARIABLES as READONLY_GLOBALS  # noqa: E402
 
 
 def is_identifier_name(name: str) -> bool:

@@ -95,34 +95,33 @@ def _gone_onentry(_sm):
 # <transition cond> line 17
 def _locked_t1_cond(_sm):
     _dm = _sm.dm
+    _ev = _dm["_event"]
     return js_truthy(
-        _t1["data"]
-        if type((_t1 := _dm["_event"])) is dict and "data" in _t1
-        else js_getp(_t1, "data")
+        _ev["data"] if type(_ev) is dict and "data" in _ev else js_getp(_ev, "data")
     ) and (
-        _t4 == _t5
+        _t2 == _t3
         if type(
             (
-                _t4 := (
-                    _t3["code"]
+                _t2 := (
+                    _t1["code"]
                     if type(
                         (
-                            _t3 := (
-                                _t2["data"]
-                                if type((_t2 := _dm["_event"])) is dict and "data" in _t2
-                                else js_getp(_t2, "data")
+                            _t1 := (
+                                _ev["data"]
+                                if type(_ev) is dict and "data" in _ev
+                                else js_getp(_ev, "data")
                             )
                         )
                     )
                     is dict
-                    and "code" in _t3
-                    else js_getp(_t3, "code")
+                    and "code" in _t1
+                    else js_getp(_t1, "code")
                 )
             )
         )
-        is type((_t5 := _dm["code"]))
+        is type((_t3 := _dm["code"]))
         is float
-        else js_strict_eq(_t4, _t5)
+        else js_strict_eq(_t2, _t3)
     )
 
 

@@ -119,29 +119,30 @@ def _s_onentry(_sm):
 # <transition cond> line 21
 def _s_t1_cond(_sm):
     _dm = _sm.dm
+    _ev = _dm["_event"]
     return (
-        _t3 == 14.0
+        _t2 == 14.0
         if type(
             (
-                _t3 := (
-                    _t2["sum"]
+                _t2 := (
+                    _t1["sum"]
                     if type(
                         (
-                            _t2 := (
-                                _t1["data"]
-                                if type((_t1 := _dm["_event"])) is dict and "data" in _t1
-                                else js_getp(_t1, "data")
+                            _t1 := (
+                                _ev["data"]
+                                if type(_ev) is dict and "data" in _ev
+                                else js_getp(_ev, "data")
                             )
                         )
                     )
                     is dict
-                    and "sum" in _t2
-                    else js_getp(_t2, "sum")
+                    and "sum" in _t1
+                    else js_getp(_t1, "sum")
                 )
             )
         )
         is float
-        else js_strict_eq(_t3, 14.0)
+        else js_strict_eq(_t2, 14.0)
     )
 
 
