@@ -100,6 +100,9 @@ class ChartTables:
         # configuration id -> {event name: (next configuration, the next one's dict)} for the
         # event plans that run no code and leave no eventless transition enabled
         self.lean_plans: dict[int, dict[str, tuple]] = {}
+        # (configuration id, event name) -> ((condition, transition), ...) in document order,
+        # when conditions decide and a single atomic state has candidates for the event
+        self.guarded_plans: dict[tuple[int, str], tuple] = {}
         self.config_ids: dict[int, int] = {}
         self.invoke_mask = 0
         for i, st in enumerate(states):
@@ -215,11 +218,34 @@ class Interpreter:
             self._config_id = plan[3]
             self._config_of_id = plan[1]
             return
+        guards = tables.guarded_plans.get(key)
+        if guards is not None:
+            # One atomic state's candidates decide, by their conditions: selectTransitions
+            # for a single state is "the first whose condition holds" (Appendix D), with no
+            # conflicts to resolve; then the microstep, replayed when recorded.
+            for cond, t in guards:
+                if cond is not None:
+                    try:
+                        if not cond(self):
+                            continue
+                    except Exception as exc:  # noqa: BLE001 - SCXML 5.9.1, as in select_transitions
+                        self.raise_error("error.execution", exc)
+                        continue
+                plan = tables.plan_cache.get((config, t))
+                if plan:
+                    self.replay(plan)
+                else:
+                    self.microstep([t])
+                return
+            return
         enabled = self.select_transitions(event)
         if enabled:
             self.microstep(enabled)
+        cached = tables.select_cache.get((config, event["name"])) is enabled
+        if not cached and not tables.invoke_mask and len(tables.guarded_plans) < CACHE_LIMIT:
+            self._record_guards(key, config, event["name"])
         if (
-            tables.select_cache.get((config, event["name"])) is enabled
+            cached
             and not tables.invoke_mask  # invokes need the per-event hooks of the full path
             and len(tables.event_plans) < CACHE_LIMIT
         ):
@@ -239,6 +265,15 @@ class Interpreter:
                     # Plans chain by their dicts, so that path looks up nothing but the name.
                     lean = tables.lean_plans
                     lean.setdefault(key[0], {})[event["name"]] = (after, lean.setdefault(after_id, {}))
+
+    def _record_guards(self, key: tuple, config: int, name: str) -> None:
+        """Remember the candidates of (configuration, event name) for take_event when
+        conditions decided the selection and only one atomic state has candidates."""
+        tables = self.tables
+        deciding = [s for s in iter_bits(config & tables.atomic_mask) if tables.candidates_for(s, name)]
+        if len(deciding) == 1:
+            ts = tables.transitions
+            tables.guarded_plans[key] = tuple((ts[t].cond, t) for t in tables.candidates_for(deciding[0], name))
 
     def before_external_event(self, event: dict) -> None:
         """Hook for <invoke> finalize/autoforward (Appendix D, mainEventLoop)."""

@@ -458,3 +458,41 @@ def test_functions_read_the_event_of_their_call_not_of_their_creation():
     sm.send("make")
     sm.send("call")
     assert sm.logs == ["make", "call/call"]
+
+
+# -- guarded plans: conditions of one state's candidates, cached per configuration ---------
+
+
+def test_guarded_plans_follow_the_conditions_on_every_event():
+    sm = machine(
+        '<datamodel><data id="n" expr="0"/></datamodel>'
+        '<state id="p"><transition event="error.execution"><log expr="\'error\'"/></transition>'
+        '<state id="a">'
+        '<transition event="e" cond="n % 3 == 0"><assign location="n" expr="n + 1"/><log expr="\'zero\'"/></transition>'
+        '<transition event="e" cond="_event.data.boom.x"><log expr="\'never\'"/></transition>'
+        '<transition event="e" cond="n % 3 == 1" target="b"><assign location="n" expr="n + 1"/></transition>'
+        "</state>"
+        '<state id="b"><transition event="e" target="a"><assign location="n" expr="n + 1"/></transition></state>'
+        "</state>"
+    )
+    for _ in range(6):
+        sm.send("e")
+    # From a: the first condition holds (n % 3 == 0), or else the second fails (an error) and
+    # the third holds; from b, back to a.
+    assert sm.tables.guarded_plans, "the conditions' candidates should be remembered"
+    assert sm.logs == ["zero", "error", "zero", "error"]
+    assert sm.configuration == {"p", "a"} and sm.datamodel["n"] == 6.0
+
+
+def test_guarded_plans_are_not_used_when_several_states_have_candidates():
+    sm = machine(
+        '<datamodel><data id="n" expr="0"/></datamodel>'
+        '<parallel id="p">'
+        '<state id="r1"><transition event="e" cond="n &lt; 100"><assign location="n" expr="n + 1"/></transition></state>'
+        '<state id="r2"><transition event="e" cond="n &lt; 100"><assign location="n" expr="n + 10"/></transition></state>'
+        "</parallel>"
+    )
+    for _ in range(3):
+        sm.send("e")
+    assert not sm.tables.guarded_plans
+    assert sm.datamodel["n"] == 33.0
