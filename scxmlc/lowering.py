@@ -41,6 +41,13 @@ def const(value) -> ast.Constant:
     return ast.Constant(value)
 
 
+def guessing(fast: list[ast.stmt], exact: list[ast.stmt]) -> ast.Try:
+    """`try: <fast path> except Exception: <exact code>` (scxmlc/ecmascript/speculate.py: the
+    fast path is pure, so after a failed guess the exact code runs as if it had not)."""
+    handler = ast.ExceptHandler(type=ast.Name("Exception", ast.Load()), name=None, body=exact)
+    return ast.Try(body=fast, handlers=[handler], orelse=[], finalbody=[])
+
+
 @dataclass
 class Lowered:
     """Generated functions of a chart, and per table row the name of each function."""
@@ -212,9 +219,11 @@ class _Lowerer:
         src = self.chart.states[t.source]
         line = t.line
         if t.cond is not None:
-            fns["cond"] = self.function(
-                f"_{t.fname}_cond", f"<transition cond> line {line}", [ast.Return(self.cond(t.cond, t.node.loc))]
-            )
+            body: list[ast.stmt] = [ast.Return(self.cond(t.cond, t.node.loc))]
+            fast = self.js.fast_cond(t.cond) if not self.null else None
+            if fast is not None:
+                body = [guessing([ast.Return(fast)], [ast.Pass()]), *body]
+            fns["cond"] = self.function(f"_{t.fname}_cond", f"<transition cond> line {line}", body)
         if t.actions:
             label = "<initial>" if t.node is not None and src.initial == t.index else "<transition>"
             fns["action"] = self.function(
@@ -334,6 +343,11 @@ class _Lowerer:
     def x_assign(self, a: m.Assign) -> list[ast.stmt]:
         if a.expr is not None:
             value = self.expr(a.expr, a.loc)
+            fast = self.js.fast_expr(a.expr) if not self.null else None
+            if fast is not None and not isinstance(value, ast.Call):  # a Call: the syntax-error stub
+                value_name = ast.Name("_v", ast.Store())
+                guess = guessing([ast.Assign([value_name], fast)], [ast.Assign([ast.Name("_v", ast.Store())], value)])
+                return [guess, *self.assign_to(a.location, ast.Name("_v", ast.Load()), a.loc)]
         elif a.content is not None:
             value = self.content_value(a.content)
         else:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
-from .conversions import _SMALL_INT_STRINGS, is_object, to_string
+from .conversions import _SMALL_INT_STRINGS, is_object, number_to_string, to_string
 from .errors import make_error, throw_reference_error, throw_type_error
 from .properties import _SMALL_INDEX, for_in_keys
 from .values import BUILTINS, HOLE, INF, NAN, OBJECT_PROTO, UNDEFINED, Globals, JSArray, JSFunction, JSObject, JSThrow
@@ -15,8 +16,20 @@ js_INF = INF
 # the types whose `.length` is len(); integral floats to the list index they name;
 # integral floats to their JS string (ES5.1 9.8.1 for integers, e.g. 3.0 -> "3").
 js_LENGTH_TYPES = frozenset((str, JSArray))
+js_ADD_TYPES = frozenset((float, str))  # same-typed operands of these add as in Python
 js_ARRAY_INDEX = _SMALL_INDEX
 js_INT_STRINGS = _SMALL_INT_STRINGS
+js_number_to_string = number_to_string
+js_fmod = math.fmod  # JS % for finite operands (ES5.1 11.5.3); ValueError otherwise
+
+
+class _Deopt(Exception):
+    """A speculative fast path met a value it did not guess (scxmlc/ecmascript/speculate.py)."""
+
+
+def js_deopt():
+    """Abandon a fast path: the generated code catches this and runs the exact code."""
+    raise _Deopt
 
 
 def js_function(fn: Callable, name: str, length: int, source: str | None = None) -> JSFunction:
@@ -169,6 +182,10 @@ __all__ = [
     "js_NAN",
     "js_INF",
     "js_LENGTH_TYPES",
+    "js_ADD_TYPES",
+    "js_number_to_string",
+    "js_fmod",
+    "js_deopt",
     "js_ARRAY_INDEX",
     "js_INT_STRINGS",
     "js_function",

@@ -27,6 +27,7 @@ from .compiler import DM, Unsupported, _loc
 from .errors import ECMAScriptSyntaxError
 from .names import READONLY_GLOBALS, identifier_ok as _identifier_ok
 from .scope import var_declarations, walk, walk_all
+from .speculate import NotSpeculable, Speculator
 from .statements import StmtCompiler
 
 __all__ = ["Transpiler", "ECMAScriptSyntaxError"]
@@ -252,6 +253,34 @@ class Transpiler:
         node, text, offset = self._parse_expression(src)
         c = self._compiler(text, offset, True)
         return self._run(lambda: c.test(node))
+
+    @_deep
+    def fast_expr(self, src: str, *, always: bool = False) -> ast.expr | None:
+        """The speculative fast path of a value expression (speculate.py), or None when it
+        has none worth having (`always`: none at all). It may raise anything; the caller
+        then runs `expr(src)`."""
+        return self._fast(src, False, always)
+
+    @_deep
+    def fast_cond(self, src: str, *, always: bool = False) -> ast.expr | None:
+        """The speculative fast path of a condition (a Python bool), or None."""
+        return self._fast(src, True, always)
+
+    def _fast(self, src: str, cond: bool, always: bool) -> ast.expr | None:
+        try:
+            node, text, offset = self._parse_expression(src)
+        except ECMAScriptSyntaxError:
+            return None
+        helpers, counter = set(self.helpers), self.counter
+        spec = Speculator(self._compiler(text, offset, True))
+        try:
+            out = spec.condition(node) if cond else spec.value(node)
+            if (spec.members or always) and not _deeper_than(out, 60):
+                return out
+        except (NotSpeculable, Unsupported, RecursionError):
+            pass
+        self.helpers, self.counter = helpers, counter  # nothing of it is emitted
+        return None
 
     @_deep
     def assign(self, location_src: str, value: ast.expr) -> list[ast.stmt]:

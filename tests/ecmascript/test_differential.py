@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from .deviations import DEVIATIONS
-from .differential import V8, ours_expr, ours_script, same
+from .differential import V8, ours_expr, ours_fast, ours_script, same
 
 mini_racer = pytest.importorskip("py_mini_racer")
 
@@ -61,8 +61,22 @@ def _matrix() -> list[str]:
     return out
 
 
+def _fast_matrix() -> list[str]:
+    """Operators over operands read from an object and an array (the fast paths' territory)."""
+    out = []
+    for op in MATRIX_OPS:
+        for i, (a, b) in enumerate(itertools.product(MATRIX_VARS, MATRIX_VARS)):
+            if i % 7 == 0:
+                out.append(f"box.{a} {op} box.{b}")
+                out.append(f"row[{MATRIX_VARS.index(a)}] {op} row[{i % 20}]")
+    out += [f"box.{a}.length" for a in MATRIX_VARS] + [f"'<' + row[{i}] + '>'" for i in range(20)]
+    out += [f"row[box.{a}]" for a in MATRIX_VARS] + [f"row[row.length - {k}]" for k in (1, 2, 21, 0.5)]
+    return out
+
+
 EXPRESSIONS = _lines("expressions.js")
 MATRIX = _matrix()
+FAST_MATRIX = _fast_matrix()
 SCRIPTS = _scripts("scripts.js")
 
 
@@ -86,6 +100,24 @@ def test_expression(v8, src):
 @pytest.mark.parametrize("src", MATRIX)
 def test_operator_matrix(v8, src):
     _check(src, v8.expr(src), ours_expr(src))
+
+
+@pytest.mark.parametrize("src", FAST_MATRIX)
+def test_operator_matrix_through_properties(v8, src):
+    _check(src, v8.expr(src), ours_expr(src))
+
+
+def test_fast_paths_agree_with_v8_or_give_up(v8):
+    """Every speculative fast path, run alone, either fails its guess or gives V8's value."""
+    checked = 0
+    for src in EXPRESSIONS + MATRIX + FAST_MATRIX:
+        fast = ours_fast(src)
+        if fast is None:
+            continue
+        checked += 1
+        if src not in DEVIATIONS:
+            assert same(v8.expr(src), fast), f"fast path of {src}\n  V8:     {v8.expr(src)}\n  fast:   {fast}"
+    assert checked > 400, checked  # the fast paths were exercised, not skipped
 
 
 @pytest.mark.parametrize("name, src", SCRIPTS, ids=[n for n, _ in SCRIPTS])

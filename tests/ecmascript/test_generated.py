@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .differential import V8, ours_expr, same
+from .differential import V8, ours_expr, ours_fast, same
 
 pytest.importorskip("py_mini_racer")
 
@@ -57,3 +57,5 @@ def test_generated_expression(src):
     theirs = v8().expr(src)
     ours = ours_expr(src)
     assert same(theirs, ours), f"{src}\n  V8:     {theirs}\n  scxmlc: {ours}"
+    fast = ours_fast(src)  # the speculative fast path alone: gives up, or agrees
+    assert fast is None or same(theirs, fast), f"fast path of {src}\n  V8:     {theirs}\n  fast:   {fast}"

@@ -167,6 +167,30 @@ def test_adversarial_expression(src, expected):
         assert got == expected and type(got) is type(expected), (src, got)
 
 
+@pytest.mark.parametrize("src, expected", EXPRESSIONS, ids=[f"e{i}" for i in range(len(EXPRESSIONS))])
+def test_adversarial_expression_fast_path(src, expected):
+    """The speculative fast path alone either gives up or gives the same JS-level result."""
+    from scxmlc.ecmascript import Transpiler
+
+    from .jsrun import compile_unit
+
+    t = Transpiler()
+    try:
+        node = t.fast_expr(src, always=True)
+    except ECMAScriptSyntaxError:
+        return
+    if node is None:
+        return
+    try:
+        got = compile_unit(t, [], node)(rt.new_globals())
+    except Exception:  # noqa: BLE001 - a failed guess: the exact code decides (tested above)
+        return
+    if isinstance(expected, dict):
+        assert rt.to_py(got) == expected
+    else:
+        assert got == expected and type(got) is type(expected), (src, got)
+
+
 @pytest.mark.parametrize("src, expected", SCRIPTS, ids=[f"s{i}" for i in range(len(SCRIPTS))])
 def test_adversarial_script(src, expected):
     got = outcome(src, script=True)

@@ -26,6 +26,7 @@ from scxmlc_runtime.js import (
     js_LENGTH_TYPES,
     js_add,
     js_array,
+    js_deopt,
     js_eq,
     js_getp,
     js_length,
@@ -120,6 +121,23 @@ def _s_onentry(_sm):
 def _s_t1_cond(_sm):
     _dm = _sm.dm
     _ev = _dm["_event"]
+    try:
+        return (
+            _f4
+            if type(
+                (
+                    _f4 := (
+                        _f3
+                        if type((_f3 := (_ev if type(_ev) is dict else js_deopt())["data"])) is dict
+                        else js_deopt()
+                    )["sum"]
+                )
+            )
+            is float
+            else js_deopt()
+        ) == 14.0
+    except Exception:
+        pass
     return (
         _t2 == 14.0
         if type(

@@ -1,0 +1,368 @@
+"""Speculative fast paths: an expression compiled for the types it usually sees, with no fallbacks inside.
+
+The exact code (compiler.py) checks the type of every operand at every operation and falls
+back to a runtime helper when the check fails, so a property read costs a type test, a key
+test and the read. The fast path made here instead *guesses*: it reads properties of plain
+objects by subscript (a missing key raises KeyError), requires numbers where arithmetic needs
+them (anything else raises), and reuses every value it has read (`_event.data` once, not at
+each mention). The generated function runs it inside `try`; on any exception it runs the
+exact code instead, from the start:
+
+    try:
+        _v = <fast path>
+    except Exception:
+        _v = <exact code>
+
+That is sound because the fast path is pure. It is built only from operations that cannot
+run JavaScript code or change anything: subscripts of plain dicts (which never hold
+accessors), arrays and strings, float arithmetic, string concatenation, comparisons of
+floats, `len`, and the lookup tables of the runtime. JavaScript code runs only through
+helpers the fast path never calls (ToPrimitive, getters, setters, calls), so a guess that
+fails has had no effect and the exact code sees the same state. A guess that succeeds took
+only steps whose JavaScript meaning equals their Python meaning for the types it checked,
+so it computes what the exact code would.
+
+Anything else (calls, `new`, assignments, `typeof`, `in`, objects that are not plain,
+strings compared by `<`) makes the expression not speculable: `None`, and the exact code
+alone is emitted.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from . import pyast as P
+from .compiler import NUM, STR, ExprCompiler
+
+# What the fast path knows of a value: a Python float, str or bool, a plain dict, a JSArray,
+# or "any" (some valid JS value: never HOLE, never an Accessor).
+# INT is a Python int from len(): exact, and as good as a float in float arithmetic and
+# comparisons; it becomes a float before it can escape. ELEMENT is an array element that may
+# still be HOLE: any type check excludes that, else an explicit check does.
+FLOAT, STRING, BOOL, DICT, ARRAY, ANY = "float", "str", "bool", "dict", "array", "any"
+INT, ELEMENT = "int", "element"
+_PY_TYPE = {FLOAT: "float", STRING: "str", BOOL: "bool", DICT: "dict"}
+_CMP = {"<": ast.Lt, ">": ast.Gt, "<=": ast.LtE, ">=": ast.GtE}
+_ARITH = {"-": ast.Sub, "*": ast.Mult, "/": ast.Div}
+
+
+class NotSpeculable(Exception):
+    """The expression uses something the fast path does not cover."""
+
+
+class Fast:
+    __slots__ = ("node", "t", "key")
+
+    def __init__(self, node: ast.expr, t: str, key: Any = None):
+        self.node = node
+        self.t = t
+        self.key = key  # what was read (for reuse), e.g. ("get", ("id", "_event"), "data")
+
+
+class Speculator:
+    """Builds the fast path of one expression (see the module docstring)."""
+
+    def __init__(self, c: ExprCompiler):
+        self.c = c
+        self.memo: dict[Any, Fast] = {}  # values read so far on every path to here
+        self.members = 0  # property reads: without any, the fast path gains nothing
+
+    # -- entry points ---------------------------------------------------------------------
+
+    def value(self, node: Any) -> ast.expr:
+        return self.settled(self.ex(node)).node
+
+    def condition(self, node: Any) -> ast.expr:
+        f = self.settled(self.ex(node))
+        if f.t == BOOL:
+            return f.node
+        if f.t == FLOAT:
+            first, ref = self.bind(f)
+            # ToBoolean of a number: false for +0, -0 and NaN (ES5.1 9.2)
+            return ast.BoolOp(ast.And(), [ast.Compare(first, [ast.NotEq()], [P.const(0.0)]), ast.Compare(ref, [ast.Eq()], [ref])])
+        if f.t == STRING:
+            return ast.Compare(f.node, [ast.NotEq()], [P.const("")])
+        return self.c.hcall("js_truthy", f.node)  # pure: no conversion of objects runs code
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def deopt(self) -> ast.expr:
+        return self.c.hcall("js_deopt")
+
+    def bind(self, f: Fast) -> tuple[ast.expr, ast.expr]:
+        """(first use, later uses) of a value needed twice."""
+        if isinstance(f.node, (ast.Name, ast.Constant)):
+            return f.node, f.node
+        if isinstance(f.node, ast.NamedExpr):
+            return f.node, P.name(f.node.target.id)
+        t = self.c.tmp("_f")
+        return P.walrus(t, f.node), P.name(t)
+
+    def remember(self, f: Fast) -> Fast:
+        """Bind a value read from the datamodel to a temporary so later mentions reuse it."""
+        if f.key is None:
+            return f
+        if not isinstance(f.node, (ast.Name, ast.Constant)):
+            t = self.c.tmp("_f")
+            self.memo[f.key] = Fast(P.name(t), f.t, f.key)
+            return Fast(P.walrus(t, f.node), f.t, f.key)
+        self.memo[f.key] = f
+        return f
+
+    def settled(self, f: Fast) -> Fast:
+        """f as a valid JS value: ints become floats, holes fail."""
+        if f.t == INT:
+            return Fast(P.call("float", f.node), FLOAT)
+        if f.t == ELEMENT:
+            first, ref = self.bind(f)
+            return Fast(P.ifexp(ast.Compare(first, [ast.IsNot()], [self.c.helper("HOLE")]), ref, self.deopt()), ANY, f.key)
+        return f
+
+    def number(self, f: Fast) -> Fast:
+        """An operand of float arithmetic: a float, or an int from len()."""
+        return f if f.t == INT else self.need(f, FLOAT)
+
+    def numbers(self, left: Fast, right: Fast) -> tuple[Fast, Fast]:
+        a, b = self.number(left), self.number(right)
+        if a.t == INT and b.t == INT:
+            a = Fast(P.call("float", a.node), FLOAT)  # int arithmetic could leave the doubles
+        return a, b
+
+    def need(self, f: Fast, want: str) -> Fast:
+        """f, known to be of type `want` from here on, or a failed guess."""
+        if f.t == want:
+            return f
+        if f.t == INT and want == FLOAT:
+            return self.settled(f)
+        if f.t not in (ANY, ELEMENT):
+            raise NotSpeculable(f"{f.t} used as {want}")  # would fail every time
+        first, ref = self.bind(f)
+        py = self.c.helper("JSArray") if want == ARRAY else P.name(_PY_TYPE[want])
+        node = P.ifexp(P.is_(P.type_of(first), py), ref, self.deopt())
+        if f.key is not None:
+            # Later mentions reuse the checked value (this check dominates them).
+            self.memo[f.key] = Fast(ref, want, f.key)
+        return Fast(node, want, f.key)
+
+    def scoped(self, build):
+        """Run build() for code that may not run (a branch): what it reads is not reused after."""
+        saved = dict(self.memo)
+        try:
+            return build()
+        finally:
+            self.memo = saved
+
+    # -- expressions ----------------------------------------------------------------------
+
+    def ex(self, node: Any) -> Fast:
+        method = getattr(self, "x_" + node.type, None)
+        if method is None:
+            raise NotSpeculable(node.type)
+        return method(node)
+
+    def x_Literal(self, node: Any) -> Fast:
+        v = node.value
+        if getattr(node, "regex", None) is not None or v is None:
+            raise NotSpeculable("literal")
+        if isinstance(v, bool):
+            return Fast(P.const(v), BOOL)
+        if isinstance(v, str):
+            return Fast(P.const(v), STRING)
+        typed = self.c.ex(node)
+        return Fast(typed.node, FLOAT)
+
+    def x_Identifier(self, node: Any) -> Fast:
+        if node.name == "undefined":
+            raise NotSpeculable("undefined")
+        key = ("id", node.name)
+        if key in self.memo:
+            return self.memo[key]
+        typed = self.c.read_ident(node.name, node)
+        if typed.t == NUM:
+            return Fast(typed.node, FLOAT)
+        if typed.t is not None and typed.t != STR:
+            raise NotSpeculable("identifier")
+        # A global read may raise ReferenceError: a failed guess like any other.
+        return self.remember(Fast(typed.node, STRING if typed.t == STR else ANY, key))
+
+    def x_MemberExpression(self, node: Any) -> Fast:
+        if node.object.type == "Super":
+            raise NotSpeculable("super")
+        prop = node.property
+        if not node.computed or (prop.type == "Literal" and isinstance(prop.value, str)):
+            name = prop.name if not node.computed else prop.value
+            if name == "__proto__":
+                raise NotSpeculable("__proto__")
+            obj = self.ex(node.object)
+            key = ("get", obj.key, name) if obj.key is not None else None
+            if key is not None and key in self.memo:
+                return self.memo[key]
+            self.members += 1
+            if name == "length":
+                # strings and arrays: len(); on anything else `length` is a property: not guessed
+                if obj.t in (ARRAY, STRING):
+                    return self.remember(Fast(P.call("len", obj.node), INT, key))
+                first, ref = self.bind(obj)
+                test = ast.Compare(P.type_of(first), [ast.In()], [self.c.helper("js_LENGTH_TYPES")])
+                return self.remember(Fast(P.ifexp(test, P.call("len", ref), self.deopt()), INT, key))
+            d = self.need(obj, DICT)
+            # A plain object's own property, or KeyError (the exact code then walks the prototypes).
+            return self.remember(Fast(P.subscript(d.node, P.const(name)), ANY, key))
+        # a[i]: an array element by numeric index. The array check comes first (JS evaluates
+        # the object first), so the index expression knows `a` is an array.
+        obj = self.ex(node.object)
+        key = None
+        if prop.type == "Literal" and isinstance(prop.value, (int, float)) and not isinstance(prop.value, bool):
+            k = float(prop.value)
+            if not (k.is_integer() and 0 <= k < 2**31):
+                raise NotSpeculable("index")
+            index: ast.expr = P.const(int(k))
+            key = ("idx", obj.key, int(k)) if obj.key is not None else None
+            if key is not None and key in self.memo:
+                return self.memo[key]
+            a = self.need(obj, ARRAY)
+        else:
+            a = self.need(obj, ARRAY)
+            i = self.ex(prop)
+            if i.t not in (FLOAT, INT):
+                raise NotSpeculable("computed key")
+            # integral floats below 1024 to list indexes; anything else: KeyError
+            index = P.subscript(self.c.helper("js_ARRAY_INDEX"), i.node)
+        self.members += 1
+        # IndexError past the end; a hole reads as `undefined` (via the prototypes): not
+        # guessed, so the element is checked before it is used (settled or need).
+        element = Fast(P.subscript(a.node, index), ELEMENT, key)
+        return self.remember(element)
+
+    def x_UnaryExpression(self, node: Any) -> Fast:
+        if node.operator == "!":
+            f = self.ex(node.argument)
+            if f.t != BOOL:
+                raise NotSpeculable("!")
+            return Fast(P.not_(f.node), BOOL)
+        if node.operator == "-":
+            f = self.need(self.settled(self.ex(node.argument)), FLOAT)
+            return Fast(ast.UnaryOp(ast.USub(), f.node), FLOAT)
+        raise NotSpeculable(node.operator)
+
+    def x_LogicalExpression(self, node: Any) -> Fast:
+        left = self.ex(node.left)
+        right = self.scoped(lambda: self.ex(node.right))
+        if left.t != BOOL or right.t != BOOL:
+            raise NotSpeculable("&& on non-booleans")  # JS returns operands, not booleans
+        op = ast.And() if node.operator == "&&" else ast.Or()
+        return Fast(ast.BoolOp(op, [left.node, right.node]), BOOL)
+
+    def x_ConditionalExpression(self, node: Any) -> Fast:
+        test = self.ex(node.test)
+        if test.t != BOOL:
+            raise NotSpeculable("?: test")
+        yes = self.scoped(lambda: self.settled(self.ex(node.consequent)))
+        no = self.scoped(lambda: self.settled(self.ex(node.alternate)))
+        return Fast(P.ifexp(test.node, yes.node, no.node), yes.t if yes.t == no.t else ANY)
+
+    def x_BinaryExpression(self, node: Any) -> Fast:
+        op = node.operator
+        if op == "+":
+            return self.plus(node)
+        left = self.ex(node.left)
+        right = self.ex(node.right)
+        if op in _ARITH:
+            # float / 0.0 raises ZeroDivisionError: the exact code gives Infinity or NaN
+            a, b = self.numbers(left, right)
+            return Fast(ast.BinOp(a.node, _ARITH[op](), b.node), FLOAT)
+        if op == "%":
+            a, b = self.need(self.settled(left), FLOAT), self.need(self.settled(right), FLOAT)
+            a1, a2 = self.bind(a)
+            b1, b2 = self.bind(b)
+            # Python's % equals JS's (the dividend's sign) when both are positive; else fmod,
+            # which is JS's % for finite operands and raises ValueError otherwise.
+            positive: ast.expr = ast.Compare(a1, [ast.Gt()], [P.const(0.0)])
+            if not (isinstance(b1, ast.Constant) and b1.value > 0.0):
+                positive = ast.BoolOp(ast.And(), [positive, ast.Compare(b1, [ast.Gt()], [P.const(0.0)])])
+            return Fast(P.ifexp(positive, ast.BinOp(a2, ast.Mod(), b2), self.c.hcall("js_fmod", a2, b2)), FLOAT)
+        if op in _CMP:
+            a, b = self.number(left), self.number(right)
+            return Fast(ast.Compare(a.node, [_CMP[op]()], [b.node]), BOOL)
+        if op in ("===", "!==", "==", "!="):
+            return self.equality(op, self.settled(left), self.settled(right))
+        raise NotSpeculable(op)
+
+    def plus(self, node: Any) -> Fast:
+        """A chain a + b + c ...: all numbers when some operand is one and none is a string
+        (one check per operand); else pairwise, left to right, as JS evaluates it."""
+        chain = []
+        n = node
+        while n.type == "BinaryExpression" and n.operator == "+":
+            chain.append(n.right)
+            n = n.left
+        chain.append(n)
+        operands = [self.ex(x) for x in reversed(chain)]
+        types = {f.t for f in operands}
+        if STRING not in types and types & {FLOAT, INT}:
+            nums = [self.number(f) for f in operands]
+            if all(f.t == INT for f in nums[:2]):
+                nums[0] = Fast(P.call("float", nums[0].node), FLOAT)
+            out = nums[0].node
+            for f in nums[1:]:
+                out = ast.BinOp(out, ast.Add(), f.node)
+            return Fast(out, FLOAT)
+        acc = self.settled(operands[0])
+        for f in operands[1:]:
+            acc = self.add(acc, self.settled(f))
+        return acc
+
+    def add(self, left: Fast, right: Fast) -> Fast:
+        if left.t == STRING or right.t == STRING:
+            return Fast(ast.BinOp(self.as_string(left), ast.Add(), self.as_string(right)), STRING)
+        if left.t == ANY and right.t == ANY:
+            # Two numbers or two strings add as in Python; a mix (or objects) is not guessed.
+            a1, a2 = self.bind(left)
+            b1, b2 = self.bind(right)
+            same = ast.Compare(P.type_of(a1), [ast.Is()], [P.type_of(b1)])
+            plain = ast.Compare(P.type_of(a2), [ast.In()], [self.c.helper("js_ADD_TYPES")])
+            return Fast(P.ifexp(ast.BoolOp(ast.And(), [same, plain]), ast.BinOp(a2, ast.Add(), b2), self.deopt()), ANY)
+        a, b = self.need(left, FLOAT), self.need(right, FLOAT)
+        return Fast(ast.BinOp(a.node, ast.Add(), b.node), FLOAT)
+
+    def as_string(self, f: Fast) -> ast.expr:
+        """The string `+` appends for f: strings as they are, numbers by ES5.1 9.8.1."""
+        if f.t == STRING:
+            return f.node
+        if isinstance(f.node, ast.Constant):
+            raise NotSpeculable("constant operand")  # the exact code folds these
+        first, ref = self.bind(f)
+        number = ast.BoolOp(ast.Or(), [ast.Call(ast.Attribute(self.c.helper("js_INT_STRINGS"), "get", ast.Load()), [ref], []), self.c.hcall("js_number_to_string", ref)])
+        if f.t == FLOAT:
+            return ast.BoolOp(ast.Or(), [ast.Call(ast.Attribute(self.c.helper("js_INT_STRINGS"), "get", ast.Load()), [first], []), self.c.hcall("js_number_to_string", ref)])
+        if f.t != ANY:
+            raise NotSpeculable("string + " + f.t)
+        t = P.type_of(first)
+        return P.ifexp(
+            P.is_(t, P.name("str")),
+            ref,
+            P.ifexp(P.is_(P.type_of(ref), P.name("float")), number, self.deopt()),
+        )
+
+    def equality(self, op: str, left: Fast, right: Fast) -> Fast:
+        strict = op in ("===", "!==")
+        negate = op in ("!==", "!=")
+        if isinstance(left.node, ast.Constant) and not isinstance(right.node, ast.Constant):
+            left, right = right, left  # the literal on the right
+        if left.t == right.t and left.t in (FLOAT, STRING, BOOL):
+            test: ast.expr = ast.Compare(left.node, [ast.Eq()], [right.node])
+        elif isinstance(right.node, ast.Constant) and right.t == STRING and left.t == ANY:
+            if strict:
+                # A str equals only an equal str; every other JS value compares unequal.
+                test = ast.Compare(left.node, [ast.Eq()], [right.node])
+            else:
+                first, ref = self.bind(left)
+                test = P.ifexp(P.is_(P.type_of(first), P.name("str")), ast.Compare(ref, [ast.Eq()], [right.node]), self.deopt())
+        elif right.t == FLOAT and left.t == ANY:
+            test = ast.Compare(self.need(left, FLOAT).node, [ast.Eq()], [right.node])
+        elif left.t == FLOAT and right.t == ANY:
+            test = ast.Compare(left.node, [ast.Eq()], [self.need(right, FLOAT).node])
+        else:
+            raise NotSpeculable("equality of unknown types")
+        return Fast(P.not_(test) if negate else test, BOOL)
