@@ -74,6 +74,13 @@ class Speculator:
         return self.settled(self.ex(node)).node
 
     def condition(self, node: Any) -> ast.expr:
+        """node as a Python bool (ToBoolean); && || ! by truthiness, short-circuiting as JS."""
+        if node.type == "LogicalExpression" and node.operator in ("&&", "||"):
+            left = self.condition(node.left)
+            right = self.scoped(lambda: self.condition(node.right))
+            return ast.BoolOp(ast.And() if node.operator == "&&" else ast.Or(), [left, right])
+        if node.type == "UnaryExpression" and node.operator == "!":
+            return P.not_(self.condition(node.argument))
         f = self.settled(self.ex(node))
         if f.t == BOOL:
             return f.node

@@ -178,7 +178,7 @@ def ours_expr(src: str) -> list:
         return ["throw", encode(v)]
 
 
-def ours_fast(src: str) -> list | None:
+def ours_fast(src: str, cond: bool = False) -> list | None:
     """The speculative fast path of src alone (scxmlc/ecmascript/speculate.py), forced even
     where the compiler would not use it: None when there is none or its guess failed (then
     the exact code decides, which ours_expr checks); else its value, which must be V8's."""
@@ -188,7 +188,7 @@ def ours_fast(src: str) -> list | None:
 
     t = Transpiler()
     try:
-        node = t.fast_expr(src, always=True)
+        node = t.fast_cond(src, always=True) if cond else t.fast_expr(src, always=True)
     except ECMAScriptSyntaxError:
         return None
     if node is None:

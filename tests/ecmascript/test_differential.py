@@ -120,6 +120,20 @@ def test_fast_paths_agree_with_v8_or_give_up(v8):
     assert checked > 400, checked  # the fast paths were exercised, not skipped
 
 
+def test_fast_conditions_agree_with_v8_or_give_up(v8):
+    """The same for conditions (ToBoolean, && || ! by truthiness): V8's !!(src)."""
+    checked = 0
+    for src in EXPRESSIONS + MATRIX + FAST_MATRIX:
+        fast = ours_fast(src, cond=True)
+        if fast is None:
+            continue
+        checked += 1
+        theirs = v8.expr(f"!!({src})")
+        if src not in DEVIATIONS:
+            assert same(theirs, fast), f"fast condition {src}\n  V8:     {theirs}\n  fast:   {fast}"
+    assert checked > 400, checked
+
+
 @pytest.mark.parametrize("name, src", SCRIPTS, ids=[n for n, _ in SCRIPTS])
 def test_script(v8, name, src):
     _check(name, v8.script(src), ours_script(src))

@@ -1054,3 +1054,7 @@ Date.UTC(Infinity)
 'n' + [1, 2][0] + ':' + [1.5][0] + [-0][0] + [1e21][0] + [NaN][0] + [-3][0] + [4096][0]
 'v' + [true][0] + [null][0] + [undefined][0] + [{}][0] + [[1, 2]][0]
 'x' + (function () { return {toString: function () { return 'T'; }}; })()
+// -- conditions read through properties (speculative fast paths in test position)
+!!(o1 && o1.a === 1 && o1.b == 'two')
+!!(box.nul || box.und || box.s0 || box.nnan || box.nneg0) ? 'y' : 'n'
+!!(box.a0 && box.o0 && !box.f && row[19] > 6)
