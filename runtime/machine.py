@@ -105,14 +105,16 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
         dm["In"] = js_native(self._js_in, "In")
         tables = self.tables
         if self.datamodel_kind != "null":
-            # SCXML 5.3: early binding assigns every <data> now; late binding creates them now
-            # (as undefined) and assigns each when its state is first entered.
+            # SCXML 5.3: every <data> item is created now (undefined: generated code reads
+            # them by plain subscript, so they must exist before any code runs); early
+            # binding then assigns them all in document order, late binding each when its
+            # state is first entered.
+            for st in tables.states:
+                for data_id, _ in st.data:
+                    dm[data_id] = UNDEFINED
             for i, st in enumerate(tables.states):
                 if i == 0 or not self.late_binding:
                     self.initialize_data(st)
-                else:
-                    for data_id, _ in st.data:
-                        dm[data_id] = UNDEFINED
             if self._initial_data:
                 # SCXML 6.4.4: namelist and <param> values of the <invoke> replace the values
                 # of the child's top-level data items of the same names.

@@ -18,11 +18,12 @@ from . import model as m
 from .analysis import Chart, StateRow, TransitionRow, python_name
 from .diagnostics import Diagnostics, Location
 from .ecmascript import ECMAScriptSyntaxError, Transpiler
+from .ecmascript.names import READONLY_GLOBALS
 
 MARKER = "__scxmlc_comment__ "
 SM = "_sm"
 DM = "_dm"
-_READONLY = {"_event", "_sessionid", "_name", "_ioprocessors"}
+_READONLY = READONLY_GLOBALS
 
 
 def marker(text: str) -> ast.stmt:
@@ -73,7 +74,12 @@ class _Lowerer:
         self.doc = chart.doc
         self.diags = diags
         self.null = chart.doc.datamodel == "null"
-        self.js = Transpiler(hoist_event=True)
+        # Globals that exist before any code runs: the runtime creates every <data> item
+        # (undefined until assigned) and the system variables first (Machine._initialise).
+        self.declared = frozenset(
+            {d.id for row in chart.states for d in getattr(row.node, "data", ())} | READONLY_GLOBALS | {"In"}
+        )
+        self.js = Transpiler(hoist_event=True, declared=self.declared)
         self.out = Lowered()
         self.foreach_depth = 0
 
@@ -124,7 +130,7 @@ class _Lowerer:
         # A fresh transpiler per function: temporaries are numbered within the function, so a
         # change to one state leaves the code of the others byte-identical.
         self.out.helpers |= set(self.js.helpers)
-        self.js = Transpiler(hoist_event=True)
+        self.js = Transpiler(hoist_event=True, declared=self.declared)
         return name
 
     def lower_state(self, row: StateRow) -> None:

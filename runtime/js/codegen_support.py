@@ -8,7 +8,7 @@ from typing import Any, Callable
 from .conversions import _SMALL_INT_STRINGS, is_object, number_to_string, to_string
 from .errors import make_error, throw_reference_error, throw_type_error
 from .properties import _SMALL_INDEX, for_in_keys
-from .values import BUILTINS, HOLE, INF, NAN, OBJECT_PROTO, UNDEFINED, Globals, JSArray, JSFunction, JSObject, JSThrow
+from .values import BUILTINS, HOLE, INF, NAN, OBJECT_PROTO, UNDEFINED, JSArray, JSFunction, JSObject, JSThrow, global_get, global_lookup, global_object
 
 js_NAN = NAN
 js_INF = INF
@@ -90,17 +90,24 @@ def js_name_of(py_name: str) -> str:
     return py_name
 
 
-def js_lookup(dm: Globals, name: str) -> Any:
+def js_lookup(dm: dict, name: str) -> Any:
     """A global's value or UNDEFINED when undeclared: `typeof x` never throws (11.4.3 step 2)."""
-    return dm.lookup(name)
+    return global_lookup(dm, name)
 
 
-def js_declare(dm: Globals, names: tuple) -> None:
+# A global the compiler cannot prove exists (not a <data> id or system variable): the
+# variable, else the built-in, else ReferenceError.
+js_global = global_get
+# `this` where it is the global object (ES5.1 10.4.1.1, 10.4.3)
+js_global_this = global_object
+
+
+def js_declare(dm: dict, names: tuple) -> None:
     """Top-level `var`/`function` names of a script become globals (ES5.1 10.5 step 8):
     an existing global keeps its value, a new one starts undefined."""
     for n in names:
         if n not in dm and n not in BUILTINS:
-            dict.__setitem__(dm, n, UNDEFINED)
+            dm[n] = UNDEFINED
 
 
 def js_readonly(name: str, value: Any = None) -> Any:
@@ -194,6 +201,8 @@ __all__ = [
     "js_throw",
     "js_caught",
     "js_lookup",
+    "js_global",
+    "js_global_this",
     "js_declare",
     "js_readonly",
     "js_const_assign",
@@ -208,9 +217,9 @@ __all__ = [
 ]
 
 
-def js_setg(dm: Globals, name: str, value: Any) -> Any:
+def js_setg(dm: dict, name: str, value: Any) -> Any:
     """Assign global `name` inside an expression; yields the value (11.13.1)."""
-    dict.__setitem__(dm, name, value)
+    dm[name] = value
     return value
 
 
@@ -247,7 +256,7 @@ __all__ += ["js_setg", "js_object_items", "js_require_object", "js_object_rest",
 _compiled: dict[str, Callable] = {}
 
 
-def js_compiled(source: str, dm: Globals, *captured: Any) -> Callable:
+def js_compiled(source: str, dm: dict, *captured: Any) -> Callable:
     """Turn compiler-generated Python source (a `_tfactory(_dm, ...)` def: see the
     transpiler's factory_function) into the Python function it builds. Used only for
     statement-bodied functions written inside expressions, where Python has no syntax for a

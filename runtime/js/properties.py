@@ -22,7 +22,7 @@ from .values import (
     OBJECT_PROTO,
     STRING_PROTO,
     UNDEFINED,
-    Globals,
+    SYSTEM_VARIABLES,
     HostObject,
     JSArray,
     JSFunction,
@@ -63,7 +63,7 @@ def _describe(key: Any) -> str:
 def get_proto(obj: Any) -> Any:
     """[[Prototype]] of an object value (None at the end of the chain)."""
     t = type(obj)
-    if t is dict or t is Globals:
+    if t is dict:
         return OBJECT_PROTO
     if t is JSObject:
         return obj.proto
@@ -105,7 +105,7 @@ def hidden_keys(obj: Any) -> frozenset:
 def own_get(obj: Any, key: str) -> Any:
     """The own property `key` of an object value, or MISSING."""
     t = type(obj)
-    if t is dict or t is Globals:
+    if t is dict:
         return dict.get(obj, key, MISSING)
     if t is JSObject or isinstance(obj, JSObject):
         v = dict.get(obj, key, MISSING)
@@ -220,8 +220,6 @@ def js_getp(obj: Any, key: str) -> Any:
         if v is UNDEFINED and key in OBJECT_PROTO:
             return OBJECT_PROTO[key]
         return v
-    if t is Globals:
-        return obj.lookup(key)
     return chain_get(obj, key)
 
 
@@ -250,10 +248,6 @@ def js_index(obj: Any, i: int) -> Any:
 
 # Small integral float keys -> list index, without float->int conversion calls (a[i] in loops).
 _SMALL_INDEX = {float(i): i for i in range(1024)}
-
-# SCXML 5.10 system variables: the datamodel's read-only globals (the transpiler refuses to
-# assign them by name; these are the routes through the global object).
-SYSTEM_VARIABLES = frozenset(("_event", "_sessionid", "_name", "_ioprocessors"))
 
 
 def js_get(obj: Any, key: Any) -> Any:
@@ -354,10 +348,7 @@ def js_setp(obj: Any, key: str, value: Any) -> Any:
         _type_error(f"Cannot set properties of {to_string(obj)} (setting '{key}')")
     elif isinstance(obj, HostObject):
         obj.js_set(key, value)
-    elif t is Globals or isinstance(obj, dict):
-        if t is Globals and key in SYSTEM_VARIABLES:
-            # `this._event = x` at top level, `_data._event = x`: still a system variable.
-            _type_error(f"Cannot assign to read only variable '{key}'")
+    elif isinstance(obj, dict):
         dict.__setitem__(obj, key, value)
     # Primitives (string, number, boolean): PutValue on a primitive base does nothing (8.7.2).
     return value
@@ -386,9 +377,7 @@ def js_delete(obj: Any, key: Any) -> bool:
         _type_error(f"Cannot convert undefined or null to object")
     key = key if type(key) is str else to_property_key(key)
     t = type(obj)
-    if t is dict or t is Globals:
-        if t is Globals and key in SYSTEM_VARIABLES:
-            return False  # system variables cannot be removed (SCXML 5.10)
+    if t is dict:
         obj.pop(key, None)
         return True
     if t is JSArray:
@@ -417,7 +406,7 @@ def js_delete(obj: Any, key: Any) -> bool:
             obj.props.pop(key, None)
         return key not in ("prototype",) or not obj.constructible
     if isinstance(obj, HostObject):
-        return False
+        return obj.js_delete(key)
     return True
 
 
@@ -444,7 +433,7 @@ def _index_first(keys: list[str]) -> list[str]:
 def own_keys(obj: Any) -> list[str]:
     """Own enumerable property names in JS order (Object.keys, for-in, JSON.stringify)."""
     t = type(obj)
-    if t is dict or t is Globals:
+    if t is dict:
         return _index_first(list(obj))
     if t is JSArray:
         keys = [str(i) for i, v in enumerate(obj) if v is not HOLE]

@@ -219,6 +219,11 @@ class HostObject:
     def js_has(self, key: str) -> bool:
         return key in self.js_keys()
 
+    def js_delete(self, key: str) -> bool:
+        """`delete obj[key]`: host properties are not configurable (false) unless a subclass
+        says otherwise."""
+        return False
+
     def js_class(self) -> str:
         """[[Class]] as Object.prototype.toString reports it."""
         return "Object"
@@ -241,37 +246,80 @@ ERROR_PROTOS: dict[str, JSObject] = {"Error": ERROR_PROTO}
 BUILTINS: dict[str, Any] = {}
 
 
-class Globals(dict):
-    """The datamodel: JS global variables by name. Unknown names fall back to the built-ins,
-    else reading them throws ReferenceError (ES5.1 8.7.1 GetValue step 3)."""
+# SCXML 5.10 system variables: the datamodel's read-only globals (the transpiler refuses to
+# assign or delete them by name; GlobalObject guards the route through the global object).
+SYSTEM_VARIABLES = frozenset(("_event", "_sessionid", "_name", "_ioprocessors"))
 
-    __slots__ = ()
+_MISSING: Any = object()
 
-    def __missing__(self, key):
-        try:
-            return BUILTINS[key]
-        except KeyError:
+# Where a datamodel keeps its GlobalObject: a key no JS property name can be (not a str).
+GLOBAL_OBJECT_KEY = ("global object",)
+
+
+def new_globals(initial: dict | None = None) -> dict:
+    """A fresh datamodel: a plain dict of JS global variables by name (exact dicts are what
+    CPython reads fastest), optionally pre-filled with JS values."""
+    return dict(initial) if initial else {}
+
+
+def global_get(dm: dict, key: str) -> Any:
+    """The value of a global variable that may not exist: a variable, else a built-in, else
+    ReferenceError (ES5.1 8.7.1 GetValue step 3)."""
+    v = dm.get(key, _MISSING)
+    if v is _MISSING:
+        v = BUILTINS.get(key, _MISSING)
+        if v is _MISSING:
             from .errors import throw_reference_error
 
             throw_reference_error(f"{key} is not defined")
+    return v
 
-    def lookup(self, key):
-        """The value of global `key`, or UNDEFINED when undeclared (for `typeof`)."""
-        if key in self:
-            return dict.__getitem__(self, key)
-        return BUILTINS.get(key, UNDEFINED)
+
+def global_lookup(dm: dict, key: str) -> Any:
+    """The value of global `key`, or UNDEFINED when undeclared (for `typeof`)."""
+    v = dm.get(key, _MISSING)
+    return BUILTINS.get(key, UNDEFINED) if v is _MISSING else v
+
+
+class GlobalObject(HostObject):
+    """The JavaScript global object (ES5.1 15.1) of a datamodel: `this` at the top level and
+    in sloppy functions called without one. Its properties are the datamodel's variables,
+    with the built-ins showing through; the system variables cannot be changed through it."""
+
+    __slots__ = ("dm",)
+
+    def __init__(self, dm: dict):
+        self.dm = dm
+
+    def js_get(self, key: str) -> Any:
+        return global_lookup(self.dm, key)
+
+    def js_set(self, key: str, value: Any) -> None:
+        if key in SYSTEM_VARIABLES:
+            from .errors import throw_type_error
+
+            throw_type_error(f"Cannot assign to read only variable '{key}'")
+        self.dm[key] = value
+
+    def js_keys(self) -> list[str]:
+        return [k for k in self.dm if type(k) is str]
+
+    def js_has(self, key: str) -> bool:
+        return key in self.dm or key in BUILTINS
+
+    def js_delete(self, key: str) -> bool:
+        if key in SYSTEM_VARIABLES:
+            return False  # SCXML 5.10
+        self.dm.pop(key, None)
+        return True
 
     def __repr__(self):
-        return f"Globals({dict.__repr__(self)})"
-
-    __eq__ = object.__eq__
-    __ne__ = object.__ne__
-    __hash__ = object.__hash__
+        return "GlobalObject"
 
 
-def new_globals(initial: dict | None = None) -> Globals:
-    """A fresh datamodel, optionally pre-filled with JS values."""
-    g = Globals()
-    if initial:
-        g.update(initial)
+def global_object(dm: dict) -> GlobalObject:
+    """The one GlobalObject of `dm` (created on first use, kept in the dict itself)."""
+    g = dm.get(GLOBAL_OBJECT_KEY)
+    if g is None:
+        g = dm[GLOBAL_OBJECT_KEY] = GlobalObject(dm)
     return g

@@ -184,7 +184,11 @@ def _deep(method):
 class Transpiler:
     """ECMAScript (the `cond`, `expr`, `location` and `<script>` of a chart) to Python ast."""
 
-    def __init__(self, *, hoist_event: bool = False) -> None:
+    def __init__(self, *, hoist_event: bool = False, declared: frozenset[str] = frozenset()) -> None:
+        # declared: globals that exist whenever code runs (a chart's <data> ids and system
+        # variables, which the runtime creates before any code): read by plain subscript.
+        # Any other global is read through js_global (variable, built-in or ReferenceError).
+        self.declared = declared
         # hoist_event: top-level reads of `_event` use the local `_ev`, which the caller binds
         # once at the start of the generated function (`_ev = _dm["_event"]`). Sound where
         # the caller guarantees `_event` is bound and cannot change while the function runs:

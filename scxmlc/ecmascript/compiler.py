@@ -128,7 +128,10 @@ class ExprCompiler:
         return self.scope.lookup(name)
 
     def global_ref(self, name: str) -> ast.expr:
-        return P.subscript(P.name(DM), P.const(name))
+        if name in self.unit.declared:
+            # Exists whenever code runs (the runtime creates it first): a plain subscript.
+            return P.subscript(P.name(DM), P.const(name))
+        return self.hcall("js_global", P.name(DM), P.const(name))
 
     def read_ident(self, name: str, node: Any = None) -> Typed:
         b = self.resolve(name)
@@ -235,7 +238,9 @@ class ExprCompiler:
         f = self.func
         while f.is_arrow and f.parent is not None:
             f = f.parent
-        if f is not self.func and f.this_name != DM:
+        if f.this_name == DM:
+            return Typed(self.hcall("js_global_this", P.name(DM)))  # the global object
+        if f is not self.func:
             self.note_read(f, f.this_name)
         return Typed(P.name(f.this_name))
 
@@ -497,7 +502,7 @@ class ExprCompiler:
             key, _ = self.member_key(arg)
             return self.hcall("js_delete", obj, key)
         if arg.type == "Identifier":
-            if self.resolve(arg.name) is not None or arg.name in READONLY_GLOBALS:
+            if self.resolve(arg.name) is not None or arg.name in READONLY_GLOBALS or arg.name in self.unit.declared:
                 # declared variables are not deletable (10.5 step 8.c); nor are the system
                 # variables (SCXML 5.10)
                 return P.const(False)

@@ -14,7 +14,7 @@ RESERVED = frozenset(
 
 # SCXML 5.10: system variables; scripts may read them, never assign them (one definition,
 # the runtime's, which also guards the routes through the global object).
-from scxmlc_runtime.js.properties import SYSTEM_VARIABLES as READONLY_GLOBALS  # noqa: E402
+from scxmlc_runtime.js.values import SYSTEM_VARIABLES as READONLY_GLOBALS  # noqa: E402
 
 
 def is_identifier_name(name: str) -> bool:

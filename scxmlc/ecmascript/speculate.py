@@ -33,7 +33,7 @@ import ast
 from typing import Any
 
 from . import pyast as P
-from .compiler import NUM, STR, ExprCompiler
+from .compiler import EV, NUM, STR, ExprCompiler
 
 # What the fast path knows of a value: a Python float, str or bool, a plain dict, a JSArray,
 # or "any" (some valid JS value: never HOLE, never an Accessor).
@@ -42,6 +42,10 @@ from .compiler import NUM, STR, ExprCompiler
 # still be HOLE: any type check excludes that, else an explicit check does.
 FLOAT, STRING, BOOL, DICT, ARRAY, ANY = "float", "str", "bool", "dict", "array", "any"
 INT, ELEMENT = "int", "element"
+# The hoisted `_event` (Transpiler(hoist_event=True)): the runtime binds it only to plain
+# dicts (its events) or, before the first event, to undefined, which raises TypeError when
+# subscripted. So reading its properties needs no check.
+EVENT = "event"
 _PY_TYPE = {FLOAT: "float", STRING: "str", BOOL: "bool", DICT: "dict"}
 _CMP = {"<": ast.Lt, ">": ast.Gt, "<=": ast.LtE, ">=": ast.GtE}
 _ARITH = {"-": ast.Sub, "*": ast.Mult, "/": ast.Div}
@@ -121,6 +125,8 @@ class Speculator:
         """f as a valid JS value: ints become floats, holes fail."""
         if f.t == INT:
             return Fast(P.call("float", f.node), FLOAT)
+        if f.t == EVENT:
+            return Fast(f.node, ANY, f.key)
         if f.t == ELEMENT:
             first, ref = self.bind(f)
             return Fast(P.ifexp(ast.Compare(first, [ast.IsNot()], [self.c.helper("HOLE")]), ref, self.deopt()), ANY, f.key)
@@ -142,7 +148,9 @@ class Speculator:
             return f
         if f.t == INT and want == FLOAT:
             return self.settled(f)
-        if f.t not in (ANY, ELEMENT):
+        if f.t == EVENT and want == DICT:
+            return f
+        if f.t not in (ANY, ELEMENT, EVENT):
             raise NotSpeculable(f"{f.t} used as {want}")  # would fail every time
         first, ref = self.bind(f)
         py = self.c.helper("JSArray") if want == ARRAY else P.name(_PY_TYPE[want])
@@ -186,6 +194,8 @@ class Speculator:
         if key in self.memo:
             return self.memo[key]
         typed = self.c.read_ident(node.name, node)
+        if isinstance(typed.node, ast.Name) and typed.node.id == EV:
+            return self.remember(Fast(typed.node, EVENT, key))
         if typed.t == NUM:
             return Fast(typed.node, FLOAT)
         if typed.t is not None and typed.t != STR:

@@ -852,7 +852,7 @@ class StmtCompiler(ExprCompiler):
                 0,
                 P.assign(
                     P.store("_this"),
-                    P.ifexp(ast.BoolOp(ast.Or(), [P.is_(this, P.const(None)), P.is_(this, self.undefined())]), P.name(DM), this),
+                    P.ifexp(ast.BoolOp(ast.Or(), [P.is_(this, P.const(None)), P.is_(this, self.undefined())]), self.hcall("js_global_this", P.name(DM)), this),
                 ),
             )
         body_stmts = node.body.body if node.body.type == "BlockStatement" else None

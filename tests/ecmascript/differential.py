@@ -151,7 +151,7 @@ class V8:
 _prelude_cache: dict = {}
 
 
-def our_globals() -> rt.Globals:
+def our_globals() -> dict:
     """A datamodel with fresh prelude values (the prelude is compiled once, run each time)."""
     if "fn" not in _prelude_cache:
         from scxmlc.ecmascript import Transpiler
@@ -204,7 +204,7 @@ def ours_script(src: str, result: str = "result") -> list:
     dm = our_globals()
     try:
         run_script(src, dm)
-        return encode(dm.lookup(result))
+        return encode(rt.js_lookup(dm, result))
     except ECMAScriptSyntaxError:
         # A script's syntax error surfaces when it runs (the W3C model), as V8's does here.
         return ["throw", "SyntaxError"]

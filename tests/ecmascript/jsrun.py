@@ -37,7 +37,7 @@ def compile_unit(t: Transpiler, body: list[ast.stmt], ret: ast.expr | None = Non
     return ns["_unit"]
 
 
-def run_script(src: str, dm: rt.Globals | None = None) -> rt.Globals:
+def run_script(src: str, dm: dict | None = None) -> dict:
     """Run a <script>; return the datamodel."""
     t = Transpiler()
     fn = compile_unit(t, t.script(src))
@@ -46,14 +46,14 @@ def run_script(src: str, dm: rt.Globals | None = None) -> rt.Globals:
     return dm
 
 
-def evaluate(src: str, dm: rt.Globals | None = None) -> Any:
+def evaluate(src: str, dm: dict | None = None) -> Any:
     """Value of an expression."""
     t = Transpiler()
     fn = compile_unit(t, [], t.expr(src))
     return fn(dm if dm is not None else rt.new_globals())
 
 
-def condition(src: str, dm: rt.Globals | None = None) -> bool:
+def condition(src: str, dm: dict | None = None) -> bool:
     t = Transpiler()
     fn = compile_unit(t, [], t.cond(src))
     return fn(dm if dm is not None else rt.new_globals())

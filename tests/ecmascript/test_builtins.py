@@ -9,7 +9,7 @@ import pytest
 
 import scxmlc_runtime.js as rt
 
-from .jsrun import evaluate, script_value, throws
+from .jsrun import run_script, evaluate, script_value, throws
 
 
 @pytest.mark.parametrize(
@@ -118,9 +118,21 @@ def test_host_object_access():
 
 def test_globals_fall_back_to_builtins():
     dm = rt.new_globals()
-    assert dm["Math"] is evaluate("Math")
-    name, message = throws(lambda: dm["nope"])
+    assert type(dm) is dict  # exact dicts: CPython's fastest subscripts
+    assert rt.js_global(dm, "Math") is evaluate("Math")
+    name, message = throws(rt.js_global, dm, "nope")
     assert (name, message) == ("ReferenceError", "nope is not defined")
+    assert rt.js_lookup(dm, "nope") is rt.UNDEFINED
+
+
+def test_global_object_is_a_view_of_the_datamodel():
+    dm = rt.new_globals({"x": 1.0, "_event": rt.UNDEFINED})
+    run_script("this.y = this.x + 1; var same = this === this; var m = this.Math === Math;", dm)
+    assert dm["y"] == 2.0 and dm["same"] is True and dm["m"] is True
+    name, _ = throws(run_script, "this._event = 1;", dm)
+    assert name == "TypeError" and dm["_event"] is rt.UNDEFINED
+    run_script("var d1 = delete this._event; var d2 = delete this.y;", dm)
+    assert dm["d1"] is False and dm["d2"] is True and "y" not in dm and "_event" in dm
 
 
 def test_builtins_are_frozen():

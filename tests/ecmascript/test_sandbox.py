@@ -20,7 +20,7 @@ U = rt.UNDEFINED
 def outcome(src: str, script: bool = False):
     try:
         if script:
-            return run_script(src).lookup("result")
+            return rt.js_lookup(run_script(src), "result")
         return evaluate(src)
     except ECMAScriptSyntaxError:
         return ("throws", "SyntaxError")

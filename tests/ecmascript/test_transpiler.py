@@ -12,7 +12,7 @@ from scxmlc.ecmascript import ECMAScriptSyntaxError, Transpiler
 from .jsrun import compile_unit, condition, evaluate, run_script, throws
 
 
-def run_assign(location: str, value: float, dm: rt.Globals) -> rt.Globals:
+def run_assign(location: str, value: float, dm: dict) -> dict:
     t = Transpiler()
     fn = compile_unit(t, t.assign(location, ast.Constant(value)))
     fn(dm)
@@ -105,7 +105,7 @@ def test_script_globals_keep_existing_values():
     dm = run_script("var a; var b = 2;", rt.new_globals({"a": "kept"}))
     assert dm["a"] == "kept" and dm["b"] == 2.0
     dm = run_script("var Math;")
-    assert dm.lookup("Math") is not rt.UNDEFINED  # a var does not clobber a built-in
+    assert rt.js_lookup(dm, "Math") is not rt.UNDEFINED  # a var does not clobber a built-in
 
 
 def test_script_rejects_system_variable_declarations():

@@ -29,6 +29,7 @@ from scxmlc_runtime.js import (
     js_deopt,
     js_eq,
     js_getp,
+    js_global,
     js_length,
     js_mod,
     js_mul,
@@ -69,7 +70,9 @@ def _s_onentry(_sm):
         _dm["i"] = float(_t_index1)
         # <if> line 13
         if (
-            _t7 % 2.0 if type((_t7 := _dm["item"])) is float and _t7 > 0.0 else js_mod(_t7, 2.0)
+            _t7 % 2.0
+            if type((_t7 := js_global(_dm, "item"))) is float and _t7 > 0.0
+            else js_mod(_t7, 2.0)
         ) == 0.0:
             # <assign> line 13
             _dm["sum"] = (
@@ -78,21 +81,23 @@ def _s_onentry(_sm):
                 is type(
                     (
                         _t6 := (
-                            _t4 * 10.0 if type((_t4 := _dm["item"])) is float else js_mul(_t4, 10.0)
+                            _t4 * 10.0
+                            if type((_t4 := js_global(_dm, "item"))) is float
+                            else js_mul(_t4, 10.0)
                         )
                     )
                 )
                 is float
                 else js_add(_t5, _t6)
             )
-        elif _t3 == 0.0 if type((_t3 := _dm["i"])) is float else js_eq(_t3, 0.0):
+        elif _t3 == 0.0 if type((_t3 := js_global(_dm, "i"))) is float else js_eq(_t3, 0.0):
             # <log> line 14
-            _sm.log("first", _dm["item"])
+            _sm.log("first", js_global(_dm, "item"))
         else:
             # <assign> line 15
             _dm["sum"] = (
                 _t1 + _t2
-                if type((_t1 := _dm["sum"])) is type((_t2 := _dm["item"])) is float
+                if type((_t1 := _dm["sum"])) is type((_t2 := js_global(_dm, "item"))) is float
                 else js_add(_t1, _t2)
             )
     # <send> line 17
@@ -124,15 +129,7 @@ def _s_t1_cond(_sm):
     try:
         return (
             _f4
-            if type(
-                (
-                    _f4 := (
-                        _f3
-                        if type((_f3 := (_ev if type(_ev) is dict else js_deopt())["data"])) is dict
-                        else js_deopt()
-                    )["sum"]
-                )
-            )
+            if type((_f4 := (_f3 if type((_f3 := _ev["data"])) is dict else js_deopt())["sum"]))
             is float
             else js_deopt()
         ) == 14.0
@@ -168,7 +165,7 @@ def _s_t1_cond(_sm):
 def _s_t1(_sm):
     _dm = _sm.dm
     # <cancel> line 21
-    _sm.cancel_send(_dm["tickid"])
+    _sm.cancel_send(js_global(_dm, "tickid"))
 
 
 class ForeachSend(Machine):

@@ -1,4 +1,4 @@
-# helpers: js_getp, js_lt, js_mod
+# helpers: js_getp, js_global, js_lt, js_mod
 (
     _t3 % 3.0
     if type(
@@ -9,7 +9,8 @@
                     (
                         _t2 := (
                             _t1["data"]
-                            if type((_t1 := _dm["_event"])) is dict and "data" in _t1
+                            if type((_t1 := js_global(_dm, "_event"))) is dict
+                            and "data" in _t1
                             else js_getp(_t1, "data")
                         )
                     )
@@ -25,6 +26,8 @@
     else js_mod(_t3, 3.0)
 ) == 0.0 and (
     _t4 < _t5
-    if type((_t4 := _dm["count"])) is type((_t5 := _dm["limit"])) is float
+    if type((_t4 := js_global(_dm, "count")))
+    is type((_t5 := js_global(_dm, "limit")))
+    is float
     else js_lt(_t4, _t5)
 )

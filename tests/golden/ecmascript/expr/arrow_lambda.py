@@ -1,7 +1,7 @@
-# helpers: UNDEFINED, js_arrow, js_getp, js_guarded, js_invoke, js_mul
+# helpers: UNDEFINED, js_arrow, js_getp, js_global, js_guarded, js_invoke, js_mul
 js_invoke(
     js_invoke(
-        _dm["items"],
+        js_global(_dm, "items"),
         "filter",
         js_arrow(
             js_guarded(

@@ -1,15 +1,24 @@
-# helpers: JSFunction, UNDEFINED, js_add, js_invoke, js_not_callable, js_spread
+# helpers: JSFunction, UNDEFINED, js_add, js_global, js_invoke, js_not_callable, js_spread
 (
     _t5 + _t6
     if type(
         (
             _t5 := (
                 _t1 + _t2
-                if type((_t1 := js_invoke(_dm["Math"], "max", _dm["a"], 2.0)))
+                if type(
+                    (
+                        _t1 := js_invoke(
+                            js_global(_dm, "Math"), "max", js_global(_dm, "a"), 2.0
+                        )
+                    )
+                )
                 is type(
                     (
                         _t2 := js_invoke(
-                            _dm["obj"], "method", 1.0, *js_spread(_dm["rest"])
+                            js_global(_dm, "obj"),
+                            "method",
+                            1.0,
+                            *js_spread(js_global(_dm, "rest")),
                         )
                     )
                 )
@@ -26,9 +35,9 @@
                     (
                         _t4 := (
                             _t3
-                            if type((_t3 := _dm["fn"])) is JSFunction
+                            if type((_t3 := js_global(_dm, "fn"))) is JSFunction
                             else js_not_callable(_t3, "fn")
-                        ).fn(UNDEFINED, _dm["x"])
+                        ).fn(UNDEFINED, js_global(_dm, "x"))
                     )
                 )
                 is JSFunction

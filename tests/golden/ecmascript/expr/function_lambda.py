@@ -1,4 +1,4 @@
-# helpers: JSFunction, UNDEFINED, js_LENGTH_TYPES, js_function, js_guarded, js_invoke, js_length, js_not_callable, js_strict_eq
+# helpers: JSFunction, UNDEFINED, js_LENGTH_TYPES, js_function, js_global, js_guarded, js_invoke, js_length, js_not_callable, js_strict_eq
 (
     _t5
     if type(
@@ -14,7 +14,8 @@
                                 (
                                     j_s := (
                                         _t2
-                                        if type((_t2 := _dm["String"])) is JSFunction
+                                        if type((_t2 := js_global(_dm, "String")))
+                                        is JSFunction
                                         else js_not_callable(_t2, "String")
                                     ).fn(UNDEFINED, j_str)
                                 ),
@@ -50,4 +51,4 @@
     )
     is JSFunction
     else js_not_callable(_t5, "function (str, starts) { if (starts =...")
-).fn(UNDEFINED, _dm["Var1"], _dm["Var2"])
+).fn(UNDEFINED, js_global(_dm, "Var1"), js_global(_dm, "Var2"))

@@ -1,6 +1,7 @@
-# helpers: js_truthy
+# helpers: js_global, js_truthy
 (
-    _dm["d"]
-    if js_truthy(_dm["a"]) or (js_truthy(_dm["b"]) and js_truthy(_dm["c"]))
-    else _dm["e"]
+    js_global(_dm, "d")
+    if js_truthy(js_global(_dm, "a"))
+    or (js_truthy(js_global(_dm, "b")) and js_truthy(js_global(_dm, "c")))
+    else js_global(_dm, "e")
 )

@@ -1,4 +1,4 @@
-# helpers: js_add, js_get, js_getp, js_invoke, js_new
+# helpers: js_add, js_get, js_getp, js_global, js_invoke, js_new
 (
     _t6 + _t7
     if type(
@@ -12,11 +12,18 @@
                             if type(
                                 (
                                     _t1 := js_invoke(
-                                        js_new(_dm["Date"], "Date", 0.0), "getTime"
+                                        js_new(js_global(_dm, "Date"), "Date", 0.0),
+                                        "getTime",
                                     )
                                 )
                             )
-                            is type((_t2 := js_get(_dm["arr"], _dm["i"])))
+                            is type(
+                                (
+                                    _t2 := js_get(
+                                        js_global(_dm, "arr"), js_global(_dm, "i")
+                                    )
+                                )
+                            )
                             is float
                             else js_add(_t1, _t2)
                         )
@@ -26,7 +33,8 @@
                     (
                         _t5 := (
                             _t3["key"]
-                            if type((_t3 := _dm["obj"])) is dict and "key" in _t3
+                            if type((_t3 := js_global(_dm, "obj"))) is dict
+                            and "key" in _t3
                             else js_getp(_t3, "key")
                         )
                     )
@@ -36,7 +44,7 @@
             )
         )
     )
-    is type((_t7 := js_get(_dm["obj"], _dm["k"])))
+    is type((_t7 := js_get(js_global(_dm, "obj"), js_global(_dm, "k"))))
     is float
     else js_add(_t6, _t7)
 )

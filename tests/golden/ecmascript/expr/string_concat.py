@@ -1,4 +1,4 @@
-# helpers: js_INT_STRINGS, js_getp, js_str_add
+# helpers: js_INT_STRINGS, js_getp, js_global, js_str_add
 (
     "n"
     + (
@@ -7,7 +7,7 @@
             (
                 _t2 := (
                     _t1["n"]
-                    if type((_t1 := _dm["x"])) is dict and "n" in _t1
+                    if type((_t1 := js_global(_dm, "x"))) is dict and "n" in _t1
                     else js_getp(_t1, "n")
                 )
             )
@@ -26,7 +26,7 @@
             (
                 _t5 := (
                     _t4["s"]
-                    if type((_t4 := _dm["x"])) is dict and "s" in _t4
+                    if type((_t4 := js_global(_dm, "x"))) is dict and "s" in _t4
                     else js_getp(_t4, "s")
                 )
             )

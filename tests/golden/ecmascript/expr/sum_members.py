@@ -1,11 +1,11 @@
-# helpers: HOLE, JSArray, js_LENGTH_TYPES, js_add, js_getp, js_index, js_length
+# helpers: HOLE, JSArray, js_LENGTH_TYPES, js_add, js_getp, js_global, js_index, js_length
 (
     _t7 + _t8
     if type(
         (
             _t7 := (
                 _t4 + _t5
-                if type((_t4 := _dm["acc"]))
+                if type((_t4 := js_global(_dm, "acc")))
                 is type(
                     (
                         _t5 := (
@@ -14,7 +14,7 @@
                                 (
                                     _t2 := (
                                         _t1["arr"]
-                                        if type((_t1 := _dm["x"])) is dict
+                                        if type((_t1 := js_global(_dm, "x"))) is dict
                                         and "arr" in _t1
                                         else js_getp(_t1, "arr")
                                     )
@@ -36,7 +36,7 @@
         (
             _t8 := (
                 float(len(_t6))
-                if type((_t6 := _dm["tag"])) in js_LENGTH_TYPES
+                if type((_t6 := js_global(_dm, "tag"))) in js_LENGTH_TYPES
                 else js_length(_t6)
             )
         )

@@ -1,4 +1,4 @@
-# helpers: UNDEFINED, js_INT_STRINGS, js_arrow, js_class, js_declare, js_getp, js_invoke, js_new, js_reraise, js_setp, js_str_add, js_super_invoke
+# helpers: UNDEFINED, js_INT_STRINGS, js_arrow, js_class, js_declare, js_getp, js_global, js_invoke, js_new, js_reraise, js_setp, js_str_add, js_super_invoke
 js_declare(_dm, ("line",))
 
 
@@ -83,7 +83,7 @@ _dm["Dog"] = (
         "Dog",
         None,
         0,
-        _dm["Animal"],
+        js_global(_dm, "Animal"),
         (
             (
                 "speak",
@@ -110,6 +110,7 @@ _dm["Dog"] = (
 )
 _dm["line"] = (
     _t19["loud"]
-    if type((_t19 := js_new(_dm["Dog"], "Dog", "Rex"))) is dict and "loud" in _t19
+    if type((_t19 := js_new(js_global(_dm, "Dog"), "Dog", "Rex"))) is dict
+    and "loud" in _t19
     else js_getp(_t19, "loud")
 )

@@ -1,4 +1,4 @@
-# helpers: JSFunction, UNDEFINED, js_add, js_declare, js_function, js_not_callable, js_reraise
+# helpers: JSFunction, UNDEFINED, js_add, js_declare, js_function, js_global, js_not_callable, js_reraise
 js_declare(_dm, ("c",))
 
 
@@ -28,12 +28,16 @@ _dm["counter"] = js_function(
 )
 _dm["c"] = (
     _t7
-    if type((_t7 := _dm["counter"])) is JSFunction
+    if type((_t7 := js_global(_dm, "counter"))) is JSFunction
     else js_not_callable(_t7, "counter")
 ).fn(UNDEFINED)
-(_t8 if type((_t8 := _dm["c"])) is JSFunction else js_not_callable(_t8, "c")).fn(
-    UNDEFINED
-)
+(
+    _t8
+    if type((_t8 := js_global(_dm, "c"))) is JSFunction
+    else js_not_callable(_t8, "c")
+).fn(UNDEFINED)
 _dm["total"] = (
-    _t9 if type((_t9 := _dm["c"])) is JSFunction else js_not_callable(_t9, "c")
+    _t9
+    if type((_t9 := js_global(_dm, "c"))) is JSFunction
+    else js_not_callable(_t9, "c")
 ).fn(UNDEFINED)

@@ -1,10 +1,10 @@
-# helpers: UNDEFINED, js_declare, js_function, js_getp, js_invoke, js_mul, js_new, js_reraise, js_setp
+# helpers: UNDEFINED, js_declare, js_function, js_getp, js_global, js_global_this, js_invoke, js_mul, js_new, js_reraise, js_setp
 js_declare(_dm, ("p",))
 
 
 def _tf1(_this, j_x=UNDEFINED, j_y=UNDEFINED, *_targs2):
     try:
-        _this = _dm if _this is None or _this is UNDEFINED else _this
+        _this = js_global_this(_dm) if _this is None or _this is UNDEFINED else _this
         js_setp(_this, "x", j_x)
         js_setp(_this, "y", j_y)
         return UNDEFINED
@@ -19,9 +19,9 @@ _dm["Point"] = js_function(
 
 def _tf4(_this, *_targs5):
     try:
-        _this = _dm if _this is None or _this is UNDEFINED else _this
+        _this = js_global_this(_dm) if _this is None or _this is UNDEFINED else _this
         return js_invoke(
-            _dm["Math"],
+            js_global(_dm, "Math"),
             "sqrt",
             (
                 _t6 * _t7
@@ -77,7 +77,7 @@ def _tf4(_this, *_targs5):
 js_setp(
     (
         _t11["prototype"]
-        if type((_t11 := _dm["Point"])) is dict and "prototype" in _t11
+        if type((_t11 := js_global(_dm, "Point"))) is dict and "prototype" in _t11
         else js_getp(_t11, "prototype")
     ),
     "norm",
@@ -88,4 +88,4 @@ js_setp(
         "function () { return Math.sqrt(this.x * this.x + this.y * this.y); }",
     ),
 )
-_dm["p"] = js_new(_dm["Point"], "Point", 3.0, 4.0)
+_dm["p"] = js_new(js_global(_dm, "Point"), "Point", 3.0, 4.0)

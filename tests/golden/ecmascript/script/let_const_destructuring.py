@@ -1,6 +1,6 @@
-# helpers: UNDEFINED, js_add, js_array, js_get, js_item, js_require_object, js_reraise, js_setg, js_spread
+# helpers: UNDEFINED, js_add, js_array, js_get, js_global, js_item, js_require_object, js_reraise, js_setg, js_spread
 try:
-    _t1 = _dm["src"]
+    _t1 = js_global(_dm, "src")
     js_require_object(_t1)
     (_t2 := js_get(_t1, "a"))
     js_setg(_dm, "a", _t2)
@@ -13,11 +13,11 @@ try:
     j_a = 10.0
     _dm["total"] = (
         _t8 + _t9
-        if type((_t8 := j_a)) is type((_t9 := _dm["K"])) is float
+        if type((_t8 := j_a)) is type((_t9 := js_global(_dm, "K"))) is float
         else js_add(_t8, _t9)
     )
     (
-        (_t10 := js_array(_dm["y"], _dm["x"])),
+        (_t10 := js_array(js_global(_dm, "y"), js_global(_dm, "x"))),
         (_t11 := js_spread(_t10)),
         (_t12 := js_item(_t11, 0)),
         js_setg(_dm, "x", _t12),

@@ -1,4 +1,4 @@
-# helpers: js_array, js_declare, js_function, js_inc, js_invoke, js_lt, js_reraise, js_strict_eq
+# helpers: js_array, js_declare, js_function, js_global, js_inc, js_invoke, js_lt, js_reraise, js_strict_eq
 try:
     js_declare(_dm, ("handlers",))
     _dm["handlers"] = js_array()
@@ -23,7 +23,7 @@ try:
                     js_reraise(_t5)
 
             js_invoke(
-                _dm["handlers"],
+                js_global(_dm, "handlers"),
                 "push",
                 js_function(_tf3, "", 0, "function () { return i; }"),
             )

@@ -1,4 +1,4 @@
-# helpers: js_INT_STRINGS, js_array, js_dec, js_declare, js_eq, js_gt, js_inc, js_invoke, js_lt, js_str_add
+# helpers: js_INT_STRINGS, js_array, js_dec, js_declare, js_eq, js_global, js_gt, js_inc, js_invoke, js_lt, js_str_add
 js_declare(_dm, ("out", "j", "i"))
 _dm["out"] = js_array()
 _dm["i"] = 0.0
@@ -7,24 +7,36 @@ while True:
     if _t13:
         _t13 = False
     else:
-        _dm["i"] = _t12 + 1.0 if type((_t12 := _dm["i"])) is float else js_inc(_t12)
-    if not (_t2 < 3.0 if type((_t2 := _dm["i"])) is float else js_lt(_t2, 3.0)):
+        _dm["i"] = (
+            _t12 + 1.0 if type((_t12 := js_global(_dm, "i"))) is float else js_inc(_t12)
+        )
+    if not (
+        _t2 < 3.0 if type((_t2 := js_global(_dm, "i"))) is float else js_lt(_t2, 3.0)
+    ):
         break
     _dm["j"] = 0.0
     _tjump = None
-    while _t4 < 3.0 if type((_t4 := _dm["j"])) is float else js_lt(_t4, 3.0):
-        if _t5 == 1.0 if type((_t5 := _dm["j"])) is float else js_eq(_t5, 1.0):
+    while _t4 < 3.0 if type((_t4 := js_global(_dm, "j"))) is float else js_lt(_t4, 3.0):
+        if (
+            _t5 == 1.0
+            if type((_t5 := js_global(_dm, "j"))) is float
+            else js_eq(_t5, 1.0)
+        ):
             _tjump = "continue:1"
             break
-        if _t6 == 2.0 if type((_t6 := _dm["i"])) is float else js_eq(_t6, 2.0):
+        if (
+            _t6 == 2.0
+            if type((_t6 := js_global(_dm, "i"))) is float
+            else js_eq(_t6, 2.0)
+        ):
             _tjump = "break:1"
             break
         js_invoke(
-            _dm["out"],
+            js_global(_dm, "out"),
             "push",
             (
                 _t7
-                if type((_t7 := _dm["i"])) is str
+                if type((_t7 := js_global(_dm, "i"))) is str
                 else (
                     _t8
                     if type(_t7) is float
@@ -35,7 +47,7 @@ while True:
             + ":"
             + (
                 _t9
-                if type((_t9 := _dm["j"])) is str
+                if type((_t9 := js_global(_dm, "j"))) is str
                 else (
                     _t10
                     if type(_t9) is float
@@ -44,7 +56,9 @@ while True:
                 )
             ),
         )
-        _dm["j"] = _t11 + 1.0 if type((_t11 := _dm["j"])) is float else js_inc(_t11)
+        _dm["j"] = (
+            _t11 + 1.0 if type((_t11 := js_global(_dm, "j"))) is float else js_inc(_t11)
+        )
     if _tjump == "break:1":
         _tjump = None
         break
@@ -52,6 +66,10 @@ while True:
         _tjump = None
         continue
 while True:
-    _dm["i"] = _t15 - 1.0 if type((_t15 := _dm["i"])) is float else js_dec(_t15)
-    if not (_t16 > 0.0 if type((_t16 := _dm["i"])) is float else js_gt(_t16, 0.0)):
+    _dm["i"] = (
+        _t15 - 1.0 if type((_t15 := js_global(_dm, "i"))) is float else js_dec(_t15)
+    )
+    if not (
+        _t16 > 0.0 if type((_t16 := js_global(_dm, "i"))) is float else js_gt(_t16, 0.0)
+    ):
         break

@@ -1,5 +1,5 @@
-# helpers: 
-_t1 = _dm["kind"]
+# helpers: js_global
+_t1 = js_global(_dm, "kind")
 if type(_t1) is str and _t1 == "a":
     _t2 = 0
 elif type(_t1) is str and _t1 == "b":

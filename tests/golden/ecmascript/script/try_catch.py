@@ -1,8 +1,8 @@
-# helpers: JSFunction, JSThrow, UNDEFINED, js_caught, js_getp, js_new, js_not_callable
+# helpers: JSFunction, JSThrow, UNDEFINED, js_caught, js_getp, js_global, js_new, js_not_callable
 try:
     (
         _t1
-        if type((_t1 := _dm["risky"])) is JSFunction
+        if type((_t1 := js_global(_dm, "risky"))) is JSFunction
         else js_not_callable(_t1, "risky")
     ).fn(UNDEFINED)
 except (JSThrow, RecursionError, NameError) as _t2:
@@ -12,4 +12,4 @@ except (JSThrow, RecursionError, NameError) as _t2:
     )
 finally:
     _dm["done"] = True
-raise JSThrow(js_new(_dm["Error"], "Error", "boom"))
+raise JSThrow(js_new(js_global(_dm, "Error"), "Error", "boom"))
