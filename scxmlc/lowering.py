@@ -82,6 +82,7 @@ class _Lowerer:
         self.js = Transpiler(hoist_event=True, declared=self.declared)
         self.out = Lowered()
         self.foreach_depth = 0
+        self.exact_only = False
 
     def run(self) -> Lowered:
         for row in self.chart.states:
@@ -143,7 +144,7 @@ class _Lowerer:
                     name = f"_{row.fname}_{key}" if k == 1 else f"_{row.fname}_{key}_{k}"
                     line = block[0].loc.line if block else node.loc.line
                     fns[key].append(
-                        self.function(name, f"<{key}> of {what} line {line}", [self.action(a) for a in block])
+                        self.function(name, f"<{key}> of {what} line {line}", self.actions(block))
                     )
             if node.donedata is not None:
                 fns["donedata"] = self.function(
@@ -193,7 +194,7 @@ class _Lowerer:
         if inv.autoforward:
             kw["autoforward"] = const(True)
         if inv.finalize:
-            kw["finalize"] = fn("finalize", [self.action(a) for a in inv.finalize])
+            kw["finalize"] = fn("finalize", self.actions(inv.finalize))
         kw["line"] = const(inv.loc.line)
         return kw
 
@@ -233,7 +234,7 @@ class _Lowerer:
         if t.actions:
             label = "<initial>" if t.node is not None and src.initial == t.index else "<transition>"
             fns["action"] = self.function(
-                f"_{t.fname}", f"{label} line {line}", [self.action(a) for a in t.actions]
+                f"_{t.fname}", f"{label} line {line}", self.actions(t.actions)
             )
         self.out.transition_fns[t.index] = fns
 
@@ -331,10 +332,58 @@ class _Lowerer:
         return a.tag if isinstance(a, m.Foreign) else type(a).__name__.lower()
 
     def block(self, actions) -> list[ast.stmt]:
+        return self.actions(actions) or [ast.Pass()]
+
+    def actions(self, actions) -> list[ast.stmt]:
+        """Executable content in order; a run of two or more <assign>s to data items whose
+        values can all be guessed becomes one speculative region (see `region`)."""
         out: list[ast.stmt] = []
-        for a in actions:
-            out.extend(self.action(a))
-        return out or [ast.Pass()]
+        run: list[m.Assign] = []
+        for a in [*actions, None]:
+            if a is not None and self.regionable(a):
+                run.append(a)
+                continue
+            if len(run) >= 2:
+                out.extend(self.region(run))
+            else:
+                for r in run:
+                    out.extend(self.action(r))
+            run = []
+            if a is not None:
+                out.extend(self.action(a))
+        return out
+
+    def regionable(self, a: m.Action) -> bool:
+        return (
+            not self.null
+            and isinstance(a, m.Assign)
+            and a.expr is not None
+            and a.location.strip() in self.declared
+            and a.location.strip() not in _READONLY
+        )
+
+    def region(self, run: list[m.Assign]) -> list[ast.stmt]:
+        """Consecutive assigns as one guess: every value computed by the fast paths (each
+        seeing the values assigned before it, and reusing what the others read), stored only
+        when all succeeded; after a failed guess the exact code of every assign runs, as if
+        the guess had not been made (the fast paths are pure: speculate.py)."""
+        exact: list[ast.stmt] = []
+        self.exact_only = True  # the region was the guess: no second guess per assign
+        try:
+            for a in run:
+                exact.extend(self.action(a))
+        finally:
+            self.exact_only = False
+        fast = self.js.fast_assigns([(a.location.strip(), a.expr) for a in run])
+        if fast is None:
+            return exact
+        stores: list[ast.stmt] = []
+        for a, (name, _) in zip(run, fast):
+            stores.extend(self.assign_to(a.location, ast.Name(name, ast.Load()), a.loc))
+        values = [ast.Assign([ast.Name(name, ast.Store())], value) for name, value in fast]
+        handler = ast.ExceptHandler(type=ast.Name("Exception", ast.Load()), name=None, body=exact)
+        first = marker(f"<assign> line {run[0].loc.line} (with the next {len(run) - 1})")
+        return [first, ast.Try(body=values, handlers=[handler], orelse=stores, finalbody=[])]
 
     def x_raise(self, a: m.Raise) -> list[ast.stmt]:
         return [ast.Expr(sm_call("raise_event", const(a.event)))]
@@ -349,7 +398,7 @@ class _Lowerer:
     def x_assign(self, a: m.Assign) -> list[ast.stmt]:
         if a.expr is not None:
             value = self.expr(a.expr, a.loc)
-            fast = self.js.fast_expr(a.expr) if not self.null else None
+            fast = self.js.fast_expr(a.expr) if not (self.null or self.exact_only) else None
             if fast is not None and not isinstance(value, ast.Call):  # a Call: the syntax-error stub
                 value_name = ast.Name("_v", ast.Store())
                 guess = guessing([ast.Assign([value_name], fast)], [ast.Assign([ast.Name("_v", ast.Store())], value)])

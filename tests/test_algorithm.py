@@ -496,3 +496,44 @@ def test_guarded_plans_are_not_used_when_several_states_have_candidates():
         sm.send("e")
     assert not sm.tables.guarded_plans
     assert sm.datamodel["n"] == 33.0
+
+
+# -- speculative regions: consecutive <assign>s guessed together (lowering.region) --------
+
+REGION = (
+    '<datamodel><data id="o" expr="({k: 2, name: \'n\'})"/><data id="a" expr="0"/>'
+    '<data id="b" expr="0"/><data id="s" expr="\'\'"/></datamodel>'
+    '<state id="p"><transition event="error.execution"><log expr="\'error \' + _event.data.location"/></transition>'
+    '<state id="run">'
+    '<transition event="go"><assign location="a" expr="o.k + 1"/><assign location="b" expr="a * 2"/>'
+    '<assign location="s" expr="o.name + a + b"/></transition>'
+    '<transition event="spoil"><assign location="o" expr="({k: \'2\', name: {toString: function () { return \'T\'; }}})"/></transition>'
+    '<transition event="break"><assign location="o" expr="null"/></transition>'
+    "</state></state>"
+)
+
+
+def test_region_assigns_see_the_values_assigned_before_them():
+    sm = machine(REGION)
+    sm.send("go")
+    assert (sm.datamodel["a"], sm.datamodel["b"], sm.datamodel["s"]) == (3.0, 6.0, "n36")
+
+
+def test_region_whose_guess_fails_runs_the_exact_code_once():
+    sm = machine(REGION)
+    sm.send("spoil")  # o.k is now a string, o.name an object: every guess fails
+    sm.send("go")
+    # JS: a = '2' + 1 = '21'; b = '21' * 2 = 42; s = 'T' + '21' + 42
+    assert (sm.datamodel["a"], sm.datamodel["b"], sm.datamodel["s"]) == ("21", 42.0, "T2142")
+
+
+def test_region_error_keeps_earlier_assigns_and_names_the_failing_line():
+    sm = machine(REGION)
+    sm.send("break")  # o is null: the first assign throws
+    sm.send("go")
+    assert sm.datamodel["a"] == 0.0 and sm.logs == ["error t_chart.scxml:1"]
+
+
+def test_regions_are_emitted_for_runs_of_assigns():
+    source = scxmlc.compile_source(chart(REGION), "region.scxml").source
+    assert "# <assign> line 1 (with the next 2)" in source

@@ -287,6 +287,29 @@ class Transpiler:
         return None
 
     @_deep
+    def fast_assigns(self, assigns: list[tuple[str, str]]) -> list[tuple[str, ast.expr]] | None:
+        """Fast paths of consecutive assignments `name = src` to globals, computed in order
+        without storing anything: each sees the values assigned before it and reuses what
+        the others read. [(temporary, value)] or None when one of them has no fast path."""
+        helpers, counter = set(self.helpers), self.counter
+        memo: dict = {}
+        out: list[tuple[str, ast.expr]] = []
+        try:
+            for name, src in assigns:
+                node, text, offset = self._parse_expression(src)
+                spec = Speculator(self._compiler(text, offset, True), memo)
+                value = spec.settled(spec.ex(node))
+                if _deeper_than(value.node, 60):
+                    raise NotSpeculable("too deep")
+                temp = spec.c.tmp("_v")
+                out.append((temp, value.node))
+                spec.assigned(name, temp, value.t)
+        except (NotSpeculable, Unsupported, RecursionError, ECMAScriptSyntaxError):
+            self.helpers, self.counter = helpers, counter
+            return None
+        return out
+
+    @_deep
     def assign(self, location_src: str, value: ast.expr) -> list[ast.stmt]:
         """Statements assigning `value` (a Python expression) to a JS location."""
         node, text, offset = self._parse_expression(location_src)

@@ -67,9 +67,10 @@ class Fast:
 class Speculator:
     """Builds the fast path of one expression (see the module docstring)."""
 
-    def __init__(self, c: ExprCompiler):
+    def __init__(self, c: ExprCompiler, memo: dict | None = None):
         self.c = c
-        self.memo: dict[Any, Fast] = {}  # values read so far on every path to here
+        # values read so far on every path to here (shared by the assigns of a region)
+        self.memo: dict[Any, Fast] = {} if memo is None else memo
         self.members = 0  # property reads: without any, the fast path gains nothing
 
     # -- entry points ---------------------------------------------------------------------
@@ -160,13 +161,22 @@ class Speculator:
             self.memo[f.key] = Fast(ref, want, f.key)
         return Fast(node, want, f.key)
 
+    def assigned(self, name: str, temp: str, t: str) -> None:
+        """Global `name` now holds the value in `temp`: later reads use it, and nothing read
+        through the old value is reused."""
+        root = ("id", name)
+        for key in [k for k in self.memo if _rooted(k, root)]:
+            del self.memo[key]
+        self.memo[root] = Fast(P.name(temp), t, root)
+
     def scoped(self, build):
         """Run build() for code that may not run (a branch): what it reads is not reused after."""
         saved = dict(self.memo)
         try:
             return build()
         finally:
-            self.memo = saved
+            self.memo.clear()  # the same dict: a region's speculators share it
+            self.memo.update(saved)
 
     # -- expressions ----------------------------------------------------------------------
 
@@ -383,3 +393,12 @@ class Speculator:
         else:
             raise NotSpeculable("equality of unknown types")
         return Fast(P.not_(test) if negate else test, BOOL)
+
+
+def _rooted(key: Any, root: tuple) -> bool:
+    """Is `key` (nested read keys) a read through `root`?"""
+    while isinstance(key, tuple) and key:
+        if key == root:
+            return True
+        key = key[1] if key[0] in ("get", "idx") else None
+    return False
