@@ -101,7 +101,8 @@ class ChartTables:
         # event plans that run no code and leave no eventless transition enabled
         self.lean_plans: dict[int, dict[str, tuple]] = {}
         # (configuration id, event name) -> ((condition, transition), ...) in document order,
-        # when conditions decide and a single atomic state has candidates for the event
+        # when conditions decide and a single atomic state has candidates for the event;
+        # False when they do not
         self.guarded_plans: dict[tuple[int, str], tuple] = {}
         self.config_ids: dict[int, int] = {}
         self.invoke_mask = 0
@@ -219,7 +220,7 @@ class Interpreter:
             self._config_of_id = plan[1]
             return
         guards = tables.guarded_plans.get(key)
-        if guards is not None:
+        if guards:
             # One atomic state's candidates decide, by their conditions: selectTransitions
             # for a single state is "the first whose condition holds" (Appendix D), with no
             # conflicts to resolve; then the microstep, replayed when recorded.
@@ -242,7 +243,7 @@ class Interpreter:
         if enabled:
             self.microstep(enabled)
         cached = tables.select_cache.get((config, event["name"])) is enabled
-        if not cached and not tables.invoke_mask and len(tables.guarded_plans) < CACHE_LIMIT:
+        if not cached and guards is None and not tables.invoke_mask and len(tables.guarded_plans) < CACHE_LIMIT:
             self._record_guards(key, config, event["name"])
         if (
             cached
@@ -274,6 +275,8 @@ class Interpreter:
         if len(deciding) == 1:
             ts = tables.transitions
             tables.guarded_plans[key] = tuple((ts[t].cond, t) for t in tables.candidates_for(deciding[0], name))
+        else:
+            tables.guarded_plans[key] = False  # asked once: the full selection it stays
 
     def before_external_event(self, event: dict) -> None:
         """Hook for <invoke> finalize/autoforward (Appendix D, mainEventLoop)."""

@@ -359,17 +359,21 @@ class Speculator:
             return f.node
         if isinstance(f.node, ast.Constant):
             raise NotSpeculable("constant operand")  # the exact code folds these
-        first, ref = self.bind(f)
-        number = ast.BoolOp(ast.Or(), [ast.Call(ast.Attribute(self.c.helper("js_INT_STRINGS"), "get", ast.Load()), [ref], []), self.c.hcall("js_number_to_string", ref)])
-        if f.t == FLOAT:
-            return ast.BoolOp(ast.Or(), [ast.Call(ast.Attribute(self.c.helper("js_INT_STRINGS"), "get", ast.Load()), [first], []), self.c.hcall("js_number_to_string", ref)])
-        if f.t != ANY:
+        if f.t not in (FLOAT, ANY):
             raise NotSpeculable("string + " + f.t)
-        t = P.type_of(first)
+        first, ref = self.bind(f)
+
+        def number(x: ast.expr) -> ast.expr:
+            # integral numbers from the runtime's table, the rest by ES5.1 9.8.1
+            table = ast.Attribute(self.c.helper("js_INT_STRINGS"), "get", ast.Load())
+            return ast.BoolOp(ast.Or(), [ast.Call(table, [x], []), self.c.hcall("js_number_to_string", ref)])
+
+        if f.t == FLOAT:
+            return number(first)
         return P.ifexp(
-            P.is_(t, P.name("str")),
+            P.is_(P.type_of(first), P.name("str")),
             ref,
-            P.ifexp(P.is_(P.type_of(ref), P.name("float")), number, self.deopt()),
+            P.ifexp(P.is_(P.type_of(ref), P.name("float")), number(ref), self.deopt()),
         )
 
     def equality(self, op: str, left: Fast, right: Fast) -> Fast:
