@@ -537,3 +537,28 @@ def test_region_error_keeps_earlier_assigns_and_names_the_failing_line():
 def test_regions_are_emitted_for_runs_of_assigns():
     source = scxmlc.compile_source(chart(REGION), "region.scxml").source
     assert "# <assign> line 1 (with the next 2)" in source
+
+
+# -- ORS: _data is the datamodel object -----------------------------------------------------
+
+
+def test_data_object_reads_and_writes_data_items():
+    sm = machine(
+        "<datamodel><data id=\"reqid\" expr=\"''\"/><data id=\"n\" expr=\"1\"/></datamodel>"
+        '<state id="a"><onentry>'
+        '<script>_data.reqid = "R1"; _data.extra = 5;</script>'
+        "<log expr=\"reqid + ' ' + extra + ' ' + _data.n + ' ' + typeof _data + ' ' + _data.nothing\"/>"
+        '<log expr="uneval(_data)"/>'
+        '<assign location="_data.n" expr="_data.n + 1"/><assign location="reqid" expr="_data.reqid + _data.n"/>'
+        '<script>_data = 3;</script><log expr="\'not reached\'"/>'
+        "</onentry>"
+        '<transition event="error.execution" target="b"><log expr="_event.data.message"/></transition></state>'
+        '<state id="b"/>'
+    )
+    assert sm.logs == [
+        "R1 5 1 object undefined",
+        '({reqid:"R1", n:1, extra:5})',
+        "Cannot assign to read only variable '_data'",
+    ]
+    assert sm.datamodel["n"] == 2.0 and sm.datamodel["reqid"] == "R12"
+    assert sm.configuration == {"b"}

@@ -248,7 +248,8 @@ BUILTINS: dict[str, Any] = {}
 
 # SCXML 5.10 system variables: the datamodel's read-only globals (the transpiler refuses to
 # assign or delete them by name; GlobalObject guards the route through the global object).
-SYSTEM_VARIABLES = frozenset(("_event", "_sessionid", "_name", "_ioprocessors"))
+# `_data` (ORS: the datamodel object itself) is one as well.
+SYSTEM_VARIABLES = frozenset(("_event", "_sessionid", "_name", "_ioprocessors", "_data"))
 
 _MISSING: Any = object()
 
@@ -283,8 +284,9 @@ def global_lookup(dm: dict, key: str) -> Any:
 
 class GlobalObject(HostObject):
     """The JavaScript global object (ES5.1 15.1) of a datamodel: `this` at the top level and
-    in sloppy functions called without one. Its properties are the datamodel's variables,
-    with the built-ins showing through; the system variables cannot be changed through it."""
+    in sloppy functions called without one, and ORS's `_data`. Its properties are the
+    datamodel's variables, with the built-ins showing through; the system variables cannot be
+    changed through it."""
 
     __slots__ = ("dm",)
 
@@ -302,7 +304,8 @@ class GlobalObject(HostObject):
         self.dm[key] = value
 
     def js_keys(self) -> list[str]:
-        return [k for k in self.dm if type(k) is str]
+        # the variables; not the system variables and In(), which the runtime provides
+        return [k for k in self.dm if type(k) is str and k not in SYSTEM_VARIABLES and k != "In"]
 
     def js_has(self, key: str) -> bool:
         return key in self.dm or key in BUILTINS

@@ -24,6 +24,7 @@ PRIMITIVE_PY = {NUM: "float", STR: "str"}
 
 DM = "_dm"
 EV = "_ev"  # the hoisted `_event` (Transpiler(hoist_event=True))
+DATA = "_data"  # ORS: the datamodel object
 
 # Constructs rejected at compile time (the runtime has no interpreter to fall back on).
 UNSUPPORTED_CALLEES = {"eval": "eval (dynamic code) is not supported", "Function": "Function() (dynamic code) is not supported"}
@@ -140,6 +141,9 @@ class ExprCompiler:
             if b.numeric:
                 return Typed(P.name(b.py), NUM)
             return Typed(P.name(b.py), FUNC if b.kind == "self" else None)
+        if name == DATA:
+            # ORS: the datamodel object (_data.x is data item x): the global object's view
+            return Typed(self.hcall("js_global_this", P.name(DM)))
         if name == "_event" and self.func.top and self.unit.hoist_event:
             # Not inside nested functions: one stored and called later must see the event of
             # its call, not of its creation.
@@ -344,6 +348,9 @@ class ExprCompiler:
             f = self.super_context(node.object)
             key, _ = self.member_key(node)
             return Typed(self.hcall("js_super_get", P.name(f.home), P.const(f.home_static), key, self.x_ThisExpression(node).node))
+        data_item = self.data_item(node)
+        if data_item is not None:
+            return Typed(P.subscript(P.name(DM), P.const(data_item)))
         obj = self.ex(node.object)
         key, static = self.member_key(node)
         key_type = None if static else self.last_key_type
@@ -394,6 +401,16 @@ class ExprCompiler:
             )
             return Typed(P.ifexp(test, P.name(v), self.hcall("js_get", ref, kref)))
         return Typed(self.hcall("js_get", obj.node, key))
+
+    def data_item(self, node: Any) -> str | None:
+        """`_data.x` for a data item x the runtime always has: its name (read as `_dm["x"]`)."""
+        if node.object.type != "Identifier" or node.object.name != DATA or self.resolve(DATA) is not None:
+            return None
+        p = node.property
+        name = p.name if not node.computed else (p.value if p.type == "Literal" and isinstance(p.value, str) else None)
+        if name in self.unit.declared and name not in READONLY_GLOBALS and name != "In":
+            return name
+        return None
 
     def getp(self, obj: ast.expr, key: ast.Constant) -> ast.expr:
         """obj.key: plain objects (dicts) that have the key inline; all else via js_getp."""
@@ -467,7 +484,7 @@ class ExprCompiler:
         op = node.operator
         arg = node.argument
         if op == "typeof":
-            if arg.type == "Identifier" and self.resolve(arg.name) is None and arg.name not in ("undefined", "NaN", "Infinity"):
+            if arg.type == "Identifier" and self.resolve(arg.name) is None and arg.name not in ("undefined", "NaN", "Infinity", DATA):
                 return Typed(self.hcall("js_typeof", self.hcall("js_lookup", P.name(DM), P.const(arg.name))), STR)
             a = self.ex(arg)
             if a.t in (NUM, STR, BOOL, UNDEF, FUNC):

@@ -216,6 +216,13 @@ class Speculator:
     def x_MemberExpression(self, node: Any) -> Fast:
         if node.object.type == "Super":
             raise NotSpeculable("super")
+        item = self.c.data_item(node)
+        if item is not None:
+            # `_data.x` is the data item x: the same value, reused and forwarded as `x`
+            key = ("id", item)
+            if key in self.memo:
+                return self.memo[key]
+            return self.remember(Fast(self.c.ex(node).node, ANY, key))
         prop = node.property
         if not node.computed or (prop.type == "Literal" and isinstance(prop.value, str)):
             name = prop.name if not node.computed else prop.value
