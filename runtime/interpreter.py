@@ -94,9 +94,10 @@ class ChartTables:
         # (configuration, transitions) -> (blocks with the configuration each sees, new
         # configuration, entered mask), for microsteps that depend on nothing else
         self.plan_cache: dict[tuple, tuple] = {}
-        # (configuration id, event name) -> the plan of the whole selection + microstep, plus
-        # the id of the configuration it leads to
-        self.event_plans: dict[tuple[int, str], tuple] = {}
+        # configuration id -> {event name: the plan of the whole selection + microstep, plus
+        # the id of the configuration it leads to and that configuration's dict here}
+        self.event_plans: dict[int, dict[str, tuple]] = {}
+        self.event_plan_count = 0
         # configuration id -> {event name: (next configuration, the next one's dict)} for the
         # event plans that run no code and leave no eventless transition enabled
         self.lean_plans: dict[int, dict[str, tuple]] = {}
@@ -145,12 +146,21 @@ class Interpreter:
         # comparing configurations by identity is cheaper than hashing one.
         self._config_id = -1
         self._config_of_id = None
+        self._config_plans: dict = {}  # ChartTables.event_plans of `_config_of_id`
         # Machine.send's path for steps that run no code (see ChartTables.lean_plans): the
         # plans from configuration `_lean_of`, and the name of an event taken that way whose
         # `_event` object is not built yet.
         self._lean: dict | None = None
         self._lean_of = None
         self._lazy_event: str | None = None
+
+    def sync_config_id(self) -> None:
+        """Name the current configuration by its small id (and find its event plans)."""
+        config = self.config
+        tables = self.tables
+        self._config_id = cid = tables.config_id(config)
+        self._config_plans = tables.event_plans.setdefault(cid, {})
+        self._config_of_id = config
 
     def _bind_lazy_event(self) -> None:
         """Bind `_event` to the last event a code-free step took without building it."""
@@ -208,17 +218,23 @@ class Interpreter:
         tables = self.tables
         config = self.config
         if self._config_of_id is not config:  # same object: same configuration
-            self._config_id = tables.config_id(config)
-            self._config_of_id = config
-        key = (self._config_id, event["name"])
-        plan = tables.event_plans.get(key)
+            self.sync_config_id()
+        plan = self._config_plans.get(event["name"])
         if plan is not None:
             # Seen before from this configuration, and nothing but the configuration decided
-            # what happened: replay it.
-            self.replay(plan)
+            # what happened: replay it (replay, inlined; event plans exist only for charts
+            # without invokes, so there is no states_to_invoke to keep).
+            for cfg, block in plan[0]:
+                self.config = cfg
+                try:
+                    block(self)
+                except Exception as exc:  # noqa: BLE001 - SCXML 4.9, as in execute_content
+                    self.raise_error("error.execution", exc)
+            self.config = self._config_of_id = plan[1]
             self._config_id = plan[3]
-            self._config_of_id = plan[1]
+            self._config_plans = plan[4]
             return
+        key = (self._config_id, event["name"])
         guards = tables.guarded_plans.get(key)
         if guards:
             # One atomic state's candidates decide, by their conditions: selectTransitions
@@ -248,7 +264,7 @@ class Interpreter:
         if (
             cached
             and not tables.invoke_mask  # invokes need the per-event hooks of the full path
-            and len(tables.event_plans) < CACHE_LIMIT
+            and tables.event_plan_count < CACHE_LIMIT
         ):
             # Selection and microstep depended only on the configuration: next time, one lookup.
             if enabled:
@@ -256,11 +272,15 @@ class Interpreter:
             else:
                 plan = ((), config, 0)
             if plan:
-                # Keyed and chained by small configuration ids: hashing a configuration of
-                # hundreds of states costs more than the rest of the step.
+                # Keyed by small configuration ids (hashing a configuration of hundreds of
+                # states costs more than the rest of the step) and chained: a plan holds the
+                # next configuration's dict, so a run of replayed steps looks up only names.
                 steps, after, entered = plan
                 after_id = tables.config_id(after)
-                tables.event_plans[key] = (steps, after, entered, after_id)
+                plans = tables.event_plans
+                after_plans = plans.setdefault(after_id, {})
+                plans.setdefault(key[0], {})[event["name"]] = (steps, after, entered, after_id, after_plans)
+                tables.event_plan_count += 1
                 if not steps and not after & tables.eventless_mask:
                     # Code-free and nothing left to do after it: Machine.send's shortest path.
                     # Plans chain by their dicts, so that path looks up nothing but the name.
@@ -385,15 +405,15 @@ class Interpreter:
     def replay(self, plan) -> None:
         """Run a recorded microstep: its blocks in order, each seeing the configuration it
         would see in exitStates/enterStates, then the resulting configuration."""
-        steps, config, entered = plan[:3]
-        for cfg, block in steps:
+        config = plan[1]
+        for cfg, block in plan[0]:
             self.config = cfg
             # execute_content, inlined (the hottest loop of the runtime)
             try:
                 block(self)
             except Exception as exc:  # noqa: BLE001 - SCXML 4.9, as in execute_content
                 self.raise_error("error.execution", exc)
-        self.states_to_invoke = (self.states_to_invoke & config) | entered
+        self.states_to_invoke = (self.states_to_invoke & config) | plan[2]
         self.config = config
 
     def _plannable(self, enabled) -> bool:

@@ -171,11 +171,9 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
             return
         # Idle machine, empty queue: process the event directly (the common case).
         tables = self.tables
-        config = self.config
-        if self._config_of_id is not config:
-            self._config_id = tables.config_id(config)
-            self._config_of_id = config
-        plan = tables.event_plans.get((self._config_id, name))
+        if self._config_of_id is not self.config:
+            self.sync_config_id()
+        plan = self._config_plans.get(name)
         self._busy = True
         try:
             if plan is None:
@@ -185,12 +183,11 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
                 # process_external_event, inlined: this is the hottest path of the runtime.
                 self.dm["_event"] = event
                 self._lazy_event = None
-                steps, config, entered, self._config_id = plan
+                steps, config, _, self._config_id, self._config_plans = plan
                 if steps:
                     self.replay(plan)
                 else:
-                    self.config = config
-                    self.states_to_invoke = (self.states_to_invoke & config) | entered
+                    self.config = config  # no invokes in charts with event plans: nothing else
                 self._config_of_id = config
                 if self.internal_queue or config & tables.eventless_mask:
                     self.macrostep()
@@ -205,13 +202,10 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
 
     def _refresh_lean(self) -> None:
         """Point `_lean` at the code-free steps known from the current configuration."""
-        config = self.config
-        tables = self.tables
-        if self._config_of_id is not config:
-            self._config_id = tables.config_id(config)
-            self._config_of_id = config
-        self._lean = tables.lean_plans.get(self._config_id)
-        self._lean_of = config
+        if self._config_of_id is not self.config:
+            self.sync_config_id()
+        self._lean = self.tables.lean_plans.get(self._config_id)
+        self._lean_of = self.config
 
     def run_until_idle(self, max_seconds: float = 60.0) -> bool:
         """Process until done or nothing can happen: timers due within max_seconds fire.
