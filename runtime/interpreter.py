@@ -101,7 +101,7 @@ class ChartTables:
         # configuration id -> {event name: (next configuration, the next one's dict)} for the
         # event plans that run no code and leave no eventless transition enabled
         self.lean_plans: dict[int, dict[str, tuple]] = {}
-        # (configuration id, event name) -> ((condition, transition), ...) in document order,
+        # (configuration id, event name) -> ([condition, transition, plan], ...) in document order,
         # when conditions decide and a single atomic state has candidates for the event;
         # False when they do not
         self.guarded_plans: dict[tuple[int, str], tuple] = {}
@@ -240,7 +240,8 @@ class Interpreter:
             # One atomic state's candidates decide, by their conditions: selectTransitions
             # for a single state is "the first whose condition holds" (Appendix D), with no
             # conflicts to resolve; then the microstep, replayed when recorded.
-            for cond, t in guards:
+            for guard in guards:
+                cond = guard[0]
                 if cond is not None:
                     try:
                         if not cond(self):
@@ -248,11 +249,14 @@ class Interpreter:
                     except Exception as exc:  # noqa: BLE001 - SCXML 5.9.1, as in select_transitions
                         self.raise_error("error.execution", exc)
                         continue
-                plan = tables.plan_cache.get((config, t))
-                if plan:
+                plan = guard[2]  # the recorded microstep of this transition from here
+                if plan is None:
+                    self.microstep([guard[1]])
+                    guard[2] = tables.plan_cache.get((config, guard[1]))
+                elif plan:
                     self.replay(plan)
                 else:
-                    self.microstep([t])
+                    self.microstep([guard[1]])  # False: one that must always run in full
                 return
             return
         enabled = self.select_transitions(event)
@@ -294,7 +298,8 @@ class Interpreter:
         deciding = [s for s in iter_bits(config & tables.atomic_mask) if tables.candidates_for(s, name)]
         if len(deciding) == 1:
             ts = tables.transitions
-            tables.guarded_plans[key] = tuple((ts[t].cond, t) for t in tables.candidates_for(deciding[0], name))
+            # [condition, transition, its microstep plan from here once recorded]
+            tables.guarded_plans[key] = tuple([ts[t].cond, t, None] for t in tables.candidates_for(deciding[0], name))
         else:
             tables.guarded_plans[key] = False  # asked once: the full selection it stays
 
