@@ -283,6 +283,8 @@ class Transpiler:
                 return out
         except (NotSpeculable, Unsupported, RecursionError):
             pass
+        except Exception:  # noqa: BLE001 - optional code: the exact path reports real errors
+            pass
         self.helpers, self.counter = helpers, counter  # nothing of it is emitted
         return None
 
@@ -304,7 +306,7 @@ class Transpiler:
                 temp = spec.c.tmp("_v")
                 out.append((temp, value.node))
                 spec.assigned(name, temp, value.t)
-        except (NotSpeculable, Unsupported, RecursionError, ECMAScriptSyntaxError):
+        except Exception:  # noqa: BLE001 - NotSpeculable & co; optional code, never an error
             self.helpers, self.counter = helpers, counter
             return None
         return out

@@ -46,3 +46,21 @@ def test_only_syntax_errors_escape(tokens, kind):
         type_params=[],
     )
     compile(ast.unparse(ast.fix_missing_locations(ast.Module([fn], []))), "<probe>", "exec")
+
+
+@settings(max_examples=400, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=14), st.sampled_from(["expr", "cond", "region"]))
+def test_fast_paths_give_code_or_none(tokens, kind):
+    """The optional speculative fast paths never raise: code, or None (no fast path)."""
+    src = " ".join(tokens)
+    t = Transpiler(hoist_event=True, declared=frozenset({"a", "b"}))
+    if kind == "expr":
+        nodes = [t.fast_expr(src, always=True)]
+    elif kind == "cond":
+        nodes = [t.fast_cond(src, always=True)]
+    else:
+        region = t.fast_assigns([("a", src), ("b", src)])
+        nodes = [v for _, v in region] if region else [None]
+    for node in nodes:
+        if node is not None:
+            compile(ast.unparse(ast.fix_missing_locations(ast.Expression(node))), "<probe>", "eval")
