@@ -281,9 +281,7 @@ class Transpiler:
             out = spec.condition(node) if cond else spec.value(node)
             if (spec.members or always) and not _deeper_than(out, 60):
                 return out
-        except (NotSpeculable, Unsupported, RecursionError):
-            pass
-        except Exception:  # noqa: BLE001 - optional code: the exact path reports real errors
+        except Exception:  # noqa: BLE001 - NotSpeculable & co; optional code: the exact path reports real errors
             pass
         self.helpers, self.counter = helpers, counter  # nothing of it is emitted
         return None
