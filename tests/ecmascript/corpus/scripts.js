@@ -660,3 +660,30 @@ var result = [typeof topLet, topLet === undefined];
 // == top level block TDZ is a ReferenceError
 { tdzRead; let tdzRead = 1; }
 var result = 'unreached';
+// == deviation: strings count code points
+var result = ['😀'.length, 'a😀b'.charAt(2)];
+// == deviation: primitive this is not boxed in sloppy functions
+var result = (function () { return typeof this; }).call(5);
+// == deviation: arguments is not mapped to the parameters
+var result = (function (a) { arguments[0] = 9; return a; })(1);
+// == deviation: top level const can be reassigned
+const topConst = 1;
+var result;
+try { topConst = 2; result = topConst; } catch (e) { result = e.name; }
+// == deviation: this before super in a derived constructor
+class DevA {}
+class DevB extends DevA { constructor() { this.x = 1; super(); } }
+var result;
+try { new DevB(); result = 'no error'; } catch (e) { result = e.name; }
+// == deviation: freezing a plain object
+var o = Object.freeze({a: 1});
+o.a = 2;
+var result = [o.a, Object.isFrozen(o)];
+// == deviation: iterators are arrays
+var result = typeof [1, 2].keys().next;
+// == deviation: variable-width lookbehind
+var result;
+try { result = /(?<=a+)b/.test('aab'); } catch (e) { result = e.name; }
+// == deviation: unicode property escapes
+var result;
+try { result = /\p{L}/u.test('a'); } catch (e) { result = e.name; }
