@@ -387,13 +387,23 @@ class ExprCompiler:
             # a hole, is read inline (js_ARRAY_INDEX maps such floats to list indexes; -0 too,
             # as in JS); everything else goes through js_get.
             first, ref = (obj.node, obj.node) if isinstance(obj.node, ast.Name) else self.bind_temp(obj)
-            kfirst, kref = (key, key) if isinstance(key, (ast.Name, ast.Constant)) else self.bind_temp(Typed(key, NUM))
+            conjuncts: list[ast.expr] = []
+            if isinstance(key, (ast.Name, ast.Constant)):
+                kref = key
+                array_test = P.is_(P.type_of(first), self.helper("JSArray"))
+            else:
+                # JS evaluates the object, then the key, whatever they turn out to be: both
+                # first, in a tuple (always true), before any test can cut the chain short.
+                kfirst, kref = self.bind_temp(Typed(key, NUM))
+                conjuncts.append(ast.Tuple([first, kfirst], ast.Load()))
+                array_test = P.is_(P.type_of(ref), self.helper("JSArray"))
             k, v = self.tmp(), self.tmp()
-            index = ast.Call(ast.Attribute(self.helper("js_ARRAY_INDEX"), "get", ast.Load()), [kfirst], [])
+            index = ast.Call(ast.Attribute(self.helper("js_ARRAY_INDEX"), "get", ast.Load()), [kref], [])
             test = ast.BoolOp(
                 ast.And(),
                 [
-                    P.is_(P.type_of(first), self.helper("JSArray")),
+                    *conjuncts,
+                    array_test,
                     ast.Compare(P.walrus(k, index), [ast.IsNot()], [P.const(None)]),
                     ast.Compare(P.name(k), [ast.Lt()], [P.call("len", ref)]),
                     ast.Compare(P.walrus(v, P.subscript(ref, P.name(k))), [ast.IsNot()], [self.helper("HOLE")]),

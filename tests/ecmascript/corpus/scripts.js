@@ -687,3 +687,7 @@ try { result = /(?<=a+)b/.test('aab'); } catch (e) { result = e.name; }
 // == deviation: unicode property escapes
 var result;
 try { result = /\p{L}/u.test('a'); } catch (e) { result = e.name; }
+// == a numeric index is evaluated whatever the object is
+var i = 0, s = 'abc', o = {1: 'one'};
+var got = [s[i++ + 0], o[i++ + 0], s[i++ + 0], i];
+var result = got;

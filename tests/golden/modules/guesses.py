@@ -320,14 +320,8 @@ def _idle_t3(_sm):
     # <assign> line 19
     try:
         _v = (
-            _f10
-            if type(
-                (
-                    _f10 := (_f8 if type((_f8 := _dm["items"])) is JSArray else js_deopt())[
-                        js_ARRAY_INDEX[(_f9 := len(_f8)) - 1.0]
-                    ]
-                )
-            )
+            _f9
+            if type((_f9 := (_f8 if type((_f8 := _dm["items"])) is JSArray else js_deopt())[-1]))
             is dict
             else js_deopt()
         )["name"]
@@ -338,29 +332,27 @@ def _idle_t3(_sm):
                 (
                     _t7 := (
                         _t6
-                        if type((_t3 := _dm["items"])) is JSArray
-                        and (
-                            _t5 := js_ARRAY_INDEX.get(
-                                (
-                                    _t4 := (
-                                        _t2 - 1.0
-                                        if type(
-                                            (
-                                                _t2 := (
-                                                    float(len(_t1))
-                                                    if type((_t1 := _dm["items"]))
-                                                    in js_LENGTH_TYPES
-                                                    else js_length(_t1)
-                                                )
+                        if (
+                            (_t3 := _dm["items"]),
+                            (
+                                _t4 := (
+                                    _t2 - 1.0
+                                    if type(
+                                        (
+                                            _t2 := (
+                                                float(len(_t1))
+                                                if type((_t1 := _dm["items"])) in js_LENGTH_TYPES
+                                                else js_length(_t1)
                                             )
                                         )
-                                        is float
-                                        else js_sub(_t2, 1.0)
                                     )
+                                    is float
+                                    else js_sub(_t2, 1.0)
                                 )
-                            )
+                            ),
                         )
-                        is not None
+                        and type(_t3) is JSArray
+                        and ((_t5 := js_ARRAY_INDEX.get(_t4)) is not None)
                         and (_t5 < len(_t3))
                         and ((_t6 := _t3[_t5]) is not HOLE)
                         else js_get(_t3, _t4)
