@@ -256,6 +256,11 @@ class Speculator:
             if key is not None and key in self.memo:
                 return self.memo[key]
             a = self.need(obj, ARRAY)
+        elif (back := self.from_end(node)) is not None:
+            # a[a.length - k]: Python's a[-k], the same element, or IndexError when a is
+            # shorter than k (JS reads undefined there: the exact code's business)
+            a = self.need(obj, ARRAY)
+            index = P.const(-back)
         else:
             a = self.need(obj, ARRAY)
             i = self.ex(prop)
@@ -268,6 +273,20 @@ class Speculator:
         # guessed, so the element is checked before it is used (settled or need).
         element = Fast(P.subscript(a.node, index), ELEMENT, key)
         return self.remember(element)
+
+    def from_end(self, node: Any) -> int | None:
+        """k for `a[a.length - k]` (the same `a`, an integer k >= 1), else None. The two
+        mentions of `a` read the same value: the fast path changes nothing in between."""
+        p = node.property
+        if not (p.type == "BinaryExpression" and p.operator == "-" and p.left.type == "MemberExpression"):
+            return None
+        length, k = p.left, p.right
+        if length.computed or length.property.name != "length" or k.type != "Literal":
+            return None
+        if isinstance(k.value, bool) or not isinstance(k.value, (int, float)) or not float(k.value).is_integer():
+            return None
+        same = self.c.src_text(length.object) == self.c.src_text(node.object) is not None
+        return int(k.value) if same and 1 <= k.value < 2**31 else None
 
     def x_UnaryExpression(self, node: Any) -> Fast:
         if node.operator == "!":

@@ -1058,3 +1058,13 @@ Date.UTC(Infinity)
 !!(o1 && o1.a === 1 && o1.b == 'two')
 !!(box.nul || box.und || box.s0 || box.nnan || box.nneg0) ? 'y' : 'n'
 !!(box.a0 && box.o0 && !box.f && row[19] > 6)
+// -- a[a.length - k] (the fast path reads a[-k])
+row[row.length - 1]
+row[row.length - 2]
+row[row.length - 20]
+row[row.length - 21]
+a3[a3.length - 3] + a3[a3.length - 1]
+a0[a0.length - 1]
+sabc[sabc.length - 1]
+o1[o1.length - 1]
+(function () { var a = [1, 2, 3]; a.length = 5; return [a[a.length - 1], a[a.length - 4]]; })()
