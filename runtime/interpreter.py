@@ -295,11 +295,11 @@ class Interpreter:
         """Remember the candidates of (configuration, event name) for take_event when
         conditions decided the selection and only one atomic state has candidates."""
         tables = self.tables
-        deciding = [s for s in iter_bits(config & tables.atomic_mask) if tables.candidates_for(s, name)]
+        deciding = [c for s in iter_bits(config & tables.atomic_mask) if (c := tables.candidates_for(s, name))]
         if len(deciding) == 1:
             ts = tables.transitions
             # [condition, transition, its microstep plan from here once recorded]
-            tables.guarded_plans[key] = tuple([ts[t].cond, t, None] for t in tables.candidates_for(deciding[0], name))
+            tables.guarded_plans[key] = tuple([ts[t].cond, t, None] for t in deciding[0])
         else:
             tables.guarded_plans[key] = False  # asked once: the full selection it stays
 

@@ -23,7 +23,6 @@ from .ecmascript.names import READONLY_GLOBALS
 MARKER = "__scxmlc_comment__ "
 SM = "_sm"
 DM = "_dm"
-_READONLY = READONLY_GLOBALS
 
 
 def marker(text: str) -> ast.stmt:
@@ -42,11 +41,12 @@ def const(value) -> ast.Constant:
     return ast.Constant(value)
 
 
-def guessing(fast: list[ast.stmt], exact: list[ast.stmt]) -> ast.Try:
-    """`try: <fast path> except Exception: <exact code>` (scxmlc/ecmascript/speculate.py: the
-    fast path is pure, so after a failed guess the exact code runs as if it had not)."""
+def guessing(fast: list[ast.stmt], exact: list[ast.stmt], then: list[ast.stmt] = ()) -> ast.Try:
+    """`try: <fast path> except Exception: <exact code> else: <then>` (scxmlc/ecmascript/
+    speculate.py: the fast path is pure, so after a failed guess the exact code runs as if it
+    had not)."""
     handler = ast.ExceptHandler(type=ast.Name("Exception", ast.Load()), name=None, body=exact)
-    return ast.Try(body=fast, handlers=[handler], orelse=[], finalbody=[])
+    return ast.Try(body=fast, handlers=[handler], orelse=list(then), finalbody=[])
 
 
 @dataclass
@@ -281,7 +281,7 @@ class _Lowerer:
         if self.null:
             self.diags.warning(loc, "the null datamodel has no locations to assign")
             return [ast.Expr(self.fail("SyntaxError", "no datamodel to assign to"))]
-        if location.strip() in _READONLY:
+        if location.strip() in READONLY_GLOBALS:
             # SCXML 5.10: system variables cannot be changed; the attempt is error.execution.
             return [ast.Expr(value), ast.Expr(self.fail("TypeError", f"{location.strip()} is read-only"))]
         try:
@@ -359,7 +359,7 @@ class _Lowerer:
             and isinstance(a, m.Assign)
             and a.expr is not None
             and a.location.strip() in self.declared
-            and a.location.strip() not in _READONLY
+            and a.location.strip() not in READONLY_GLOBALS
         )
 
     def region(self, run: list[m.Assign]) -> list[ast.stmt]:
@@ -381,9 +381,8 @@ class _Lowerer:
         for a, (name, _) in zip(run, fast):
             stores.extend(self.assign_to(a.location, ast.Name(name, ast.Load()), a.loc))
         values = [ast.Assign([ast.Name(name, ast.Store())], value) for name, value in fast]
-        handler = ast.ExceptHandler(type=ast.Name("Exception", ast.Load()), name=None, body=exact)
         first = marker(f"<assign> line {run[0].loc.line} (with the next {len(run) - 1})")
-        return [first, ast.Try(body=values, handlers=[handler], orelse=stores, finalbody=[])]
+        return [first, guessing(values, exact, stores)]
 
     def x_raise(self, a: m.Raise) -> list[ast.stmt]:
         return [ast.Expr(sm_call("raise_event", const(a.event)))]
@@ -400,9 +399,11 @@ class _Lowerer:
             value = self.expr(a.expr, a.loc)
             fast = self.js.fast_expr(a.expr) if not (self.null or self.exact_only) else None
             if fast is not None and not isinstance(value, ast.Call):  # a Call: the syntax-error stub
-                value_name = ast.Name("_v", ast.Store())
-                guess = guessing([ast.Assign([value_name], fast)], [ast.Assign([ast.Name("_v", ast.Store())], value)])
-                return [guess, *self.assign_to(a.location, ast.Name("_v", ast.Load()), a.loc)]
+                def v(ctx):
+                    return ast.Name("_v", ctx)
+
+                guess = guessing([ast.Assign([v(ast.Store())], fast)], [ast.Assign([v(ast.Store())], value)])
+                return [guess, *self.assign_to(a.location, v(ast.Load()), a.loc)]
         elif a.content is not None:
             value = self.content_value(a.content)
         else:

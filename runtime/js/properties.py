@@ -22,6 +22,7 @@ from .values import (
     OBJECT_PROTO,
     STRING_PROTO,
     UNDEFINED,
+    MISSING,
     SYSTEM_VARIABLES,
     HostObject,
     JSArray,
@@ -30,7 +31,6 @@ from .values import (
     JSThrow,
 )
 
-MISSING: Any = object()
 
 # Arrays are dense Python lists: a write far past the end would allocate every hole in
 # between, so untrusted scripts could exhaust memory with `a[4e9] = 1`. Past this many

@@ -251,7 +251,8 @@ BUILTINS: dict[str, Any] = {}
 # `_data` (ORS: the datamodel object itself) is one as well.
 SYSTEM_VARIABLES = frozenset(("_event", "_sessionid", "_name", "_ioprocessors", "_data"))
 
-_MISSING: Any = object()
+# The absence of a property or variable (distinct from every JS value, undefined included).
+MISSING: Any = object()
 
 # Where a datamodel keeps its GlobalObject: a key no JS property name can be (not a str).
 GLOBAL_OBJECT_KEY = ("global object",)
@@ -266,10 +267,10 @@ def new_globals(initial: dict | None = None) -> dict:
 def global_get(dm: dict, key: str) -> Any:
     """The value of a global variable that may not exist: a variable, else a built-in, else
     ReferenceError (ES5.1 8.7.1 GetValue step 3)."""
-    v = dm.get(key, _MISSING)
-    if v is _MISSING:
-        v = BUILTINS.get(key, _MISSING)
-        if v is _MISSING:
+    v = dm.get(key, MISSING)
+    if v is MISSING:
+        v = BUILTINS.get(key, MISSING)
+        if v is MISSING:
             from .errors import throw_reference_error
 
             throw_reference_error(f"{key} is not defined")
@@ -278,8 +279,8 @@ def global_get(dm: dict, key: str) -> Any:
 
 def global_lookup(dm: dict, key: str) -> Any:
     """The value of global `key`, or UNDEFINED when undeclared (for `typeof`)."""
-    v = dm.get(key, _MISSING)
-    return BUILTINS.get(key, UNDEFINED) if v is _MISSING else v
+    v = dm.get(key, MISSING)
+    return BUILTINS.get(key, UNDEFINED) if v is MISSING else v
 
 
 class GlobalObject(HostObject):
