@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import deque
 
 from .events import EXTERNAL_TEMPLATE, INTERNAL, PLATFORM, make_event
-from .js import UNDEFINED
+from .js import UNDEFINED, to_js
 from .tables import ATOMIC, COMPOUND, DEEP_HISTORY, FINAL, PARALLEL, ROOT, SHALLOW_HISTORY, StateDef, TransitionDef
 
 
@@ -101,10 +101,12 @@ class ChartTables:
         # configuration id -> {event name: (next configuration, the next one's dict)} for the
         # event plans that run no code and leave no eventless transition enabled
         self.lean_plans: dict[int, dict[str, tuple]] = {}
-        # (configuration id, event name) -> ([condition, transition, plan], ...) in document order,
-        # when conditions decide and a single atomic state has candidates for the event;
+        # configuration id -> {event name: (selector, ([condition, transition, plan], ...))}, the
+        # candidates in document order, when conditions decide and a single atomic state has
+        # candidates for the event (selector: that state's StateDef.selectors entry, or None);
         # False when they do not
-        self.guarded_plans: dict[tuple[int, str], tuple] = {}
+        self.guarded_plans: dict[int, dict[str, tuple | bool]] = {}
+        self.guarded_count = 0
         self.config_ids: dict[int, int] = {}
         self.invoke_mask = 0
         for i, st in enumerate(states):
@@ -147,12 +149,30 @@ class Interpreter:
         self._config_id = -1
         self._config_of_id = None
         self._config_plans: dict = {}  # ChartTables.event_plans of `_config_of_id`
+        self._config_guards: dict = {}  # ChartTables.guarded_plans of `_config_of_id`
         # Machine.send's path for steps that run no code (see ChartTables.lean_plans): the
         # plans from configuration `_lean_of`, and the name of an event taken that way whose
         # `_event` object is not built yet.
         self._lean: dict | None = None
         self._lean_of = None
         self._lazy_event: str | None = None
+        # The bound event while its `data` is still the host's (Machine.send): generated code
+        # calls convert_event before anything but a fast path could read it.
+        self.raw_event: dict | None = None
+
+    def convert_event(self) -> None:
+        """Make the data of the bound event JS values (to_js), once. Data that cannot be
+        converted becomes undefined, and the code about to read it fails with a TypeError
+        (error.execution)."""
+        event = self.raw_event
+        if event is None:
+            return
+        self.raw_event = None
+        try:
+            event["data"] = to_js(event["data"])
+        except Exception as exc:  # noqa: BLE001 - whatever the host passed
+            event["data"] = UNDEFINED
+            raise TypeError(f"the data of event '{event['name']}' is not JSON-like: {exc}") from None
 
     def sync_config_id(self) -> None:
         """Name the current configuration by its small id (and find its event plans)."""
@@ -160,6 +180,7 @@ class Interpreter:
         tables = self.tables
         self._config_id = cid = tables.config_id(config)
         self._config_plans = tables.event_plans.setdefault(cid, {})
+        self._config_guards = tables.guarded_plans.setdefault(cid, {})
         self._config_of_id = config
 
     def _bind_lazy_event(self) -> None:
@@ -170,6 +191,7 @@ class Interpreter:
             event = EXTERNAL_TEMPLATE.copy()
             event["name"] = name
             self.dm["_event"] = event
+            self.raw_event = None
 
     # -- main loop (Appendix D: mainEventLoop, split at its blocking point) ----------------------
 
@@ -215,6 +237,8 @@ class Interpreter:
         """Bind `_event`, select the transitions it enables and take them (one microstep)."""
         self.dm["_event"] = event
         self._lazy_event = None
+        if self.raw_event is not event:
+            self.raw_event = None  # no longer bound, so nothing can read it
         tables = self.tables
         config = self.config
         if self._config_of_id is not config:  # same object: same configuration
@@ -233,37 +257,18 @@ class Interpreter:
             self.config = self._config_of_id = plan[1]
             self._config_id = plan[3]
             self._config_plans = plan[4]
+            self._config_guards = plan[5]
+            return
+        guards = self._config_guards.get(event["name"])
+        if guards:
+            self.take_guarded(guards)
             return
         key = (self._config_id, event["name"])
-        guards = tables.guarded_plans.get(key)
-        if guards:
-            # One atomic state's candidates decide, by their conditions: selectTransitions
-            # for a single state is "the first whose condition holds" (Appendix D), with no
-            # conflicts to resolve; then the microstep, replayed when recorded.
-            for guard in guards:
-                cond = guard[0]
-                if cond is not None:
-                    try:
-                        if not cond(self):
-                            continue
-                    except Exception as exc:  # noqa: BLE001 - SCXML 5.9.1, as in select_transitions
-                        self.raise_error("error.execution", exc)
-                        continue
-                plan = guard[2]  # the recorded microstep of this transition from here
-                if plan is None:
-                    self.microstep([guard[1]])
-                    guard[2] = tables.plan_cache.get((config, guard[1]))
-                elif plan:
-                    self.replay(plan)
-                else:
-                    self.microstep([guard[1]])  # False: one that must always run in full
-                return
-            return
         enabled = self.select_transitions(event)
         if enabled:
             self.microstep(enabled)
         cached = tables.select_cache.get((config, event["name"])) is enabled
-        if not cached and guards is None and not tables.invoke_mask and len(tables.guarded_plans) < CACHE_LIMIT:
+        if not cached and guards is None and not tables.invoke_mask and tables.guarded_count < CACHE_LIMIT:
             self._record_guards(key, config, event["name"])
         if (
             cached
@@ -283,7 +288,8 @@ class Interpreter:
                 after_id = tables.config_id(after)
                 plans = tables.event_plans
                 after_plans = plans.setdefault(after_id, {})
-                plans.setdefault(key[0], {})[event["name"]] = (steps, after, entered, after_id, after_plans)
+                after_guards = tables.guarded_plans.setdefault(after_id, {})
+                plans.setdefault(key[0], {})[event["name"]] = (steps, after, entered, after_id, after_plans, after_guards)
                 tables.event_plan_count += 1
                 if not steps and not after & tables.eventless_mask:
                     # Code-free and nothing left to do after it: Machine.send's shortest path.
@@ -291,17 +297,62 @@ class Interpreter:
                     lean = tables.lean_plans
                     lean.setdefault(key[0], {})[event["name"]] = (after, lean.setdefault(after_id, {}))
 
+    def take_guarded(self, guards: tuple, selected: int | None = None) -> None:
+        """selectTransitions and microstep where one atomic state's candidates decide, by
+        their conditions: "the first whose condition holds" (Appendix D), with no conflicts
+        to resolve; then the microstep, replayed when recorded. The state's selector, if it
+        has one, evaluates the conditions' fast paths in one call (`selected`: what it
+        returned, when the caller called it)."""
+        select, candidates = guards
+        k = -1
+        if selected is not None:
+            k = selected
+        elif select is not None:
+            k = select(self)
+        if k >= 0:
+            if k < len(candidates):
+                self.take_guard(candidates[k])
+            return
+        for i in range(-1 - k, len(candidates)):  # the conditions from candidate -1 - k on
+            guard = candidates[i]
+            cond = guard[0]
+            if cond is not None:
+                try:
+                    if not cond(self):
+                        continue
+                except Exception as exc:  # noqa: BLE001 - SCXML 5.9.1, as in select_transitions
+                    self.raise_error("error.execution", exc)
+                    continue
+            self.take_guard(guard)
+            return
+
+    def take_guard(self, guard: list) -> None:
+        """The microstep of an enabled candidate (take_guarded), replayed when recorded."""
+        plan = guard[2]  # the recorded microstep of this transition from here
+        if plan:
+            self.replay(plan)
+        elif plan is None:
+            config = self.config
+            self.microstep([guard[1]])
+            guard[2] = self.tables.plan_cache.get((config, guard[1]))
+        else:
+            self.microstep([guard[1]])  # False: one that must always run in full
+
     def _record_guards(self, key: tuple, config: int, name: str) -> None:
         """Remember the candidates of (configuration, event name) for take_event when
         conditions decided the selection and only one atomic state has candidates."""
         tables = self.tables
-        deciding = [c for s in iter_bits(config & tables.atomic_mask) if (c := tables.candidates_for(s, name))]
+        deciding = [(s, c) for s in iter_bits(config & tables.atomic_mask) if (c := tables.candidates_for(s, name))]
+        guards = tables.guarded_plans.setdefault(key[0], {})
+        tables.guarded_count += 1
         if len(deciding) == 1:
+            state, cands = deciding[0]
             ts = tables.transitions
+            select = dict(tables.states[state].selectors).get(name)
             # [condition, transition, its microstep plan from here once recorded]
-            tables.guarded_plans[key] = tuple([ts[t].cond, t, None] for t in deciding[0])
+            guards[name] = (select, tuple([ts[t].cond, t, None] for t in cands))
         else:
-            tables.guarded_plans[key] = False  # asked once: the full selection it stays
+            guards[name] = False  # asked once: the full selection it stays
 
     def before_external_event(self, event: dict) -> None:
         """Hook for <invoke> finalize/autoforward (Appendix D, mainEventLoop)."""

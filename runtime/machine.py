@@ -162,28 +162,62 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
             return
         event = EXTERNAL_TEMPLATE.copy()  # copying beats building (the hottest path)
         event["name"] = name
-        if data is not None:
-            event["data"] = to_js(data)
         if sendid is not UNDEFINED or origin is not UNDEFINED or origintype is not UNDEFINED or invokeid is not UNDEFINED:
             event.update(sendid=sendid, origin=origin, origintype=origintype, invokeid=invokeid)
-        if self._busy or self.external_queue or not self.running:
-            self.enqueue_external(event)
-            return
-        # Idle machine, empty queue: process the event directly (the common case).
         tables = self.tables
+        if self._busy or self.external_queue or not self.running or tables.invoke_mask:
+            if data is not None:
+                event["data"] = to_js(data)
+            if self._busy or self.external_queue or not self.running:
+                self.enqueue_external(event)
+                return
+        elif data is not None:
+            # Idle machine, no invokes: this event is processed now, before send returns, so
+            # its data is converted only when code other than a fast path may read it
+            # (convert_event, called by generated code): fast paths read the host's data as
+            # it is (scxmlc/ecmascript/speculate.py, RAW), and converting a payload costs
+            # more than the rest of a step. Events that wait in a queue are converted now.
+            event["data"] = data
+            self.raw_event = event
+        # Idle machine, empty queue: process the event directly (the common case).
         if self._config_of_id is not self.config:
             self.sync_config_id()
         plan = self._config_plans.get(name)
         self._busy = True
         try:
             if plan is None:
-                self.process_external_event(event)
+                guards = self._config_guards.get(name)
+                if guards:
+                    # take_event's guarded branch and the end of process_external_event
+                    # (charts with guarded plans have no invokes), with the common case of
+                    # take_guarded inlined: the selector names a candidate whose microstep
+                    # is recorded, and replay runs it.
+                    self.dm["_event"] = event
+                    self._lazy_event = None
+                    k = guards[0](self) if guards[0] is not None else -1
+                    candidates = guards[1]
+                    if 0 <= k < len(candidates) and (plan := candidates[k][2]):
+                        for cfg, block in plan[0]:
+                            self.config = cfg
+                            try:
+                                block(self)
+                            except Exception as exc:  # noqa: BLE001 - SCXML 4.9, as in execute_content
+                                self.raise_error("error.execution", exc)
+                        self.config = plan[1]
+                    else:
+                        self.take_guarded(guards, k)
+                    if self.internal_queue or self.config & tables.eventless_mask:
+                        self.macrostep()
+                    if not self.running:
+                        self.exit_interpreter()
+                else:
+                    self.process_external_event(event)
             else:
                 # The plan branch of Interpreter.take_event and the end of
                 # process_external_event, inlined: this is the hottest path of the runtime.
                 self.dm["_event"] = event
                 self._lazy_event = None
-                steps, config, _, self._config_id, self._config_plans = plan
+                steps, config, _, self._config_id, self._config_plans, self._config_guards = plan
                 if steps:
                     self.replay(plan)
                 else:
@@ -274,6 +308,8 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
     @property
     def datamodel(self):
         self._bind_lazy_event()
+        if self.raw_event is not None:
+            self.convert_event()
         return self.dm
 
     def is_active(self, state_id: str) -> bool:

@@ -39,6 +39,9 @@ class StateDef(NamedTuple):
     donedata: Action | None = None
     # Transition indices: own transitions (document order), then each ancestor's in turn.
     candidates: tuple[int, ...] = ()
+    # (event name, selector) of atomic states: the transition selection for that name as one
+    # function (see scxmlc/lowering.py, lower_selectors).
+    selectors: tuple[tuple[str, Action], ...] = ()
     # History children (indices), recorded when this state is exited.
     history: tuple[int, ...] = ()
     invokes: tuple[object, ...] = ()

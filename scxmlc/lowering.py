@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from scxmlc_runtime.actions import ExecutionError, parse_delay
+from scxmlc_runtime.interpreter import event_matches
+from scxmlc_runtime.tables import ATOMIC, FINAL
 
 from . import model as m
 from .analysis import Chart, StateRow, TransitionRow, python_name
@@ -37,6 +39,10 @@ def sm_call(method: str, *args: ast.expr, **kwargs: ast.expr) -> ast.Call:
     )
 
 
+def _is_marker(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and str(stmt.value.value).startswith(MARKER)
+
+
 def const(value) -> ast.Constant:
     return ast.Constant(value)
 
@@ -46,7 +52,43 @@ def guessing(fast: list[ast.stmt], exact: list[ast.stmt], then: list[ast.stmt] =
     speculate.py: the fast path is pure, so after a failed guess the exact code runs as if it
     had not)."""
     handler = ast.ExceptHandler(type=ast.Name("Exception", ast.Load()), name=None, body=exact)
-    return ast.Try(body=fast, handlers=[handler], orelse=list(then), finalbody=[])
+    guess = ast.Try(body=fast, handlers=[handler], orelse=list(then), finalbody=[])
+    guess.scxmlc_guess = True  # for _Lowerer.convert_event_first
+    return guess
+
+
+def _convert_event() -> ast.If:
+    """`if _sm.raw_event is not None: _sm.convert_event()` (see _Lowerer.convert_event_first)."""
+    raw = ast.Attribute(ast.Name(SM, ast.Load()), "raw_event", ast.Load())
+    test = ast.Compare(raw, [ast.IsNot()], [ast.Constant(None)])
+    return ast.If(test=test, body=[ast.Expr(sm_call("convert_event"))], orelse=[])
+
+
+# Runtime calls that run no JavaScript when every argument is a constant.
+_INERT_CALLS = frozenset(
+    ("log", "raise_event", "cancel_send", "execute_send", "fail", "unsupported_element", "text_value", "xml_value", "source_value")
+)
+_INERT_HELPERS = frozenset(("js_array",))  # (with constant arguments)
+
+
+def _inert(stmt: ast.stmt) -> bool:
+    """Runs no JavaScript and reads no event (e.g. `_dm["x"] = 0.0`, `return "text"`,
+    `_sm.log("label", "text")`)."""
+    calls = set()
+    for n in ast.walk(stmt):
+        if isinstance(n, ast.Call):
+            f = n.func
+            known = (isinstance(f, ast.Name) and f.id in _INERT_HELPERS) or (
+                isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == SM and f.attr in _INERT_CALLS
+            )
+            if not (known and all(isinstance(a, ast.Constant) for a in (*n.args, *(k.value for k in n.keywords)))):
+                return False
+            calls.add(id(f))
+        elif isinstance(n, ast.Attribute) and id(n) not in calls:
+            return False
+        elif isinstance(n, ast.Name) and n.id == "_ev":
+            return False
+    return True
 
 
 @dataclass
@@ -83,12 +125,23 @@ class _Lowerer:
         self.out = Lowered()
         self.foreach_depth = 0
         self.exact_only = False
+        # Fast paths for every <assign> of the block being lowered, even where they read no
+        # properties (convert_event_first: a block that needs its event converted anyway
+        # gains nothing from them).
+        self.force_fast = False
+        # Whether this chart's events can carry the host's data unconverted: Machine.send
+        # converts at once in charts with <invoke> (autoforward and finalize read events).
+        self.raw_events = not self.null and not any(getattr(r.node, "invokes", ()) for r in chart.states)
 
     def run(self) -> Lowered:
         for row in self.chart.states:
             self.lower_state(row)
         for t in self.chart.transitions:
             self.lower_transition(t)
+        if self.raw_events:  # (charts with <invoke> take every event the long way)
+            for row in self.chart.states:
+                if row.kind in (ATOMIC, FINAL):
+                    self.lower_selectors(row)
         for k, script in enumerate(self.doc.scripts, 1):
             name = "_scxml_script" if k == 1 else f"_scxml_script_{k}"
             self.out.global_scripts.append(
@@ -105,6 +158,8 @@ class _Lowerer:
         flat: list[ast.stmt] = []
         for s in stmts:
             flat.extend(s if isinstance(s, list) else [s])
+        if self.raw_events:
+            flat = self.convert_event_first(flat)
         text = ast.unparse(ast.fix_missing_locations(ast.Module(flat, []))) if flat else ""
         prologue: list[ast.stmt] = []
         # Bind the datamodel only where the body reads it (keeps trivial functions trivial), and
@@ -134,6 +189,30 @@ class _Lowerer:
         self.js = Transpiler(hoist_event=True, declared=self.declared)
         return name
 
+    @staticmethod
+    def convert_event_first(body: list[ast.stmt]) -> list[ast.stmt]:
+        """Convert the event's data (Machine.send leaves the host's data there) before the
+        first statement that could observe it: anything but a fast path, which reads either
+        form (speculate.py, RAW), and statements that run no code. Once per function: the
+        conversion is for good, and a fast path that fails goes on to the exact code."""
+        out: list[ast.stmt] = []
+        for k, stmt in enumerate(body):
+            if getattr(stmt, "scxmlc_guess", False):
+                if not isinstance(stmt.body[-1], ast.Return):
+                    # The exact code after a failed guess; the code after the guess still
+                    # needs its own conversion (the guess may have succeeded).
+                    stmt.handlers[0].body.insert(0, _convert_event())
+                out.append(stmt)
+            elif _is_marker(stmt) or _inert(stmt):
+                out.append(stmt)
+            else:
+                # before the marker of the element it belongs to
+                at = len(out)
+                while at and _is_marker(out[at - 1]):
+                    at -= 1
+                return [*out[:at], _convert_event(), *out[at:], *body[k:]]
+        return out
+
     def lower_state(self, row: StateRow) -> None:
         fns: dict = {"onentry": [], "onexit": [], "data": [], "donedata": None}
         node = row.node
@@ -144,7 +223,7 @@ class _Lowerer:
                     name = f"_{row.fname}_{key}" if k == 1 else f"_{row.fname}_{key}_{k}"
                     line = block[0].loc.line if block else node.loc.line
                     fns[key].append(
-                        self.function(name, f"<{key}> of {what} line {line}", self.actions(block))
+                        self.function(name, f"<{key}> of {what} line {line}", self.actions(block, top=True))
                     )
             if node.donedata is not None:
                 fns["donedata"] = self.function(
@@ -194,7 +273,7 @@ class _Lowerer:
         if inv.autoforward:
             kw["autoforward"] = const(True)
         if inv.finalize:
-            kw["finalize"] = fn("finalize", self.actions(inv.finalize))
+            kw["finalize"] = fn("finalize", self.actions(inv.finalize, top=True))
         kw["line"] = const(inv.loc.line)
         return kw
 
@@ -227,16 +306,65 @@ class _Lowerer:
         line = t.line
         if t.cond is not None:
             body: list[ast.stmt] = [ast.Return(self.cond(t.cond, t.node.loc))]
-            fast = self.js.fast_cond(t.cond) if not self.null else None
+            # A fast path even where it reads no properties: it also reads the event's data
+            # as the host passed it, where the exact code needs it converted first.
+            fast = None
+            if not (self.null or _inert(body[0])):
+                fast = self.js.fast_cond(t.cond, always=self.raw_events)
             if fast is not None:
                 body = [guessing([ast.Return(fast)], [ast.Pass()]), *body]
             fns["cond"] = self.function(f"_{t.fname}_cond", f"<transition cond> line {line}", body)
         if t.actions:
             label = "<initial>" if t.node is not None and src.initial == t.index else "<transition>"
             fns["action"] = self.function(
-                f"_{t.fname}", f"{label} line {line}", self.actions(t.actions)
+                f"_{t.fname}", f"{label} line {line}", self.actions(t.actions, top=True)
             )
         self.out.transition_fns[t.index] = fns
+
+    def lower_selectors(self, row: StateRow) -> None:
+        """Per event name, the transition selection of this state as one function: the
+        fast paths of its candidates' conditions in order, sharing what they read. It
+        returns the index (among the candidates the name matches) of the first enabled
+        one, their number when none is, and -1 - k when it cannot tell from candidate k on
+        (a failed guess: -1; a condition with no fast path: its k). The runtime then
+        evaluates the conditions from k on (Interpreter.take_event); the fast paths are
+        pure, so nothing happened in between (SCXML Appendix D, selectTransitions: the
+        first enabled transition in document order of each atomic state)."""
+        ts = self.chart.transitions
+        names: list[str] = []
+        for t in row.candidates:
+            names.extend(d for d in ts[t].events if d not in ("*", "") and d not in names)
+        selectors = []
+        taken = {fn.name for fn in self.out.functions}
+        for event in names:
+            cands = [t for t in row.candidates if event_matches(ts[t].events, event)]
+            conds = []
+            for t in cands:
+                if ts[t].cond is None:
+                    break
+                conds.append(ts[t].cond)
+            tests = self.js.fast_conds(conds) if len(conds) >= 2 else []
+            if len(tests) < 2:
+                self.js = Transpiler(hoist_event=True, declared=self.declared)  # nothing of it is kept
+                continue
+            body: list[ast.stmt] = [ast.If(test, [ast.Return(const(k))], []) for k, test in enumerate(tests)]
+            k = len(tests)
+            if k == len(cands):
+                body.append(ast.Return(const(k)))  # none enabled
+            elif ts[cands[k]].cond is None:
+                body.append(ast.Return(const(k)))  # enabled: it has no condition
+            else:
+                body.append(ast.Return(const(-1 - k)))
+            name = base = f"_{row.fname}_select_{python_name(event)}"
+            n = 2
+            while name in taken:
+                name = f"{base}_{n}"
+                n += 1
+            taken.add(name)
+            lines = ", ".join(str(ts[t].line) for t in cands[: k + 1])
+            comment = f"<transition> selection of '{row.id}' on {event!r}, lines {lines}"
+            selectors.append((event, self.function(name, comment, [guessing(body, [ast.Return(const(-1))])])))
+        self.out.state_fns.setdefault(row.index, {})["selectors"] = selectors
 
     # -- expressions ----------------------------------------------------------------------
 
@@ -334,9 +462,36 @@ class _Lowerer:
     def block(self, actions) -> list[ast.stmt]:
         return self.actions(actions) or [ast.Pass()]
 
-    def actions(self, actions) -> list[ast.stmt]:
+    def actions(self, actions, top: bool = False) -> list[ast.stmt]:
         """Executable content in order; a run of two or more <assign>s to data items whose
-        values can all be guessed becomes one speculative region (see `region`)."""
+        values can all be guessed becomes one speculative region (see `region`). `top`: the
+        whole body of a function; when all of it can run on the event's data as the host
+        passed it, every <assign> gets a fast path (see convert_event_first)."""
+        saved = self.force_fast
+        self.force_fast = top and self.raw_events and all(self.raw_friendly(a) for a in actions)
+        try:
+            return self._actions(actions)
+        finally:
+            self.force_fast = saved
+
+    def raw_friendly(self, a: m.Action) -> bool:
+        """Can run before the event's data is converted: an <assign> to a data item (by its
+        fast path), or an element that evaluates no expression."""
+        if isinstance(a, m.Assign):
+            return self.regionable(a)
+        if isinstance(a, m.Raise):
+            return True
+        if isinstance(a, m.Log):
+            return not (a.expr and a.expr.strip())
+        if isinstance(a, m.Cancel):
+            return a.sendidexpr is None
+        if isinstance(a, m.Send):
+            exprs = (a.eventexpr, a.targetexpr, a.typeexpr, a.delayexpr, a.idlocation)
+            dynamic = a.namelist or a.params or (a.content is not None and a.content.expr is not None)
+            return all(x is None for x in exprs) and not dynamic
+        return False
+
+    def _actions(self, actions) -> list[ast.stmt]:
         out: list[ast.stmt] = []
         run: list[m.Assign] = []
         for a in [*actions, None]:
@@ -397,7 +552,9 @@ class _Lowerer:
     def x_assign(self, a: m.Assign) -> list[ast.stmt]:
         if a.expr is not None:
             value = self.expr(a.expr, a.loc)
-            fast = self.js.fast_expr(a.expr) if not (self.null or self.exact_only) else None
+            fast = None
+            if not (self.null or self.exact_only or _inert(ast.Expr(value))):
+                fast = self.js.fast_expr(a.expr, always=self.force_fast)
             if fast is not None and not isinstance(value, ast.Call):  # a Call: the syntax-error stub
                 def v(ctx):
                     return ast.Name("_v", ctx)

@@ -494,7 +494,8 @@ def test_guarded_plans_are_not_used_when_several_states_have_candidates():
     )
     for _ in range(3):
         sm.send("e")
-    assert not any(sm.tables.guarded_plans.values())  # asked once, declined
+    # asked once, declined
+    assert [v for plans in sm.tables.guarded_plans.values() for v in plans.values()] == [False]
     assert sm.datamodel["n"] == 33.0
 
 
@@ -562,3 +563,142 @@ def test_data_object_reads_and_writes_data_items():
     ]
     assert sm.datamodel["n"] == 2.0 and sm.datamodel["reqid"] == "R12"
     assert sm.configuration == {"b"}
+
+
+# -- selectors: one atomic state's transition selection as one function ------------------
+
+SELECTING = (
+    '<datamodel><data id="n" expr="0"/><data id="log" expr="\'\'"/></datamodel>'
+    '<state id="p"><transition event="error.execution"><assign location="log" expr="log + \'E\'"/></transition>'
+    '<state id="a">'
+    '<transition event="e" cond="_event.data.k % 3 == 0"><assign location="log" expr="log + \'0\'"/></transition>'
+    '<transition event="e" cond="_event.data.k % 3 == 1 &amp;&amp; n &lt; 100"><assign location="log" expr="log + \'1\'"/></transition>'
+    '<transition event="e" cond="_event.data.s == \'x\'"><assign location="log" expr="log + \'x\'"/></transition>'
+    '<transition event="e"><assign location="log" expr="log + \'-\'"/></transition>'
+    '<transition event="f" cond="n == 0"/>'
+    "</state></state>"
+)
+
+
+def test_a_state_with_several_conditions_gets_a_selector_per_event():
+    sm = machine(SELECTING)
+    a = sm.tables.states[sm.tables.index["a"]]
+    # "e": three conditions with fast paths, then an unconditioned transition; "f": one
+    # condition is no gain over calling it.
+    assert [name for name, _ in a.selectors] == ["e"]
+    select = dict(a.selectors)["e"]
+    sm.dm["_event"] = {"name": "e", "data": {"k": 4, "s": "x"}}
+    assert select(sm) == 1
+    sm.dm["_event"] = {"name": "e", "data": {"k": 5, "s": "x"}}
+    assert select(sm) == 2
+    sm.dm["_event"] = {"name": "e", "data": {"k": 5, "s": "y"}}
+    assert select(sm) == 3  # the one without a condition
+    sm.dm["_event"] = {"name": "e", "data": {"k": "3", "s": "y"}}
+    assert select(sm) == -1  # a failed guess: the runtime evaluates the conditions
+
+
+@pytest.mark.parametrize(
+    "payload, logged",
+    [
+        ({"k": 3, "s": "y"}, "0"),
+        ({"k": 4, "s": "y"}, "1"),
+        ({"k": 5, "s": "x"}, "x"),
+        ({"k": 5, "s": "y"}, "-"),
+        ({"k": "3", "s": "y"}, "0"),  # "3" % 3 is 0 in JS: the guess fails, the exact code decides
+        ({"k": [4], "s": "y"}, "1"),  # [4] % 3 is 1
+        ({"s": "x"}, "x"),  # undefined % 3 is NaN
+        # Data with no JS value (past the doubles) becomes undefined when converted, and the
+        # first condition fails on it; so does no data at all. Each condition is then an
+        # error.execution, processed after the step (internal events).
+        ({"k": 10**400, "s": "x"}, "-EEE"),
+        (None, "-EEE"),
+    ],
+)
+def test_selectors_decide_as_the_conditions_would(payload, logged):
+    sm = machine(SELECTING)
+    for _ in range(2):  # the first event records the guarded plans, the second uses them
+        sm.send("e", payload)
+    assert sm.datamodel["log"] == logged * 2
+
+
+def test_a_condition_without_fast_path_stops_the_selector_there():
+    sm = machine(
+        '<datamodel><data id="log" expr="\'\'"/></datamodel>'
+        '<script>function big(x) { return x > 10; }</script>'
+        '<state id="a">'
+        '<transition event="e" cond="_event.data.k == 1"><assign location="log" expr="log + \'1\'"/></transition>'
+        '<transition event="e" cond="_event.data.k == 2"><assign location="log" expr="log + \'2\'"/></transition>'
+        '<transition event="e" cond="big(_event.data.k)"><assign location="log" expr="log + \'B\'"/></transition>'
+        '<transition event="e" cond="_event.data.k == 3"><assign location="log" expr="log + \'3\'"/></transition>'
+        "</state>"
+    )
+    select = dict(sm.tables.states[sm.tables.index["a"]].selectors)["e"]
+    sm.dm["_event"] = {"name": "e", "data": {"k": 3}}
+    assert select(sm) == -3  # the conditions from the third on are the runtime's to evaluate
+    for k in (1, 2, 11, 3, 4, 1):
+        sm.send("e", {"k": k})
+    assert sm.datamodel["log"] == "12B31"
+
+
+# -- event data as the host passed it: converted when code other than a fast path reads it --
+
+RAW_CHART = (
+    '<datamodel><data id="total" expr="0"/><data id="tag" expr="\'\'"/></datamodel>'
+    '<state id="a">'
+    '<transition event="add" cond="_event.data.n &gt; 0">'
+    '<assign location="total" expr="total + _event.data.n * _event.data.arr[1]"/>'
+    '<assign location="tag" expr="tag + _event.data.s + \':\' + _event.data.arr.length"/></transition>'
+    '<transition event="show"><log expr="_event.data"/></transition>'
+    '<transition event="error.execution"><log expr="\'error: \' + _event.data.message"/></transition>'
+    "</state>"
+)
+
+
+def test_fast_paths_read_event_data_without_converting_it():
+    sm = machine(RAW_CHART)
+    payload = {"n": 2, "arr": [1, 5, 7], "s": "x"}
+    sm.send("add", payload)
+    # Only fast paths read the data: it is still the host's (no conversion was needed).
+    assert sm.raw_event is not None and sm.raw_event["data"] is payload
+    assert sm.datamodel["total"] == 10.0 and type(sm.datamodel["total"]) is float
+    assert sm.datamodel["tag"] == "x:3"
+    # Reading the datamodel converts it: JS values from then on, a copy of the host's data.
+    data = sm.datamodel["_event"]["data"]
+    assert sm.raw_event is None and data is not payload
+    assert type(data["arr"]).__name__ == "JSArray" and data["n"] == 2.0 and type(data["n"]) is float
+
+
+def test_code_other_than_fast_paths_sees_converted_data():
+    sm = machine(RAW_CHART)
+    sm.send("show", {"n": 1, "arr": [1, 2], "t": (3, 4)})
+    assert sm.logs == ['{"n":1,"arr":[1,2],"t":[3,4]}']
+    assert sm.raw_event is None
+
+
+def test_event_data_that_is_not_json_like_is_an_error_when_read():
+    sm = machine(RAW_CHART)
+    sm.send("add", {"n": {1, 2}})  # a set: no JS value; the condition reads it
+    assert len(sm.logs) == 1 and sm.logs[0].startswith("error: ") and "not JSON-like" in sm.logs[0]
+    assert sm.datamodel["total"] == 0.0
+    sm.send("other", {"n": {1, 2}})  # nothing reads it: no error
+    assert len(sm.logs) == 1
+    with pytest.raises(TypeError):
+        sm.datamodel  # the host asks for it: the conversion fails here
+
+
+def test_str_keys_win_over_other_keys_of_the_same_spelling():
+    sm = machine(
+        '<datamodel><data id="v" expr="\'\'"/></datamodel>'
+        '<state id="a"><transition event="e"><assign location="v" expr="v + _event.data[\'1\'] + _event.data[2]"/>'
+        "</transition></state>"
+    )
+    sm.send("e", {1: "int", "1": "str", 2: "two"})  # the fast path reads the host's dict
+    sm.send("e", {"1": "str", 1: "int", 2: "two"})
+    sm.send("e", rt_to_js({1: "int", "1": "str", 2: "two"}))  # converted first
+    assert sm.datamodel["v"] == "strtwo" * 3
+
+
+def rt_to_js(v):
+    from scxmlc_runtime.js import to_js
+
+    return to_js(v)

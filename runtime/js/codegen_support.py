@@ -21,6 +21,13 @@ js_ARRAY_INDEX = _SMALL_INDEX
 js_INT_STRINGS = _SMALL_INT_STRINGS
 js_number_to_string = number_to_string
 js_fmod = math.fmod  # JS % for finite operands (ES5.1 11.5.3); ValueError otherwise
+# Event data may still be the host's Python data (Machine.send converts it when code other
+# than a fast path first reads it): lists for arrays, ints for numbers. Fast paths read it
+# through these: the container types they index, and the values they may keep as they are.
+js_RAW_ARRAYS = frozenset((list, JSArray))
+js_RAW_LENGTH_TYPES = frozenset((str, list, JSArray))
+js_RAW_PLAIN = frozenset((float, str, bool, type(None)))
+js_RAW_NUMBERS = frozenset((float, int))
 
 
 class _Deopt(Exception):
@@ -193,6 +200,10 @@ __all__ = [
     "js_number_to_string",
     "js_fmod",
     "js_deopt",
+    "js_RAW_ARRAYS",
+    "js_RAW_LENGTH_TYPES",
+    "js_RAW_PLAIN",
+    "js_RAW_NUMBERS",
     "js_ARRAY_INDEX",
     "js_INT_STRINGS",
     "js_function",

@@ -29,7 +29,12 @@ def to_js(v: Any) -> Any:
                 x = float(x)
             elif not (tx is str or tx is float or tx is bool or x is None):
                 x = to_js(x)
-            out[k if type(k) is str else str(k)] = x
+            if type(k) is str:
+                out[k] = x
+            elif (key := str(k)) not in v:
+                # A str key of the same spelling wins, wherever it stands: fast paths read
+                # event data before conversion, by str keys (speculate.py, RAW).
+                out[key] = x
         return out
     if t is list or t is tuple:
         out_list = JSArray()

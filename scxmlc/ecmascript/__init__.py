@@ -287,6 +287,28 @@ class Transpiler:
         return None
 
     @_deep
+    def fast_conds(self, conds: list[str]) -> list[ast.expr]:
+        """Fast paths of conditions evaluated one after the other (a transition selection):
+        each reuses what the ones before it read (nothing changes in between: fast paths are
+        pure). The longest prefix of `conds` that has fast paths; [] when none has."""
+        memo: dict = {}
+        out: list[ast.expr] = []
+        for src in conds:
+            helpers, counter, saved = set(self.helpers), self.counter, dict(memo)
+            try:
+                node, text, offset = self._parse_expression(src)
+                test = Speculator(self._compiler(text, offset, True), memo).condition(node)
+                if _deeper_than(test, 60):
+                    raise NotSpeculable("too deep")
+            except Exception:  # noqa: BLE001 - NotSpeculable & co; optional code, never an error
+                self.helpers, self.counter = helpers, counter
+                memo.clear()
+                memo.update(saved)
+                break
+            out.append(test)
+        return out
+
+    @_deep
     def fast_assigns(self, assigns: list[tuple[str, str]]) -> list[tuple[str, ast.expr]] | None:
         """Fast paths of consecutive assignments `name = src` to globals, computed in order
         without storing anything: each sees the values assigned before it and reuses what

@@ -46,6 +46,13 @@ INT, ELEMENT = "int", "element"
 # dicts (its events) or, before the first event, to undefined, which raises TypeError when
 # subscripted. So reading its properties needs no check.
 EVENT = "event"
+# RAW: a value inside `_event.data`. Machine.send leaves the host's data there (dicts, lists,
+# ints) until code other than a fast path could observe it (docs/architecture.md), so a
+# fast path reads it as either: a list or a JSArray for an array, an int or a float for a
+# number (an int becomes the float to_js would make). A raw value never escapes: it is
+# settled into a float, str, bool or null first, and a container read from it is only
+# indexed, never kept (a dict or list of the host's is not a JS value).
+RAW = "raw"
 _PY_TYPE = {FLOAT: "float", STRING: "str", BOOL: "bool", DICT: "dict"}
 _CMP = {"<": ast.Lt, ">": ast.Gt, "<=": ast.LtE, ">=": ast.GtE}
 _ARITH = {"-": ast.Sub, "*": ast.Mult, "/": ast.Div}
@@ -56,12 +63,13 @@ class NotSpeculable(Exception):
 
 
 class Fast:
-    __slots__ = ("node", "t", "key")
+    __slots__ = ("node", "t", "key", "raw")
 
-    def __init__(self, node: ast.expr, t: str, key: Any = None):
+    def __init__(self, node: ast.expr, t: str, key: Any = None, raw: bool = False):
         self.node = node
         self.t = t
         self.key = key  # what was read (for reuse), e.g. ("get", ("id", "_event"), "data")
+        self.raw = raw  # a DICT or ARRAY inside event data: its elements are RAW
 
 
 class Speculator:
@@ -126,12 +134,23 @@ class Speculator:
         """f as a valid JS value: ints become floats, holes fail."""
         if f.t == INT:
             return Fast(P.call("float", f.node), FLOAT)
-        if f.t == EVENT:
-            return Fast(f.node, ANY, f.key)
+        if f.t == EVENT or f.raw:
+            # The event object holds the host's data until converted; a container of that
+            # data is not a JS value. Either would escape here: the exact code keeps them.
+            raise NotSpeculable("event data escapes")
+        if f.t == RAW:
+            first, ref = self.bind(f)
+            plain = ast.Compare(P.type_of(first), [ast.In()], [self.c.helper("js_RAW_PLAIN")])
+            return Fast(P.ifexp(plain, ref, self.from_int(ref)), ANY, f.key)
         if f.t == ELEMENT:
             first, ref = self.bind(f)
             return Fast(P.ifexp(ast.Compare(first, [ast.IsNot()], [self.c.helper("HOLE")]), ref, self.deopt()), ANY, f.key)
         return f
+
+    def from_int(self, ref: ast.expr) -> ast.expr:
+        """`float(ref) if type(ref) is int else <failed guess>`: a host int in event data
+        as the number to_js makes of it (OverflowError past the doubles fails the guess too)."""
+        return P.ifexp(P.is_(P.type_of(ref), P.name("int")), P.call("float", ref), self.deopt())
 
     def number(self, f: Fast) -> Fast:
         """An operand of float arithmetic: a float, or an int from len()."""
@@ -151,15 +170,27 @@ class Speculator:
             return self.settled(f)
         if f.t == EVENT and want == DICT:
             return f
-        if f.t not in (ANY, ELEMENT, EVENT):
+        if f.t not in (ANY, ELEMENT, EVENT, RAW):
             raise NotSpeculable(f"{f.t} used as {want}")  # would fail every time
         first, ref = self.bind(f)
-        py = self.c.helper("JSArray") if want == ARRAY else P.name(_PY_TYPE[want])
-        node = P.ifexp(P.is_(P.type_of(first), py), ref, self.deopt())
+        raw = f.t == RAW
+        if raw and want == ARRAY:
+            test = ast.Compare(P.type_of(first), [ast.In()], [self.c.helper("js_RAW_ARRAYS")])
+        else:
+            py = self.c.helper("JSArray") if want == ARRAY else P.name(_PY_TYPE[want])
+            test = P.is_(P.type_of(first), py)
+        if raw and want == FLOAT:
+            # `ref` may be the host's int: later mentions must reuse the float made of it
+            t = self.c.tmp("_f")
+            node = P.walrus(t, P.ifexp(test, ref, self.from_int(ref)))
+            ref = P.name(t)
+        else:
+            node = P.ifexp(test, ref, self.deopt())
+        raw = raw and want in (DICT, ARRAY)
         if f.key is not None:
             # Later mentions reuse the checked value (this check dominates them).
-            self.memo[f.key] = Fast(ref, want, f.key)
-        return Fast(node, want, f.key)
+            self.memo[f.key] = Fast(ref, want, f.key, raw)
+        return Fast(node, want, f.key, raw)
 
     def assigned(self, name: str, temp: str, t: str) -> None:
         """Global `name` now holds the value in `temp`: later reads use it, and nothing read
@@ -206,6 +237,8 @@ class Speculator:
         typed = self.c.read_ident(node.name, node)
         if isinstance(typed.node, ast.Name) and typed.node.id == EV:
             return self.remember(Fast(typed.node, EVENT, key))
+        if node.name == "_event":
+            raise NotSpeculable("_event not hoisted")  # its data may be the host's: see RAW
         if typed.t == NUM:
             return Fast(typed.node, FLOAT)
         if typed.t is not None and typed.t != STR:
@@ -237,12 +270,17 @@ class Speculator:
                 # strings and arrays: len(); on anything else `length` is a property: not guessed
                 if obj.t in (ARRAY, STRING):
                     return self.remember(Fast(P.call("len", obj.node), INT, key))
+                if obj.t == EVENT:
+                    raise NotSpeculable("_event.length")
                 first, ref = self.bind(obj)
-                test = ast.Compare(P.type_of(first), [ast.In()], [self.c.helper("js_LENGTH_TYPES")])
+                types = "js_RAW_LENGTH_TYPES" if obj.t == RAW else "js_LENGTH_TYPES"
+                test = ast.Compare(P.type_of(first), [ast.In()], [self.c.helper(types)])
                 return self.remember(Fast(P.ifexp(test, P.call("len", ref), self.deopt()), INT, key))
             d = self.need(obj, DICT)
-            # A plain object's own property, or KeyError (the exact code then walks the prototypes).
-            return self.remember(Fast(P.subscript(d.node, P.const(name)), ANY, key))
+            # A plain object's own property, or KeyError (the exact code then walks the
+            # prototypes). The event's `data`, and anything inside it, may be the host's.
+            raw = d.raw or (obj.t == EVENT and name == "data")
+            return self.remember(Fast(P.subscript(d.node, P.const(name)), RAW if raw else ANY, key))
         # a[i]: an array element by numeric index. The array check comes first (JS evaluates
         # the object first), so the index expression knows `a` is an array.
         obj = self.ex(node.object)
@@ -271,7 +309,7 @@ class Speculator:
         self.members += 1
         # IndexError past the end; a hole reads as `undefined` (via the prototypes): not
         # guessed, so the element is checked before it is used (settled or need).
-        element = Fast(P.subscript(a.node, index), ELEMENT, key)
+        element = Fast(P.subscript(a.node, index), RAW if a.raw else ELEMENT, key)
         return self.remember(element)
 
     def from_end(self, node: Any) -> int | None:
@@ -295,7 +333,7 @@ class Speculator:
                 raise NotSpeculable("!")
             return Fast(P.not_(f.node), BOOL)
         if node.operator == "-":
-            f = self.need(self.settled(self.ex(node.argument)), FLOAT)
+            f = self.need(self.ex(node.argument), FLOAT)
             return Fast(ast.UnaryOp(ast.USub(), f.node), FLOAT)
         raise NotSpeculable(node.operator)
 
@@ -326,7 +364,7 @@ class Speculator:
             a, b = self.numbers(left, right)
             return Fast(ast.BinOp(a.node, _ARITH[op](), b.node), FLOAT)
         if op == "%":
-            a, b = self.need(self.settled(left), FLOAT), self.need(self.settled(right), FLOAT)
+            a, b = self.need(left, FLOAT), self.need(right, FLOAT)
             a1, a2 = self.bind(a)
             b1, b2 = self.bind(b)
             # Python's % equals JS's (the dividend's sign) when both are positive; else fmod,
@@ -339,7 +377,7 @@ class Speculator:
             a, b = self.number(left), self.number(right)
             return Fast(ast.Compare(a.node, [_CMP[op]()], [b.node]), BOOL)
         if op in ("===", "!==", "==", "!="):
-            return self.equality(op, self.settled(left), self.settled(right))
+            return self.equality(op, left, right)
         raise NotSpeculable(op)
 
     def plus(self, node: Any) -> Fast:
@@ -361,14 +399,16 @@ class Speculator:
             for f in nums[1:]:
                 out = ast.BinOp(out, ast.Add(), f.node)
             return Fast(out, FLOAT)
-        acc = self.settled(operands[0])
+        # (a RAW operand is settled by add: as_string reads a host int as it is)
+        acc = operands[0] if operands[0].t == RAW else self.settled(operands[0])
         for f in operands[1:]:
-            acc = self.add(acc, self.settled(f))
+            acc = self.add(acc, f if f.t == RAW else self.settled(f))
         return acc
 
     def add(self, left: Fast, right: Fast) -> Fast:
         if left.t == STRING or right.t == STRING:
             return Fast(ast.BinOp(self.as_string(left), ast.Add(), self.as_string(right)), STRING)
+        left, right = self.settled(left), self.settled(right)
         if left.t == ANY and right.t == ANY:
             # Two numbers or two strings add as in Python; a mix (or objects) is not guessed.
             a1, a2 = self.bind(left)
@@ -385,28 +425,36 @@ class Speculator:
             return f.node
         if isinstance(f.node, ast.Constant):
             raise NotSpeculable("constant operand")  # the exact code folds these
-        if f.t not in (FLOAT, ANY):
+        if f.t not in (FLOAT, ANY, RAW):
             raise NotSpeculable("string + " + f.t)
         first, ref = self.bind(f)
 
         def number(x: ast.expr) -> ast.expr:
-            # integral numbers from the runtime's table, the rest by ES5.1 9.8.1
+            # integral numbers from the runtime's table, the rest by ES5.1 9.8.1; a host int
+            # (RAW) is looked up as it is (it equals the float to_js makes of it, and hashes
+            # alike) and converted for the rest
             table = ast.Attribute(self.c.helper("js_INT_STRINGS"), "get", ast.Load())
-            return ast.BoolOp(ast.Or(), [ast.Call(table, [x], []), self.c.hcall("js_number_to_string", ref)])
+            exact = P.call("float", ref) if f.t == RAW else ref
+            return ast.BoolOp(ast.Or(), [ast.Call(table, [x], []), self.c.hcall("js_number_to_string", exact)])
 
         if f.t == FLOAT:
             return number(first)
-        return P.ifexp(
-            P.is_(P.type_of(first), P.name("str")),
-            ref,
-            P.ifexp(P.is_(P.type_of(ref), P.name("float")), number(ref), self.deopt()),
-        )
+        if f.t == RAW:
+            numeric = ast.Compare(P.type_of(ref), [ast.In()], [self.c.helper("js_RAW_NUMBERS")])
+        else:
+            numeric = P.is_(P.type_of(ref), P.name("float"))
+        return P.ifexp(P.is_(P.type_of(first), P.name("str")), ref, P.ifexp(numeric, number(ref), self.deopt()))
 
     def equality(self, op: str, left: Fast, right: Fast) -> Fast:
         strict = op in ("===", "!==")
         negate = op in ("!==", "!=")
         if isinstance(left.node, ast.Constant) and not isinstance(right.node, ast.Constant):
             left, right = right, left  # the literal on the right
+        if left.t == RAW and right.t in (STRING, FLOAT):
+            # Event data compared with a string or a number: guessed to be one too (a host
+            # int as its float), and compared as such.
+            left = self.need(left, right.t)
+        left, right = self.settled(left), self.settled(right)
         if left.t == right.t and left.t in (FLOAT, STRING, BOOL):
             test: ast.expr = ast.Compare(left.node, [ast.Eq()], [right.node])
         elif isinstance(right.node, ast.Constant) and right.t == STRING and left.t == ANY:

@@ -55,6 +55,8 @@ def _locked_onentry(_sm):
 # <onentry> of <state> 'open' line 27
 def _open_onentry(_sm):
     _dm = _sm.dm
+    if _sm.raw_event is not None:
+        _sm.convert_event()
     # <assign> line 27
     _dm["opened"] = _t1 + 1.0 if type((_t1 := _dm["opened"])) is float else js_add(_t1, 1.0)
     # <log> line 28
@@ -96,6 +98,8 @@ def _gone_onentry(_sm):
 def _locked_t1_cond(_sm):
     _dm = _sm.dm
     _ev = _dm["_event"]
+    if _sm.raw_event is not None:
+        _sm.convert_event()
     return js_truthy(
         _ev["data"] if type(_ev) is dict and "data" in _ev else js_getp(_ev, "data")
     ) and (

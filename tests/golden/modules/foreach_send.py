@@ -64,6 +64,8 @@ def _scxml_data_config(_sm):
 # <onentry> of <state> 's' line 12
 def _s_onentry(_sm):
     _dm = _sm.dm
+    if _sm.raw_event is not None:
+        _sm.convert_event()
     # <foreach> line 12
     for _t_index1, _t_item1 in enumerate(_sm.foreach_items(_dm["items"])):
         _dm["item"] = _t_item1
@@ -128,13 +130,17 @@ def _s_t1_cond(_sm):
     _ev = _dm["_event"]
     try:
         return (
-            _f4
-            if type((_f4 := (_f3 if type((_f3 := _ev["data"])) is dict else js_deopt())["sum"]))
-            is float
-            else js_deopt()
+            _f5 := (
+                _f4
+                if type((_f4 := (_f3 if type((_f3 := _ev["data"])) is dict else js_deopt())["sum"]))
+                is float
+                else float(_f4) if type(_f4) is int else js_deopt()
+            )
         ) == 14.0
     except Exception:
         pass
+    if _sm.raw_event is not None:
+        _sm.convert_event()
     return (
         _t2 == 14.0
         if type(
@@ -164,6 +170,8 @@ def _s_t1_cond(_sm):
 # <transition> line 21
 def _s_t1(_sm):
     _dm = _sm.dm
+    if _sm.raw_event is not None:
+        _sm.convert_event()
     # <cancel> line 21
     _sm.cancel_send(js_global(_dm, "tickid"))
 

@@ -29,6 +29,8 @@ from scxmlc_runtime.js import (
     js_ARRAY_INDEX,
     js_INT_STRINGS,
     js_LENGTH_TYPES,
+    js_RAW_NUMBERS,
+    js_RAW_PLAIN,
     js_add,
     js_array,
     js_deopt,
@@ -72,13 +74,17 @@ def _idle_t1_cond(_sm):
     _ev = _dm["_event"]
     try:
         return (
-            _f6
-            if type((_f6 := (_f5 if type((_f5 := _ev["data"])) is dict else js_deopt())["qty"]))
-            is float
-            else js_deopt()
-        ) > 0.0 and (not (_f7 == "" if type((_f7 := _f5["sku"])) is str else js_deopt()))
+            _f7 := (
+                _f6
+                if type((_f6 := (_f5 if type((_f5 := _ev["data"])) is dict else js_deopt())["qty"]))
+                is float
+                else float(_f6) if type(_f6) is int else js_deopt()
+            )
+        ) > 0.0 and (not (_f8 if type((_f8 := _f5["sku"])) is str else js_deopt()) == "")
     except Exception:
         pass
+    if _sm.raw_event is not None:
+        _sm.convert_event()
     return (
         _t2 > 0.0
         if type(
@@ -136,20 +142,35 @@ def _idle_t1(_sm):
     _ev = _dm["_event"]
     # <assign> line 13 (with the next 1)
     try:
-        _v13 = (
-            _f10 + _f12
+        _v14 = (
+            _f10 + _f13
             if type((_f10 := _dm["count"]))
-            is type((_f12 := (_f11 if type((_f11 := _ev["data"])) is dict else js_deopt())["qty"]))
+            is type(
+                (
+                    _f13 := (
+                        _f12
+                        if type(
+                            (
+                                _f12 := (
+                                    _f11 if type((_f11 := _ev["data"])) is dict else js_deopt()
+                                )["qty"]
+                            )
+                        )
+                        in js_RAW_PLAIN
+                        else float(_f12) if type(_f12) is int else js_deopt()
+                    )
+                )
+            )
             and type(_f10) in js_ADD_TYPES
             else js_deopt()
         )
-        _v15 = (
+        _v16 = (
             (
-                _f14
-                if type((_f14 := _f11["sku"])) is str
+                _f15
+                if type((_f15 := _f11["sku"])) is str
                 else (
-                    js_INT_STRINGS.get(_f14) or js_number_to_string(_f14)
-                    if type(_f14) is float
+                    js_INT_STRINGS.get(_f15) or js_number_to_string(float(_f15))
+                    if type(_f15) in js_RAW_NUMBERS
                     else js_deopt()
                 )
             )
@@ -158,13 +179,15 @@ def _idle_t1(_sm):
                 _f12
                 if type(_f12) is str
                 else (
-                    js_INT_STRINGS.get(_f12) or js_number_to_string(_f12)
-                    if type(_f12) is float
+                    js_INT_STRINGS.get(_f12) or js_number_to_string(float(_f12))
+                    if type(_f12) in js_RAW_NUMBERS
                     else js_deopt()
                 )
             )
         )
     except Exception:
+        if _sm.raw_event is not None:
+            _sm.convert_event()
         # <assign> line 13
         _dm["count"] = (
             _t2 + _t3
@@ -252,17 +275,21 @@ def _idle_t1(_sm):
             )
         )
     else:
-        _dm["count"] = _v13
-        _dm["label"] = _v15
+        _dm["count"] = _v14
+        _dm["label"] = _v16
     # <assign> line 15
     try:
         _v = float(
-            (_f18 := (len(_f17) if type((_f17 := _dm["label"])) in js_LENGTH_TYPES else js_deopt()))
+            (_f19 := (len(_f18) if type((_f18 := _dm["label"])) in js_LENGTH_TYPES else js_deopt()))
         )
     except Exception:
+        if _sm.raw_event is not None:
+            _sm.convert_event()
         _v = (
-            float(len(_t16)) if type((_t16 := _dm["label"])) in js_LENGTH_TYPES else js_length(_t16)
+            float(len(_t17)) if type((_t17 := _dm["label"])) in js_LENGTH_TYPES else js_length(_t17)
         )
+    if _sm.raw_event is not None:
+        _sm.convert_event()
     js_setp(js_global_this(_dm), "last", _v)
 
 
@@ -270,6 +297,8 @@ def _idle_t1(_sm):
 def _idle_t2_cond(_sm):
     _dm = _sm.dm
     _ev = _dm["_event"]
+    if _sm.raw_event is not None:
+        _sm.convert_event()
     return (
         not js_truthy(_ev["data"] if type(_ev) is dict and "data" in _ev else js_getp(_ev, "data"))
         or not js_typeof(
@@ -298,6 +327,8 @@ def _idle_t3_cond(_sm):
         ) > 0.0
     except Exception:
         pass
+    if _sm.raw_event is not None:
+        _sm.convert_event()
     return (
         _t2 > 0.0
         if type(
@@ -326,6 +357,8 @@ def _idle_t3(_sm):
             else js_deopt()
         )["name"]
     except Exception:
+        if _sm.raw_event is not None:
+            _sm.convert_event()
         _v = (
             _t7["name"]
             if type(

@@ -41,6 +41,8 @@ def _r2_donedata(_sm):
 # <onentry> of <final> 'finished' line 21
 def _finished_onentry(_sm):
     _dm = _sm.dm
+    if _sm.raw_event is not None:
+        _sm.convert_event()
     # <script> line 21
     js_declare(_dm, ("count",))
     js_invoke(_dm["log"], "push", "done")

@@ -21,7 +21,7 @@ from scxmlc_runtime import (
     StateDef,
     TransitionDef,
 )
-from scxmlc_runtime.js import UNDEFINED, js_add
+from scxmlc_runtime.js import UNDEFINED, js_add, js_deopt
 
 # Marks this module as generated: the runtime reads the `# <element> line N` comments
 # of such modules to report the SCXML line of a failing element.
@@ -43,7 +43,13 @@ def _waiting_i1_end_donedata(_sm):
 def _waiting_i1_counting_t1(_sm):
     _dm = _sm.dm
     # <assign> line 12
-    _dm["start"] = _t1 + 1.0 if type((_t1 := _dm["start"])) is float else js_add(_t1, 1.0)
+    try:
+        _v = (_f2 if type((_f2 := _dm["start"])) is float else js_deopt()) + 1.0
+    except Exception:
+        if _sm.raw_event is not None:
+            _sm.convert_event()
+        _v = _t1 + 1.0 if type((_t1 := _dm["start"])) is float else js_add(_t1, 1.0)
+    _dm["start"] = _v
 
 
 # <data id='got'> line 4
