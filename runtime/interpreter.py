@@ -149,7 +149,6 @@ class Interpreter:
         self._config_id = -1
         self._config_of_id = None
         self._config_plans: dict = {}  # ChartTables.event_plans of `_config_of_id`
-        self._config_guards: dict = {}  # ChartTables.guarded_plans of `_config_of_id`
         # Machine.send's path for steps that run no code (see ChartTables.lean_plans): the
         # plans from configuration `_lean_of`, and the name of an event taken that way whose
         # `_event` object is not built yet.
@@ -180,7 +179,6 @@ class Interpreter:
         tables = self.tables
         self._config_id = cid = tables.config_id(config)
         self._config_plans = tables.event_plans.setdefault(cid, {})
-        self._config_guards = tables.guarded_plans.setdefault(cid, {})
         self._config_of_id = config
 
     def _bind_lazy_event(self) -> None:
@@ -208,6 +206,7 @@ class Interpreter:
                     continue
             if not self.internal_queue:
                 break
+            self.raw_event = None  # the external event is no longer bound: nothing can read it
             self.take_event(self.internal_queue.popleft())
         if self.running and self.states_to_invoke & tables.invoke_mask:
             # Appendix D: invoke after the macrostep, for states entered and not exited.
@@ -226,6 +225,8 @@ class Interpreter:
         tables = self.tables
         if tables.invoke_mask:
             self.before_external_event(event)
+        if self.raw_event is not event:
+            self.raw_event = None  # another event's data: no longer bound, nothing can read it
         self.take_event(event)
         # Most events end here: nothing queued, nothing eventless, nothing to invoke.
         if self.internal_queue or self.config & tables.eventless_mask or self.states_to_invoke & tables.invoke_mask:
@@ -237,8 +238,6 @@ class Interpreter:
         """Bind `_event`, select the transitions it enables and take them (one microstep)."""
         self.dm["_event"] = event
         self._lazy_event = None
-        if self.raw_event is not event:
-            self.raw_event = None  # no longer bound, so nothing can read it
         tables = self.tables
         config = self.config
         if self._config_of_id is not config:  # same object: same configuration
@@ -257,10 +256,9 @@ class Interpreter:
             self.config = self._config_of_id = plan[1]
             self._config_id = plan[3]
             self._config_plans = plan[4]
-            self._config_guards = plan[5]
             return
-        guards = self._config_guards.get(event["name"])
-        if guards:
+        guards = tables.guarded_plans.get(self._config_id)
+        if guards is not None and (guards := guards.get(event["name"])):
             self.take_guarded(guards)
             return
         key = (self._config_id, event["name"])
@@ -288,8 +286,7 @@ class Interpreter:
                 after_id = tables.config_id(after)
                 plans = tables.event_plans
                 after_plans = plans.setdefault(after_id, {})
-                after_guards = tables.guarded_plans.setdefault(after_id, {})
-                plans.setdefault(key[0], {})[event["name"]] = (steps, after, entered, after_id, after_plans, after_guards)
+                plans.setdefault(key[0], {})[event["name"]] = (steps, after, entered, after_id, after_plans)
                 tables.event_plan_count += 1
                 if not steps and not after & tables.eventless_mask:
                     # Code-free and nothing left to do after it: Machine.send's shortest path.
@@ -334,7 +331,11 @@ class Interpreter:
         elif plan is None:
             config = self.config
             self.microstep([guard[1]])
-            guard[2] = self.tables.plan_cache.get((config, guard[1]))
+            guard[2] = plan = self.tables.plan_cache.get((config, guard[1]))
+            if plan and len(plan[0]) == 1 and plan[0][0][0] == plan[1] == config and not plan[2]:
+                # A targetless transition's: its one block, in this configuration, is all
+                # there is to replay (Machine.send calls it directly).
+                guard[3] = plan[0][0][1]
         else:
             self.microstep([guard[1]])  # False: one that must always run in full
 
@@ -349,8 +350,9 @@ class Interpreter:
             state, cands = deciding[0]
             ts = tables.transitions
             select = dict(tables.states[state].selectors).get(name)
-            # [condition, transition, its microstep plan from here once recorded]
-            guards[name] = (select, tuple([ts[t].cond, t, None] for t in cands))
+            # [condition, transition, its microstep plan from here once recorded, and the
+            # plan's one block when that is all it does]
+            guards[name] = (select, tuple([ts[t].cond, t, None, None] for t in cands))
         else:
             guards[name] = False  # asked once: the full selection it stays
 

@@ -186,24 +186,22 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
         self._busy = True
         try:
             if plan is None:
-                guards = self._config_guards.get(name)
-                if guards:
+                guards = tables.guarded_plans.get(self._config_id)
+                if guards is not None and (guards := guards.get(name)):
                     # take_event's guarded branch and the end of process_external_event
                     # (charts with guarded plans have no invokes), with the common case of
                     # take_guarded inlined: the selector names a candidate whose microstep
                     # is recorded, and replay runs it.
                     self.dm["_event"] = event
                     self._lazy_event = None
-                    k = guards[0](self) if guards[0] is not None else -1
-                    candidates = guards[1]
-                    if 0 <= k < len(candidates) and (plan := candidates[k][2]):
-                        for cfg, block in plan[0]:
-                            self.config = cfg
-                            try:
-                                block(self)
-                            except Exception as exc:  # noqa: BLE001 - SCXML 4.9, as in execute_content
-                                self.raise_error("error.execution", exc)
-                        self.config = plan[1]
+                    select, candidates = guards
+                    k = select(self) if select is not None else -1
+                    if 0 <= k < len(candidates) and (block := candidates[k][3]) is not None:
+                        # a targetless transition's block: the whole microstep
+                        try:
+                            block(self)
+                        except Exception as exc:  # noqa: BLE001 - SCXML 4.9, as in execute_content
+                            self.raise_error("error.execution", exc)
                     else:
                         self.take_guarded(guards, k)
                     if self.internal_queue or self.config & tables.eventless_mask:
@@ -217,7 +215,7 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
                 # process_external_event, inlined: this is the hottest path of the runtime.
                 self.dm["_event"] = event
                 self._lazy_event = None
-                steps, config, _, self._config_id, self._config_plans, self._config_guards = plan
+                steps, config, _, self._config_id, self._config_plans = plan
                 if steps:
                     self.replay(plan)
                 else:

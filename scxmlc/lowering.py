@@ -202,6 +202,8 @@ class _Lowerer:
                     # The exact code after a failed guess; the code after the guess still
                     # needs its own conversion (the guess may have succeeded).
                     stmt.handlers[0].body.insert(0, _convert_event())
+                if not all(_inert(x) for x in stmt.orelse):
+                    stmt.orelse.insert(0, _convert_event())  # (stores are plain: not so far)
                 out.append(stmt)
             elif _is_marker(stmt) or _inert(stmt):
                 out.append(stmt)

@@ -140,17 +140,18 @@ class Speculator:
             raise NotSpeculable("event data escapes")
         if f.t == RAW:
             first, ref = self.bind(f)
-            plain = ast.Compare(P.type_of(first), [ast.In()], [self.c.helper("js_RAW_PLAIN")])
-            return Fast(P.ifexp(plain, ref, self.from_int(ref)), ANY, f.key)
+            plain = ast.Compare(P.type_of(ref), [ast.In()], [self.c.helper("js_RAW_PLAIN")])
+            return Fast(self.from_int(first, ref, P.ifexp(plain, ref, self.deopt())), ANY, f.key)
         if f.t == ELEMENT:
             first, ref = self.bind(f)
             return Fast(P.ifexp(ast.Compare(first, [ast.IsNot()], [self.c.helper("HOLE")]), ref, self.deopt()), ANY, f.key)
         return f
 
-    def from_int(self, ref: ast.expr) -> ast.expr:
-        """`float(ref) if type(ref) is int else <failed guess>`: a host int in event data
-        as the number to_js makes of it (OverflowError past the doubles fails the guess too)."""
-        return P.ifexp(P.is_(P.type_of(ref), P.name("int")), P.call("float", ref), self.deopt())
+    def from_int(self, first: ast.expr, ref: ast.expr, otherwise: ast.expr) -> ast.expr:
+        """`float(ref) if type(ref) is int else <otherwise>`: a host int in event data as the
+        number to_js makes of it (OverflowError past the doubles fails the guess). Ints are
+        tested first: host data holds them more often than floats."""
+        return P.ifexp(P.is_(P.type_of(first), P.name("int")), P.call("float", ref), otherwise)
 
     def number(self, f: Fast) -> Fast:
         """An operand of float arithmetic: a float, or an int from len()."""
@@ -174,17 +175,18 @@ class Speculator:
             raise NotSpeculable(f"{f.t} used as {want}")  # would fail every time
         first, ref = self.bind(f)
         raw = f.t == RAW
-        if raw and want == ARRAY:
-            test = ast.Compare(P.type_of(first), [ast.In()], [self.c.helper("js_RAW_ARRAYS")])
-        else:
-            py = self.c.helper("JSArray") if want == ARRAY else P.name(_PY_TYPE[want])
-            test = P.is_(P.type_of(first), py)
         if raw and want == FLOAT:
             # `ref` may be the host's int: later mentions must reuse the float made of it
             t = self.c.tmp("_f")
-            node = P.walrus(t, P.ifexp(test, ref, self.from_int(ref)))
+            as_float = P.ifexp(P.is_(P.type_of(ref), P.name("float")), ref, self.deopt())
+            node: ast.expr = P.walrus(t, self.from_int(first, ref, as_float))
             ref = P.name(t)
         else:
+            if raw and want == ARRAY:
+                test = ast.Compare(P.type_of(first), [ast.In()], [self.c.helper("js_RAW_ARRAYS")])
+            else:
+                py = self.c.helper("JSArray") if want == ARRAY else P.name(_PY_TYPE[want])
+                test = P.is_(P.type_of(first), py)
             node = P.ifexp(test, ref, self.deopt())
         raw = raw and want in (DICT, ARRAY)
         if f.key is not None:

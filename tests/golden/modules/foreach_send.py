@@ -131,10 +131,10 @@ def _s_t1_cond(_sm):
     try:
         return (
             _f5 := (
-                _f4
+                float(_f4)
                 if type((_f4 := (_f3 if type((_f3 := _ev["data"])) is dict else js_deopt())["sum"]))
-                is float
-                else float(_f4) if type(_f4) is int else js_deopt()
+                is int
+                else _f4 if type(_f4) is float else js_deopt()
             )
         ) == 14.0
     except Exception:

@@ -75,10 +75,10 @@ def _idle_t1_cond(_sm):
     try:
         return (
             _f7 := (
-                _f6
+                float(_f6)
                 if type((_f6 := (_f5 if type((_f5 := _ev["data"])) is dict else js_deopt())["qty"]))
-                is float
-                else float(_f6) if type(_f6) is int else js_deopt()
+                is int
+                else _f6 if type(_f6) is float else js_deopt()
             )
         ) > 0.0 and (not (_f8 if type((_f8 := _f5["sku"])) is str else js_deopt()) == "")
     except Exception:
@@ -148,7 +148,7 @@ def _idle_t1(_sm):
             is type(
                 (
                     _f13 := (
-                        _f12
+                        float(_f12)
                         if type(
                             (
                                 _f12 := (
@@ -156,8 +156,8 @@ def _idle_t1(_sm):
                                 )["qty"]
                             )
                         )
-                        in js_RAW_PLAIN
-                        else float(_f12) if type(_f12) is int else js_deopt()
+                        is int
+                        else _f12 if type(_f12) in js_RAW_PLAIN else js_deopt()
                     )
                 )
             )
