@@ -558,6 +558,11 @@ class _Lowerer:
             if not (self.null or self.exact_only or _inert(ast.Expr(value))):
                 fast = self.js.fast_expr(a.expr, always=self.force_fast)
             if fast is not None and not isinstance(value, ast.Call):  # a Call: the syntax-error stub
+                if self.regionable(a):
+                    # A data item's store is a plain dict store, which cannot fail: it may end
+                    # the guess (the value is complete by then), saving a temporary.
+                    return [guessing(self.assign_to(a.location, fast, a.loc), self.assign_to(a.location, value, a.loc))]
+
                 def v(ctx):
                     return ast.Name("_v", ctx)
 

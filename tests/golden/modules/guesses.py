@@ -350,7 +350,7 @@ def _idle_t3(_sm):
     _dm = _sm.dm
     # <assign> line 19
     try:
-        _v = (
+        _dm["label"] = (
             _f9
             if type((_f9 := (_f8 if type((_f8 := _dm["items"])) is JSArray else js_deopt())[-1]))
             is dict
@@ -359,7 +359,7 @@ def _idle_t3(_sm):
     except Exception:
         if _sm.raw_event is not None:
             _sm.convert_event()
-        _v = (
+        _dm["label"] = (
             _t7["name"]
             if type(
                 (
@@ -396,7 +396,6 @@ def _idle_t3(_sm):
             and "name" in _t7
             else js_getp(_t7, "name")
         )
-    _dm["label"] = _v
 
 
 class Guesses(Machine):
