@@ -125,6 +125,7 @@ class _Lowerer:
         self.out = Lowered()
         self.foreach_depth = 0
         self.exact_only = False
+        self.compact = False  # lowering the exact code of a guessed region
         # Fast paths for every <assign> of the block being lowered, even where they read no
         # properties (convert_event_first: a block that needs its event converted anyway
         # gains nothing from them).
@@ -139,9 +140,10 @@ class _Lowerer:
         for t in self.chart.transitions:
             self.lower_transition(t)
         if self.raw_events:  # (charts with <invoke> take every event the long way)
+            taken = {fn.name for fn in self.out.functions}
             for row in self.chart.states:
                 if row.kind in (ATOMIC, FINAL):
-                    self.lower_selectors(row)
+                    self.lower_selectors(row, taken)
         for k, script in enumerate(self.doc.scripts, 1):
             name = "_scxml_script" if k == 1 else f"_scxml_script_{k}"
             self.out.global_scripts.append(
@@ -307,12 +309,10 @@ class _Lowerer:
         src = self.chart.states[t.source]
         line = t.line
         if t.cond is not None:
-            body: list[ast.stmt] = [ast.Return(self.cond(t.cond, t.node.loc))]
             # A fast path even where it reads no properties: it also reads the event's data
             # as the host passed it, where the exact code needs it converted first.
-            fast = None
-            if not (self.null or _inert(body[0])):
-                fast = self.js.fast_cond(t.cond, always=self.raw_events)
+            fast = None if self.null else self.guess(lambda: self.js.fast_cond(t.cond, always=self.raw_events))
+            body: list[ast.stmt] = [ast.Return(self.cond(t.cond, t.node.loc, compact=fast is not None))]
             if fast is not None:
                 body = [guessing([ast.Return(fast)], [ast.Pass()]), *body]
             fns["cond"] = self.function(f"_{t.fname}_cond", f"<transition cond> line {line}", body)
@@ -323,21 +323,21 @@ class _Lowerer:
             )
         self.out.transition_fns[t.index] = fns
 
-    def lower_selectors(self, row: StateRow) -> None:
+    def lower_selectors(self, row: StateRow, taken: set[str]) -> None:
         """Per event name, the transition selection of this state as one function: the
         fast paths of its candidates' conditions in order, sharing what they read. It
         returns the index (among the candidates the name matches) of the first enabled
         one, their number when none is, and -1 - k when it cannot tell from candidate k on
         (a failed guess: -1; a condition with no fast path: its k). The runtime then
-        evaluates the conditions from k on (Interpreter.take_event); the fast paths are
+        evaluates the conditions from k on (Interpreter.take_guarded); the fast paths are
         pure, so nothing happened in between (SCXML Appendix D, selectTransitions: the
-        first enabled transition in document order of each atomic state)."""
+        first enabled transition in document order of each atomic state). `taken`: the
+        names of the functions made so far."""
         ts = self.chart.transitions
         names: list[str] = []
         for t in row.candidates:
             names.extend(d for d in ts[t].events if d not in ("*", "") and d not in names)
         selectors = []
-        taken = {fn.name for fn in self.out.functions}
         for event in names:
             cands = [t for t in row.candidates if event_matches(ts[t].events, event)]
             conds = []
@@ -379,15 +379,26 @@ class _Lowerer:
         self.diags.warning(loc, f"ECMAScript: {exc.message} in {source.strip()[:60]!r}; it raises error.execution when run")
         return self.fail("SyntaxError", exc.message)
 
-    def expr(self, source: str, loc: Location) -> ast.expr:
+    def guess(self, build) -> ast.expr | None:
+        """A fast path from build(), or None when there is none or it is a constant (the
+        exact code is then as good); nothing of a dropped one is emitted."""
+        mark = self.js.mark()
+        fast = build()
+        if fast is not None and _inert(ast.Expr(fast)):
+            self.js.reset(mark)
+            return None
+        return fast
+
+    def expr(self, source: str, loc: Location, compact: bool = False) -> ast.expr:
+        """`compact`: the exact code behind a fast path (ExprCompiler.compact)."""
         if self.null:
             return self.null_expr(source, loc)
         try:
-            return self.js.expr(source)
+            return self.js.expr(source, compact=compact)
         except ECMAScriptSyntaxError as exc:
             return self.syntax(exc, loc, source)
 
-    def cond(self, source: str, loc: Location) -> ast.expr:
+    def cond(self, source: str, loc: Location, compact: bool = False) -> ast.expr:
         if self.null:
             # SCXML B.1: the null datamodel's only conditions are In('state id').
             match = re.fullmatch(r"\s*In\(\s*(['\"])(.*?)\1\s*\)\s*", source)
@@ -396,7 +407,7 @@ class _Lowerer:
             self.diags.warning(loc, f"the null datamodel supports only In('id') conditions, not {source!r}")
             return self.fail("SyntaxError", f"unsupported condition in the null datamodel: {source}")
         try:
-            return self.js.cond(source)
+            return self.js.cond(source, compact=compact)
         except ECMAScriptSyntaxError as exc:
             return self.syntax(exc, loc, source)
 
@@ -524,14 +535,15 @@ class _Lowerer:
         seeing the values assigned before it, and reusing what the others read), stored only
         when all succeeded; after a failed guess the exact code of every assign runs, as if
         the guess had not been made (the fast paths are pure: speculate.py)."""
+        fast = self.js.fast_assigns([(a.location.strip(), a.expr) for a in run])
         exact: list[ast.stmt] = []
-        self.exact_only = True  # the region was the guess: no second guess per assign
+        # the region is the guess: no second guess per assign; their exact code is compact
+        self.exact_only, self.compact = True, fast is not None
         try:
             for a in run:
                 exact.extend(self.action(a))
         finally:
-            self.exact_only = False
-        fast = self.js.fast_assigns([(a.location.strip(), a.expr) for a in run])
+            self.exact_only = self.compact = False
         if fast is None:
             return exact
         stores: list[ast.stmt] = []
@@ -553,11 +565,12 @@ class _Lowerer:
 
     def x_assign(self, a: m.Assign) -> list[ast.stmt]:
         if a.expr is not None:
-            value = self.expr(a.expr, a.loc)
             fast = None
-            if not (self.null or self.exact_only or _inert(ast.Expr(value))):
-                fast = self.js.fast_expr(a.expr, always=self.force_fast)
-            if fast is not None and not isinstance(value, ast.Call):  # a Call: the syntax-error stub
+            if not (self.null or self.exact_only):
+                fast = self.guess(lambda: self.js.fast_expr(a.expr, always=self.force_fast))
+            # (no fast path where the source does not parse: the exact code is its error stub)
+            value = self.expr(a.expr, a.loc, compact=self.compact or fast is not None)
+            if fast is not None:
                 if self.regionable(a):
                     # A data item's store is a plain dict store, which cannot fail: it may end
                     # the guess (the value is complete by then), saving a temporary.

@@ -245,18 +245,28 @@ class Transpiler:
     # -- public API -----------------------------------------------------------------------
 
     @_deep
-    def expr(self, src: str) -> ast.expr:
-        """A value expression."""
+    def expr(self, src: str, *, compact: bool = False) -> ast.expr:
+        """A value expression (`compact`: the exact code behind a fast path, see
+        ExprCompiler.compact)."""
         node, text, offset = self._parse_expression(src)
         c = self._compiler(text, offset, True)
+        c.compact = compact
         return self._run(lambda: c.v(node))
 
     @_deep
-    def cond(self, src: str) -> ast.expr:
+    def cond(self, src: str, *, compact: bool = False) -> ast.expr:
         """A condition: a Python bool with JS truthiness (ES5.1 9.2)."""
         node, text, offset = self._parse_expression(src)
         c = self._compiler(text, offset, True)
+        c.compact = compact
         return self._run(lambda: c.test(node))
+
+    def mark(self) -> tuple:
+        """The state of temporaries and helpers, for `reset` (code built and then dropped)."""
+        return set(self.helpers), self.counter
+
+    def reset(self, mark: tuple) -> None:
+        self.helpers, self.counter = set(mark[0]), mark[1]
 
     @_deep
     def fast_expr(self, src: str, *, always: bool = False) -> ast.expr | None:

@@ -80,6 +80,11 @@ class ExprCompiler:
         self.func.this_name = DM
         self.scope = Scope(func=self.func)
         self.prelude_stack: list[list[ast.stmt]] = []
+        # Compact: the exact code behind a speculative fast path (speculate.py), which runs
+        # only after a failed guess. Operations whose operand types are not known call their
+        # runtime helper at once instead of testing for the common case inline: the same
+        # semantics, a fraction of the code.
+        self.compact = False
 
     # -- infrastructure -------------------------------------------------------------------
 
@@ -358,6 +363,8 @@ class ExprCompiler:
             if key.value == "length":
                 if obj.t == STR:
                     return Typed(P.call("float", P.call("len", obj.node)), NUM)
+                if self.compact:
+                    return Typed(self.hcall("js_length", obj.node))
                 first, ref = self.bind_temp(obj) if not isinstance(obj.node, ast.Name) else (obj.node, obj.node)
                 # Strings and arrays (the common cases) answer len(); anything else asks js_length.
                 test = ast.Compare(P.type_of(first), [ast.In()], [self.helper("js_LENGTH_TYPES")])
@@ -367,6 +374,8 @@ class ExprCompiler:
             return Typed(self.getp(obj.node, key))
         if isinstance(key, ast.Constant) and type(key.value) is float and key.value.is_integer() and 0 <= key.value < 2**31:
             if obj.t in (STR, NUM, BOOL, NULL, UNDEF):
+                return Typed(self.hcall("js_index", obj.node, P.const(int(key.value))))
+            if self.compact:
                 return Typed(self.hcall("js_index", obj.node, P.const(int(key.value))))
             if str(key.value) != "-0.0":
                 # a[k] for a constant index k: arrays answer inline unless out of range or a hole.
@@ -382,7 +391,7 @@ class ExprCompiler:
                     ],
                 )
                 return Typed(P.ifexp(test, P.name(v), self.hcall("js_index", ref, i)))
-        if key_type == NUM and not isinstance(key, ast.Constant) and obj.t not in (STR, NUM, BOOL, NULL, UNDEF):
+        if key_type == NUM and not isinstance(key, ast.Constant) and obj.t not in (STR, NUM, BOOL, NULL, UNDEF) and not self.compact:
             # a[i] with a numeric index: an integral i below 1024 in range of an array, and not
             # a hole, is read inline (js_ARRAY_INDEX maps such floats to list indexes; -0 too,
             # as in JS); everything else goes through js_get.
@@ -424,6 +433,8 @@ class ExprCompiler:
 
     def getp(self, obj: ast.expr, key: ast.Constant) -> ast.expr:
         """obj.key: plain objects (dicts) that have the key inline; all else via js_getp."""
+        if self.compact:
+            return self.hcall("js_getp", obj, key)
         if isinstance(obj, ast.Name):
             first = ref = obj
         else:
@@ -543,6 +554,8 @@ class ExprCompiler:
         pyop = ast.Add() if operator == "++" else ast.Sub()
         if numeric:
             return ast.BinOp(cur, pyop, P.const(1.0))
+        if self.compact:
+            return self.hcall(op, cur)
         if isinstance(cur, ast.Name):
             return P.ifexp(P.is_(P.type_of(cur), P.name("float")), ast.BinOp(cur, pyop, P.const(1.0)), self.hcall(op, cur))
         t = self.tmp()
@@ -616,6 +629,8 @@ class ExprCompiler:
 
         Operands are evaluated exactly once, left to right, inside the type test; `types`
         are the Python types for which `fast` is exactly the JS operator."""
+        if self.compact and (left.t is None or right.t is None):
+            return self.hcall(helper, left.node, right.node)
         l1, r1, lr, rr = self.pair(left, right)
         if left.t is not None and right.t is not None:
             if PRIMITIVE_PY.get(left.t) in types and left.t == right.t:
@@ -712,7 +727,7 @@ class ExprCompiler:
             if left.t == NUM and isinstance(right.node, ast.Constant) and right.node.value != 0:
                 return Typed(ast.BinOp(left.node, ast.Div(), right.node), NUM)
             return Typed(self.hcall("js_div", left.node, right.node), NUM)
-        if op == "%" and isinstance(right.node, ast.Constant) and type(right.node.value) is float and 0 < right.node.value < math.inf:
+        if op == "%" and isinstance(right.node, ast.Constant) and type(right.node.value) is float and 0 < right.node.value < math.inf and not self.compact:
             # For a positive dividend and a positive finite divisor, Python's % is C fmod,
             # i.e. JS % (11.5.3); zero, negative and non-float dividends take the helper.
             l1, _, lr, _ = self.pair(left, right)
@@ -757,6 +772,8 @@ class ExprCompiler:
             return P.const(to_string(v if v is not None else None))
         if e.t in (NUM, BOOL, NULL, UNDEF):
             return self.hcall("js_to_string", e.node)
+        if self.compact:
+            return self.hcall("js_str_add", e.node)
         if isinstance(e.node, ast.Name):
             first = ref = e.node
         else:

@@ -165,10 +165,10 @@ def our_globals() -> dict:
     return dm
 
 
-def ours_expr(src: str) -> list:
+def ours_expr(src: str, compact: bool = False) -> list:
     dm = our_globals()
     try:
-        return encode(evaluate(src, dm))
+        return encode(evaluate(src, dm, compact))
     except ECMAScriptSyntaxError:
         return ["syntax-error"]
     except rt.JSThrow as exc:

@@ -46,16 +46,16 @@ def run_script(src: str, dm: dict | None = None) -> dict:
     return dm
 
 
-def evaluate(src: str, dm: dict | None = None) -> Any:
-    """Value of an expression."""
+def evaluate(src: str, dm: dict | None = None, compact: bool = False) -> Any:
+    """Value of an expression (`compact`: the exact code as emitted behind a fast path)."""
     t = Transpiler()
-    fn = compile_unit(t, [], t.expr(src))
+    fn = compile_unit(t, [], t.expr(src, compact=compact))
     return fn(dm if dm is not None else rt.new_globals())
 
 
-def condition(src: str, dm: dict | None = None) -> bool:
+def condition(src: str, dm: dict | None = None, compact: bool = False) -> bool:
     t = Transpiler()
-    fn = compile_unit(t, [], t.cond(src))
+    fn = compile_unit(t, [], t.cond(src, compact=compact))
     return fn(dm if dm is not None else rt.new_globals())
 
 

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
+import scxmlc_runtime.js as rt
+
 from .deviations import DEVIATIONS
-from .differential import V8, ours_expr, ours_fast, ours_script, same
+from .differential import V8, ECMAScriptSyntaxError, encode, our_globals, ours_expr, ours_fast, ours_script, same
+from .jsrun import condition
 
 mini_racer = pytest.importorskip("py_mini_racer")
 
@@ -105,6 +108,23 @@ def test_operator_matrix(v8, src):
 @pytest.mark.parametrize("src", FAST_MATRIX)
 def test_operator_matrix_through_properties(v8, src):
     _check(src, v8.expr(src), ours_expr(src))
+
+
+def test_compact_exact_code_agrees_with_the_full_exact_code():
+    """The exact code behind a fast path is compact (runtime helpers instead of inline tests
+    for the common types): the same values, errors included, for the whole corpus."""
+    for src in EXPRESSIONS + MATRIX + FAST_MATRIX:
+        assert same(ours_expr(src), ours_expr(src, compact=True)), src
+        assert _ours_condition(src) == _ours_condition(src, compact=True), src
+
+
+def _ours_condition(src: str, compact: bool = False):
+    try:
+        return condition(src, our_globals(), compact)
+    except ECMAScriptSyntaxError:
+        return "syntax-error"
+    except rt.JSThrow as exc:
+        return ("throw", encode(exc.value) if not isinstance(exc.value, rt.JSObject) else rt.error_name_message(exc.value)[0])
 
 
 def test_fast_paths_agree_with_v8_or_give_up(v8):

@@ -130,41 +130,18 @@ def _s_t1_cond(_sm):
     _ev = _dm["_event"]
     try:
         return (
-            _f5 := (
-                float(_f4)
-                if type((_f4 := (_f3 if type((_f3 := _ev["data"])) is dict else js_deopt())["sum"]))
+            _f3 := (
+                float(_f2)
+                if type((_f2 := (_f1 if type((_f1 := _ev["data"])) is dict else js_deopt())["sum"]))
                 is int
-                else _f4 if type(_f4) is float else js_deopt()
+                else _f2 if type(_f2) is float else js_deopt()
             )
         ) == 14.0
     except Exception:
         pass
     if _sm.raw_event is not None:
         _sm.convert_event()
-    return (
-        _t2 == 14.0
-        if type(
-            (
-                _t2 := (
-                    _t1["sum"]
-                    if type(
-                        (
-                            _t1 := (
-                                _ev["data"]
-                                if type(_ev) is dict and "data" in _ev
-                                else js_getp(_ev, "data")
-                            )
-                        )
-                    )
-                    is dict
-                    and "sum" in _t1
-                    else js_getp(_t1, "sum")
-                )
-            )
-        )
-        is float
-        else js_strict_eq(_t2, 14.0)
-    )
+    return js_strict_eq(js_getp(js_getp(_ev, "data"), "sum"), 14.0)
 
 
 # <transition> line 21

@@ -22,11 +22,9 @@ from scxmlc_runtime import (
     TransitionDef,
 )
 from scxmlc_runtime.js import (
-    HOLE,
     JSArray,
     UNDEFINED,
     js_ADD_TYPES,
-    js_ARRAY_INDEX,
     js_INT_STRINGS,
     js_LENGTH_TYPES,
     js_RAW_NUMBERS,
@@ -74,65 +72,19 @@ def _idle_t1_cond(_sm):
     _ev = _dm["_event"]
     try:
         return (
-            _f7 := (
-                float(_f6)
-                if type((_f6 := (_f5 if type((_f5 := _ev["data"])) is dict else js_deopt())["qty"]))
+            _f3 := (
+                float(_f2)
+                if type((_f2 := (_f1 if type((_f1 := _ev["data"])) is dict else js_deopt())["qty"]))
                 is int
-                else _f6 if type(_f6) is float else js_deopt()
+                else _f2 if type(_f2) is float else js_deopt()
             )
-        ) > 0.0 and (not (_f8 if type((_f8 := _f5["sku"])) is str else js_deopt()) == "")
+        ) > 0.0 and (not (_f4 if type((_f4 := _f1["sku"])) is str else js_deopt()) == "")
     except Exception:
         pass
     if _sm.raw_event is not None:
         _sm.convert_event()
-    return (
-        _t2 > 0.0
-        if type(
-            (
-                _t2 := (
-                    _t1["qty"]
-                    if type(
-                        (
-                            _t1 := (
-                                _ev["data"]
-                                if type(_ev) is dict and "data" in _ev
-                                else js_getp(_ev, "data")
-                            )
-                        )
-                    )
-                    is dict
-                    and "qty" in _t1
-                    else js_getp(_t1, "qty")
-                )
-            )
-        )
-        is float
-        else js_gt(_t2, 0.0)
-    ) and (
-        not (
-            _t4 == ""
-            if type(
-                (
-                    _t4 := (
-                        _t3["sku"]
-                        if type(
-                            (
-                                _t3 := (
-                                    _ev["data"]
-                                    if type(_ev) is dict and "data" in _ev
-                                    else js_getp(_ev, "data")
-                                )
-                            )
-                        )
-                        is dict
-                        and "sku" in _t3
-                        else js_getp(_t3, "sku")
-                    )
-                )
-            )
-            is str
-            else js_eq(_t4, "")
-        )
+    return js_gt(js_getp(js_getp(_ev, "data"), "qty"), 0.0) and (
+        not js_eq(js_getp(js_getp(_ev, "data"), "sku"), "")
     )
 
 
@@ -142,45 +94,45 @@ def _idle_t1(_sm):
     _ev = _dm["_event"]
     # <assign> line 13 (with the next 1)
     try:
-        _v14 = (
-            _f10 + _f13
-            if type((_f10 := _dm["count"]))
+        _v5 = (
+            _f1 + _f4
+            if type((_f1 := _dm["count"]))
             is type(
                 (
-                    _f13 := (
-                        float(_f12)
+                    _f4 := (
+                        float(_f3)
                         if type(
                             (
-                                _f12 := (
-                                    _f11 if type((_f11 := _ev["data"])) is dict else js_deopt()
-                                )["qty"]
+                                _f3 := (_f2 if type((_f2 := _ev["data"])) is dict else js_deopt())[
+                                    "qty"
+                                ]
                             )
                         )
                         is int
-                        else _f12 if type(_f12) in js_RAW_PLAIN else js_deopt()
+                        else _f3 if type(_f3) in js_RAW_PLAIN else js_deopt()
                     )
                 )
             )
-            and type(_f10) in js_ADD_TYPES
+            and type(_f1) in js_ADD_TYPES
             else js_deopt()
         )
-        _v16 = (
+        _v7 = (
             (
-                _f15
-                if type((_f15 := _f11["sku"])) is str
+                _f6
+                if type((_f6 := _f2["sku"])) is str
                 else (
-                    js_INT_STRINGS.get(_f15) or js_number_to_string(float(_f15))
-                    if type(_f15) in js_RAW_NUMBERS
+                    js_INT_STRINGS.get(_f6) or js_number_to_string(float(_f6))
+                    if type(_f6) in js_RAW_NUMBERS
                     else js_deopt()
                 )
             )
             + " x"
             + (
-                _f12
-                if type(_f12) is str
+                _f3
+                if type(_f3) is str
                 else (
-                    js_INT_STRINGS.get(_f12) or js_number_to_string(float(_f12))
-                    if type(_f12) in js_RAW_NUMBERS
+                    js_INT_STRINGS.get(_f3) or js_number_to_string(float(_f3))
+                    if type(_f3) in js_RAW_NUMBERS
                     else js_deopt()
                 )
             )
@@ -189,105 +141,25 @@ def _idle_t1(_sm):
         if _sm.raw_event is not None:
             _sm.convert_event()
         # <assign> line 13
-        _dm["count"] = (
-            _t2 + _t3
-            if type((_t2 := _dm["count"]))
-            is type(
-                (
-                    _t3 := (
-                        _t1["qty"]
-                        if type(
-                            (
-                                _t1 := (
-                                    _ev["data"]
-                                    if type(_ev) is dict and "data" in _ev
-                                    else js_getp(_ev, "data")
-                                )
-                            )
-                        )
-                        is dict
-                        and "qty" in _t1
-                        else js_getp(_t1, "qty")
-                    )
-                )
-            )
-            is float
-            else js_add(_t2, _t3)
-        )
+        _dm["count"] = js_add(_dm["count"], js_getp(js_getp(_ev, "data"), "qty"))
         # <assign> line 14
         _dm["label"] = (
-            (
-                _t5
-                if type(
-                    (
-                        _t5 := (
-                            _t4["sku"]
-                            if type(
-                                (
-                                    _t4 := (
-                                        _ev["data"]
-                                        if type(_ev) is dict and "data" in _ev
-                                        else js_getp(_ev, "data")
-                                    )
-                                )
-                            )
-                            is dict
-                            and "sku" in _t4
-                            else js_getp(_t4, "sku")
-                        )
-                    )
-                )
-                is str
-                else (
-                    _t6
-                    if type(_t5) is float and (_t6 := js_INT_STRINGS.get(_t5)) is not None
-                    else js_str_add(_t5)
-                )
-            )
+            js_str_add(js_getp(js_getp(_ev, "data"), "sku"))
             + " x"
-            + (
-                _t8
-                if type(
-                    (
-                        _t8 := (
-                            _t7["qty"]
-                            if type(
-                                (
-                                    _t7 := (
-                                        _ev["data"]
-                                        if type(_ev) is dict and "data" in _ev
-                                        else js_getp(_ev, "data")
-                                    )
-                                )
-                            )
-                            is dict
-                            and "qty" in _t7
-                            else js_getp(_t7, "qty")
-                        )
-                    )
-                )
-                is str
-                else (
-                    _t9
-                    if type(_t8) is float and (_t9 := js_INT_STRINGS.get(_t8)) is not None
-                    else js_str_add(_t8)
-                )
-            )
+            + js_str_add(js_getp(js_getp(_ev, "data"), "qty"))
         )
     else:
-        _dm["count"] = _v14
-        _dm["label"] = _v16
+        _dm["count"] = _v5
+        _dm["label"] = _v7
     # <assign> line 15
     try:
         _v = float(
-            (_f19 := (len(_f18) if type((_f18 := _dm["label"])) in js_LENGTH_TYPES else js_deopt()))
+            (_f9 := (len(_f8) if type((_f8 := _dm["label"])) in js_LENGTH_TYPES else js_deopt()))
         )
     except Exception:
         if _sm.raw_event is not None:
             _sm.convert_event()
-        _v = (
-            float(len(_t17)) if type((_t17 := _dm["label"])) in js_LENGTH_TYPES else js_length(_t17)
-        )
+        _v = js_length(_dm["label"])
     if _sm.raw_event is not None:
         _sm.convert_event()
     js_setp(js_global_this(_dm), "last", _v)
@@ -323,26 +195,13 @@ def _idle_t3_cond(_sm):
     _dm = _sm.dm
     try:
         return (
-            _f4 := (len(_f3) if type((_f3 := _dm["items"])) in js_LENGTH_TYPES else js_deopt())
+            _f2 := (len(_f1) if type((_f1 := _dm["items"])) in js_LENGTH_TYPES else js_deopt())
         ) > 0.0
     except Exception:
         pass
     if _sm.raw_event is not None:
         _sm.convert_event()
-    return (
-        _t2 > 0.0
-        if type(
-            (
-                _t2 := (
-                    float(len(_t1))
-                    if type((_t1 := _dm["items"])) in js_LENGTH_TYPES
-                    else js_length(_t1)
-                )
-            )
-        )
-        is float
-        else js_gt(_t2, 0.0)
-    )
+    return js_gt(js_length(_dm["items"]), 0.0)
 
 
 # <transition> line 18
@@ -351,51 +210,15 @@ def _idle_t3(_sm):
     # <assign> line 19
     try:
         _dm["label"] = (
-            _f9
-            if type((_f9 := (_f8 if type((_f8 := _dm["items"])) is JSArray else js_deopt())[-1]))
+            _f2
+            if type((_f2 := (_f1 if type((_f1 := _dm["items"])) is JSArray else js_deopt())[-1]))
             is dict
             else js_deopt()
         )["name"]
     except Exception:
         if _sm.raw_event is not None:
             _sm.convert_event()
-        _dm["label"] = (
-            _t7["name"]
-            if type(
-                (
-                    _t7 := (
-                        _t6
-                        if (
-                            (_t3 := _dm["items"]),
-                            (
-                                _t4 := (
-                                    _t2 - 1.0
-                                    if type(
-                                        (
-                                            _t2 := (
-                                                float(len(_t1))
-                                                if type((_t1 := _dm["items"])) in js_LENGTH_TYPES
-                                                else js_length(_t1)
-                                            )
-                                        )
-                                    )
-                                    is float
-                                    else js_sub(_t2, 1.0)
-                                )
-                            ),
-                        )
-                        and type(_t3) is JSArray
-                        and ((_t5 := js_ARRAY_INDEX.get(_t4)) is not None)
-                        and (_t5 < len(_t3))
-                        and ((_t6 := _t3[_t5]) is not HOLE)
-                        else js_get(_t3, _t4)
-                    )
-                )
-            )
-            is dict
-            and "name" in _t7
-            else js_getp(_t7, "name")
-        )
+        _dm["label"] = js_getp(js_get(_dm["items"], js_sub(js_length(_dm["items"]), 1.0)), "name")
 
 
 class Guesses(Machine):

@@ -44,11 +44,11 @@ def _waiting_i1_counting_t1(_sm):
     _dm = _sm.dm
     # <assign> line 12
     try:
-        _dm["start"] = (_f2 if type((_f2 := _dm["start"])) is float else js_deopt()) + 1.0
+        _dm["start"] = (_f1 if type((_f1 := _dm["start"])) is float else js_deopt()) + 1.0
     except Exception:
         if _sm.raw_event is not None:
             _sm.convert_event()
-        _dm["start"] = _t1 + 1.0 if type((_t1 := _dm["start"])) is float else js_add(_t1, 1.0)
+        _dm["start"] = js_add(_dm["start"], 1.0)
 
 
 # <data id='got'> line 4
