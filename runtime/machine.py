@@ -190,8 +190,8 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
                 if guards is not None and (guards := guards.get(name)):
                     # take_event's guarded branch and the end of process_external_event
                     # (charts with guarded plans have no invokes), with the common case of
-                    # take_guarded inlined: the selector names a candidate whose microstep
-                    # is recorded, and replay runs it.
+                    # take_guarded inlined: the selector names a candidate whose recorded
+                    # microstep is one block (a targetless transition's), called here.
                     self.dm["_event"] = event
                     self._lazy_event = None
                     select, candidates = guards
