@@ -140,7 +140,9 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
         """Queue an external event and process events until the machine is stable.
 
         `data` is Python data (dicts, lists, numbers, strings); it reaches ECMAScript as
-        `_event.data`. The other fields set the SCXML event fields of the same names.
+        `_event.data`, converted when code first needs it (data that cannot be converted is
+        then an error.execution there). The other fields set the SCXML event fields of the
+        same names.
         """
         lean = self._lean
         if (
