@@ -267,7 +267,7 @@ class Interpreter:
             self.microstep(enabled)
         cached = tables.select_cache.get((config, event["name"])) is enabled
         if not cached and guards is None and not tables.invoke_mask and tables.guarded_count < CACHE_LIMIT:
-            self._record_guards(key, config, event["name"])
+            self._record_guards(key[0], config, event["name"])
         if (
             cached
             and not tables.invoke_mask  # invokes need the per-event hooks of the full path
@@ -339,12 +339,12 @@ class Interpreter:
         else:
             self.microstep([guard[1]])  # False: one that must always run in full
 
-    def _record_guards(self, key: tuple, config: int, name: str) -> None:
+    def _record_guards(self, config_id: int, config: int, name: str) -> None:
         """Remember the candidates of (configuration, event name) for take_event when
         conditions decided the selection and only one atomic state has candidates."""
         tables = self.tables
         deciding = [(s, c) for s in iter_bits(config & tables.atomic_mask) if (c := tables.candidates_for(s, name))]
-        guards = tables.guarded_plans.setdefault(key[0], {})
+        guards = tables.guarded_plans.setdefault(config_id, {})
         tables.guarded_count += 1
         if len(deciding) == 1:
             state, cands = deciding[0]

@@ -167,20 +167,22 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
         if sendid is not UNDEFINED or origin is not UNDEFINED or origintype is not UNDEFINED or invokeid is not UNDEFINED:
             event.update(sendid=sendid, origin=origin, origintype=origintype, invokeid=invokeid)
         tables = self.tables
-        if self._busy or self.external_queue or not self.running or tables.invoke_mask:
-            if data is not None:
+        queued = self._busy or self.external_queue or not self.running
+        if data is not None:
+            if queued or tables.invoke_mask:
                 event["data"] = to_js(data)
-            if self._busy or self.external_queue or not self.running:
-                self.enqueue_external(event)
-                return
-        elif data is not None:
-            # Idle machine, no invokes: this event is processed now, before send returns, so
-            # its data is converted only when code other than a fast path may read it
-            # (convert_event, called by generated code): fast paths read the host's data as
-            # it is (scxmlc/ecmascript/speculate.py, RAW), and converting a payload costs
-            # more than the rest of a step. Events that wait in a queue are converted now.
-            event["data"] = data
-            self.raw_event = event
+            else:
+                # Idle machine, no invokes: this event is processed now, before send returns,
+                # so its data is converted only when code other than a fast path may read it
+                # (convert_event, called by generated code): fast paths read the host's data
+                # as it is (scxmlc/ecmascript/speculate.py, RAW), and converting a payload
+                # costs more than the rest of a step. Events that wait in a queue are
+                # converted now.
+                event["data"] = data
+                self.raw_event = event
+        if queued:
+            self.enqueue_external(event)
+            return
         # Idle machine, empty queue: process the event directly (the common case).
         if self._config_of_id is not self.config:
             self.sync_config_id()

@@ -345,9 +345,10 @@ class _Lowerer:
                 if ts[t].cond is None:
                     break
                 conds.append(ts[t].cond)
+            mark = self.js.mark()
             tests = self.js.fast_conds(conds) if len(conds) >= 2 else []
             if len(tests) < 2:
-                self.js = Transpiler(hoist_event=True, declared=self.declared)  # nothing of it is kept
+                self.js.reset(mark)  # nothing of it is kept
                 continue
             body: list[ast.stmt] = [ast.If(test, [ast.Return(const(k))], []) for k, test in enumerate(tests)]
             k = len(tests)

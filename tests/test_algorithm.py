@@ -10,6 +10,7 @@ from scxmlc.diagnostics import Diagnostics
 from scxmlc.parser import parse_bytes
 from scxmlc_runtime import ExecutionError, SimulatedClock, parse_delay
 from scxmlc_runtime.interpreter import event_matches, iter_bits, iter_bits_reversed
+from scxmlc_runtime.js import to_js
 from scxmlc_runtime.tables import ATOMIC, COMPOUND, PARALLEL, ROOT
 
 NS = 'xmlns="http://www.w3.org/2005/07/scxml" version="1.0"'
@@ -694,11 +695,6 @@ def test_str_keys_win_over_other_keys_of_the_same_spelling():
     )
     sm.send("e", {1: "int", "1": "str", 2: "two"})  # the fast path reads the host's dict
     sm.send("e", {"1": "str", 1: "int", 2: "two"})
-    sm.send("e", rt_to_js({1: "int", "1": "str", 2: "two"}))  # converted first
+    sm.send("e", to_js({1: "int", "1": "str", 2: "two"}))  # converted first
     assert sm.datamodel["v"] == "strtwo" * 3
 
-
-def rt_to_js(v):
-    from scxmlc_runtime.js import to_js
-
-    return to_js(v)

@@ -285,7 +285,7 @@ class Transpiler:
             node, text, offset = self._parse_expression(src)
         except ECMAScriptSyntaxError:
             return None
-        helpers, counter = set(self.helpers), self.counter
+        mark = self.mark()
         spec = Speculator(self._compiler(text, offset, True))
         try:
             out = spec.condition(node) if cond else spec.value(node)
@@ -293,7 +293,7 @@ class Transpiler:
                 return out
         except Exception:  # noqa: BLE001 - NotSpeculable & co; optional code: the exact path reports real errors
             pass
-        self.helpers, self.counter = helpers, counter  # nothing of it is emitted
+        self.reset(mark)  # nothing of it is emitted
         return None
 
     @_deep
@@ -304,14 +304,14 @@ class Transpiler:
         memo: dict = {}
         out: list[ast.expr] = []
         for src in conds:
-            helpers, counter, saved = set(self.helpers), self.counter, dict(memo)
+            mark, saved = self.mark(), dict(memo)
             try:
                 node, text, offset = self._parse_expression(src)
                 test = Speculator(self._compiler(text, offset, True), memo).condition(node)
                 if _deeper_than(test, 60):
                     raise NotSpeculable("too deep")
             except Exception:  # noqa: BLE001 - NotSpeculable & co; optional code, never an error
-                self.helpers, self.counter = helpers, counter
+                self.reset(mark)
                 memo.clear()
                 memo.update(saved)
                 break
@@ -323,7 +323,7 @@ class Transpiler:
         """Fast paths of consecutive assignments `name = src` to globals, computed in order
         without storing anything: each sees the values assigned before it and reuses what
         the others read. [(temporary, value)] or None when one of them has no fast path."""
-        helpers, counter = set(self.helpers), self.counter
+        mark = self.mark()
         memo: dict = {}
         out: list[tuple[str, ast.expr]] = []
         try:
@@ -337,7 +337,7 @@ class Transpiler:
                 out.append((temp, value.node))
                 spec.assigned(name, temp, value.t)
         except Exception:  # noqa: BLE001 - NotSpeculable & co; optional code, never an error
-            self.helpers, self.counter = helpers, counter
+            self.reset(mark)
             return None
         return out
 
