@@ -329,25 +329,33 @@ def js_guarded(fn: Callable) -> Callable:
 __all__ += ["js_guarded"]
 
 
+def _accessor_of(target: dict, key: str, kind: str, fn: Any):
+    """The accessor target[key] gets from a `get` or `set` definition (kind): the one already
+    there with that half replaced, or a new one where the key holds data or nothing."""
+    from .values import ACCESSORS_EXIST, Accessor
+
+    ACCESSORS_EXIST[0] = True  # from now on property reads must look for accessors
+    current = dict.get(target, key)
+    acc = current if type(current) is Accessor else Accessor()
+    if kind == "get":
+        acc.get = fn
+    else:
+        acc.set = fn
+    return acc
+
+
 def js_object_literal(definitions: tuple) -> JSObject:
     """An object literal with accessors (ES5.1 11.1.5): definitions are (key, kind, value)
     with kind "init", "get" or "set", applied in source order (a later definition replaces
     an earlier one; a getter and a setter of one key combine)."""
-    from .values import ACCESSORS_EXIST, Accessor
 
     obj = JSObject(OBJECT_PROTO)
     for key, kind, value in definitions:
         if kind == "init":
             dict.__setitem__(obj, key, value)
             continue
-        ACCESSORS_EXIST[0] = True
-        current = dict.get(obj, key)
-        acc = current if type(current) is Accessor else Accessor()
-        if kind == "get":
-            acc.get = value
-        else:
-            acc.set = value
-        if type(current) is not Accessor:
+        acc = _accessor_of(obj, key, kind, value)
+        if dict.get(obj, key) is not acc:
             dict.pop(obj, key, None)  # a replaced data property loses its position too
         dict.__setitem__(obj, key, acc)
     return obj
@@ -368,7 +376,6 @@ def js_class(name: str, body: Callable | None, length: int, parent: Any, members
     """
     from .conversions import is_object
     from .properties import js_getp
-    from .values import ACCESSORS_EXIST, Accessor
 
     derived = parent is not UNDEFINED
     proto_parent: Any = OBJECT_PROTO
@@ -393,15 +400,7 @@ def js_class(name: str, body: Callable | None, length: int, parent: Any, members
     hidden_static = set()
     for key, kind, fn, static in members:
         target: dict = cls.props if static else proto
-        value = fn
-        if kind != "method":
-            ACCESSORS_EXIST[0] = True
-            current = dict.get(target, key)
-            value = current if type(current) is Accessor else Accessor()
-            if kind == "get":
-                value.get = fn
-            else:
-                value.set = fn
+        value = fn if kind == "method" else _accessor_of(target, key, kind, fn)
         dict.__setitem__(target, key, value)
         (hidden_static if static else hidden_proto).add(key)
     proto.hidden = frozenset(hidden_proto)

@@ -629,37 +629,48 @@ class StmtCompiler(ExprCompiler):
 
     def method_function(self, node: Any, name: str, cls: str, static: bool, ctor: bool, derived: bool) -> tuple[ast.expr, int]:
         """The Python function (def name or lambda) of a class method or constructor."""
-        length = 0
-        for p in node.params:
-            if p.type in ("AssignmentPattern", "RestElement"):
-                break
-            length += 1
+        length = _param_length(node)
         lambda_mode = self.func.lambda_mode or not self.prelude_stack
         outer_func, outer_scope = self.func, self.scope
         ctx = FunctionCtx(outer_func, lambda_mode=lambda_mode, home=cls, home_static=static, class_ctor=ctor and derived, strict=True)
         self.func = ctx
         self.scope = Scope(parent=outer_scope, func=ctx)
         try:
-            if lambda_mode:
-                inner_scope = self.scope
-                counter = self.unit.counter
-                try:
-                    fn: ast.expr = self.hcall("js_guarded", self.lambda_function(node, ctx))
-                except Unsupported:
-                    self.unit.counter = counter
-                    ctx = FunctionCtx(outer_func, lambda_mode=False, factory=True, home=cls, home_static=static, class_ctor=ctor and derived, strict=True)
-                    self.func = ctx
-                    self.scope = Scope(parent=inner_scope.parent, func=ctx)
-                    fn = self.factory_function(node, ctx)
-            else:
-                fn_name = self.tmp("_tf")
-                fdef = self.def_function(node, ctx, fn_name)
-                self.func, self.scope = outer_func, outer_scope
-                self.emit_prelude([fdef])
-                fn = P.name(fn_name)
+            fn = self.function_code(
+                node,
+                ctx,
+                lambda: FunctionCtx(outer_func, lambda_mode=False, factory=True, home=cls, home_static=static, class_ctor=ctor and derived, strict=True),
+                (outer_func, outer_scope),
+            )
         finally:
             self.func, self.scope = outer_func, outer_scope
+        if isinstance(fn, ast.Lambda):
+            fn = self.hcall("js_guarded", fn)
         return fn, length
+
+    def function_code(self, node: Any, ctx: FunctionCtx, factory_ctx, outer: tuple) -> ast.expr:
+        """The Python function of a function node, compiled in `ctx` (current here): a lambda
+        in lambda mode when the body has an expression form, else a factory function in
+        the context factory_ctx() makes; outside lambda mode a def emitted before the
+        current statement, in `outer` (the caller's function and scope), which the caller
+        restores afterwards in any case."""
+        if ctx.lambda_mode:
+            inner_scope = self.scope
+            counter = self.unit.counter
+            try:
+                return self.lambda_function(node, ctx)
+            except Unsupported:
+                # Statements (loops, try, ...) have no expression form: compile a def.
+                self.unit.counter = counter
+                ctx = factory_ctx()
+                self.func = ctx
+                self.scope = Scope(parent=inner_scope.parent, func=ctx)
+                return self.factory_function(node, ctx)
+        fn_name = self.tmp("_tf")
+        fdef = self.def_function(node, ctx, fn_name)
+        self.func, self.scope = outer
+        self.emit_prelude([fdef])
+        return P.name(fn_name)
 
     def super_context(self, node: Any) -> FunctionCtx:
         f = self.func
@@ -681,11 +692,7 @@ class StmtCompiler(ExprCompiler):
         is_arrow = node.type == "ArrowFunctionExpression"
         own_name = node.id.name if getattr(node, "id", None) is not None else ""
         fname = own_name or name_hint
-        length = 0
-        for p in node.params:
-            if p.type in ("AssignmentPattern", "RestElement"):
-                break
-            length += 1
+        length = _param_length(node)
         source = self.src_text(node)
         lambda_mode = self.func.lambda_mode or not self.prelude_stack
         outer_func, outer_scope = self.func, self.scope
@@ -699,24 +706,9 @@ class StmtCompiler(ExprCompiler):
                 self_ref = self.tmp("_tself")
                 self.scope.bindings[own_name] = Binding(own_name, self_ref, "self", outer_func)
                 self.scope = Scope(parent=self.scope, func=ctx)
-            if lambda_mode:
-                inner_scope = self.scope
-                counter = self.unit.counter
-                try:
-                    fn = self.lambda_function(node, ctx)
-                except Unsupported:
-                    # Statements (loops, try, ...) have no expression form: compile a def.
-                    self.unit.counter = counter
-                    ctx = FunctionCtx(outer_func, is_arrow=is_arrow, lambda_mode=False, factory=True)
-                    self.func = ctx
-                    self.scope = Scope(parent=inner_scope.parent, func=ctx)
-                    fn = self.factory_function(node, ctx)
-            else:
-                fn_name = self.tmp("_tf")
-                fdef = self.def_function(node, ctx, fn_name)
-                self.func, self.scope = outer_func, outer_scope
-                self.emit_prelude([fdef])
-                fn = P.name(fn_name)
+            fn = self.function_code(
+                node, ctx, lambda: FunctionCtx(outer_func, is_arrow=is_arrow, lambda_mode=False, factory=True), (outer_func, outer_scope)
+            )
         finally:
             self.func, self.scope = outer_func, outer_scope
         maker = "js_arrow" if is_arrow else "js_function"
@@ -992,3 +984,13 @@ class StmtCompiler(ExprCompiler):
         if t == "ThrowStatement":
             return self.hcall("js_throw", self.v(s.argument))
         self.fail(f"{t} in a function inside an expression is not supported; move the function into a <script>", s)
+
+
+def _param_length(node: Any) -> int:
+    """A function's `length` (ES2015 14.1.7): its parameters before the first default or rest."""
+    length = 0
+    for p in node.params:
+        if p.type in ("AssignmentPattern", "RestElement"):
+            break
+        length += 1
+    return length
