@@ -22,6 +22,8 @@ SCXML_TYPES = {
 SCXML_PROCESSOR = "http://www.w3.org/TR/scxml/#SCXMLEventProcessor"
 _send_ids = itertools.count(1)
 _log_output = logging.getLogger("scxmlc_runtime.log")
+# ORS <log level> (1 reporting, 2 error, 3 warning, 4 debug) as Python logging levels.
+_ORS_LEVELS = {1: logging.INFO, 2: logging.ERROR, 3: logging.WARNING, 4: logging.DEBUG}
 
 # CSS2 time values (SCXML 6.2.4 delay): "5s", ".5s", "1.5s", "200ms".
 _DELAY = re.compile(r"^\s*(\d*\.?\d+)\s*(ms|s|min|h|d)?\s*$")
@@ -86,23 +88,32 @@ class ActionsMixin:
         event["name"] = name
         self.internal_queue.append(event)
 
-    def log(self, label: str | None, *value: Any) -> None:
-        """<log> (SCXML 4.7): to the machine's log handler, else to the `scxmlc_runtime.log` logger.
-        Without an expr only the label is logged; an undefined value shows as `undefined`."""
+    def log(self, label: str | None, *value: Any, level: int | None = None) -> None:
+        """<log> (SCXML 4.7): to the machine's log handler, else to the host's
+        (`log(sessionid, label, text)`), else to the `scxmlc_runtime.log` logger. Without an
+        expr only the label is logged; an undefined value shows as `undefined`. `level`: the
+        ORS level (1 reporting, 2 error, 3 warning, 4 debug) sets the logger's level."""
         text = js_display(value[0]) if value else ""
         if self.log_handler is not None:
             self.log_handler(label, text)
-        elif label:
-            _log_output.info("%s: %s", label, text)
+        elif self.host.log is not None:
+            self.host.log(self.sessionid, label, text)
         else:
-            _log_output.info("%s", text)
+            py_level = _ORS_LEVELS.get(level, logging.INFO)
+            if label:
+                _log_output.log(py_level, "%s: %s", label, text)
+            else:
+                _log_output.log(py_level, "%s", text)
 
     def fail(self, name: str, message: str):
         """Throw the JS error `name` (code the compiler could not accept raises this when run)."""
         raise JSThrow(make_error(name, message))
 
-    def unsupported_element(self, tag: str) -> None:
-        raise ExecutionError(f"element {tag} is not supported by this runtime")
+    def unsupported_element(self, tag: str, event: str = "error.execution") -> None:
+        """An element of another namespace that this runtime does not implement; `event`:
+        the error event to raise (an extension family may name its own: ORS raises
+        error.unsupported.element, ors-extensions.md §1.1)."""
+        raise ExecutionError(f"element {tag} is not supported by this runtime", event=event)
 
     # -- <send>, <cancel> (SCXML 6.2, 6.3; SCXML I/O processor C.1) -------------------------
 

@@ -34,6 +34,10 @@ class Timer:
 class Clock:
     """A timer queue over some notion of time; subclasses say what `now` is and how to wait."""
 
+    # Whether time passes by itself: while network I/O is in flight a host waits for it in
+    # real time, and only a real-time clock's timers fall due meanwhile.
+    real_time = True
+
     def __init__(self) -> None:
         self._heap: list[Timer] = []
         self._seq = itertools.count()
@@ -44,6 +48,10 @@ class Clock:
 
     def wait_until(self, when: float) -> None:
         raise NotImplementedError
+
+    def time(self) -> float:
+        """Seconds since the Unix epoch, as this clock sees it (ORS `idealtime` is epoch time)."""
+        return time.time()
 
     def compact(self) -> None:
         """Drop cancelled timers from the heap (sessions that ended leave many behind)."""
@@ -104,14 +112,24 @@ class RealClock(Clock):
 
 
 class SimulatedClock(Clock):
-    """Virtual time for tests: waiting jumps straight to the deadline."""
+    """Virtual time for tests: waiting jumps straight to the deadline.
 
-    def __init__(self, start: float = 0.0) -> None:
+    `epoch`: the Unix time (seconds) that simulated time `start` stands for (default: the real
+    time when the clock is made); `time()` moves with simulated time from there.
+    """
+
+    real_time = False
+
+    def __init__(self, start: float = 0.0, epoch: float | None = None) -> None:
         super().__init__()
         self._now = start
+        self._epoch = (time.time() if epoch is None else epoch) - start
 
     def now(self) -> float:
         return self._now
+
+    def time(self) -> float:
+        return self._epoch + self._now
 
     def wait_until(self, when: float) -> None:
         if when > self._now:

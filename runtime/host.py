@@ -4,13 +4,22 @@ Machines from any number of generated modules can share a host. `#_scxml_<sessio
 reach the sessions of the sending machine's host only. A machine created without a host gets
 the default host of its clock (one per clock object; machines made with no clock share the
 process's default real-time host).
+
+Besides sessions a host holds what they share: the services of extension modules (plugged in
+like I/O processors, created when a session first uses one), the document loader that finds
+charts by URL, the id generator, a log callback for every session, and the network I/O loop
+whose results come back to the host's thread (io.py).
 """
 
 from __future__ import annotations
 
+import itertools
+import queue
 import threading
+import time
+import uuid
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from .clock import Clock, RealClock
 
@@ -19,12 +28,61 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _default_hosts: "weakref.WeakKeyDictionary[Clock, Host]" = weakref.WeakKeyDictionary()
 _process_host: "Host | None" = None
+_session_counter = itertools.count(1)
+
+
+class Ids:
+    """Ids the runtime hands out. Session ids count up in the process ("1", "2", ...); request
+    ids are random (uuid4), unique for the life of the runtime and never reused. Give a Host
+    another object with these two methods for ids of your own (deterministic tests)."""
+
+    def session_id(self) -> str:
+        return str(next(_session_counter))
+
+    def request_id(self) -> str:
+        return uuid.uuid4().hex.upper()
+
+
+class IOToken:
+    """One piece of network I/O in flight (Host.io_begin); `end()` is idempotent."""
+
+    __slots__ = ("_host",)
+
+    def __init__(self, host: "Host") -> None:
+        self._host = host
+
+    def end(self) -> None:
+        host = self._host
+        if host is not None:
+            self._host = None
+            host.outstanding -= 1
 
 
 class Host:
-    def __init__(self, clock: Clock | None = None, *, http_host: str = "127.0.0.1", http_port: int = 0) -> None:
-        """`http_host`/`http_port`: where the Basic HTTP processor listens (loopback and an
-        ephemeral port by default); it starts when a session first reads its location."""
+    def __init__(
+        self,
+        clock: Clock | None = None,
+        *,
+        documents: dict | None = None,
+        document_roots: tuple | list = (),
+        log: Callable[[str, str | None, str], None] | None = None,
+        ids: Any = None,
+        services: tuple | list = (),
+        http_host: str = "127.0.0.1",
+        http_port: int = 0,
+    ) -> None:
+        """
+        - `documents`: URL -> chart, for `<session:start src>` and `<invoke src>`: a chart file
+          path (compiled when first needed), a generated class or a generated module;
+        - `document_roots`: folders `file:` URLs may read below, besides a document's own folder;
+        - `log(sessionid, label, text)`: the `<log>` output of every session (a machine's own
+          `log=` wins);
+        - `ids`: an object with `session_id()` and `request_id()` (default `Ids()`);
+        - `services`: module services and environments to use instead of the defaults
+          (`scxmlc_runtime.ors.Genesys(...)`, `scxmlc_runtime.ors.SessionModule(...)`);
+        - `http_host`/`http_port`: where the Basic HTTP processor listens (loopback and an
+          ephemeral port by default); it starts when a session first reads its location.
+        """
         self.clock = clock if clock is not None else RealClock()
         self.http_host = http_host
         self.http_port = http_port
@@ -32,6 +90,20 @@ class Host:
         self._http_lock = threading.Lock()
         # Weak: a session the application dropped leaves the registry by itself.
         self.sessions: "weakref.WeakValueDictionary[str, Machine]" = weakref.WeakValueDictionary()
+        # Sessions the runtime started (<session:start>): nobody else holds them while they run.
+        self._kept: dict[str, "Machine"] = {}
+        self.log = log
+        self.ids = ids if ids is not None else Ids()
+        self.documents = dict(documents or {})
+        self.document_roots = tuple(document_roots)
+        self._plugins: dict[str, Any] = {}
+        for service in services:
+            self.plug(service)
+        self._loader = None
+        self._io = None
+        # Network I/O in flight (io_begin/IOToken.end), and results waiting for this thread.
+        self.outstanding = 0
+        self._inbox: "queue.SimpleQueue[tuple]" = queue.SimpleQueue()
 
     @classmethod
     def for_clock(cls, clock: Clock | None) -> "Host":
@@ -52,6 +124,102 @@ class Host:
             self.clock.loop  # an asyncio host: remember the running loop for HTTP wake-ups
         return chart(host=self, **kwargs).start()
 
+    # -- extension services -----------------------------------------------------------------
+
+    def plug(self, service: Any) -> None:
+        """Use `service` (a module service or an environment) for its name in this host."""
+        name = getattr(service, "name", None) or service.module.name
+        self._plugins[name] = service
+        service.attach(self)
+
+    def service(self, name: str) -> Any:
+        """The service of extension module `name` (or environment family `name`), created
+        from the registry on first use."""
+        found = self._plugins.get(name)
+        if found is None:
+            from .extensions import load_object, service_path
+
+            path = service_path(name)
+            if path is None:
+                raise LookupError(f"no runtime service for extension {name!r}")
+            found = load_object(path)()
+            self.plug(found)
+        return found
+
+    def install_extensions(self, machine: "Machine") -> None:
+        """Give a session the environment and services its chart uses (before its datamodel
+        is initialised)."""
+        if machine.environment is not None:
+            self.service(machine.environment).install(machine)
+        for name in machine.modules:
+            self.service(name).install(machine)
+
+    def session_ended(self, machine: "Machine") -> None:
+        """A session of this host has ended: its services hear of it, and the runtime lets go."""
+        for service in list(self._plugins.values()):
+            ended = getattr(service, "session_ended", None)
+            if ended is not None:
+                ended(machine)
+        if self._kept.get(machine.sessionid) is machine:
+            del self._kept[machine.sessionid]
+
+    def keep(self, machine: "Machine") -> None:
+        """Hold a session the runtime started until it ends."""
+        self._kept[machine.sessionid] = machine
+
+    @property
+    def loader(self):
+        """The document loader (documents.py): `documents`, then `file:`, then http(s)."""
+        if self._loader is None:
+            from .documents import DocumentLoader
+
+            self._loader = DocumentLoader(self)
+        return self._loader
+
+    # -- network I/O ------------------------------------------------------------------------
+
+    @property
+    def io(self):
+        if self._io is None:
+            from .io import HostIO
+
+            self._io = HostIO(self)
+        return self._io
+
+    def io_begin(self) -> IOToken:
+        """Count one piece of network I/O in flight: run_until_idle waits for it."""
+        self.outstanding += 1
+        return IOToken(self)
+
+    def call_soon_threadsafe(self, fn: Callable, *args: Any) -> None:
+        """Run fn(*args) on the host's thread, between macrosteps (from any thread)."""
+        loop = getattr(self.clock, "_loop", None)
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(fn, *args)
+        else:
+            self._inbox.put((fn, args))
+
+    def process_inbox(self) -> int:
+        """Run what other threads handed to this one; returns how many ran."""
+        n = 0
+        inbox = self._inbox
+        while True:
+            try:
+                fn, args = inbox.get_nowait()
+            except queue.Empty:
+                return n
+            fn(*args)
+            n += 1
+
+    def _wait_inbox(self, timeout: float) -> None:
+        try:
+            fn, args = self._inbox.get(timeout=max(0.0, timeout))
+        except queue.Empty:
+            return
+        fn(*args)
+
+    # -- running ----------------------------------------------------------------------------
+
     def _notify(self) -> None:
         """From the HTTP server's thread: an event was queued. On an asyncio host the loop
         processes it at once; otherwise run_until_idle or send will."""
@@ -66,15 +234,45 @@ class Host:
                 machine.run_guarded(None)
 
     def run_until_idle(self, max_seconds: float = 60.0) -> None:
-        """Process every session's queued events and fire the timers due within max_seconds
-        (jumping ahead on a SimulatedClock, sleeping on a RealClock)."""
+        """Process every session's queued events, the results of network I/O, and the timers
+        due within max_seconds (jumping ahead on a SimulatedClock, sleeping on a RealClock).
+
+        While network I/O is in flight it waits for it in real time (at most max_seconds of
+        real time in all); simulated time jumps to the next timer only when nothing is in
+        flight, so a SimulatedClock never lets a timeout overtake a reply that is on its way.
+        """
+        self.pump(max_seconds, self.process_queued, lambda: False)
+
+    def pump(self, max_seconds: float, drain: Callable[[], None], finished: Callable[[], bool]) -> None:
+        """The run loop of run_until_idle (Host's and Machine's): drain, take results of
+        network I/O, fire due timers, wait; until `finished()` or nothing more can happen
+        within max_seconds."""
         clock = self.clock
         deadline = clock.now() + max_seconds
+        real_deadline = time.monotonic() + max_seconds
         while True:
-            self.process_queued()
+            self.process_inbox()
+            drain()
+            if finished():
+                return
+            if self.outstanding > 0:
+                # Network I/O in flight: wait for its result in real time; timers that fall
+                # due meanwhile (a real clock's) fire too, simulated time stands still.
+                now = clock.now()
+                due = clock.next_due()
+                if due is not None and due <= now:
+                    clock.fire_due()
+                    continue
+                remaining = real_deadline - time.monotonic()
+                if remaining <= 0:
+                    return
+                if due is not None and clock.real_time:
+                    remaining = min(remaining, due - now)
+                self._wait_inbox(remaining)
+                continue
             due = clock.next_due()
             if due is None or due > deadline:
-                break
+                return
             clock.wait_until(due)
             clock.fire_due()
 
@@ -88,10 +286,16 @@ class Host:
             return self._http
 
     def close(self) -> None:
-        """End every session of this host (their timers and children are cancelled) and stop
-        its HTTP server."""
+        """End every session of this host (their timers and children are cancelled), its
+        services, its network loop and its HTTP server."""
         for machine in list(self.sessions.values()):
             machine.close()
+        self._kept.clear()
+        for service in list(self._plugins.values()):
+            service.close()
+        if self._io is not None:
+            self._io.close()
+            self._io = None
         self.clock.compact()
         with self._http_lock:
             if self._http is not None:

@@ -48,7 +48,9 @@ def event_matches(descriptors: tuple[str, ...], name: str) -> bool:
 class ChartTables:
     """Hot-path arrays derived from a chart's StateDef/TransitionDef rows (one per chart class)."""
 
-    def __init__(self, states: tuple[StateDef, ...], transitions: tuple[TransitionDef, ...]):
+    def __init__(
+        self, states: tuple[StateDef, ...], transitions: tuple[TransitionDef, ...], request_owners: tuple[int, ...] = ()
+    ):
         self.states = states
         self.transitions = transitions
         n = len(states)
@@ -112,6 +114,11 @@ class ChartTables:
         for i, st in enumerate(states):
             if st.invokes:
                 self.invoke_mask |= 1 << i
+        # States that can own pending requests of extension actions (requests.py): exiting
+        # one must cancel them, so such microsteps are never recorded as plans.
+        self.request_owners = 0
+        for i in request_owners:
+            self.request_owners |= 1 << i
 
     def config_id(self, config: int) -> int:
         """A small integer naming a configuration (stable for the life of the chart class)."""
@@ -481,7 +488,7 @@ class Interpreter:
         if self.late_binding:
             return False
         to_exit = self.compute_exit_set(enabled)
-        if to_exit & (tables.has_history_children | tables.invoke_mask):
+        if to_exit & (tables.has_history_children | tables.invoke_mask | tables.request_owners):
             return False
         key = tuple(enabled)
         entry = tables.entry_cache.get(key)
@@ -511,6 +518,7 @@ class Interpreter:
                     self.history_value[h] = value
         states = tables.states
         plan = self._plan
+        self._exiting = to_exit  # (for requests issued by <onexit>: RequestsMixin.owner_state)
         for s in iter_bits_reversed(to_exit):
             st = states[s]
             for block in st.onexit:
@@ -520,6 +528,10 @@ class Interpreter:
             for inv in st.invokes:
                 self.cancel_invoke(s, inv)
             self.config &= ~(1 << s)
+        if to_exit & self._owned_mask:
+            # Pending requests owned by an exited state are cancelled, after the onexit
+            # handlers ran (they may cancel them themselves: ors-extensions.md §3.10, §7).
+            self.release_owned(to_exit)
 
     def compute_exit_set(self, transitions) -> int:
         ts = self.tables.transitions
@@ -725,6 +737,7 @@ class Interpreter:
             return
         self.exited = True
         self._lean = None
+        self._exiting = -1  # every state: requests issued now belong to the ending session
         self._bind_lazy_event()  # onexit handlers may read the last event
         tables = self.tables
         self.final_configuration = self.config
@@ -748,6 +761,11 @@ class Interpreter:
     # -- provided by the Machine ----------------------------------------------------------
 
     late_binding = False
+    _owned_mask = 0  # states owning pending requests (RequestsMixin)
+    _exiting = 0
+
+    def release_owned(self, exited: int) -> None:  # pragma: no cover - overridden
+        """Cancel the pending requests owned by the states of `exited`."""
 
     def condition_match(self, t: int) -> bool:  # pragma: no cover - overridden
         raise NotImplementedError

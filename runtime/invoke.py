@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import sys
 from pathlib import Path
 from typing import Any
 
 from .actions import ExecutionError
+from .documents import DocumentError, compile_document
 from .events import make_event
 from .js import UNDEFINED, js_to_string
 
@@ -22,8 +22,6 @@ SCXML_INVOKE_TYPES = {
     "http://www.w3.org/TR/scxml/#SCXMLEventProcessor",
 }
 _invoke_ids = itertools.count(1)
-# Charts compiled at run time (srcexpr, <content expr>), by the hash of their text.
-_RUNTIME_CHARTS: dict[str, type] = {}
 
 
 class InvokeMixin:
@@ -86,6 +84,7 @@ class InvokeMixin:
         # SCXML 6.4: a child that reaches a top-level final tells its parent, unless cancelled.
         # The parent keeps its entry until the invoking state is left: events the child sent
         # before finishing are still queued there and need their <finalize> (6.5).
+        self._done_value = data  # (for other listeners: ors/session.py's done.scxml)
         if self.parent is not None and not self._cancelled:
             self.parent.enqueue_external(make_event("done.invoke." + self.invokeid, data, invokeid=self.invokeid))
 
@@ -151,26 +150,15 @@ class InvokeMixin:
 
 
 def _compile_at_run_time(text: str, name: str, base_dir: str) -> type:
-    """A document known only at run time goes through the compiler, when it is installed."""
-    key = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    chart = _RUNTIME_CHARTS.get(key)
-    if chart is not None:
-        return chart
+    """A document known only at run time goes through the compiler's hook (documents.py)."""
     try:
-        from scxmlc.api import compile_source, load_source
-        from scxmlc.diagnostics import CompileError
-    except ImportError:
-        raise ExecutionError(
-            "this <invoke> names a document only known at run time; compiling it needs the scxmlc compiler"
-        ) from None
-    try:
-        result = compile_source(text, name if name.endswith(".scxml") else "invoked.scxml", base_dir=base_dir)
-    except CompileError as exc:
-        raise ExecutionError(f"the invoked document does not compile: {exc}") from None
-    module = load_source(result.source, f"scxmlc_invoked_{key[:12]}", name)
-    module.Chart.base_dir = base_dir
-    _RUNTIME_CHARTS[key] = module.Chart
-    return module.Chart
+        return compile_document(text, name if name.endswith(".scxml") else "invoked.scxml", base_dir)
+    except DocumentError as exc:
+        if exc.code == "nocompiler":
+            raise ExecutionError(
+                "this <invoke> names a document only known at run time; compiling it needs the scxmlc compiler"
+            ) from None
+        raise ExecutionError(f"the invoked document does not compile: {exc.description}") from None
 
 
 __all__ = ["InvokeMixin", "SCXML_INVOKE_TYPES", "UNDEFINED"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import logging
 from collections import deque
 from typing import Any, Callable
@@ -15,32 +14,43 @@ from .basichttp import BASICHTTP_TYPE, IOProcessorEntry
 from .interpreter import ChartTables, Interpreter, iter_bits
 from .invoke import InvokeMixin
 from .js import JSThrow, UNDEFINED, error_name_message, js_native, new_globals, to_js
+from .requests import RequestsMixin
 from .tables import StateDef, TransitionDef
 
 _log = logging.getLogger("scxmlc_runtime")
-_session_ids = itertools.count(1)
 
 
-
-class Machine(InvokeMixin, ActionsMixin, Interpreter):
+class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
     """Base class of every generated chart class.
 
     Generated subclasses set `STATES`, `TRANSITIONS`, `name`, `datamodel_kind`, `binding`,
-    `source_file` and `global_scripts`; everything else is here and in the interpreter.
+    `source_file` and `global_scripts`; charts that use extension modules also `modules`
+    (the modules their actions belong to), `environment` (the script environment they
+    run in, e.g. "genesys") and `REQUEST_OWNERS` (the states that can own pending requests,
+    requests.py); everything else is here and in the interpreter.
     """
 
     STATES: tuple[StateDef, ...] = ()
     TRANSITIONS: tuple[TransitionDef, ...] = ()
+    REQUEST_OWNERS: tuple[int, ...] = ()
     name: str | None = None
     datamodel_kind = "ecmascript"
     binding = "early"
     source_file = ""
     global_scripts: tuple[Callable, ...] = ()
+    modules: tuple[str, ...] = ()
+    environment: str | None = None
+    # Where the session's document came from, when not the chart's own file (documents.py).
+    document_url: str | None = None
+    # <session:start> parameters, applied once the datamodel is initialised (ors-extensions.md §2).
+    _start_params: dict | None = None
+    # Called with (machine, reason, data) when the session ends (reason "final" or "cancelled").
+    _end_hooks: list | None = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if cls.STATES:
-            cls.tables = ChartTables(cls.STATES, cls.TRANSITIONS)
+            cls.tables = ChartTables(cls.STATES, cls.TRANSITIONS, cls.REQUEST_OWNERS)
             cls.late_binding = cls.binding == "late"
 
     def __init__(
@@ -57,7 +67,7 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
             raise ValueError("a machine runs on its host's clock: pass the host or the clock, not both")
         self.host = host
         self.clock = host.clock
-        self.sessionid = sessionid or f"{next(_session_ids)}"
+        self.sessionid = sessionid or host.ids.session_id()
         self.external_queue: deque[dict] = deque()
         self.log_handler = log
         self.final_state: str | None = None
@@ -103,6 +113,8 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
             "basichttp": http,
         }
         dm["In"] = js_native(self._js_in, "In")
+        if self.environment is not None or self.modules:
+            self.host.install_extensions(self)
         tables = self.tables
         if self.datamodel_kind != "null":
             # SCXML 5.3: every <data> item is created now (undefined: generated code reads
@@ -122,6 +134,10 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
                 for key, value in self._initial_data.items():
                     if key in declared:
                         dm[key] = value
+            if self._start_params:
+                # ors-extensions.md §2: a param replaces the data item of its name, wherever it
+                # is declared, or becomes a new variable (after the declared ones).
+                dm.update(self._start_params)
             self.late_bound = 1
             for script in self.global_scripts:
                 self.execute_content(script)
@@ -247,21 +263,13 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
         """Process until done or nothing can happen: timers due within max_seconds fire.
 
         With a SimulatedClock time jumps to each timer; with a RealClock this sleeps.
+        Results of network I/O (fetches of extension modules) are taken too: while some is
+        in flight this waits for it in real time, also on a SimulatedClock (Host.pump).
         Returns True when the machine has finished.
         """
         if not self.started:
             self.start()
-        clock = self.clock
-        deadline = clock.now() + max_seconds
-        while self.running:
-            self._drain()
-            if not self.running:
-                break
-            due = clock.next_due()
-            if due is None or due > deadline:
-                break
-            clock.wait_until(due)
-            clock.fire_due()
+        self.host.pump(max_seconds, self._drain, lambda: not self.running)
         return not self.running
 
     # -- asyncio ----------------------------------------------------------------------------
@@ -293,8 +301,23 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
     def on_finished(self) -> None:
         # A terminated session sends nothing more: its delayed events are cancelled (6.2; W3C 187).
         self._cancel_timers()
+        if self._requests:
+            self.release_requests()  # ors-extensions.md §3.10: pending requests end with it
+        if self._end_hooks:
+            hooks, self._end_hooks = self._end_hooks, None
+            for hook in hooks:
+                hook(self)
+        if self.modules or self.environment is not None:
+            self.host.session_ended(self)
         if self._finished is not None and not self._finished.done():
             self._finished.set_result(True)
+
+    def on_end(self, hook: Callable[["Machine"], None]) -> None:
+        """Call hook(machine) once when this session ends, whatever the reason
+        (`final_state` says whether a top-level final was reached)."""
+        if self._end_hooks is None:
+            self._end_hooks = []
+        self._end_hooks.append(hook)
 
     @property
     def done(self) -> bool:
@@ -324,12 +347,16 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
         self._cancel_timers()
         self.running = False
         self._lean = None
+        if self._requests:
+            self.release_requests()
         for _, _, child in list(self._children.values()):
             child.cancel_session()
         self._children.clear()
         self.external_queue.clear()
         self.internal_queue.clear()
         self.host.sessions.pop(self.sessionid, None)
+        if self.modules or self.environment is not None:
+            self.host.session_ended(self)
 
     # -- queues ---------------------------------------------------------------------------
 
@@ -372,7 +399,10 @@ class Machine(InvokeMixin, ActionsMixin, Interpreter):
 
     def initialize_data(self, state: StateDef) -> None:
         dm = self.dm
+        params = self._start_params
         for data_id, init in state.data:
+            if params is not None and data_id in params and self.late_bound:
+                continue  # late binding: the <session:start> param already holds it (§2)
             if init is None:
                 dm[data_id] = UNDEFINED
                 continue

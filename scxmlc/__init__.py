@@ -14,6 +14,19 @@ from .api import (  # noqa: E402
 )
 from .diagnostics import Diagnostic  # noqa: E402
 
+
+def _install_runtime_compiler() -> None:
+    # The runtime compiles documents it meets only at run time through this hook (it never
+    # imports the compiler; it also finds the hook by the package's entry point).
+    from scxmlc_runtime.documents import install_compiler
+
+    from .api import runtime_compiler
+
+    install_compiler(runtime_compiler)
+
+
+_install_runtime_compiler()
+
 __all__ = [
     "CompileError",
     "CompileResult",

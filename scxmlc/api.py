@@ -106,4 +106,19 @@ def load_source(source: str, module_name: str, origin: str) -> types.ModuleType:
     return module
 
 
-__all__ = ["CompileError", "CompileResult", "compile_file", "compile_path", "compile_source", "load", "load_source", "load_string"]
+def runtime_compiler(text: bytes, name: str, base_dir: str) -> type:
+    """The runtime's compile hook (scxmlc_runtime.documents.install_compiler): the chart class of
+    a document the runtime found by URL; DocumentError("badsyntax") with every diagnostic when
+    it does not compile."""
+    from scxmlc_runtime.documents import DocumentError
+
+    label = name if name.endswith(".scxml") else f"{name or 'document'}.scxml"
+    try:
+        result = compile_source(text, label, base_dir=base_dir or None)
+    except CompileError as exc:
+        raise DocumentError("badsyntax", "; ".join(str(d) for d in exc.diagnostics if d.severity == "error")) from None
+    digest = hashlib.sha256(result.source.encode("utf-8")).hexdigest()[:12]
+    return load_source(result.source, f"scxmlc_runtime_{digest}", label).Chart
+
+
+__all__ = ["CompileError", "CompileResult", "compile_file", "compile_path", "compile_source", "load", "load_source", "load_string", "runtime_compiler"]

@@ -177,6 +177,10 @@ def emit(units: list[Unit], source_name: str, dependencies: tuple[str, ...] = ()
                 "binding_literal": repr(doc.binding),
                 "global_scripts": lowered.global_scripts,
                 "tables": placeholder,
+                # extension modules: only charts that use them carry these
+                "modules": repr(tuple(sorted(lowered.modules))) if lowered.modules else None,
+                "environment": repr(doc.environment) if doc.environment else None,
+                "request_owners": repr(tuple(sorted(lowered.request_owners))) if lowered.request_owners else None,
             }
         )
         rendered = _TABLES.render(

@@ -16,6 +16,7 @@ from scxmlc_runtime.actions import ExecutionError, parse_delay
 from scxmlc_runtime.interpreter import event_matches
 from scxmlc_runtime.tables import ATOMIC, FINAL
 
+from . import extensions
 from . import model as m
 from .analysis import Chart, StateRow, TransitionRow, python_name
 from .diagnostics import Diagnostics, Location
@@ -101,6 +102,10 @@ class Lowered:
     state_fns: dict[int, dict] = field(default_factory=dict)
     transition_fns: dict[int, dict] = field(default_factory=dict)
     global_scripts: list[str] = field(default_factory=list)
+    # Extension actions: the modules they belong to, and the states that can own their
+    # pending requests (Machine.REQUEST_OWNERS; scxmlc_runtime/requests.py).
+    modules: set[str] = field(default_factory=set)
+    request_owners: set[int] = field(default_factory=set)
 
 
 def lower(chart: Chart, diags: Diagnostics, compile_child=None) -> Lowered:
@@ -133,12 +138,21 @@ class _Lowerer:
         # Whether this chart's events can carry the host's data unconverted: Machine.send
         # converts at once in charts with <invoke> (autoforward and finalize read events).
         self.raw_events = not self.null and not any(getattr(r.node, "invokes", ()) for r in chart.states)
+        # Where the code being lowered runs, for extension actions: the owner of the requests
+        # it issues (RequestsMixin.owner_state), the states that could be that owner, and
+        # the prefix of the functions made for them.
+        self.owner: int | tuple = 0
+        self.owner_candidates: tuple[int, ...] = ()
+        self.prefix = "scxml"
+        self.taken: set[str] = set()  # names of functions made for extension actions
 
     def run(self) -> Lowered:
         for row in self.chart.states:
             self.lower_state(row)
         for t in self.chart.transitions:
+            self.where_transition(t)
             self.lower_transition(t)
+        self.where_session()
         if self.raw_events:  # (charts with <invoke> take every event the long way)
             taken = {fn.name for fn in self.out.functions}
             for row in self.chart.states:
@@ -156,6 +170,17 @@ class _Lowerer:
 
     def function(self, name: str, comment: str, body: list[ast.stmt], extra_args: tuple[str, ...] = ()) -> str:
         """Add `def name(_sm, *extra_args): ...` and return its name."""
+        self.define(name, comment, body, extra_args)
+        # A fresh transpiler per function: temporaries are numbered within the function, so a
+        # change to one state leaves the code of the others byte-identical.
+        self.out.helpers |= set(self.js.helpers)
+        self.js = Transpiler(hoist_event=True, declared=self.declared)
+        return name
+
+    def define(self, name: str, comment: str, body: list[ast.stmt], extra_args: tuple[str, ...] = ()) -> None:
+        """Add the function without starting a fresh transpiler: for functions made while
+        another one's body is being lowered (extension actions), whose temporaries then
+        continue that function's numbering."""
         stmts = [s for s in body if s is not None]
         flat: list[ast.stmt] = []
         for s in stmts:
@@ -185,11 +210,6 @@ class _Lowerer:
         ast.fix_missing_locations(fn)
         self.out.functions.append(fn)
         self.out.comments[name] = comment
-        # A fresh transpiler per function: temporaries are numbered within the function, so a
-        # change to one state leaves the code of the others byte-identical.
-        self.out.helpers |= set(self.js.helpers)
-        self.js = Transpiler(hoist_event=True, declared=self.declared)
-        return name
 
     @staticmethod
     def convert_event_first(body: list[ast.stmt]) -> list[ast.stmt]:
@@ -223,12 +243,14 @@ class _Lowerer:
         what = f"<{node.kind}> '{row.id}'" if isinstance(node, m.State) else "<scxml>"
         if isinstance(node, m.State):
             for key in ("onentry", "onexit"):
+                self.where_state(row, key)
                 for k, block in enumerate(getattr(node, key), 1):
                     name = f"_{row.fname}_{key}" if k == 1 else f"_{row.fname}_{key}_{k}"
                     line = block[0].loc.line if block else node.loc.line
                     fns[key].append(
                         self.function(name, f"<{key}> of {what} line {line}", self.actions(block, top=True))
                     )
+            self.where_session()
             if node.donedata is not None:
                 fns["donedata"] = self.function(
                     f"_{row.fname}_donedata",
@@ -239,6 +261,33 @@ class _Lowerer:
         for d in node.data:
             fns["data"].append((d.id, self.data_initialiser(row, d)))
         self.out.state_fns[row.index] = fns
+
+    # -- who owns the requests of extension actions (requests.py, ors-extensions.md §3.10) --
+
+    def where_session(self) -> None:
+        """Top-level scripts, data, donedata, invoke attributes: the session owns them."""
+        self.owner, self.owner_candidates, self.prefix = 0, (), "scxml"
+
+    def where_state(self, row: StateRow, key: str) -> None:
+        self.prefix = row.fname
+        if key == "onentry":
+            self.owner, self.owner_candidates = row.index, (row.index,)
+        else:
+            # the domain of the transition that exits it: known only then; the state itself
+            # too (its exit must run where the interpreter records the exit set)
+            self.owner = ("onexit", row.index)
+            self.owner_candidates = (row.index, *row.ancestors)
+
+    def where_transition(self, t: TransitionRow) -> None:
+        self.prefix = t.fname
+        if not t.targets:
+            self.owner, self.owner_candidates = t.source, (t.source,)  # targetless: its source stays
+        elif t.domain >= 0:
+            self.owner, self.owner_candidates = t.domain, (t.domain,)
+        else:
+            # a domain that depends on history: computed when the content runs
+            self.owner = ("transition", t.index)
+            self.owner_candidates = (t.source, *self.chart.states[t.source].ancestors)
 
     def invoke(self, row: StateRow, k: int, inv: m.Invoke) -> dict[str, ast.expr]:
         """The keyword arguments of an InvokeDef row (SCXML 6.4)."""
@@ -471,6 +520,8 @@ class _Lowerer:
 
     @staticmethod
     def tag(a: m.Action) -> str:
+        if isinstance(a, m.ModuleAction):
+            return a.label
         return a.tag if isinstance(a, m.Foreign) else type(a).__name__.lower()
 
     def block(self, actions) -> list[ast.stmt]:
@@ -562,7 +613,8 @@ class _Lowerer:
         # An empty expr logs the label alone (W3C test 307 writes expr="" for that).
         if a.expr is not None and a.expr.strip():
             args.append(self.expr(a.expr, a.loc))
-        return [ast.Expr(sm_call("log", *args))]
+        level = {"level": const(a.level)} if a.level is not None else {}
+        return [ast.Expr(sm_call("log", *args, **level))]
 
     def x_assign(self, a: m.Assign) -> list[ast.stmt]:
         if a.expr is not None:
@@ -686,6 +738,76 @@ class _Lowerer:
         return [ast.Expr(sm_call("cancel_send", value))]
 
     def x_foreign(self, a: m.Foreign) -> list[ast.stmt]:
-        # Kept for the extension modules (ORS session:/ixn:/queue:) that later lower them.
-        self.diags.warning(a.loc, f"element <{a.tag}> of namespace {a.namespace} is not supported yet; it raises error.execution when run")
-        return [ast.Expr(sm_call("unsupported_element", const(f"{{{a.namespace}}}{a.tag}")))]
+        # An element of another namespace that no module implements (the verifier warned):
+        # an error event when run, the one its family names (ORS: error.unsupported.element).
+        args = [const(f"{{{a.namespace}}}{a.tag}")]
+        if extensions.family(a.namespace) is not None:
+            args.append(const("error.unsupported.element"))
+        return [ast.Expr(sm_call("unsupported_element", *args))]
+
+    def x_moduleaction(self, a: m.ModuleAction) -> list[ast.stmt]:
+        """An extension action: a function evaluating its attributes, <param>s and <content>
+        in document order, another storing the id it gets, and a call of the runtime's
+        request pattern (RequestsMixin.module_action) with the owner of the request."""
+        element = extensions.lookup(a.namespace).declaration.elements[a.tag]
+        where = f"<{a.label}> line {a.loc.line}"
+        base = self.unique_name(f"_{self.prefix}_{python_name(a.module)}_{python_name(a.tag)}_{a.loc.line}")
+        pre: list[ast.stmt] = []
+        keys: list[ast.expr] = []
+        values: list[ast.expr] = []
+        for name, source in a.attrs:
+            attr = element.attr(name)
+            if attr is None:
+                continue  # unknown: the verifier warned; ignored
+            if attr.kind == "location":
+                if attr.reads:
+                    # the location's value now (session:start restarts the session it names)
+                    current = ast.Name("_t_current", ast.Load())
+                    handler = ast.ExceptHandler(
+                        type=ast.Name("Exception", ast.Load()), name=None,
+                        body=[ast.Assign([ast.Name("_t_current", ast.Store())], ast.Name("UNDEFINED", ast.Load()))],
+                    )  # fmt: skip
+                    value = self.null_expr(source, a.loc) if self.null else self.expr(source, a.loc)
+                    pre.append(ast.Try(body=[ast.Assign([ast.Name("_t_current", ast.Store())], value)], handlers=[handler], orelse=[], finalbody=[]))
+                    keys.append(const(name))
+                    values.append(current)
+                continue
+            keys.append(const(name))
+            values.append(const(source) if attr.kind == "literal" else self.expr(source, a.loc))
+        if a.params:
+            pairs = []
+            for p in a.params:
+                src = p.expr if p.expr is not None else p.location
+                value = self.expr(src, p.loc) if src is not None else ast.Name("UNDEFINED", ast.Load())
+                pairs.append(ast.Tuple([const(p.name), value], ast.Load()))
+            keys.append(const("params"))
+            values.append(ast.Tuple(pairs, ast.Load()))
+        if a.contents:
+            content = a.contents[0]
+            keys.append(const("content"))
+            if content.expr is not None:
+                values.append(self.expr(content.expr, content.loc))
+            else:
+                values.append(sm_call("content_text", const(content.xml if content.xml is not None else content.text or "")))
+        body = [*pre, ast.Return(ast.Dict(keys=keys, values=values))]
+        self.define(base, f"{where}: its attributes, <param>s and <content>, in document order", body)
+        store: ast.expr = const(None)
+        id_source = a.attr(element.id_attr) if element.id_attr else None
+        if id_source is not None:
+            name = f"{base}_{element.id_attr}"
+            stmts = self.assign_to(id_source, ast.Name("_id", ast.Load()), a.loc)
+            self.define(name, f"{where}: stores the id it gets in {element.id_attr}={id_source!r}", stmts, ("_id",))
+            self.taken.add(name)
+            store = ast.Name(name, ast.Load())
+        self.out.modules.add(a.module)
+        self.out.request_owners.update(i for i in self.owner_candidates if i)
+        call = sm_call("module_action", const(a.module), const(a.tag), const(a.loc.line), ast.Name(base, ast.Load()), store, const(self.owner))
+        return [ast.Expr(call)]
+
+    def unique_name(self, name: str) -> str:
+        found, n = name, 2
+        while found in self.taken:
+            found = f"{name}_{n}"
+            n += 1
+        self.taken.add(found)
+        return found

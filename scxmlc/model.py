@@ -44,6 +44,7 @@ class Raise(Node):
 class Log(Node):
     label: str | None
     expr: str | None
+    level: int | None = None  # ORS <log level> (1 reporting, 2 error, 3 warning, 4 debug)
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,31 @@ class Foreign(Node):
     xml: str
 
 
-Action = Raise | Log | Assign | Script | If | Foreach | Send | Cancel | Foreign
+@dataclass(frozen=True)
+class ModuleAction(Node):
+    """An action element of a registered extension module (`<session:fetch>`, ...): what the
+    document wrote; scxmlc/extensions checks it against the module's declaration."""
+
+    module: str  # the module's short name ("session")
+    namespace: str  # canonical namespace URI
+    tag: str
+    attrs: tuple[tuple[str, str], ...]  # attributes without a namespace, in document order
+    params: tuple[Param, ...] = ()
+    contents: tuple[Content, ...] = ()
+    others: tuple[tuple[str, Location], ...] = ()  # any other child element: (its name, where)
+
+    def attr(self, name: str) -> str | None:
+        for key, value in self.attrs:
+            if key == name:
+                return value
+        return None
+
+    @property
+    def label(self) -> str:
+        return f"{self.module}:{self.tag}"
+
+
+Action = Raise | Log | Assign | Script | If | Foreach | Send | Cancel | Foreign | ModuleAction
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,3 +209,6 @@ class Document(Node):
     # Files read at compile time (script/data/invoke src, transitively): a build step must
     # recompile the chart when one of them changes.
     dependencies: tuple[str, ...] = ()
+    # The script environment of an extension family the document belongs to ("genesys": it
+    # declares or uses a Genesys module namespace), or None.
+    environment: str | None = None

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from . import extensions
 from . import model as m
 from .diagnostics import Diagnostics, Location
 
@@ -65,7 +66,7 @@ def parse_bytes(
         msg = exc.msg or str(exc)
         # lxml appends "(<string>, line N)"; the location is already in front.
         msg = msg.split(", line ")[0].rstrip(" (")
-        diags.error(Location(filename, line), f"XML syntax error: {msg}")
+        diags.error(Location(filename, line), f"XML syntax error: {msg}{_syntax_hint(data, line, msg)}")
         return None
     if root.getroottree().docinfo.internalDTD is not None:
         # Entities are never expanded; say so instead of silently dropping the text.
@@ -75,10 +76,25 @@ def parse_bytes(
         # reference would silently change the text, so it is an error.
         diags.error(Location(filename, ent.sourceline or 0), f"entity reference {ent.text} is not supported")
     builder = _Builder(filename, diags, Path(base_dir) if base_dir is not None else Path("."), allow_fetch)
+    # ORS documents (they declare or use a Genesys module namespace) may use ORS's additions
+    # to SCXML elements, such as <log level>.
+    builder.ors = any(extensions.family(ns) == "genesys" for el in root.iter() if isinstance(el.tag, str) for ns in el.nsmap.values())
     if _local(root) != "scxml" or _ns(root) != NS:
         diags.error(builder.loc(root), f"root element must be <scxml> in namespace {NS}, found <{root.tag}>")
         return None
     return builder.document(root)
+
+
+def _syntax_hint(data: bytes, line: int, msg: str) -> str:
+    """How to mend the common mistakes behind an XML syntax error: examples copied from
+    Genesys documentation pages write `cond="a && b"`, which XML forbids."""
+    if "EntityRef" not in msg or line <= 0:
+        return ""
+    lines = data.split(b"\n")
+    text = lines[line - 1] if line <= len(lines) else b""
+    if b"&&" in text:
+        return " (a bare '&' is not allowed in XML: write && as &amp;&amp; inside an attribute)"
+    return " (a bare '&' is not allowed in XML: write it as &amp;)"
 
 
 def _ns(el) -> str | None:
@@ -94,6 +110,8 @@ def _tokens(value: str | None) -> tuple[str, ...]:
 
 
 class _Builder:
+    ors = False  # the document is an ORS document (see parse_bytes)
+
     def __init__(self, filename: str, diags: Diagnostics, base_dir: Path, allow_fetch: bool = False):
         self.allow_fetch = allow_fetch
         self.filename = filename
@@ -230,6 +248,7 @@ class _Builder:
             scripts=tuple(scripts),
             foreign=tuple(foreign),
             dependencies=tuple(dict.fromkeys(self.dependencies)),
+            environment="genesys" if self.ors else None,
         )
 
     def foreign(self, el) -> m.Foreign:
@@ -377,7 +396,9 @@ class _Builder:
         if not kids:
             return m.Content(loc=self.loc(el), text=el.text or "")
         if len(kids) == 1 and _local(kids[0]) == "scxml" and _ns(kids[0]) == NS:
-            nested = _Builder(self.filename, self.diags, self.base_dir, self.allow_fetch).document(kids[0])
+            builder = _Builder(self.filename, self.diags, self.base_dir, self.allow_fetch)
+            builder.ors = self.ors
+            nested = builder.document(kids[0])
             self.dependencies.extend(nested.dependencies)
             xml = etree.tostring(kids[0], encoding="unicode", with_tail=False)
             return m.Content(loc=self.loc(el), xml=xml, scxml=nested)
@@ -484,7 +505,12 @@ class _Builder:
 
     def action(self, el, parent: str) -> m.Action | None:
         if _ns(el) != NS:
-            # Kept for extension modules (ORS session:/ixn:/queue:), which later stages lower.
+            module = extensions.lookup(_ns(el))
+            element = module.declaration.elements.get(_local(el)) if module is not None else None
+            if element is not None and element.supported:
+                return self.module_action(el, module, element)
+            # Any other element of another namespace: the verifier reports it, and it raises
+            # an error event when run.
             return self.foreign(el)
         tag = _local(el)
         method = getattr(self, f"x_{tag}", None) if tag in _EXECUTABLE - {"elseif", "else"} else None
@@ -493,15 +519,80 @@ class _Builder:
             return None
         return method(el)
 
+    def module_action(self, el, module, element) -> m.ModuleAction:
+        """An action element of an extension module, as written; checked by the verifier
+        against the module's declaration."""
+        attrs = tuple((str(k), str(v)) for k, v in el.attrib.items() if etree.QName(k).namespace is None)
+        params, contents, others = [], [], []
+        own = (NS, _ns(el))  # <param>/<content> in the SCXML namespace or the module's
+        for child in self.elements(el):
+            tag = _local(child)
+            if tag == "param" and _ns(child) in own:
+                params.append(self.module_param(child))
+            elif tag == "content" and _ns(child) in own:
+                contents.append(self.module_content(child))
+            else:
+                others.append((tag, self.loc(child)))
+        self.check_text(el, f"{module.name}:{_local(el)}")
+        return m.ModuleAction(
+            loc=self.loc(el),
+            module=module.name,
+            namespace=module.declaration.namespace,
+            tag=_local(el),
+            attrs=attrs,
+            params=tuple(params),
+            contents=tuple(contents),
+            others=tuple(others),
+        )
+
+    def module_param(self, el) -> m.Param:
+        p = self.param(el)
+        name = p.name
+        if len(name) >= 2 and name[0] == name[-1] == "'":
+            # ors-extensions.md §1.3: `name` is literal; one Genesys example quotes it anyway.
+            self.diags.warning(self.loc(el), f"<param name={name!r}>: the name is literal text; the quotes are removed")
+            return m.Param(loc=p.loc, name=name[1:-1], expr=p.expr, location=p.location)
+        return p
+
+    def module_content(self, el) -> m.Content:
+        """<content _expr="..."> (the spelling of the Genesys documentation; `expr` is accepted
+        with a warning), or a literal text body."""
+        a = {}
+        for key, value in el.attrib.items():
+            if etree.QName(key).namespace is not None:
+                continue
+            if key not in ("_expr", "expr"):
+                self.diags.error(self.loc(el), f"unknown attribute '{key}' on <content>")
+                continue
+            a[key] = value
+        if "expr" in a and "_expr" in a:
+            self.diags.error(self.loc(el), "<content> must not have both '_expr' and 'expr'")
+        elif "expr" in a:
+            self.diags.warning(self.loc(el), "<content expr> of a module action is spelled _expr; expr is accepted")
+        expr = a.get("_expr", a.get("expr"))
+        has_body = bool(len(el) or (el.text and el.text.strip()))
+        if expr is not None:
+            if has_body:
+                self.diags.error(self.loc(el), "<content> must not have both an expression and a body")
+            return m.Content(loc=self.loc(el), expr=expr)
+        return self.body(el)
+
     def x_raise(self, el) -> m.Raise:
         a = self.attrs(el, {"event"}, ("event",))
         self.no_children(el)
         return m.Raise(loc=self.loc(el), event=a.get("event", ""))
 
     def x_log(self, el) -> m.Log:
-        a = self.attrs(el, {"label", "expr"})
+        a = self.attrs(el, {"label", "expr", "level"} if self.ors else {"label", "expr"})
         self.no_children(el)
-        return m.Log(loc=self.loc(el), label=a.get("label"), expr=a.get("expr"))
+        level = None
+        if "level" in a:
+            # ORS: 1 reporting, 2 error, 3 warning, 4 debug (ors-extensions.md §10)
+            if a["level"].strip() in ("1", "2", "3", "4"):
+                level = int(a["level"])
+            else:
+                self.diags.warning(self.loc(el), f"<log level> must be 1, 2, 3 or 4, not {a['level']!r}; it is ignored")
+        return m.Log(loc=self.loc(el), label=a.get("label"), expr=a.get("expr"), level=level)
 
     def x_assign(self, el) -> m.Assign:
         a = self.attrs(el, {"location", "expr"}, ("location",))

@@ -6,8 +6,10 @@ document: ids, targets, `initial`, history defaults, the datamodel, event descri
 
 from __future__ import annotations
 
+import ast
 import re
 
+from . import extensions
 from . import model as m
 from .diagnostics import Diagnostics
 
@@ -23,6 +25,28 @@ def walk_states(states):
     for s in states:
         yield s
         yield from walk_states(s.children)
+
+
+def walk_actions(actions):
+    """Executable content in document order, nested <if>/<foreach> content included."""
+    for a in actions:
+        yield a
+        if isinstance(a, m.If):
+            for _, branch in a.branches:
+                yield from walk_actions(branch)
+        elif isinstance(a, m.Foreach):
+            yield from walk_actions(a.actions)
+
+
+def document_actions(doc: m.Document):
+    """Every action element of a document's states and transitions."""
+    for s in walk_states(doc.children):
+        for block in (*s.onentry, *s.onexit):
+            yield from walk_actions(block)
+        for t in (*s.transitions, *((s.initial,) if s.initial is not None else ())):
+            yield from walk_actions(t.actions)
+        for inv in s.invokes:
+            yield from walk_actions(inv.finalize)
 
 
 def verify(doc: m.Document, diags: Diagnostics) -> None:
@@ -55,6 +79,69 @@ class _Verifier:
                 data_ids[d.id] = d
         for s in walk_states(doc.children):
             self.check_state(s)
+        for action in document_actions(doc):
+            if isinstance(action, m.ModuleAction):
+                self.check_module_action(action)
+            elif isinstance(action, m.Foreign):
+                self.check_foreign(action)
+
+    # -- extension elements (ors-extensions.md §1.1, §12) -----------------------------------
+
+    def check_foreign(self, a: m.Foreign) -> None:
+        module = extensions.lookup(a.namespace)
+        if module is not None:
+            element = module.declaration.elements.get(a.tag)
+            if element is None:
+                self.diags.error(a.loc, f"unknown element <{module.name}:{a.tag}> (module '{module.name}', namespace {a.namespace})")
+            else:
+                self.diags.warning(a.loc, f"<{module.name}:{a.tag}> is not supported; it raises error.unsupported.element when run")
+        elif extensions.family(a.namespace) is not None:
+            self.diags.warning(
+                a.loc, f"element <{a.tag}> of namespace {a.namespace} is not supported yet; it raises error.unsupported.element when run"
+            )
+        else:
+            self.diags.warning(a.loc, f"element <{a.tag}> of namespace {a.namespace} is not supported; it raises error.execution when run")
+
+    def check_module_action(self, a: m.ModuleAction) -> None:
+        """The §12 checks that follow from the module's declaration, then the module's own."""
+        module = extensions.lookup(a.namespace)
+        element = module.declaration.elements[a.tag]
+        where = f"<{a.label}>"
+        declared = {attr.name: attr for attr in element.attrs}
+        for name, _ in a.attrs:
+            if name not in declared:
+                self.diags.warning(a.loc, f"unknown attribute '{name}' on {where} is ignored")
+        for attr in element.attrs:
+            value = a.attr(attr.name)
+            if value is None:
+                if attr.required:
+                    self.diags.error(a.loc, f"{where} requires the attribute '{attr.name}'")
+                continue
+            if attr.kind == "location":
+                self.check_location(a, attr.name, value)
+            elif attr.values:
+                literal = value if attr.kind == "literal" else extensions.static_string(value)
+                if literal is not None and literal.strip().lower() not in attr.values:
+                    allowed = ", ".join(attr.values)
+                    self.diags.error(a.loc, f"{where} {attr.name} must be one of {allowed}, not {literal!r}")
+        if a.params and not element.params:
+            self.diags.error(a.params[0].loc, f"<param> is not allowed in {where}")
+        if a.contents and not element.content:
+            self.diags.error(a.contents[0].loc, f"<content> is not allowed in {where}")
+        elif len(a.contents) > 1:
+            self.diags.error(a.contents[1].loc, f"{where} may have only one <content>")
+        for tag, loc in a.others:
+            self.diags.error(loc, f"<{tag}> is not allowed in {where}")
+        if module.check is not None:
+            module.check(a, element, self.diags)
+
+    def check_location(self, a: m.ModuleAction, name: str, source: str) -> None:
+        from .ecmascript import ECMAScriptSyntaxError, Transpiler
+
+        try:
+            Transpiler().assign(source, ast.Name("_v", ast.Load()))
+        except ECMAScriptSyntaxError as exc:
+            self.diags.error(a.loc, f"<{a.label}> {name}={source!r} is not a location that can be assigned: {exc.message}")
 
     def index(self, states, parent) -> None:
         for s in states:

@@ -251,6 +251,16 @@ BUILTINS: dict[str, Any] = {}
 # `_data` (ORS: the datamodel object itself) is one as well.
 SYSTEM_VARIABLES = frozenset(("_event", "_sessionid", "_name", "_ioprocessors", "_data"))
 
+# Globals a runtime environment provides (In(), ORS's _genesys and __Log, ...): variables of the
+# datamodel that are not the document's own, so the global object does not list them (for-in
+# over `this`, ORS `uneval(_data)`). Extensions add theirs (hide_globals).
+HIDDEN_GLOBALS: set[str] = {"In"}
+
+
+def hide_globals(*names: str) -> None:
+    HIDDEN_GLOBALS.update(names)
+
+
 # The absence of a property or variable (distinct from every JS value, undefined included).
 MISSING: Any = object()
 
@@ -305,8 +315,8 @@ class GlobalObject(HostObject):
         self.dm[key] = value
 
     def js_keys(self) -> list[str]:
-        # the variables; not the system variables and In(), which the runtime provides
-        return [k for k in self.dm if type(k) is str and k not in SYSTEM_VARIABLES and k != "In"]
+        # the variables; not the system variables and what the runtime provides (In(), ...)
+        return [k for k in self.dm if type(k) is str and k not in SYSTEM_VARIABLES and k not in HIDDEN_GLOBALS]
 
     def js_has(self, key: str) -> bool:
         return key in self.dm or key in BUILTINS

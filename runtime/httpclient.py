@@ -1,0 +1,152 @@
+"""HTTP client: requests over aiohttp on the host's I/O loop, one connection pool per host.
+
+aiohttp (imported only when a session first makes a request) keeps connections alive per
+host, limits how many are open to one host, verifies TLS certificates by default, follows
+redirects, and enforces a total time limit per request. The request goes out with exactly
+the headers given (plus `Host` and, with a body, `Content-Length`): no `User-Agent`, no
+`Accept-Encoding`, so what a server receives is what the caller built (ors-extensions.md §3.11).
+Results come back on the host's thread (io.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .host import Host
+    from .io import IOHandle
+
+
+@dataclass
+class HTTPResponse:
+    status: int
+    headers: list[tuple[str, str]] = field(default_factory=list)  # as received, repeats kept
+    body: bytes = b""
+    url: str = ""  # after redirects
+    content_type: str = ""  # media type, lower case, no parameters ("" when absent)
+    charset: str | None = None
+
+
+class HTTPFailure(Exception):
+    """No HTTP response: `code` is "connect" (DNS, refused, reset before a response),
+    "timeout" or "io" (the connection broke while reading the response)."""
+
+    def __init__(self, code: str, description: str):
+        super().__init__(description)
+        self.code = code
+        self.description = description
+
+
+class HTTPClient:
+    """The host's HTTP client (a service named "http": give a Host your own instance to
+    change its limits)."""
+
+    name = "http"
+
+    def __init__(
+        self,
+        *,
+        limit: int = 100,
+        limit_per_host: int = 10,
+        verify_tls: bool = True,
+        max_redirects: int = 5,
+        max_body: int = 64 * 1024 * 1024,
+    ) -> None:
+        """`limit`/`limit_per_host`: open connections in all / to one host; `verify_tls`:
+        check server certificates (on by default); `max_redirects`: 3xx responses followed;
+        `max_body`: the largest response body read (bigger is an "io" failure)."""
+        self.limit = limit
+        self.limit_per_host = limit_per_host
+        self.verify_tls = verify_tls
+        self.max_redirects = max_redirects
+        self.max_body = max_body
+        self.host: "Host | None" = None
+
+    def attach(self, host: "Host") -> None:
+        self.host = host
+
+    def close(self) -> None:
+        """(The connection pool is closed with the host's I/O loop.)"""
+
+    def _session(self):
+        import aiohttp
+
+        def make():
+            connector = aiohttp.TCPConnector(
+                limit=self.limit, limit_per_host=self.limit_per_host, ssl=None if self.verify_tls else False
+            )
+            return aiohttp.ClientSession(connector=connector, skip_auto_headers=("User-Agent",))
+
+        async def close(session) -> None:
+            await session.close()
+
+        return self.host.io.resource("http.session", make, close)
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        headers: list[tuple[str, str]],
+        body: bytes | None,
+        timeout: float | None,
+        on_done: Callable[[HTTPResponse | None, HTTPFailure | None], None],
+    ) -> "IOHandle":
+        """Start a request; `on_done(response, failure)` runs on the host's thread. `url` is
+        sent as it is (already percent-encoded). `timeout`: seconds for the whole exchange
+        (None or 0: no limit)."""
+
+        async def run() -> HTTPResponse:
+            import aiohttp
+            import yarl
+
+            session = self._session()
+            limit = aiohttp.ClientTimeout(total=timeout if timeout else None)
+            try:
+                async with session.request(
+                    method,
+                    yarl.URL(url, encoded=True),
+                    headers=headers,
+                    data=body,
+                    allow_redirects=self.max_redirects > 0,
+                    max_redirects=max(self.max_redirects, 1),
+                    timeout=limit,
+                    skip_auto_headers=("Accept-Encoding",),
+                ) as response:
+                    data = await response.content.read(self.max_body + 1)
+                    if len(data) > self.max_body:
+                        raise HTTPFailure("io", f"the response body is larger than {self.max_body} bytes")
+                    return HTTPResponse(
+                        status=response.status,
+                        headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers],
+                        body=data,
+                        url=str(response.url),
+                        content_type=response.content_type.lower() if "Content-Type" in response.headers else "",
+                        charset=response.charset,
+                    )
+            except HTTPFailure:
+                raise
+            except asyncio.TimeoutError:
+                raise HTTPFailure("timeout", f"no response within {timeout:g} s") from None
+            except aiohttp.TooManyRedirects:
+                raise HTTPFailure("redirects", f"more than {self.max_redirects} redirects") from None
+            except (aiohttp.ClientConnectorError, aiohttp.ServerDisconnectedError, ConnectionError) as exc:
+                raise HTTPFailure("connect", f"cannot connect: {exc}") from None
+            except aiohttp.InvalidURL as exc:
+                raise HTTPFailure("url", f"invalid URL: {exc}") from None
+            except (aiohttp.ClientError, OSError, ValueError) as exc:
+                raise HTTPFailure("io", f"{type(exc).__name__}: {exc}") from None
+
+        def done(result, exc) -> None:
+            if exc is None:
+                on_done(result, None)
+            elif isinstance(exc, HTTPFailure):
+                on_done(None, exc)
+            else:
+                on_done(None, HTTPFailure("io", f"{type(exc).__name__}: {exc}"))
+
+        return self.host.io.run(run, done)
+
+
+__all__ = ["HTTPClient", "HTTPFailure", "HTTPResponse"]

@@ -1,0 +1,38 @@
+"""The Genesys Orchestration Server (ORS) extensions: the `session:` module, the ORS script environment, and the platform adapters behind them.
+
+Nothing here is imported until a chart uses it: `declarations` (what the compiler and the
+runtime check) is plain data; the services load when a session first needs them.
+
+Public names (imported on first use):
+- `Genesys`: the ORS environment (`_genesys`, `__Log`, `__Raise`, `__GetCurrentStates`),
+  with the tenant, server and configuration lists it reports;
+- `SessionModule`: `<session:fetch|start|updatestart|terminate|cancel>`;
+- `FetchRequest`, `FetchResult`, `FetchDispatcher`: the fetch transports' interface;
+- `EspRequest`, `EspReply`, `MemoryEspTransport`: ESP requests and an in-memory ESP server.
+"""
+
+from __future__ import annotations
+
+_LAZY = {
+    "Genesys": "environment",
+    "SessionModule": "session",
+    "FetchDispatcher": "fetch",
+    "FetchRequest": "fetch",
+    "FetchResult": "fetch",
+    "EspReply": "esp",
+    "EspRequest": "esp",
+    "MemoryEspTransport": "esp",
+    "esp_to_json": "esp",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+
+__all__ = sorted(_LAZY)

@@ -1,0 +1,411 @@
+"""The `session:` module: `<session:fetch>`, `<session:start>`, `<session:updatestart>`, `<session:terminate>` and `<session:cancel>` (ors-extensions.md §3–§7).
+
+One `SessionModule` per host. The request pattern (evaluation, coercion, ids, ownership) is
+requests.py's; this module validates what is particular to each action and carries it out:
+fetches through the `FetchDispatcher` (fetch.py), sessions through the host's document loader
+and clock. Sessions it starts belong to the host (nobody else holds them) until they end.
+"""
+
+from __future__ import annotations
+
+import logging
+import weakref
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from ..documents import document_url, resolve_url
+from ..js import UNDEFINED
+from ..requests import ModuleService, Request, result_event, structured_clone
+from .declarations import FETCH_ENCTYPES, FETCH_METHODS, FETCH_TYPES, SESSION
+from .encoding import build_request
+from .esp import js_to_kv, parse_address
+from .fetch import EspFetchTransport, FetchDispatcher, FetchRequest, FetchResult, FileTransport, HttpTransport
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..machine import Machine
+
+_log = logging.getLogger("scxmlc_runtime")
+
+
+@dataclass
+class Scheduled:
+    """A session that `<session:start>` scheduled and that has not started yet."""
+
+    sessionid: str
+    src: str
+    params: dict
+    starter: "Machine"
+    request: Request
+    idealtime: float | None  # ms since the epoch
+    prewindow: float  # seconds
+    postwindow: float
+    delay: float | None  # seconds
+    timer: Any = None
+    restart: bool = False
+
+
+class SessionModule(ModuleService):
+    """The runtime side of the `session:` module.
+
+    `esp`: the ESP transport (esp.py; default: unconfigured, every ESP fetch answers
+    `esp.unavailable`); `transports`: fetch transports by kind ("http", "file", "esp") to use
+    instead of the built-in ones.
+    """
+
+    module = SESSION
+
+    def __init__(self, *, esp: Any = None, transports: dict | None = None) -> None:
+        super().__init__()
+        self._esp = esp
+        self._transports = dict(transports or {})
+        self.dispatcher: FetchDispatcher | None = None
+        self.scheduled: dict[str, Scheduled] = {}
+
+    def attach(self, host) -> None:
+        super().attach(host)
+        transports = {"http": HttpTransport(host), "file": FileTransport(), "esp": EspFetchTransport(self._esp)}
+        transports.update(self._transports)
+        self.dispatcher = FetchDispatcher(host, transports)
+
+    # -- the request pattern's hooks ------------------------------------------------------
+
+    def validate(self, machine: "Machine", action: str, args: dict) -> dict:
+        if action == "start":
+            args["params"] = self._clone_params(args.get("params", ()))
+            current = args.get("sessionid", UNDEFINED)
+            args["_restart"] = None
+            if isinstance(current, str) and current:
+                target = self.host.sessions.get(current)
+                if target is not None and target.running:
+                    args["_restart"] = current
+        return args
+
+    @staticmethod
+    def _clone_params(params) -> dict:
+        """§2: a JSON-compatible deep copy of each param, made now, in the starting session
+        (a cycle is an illegalvalue error there)."""
+        out: dict = {}
+        for name, value in params:
+            out[name] = structured_clone(value, "param")
+        return out
+
+    def new_id(self, machine: "Machine", action: str, args: dict) -> str:
+        if action == "start":
+            return args["_restart"] or self.host.ids.session_id()
+        return self.host.ids.request_id()
+
+    def perform(self, request: Request, args: dict) -> None:
+        getattr(self, "_" + request.action)(request, args)
+
+    def session_ended(self, machine: "Machine") -> None:
+        # Scheduled sessions outlive their starter (they are independent, §4.3): nothing to do.
+        pass
+
+    def close(self) -> None:
+        for item in list(self.scheduled.values()):
+            if item.timer is not None:
+                item.timer.cancel()
+        self.scheduled.clear()
+
+    # -- <session:fetch> (§3) -------------------------------------------------------------
+
+    def _fetch(self, request: Request, args: dict) -> None:
+        machine = request.machine
+        rid = request.id
+
+        def fail(code: str, description: str) -> None:
+            request.deliver("error.session.fetch", {"requestid": rid, "error": code, "description": description, "status": 0.0})
+
+        method = args["method"].strip().lower()
+        if method not in FETCH_METHODS:
+            return fail("invalidattribute", f"method must be one of {', '.join(FETCH_METHODS)}, not {args['method']!r}")
+        accept = args["type"].strip().lower()
+        enctype = args["enctype"].strip().lower()
+        src = args["srcexpr"].strip()
+        params = list(args.get("params", ()))
+        content = args.get("content")
+        address = parse_address(src) if method == "esp" or src.lower().startswith("gesp:") else None
+        if address is not None:
+            req = FetchRequest(rid, "esp", method="ESP", url=src, esp_address=address)
+            if content is not None:
+                if not isinstance(content, dict):
+                    return fail("invalidattribute", "the <content> of an ESP fetch must be an object {params, udata}")
+                from ..js.properties import js_getp
+
+                req.esp_params = js_to_kv(js_getp(content, "params"))
+                req.esp_udata = js_to_kv(js_getp(content, "udata"))
+            else:
+                req.esp_params = [(k, v) for name, value in params for k, v in js_to_kv({name: value})]
+        elif method == "esp":
+            return fail("invalidattribute", f"{src!r} is not an ESP address (App\\Service\\Method or gesp:App/Service/Method)")
+        else:
+            if accept not in FETCH_TYPES:
+                return fail("invalidattribute", f"type must be one of {', '.join(FETCH_TYPES)}, not {args['type']!r}")
+            if enctype not in FETCH_ENCTYPES:
+                return fail("invalidattribute", f"enctype must be one of {', '.join(FETCH_ENCTYPES)}, not {args['enctype']!r}")
+            try:
+                url = resolve_url(src, document_url(machine))
+            except ValueError as exc:
+                return fail("invalidattribute", f"cannot resolve {src!r}: {exc}")
+            scheme = urlsplit(url).scheme.lower()
+            if scheme not in ("http", "https", "file"):
+                return fail("invalidattribute", f"unsupported URL scheme {scheme!r} in {src!r} (http, https, file or gesp)")
+
+            def warn(message: str) -> None:
+                _log.warning("%s:%s: <session:fetch>: %s", machine.source_file, request.line, message)
+
+            url, headers, body = build_request(
+                method.upper(),
+                url,
+                accept=accept,
+                enctype=enctype,
+                params=params,
+                content=content,
+                maxage=args.get("maxage"),
+                maxstale=args.get("maxstale"),
+                username=args.get("username"),
+                password=args.get("password"),
+                headers=args.get("headers"),
+                warn=warn,
+            )
+            kind = "file" if scheme == "file" else "http"
+            req = FetchRequest(rid, kind, method=method.upper(), url=url, headers=headers, body=body, accept=accept)
+            if kind == "file":
+                req.roots = tuple(self.host.loader.roots_for(machine))
+
+        def done(result: FetchResult) -> None:
+            if result.ok:
+                request.deliver("session.fetch.done", {"requestid": rid, "content": result.content, "hints": result.hints})
+            else:
+                data = {"requestid": rid, "error": result.error, "description": result.description, "status": float(result.status)}
+                request.deliver("error.session.fetch", data)
+
+        ticket = self.dispatcher.submit(
+            req,
+            done,
+            gd=args["gdelivery"],
+            retries=int(args["gd_retries"]),
+            interval=args["gd_retry_interval"],
+            timeout=args["timeout"],
+        )
+        request.on_cancel(lambda: self.dispatcher.cancel(ticket))
+
+    # -- <session:cancel> (§7) ------------------------------------------------------------
+
+    def _cancel(self, request: Request, args: dict) -> None:
+        rid = args["requestid"]
+        target = request.machine.pending_request(rid)
+        if target is None or target.module != "session" or target.action != "fetch":
+            request.deliver(
+                "error.session.cancel",
+                {"requestid": rid, "error": "notfound", "description": f"no pending <session:fetch> with request id {rid!r} in this session"},
+            )
+            return
+        target.cancel()
+        request.deliver("session.cancel.done", {"requestid": rid})
+
+    # -- <session:start> (§4) -------------------------------------------------------------
+
+    def _start(self, request: Request, args: dict) -> None:
+        machine = request.machine
+        sid = request.id
+        if args["_restart"] is None and args.get("sessionid") == machine.sessionid:
+            request.deliver(
+                "error.session.start",
+                {"sessionid": sid, "error": "invalidattribute", "description": "a session cannot restart itself"},
+            )
+            return
+        item = Scheduled(
+            sessionid=sid,
+            src=args["src"],
+            params=args["params"],
+            starter=machine,
+            request=request,
+            idealtime=args.get("idealtime"),
+            prewindow=args.get("prewindow") or 0.0,
+            postwindow=args.get("postwindow") or 0.0,
+            delay=args.get("delay"),
+            restart=args["_restart"] is not None,
+        )
+        if item.idealtime is not None and item.delay is not None:
+            _log.warning("%s:%s: <session:start> has both idealtime and delay: delay is ignored", machine.source_file, request.line)
+        if not self._schedule(item):
+            request.deliver(
+                "error.session.start",
+                {"sessionid": sid, "error": "expired", "description": "the start window has already passed"},
+            )
+
+    def _schedule(self, item: Scheduled) -> bool:
+        """§4.3 step 2: when to start; False when the window has passed."""
+        clock = self.host.clock
+        if item.idealtime is not None:
+            now_ms = clock.time() * 1000.0
+            earliest = item.idealtime - item.prewindow * 1000.0
+            latest = item.idealtime + item.postwindow * 1000.0
+            if now_ms > latest:
+                return False
+            wait = 0.0 if now_ms >= earliest else (item.idealtime - now_ms) / 1000.0
+        else:
+            wait = item.delay or 0.0
+        if item.timer is not None:
+            item.timer.cancel()
+        self.scheduled[item.sessionid] = item
+        item.timer = clock.call_later(wait, lambda: self._launch(item))
+        return True
+
+    def _launch(self, item: Scheduled) -> None:
+        """§4.3 step 3: fetch the document, then build and start the session."""
+        if self.scheduled.get(item.sessionid) is not item:
+            return
+        item.timer = None
+
+        def loaded(chart, url: str, error) -> None:
+            if self.scheduled.get(item.sessionid) is not item:
+                return  # terminated while its document was on its way
+            del self.scheduled[item.sessionid]
+            if error is not None:
+                _log.info("error.session.start: %s: %s", error.code, error.description)
+                item.request.deliver(
+                    "error.session.start",
+                    {"sessionid": item.sessionid, "error": error.code, "description": error.description},
+                )
+                return
+            self._run(item, chart, url)
+
+        item.timer = _Loading(self.host.loader.load(item.src, item.starter, loaded))
+
+    def _run(self, item: Scheduled, chart: type, url: str) -> None:
+        host = self.host
+        if item.restart:
+            old = host.sessions.get(item.sessionid)
+            if old is not None:
+                old._ors_restarted = True  # no done.scxml for it (§4.3 step 6)
+                end_session(old)
+        child = chart(host=host, sessionid=item.sessionid)
+        child.document_url = url  # relative URLs of the child resolve against it
+        child._start_params = item.params or None
+        starter = weakref.ref(item.starter)
+        child.on_end(lambda m: _report_end(m, starter))
+        host.keep(child)
+        try:
+            child.start()
+        except Exception as exc:  # noqa: BLE001 - the chart's own failure is not the starter's
+            _log.exception("session %s failed to start", item.sessionid)
+            item.request.deliver(
+                "error.session.start", {"sessionid": item.sessionid, "error": "badsyntax", "description": str(exc)}
+            )
+            return
+        # §4.3 step 4: after the child's initial macrostep
+        item.request.deliver("session.start.done", {"sessionid": item.sessionid})
+
+    # -- <session:updatestart> (§5) -------------------------------------------------------
+
+    def _updatestart(self, request: Request, args: dict) -> None:
+        sid = args["sessionid"]
+
+        def fail(code: str, description: str) -> None:
+            request.deliver("error.session.updatestart", {"sessionid": sid, "error": code, "description": description})
+
+        item = self.scheduled.get(sid)
+        if item is None or item.timer is None or isinstance(item.timer, _Loading):
+            live = self.host.sessions.get(sid)
+            if (live is not None and live.running) or (item is not None and isinstance(item.timer, _Loading)):
+                return fail("alreadystarted", f"session {sid} has already started")
+            return fail("notfound", f"no scheduled session {sid}")
+        for name in ("idealtime", "prewindow", "postwindow", "delay"):
+            if name in args:
+                setattr(item, name, args[name] if name not in ("prewindow", "postwindow") else args[name] or 0.0)
+        if "delay" in args and "idealtime" not in args:
+            item.idealtime = None  # a new delay counts from now (§5)
+        if not self._schedule(item):
+            del self.scheduled[sid]
+            item.request.finish()
+            return fail("expired", "the new start window has already passed; the session is dropped")
+        request.deliver("session.updatestart.done", {"sessionid": sid})
+
+    # -- <session:terminate> (§6) ---------------------------------------------------------
+
+    def _terminate(self, request: Request, args: dict) -> None:
+        machine = request.machine
+        sid = args["sessionid"]
+        if sid == machine.sessionid:
+            request.finish()  # the session ends itself: nobody is left to tell (§6)
+            end_session(machine)
+            return
+        item = self.scheduled.get(sid)
+        if item is not None:
+            if item.timer is not None:
+                item.timer.cancel()
+            del self.scheduled[sid]
+            item.request.finish()
+            request.deliver("session.terminate.done", {"sessionid": sid})
+            return
+        target = self.host.sessions.get(sid)
+        if target is None or not target.running:
+            request.deliver(
+                "error.session.terminate",
+                {"sessionid": sid, "error": "notfound", "description": f"no session {sid} (unknown, or already ended)"},
+            )
+            return
+        target._ors_terminated = True  # its starter gets no done event (§6)
+
+        def report(ended: "Machine") -> None:
+            request.deliver("session.terminate.done", {"sessionid": sid}, final=False)
+            request.deliver(done_event_name(ended), {"sessionid": sid, "reason": "terminated", "params": {}})
+
+        target.on_end(report)
+        end_session(target)
+
+
+class _Loading:
+    """A scheduled session whose document is being fetched (cancel: the fetch)."""
+
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+
+    def cancel(self) -> None:
+        if self.handle is not None:
+            self.handle.cancel()
+
+
+def done_event_name(machine: "Machine") -> str:
+    """`done.scxml.<name>`, or `done.scxml` for a chart without a name (§4.3 step 7)."""
+    return f"done.scxml.{machine.name}" if machine.name else "done.scxml"
+
+
+def end_session(machine: "Machine") -> None:
+    """End a session as `<session:terminate>` does (§6): it takes no new event; its active
+    states are exited with their onexit handlers; its pending requests are cancelled. A session
+    in the middle of a macrostep ends when the microstep in progress is complete."""
+    if not machine.running:
+        return
+    machine.running = False
+    machine.external_queue.clear()
+    if machine._busy:
+        # In its own executable content (or a caller's): the macrostep loop stops after this
+        # microstep, and whoever runs it exits the interpreter; a timer makes sure of it.
+        machine.clock.call_later(0.0, lambda: _finish_exit(machine))
+    else:
+        _finish_exit(machine)
+
+
+def _finish_exit(machine: "Machine") -> None:
+    if not machine.exited:
+        machine.exit_interpreter()
+
+
+def _report_end(machine: "Machine", starter_ref) -> None:
+    """§4.3 step 7: a session that reached a top-level final tells the session that started
+    it, if that one still runs (not after terminate or restart)."""
+    if machine.final_state is None or getattr(machine, "_ors_terminated", False) or getattr(machine, "_ors_restarted", False):
+        return
+    starter = starter_ref()
+    if starter is None or not starter.running:
+        return
+    data = getattr(machine, "_done_value", UNDEFINED)
+    params = data if isinstance(data, dict) else ({} if data is UNDEFINED else {"content": data})
+    starter.enqueue_external(result_event(done_event_name(machine), {"sessionid": machine.sessionid, "reason": "final", "params": params}))
+
+
+__all__ = ["SessionModule", "done_event_name", "end_session"]
