@@ -124,12 +124,16 @@ def confined(path: Path, roots: list[str | os.PathLike]) -> Path | None:
 
 
 def resolve_url(src: str, base: str | None) -> str:
-    """`src` made absolute against the URL of the document that names it."""
-    if urlsplit(src).scheme in ("http", "https", "file"):
+    """`src` made absolute against the URL of the document that names it (`file:x.json` and
+    `x.json` are relative too)."""
+    parts = urlsplit(src)
+    if parts.scheme in ("http", "https") or (parts.scheme == "file" and parts.path.startswith("/")):
         return src
+    if parts.scheme not in ("", "file"):
+        return src  # another scheme: the caller says whether it takes it
     if base:
         return urljoin(base, src)
-    return Path(os.path.abspath(src)).as_uri()
+    return Path(os.path.abspath(file_path(src) if parts.scheme else src)).as_uri()
 
 
 class DocumentLoader:

@@ -6,6 +6,11 @@ redirects, and enforces a total time limit per request. The request goes out wit
 the headers given (plus `Host` and, with a body, `Content-Length`): no `User-Agent`, no
 `Accept-Encoding`, so what a server receives is what the caller built (ors-extensions.md §3.11).
 Results come back on the host's thread (io.py).
+
+aiohttp sends an idempotent request (GET, PUT, DELETE, ...) a second time, once, when the
+server closes the connection without answering: a kept-alive connection the server had already
+dropped is the usual cause (RFC 9112 §9.3.1). That is part of one request, not a retry of
+guaranteed delivery.
 """
 
 from __future__ import annotations
@@ -110,7 +115,8 @@ class HTTPClient:
                     headers=headers,
                     data=body,
                     allow_redirects=self.max_redirects > 0,
-                    max_redirects=max(self.max_redirects, 1),
+                    # aiohttp fails on the max_redirects-th redirect; we follow max_redirects
+                    max_redirects=self.max_redirects + 1,
                     timeout=limit,
                     skip_auto_headers=("Accept-Encoding",),
                 ) as response:

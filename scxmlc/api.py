@@ -91,7 +91,11 @@ def load(path: str | os.PathLike, module_name: str | None = None) -> types.Modul
 
 def load_string(text: str | bytes, module_name: str = "scxmlc_chart", base_dir=None) -> types.ModuleType:
     result = compile_source(text, f"{module_name}.scxml", base_dir=base_dir)
-    return load_source(result.source, module_name, f"{module_name}.scxml")
+    module = load_source(result.source, module_name, f"{module_name}.scxml")
+    if base_dir is not None:
+        # Relative `file:` names of the chart resolve against the folder it was given.
+        module.Chart.base_dir = str(Path(base_dir).resolve())
+    return module
 
 
 def load_source(source: str, module_name: str, origin: str) -> types.ModuleType:

@@ -367,13 +367,21 @@ class FetchDispatcher:
     def _finish(self, ticket: Ticket, result: FetchResult) -> None:
         if ticket.finished:
             return
-        self._close(ticket)
+        head = self._release(ticket)
         try:
             ticket.on_result(result)
         except Exception:  # noqa: BLE001 - a caller bug must not stop the queue
             _log.exception("delivering a fetch result")
+        if head:
+            self._advance(ticket.req.queue_key)
 
     def _close(self, ticket: Ticket) -> None:
+        if self._release(ticket):
+            self._advance(ticket.req.queue_key)
+
+    def _release(self, ticket: Ticket) -> bool:
+        """Finish a ticket: no attempt, no timers, out of its queue. True when it was the head
+        of its queue (the next one may start)."""
         ticket.finished = True
         self._stop_attempt(ticket)
         for name in ("retry_timer", "overall_timer"):
@@ -382,29 +390,35 @@ class FetchDispatcher:
                 timer.cancel()
                 setattr(ticket, name, None)
         if not ticket.gd:
-            return
+            return False
         key = ticket.req.queue_key
         if self.heads.get(key) is ticket:
             del self.heads[key]
-            queue = self.queues.get(key)
-            while queue:
-                nxt = queue.popleft()
-                if not nxt.finished:
-                    self.heads[key] = nxt
-                    nxt.active = True
-                    self._attempt(nxt)
-                    break
-            if queue is not None and not queue:
+            return True
+        queue = self.queues.get(key)
+        if queue is not None:
+            try:
+                queue.remove(ticket)
+            except ValueError:
+                pass
+            if not queue:
                 self.queues.pop(key, None)
-        else:
-            queue = self.queues.get(key)
-            if queue is not None:
-                try:
-                    queue.remove(ticket)
-                except ValueError:
-                    pass
-                if not queue:
-                    self.queues.pop(key, None)
+        return False
+
+    def _advance(self, key: str) -> None:
+        """Start the next request of a GD queue whose head has finished."""
+        if key in self.heads:
+            return
+        queue = self.queues.get(key)
+        while queue:
+            nxt = queue.popleft()
+            if not nxt.finished:
+                self.heads[key] = nxt
+                nxt.active = True
+                self._attempt(nxt)
+                break
+        if queue is not None and not queue:
+            self.queues.pop(key, None)
 
 
 def _prefix(req: FetchRequest) -> str:
