@@ -75,7 +75,8 @@ class SessionModule(ModuleService):
             args["params"] = self._clone_params(args.get("params", ()))
             current = args.get("sessionid", UNDEFINED)
             args["_restart"] = None
-            if isinstance(current, str) and current:
+            args["_self"] = current == machine.sessionid  # an error: reported with a fresh id
+            if isinstance(current, str) and current and not args["_self"]:
                 target = self.host.sessions.get(current)
                 if target is not None and target.running:
                     args["_restart"] = current
@@ -210,7 +211,7 @@ class SessionModule(ModuleService):
     def _start(self, request: Request, args: dict) -> None:
         machine = request.machine
         sid = request.id
-        if args["_restart"] is None and args.get("sessionid") == machine.sessionid:
+        if args["_self"]:
             request.deliver(
                 "error.session.start",
                 {"sessionid": sid, "error": "invalidattribute", "description": "a session cannot restart itself"},
