@@ -123,14 +123,16 @@ def confined(path: Path, roots: list[str | os.PathLike]) -> Path | None:
     return None
 
 
-def resolve_url(src: str, base: str | None) -> str:
+def resolve_url(src: str, base: "str | Callable[[], str] | None") -> str:
     """`src` made absolute against the URL of the document that names it (`file:x.json` and
-    `x.json` are relative too)."""
+    `x.json` are relative too). `base` may be a function, called only when needed."""
     parts = urlsplit(src)
     if parts.scheme in ("http", "https") or (parts.scheme == "file" and parts.path.startswith("/")):
         return src
     if parts.scheme not in ("", "file"):
         return src  # another scheme: the caller says whether it takes it
+    if callable(base):
+        base = base()
     if base:
         return urljoin(base, src)
     return Path(os.path.abspath(file_path(src) if parts.scheme else src)).as_uri()
@@ -165,7 +167,7 @@ class DocumentLoader:
         mapped = self.host.documents.get(src)
         url = src
         if mapped is None:
-            url = resolve_url(src, document_url(starter) if starter is not None else None)
+            url = resolve_url(src, (lambda: document_url(starter)) if starter is not None else None)
             mapped = self.host.documents.get(url)
         try:
             if mapped is not None:

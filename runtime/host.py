@@ -198,6 +198,8 @@ class Host:
             loop.call_soon_threadsafe(fn, *args)
         else:
             self._inbox.put((fn, args))
+            if self._io is not None:
+                self._io.wake()
 
     def process_inbox(self) -> int:
         """Run what other threads handed to this one; returns how many ran."""
@@ -211,12 +213,22 @@ class Host:
             fn(*args)
             n += 1
 
-    def _wait_inbox(self, timeout: float) -> None:
-        try:
-            fn, args = self._inbox.get(timeout=max(0.0, timeout))
-        except queue.Empty:
-            return
-        fn(*args)
+    def _wait_io(self, timeout: float) -> bool:
+        """Wait (real time) for network I/O to hand something over; False when this host
+        cannot wait here (its loop is the application's: results arrive by themselves)."""
+        io = self._io
+        if io is None:
+            try:
+                fn, args = self._inbox.get(timeout=max(0.0, timeout))
+            except queue.Empty:
+                return True
+            fn(*args)
+            return True
+        if io.shared:
+            return False
+        if self._inbox.empty():
+            io.drive(timeout)
+        return True
 
     # -- running ----------------------------------------------------------------------------
 
@@ -268,7 +280,8 @@ class Host:
                     return
                 if due is not None and clock.real_time:
                     remaining = min(remaining, due - now)
-                self._wait_inbox(remaining)
+                if not self._wait_io(remaining):
+                    return
                 continue
             due = clock.next_due()
             if due is None or due > deadline:

@@ -1,18 +1,20 @@
-"""I/O: network coroutines on an asyncio loop, their results handed back to the host's thread.
+"""I/O: network coroutines on an asyncio loop, their results handed to the host between macrosteps.
 
-Sessions are not thread-safe: everything that touches a machine runs on the host's thread.
-Network work (HTTP fetches, documents over HTTP) runs as coroutines:
-- on a host whose clock is an `AsyncioClock`, on that clock's loop (the application's own);
-- on any other host, on a loop in a daemon thread that the host starts when it first needs it.
+Sessions are not thread-safe, and nothing here adds a thread:
+- a host whose clock is an `AsyncioClock` runs its network coroutines on that clock's loop (the
+  application's own, which is running anyway);
+- any other host has a private event loop that it *drives itself* while it waits for network
+  I/O in `run_until_idle` (`HostIO.drive`). Like its timers, such a host's network I/O makes
+  progress inside `run_until_idle` and nowhere else: a request a chart makes in `send()` goes out
+  when the host next runs.
 
-Either way the coroutine's outcome comes back through `Host.call_soon_threadsafe`, so the code
-that delivers a result event runs on the host's thread, between macrosteps.
+Either way a coroutine's outcome comes back through `Host.call_soon_threadsafe`, so the code that
+delivers a result event runs on the host's thread, between macrosteps.
 """
 
 from __future__ import annotations
 
 import asyncio
-import threading
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -20,13 +22,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 class IOHandle:
-    """A running coroutine: `cancel()` aborts it; afterwards its callback is never called."""
+    """A running coroutine or a real-time timer: `cancel()` stops it; afterwards its callback
+    is never called."""
 
-    __slots__ = ("_io", "_task", "cancelled", "done")
+    __slots__ = ("_task", "cancelled", "done")
 
-    def __init__(self, io: "HostIO") -> None:
-        self._io = io
-        self._task: Any = None
+    def __init__(self) -> None:
+        self._task: Any = None  # an asyncio Task, or a TimerHandle (call_later)
         self.cancelled = False
         self.done = False
 
@@ -34,9 +36,8 @@ class IOHandle:
         if self.cancelled or self.done:
             return
         self.cancelled = True
-        task = self._task  # an asyncio Task, or a TimerHandle (call_later)
-        if task is not None:
-            self._io.call_in_loop(task.cancel)
+        if self._task is not None:
+            self._task.cancel()
 
 
 class HostIO:
@@ -45,11 +46,12 @@ class HostIO:
 
     def __init__(self, host: "Host") -> None:
         self.host = host
-        self._thread: threading.Thread | None = None
         self._own_loop: asyncio.AbstractEventLoop | None = None
-        self._lock = threading.Lock()
         self._resources: dict[str, Any] = {}
         self._closers: list[Callable[[], Awaitable[None]]] = []
+        self.driving = False
+        self._drives = 0  # how many times drive() ran (a wake-up belongs to one of them)
+        self._woken = False
 
     # -- the loop ---------------------------------------------------------------------------
 
@@ -62,28 +64,44 @@ class HostIO:
     def loop(self) -> asyncio.AbstractEventLoop:
         if self.shared:
             return self.host.clock.loop
-        with self._lock:
-            if self._own_loop is None:
-                loop = asyncio.new_event_loop()
-                ready = threading.Event()
+        if self._own_loop is None:
+            self._own_loop = asyncio.new_event_loop()
+        return self._own_loop
 
-                def run() -> None:
-                    asyncio.set_event_loop(loop)
-                    loop.call_soon(ready.set)
-                    loop.run_forever()
-
-                self._thread = threading.Thread(target=run, name="scxmlc-io", daemon=True)
-                self._thread.start()
-                ready.wait()
-                self._own_loop = loop
-            return self._own_loop
-
-    def call_in_loop(self, fn: Callable, *args: Any) -> None:
-        loop = self.loop
+    def drive(self, timeout: float) -> None:
+        """Run the private loop for at most `timeout` seconds of real time, or until a result
+        is handed to the host (`wake`). For hosts not on asyncio; called by Host.pump."""
         if self.shared:
-            fn(*args)
-        else:
-            loop.call_soon_threadsafe(fn, *args)
+            raise RuntimeError("an AsyncioClock host runs on the application's loop")
+        loop = self.loop
+        if asyncio._get_running_loop() is not None:
+            raise RuntimeError(
+                "this Host (not on an AsyncioClock) waits for network I/O by running an event loop, "
+                "and an asyncio loop is already running in this thread: use Host(AsyncioClock()) there"
+            )
+        stop = loop.call_later(max(0.0, timeout), loop.stop)
+        self._drives += 1
+        self.driving = True
+        self._woken = False
+        try:
+            loop.run_forever()
+        finally:
+            self.driving = False
+            stop.cancel()
+
+    def wake(self) -> None:
+        """A result is waiting for the host (from any thread): stop driving the loop."""
+        loop = self._own_loop
+        if self.driving and not self._woken and loop is not None:
+            self._woken = True
+            drive = self._drives
+
+            def stop() -> None:
+                # only the drive it was meant for (a stale stop would end the next one)
+                if self.driving and self._drives == drive:
+                    loop.stop()
+
+            loop.call_soon_threadsafe(stop)
 
     def run(
         self,
@@ -92,15 +110,14 @@ class HostIO:
     ) -> IOHandle:
         """Run the coroutine `make()` on the loop; `on_done(result, error)` is called on the
         host's thread when it ends, unless the handle was cancelled first."""
-        handle = IOHandle(self)
+        handle = IOHandle()
         host = self.host
 
         def finished(task: asyncio.Future) -> None:
             if task.cancelled():
                 return
             exc = task.exception()
-            result = None if exc is not None else task.result()
-            host.call_soon_threadsafe(deliver, result, exc)
+            host.call_soon_threadsafe(deliver, None if exc is not None else task.result(), exc)
 
         def deliver(result: Any, exc: BaseException | None) -> None:
             if handle.cancelled or handle.done:
@@ -108,20 +125,15 @@ class HostIO:
             handle.done = True
             on_done(result, exc)
 
-        def start() -> None:
-            if handle.cancelled:
-                return
-            task = asyncio.ensure_future(make(), loop=self.loop)
-            handle._task = task
-            task.add_done_callback(finished)
-
-        self.call_in_loop(start)
+        task = self.loop.create_task(make())
+        handle._task = task
+        task.add_done_callback(finished)
         return handle
 
     def call_later(self, delay: float, fn: Callable[[], None]) -> IOHandle:
         """Call fn() on the host's thread after `delay` seconds of *real* time, whatever the
         host's clock (time limits of network I/O: the network runs in real time)."""
-        handle = IOHandle(self)
+        handle = IOHandle()
         host = self.host
 
         def fire() -> None:
@@ -129,11 +141,7 @@ class HostIO:
                 handle.done = True
                 fn()
 
-        def arm() -> None:
-            if not handle.cancelled:
-                handle._task = self.loop.call_later(max(0.0, delay), host.call_soon_threadsafe, fire)
-
-        self.call_in_loop(arm)
+        handle._task = self.loop.call_later(max(0.0, delay), host.call_soon_threadsafe, fire)
         return handle
 
     # -- resources --------------------------------------------------------------------------
@@ -147,23 +155,26 @@ class HostIO:
                 self._closers.append(lambda: closer(found))
         return found
 
-    def close(self, timeout: float = 5.0) -> None:
+    def close(self) -> None:
+        """Close the resources; a private loop's pending work is cancelled and it is closed."""
         closers, self._closers = self._closers, []
         self._resources.clear()
         if self.shared:
             loop = self.host.clock._loop
-            if loop is not None and not loop.is_closed():
+            if loop is not None and loop.is_running():
                 for closer in closers:
-                    if loop.is_running():
-                        loop.create_task(closer())
+                    loop.create_task(closer())
             return
-        with self._lock:
-            loop, thread = self._own_loop, self._thread
-            self._own_loop = self._thread = None
-        if loop is None:
+        loop, self._own_loop = self._own_loop, None
+        if loop is None or loop.is_closed():
             return
+        if loop.is_running() or asyncio._get_running_loop() is not None:
+            return  # (closed from inside a callback: the loop ends with the process)
 
         async def shutdown() -> None:
+            for task in asyncio.all_tasks(loop):
+                if task is not asyncio.current_task():
+                    task.cancel()
             for closer in closers:
                 try:
                     await closer()
@@ -171,13 +182,9 @@ class HostIO:
                     pass
 
         try:
-            asyncio.run_coroutine_threadsafe(shutdown(), loop).result(timeout)
-        except Exception:  # noqa: BLE001
-            pass
-        loop.call_soon_threadsafe(loop.stop)
-        if thread is not None:
-            thread.join(timeout)
-        if not loop.is_running():
+            loop.run_until_complete(shutdown())
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        finally:
             loop.close()
 
 

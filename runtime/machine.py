@@ -24,10 +24,10 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
     """Base class of every generated chart class.
 
     Generated subclasses set `STATES`, `TRANSITIONS`, `name`, `datamodel_kind`, `binding`,
-    `source_file` and `global_scripts`; charts that use extension modules also `modules`
-    (the modules their actions belong to), `environment` (the script environment they
-    run in, e.g. "genesys") and `REQUEST_OWNERS` (the states that can own pending requests,
-    requests.py); everything else is here and in the interpreter.
+    `source_file` and `global_scripts`; charts that use extension modules also `actions`
+    (the extension actions they use, "module:element"), `environment` (the script
+    environment they run in, e.g. "genesys") and `REQUEST_OWNERS` (the states that can own
+    pending requests, requests.py); everything else is here and in the interpreter.
     """
 
     STATES: tuple[StateDef, ...] = ()
@@ -38,7 +38,8 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
     binding = "early"
     source_file = ""
     global_scripts: tuple[Callable, ...] = ()
-    modules: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    modules: tuple[str, ...] = ()  # the modules of `actions`
     environment: str | None = None
     # Where the session's document came from, when not the chart's own file (documents.py).
     document_url: str | None = None
@@ -49,6 +50,8 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        if "actions" in cls.__dict__:
+            cls.modules = tuple(sorted({a.partition(":")[0] for a in cls.actions}))
         if cls.STATES:
             cls.tables = ChartTables(cls.STATES, cls.TRANSITIONS, cls.REQUEST_OWNERS)
             cls.late_binding = cls.binding == "late"

@@ -134,11 +134,21 @@ def _parse_event(text: str):
         raise ValueError(f"bad --event {text!r}: the data is not JSON ({exc.msg})") from None
 
 
+def _parse_document(text: str) -> tuple[str, str]:
+    url, sep, path = text.partition("=")
+    if not url or not sep or not path:
+        raise ValueError(f"bad --document {text!r}: expected URL=PATH")
+    if not Path(path).is_file():
+        raise ValueError(f"bad --document {text!r}: no file {path}")
+    return url, path
+
+
 def cmd_run(args) -> int:
-    from scxmlc_runtime import RealClock, SimulatedClock
+    from scxmlc_runtime import Host, RealClock, SimulatedClock
 
     try:
         events = [_parse_event(e) for e in args.event]
+        documents = dict(_parse_document(d) for d in args.document)
     except ValueError as exc:
         print(f"scxmlc run: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -150,9 +160,13 @@ def cmd_run(args) -> int:
         return EXIT_ERRORS
     _print_diags(result.warnings)
     module = load_source(result.source, module_name_for(path), str(path))
+    module.Chart.base_dir = str(path.resolve().parent)
+    # Several sessions (started by <session:start>): each log line names its session.
+    several = bool(documents) or "session:start" in module.Chart.actions
 
-    def log(label, text):
-        print(f"{label}: {text}" if label else text, flush=True)
+    def log(sessionid, label, text):
+        line = f"{label}: {text}" if label else text
+        print(f"[{sessionid}] {line}" if several else line, flush=True)
 
     runtime_log = logging.getLogger("scxmlc_runtime")
     handler = logging.StreamHandler(sys.stderr)
@@ -161,19 +175,24 @@ def cmd_run(args) -> int:
         # Show the runtime's error events (error.execution with its SCXML line) on stderr.
         runtime_log.addHandler(handler)
         runtime_log.setLevel(logging.INFO)
+    host = Host(
+        SimulatedClock() if args.simulated_clock else RealClock(),
+        documents=documents,
+        document_roots=[Path(r) for r in args.root],
+        log=log,
+    )
     try:
-        clock = SimulatedClock() if args.simulated_clock else RealClock()
-        sm = module.Chart(clock=clock, log=log)
-        sm.start()
+        sm = host.start(module.Chart)
         for name, data in events:
             sm.send(name, data)
-        sm.run_until_idle(max_seconds=args.max_seconds)
+        host.run_until_idle(max_seconds=args.max_seconds)
+        config = " ".join(sorted(sm.configuration))
+        done = sm.done
     finally:
         runtime_log.removeHandler(handler)
-    config = " ".join(sorted(sm.configuration))
-    state = "done" if sm.done else "running"
-    print(f"configuration ({state}): {config}")
-    return EXIT_OK if sm.done else EXIT_NOT_FINISHED
+        host.close()
+    print(f"configuration ({'done' if done else 'running'}): {config}")
+    return EXIT_OK if done else EXIT_NOT_FINISHED
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -201,6 +220,20 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--simulated-clock", action="store_true", help="jump over delays instead of waiting")
     r.add_argument("--max-seconds", type=float, default=60.0, help="how long to let timers run (default 60)")
     r.add_argument("--quiet", action="store_true", help="do not print the runtime's error events on stderr")
+    r.add_argument(
+        "--document",
+        action="append",
+        default=[],
+        metavar="URL=PATH",
+        help="the chart file to run for a document URL (<session:start src>); repeatable",
+    )
+    r.add_argument(
+        "--root",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a folder file: URLs may read below, besides the chart's own; repeatable",
+    )
     r.set_defaults(func=cmd_run)
     return p
 

@@ -178,7 +178,7 @@ def emit(units: list[Unit], source_name: str, dependencies: tuple[str, ...] = ()
                 "global_scripts": lowered.global_scripts,
                 "tables": placeholder,
                 # extension modules: only charts that use them carry these
-                "modules": repr(tuple(sorted(lowered.modules))) if lowered.modules else None,
+                "actions": repr(tuple(sorted(lowered.actions))) if lowered.actions else None,
                 "environment": repr(doc.environment) if doc.environment else None,
                 "request_owners": repr(tuple(sorted(lowered.request_owners))) if lowered.request_owners else None,
             }

@@ -102,9 +102,9 @@ class Lowered:
     state_fns: dict[int, dict] = field(default_factory=dict)
     transition_fns: dict[int, dict] = field(default_factory=dict)
     global_scripts: list[str] = field(default_factory=list)
-    # Extension actions: the modules they belong to, and the states that can own their
-    # pending requests (Machine.REQUEST_OWNERS; scxmlc_runtime/requests.py).
-    modules: set[str] = field(default_factory=set)
+    # Extension actions ("session:fetch", ...), and the states that can own their pending
+    # requests (Machine.REQUEST_OWNERS; scxmlc_runtime/requests.py).
+    actions: set[str] = field(default_factory=set)
     request_owners: set[int] = field(default_factory=set)
 
 
@@ -799,7 +799,7 @@ class _Lowerer:
             self.define(name, f"{where}: stores the id it gets in {element.id_attr}={id_source!r}", stmts, ("_id",))
             self.taken.add(name)
             store = ast.Name(name, ast.Load())
-        self.out.modules.add(a.module)
+        self.out.actions.add(a.label)
         self.out.request_owners.update(i for i in self.owner_candidates if i)
         call = sm_call("module_action", const(a.module), const(a.tag), const(a.loc.line), ast.Name(base, ast.Load()), store, const(self.owner))
         return [ast.Expr(call)]

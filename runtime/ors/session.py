@@ -146,7 +146,7 @@ class SessionModule(ModuleService):
             if enctype not in FETCH_ENCTYPES:
                 return fail("invalidattribute", f"enctype must be one of {', '.join(FETCH_ENCTYPES)}, not {args['enctype']!r}")
             try:
-                url = resolve_url(src, document_url(machine))
+                url = resolve_url(src, lambda: document_url(machine))
             except ValueError as exc:
                 return fail("invalidattribute", f"cannot resolve {src!r}: {exc}")
             scheme = urlsplit(url).scheme.lower()

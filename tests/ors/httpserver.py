@@ -84,6 +84,7 @@ class RecordingServer:
         self.stop_listening()
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
+        self._loop.close()
 
     def received(self) -> list[Recorded]:
         with self._lock:
