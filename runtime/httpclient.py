@@ -56,15 +56,19 @@ class HTTPClient:
         limit: int = 100,
         limit_per_host: int = 10,
         verify_tls: bool = True,
+        ssl_context=None,
         max_redirects: int = 5,
         max_body: int = 64 * 1024 * 1024,
     ) -> None:
         """`limit`/`limit_per_host`: open connections in all / to one host; `verify_tls`:
-        check server certificates (on by default); `max_redirects`: 3xx responses followed;
-        `max_body`: the largest response body read (bigger is an "io" failure)."""
+        check server certificates (on by default: the system's trusted CAs); `ssl_context`:
+        an `ssl.SSLContext` of your own instead (your CA, client certificates);
+        `max_redirects`: 3xx responses followed; `max_body`: the largest response body read
+        (bigger is an "io" failure)."""
         self.limit = limit
         self.limit_per_host = limit_per_host
         self.verify_tls = verify_tls
+        self.ssl_context = ssl_context
         self.max_redirects = max_redirects
         self.max_body = max_body
         self.host: "Host | None" = None
@@ -79,9 +83,8 @@ class HTTPClient:
         import aiohttp
 
         def make():
-            connector = aiohttp.TCPConnector(
-                limit=self.limit, limit_per_host=self.limit_per_host, ssl=None if self.verify_tls else False
-            )
+            tls = self.ssl_context if self.ssl_context is not None else (True if self.verify_tls else False)
+            connector = aiohttp.TCPConnector(limit=self.limit, limit_per_host=self.limit_per_host, ssl=tls)
             return aiohttp.ClientSession(connector=connector, skip_auto_headers=("User-Agent",))
 
         async def close(session) -> None:

@@ -42,8 +42,9 @@ class Reply:
 
 
 class RecordingServer:
-    def __init__(self, handler: Callable[[Recorded], Reply] | None = None, port: int = 0):
+    def __init__(self, handler: Callable[[Recorded], Reply] | None = None, port: int = 0, ssl=None):
         self.handler = handler or (lambda req: Reply())
+        self.ssl = ssl  # an ssl.SSLContext: serve HTTPS
         self.requests: list[Recorded] = []
         self._lock = threading.Lock()
         self._loop = asyncio.new_event_loop()
@@ -60,11 +61,11 @@ class RecordingServer:
     # -- control --------------------------------------------------------------------------
 
     def url(self, path: str = "/") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"{'https' if self.ssl else 'http'}://127.0.0.1:{self.port}{path}"
 
     def listen(self) -> "RecordingServer":
         async def start():
-            self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port, reuse_address=True)
+            self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port, reuse_address=True, ssl=self.ssl)
 
         asyncio.run_coroutine_threadsafe(start(), self._loop).result(5)
         return self

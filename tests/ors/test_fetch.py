@@ -425,3 +425,37 @@ def test_file_urls_take_get_only_and_their_type_comes_from_the_extension(make_ho
             assert ev["name"] == "session.fetch.done" and ev["data"]["content"] == "<a/>"
         else:
             assert ev["data"]["error"] == outcome, attrs
+
+
+# -- TLS -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tls_server():
+    import ssl
+
+    import trustme
+
+    from .httpserver import RecordingServer
+
+    ca = trustme.CA()
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server_ctx)
+    client_ctx = ssl.create_default_context()
+    ca.configure_trust(client_ctx)
+    srv = RecordingServer(ssl=server_ctx).listen()
+    yield srv, client_ctx
+    srv.close()
+
+
+def test_https_certificates_are_verified_by_default(make_host, tls_server):
+    from scxmlc_runtime.httpclient import HTTPClient
+
+    srv, trusted = tls_server
+    _, ev = run_fetch(make_host, f"srcexpr=\"{q(srv.url('/s'))}\" type=\"'text/plain'\"")
+    assert ev["data"]["error"] == "http.connect" and "certificate" in ev["data"]["description"].lower()
+    assert srv.received() == []
+    _, ev = run_fetch(make_host, f"srcexpr=\"{q(srv.url('/s'))}\" type=\"'text/plain'\"", services=[HTTPClient(ssl_context=trusted)])
+    assert ev["name"] == "session.fetch.done" and srv.received()[-1].target == "/s"
+    _, ev = run_fetch(make_host, f"srcexpr=\"{q(srv.url('/s'))}\" type=\"'text/plain'\"", services=[HTTPClient(verify_tls=False)])
+    assert ev["name"] == "session.fetch.done"

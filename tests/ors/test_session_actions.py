@@ -328,3 +328,31 @@ def test_leaving_the_owner_state_drops_the_start_result_but_the_child_still_star
     sm.send("go")
     host.run_until_idle(max_seconds=10)
     assert events(sm) == [] and host.sessions["S2"].running
+
+
+def test_a_document_slower_than_the_loader_timeout_is_timeout(make_host, server):
+    server.handler = lambda req: Reply(body=CHILD, delay=2)
+    host = make_host()
+    host.loader.timeout = 0.3
+    sm = host.start(load(parent(f"src=\"'{server.url('/slow.scxml')}'\"")).Chart)
+    host.run_until_idle(max_seconds=5)
+    (ev,) = events(sm)
+    assert ev["name"] == "error.session.start" and ev["data"]["error"] == "timeout"
+
+
+def test_without_the_compiler_a_document_known_only_at_run_time_cannot_start(make_host, child_file, monkeypatch):
+    from scxmlc_runtime import documents
+
+    monkeypatch.setattr(documents, "_compiler", None)
+    monkeypatch.setattr(documents, "_find_compiler", lambda: None)
+    monkeypatch.setattr(documents, "_compiled", {})
+    host = make_host(documents={"u:c": child_file})
+    sm = host.start(load(parent("src=\"'u:c'\"")).Chart)
+    host.run_until_idle(max_seconds=1)
+    (ev,) = events(sm)
+    assert ev["data"]["error"] == "nocompiler" and "scxmlc compiler" in ev["data"]["description"]
+    # a generated class needs no compiler
+    host2 = make_host(documents={"u:c": load(CHILD).Chart})
+    sm2 = host2.start(load(parent("src=\"'u:c'\"")).Chart)
+    host2.run_until_idle(max_seconds=1)
+    assert names(sm2) == ["session.start.done"]
