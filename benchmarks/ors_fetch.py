@@ -216,7 +216,7 @@ def gd_outage(port: int, sessions: int, fetches: int, outage: float) -> None:
         received = server_count(port)
     finally:
         host.close()
-        proc.terminate()
+        proc.kill()  # (a graceful stop would wait for the held requests)
         proc.wait()
     sent = sessions * fetches
     lost = sent - delivered - failed
@@ -251,7 +251,7 @@ def main(argv=None) -> int:
         per_fetch = memory_per_pending(port, args.pending)
         print(f"  memory per pending fetch (beyond its session): {per_fetch:,.0f} bytes")
     finally:
-        proc.terminate()
+        proc.kill()  # (a graceful stop would wait for the held requests)
         proc.wait()
     gd_outage(free_port(), sessions=200, fetches=5, outage=args.outage)
     return 0
