@@ -67,7 +67,7 @@ def params_object(params: list[tuple[str, Any]]) -> dict:
     return out
 
 
-def content_text(content: Any) -> str:
+def content_as_text(content: Any) -> str:
     """The text a `<content>` stands for in URL encoding: its literal body, or the String()
     of its `_expr` value ([DESIGN]: the seed only defines the literal body)."""
     return str(content) if isinstance(content, ContentText) else url_value(content)
@@ -104,7 +104,7 @@ def build_request(
     if method in ("GET", "DELETE"):
         if enctype == JSON:
             warn(f"{method} cannot send JSON: the params are URL-encoded into the query instead")
-        query = encode_text(content_text(content)) if has_content else query_string(params)
+        query = encode_text(content_as_text(content)) if has_content else query_string(params)
         url = with_query(url, query)
     else:
         content_type = enctype
@@ -115,7 +115,7 @@ def build_request(
             else:
                 body = json_body(params_object(params))
         else:
-            text = encode_text(content_text(content)) if has_content else query_string(params)
+            text = encode_text(content_as_text(content)) if has_content else query_string(params)
             body = text.encode("ascii")
     out: list[tuple[str, str]] = [("Accept", accept)]
     if content_type is not None:

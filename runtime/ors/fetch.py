@@ -202,31 +202,24 @@ class EspFetchTransport:
 # -- the dispatcher ---------------------------------------------------------------------------
 
 
+@dataclass(eq=False, slots=True)
 class Ticket:
     """One request in the dispatcher: queued, in flight, waiting to retry, or finished."""
 
-    __slots__ = (
-        "req", "on_result", "gd", "retries", "interval", "timeout", "deadline", "attempts", "handle",
-        "token", "attempt_timer", "retry_timer", "overall_timer", "finished", "active", "last",
-    )  # fmt: skip
-
-    def __init__(self, req, on_result, gd, retries, interval, timeout, deadline):
-        self.req = req
-        self.on_result = on_result
-        self.gd = gd
-        self.retries = retries
-        self.interval = interval
-        self.timeout = timeout
-        self.deadline = deadline  # on the host clock; None: no limit
-        self.attempts = 0
-        self.handle = None
-        self.token = None
-        self.attempt_timer = None
-        self.retry_timer = None
-        self.overall_timer = None
-        self.finished = False
-        self.active = False  # the head of its queue (GD), or started (no GD)
-        self.last: FetchResult | None = None
+    req: FetchRequest
+    on_result: Callable[[FetchResult], None]
+    gd: bool
+    retries: int
+    interval: float
+    timeout: float
+    deadline: float | None  # on the host clock; None: no limit
+    attempts: int = 0
+    handle: Any = None  # the transport's handle of the attempt in flight
+    token: Any = None  # Host.io_begin of the attempt in flight
+    attempt_timer: Any = None  # real time
+    retry_timer: Any = None  # host clock
+    overall_timer: Any = None  # host clock
+    finished: bool = False
 
 
 class FetchDispatcher:
@@ -257,7 +250,6 @@ class FetchDispatcher:
         if gd and deadline is not None:
             ticket.overall_timer = clock.call_later(timeout, lambda: self._expire(ticket))
         if not gd:
-            ticket.active = True
             self._attempt(ticket)
             return ticket
         key = req.queue_key
@@ -265,7 +257,6 @@ class FetchDispatcher:
             self.queues.setdefault(key, collections.deque()).append(ticket)
         else:
             self.heads[key] = ticket
-            ticket.active = True
             self._attempt(ticket)
         return ticket
 
@@ -275,10 +266,6 @@ class FetchDispatcher:
         if ticket.finished:
             return
         self._close(ticket)
-
-    def pending(self) -> int:
-        """Requests not yet finished that are queued behind another (GD)."""
-        return sum(len(q) for q in self.queues.values())
 
     # -- attempts -------------------------------------------------------------------------
 
@@ -334,7 +321,6 @@ class FetchDispatcher:
         if not (ticket.gd and result.transport_failure):
             self._finish(ticket, result)
             return
-        ticket.last = result
         if ticket.retries > 0 and ticket.attempts > ticket.retries:
             result.description = f"{result.description} (gave up after {ticket.attempts} attempts)"
             self._finish(ticket, result)
@@ -414,7 +400,6 @@ class FetchDispatcher:
             nxt = queue.popleft()
             if not nxt.finished:
                 self.heads[key] = nxt
-                nxt.active = True
                 self._attempt(nxt)
                 break
         if queue is not None and not queue:

@@ -308,6 +308,8 @@ class SessionModule(ModuleService):
         def fail(code: str, description: str) -> None:
             request.deliver("error.session.updatestart", {"sessionid": sid, "error": code, "description": description})
 
+        if not sid.strip():
+            return fail("invalidattribute", "sessionid is empty")
         item = self.scheduled.get(sid)
         if item is None or item.timer is None or isinstance(item.timer, _Loading):
             live = self.host.sessions.get(sid)
@@ -330,6 +332,9 @@ class SessionModule(ModuleService):
     def _terminate(self, request: Request, args: dict) -> None:
         machine = request.machine
         sid = args["sessionid"]
+        if not sid.strip():
+            request.deliver("error.session.terminate", {"sessionid": sid, "error": "invalidattribute", "description": "sessionid is empty"})
+            return
         if sid == machine.sessionid:
             request.finish()  # the session ends itself: nobody is left to tell (§6)
             end_session(machine)

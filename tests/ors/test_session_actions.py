@@ -356,3 +356,16 @@ def test_without_the_compiler_a_document_known_only_at_run_time_cannot_start(mak
     sm2 = host2.start(load(parent("src=\"'u:c'\"")).Chart)
     host2.run_until_idle(max_seconds=1)
     assert names(sm2) == ["session.start.done"]
+
+
+def test_an_empty_session_id_is_invalidattribute(make_host, child_file):
+    host = make_host(documents={"u:c": child_file})
+    sm = host.start(load(controller("src=\"'u:c'\"")).Chart)
+    host.run_until_idle(max_seconds=1)
+    sm.send("update", {"id": " ", "delay": 1})
+    sm.send("terminate", {"id": ""})
+    host.run_until_idle(max_seconds=1)
+    assert [(e["name"], e["data"].get("error")) for e in events(sm)[1:]] == [
+        ("error.session.updatestart", "invalidattribute"),
+        ("error.session.terminate", "invalidattribute"),
+    ]
