@@ -112,6 +112,8 @@ class SessionModule(ModuleService):
     # -- <session:fetch> (§3) -------------------------------------------------------------
 
     def _fetch(self, request: Request, args: dict) -> None:
+        if not request.pending:
+            return  # issued while its session ends (<onexit> at the end): cancelled before it starts (§3.10)
         machine = request.machine
         rid = request.id
 

@@ -203,3 +203,14 @@ def test_session_cancel_in_onexit_finds_the_request_still_pending(make_host, man
     sm.send("go")
     host.run_until_idle(0.05)
     assert done(sm) == ["session.cancel.done"] and manual.cancelled == ["R1"]
+
+
+def test_a_fetch_issued_while_the_session_ends_is_never_sent(make_host, manual):
+    body = f"""<state id="a"><onexit>{fetch()}</onexit><transition event="end" target="f"/></state>
+      <final id="f"><onexit>{fetch()}</onexit></final>"""
+    host, sm = start(make_host, manual, body)
+    sm.send("end")
+    # a's onexit ran in the step to f: its fetch (the session's) started, and the end cancelled it;
+    # f's onexit ran as the session ended: that fetch was never sent
+    assert [r.requestid for r, _ in manual.started] == ["R1"] and manual.cancelled == ["R1"]
+    assert sm.datamodel["last"] == "R2"
