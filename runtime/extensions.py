@@ -57,12 +57,21 @@ class Element:
     content: bool = False  # takes one <content> child (`_expr`, `expr` or a text body)
     id_attr: str | None = None  # the LOCATION attribute that receives the request id
     supported: bool = True  # False: known, but not implemented (a warning; error.unsupported.element)
+    # Elements of the same module it may contain, any number of each, in any order (their
+    # evaluated arguments come as `children`: ((tag, args), ...) in document order).
+    children: tuple["Element", ...] = ()
     doc: str = ""
 
     def attr(self, name: str) -> Attr | None:
         for a in self.attrs:
             if a.name == name:
                 return a
+        return None
+
+    def child(self, tag: str) -> "Element | None":
+        for c in self.children:
+            if c.tag == tag:
+                return c
         return None
 
 
@@ -75,6 +84,12 @@ class Module:
     elements: dict[str, Element] = field(default_factory=dict)
     service: str | None = None  # "package.module:Class" of the runtime service; None: no service
     family: str | None = None  # an environment the runtime installs for charts using the module
+    # An element the module does not declare: False, a compile error; True, a warning and
+    # error.unsupported.element when run (a module whose element list is known to be longer).
+    open: bool = False
+    # The platform adapters its service uses, by the Host keyword that gives them
+    # (Host(interactions=...)): "keyword": "what it is".
+    adapters: dict[str, str] = field(default_factory=dict)
     doc: str = ""
 
 
@@ -120,6 +135,11 @@ def module_named(name: str) -> Module | None:
     return _BY_NAME.get(name)
 
 
+def adapter_names() -> dict[str, str]:
+    """Host keywords of platform adapters, and the module each belongs to."""
+    return {key: m.name for m in _BY_NAME.values() for key in m.adapters}
+
+
 def family_of(namespace: str) -> str | None:
     ns = canonical_namespace(namespace)
     for family, prefixes in _FAMILIES.items():
@@ -158,6 +178,7 @@ from .ors import declarations as _ors_declarations  # noqa: E402,F401
 
 __all__ = [
     "ANY",
+    "adapter_names",
     "Attr",
     "BOOLEAN",
     "DURATION",

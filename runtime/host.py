@@ -70,6 +70,7 @@ class Host:
         services: tuple | list = (),
         http_host: str = "127.0.0.1",
         http_port: int = 0,
+        **adapters: Any,
     ) -> None:
         """
         - `documents`: URL -> chart, for `<session:start src>` and `<invoke src>`: a chart file
@@ -81,7 +82,10 @@ class Host:
         - `services`: module services and environments to use instead of the defaults
           (`scxmlc_runtime.ors.Genesys(...)`, `scxmlc_runtime.ors.SessionModule(...)`);
         - `http_host`/`http_port`: where the Basic HTTP processor listens (loopback and an
-          ephemeral port by default); it starts when a session first reads its location.
+          ephemeral port by default); it starts when a session first reads its location;
+        - any other keyword: a platform adapter an extension module declares (the Genesys
+          modules: `interactions=`, `routing=`); an adapter with an `attach(host)` method is
+          told its host.
         """
         self.clock = clock if clock is not None else RealClock()
         self.http_host = http_host
@@ -99,6 +103,17 @@ class Host:
         self._plugins: dict[str, Any] = {}
         for service in services:
             self.plug(service)
+        self.adapters: dict[str, Any] = {}
+        if adapters:
+            from .extensions import adapter_names
+
+            known = adapter_names()
+            for key, adapter in adapters.items():
+                if key not in known:
+                    raise TypeError(f"Host() got an unexpected keyword argument {key!r} (platform adapters: {', '.join(sorted(known))})")
+                self.adapters[key] = adapter
+                if hasattr(adapter, "attach"):
+                    adapter.attach(self)
         self._loader = None
         self._io = None
         # Network I/O in flight (io_begin/IOToken.end), and results waiting for this thread.

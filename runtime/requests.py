@@ -56,7 +56,7 @@ class IllegalValue(Exception):
 class Request:
     """One pending action: its id, the session that issued it, and the state that owns it."""
 
-    __slots__ = ("id", "machine", "owner", "module", "action", "line", "state", "cancel_hooks", "__weakref__")
+    __slots__ = ("id", "machine", "owner", "module", "action", "line", "state", "cancel_hooks", "info", "__weakref__")
 
     def __init__(self, rid: str, machine: "Machine", owner: int, module: str, action: str, line: int):
         self.id = rid
@@ -67,6 +67,7 @@ class Request:
         self.line = line
         self.state = PENDING
         self.cancel_hooks: list[Callable[[], None]] = []
+        self.info: dict = {}  # what the module's service keeps with it
 
     @property
     def pending(self) -> bool:
@@ -293,8 +294,8 @@ class RequestsMixin:
             request.cancel()
             self.raise_error("error.execution", exc)
 
-    @staticmethod
-    def _coerce_args(element: "Element", args: dict) -> dict:
+    @classmethod
+    def _coerce_args(cls, element: "Element", args: dict) -> dict:
         out = dict(args)
         for attr in element.attrs:
             if attr.name in out:
@@ -303,6 +304,8 @@ class RequestsMixin:
                 out[attr.name] = coerce(attr.name, attr.type, out[attr.name])
             elif attr.default is not None:
                 out[attr.name] = attr.default
+        if "children" in out:
+            out["children"] = tuple((tag, cls._coerce_args(element.child(tag), a)) for tag, a in out["children"])
         return out
 
     def content_text(self, text: str) -> ContentText:

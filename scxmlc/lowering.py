@@ -753,6 +753,25 @@ class _Lowerer:
         where = f"<{a.label}> line {a.loc.line}"
         base = self.unique_name(f"_{self.prefix}_{python_name(a.module)}_{python_name(a.tag)}_{a.loc.line}")
         pre: list[ast.stmt] = []
+        args = self.action_args(a, element, pre)  # (fills `pre`)
+        self.define(base, f"{where}: its attributes, <param>s and <content>, in document order", [*pre, ast.Return(args)])
+        store: ast.expr = const(None)
+        id_source = a.attr(element.id_attr) if element.id_attr else None
+        if id_source is not None:
+            name = f"{base}_{element.id_attr}"
+            stmts = self.assign_to(id_source, ast.Name("_id", ast.Load()), a.loc)
+            self.define(name, f"{where}: stores the id it gets in {element.id_attr}={id_source!r}", stmts, ("_id",))
+            self.taken.add(name)
+            store = ast.Name(name, ast.Load())
+        self.out.actions.add(a.label)
+        self.out.request_owners.update(i for i in self.owner_candidates if i)
+        call = sm_call("module_action", const(a.module), const(a.tag), const(a.loc.line), ast.Name(base, ast.Load()), store, const(self.owner))
+        return [ast.Expr(call)]
+
+    def action_args(self, a: m.ModuleAction, element, pre: list[ast.stmt]) -> ast.Dict:
+        """The dict of an action's evaluated arguments, in document order: attributes,
+        `params` ((name, value), ...), `content`, and `children` ((tag, args), ...) of nested
+        elements. Statements it needs first (reading a location) go to `pre`."""
         keys: list[ast.expr] = []
         values: list[ast.expr] = []
         for name, source in a.attrs:
@@ -789,20 +808,13 @@ class _Lowerer:
                 values.append(self.expr(content.expr, content.loc))
             else:
                 values.append(sm_call("content_text", const(content.xml if content.xml is not None else content.text or "")))
-        body = [*pre, ast.Return(ast.Dict(keys=keys, values=values))]
-        self.define(base, f"{where}: its attributes, <param>s and <content>, in document order", body)
-        store: ast.expr = const(None)
-        id_source = a.attr(element.id_attr) if element.id_attr else None
-        if id_source is not None:
-            name = f"{base}_{element.id_attr}"
-            stmts = self.assign_to(id_source, ast.Name("_id", ast.Load()), a.loc)
-            self.define(name, f"{where}: stores the id it gets in {element.id_attr}={id_source!r}", stmts, ("_id",))
-            self.taken.add(name)
-            store = ast.Name(name, ast.Load())
-        self.out.actions.add(a.label)
-        self.out.request_owners.update(i for i in self.owner_candidates if i)
-        call = sm_call("module_action", const(a.module), const(a.tag), const(a.loc.line), ast.Name(base, ast.Load()), store, const(self.owner))
-        return [ast.Expr(call)]
+        if a.children:
+            nested = [
+                ast.Tuple([const(c.tag), self.action_args(c, element.child(c.tag), pre)], ast.Load()) for c in a.children
+            ]
+            keys.append(const("children"))
+            values.append(ast.Tuple(nested, ast.Load()))
+        return ast.Dict(keys=keys, values=values)
 
     def unique_name(self, name: str) -> str:
         found, n = name, 2

@@ -118,7 +118,11 @@ class ModuleAction(Node):
     attrs: tuple[tuple[str, str], ...]  # attributes without a namespace, in document order
     params: tuple[Param, ...] = ()
     contents: tuple[Content, ...] = ()
+    children: tuple["ModuleAction", ...] = ()  # elements of the same module it contains
     others: tuple[tuple[str, Location], ...] = ()  # any other child element: (its name, where)
+    # children of another module of the same family (<dialog:runtreatments> in <queue:submit>):
+    # not supported yet, ignored with a warning
+    ignored: tuple[tuple[str, Location], ...] = ()
 
     def attr(self, name: str) -> str | None:
         for key, value in self.attrs:

@@ -523,14 +523,19 @@ class _Builder:
         """An action element of an extension module, as written; checked by the verifier
         against the module's declaration."""
         attrs = tuple((str(k), str(v)) for k, v in el.attrib.items() if etree.QName(k).namespace is None)
-        params, contents, others = [], [], []
+        params, contents, children, others, ignored = [], [], [], [], []
         own = (NS, _ns(el))  # <param>/<content> in the SCXML namespace or the module's
         for child in self.elements(el):
             tag = _local(child)
-            if tag == "param" and _ns(child) in own:
+            nested = element.child(tag) if extensions.lookup(_ns(child)) is module else None
+            if nested is not None:
+                children.append(self.module_action(child, module, nested))
+            elif tag == "param" and _ns(child) in own:
                 params.append(self.module_param(child))
             elif tag == "content" and _ns(child) in own:
                 contents.append(self.module_content(child))
+            elif extensions.lookup(_ns(child)) is not module and extensions.family(_ns(child)) is not None:
+                ignored.append((f"{{{_ns(child)}}}{tag}", self.loc(child)))
             else:
                 others.append((tag, self.loc(child)))
         self.check_text(el, f"{module.name}:{_local(el)}")
@@ -542,7 +547,9 @@ class _Builder:
             attrs=attrs,
             params=tuple(params),
             contents=tuple(contents),
+            children=tuple(children),
             others=tuple(others),
+            ignored=tuple(ignored),
         )
 
     def module_param(self, el) -> m.Param:

@@ -91,7 +91,7 @@ class _Verifier:
         module = extensions.lookup(a.namespace)
         if module is not None:
             element = module.declaration.elements.get(a.tag)
-            if element is None:
+            if element is None and not module.declaration.open:
                 self.diags.error(a.loc, f"unknown element <{module.name}:{a.tag}> (module '{module.name}', namespace {a.namespace})")
             else:
                 self.diags.warning(a.loc, f"<{module.name}:{a.tag}> is not supported; it raises error.unsupported.element when run")
@@ -102,10 +102,12 @@ class _Verifier:
         else:
             self.diags.warning(a.loc, f"element <{a.tag}> of namespace {a.namespace} is not supported; it raises error.execution when run")
 
-    def check_module_action(self, a: m.ModuleAction) -> None:
-        """The §12 checks that follow from the module's declaration, then the module's own."""
+    def check_module_action(self, a: m.ModuleAction, element=None) -> None:
+        """The §12 checks that follow from the module's declaration, then the module's own;
+        `element`: the declaration of a nested element (default: the module's element)."""
         module = extensions.lookup(a.namespace)
-        element = module.declaration.elements[a.tag]
+        if element is None:
+            element = module.declaration.elements[a.tag]
         where = f"<{a.label}>"
         declared = {attr.name: attr for attr in element.attrs}
         for name, _ in a.attrs:
@@ -132,6 +134,10 @@ class _Verifier:
             self.diags.error(a.contents[1].loc, f"{where} may have only one <content>")
         for tag, loc in a.others:
             self.diags.error(loc, f"<{tag}> is not allowed in {where}")
+        for tag, loc in a.ignored:
+            self.diags.warning(loc, f"element {tag} in {where} is not supported yet; it is ignored")
+        for child in a.children:
+            self.check_module_action(child, element.child(child.tag))
         if module.check is not None:
             module.check(a, element, self.diags)
 

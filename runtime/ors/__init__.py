@@ -7,6 +7,11 @@ Public names (imported on first use):
 - `Genesys`: the ORS environment (`_genesys`, `__Log`, `__Raise`, `__GetCurrentStates`),
   with the tenant, server and configuration lists it reports;
 - `SessionModule`: `<session:fetch|start|updatestart|terminate|cancel>`;
+- `InteractionModule`, `InteractionPlatform`: `<ixn:...>`, the interaction registry, and what an
+  interaction platform implements; `QueueModule`, `RoutingPlatform`, `RouteRequest`:
+  `<queue:submit|cancel>` and what a routing platform implements;
+- `SimulatedInteractions`, `SimulatedRouting`, `Agent`: a contact centre in memory;
+- `Target`, `parse_target`: target strings of `<queue:targetid>`;
 - `FetchRequest`, `FetchResult`, `FetchDispatcher`: the fetch transports' interface;
 - `EspRequest`, `EspReply`, `MemoryEspTransport`: ESP requests and an in-memory ESP server.
 """
@@ -16,6 +21,16 @@ from __future__ import annotations
 _LAZY = {
     "Genesys": "environment",
     "SessionModule": "session",
+    "InteractionModule": "interaction",
+    "InteractionPlatform": "interaction",
+    "QueueModule": "queue",
+    "RoutingPlatform": "queue",
+    "RouteRequest": "queue",
+    "SimulatedInteractions": "simulated",
+    "SimulatedRouting": "simulated",
+    "Agent": "simulated",
+    "Target": "targets",
+    "parse_target": "targets",
     "FetchDispatcher": "fetch",
     "FetchRequest": "fetch",
     "FetchResult": "fetch",

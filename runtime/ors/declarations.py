@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..extensions import (
     BOOLEAN,
     DURATION,
+    LITERAL,
     LOCATION,
     NUMBER,
     OBJECT,
@@ -102,4 +103,142 @@ SESSION = register(
     )
 )
 
-__all__ = ["FETCH_ENCTYPES", "FETCH_METHODS", "FETCH_TYPES", "GENESYS_PREFIX", "SESSION", "SESSION_NS"]
+# -- the interaction module (§8) -----------------------------------------------------------------
+
+INTERACTION_NS = GENESYS_PREFIX + "interaction"
+
+
+def _ixn(tag: str, *extra: Attr, doc: str = "") -> Element:
+    """An interaction action: requestid, interactionid and hints (§8.3), and its own attributes."""
+    return Element(
+        tag,
+        (
+            Attr("requestid", kind=LOCATION, doc="receives the request id"),
+            Attr("interactionid", type=STRING, required=True, doc="the interaction's g_uid"),
+            Attr("hints", type=OBJECT, doc="platform hints, passed through"),
+            *extra,
+        ),
+        id_attr="requestid",
+        doc=doc,
+    )
+
+
+INTERACTION = register(
+    Module(
+        name="ixn",
+        namespace=INTERACTION_NS,
+        service="scxmlc_runtime.ors.interaction:InteractionModule",
+        family="genesys",
+        # G81 lists more interaction actions (voice createcall, multimedia, chat): they warn
+        open=True,
+        adapters={"interactions": "the interaction platform (InteractionPlatform)"},
+        doc="ORS interaction actions: attach, detach, accept, redirect, terminate, associate",
+        elements={
+            "attach": _ixn("attach", doc="take ownership of an interaction no session owns"),
+            "detach": _ixn("detach", doc="give up ownership"),
+            "accept": _ixn("accept", Attr("resource", doc="a DN, or a resource object"), doc="answer on a resource"),
+            "redirect": _ixn(
+                "redirect",
+                Attr("from", doc="the DN it is redirected from"),
+                Attr("to", type=STRING, doc="the destination"),
+                Attr("type", doc="a route type (_genesys.queue.rType)"),
+                Attr("detach", type=BOOLEAN, default=False, doc="detach from the session first"),
+                doc="route the interaction to a destination",
+            ),
+            "terminate": _ixn(
+                "terminate",
+                Attr("reason", type=STRING),
+                Attr("resource"),
+                doc="end the interaction",
+            ),
+            "associate": _ixn("associate", Attr("sessionid", type=STRING, required=True), doc="move it to another session"),
+        },
+    )
+)
+
+# -- the queue module (§9) -----------------------------------------------------------------------
+
+QUEUE_NS = GENESYS_PREFIX + "queue"
+ORDER_TYPES = ("any", "max", "min", "percentage")
+# Kinds of <queue:target type>: agents, places and their groups, queues and DNs.
+TARGET_KINDS = ("agent", "agentgroup", "place", "placegroup", "queue", "dn", "routingpoint", "destinationlabel")
+
+_TARGETS = Element(
+    "targets",
+    (),
+    children=(
+        Element(
+            "target",
+            (
+                Attr("name", type=STRING, doc="the object's name"),
+                Attr("type", kind=LITERAL, values=TARGET_KINDS, doc="what the name names"),
+                Attr("statserver", type=STRING, doc="the Stat Server the target is known to"),
+                Attr("skillexpr", type=STRING, doc="a skill expression (agents with those skills)"),
+                Attr("weight", type=NUMBER, doc="its share, for ordertype percentage"),
+                Attr("threshold", type=STRING, doc="a threshold expression (passed to the adapter)"),
+            ),
+            doc="one target, by name and type",
+        ),
+        Element(
+            "targetid",
+            (Attr("expr", type=STRING, required=True, doc="a target string: name@server.TYPE"),),
+            doc="one target, as a target string",
+        ),
+    ),
+    doc="the targets of a submit, in order",
+)
+
+QUEUE = register(
+    Module(
+        name="queue",
+        namespace=QUEUE_NS,
+        service="scxmlc_runtime.ors.queue:QueueModule",
+        family="genesys",
+        adapters={"routing": "the routing platform (RoutingPlatform)"},
+        doc="ORS queue actions: submit, cancel",
+        elements={
+            "submit": Element(
+                "submit",
+                (
+                    Attr("requestid", kind=LOCATION, doc="receives the request id"),
+                    Attr("queue", type=STRING, default="none", doc="the virtual queue"),
+                    Attr("priority", type=NUMBER, default=0.0),
+                    Attr("ordertype", type=STRING, default="any", values=ORDER_TYPES),
+                    Attr("orderstat", type=STRING, doc="the statistic that orders targets (max, min)"),
+                    Attr("timeout", type=SECONDS, default=0.0, doc="seconds; 0: no limit"),
+                    Attr("interactionid", type=STRING),
+                    Attr("route", type=BOOLEAN, default=True, doc="false: select a target only"),
+                    Attr("clearontimeout", type=BOOLEAN, default=False),
+                ),
+                id_attr="requestid",
+                children=(_TARGETS,),
+                doc="find a target for an interaction",
+            ),
+            "cancel": Element(
+                "cancel",
+                (
+                    Attr("requestid", type=STRING, doc="a pending submit"),
+                    Attr("interactionid", type=STRING, doc="or: every pending submit of an interaction"),
+                    Attr("queue", type=STRING, doc="with interactionid: only those in this virtual queue"),
+                ),
+                doc="cancel pending submits",
+            ),
+            "query": Element("query", (Attr("requestid", kind=LOCATION),), supported=False),
+        },
+    )
+)
+
+__all__ = [
+    "FETCH_ENCTYPES",
+    "FETCH_METHODS",
+    "FETCH_TYPES",
+    "GENESYS_PREFIX",
+    "INTERACTION",
+    "INTERACTION_NS",
+    "ORDER_TYPES",
+    "QUEUE",
+    "QUEUE_NS",
+    "SESSION",
+    "SESSION_NS",
+    "TARGET_KINDS",
+]

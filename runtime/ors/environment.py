@@ -1,4 +1,4 @@
-"""The ORS script environment: `_genesys` (with `_genesys.session`), `__Log`, `__Raise` and `__GetCurrentStates` for charts that use a Genesys module (ors-extensions.md §10).
+"""The ORS script environment: `_genesys` (`.session`, and the modules' `.ixn`, `.queue`), `__Log`, `__Raise` and `__GetCurrentStates` for charts that use a Genesys module (ors-extensions.md §10).
 
 `_data`, `_event`, `_sessionid`, `_name`, `uneval` and `toSource` are the runtime's anyway
 (the datamodel and the JS built-ins); this adds what ORS provides on top, per session.
@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..machine import Machine
 
 ENVIRONMENT_GLOBALS = ("_genesys", "__Log", "__Raise", "__GetCurrentStates")
+GENESYS_MODULES = ("ixn", "queue")  # modules with a part of _genesys
 hide_globals(*ENVIRONMENT_GLOBALS)
 
 
@@ -65,7 +66,11 @@ class Genesys:
 
         session["setTenant"] = js_native(set_tenant, "setTenant")
         session["getListItemValue"] = js_native(get_list_item_value, "getListItemValue")
-        dm["_genesys"] = {"session": session}
+        genesys = {"session": session}
+        # the other Genesys modules' parts: _genesys.ixn, _genesys.queue
+        for name in GENESYS_MODULES:
+            genesys[name] = self.host.service(name).environment(machine)
+        dm["_genesys"] = genesys
         dm["__Log"] = js_native(lambda this, *args: _log(machine, *args), "__Log")
         dm["__Raise"] = js_native(lambda this, *args: _raise(machine, *args), "__Raise")
         dm["__GetCurrentStates"] = js_native(lambda this, *args: current_states(machine), "__GetCurrentStates")

@@ -7,7 +7,9 @@ import pytest
 import scxmlc
 from scxmlc import CompileError
 
-from .conftest import NAMESPACES
+from .conftest import NAMESPACES as _NS
+
+NAMESPACES = _NS + ' xmlns:dialog="http://www.genesyslab.com/modules/dialog"'
 
 
 def diagnostics(body: str) -> list[str]:
@@ -87,8 +89,16 @@ def test_errors(body, message):
         ),
         ("<session:fetch srcexpr=\"'u'\" colour=\"'red'\"/>", "doc.scxml:3: warning: unknown attribute 'colour' on <session:fetch> is ignored"),
         (
-            '<ixn:detach requestid="r" interactionid="1"/>',
-            "doc.scxml:3: warning: element <detach> of namespace http://www.genesyslab.com/modules/interaction is not supported yet; it raises error.unsupported.element when run",
+            '<queue:query requestid="r"/>',
+            "doc.scxml:3: warning: <queue:query> is not supported; it raises error.unsupported.element when run",
+        ),
+        (
+            '<ixn:createcall requestid="r"/>',
+            "doc.scxml:3: warning: <ixn:createcall> is not supported; it raises error.unsupported.element when run",
+        ),
+        (
+            '<dialog:start requestid="r"/>',
+            "doc.scxml:3: warning: element <start> of namespace http://www.genesyslab.com/modules/dialog is not supported yet; it raises error.unsupported.element when run",
         ),
         (
             "<session:fetch srcexpr=\"'u'\"><param name=\"'quoted'\" expr=\"1\"/></session:fetch>",

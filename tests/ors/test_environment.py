@@ -116,9 +116,16 @@ def test_the_scheme_less_namespace_spelling_is_the_same_module(make_host):
     assert sm.done and sm.datamodel["ev"] == "file.notfound" and sm.datamodel["r"] == "R1"
 
 
-def test_unsupported_genesys_elements_raise_error_unsupported_element(make_host):
-    body = """<state id="s"><onentry><ixn:detach requestid="r" interactionid="'IXN-1'"/></onentry>
+@pytest.mark.parametrize(
+    "element",
+    ['<ixn:createcall requestid="r" interactionid="\'IXN-1\'"/>', '<dialog:start requestid="r" interactionid="\'IXN-1\'"/>'],
+)
+def test_unsupported_genesys_elements_raise_error_unsupported_element(make_host, element):
+    body = f"""<state id="s"><onentry>{element}</onentry>
         <transition event="error.unsupported.element" target="f"><assign location="ev" expr="_event.data.message"/></transition></state>
         <final id="f"/>"""
-    _, sm = run(make_host, body, '<data id="r"/><data id="ev"/>')
-    assert sm.done and "interaction}detach" in sm.datamodel["ev"]
+    text = ors(body, data='<data id="r"/><data id="ev"/>').replace("<scxml ", '<scxml xmlns:dialog="http://www.genesyslab.com/modules/dialog" ')
+    host = make_host()
+    sm = host.start(load(text).Chart)
+    host.run_until_idle(1)
+    assert sm.done and "is not supported" in sm.datamodel["ev"]

@@ -160,12 +160,17 @@ def _fetching_t1(_sm):
     _sm.module_action("session", "fetch", 23, _fetching_t1_session_fetch_23, None, 0)
 
 
+# <ixn:detach> line 34: its attributes, <param>s and <content>, in document order
+def _starting_t1_ixn_detach_34(_sm):
+    return {"interactionid": "IXN-1"}
+
+
 # <transition> line 33
 def _starting_t1(_sm):
-    # <detach> line 34
-    _sm.unsupported_element(
-        "{http://www.genesyslab.com/modules/interaction}detach", "error.unsupported.element"
-    )
+    if _sm.raw_event is not None:
+        _sm.convert_event()
+    # <ixn:detach> line 34
+    _sm.module_action("ixn", "detach", 34, _starting_t1_ixn_detach_34, None, 0)
 
 
 class OrsSession(Machine):
@@ -178,7 +183,7 @@ class OrsSession(Machine):
     global_scripts = ()
     environment = "genesys"
     # the extension actions it uses, and the states that can own their pending requests
-    actions = ("session:cancel", "session:fetch", "session:start")
+    actions = ("ixn:detach", "session:cancel", "session:fetch", "session:start")
     REQUEST_OWNERS = (1, 2)
 
     # One row per state in document order; row 0 is the <scxml> element. Rows are laid out one

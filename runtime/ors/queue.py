@@ -1,0 +1,210 @@
+"""The `queue:` module: `<queue:submit>` and `<queue:cancel>`, `_genesys.queue.rType`, and the routing platform interface (ors-extensions.md §9).
+
+`<queue:submit>` asks the routing platform (`Host(routing=...)`) for a target among its
+`<queue:targets>`: `queue.submit.requestid` comes at once, then `queue.submit.done` with the
+target selected, or `error.queue.submit`. Time limits and cancellation are this module's, for
+every platform; the default platform answers `unavailable`. `SimulatedRouting` selects among
+agents you describe.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Protocol
+
+from ..js import to_py
+from ..requests import IllegalValue, ModuleService, Request
+from .declarations import QUEUE
+from .targets import Target, TargetError, parse_target, target_from_element
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..machine import Machine
+
+_log = logging.getLogger("scxmlc_runtime")
+
+# T-Library route types (_genesys.queue.rType): their values pass through to the platform.
+ROUTE_TYPES = {
+    "RouteTypeUnknown": 0,
+    "RouteTypeDefault": 1,
+    "RouteTypeLabel": 2,
+    "RouteTypeOverwriteDNIS": 3,
+    "RouteTypeDDD": 4,
+    "RouteTypeIDDD": 5,
+    "RouteTypeDirect": 6,
+    "RouteTypeReject": 7,
+    "RouteTypeAnnouncement": 8,
+    "RouteTypePostFeature": 9,
+    "RouteTypeDirectAgent": 10,
+    "RouteTypePriority": 11,
+    "RouteTypeDirectPriority": 12,
+    "RouteTypeAgentID": 13,
+    "RouteTypeCallDisconnect": 14,
+}
+
+
+@dataclass
+class RouteRequest:
+    """A submit as the routing platform gets it."""
+
+    requestid: str
+    session_id: str
+    targets: list[Target]
+    queue: str = "none"
+    priority: float = 0.0
+    ordertype: str = "any"
+    orderstat: str | None = None
+    interactionid: str | None = None
+    route: bool = True
+    clearontimeout: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+class RoutingPlatform(Protocol):
+    """What a routing platform implements for `<queue:submit>`.
+
+    `submit(req, on_result)` looks for a target; when it has one it calls
+    `on_result(True, {"targetselected", "targetcomponentselected", "targetobjectselected",
+    "resource", ...})`, or `on_result(False, {"error", "description"})` when it cannot (on the
+    host's thread). It returns a handle whose `cancel()` withdraws the request (time limits and
+    `<queue:cancel>` use it), or None.
+    """
+
+    def submit(self, req: RouteRequest, on_result: Callable[[bool, dict], None]) -> Any: ...
+
+
+class NoRouting:
+    """No routing platform configured: every submit answers `unavailable`."""
+
+    def submit(self, req, on_result):
+        on_result(False, {"error": "unavailable", "description": "no routing platform is configured (Host(routing=...))"})
+        return None
+
+
+class QueueModule(ModuleService):
+    """The runtime side of the `queue:` module, one per host."""
+
+    module = QUEUE
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.platform: Any = None
+
+    def attach(self, host) -> None:
+        super().attach(host)
+        self.platform = host.adapters.get("routing") or NoRouting()
+
+    def environment(self, machine: "Machine") -> dict:
+        """`_genesys.queue`."""
+        return {"rType": dict((k, float(v)) for k, v in ROUTE_TYPES.items())}
+
+    def validate(self, machine: "Machine", action: str, args: dict) -> dict:
+        if action == "submit":
+            targets: list[Target] = []
+            try:
+                for tag, block in args.get("children", ()):
+                    for kind, item in block.get("children", ()):
+                        targets.append(parse_target(item["expr"]) if kind == "targetid" else target_from_element(item))
+            except TargetError as exc:
+                raise IllegalValue("targets", str(exc), str(exc)) from None
+            args["targets"] = targets
+        return args
+
+    def perform(self, request: Request, args: dict) -> None:
+        if request.action == "submit":
+            self._submit(request, args)
+        else:
+            self._cancel(request, args)
+
+    # -- <queue:submit> -------------------------------------------------------------------
+
+    def _submit(self, request: Request, args: dict) -> None:
+        rid = request.id
+        request.deliver("queue.submit.requestid", {"requestid": rid}, final=False)
+        ixnid = args.get("interactionid")
+
+        def fail(error: str, description: str) -> None:
+            request.deliver("error.queue.submit", {"requestid": rid, "interactionid": ixnid, "error": error, "description": description})
+
+        if not args["targets"]:
+            return fail("invalidattribute", "no targets (<queue:targets> with <queue:target> or <queue:targetid>)")
+        order = args["ordertype"].strip().lower()
+        if order not in ("any", "max", "min", "percentage"):
+            return fail("invalidattribute", f"ordertype must be any, max, min or percentage, not {args['ordertype']!r}")
+        req = RouteRequest(
+            requestid=rid,
+            session_id=request.machine.sessionid,
+            targets=args["targets"],
+            queue=args["queue"],
+            priority=args["priority"],
+            ordertype=order,
+            orderstat=args.get("orderstat"),
+            interactionid=ixnid,
+            route=args["route"],
+            clearontimeout=args["clearontimeout"],
+        )
+        request.info.update(interactionid=ixnid, queue=req.queue)
+        handle: list[Any] = [None]
+        timer: list[Any] = [None]
+
+        def done(ok: bool, data: dict) -> None:
+            if timer[0] is not None:
+                timer[0].cancel()
+            if not request.pending:
+                return
+            data = dict(data or {})
+            if not ok:
+                fail(str(data.get("error", "unknown")), str(data.get("description", "")))
+                return
+            if req.route and ixnid:
+                self.host.service("ixn").routed(ixnid, data.get("resource"))
+            result = {"requestid": rid, "vqselected": req.queue, "interactionid": ixnid, **data}
+            request.deliver("queue.submit.done", result)
+
+        def expire() -> None:
+            timer[0] = None
+            if handle[0] is not None:
+                handle[0].cancel()
+            if request.pending:
+                fail("timeout", f"no target within {args['timeout']:g} s")
+
+        if args["timeout"] > 0:
+            timer[0] = self.host.clock.call_later(args["timeout"], expire)
+        handle[0] = self.platform.submit(req, done)
+
+        def cancel() -> None:
+            if timer[0] is not None:
+                timer[0].cancel()
+            if handle[0] is not None:
+                handle[0].cancel()
+
+        request.on_cancel(cancel)
+
+    # -- <queue:cancel> -------------------------------------------------------------------
+
+    def _cancel(self, request: Request, args: dict) -> None:
+        machine = request.machine
+        rid, ixnid, vq = args.get("requestid"), args.get("interactionid"), args.get("queue")
+        key = {"requestid": rid} if rid is not None else {"interactionid": ixnid}
+        if rid is None and ixnid is None:
+            request.deliver("error.queue.cancel", {**key, "error": "invalidattribute", "description": "requestid or interactionid is needed"})
+            return
+        found = [
+            r
+            for r in list((machine._requests or {}).values())
+            if r.module == "queue" and r.action == "submit" and (r.id == rid if rid is not None else self._matches(r, ixnid, vq))
+        ]
+        if not found:
+            request.deliver("error.queue.cancel", {**key, "error": "notfound", "description": "no pending <queue:submit> matches"})
+            return
+        for r in found:
+            r.cancel()
+        request.deliver("queue.cancel.done", key)
+
+    @staticmethod
+    def _matches(request: Request, ixnid: str | None, vq: str | None) -> bool:
+        info = request.info
+        return info.get("interactionid") == ixnid and (vq is None or info.get("queue") == vq)
+
+
+__all__ = ["NoRouting", "QueueModule", "ROUTE_TYPES", "RouteRequest", "RoutingPlatform"]
