@@ -2,7 +2,8 @@
 
 `<session:start src>` (and `<invoke>` documents known only at run time) name a chart by URL. The
 `DocumentLoader` of a host looks in order at:
-1. the host's `documents` mapping (URL -> chart file path, generated class or generated module);
+1. the host's `documents` mapping (URL -> chart file path, generated class or generated module,
+   or another http(s) URL to fetch instead);
 2. `file:` URLs (and relative names resolved to them), read only below the starting document's
    folder or the host's `document_roots`: any other path is reported as not found, never read;
 3. `http:`/`https:` URLs, fetched with the host's HTTP client.
@@ -170,6 +171,8 @@ class DocumentLoader:
             url = resolve_url(src, (lambda: document_url(starter)) if starter is not None else None)
             mapped = self.host.documents.get(url)
         try:
+            if isinstance(mapped, str) and urlsplit(mapped).scheme in ("http", "https"):
+                return self._http(mapped, lambda chart, _, error: on_done(chart, url, error))  # an alias
             if mapped is not None:
                 on_done(self._mapped(mapped), url, None)
                 return None

@@ -68,6 +68,7 @@ class Host:
         log: Callable[[str, str | None, str], None] | None = None,
         ids: Any = None,
         services: tuple | list = (),
+        trace: Callable[[Any], None] | None = None,
         http_host: str = "127.0.0.1",
         http_port: int = 0,
         **adapters: Any,
@@ -81,6 +82,9 @@ class Host:
         - `ids`: an object with `session_id()` and `request_id()` (default `Ids()`);
         - `services`: module services and environments to use instead of the defaults
           (`scxmlc_runtime.ors.Genesys(...)`, `scxmlc_runtime.ors.SessionModule(...)`);
+        - `trace(record)`: one `TraceRecord` (trace.py) per event, transition, state entered
+          or exited, log line, error event and extension request of the sessions the host
+          creates (`start`, `<session:start>`);
         - `http_host`/`http_port`: where the Basic HTTP processor listens (loopback and an
           ephemeral port by default); it starts when a session first reads its location;
         - any other keyword: a platform adapter an extension module declares (the Genesys
@@ -97,6 +101,7 @@ class Host:
         # Sessions the runtime started (<session:start>): nobody else holds them while they run.
         self._kept: dict[str, "Machine"] = {}
         self.log = log
+        self.trace = trace
         self.ids = ids if ids is not None else Ids()
         self.documents = dict(documents or {})
         self.document_roots = tuple(document_roots)
@@ -133,11 +138,26 @@ class Host:
             host = _default_hosts[clock] = cls(clock)
         return host
 
-    def start(self, chart: "type[Machine]", **kwargs: Any) -> "Machine":
-        """Create a session of `chart` (a generated class) in this host and start it."""
+    def start(self, chart: "type[Machine]", *, params: dict | None = None, **kwargs: Any) -> "Machine":
+        """Create a session of `chart` (a generated class) in this host and start it.
+        `params`: values for its datamodel, given as `<session:start>` gives its params (JSON-like
+        Python data; each replaces the data item of its name, or becomes a new variable)."""
         if getattr(self.clock, "_loop", False) is None:
             self.clock.loop  # an asyncio host: remember the running loop for HTTP wake-ups
-        return chart(host=self, **kwargs).start()
+        machine = self.create(chart, **kwargs)
+        if params:
+            from .js import to_js
+
+            machine._start_params = {str(k): to_js(v) for k, v in params.items()}
+        return machine.start()
+
+    def create(self, chart: "type[Machine]", **kwargs: Any) -> "Machine":
+        """A new session of `chart` in this host, not started (traced when the host traces)."""
+        if self.trace is not None:
+            from .trace import traced
+
+            chart = traced(chart)
+        return chart(host=self, **kwargs)
 
     # -- extension services -----------------------------------------------------------------
 

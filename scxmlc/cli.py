@@ -168,6 +168,9 @@ def cmd_run(args) -> int:
         line = f"{label}: {text}" if label else text
         print(f"[{sessionid}] {line}" if several else line, flush=True)
 
+    def trace(record):
+        print(record, flush=True)
+
     runtime_log = logging.getLogger("scxmlc_runtime")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
@@ -179,7 +182,9 @@ def cmd_run(args) -> int:
         SimulatedClock() if args.simulated_clock else RealClock(),
         documents=documents,
         document_roots=[Path(r) for r in args.root],
-        log=log,
+        # with --trace the log lines are in the trace (its "log" records)
+        log=(lambda *_: None) if args.trace else log,
+        trace=trace if args.trace else None,
     )
     try:
         sm = host.start(module.Chart)
@@ -228,6 +233,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="the chart file to run for a document URL (<session:start src>); repeatable",
     )
     r.add_argument(
+        "--trace",
+        action="store_true",
+        help="print every event, transition, state entered and exited, log line, error and request",
+    )
+    r.add_argument(
         "--root",
         action="append",
         default=[],
@@ -235,7 +245,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="a folder file: URLs may read below, besides the chart's own; repeatable",
     )
     r.set_defaults(func=cmd_run)
+    sim = sub.add_parser("simulate", help="run an ORS scenario (TOML) offline and check its expectations")
+    sim.add_argument("scenario", help="a scenario file (docs/ors.md, Scenarios)")
+    sim.add_argument("--quiet", action="store_true", help="print the verdict only, not the trace")
+    sim.set_defaults(func=cmd_simulate)
     return p
+
+
+def cmd_simulate(args) -> int:
+    from scxmlc_runtime.ors.scenario import Scenario, ScenarioError
+
+    try:
+        scenario = Scenario.load(args.scenario)
+        result = scenario.run(trace=None if args.quiet else (lambda record: print(record, flush=True)))
+    except ScenarioError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_ERRORS
+    for line in result.checks:
+        print(line)
+    verdict = "PASS" if result.passed else "FAIL"
+    print(f"{verdict}: {len(result.checks) - len(result.failures)} of {len(result.checks)} expectations hold ({args.scenario})")
+    for failure in result.failures:
+        print(f"  {failure}", file=sys.stderr)
+    return EXIT_OK if result.passed else EXIT_ERRORS
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -243,6 +243,11 @@ class InteractionModule(ModuleService):
             if not ok:
                 fail(str(data.get("error", "unknown")), str(data.get("description", "")))
                 return
+            now = self.interactions.get(g_uid)
+            if action == "attach" and now is not None and now.owner not in (None, sid):
+                # another session attached it while this request was on its way
+                fail("invalidstate", f"interaction {g_uid} is owned by another session")
+                return
             self._succeeded(request, action, g_uid, args, data)
 
         handle = self.platform.request(sid, action, request.id, platform_args, done)

@@ -285,7 +285,7 @@ class SessionModule(ModuleService):
             if old is not None:
                 old._ors_restarted = True  # no done.scxml for it (§4.3 step 6)
                 end_session(old)
-        child = chart(host=host, sessionid=item.sessionid)
+        child = host.create(chart, sessionid=item.sessionid)
         child.document_url = url  # relative URLs of the child resolve against it
         child._start_params = item.params or None
         starter = weakref.ref(item.starter)

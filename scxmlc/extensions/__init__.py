@@ -74,6 +74,8 @@ def family(namespace: str | None) -> str | None:
     return family_of(namespace) if namespace else None
 
 
-from . import session as _session  # noqa: E402,F401  (registers the session module's checks)
+# the modules' own checks register themselves
+from . import queue as _queue  # noqa: E402,F401
+from . import session as _session  # noqa: E402,F401
 
 __all__ = ["CompilerModule", "family", "lookup", "register", "static_string"]

@@ -1,0 +1,39 @@
+"""Compile-time checks of the `queue:` module: literal target strings and skill expressions parse (ors-extensions.md §9, §12)."""
+
+from __future__ import annotations
+
+from scxmlc_runtime.extensions import Element
+from scxmlc_runtime.ors.declarations import QUEUE
+from scxmlc_runtime.ors.targets import TargetError, parse_skill, parse_target
+
+from .. import model as m
+from ..diagnostics import Diagnostics
+from . import register, static_string
+
+
+def check(action: m.ModuleAction, element: Element, diags: Diagnostics) -> None:
+    if action.tag == "submit":
+        if not any(t.children for t in action.children if t.tag == "targets"):
+            diags.warning(action.loc, "<queue:submit> has no targets (<queue:targets> with <queue:target> or <queue:targetid>)")
+    elif action.tag == "targetid":
+        text = static_string(action.attr("expr"))
+        if text is not None:
+            try:
+                parse_target(text)
+            except TargetError as exc:
+                diags.error(action.loc, f"<queue:targetid>: {exc}")
+    elif action.tag == "target":
+        skill = static_string(action.attr("skillexpr"))
+        if skill is not None:
+            try:
+                parse_skill(skill)
+            except TargetError as exc:
+                diags.error(action.loc, f"<queue:target>: {exc}")
+        if action.attr("name") is None and action.attr("skillexpr") is None:
+            diags.error(action.loc, "<queue:target> needs a name or a skillexpr")
+    elif action.tag == "cancel":
+        if action.attr("requestid") is None and action.attr("interactionid") is None:
+            diags.error(action.loc, "<queue:cancel> needs requestid or interactionid")
+
+
+register(QUEUE, check)
