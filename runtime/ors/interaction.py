@@ -95,7 +95,7 @@ class InteractionsView(HostObject):
         return entry.props if entry is not None and entry.owner == self.sessionid else UNDEFINED
 
     def js_keys(self) -> list[str]:
-        return [g for g, e in self.service.interactions.items() if e.owner == self.sessionid]
+        return list(self.service.owned.get(self.sessionid, ()))
 
     def js_has(self, key: str) -> bool:
         entry = self.service.interactions.get(key)
@@ -113,7 +113,20 @@ class InteractionModule(ModuleService):
     def __init__(self) -> None:
         super().__init__()
         self.interactions: dict[str, Interaction] = {}
+        self.owned: dict[str, dict[str, None]] = {}  # session id -> its g_uids, in order
         self.platform: Any = None
+
+    def set_owner(self, entry: Interaction, owner: str | None) -> None:
+        """Give an interaction to a session (None: to nobody)."""
+        if entry.owner is not None:
+            mine = self.owned.get(entry.owner)
+            if mine is not None:
+                mine.pop(entry.g_uid, None)
+                if not mine:
+                    del self.owned[entry.owner]
+        entry.owner = owner
+        if owner is not None:
+            self.owned.setdefault(owner, {})[entry.g_uid] = None
 
     def attach(self, host) -> None:
         super().attach(host)
@@ -129,7 +142,11 @@ class InteractionModule(ModuleService):
         props["g_uid"] = g_uid
         props.setdefault("state", "ringing")
         props.setdefault("udata", {})
-        self.interactions[g_uid] = Interaction(g_uid, to_js(props), session_id)
+        old = self.interactions.get(g_uid)
+        if old is not None:
+            self.set_owner(old, None)
+        entry = self.interactions[g_uid] = Interaction(g_uid, to_js(props), None)
+        self.set_owner(entry, session_id)
         self._tell(session_id, "interaction.added", {"interactionid": g_uid})
         return g_uid
 
@@ -151,7 +168,9 @@ class InteractionModule(ModuleService):
         """The interaction is gone: out of the registry, then `interaction.deleted` to its owner."""
         entry = self.interactions.pop(g_uid, None)
         if entry is not None and entry.owner is not None:
-            self._tell(entry.owner, "interaction.deleted", {"interactionid": g_uid, "resultof": resultof})
+            owner = entry.owner
+            self.set_owner(entry, None)
+            self._tell(owner, "interaction.deleted", {"interactionid": g_uid, "resultof": resultof})
 
     def get(self, g_uid: str) -> Interaction | None:
         return self.interactions.get(g_uid)
@@ -265,24 +284,25 @@ class InteractionModule(ModuleService):
             return
         self.update(g_uid, changes)
         if action == "attach":
-            entry.owner = sid
+            self.set_owner(entry, sid)
             request.deliver("interaction.attach.done", data)  # no interaction.added (§8.4)
         elif action == "detach":
-            entry.owner = None
+            self.set_owner(entry, None)
             self.update(g_uid, {"state": "detached"} if "state" not in changes else {})
             request.deliver("interaction.detach.done", data)
             self._tell(sid, "interaction.deleted", {"interactionid": g_uid, "resultof": "detach"})
         elif action == "redirect" and args.get("detach"):
-            entry.owner = None
+            self.set_owner(entry, None)
             request.deliver("interaction.redirect.done", data)
             self._tell(sid, "interaction.deleted", {"interactionid": g_uid, "resultof": "redirect"})
         elif action == "terminate":
+            self.set_owner(entry, None)
             self.interactions.pop(g_uid, None)
             request.deliver("interaction.terminate.done", data)
             self._tell(sid, "interaction.deleted", {"interactionid": g_uid, "resultof": "deletion"})
         elif action == "associate":
             target = args["sessionid"]
-            entry.owner = target
+            self.set_owner(entry, target)
             request.deliver("interaction.associate.done", data)
             self._tell(sid, "interaction.deleted", {"interactionid": g_uid, "resultof": "associate"})
             self._tell(sid, "interaction.notcontrolled", {"interactionid": g_uid, "resultof": "associate"})
@@ -297,10 +317,8 @@ class InteractionModule(ModuleService):
 
     def session_ended(self, machine: "Machine") -> None:
         """A session that ends releases the interactions it owns (§8.5)."""
-        sid = machine.sessionid
-        for entry in self.interactions.values():
-            if entry.owner == sid:
-                entry.owner = None
+        for g_uid in list(self.owned.get(machine.sessionid, ())):
+            self.set_owner(self.interactions[g_uid], None)
 
 
 __all__ = ["STATES", "Interaction", "InteractionModule", "InteractionPlatform", "InteractionsView", "NoPlatform"]

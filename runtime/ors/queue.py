@@ -13,7 +13,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 
-from ..js import to_py
+from ..js import UNDEFINED, to_py
+from ..js.values import HostObject
 from ..requests import IllegalValue, ModuleService, Request
 from .declarations import QUEUE
 from .targets import Target, TargetError, parse_target, target_from_element
@@ -41,6 +42,25 @@ ROUTE_TYPES = {
     "RouteTypeAgentID": 13,
     "RouteTypeCallDisconnect": 14,
 }
+
+
+class RouteTypes(HostObject):
+    """`_genesys.queue.rType`: the route types by name, read-only."""
+
+    __slots__ = ()
+
+    def js_get(self, key: str) -> Any:
+        value = ROUTE_TYPES.get(key)
+        return UNDEFINED if value is None else float(value)
+
+    def js_keys(self) -> list[str]:
+        return list(ROUTE_TYPES)
+
+    def __repr__(self) -> str:
+        return "RouteTypes"
+
+
+_ROUTE_TYPES = RouteTypes()
 
 
 @dataclass
@@ -95,8 +115,8 @@ class QueueModule(ModuleService):
         self.platform = host.adapters.get("routing") or NoRouting()
 
     def environment(self, machine: "Machine") -> dict:
-        """`_genesys.queue`."""
-        return {"rType": dict((k, float(v)) for k, v in ROUTE_TYPES.items())}
+        """`_genesys.queue` (its rType is read-only and shared)."""
+        return {"rType": _ROUTE_TYPES}
 
     def validate(self, machine: "Machine", action: str, args: dict) -> dict:
         if action == "submit":

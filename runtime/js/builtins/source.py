@@ -10,6 +10,7 @@ their source text in parentheses, and `(new Date(0))`, `(new Number(5))`, `(new 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from ..conversions import number_to_string, to_string
@@ -36,8 +37,13 @@ from ._util import define, native
 _ESCAPES = {"\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v", "\\": "\\\\"}
 
 
+_PLAIN = re.compile(r"[\x20-\x7e]*")
+
+
 def quote(s: str, q: str = '"') -> str:
     """SpiderMonkey's QuoteString."""
+    if _PLAIN.fullmatch(s) and q not in s and "\\" not in s:
+        return q + s + q  # (the common case: printable ASCII, nothing to escape)
     out = [q]
     for c in s:
         o = ord(c)
