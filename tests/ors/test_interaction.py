@@ -293,3 +293,30 @@ def test_unknown_host_keywords_are_refused():
 
     with pytest.raises(TypeError, match="unexpected keyword argument 'interaction'"):
         Host(SimulatedClock(), interaction=SimulatedInteractions())
+
+
+@pytest.mark.parametrize(
+    "action,state,error",
+    [
+        ("accept", "hold", "invalidstate.hold"),
+        ("accept", "transferring", "invalidstate.transferring"),
+        ("redirect", "routed", "invalidstate.routed"),
+        ("terminate", "null", "invalidstate.null"),
+    ],
+)
+def test_states_that_reject_an_action(setup, action, state, error):
+    host, ixn, a, b = setup()
+    ixn.deliver(a.sessionid, {"g_uid": "I1", "state": state})
+    a.send(f"do.{action}", {"id": "I1", "dn": "702", "to": "7001", "detach": False})
+    host.run_until_idle(1)
+    got = events(a)[-1]
+    assert (got["name"], got["data"]["error"], got["state"]) == (f"error.interaction.{action}", error, state)
+
+
+def test_badtranslation_is_the_platforms_to_say(setup):
+    host, ixn, a, b = setup()
+    ixn.deliver(a.sessionid, {"g_uid": "I1"})
+    ixn.fail("redirect", "badtranslation", description="no route for 7001")
+    a.send("do.redirect", {"id": "I1", "to": "7001", "detach": False})
+    host.run_until_idle(1)
+    assert events(a)[-1]["data"] == {"requestid": "R1", "interactionid": "I1", "error": "badtranslation", "description": "no route for 7001"}

@@ -180,3 +180,38 @@ def test_route_types(make_host):
     chart = ors('<state id="s"><onentry><assign location="t" expr="[_genesys.queue.rType.RouteTypeDefault, _genesys.queue.rType.RouteTypeUnknown]"/></onentry></state>', data='<data id="t"/>')
     sm = make_host().start(load(chart).Chart)
     assert to_py(sm.datamodel["t"]) == [1, 0]
+
+
+def test_a_submit_without_targets_is_invalidattribute(make_host):
+    chart = ors(
+        f"""<state id="s"><onentry><queue:submit requestid="last"/></onentry>{RECORD}</state><state id="gone"/>""",
+        data='<data id="last"/><data id="events" expr="[]"/>',
+    )
+    host = make_host(routing=agents(SimulatedRouting()))
+    sm = host.start(load(chart).Chart)
+    host.run_until_idle(1)
+    last = events(sm)[-1]
+    assert last["name"] == "error.queue.submit" and last["data"]["error"] == "invalidattribute"
+
+
+def test_a_submit_without_targets_warns_when_compiled():
+    import scxmlc
+
+    result = scxmlc.compile_source(ors('<state id="s"><onentry><queue:submit/></onentry></state>'), "q.scxml")
+    assert any("has no targets" in str(d) for d in result.warnings)
+
+
+def test_waiting_submits_are_served_by_priority_then_in_order(make_host):
+    routing = SimulatedRouting()
+    routing.add_agent("solo", "7000", groups=["G"], ready=False)
+    host = make_host(routing=routing, interactions=SimulatedInteractions())
+    low = load(submit_chart('priority="1"', "<queue:targetid expr=\"'G@SS.GA'\"/>"))
+    high = load(submit_chart('priority="5"', "<queue:targetid expr=\"'G@SS.GA'\"/>"))
+    first, second, third = host.start(low.Chart), host.start(high.Chart), host.start(low.Chart)
+    host.run_until_idle(1)
+    served = []
+    for _ in range(3):
+        routing.set_ready("solo")
+        host.run_until_idle(1)
+        served.append(next(m for m in (first, second, third) if m not in served and events(m)[-1]["name"] == "queue.submit.done"))
+    assert served == [second, first, third]
