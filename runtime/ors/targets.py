@@ -138,20 +138,21 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _or(tokens, pos, text):
-    pos, left = _and(tokens, pos, text)
-    while pos < len(tokens) and tokens[pos] == ("op", "|"):
-        pos, right = _and(tokens, pos + 1, text)
-        left = ("|", left, right)
+def _chain(tokens, pos, text, op, operand):
+    """operand (op operand)*, left-associative."""
+    pos, left = operand(tokens, pos, text)
+    while pos < len(tokens) and tokens[pos] == ("op", op):
+        pos, right = operand(tokens, pos + 1, text)
+        left = (op, left, right)
     return pos, left
+
+
+def _or(tokens, pos, text):
+    return _chain(tokens, pos, text, "|", _and)
 
 
 def _and(tokens, pos, text):
-    pos, left = _not(tokens, pos, text)
-    while pos < len(tokens) and tokens[pos] == ("op", "&"):
-        pos, right = _not(tokens, pos + 1, text)
-        left = ("&", left, right)
-    return pos, left
+    return _chain(tokens, pos, text, "&", _not)
 
 
 def _not(tokens, pos, text):

@@ -16,24 +16,24 @@ def check(action: m.ModuleAction, element: Element, diags: Diagnostics) -> None:
         if not any(t.children for t in action.children if t.tag == "targets"):
             diags.warning(action.loc, "<queue:submit> has no targets (<queue:targets> with <queue:target> or <queue:targetid>)")
     elif action.tag == "targetid":
-        text = static_string(action.attr("expr"))
-        if text is not None:
-            try:
-                parse_target(text)
-            except TargetError as exc:
-                diags.error(action.loc, f"<queue:targetid>: {exc}")
+        _literal_parses(action, "expr", parse_target, diags)
     elif action.tag == "target":
-        skill = static_string(action.attr("skillexpr"))
-        if skill is not None:
-            try:
-                parse_skill(skill)
-            except TargetError as exc:
-                diags.error(action.loc, f"<queue:target>: {exc}")
+        _literal_parses(action, "skillexpr", parse_skill, diags)
         if action.attr("name") is None and action.attr("skillexpr") is None:
             diags.error(action.loc, "<queue:target> needs a name or a skillexpr")
     elif action.tag == "cancel":
         if action.attr("requestid") is None and action.attr("interactionid") is None:
             diags.error(action.loc, "<queue:cancel> needs requestid or interactionid")
+
+
+def _literal_parses(action: m.ModuleAction, attr: str, parse, diags: Diagnostics) -> None:
+    """A literal value of `attr` must parse (a target string, a skill expression)."""
+    text = static_string(action.attr(attr))
+    if text is not None:
+        try:
+            parse(text)
+        except TargetError as exc:
+            diags.error(action.loc, f"<{action.label}>: {exc}")
 
 
 register(QUEUE, check)
