@@ -128,19 +128,23 @@ def register_family(name: str, prefixes: tuple[str, ...], environment: str | Non
 
 
 def module_for(namespace: str) -> Module | None:
+    _load_builtin()
     return _MODULES.get(canonical_namespace(namespace))
 
 
 def module_named(name: str) -> Module | None:
+    _load_builtin()
     return _BY_NAME.get(name)
 
 
 def adapter_names() -> dict[str, str]:
     """Host keywords of platform adapters, and the module each belongs to."""
+    _load_builtin()
     return {key: m.name for m in _BY_NAME.values() for key in m.adapters}
 
 
 def family_of(namespace: str) -> str | None:
+    _load_builtin()
     ns = canonical_namespace(namespace)
     for family, prefixes in _FAMILIES.items():
         if any(ns.startswith(p) for p in prefixes):
@@ -150,6 +154,7 @@ def family_of(namespace: str) -> str | None:
 
 def environment_class(family: str) -> str | None:
     """The import path of a family's environment service."""
+    _load_builtin()
     return _ENVIRONMENTS.get(family)
 
 
@@ -160,6 +165,7 @@ _SERVICES: dict[str, str] = {"http": "scxmlc_runtime.httpclient:HTTPClient"}
 def service_path(name: str) -> str | None:
     """The import path of the service a Host creates for `name`: a module's, an
     environment's, or a built-in one ("http")."""
+    _load_builtin()
     module = _BY_NAME.get(name)
     if module is not None and module.service is not None:
         return module.service
@@ -172,9 +178,18 @@ def load_object(path: str) -> Any:
     return getattr(importlib.import_module(module_name), attr)
 
 
-# The shipped modules register themselves (declarations only: their services are imported
-# when a chart first uses them).
-from .ors import declarations as _ors_declarations  # noqa: E402,F401
+# Modules shipped with the runtime: their declarations register themselves when the registry
+# is first consulted (their services are imported when a chart first uses them).
+BUILTIN_DECLARATIONS = ("scxmlc_runtime.ors.declarations",)
+_loaded = False
+
+
+def _load_builtin() -> None:
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        for name in BUILTIN_DECLARATIONS:
+            importlib.import_module(name)
 
 __all__ = [
     "ANY",
