@@ -82,10 +82,12 @@ class ActionsMixin:
 
     # -- <raise>, <log> -------------------------------------------------------------------
 
-    def raise_event(self, name: str) -> None:
-        """<raise> (SCXML 4.2): an internal event with no data."""
+    def raise_event(self, name: str, data: Any = UNDEFINED) -> None:
+        """<raise> (SCXML 4.2): an internal event, with no data (ORS: the data of its params)."""
         event = INTERNAL_TEMPLATE.copy()
         event["name"] = name
+        if data is not UNDEFINED:
+            event["data"] = data
         self.internal_queue.append(event)
 
     def log(self, label: str | None, *value: Any, level: int | None = None) -> None:
@@ -128,13 +130,20 @@ class ActionsMixin:
         sendid: str | None = None,
         delay: Any = None,
         data: Any = UNDEFINED,
+        ors: bool = False,
+        hints: Any = None,
     ) -> str:
-        """Dispatch (or schedule) a <send>; returns the send id."""
+        """Dispatch (or schedule) a <send>; returns the send id. `ors`: the ORS dialect's
+        meanings (ors-dialect.md §4.2-§4.3): a number as delay is milliseconds, the target
+        `_internal` is the internal queue, a bare session id is that session, type `fm` is
+        not supported. `hints` are ignored."""
         given_id = sendid is not None
         sendid = sendid if given_id else self.new_sendid()
         event_sendid = sendid if given_id else UNDEFINED
         if type is not None and not isinstance(type, str):
             type = js_to_string(type)
+        if ors:
+            type, target, delay = self._ors_send(type, target, delay, sendid)
         if type in BASICHTTP_TYPES:
             return self._send_basichttp(event, target, data, sendid, delay)
         if type not in SCXML_TYPES:
@@ -168,6 +177,22 @@ class ActionsMixin:
         else:
             self._deliver(deliver, ev, sendid)
         return sendid
+
+    @staticmethod
+    def _ors_send(type: Any, target: Any, delay: Any, sendid: str) -> tuple:
+        if type == "fm":
+            raise ExecutionError("<send type='fm'> (functional modules) is not supported", event="error.unsupported.element", sendid=sendid)
+        if isinstance(delay, (int, float)) and not isinstance(delay, bool):
+            delay = float(delay) / 1000.0  # ORS: a number is milliseconds
+        if target is not None and target is not UNDEFINED:
+            text = target if isinstance(target, str) else js_to_string(target)
+            if text == "_internal":
+                target = "#_internal"
+            elif text and not text.startswith("#") and "://" not in text and type in SCXML_TYPES:
+                target = "#_scxml_" + text  # a bare session id
+            else:
+                target = text
+        return type, target, delay
 
     def _send_basichttp(self, event: Any, target: Any, data: Any, sendid: str, delay: Any) -> str:
         """C.2: POST the event to `target`; a failure to deliver is error.communication."""
@@ -215,11 +240,16 @@ class ActionsMixin:
         """#_parent and #_<invokeid>: none without <invoke>."""
         return None
 
-    def cancel_send(self, sendid: Any) -> None:
+    def cancel_send(self, sendid: Any, ors: bool = False) -> None:
+        """<cancel> (SCXML 6.3). `ors`: reply with `cancel.successful`, or `error.notallowed`
+        when there is no such pending send (ors-dialect.md §4.4)."""
         key = sendid if isinstance(sendid, str) else js_to_string(sendid)
         timer = self._timers.pop(key, None)
         if timer is not None:
             timer.cancel()
+        if ors:
+            name = "cancel.successful" if timer is not None else "error.notallowed"
+            self.internal_queue.append(make_event(name, to_js({"sendid": key}), type="platform", sendid=key))
 
     # -- <foreach> (SCXML 4.6) ------------------------------------------------------------
 

@@ -149,7 +149,9 @@ class _Analyser:
             index = len(self.states)
             kind = self.kind_of(node)
             sid = node.id if node.id is not None else f"{parent.id}#{pos}"
-            base = python_name(node.id) if node.id is not None else f"{parent.fname[len(self.prefix):]}_{node.kind}{pos}"
+            # (never a leading underscore: `_` + fname names the state's functions, and a name
+            # starting with two underscores would be mangled in the class body that lists them)
+            base = python_name(node.id).lstrip("_") or "state" if node.id is not None else f"{parent.fname[len(self.prefix):]}_{node.kind}{pos}"
             row = StateRow(index, sid, kind, parent.index, node, fname=self.unique_fname(base))
             row.ancestors = [parent.index, *parent.ancestors]
             self.states.append(row)

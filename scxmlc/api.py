@@ -32,12 +32,18 @@ def compile_source(
     filename: str = "<string>",
     base_dir: str | os.PathLike | None = None,
     allow_fetch: bool = False,
+    dialect: str | None = None,
+    include_roots: tuple | list = (),
 ) -> CompileResult:
-    """Compile SCXML text; raises CompileError carrying every diagnostic when there are errors."""
+    """Compile SCXML text; raises CompileError carrying every diagnostic when there are errors.
+    `dialect`: "ors" or "w3c" (default: ORS when the document looks like one); `include_roots`:
+    folders `xi:include` may read below, besides the document's folder and its parent."""
     if isinstance(data, str):
         data = data.encode("utf-8")
+    if dialect not in (None, "ors", "w3c"):
+        raise ValueError(f"dialect must be 'ors' or 'w3c', not {dialect!r}")
     diags = Diagnostics()
-    doc = parse_bytes(data, filename, diags, base_dir=base_dir, allow_fetch=allow_fetch)
+    doc = parse_bytes(data, filename, diags, base_dir=base_dir, allow_fetch=allow_fetch, dialect=dialect, include_roots=include_roots)
     if doc is not None:
         verify(doc, diags)
     diags.raise_if_errors()
@@ -66,24 +72,25 @@ def compile_source(
     return CompileResult(source, list(diags.items))
 
 
-def compile_path(path: str | os.PathLike, allow_fetch: bool = False) -> CompileResult:
+def compile_path(path: str | os.PathLike, allow_fetch: bool = False, dialect: str | None = None, include_roots=()) -> CompileResult:
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise CompileError([Diagnostic("error", Location(str(path)), f"cannot read file: {reason}")]) from None
-    return compile_source(data, str(path), base_dir=path.parent, allow_fetch=allow_fetch)
+    return compile_source(data, str(path), base_dir=path.parent, allow_fetch=allow_fetch, dialect=dialect, include_roots=include_roots)
 
 
-def compile_file(path: str | os.PathLike) -> str:
+def compile_file(path: str | os.PathLike, dialect: str | None = None, include_roots=()) -> str:
     """The generated module's Python source for an SCXML file."""
-    return compile_path(path).source
+    return compile_path(path, dialect=dialect, include_roots=include_roots).source
 
 
-def load(path: str | os.PathLike, module_name: str | None = None) -> types.ModuleType:
+def load(path: str | os.PathLike, module_name: str | None = None, dialect: str | None = None, include_roots=()) -> types.ModuleType:
     """Compile an SCXML file and import the result in memory (nothing is written to disk)."""
-    module = load_source(compile_file(path), module_name or f"scxmlc_chart_{Path(path).stem}", str(path))
+    source = compile_file(path, dialect=dialect, include_roots=include_roots)
+    module = load_source(source, module_name or f"scxmlc_chart_{Path(path).stem}", str(path))
     # Relative `file:` sources of <invoke>s resolve against the chart's folder.
     module.Chart.base_dir = str(Path(path).resolve().parent)
     return module

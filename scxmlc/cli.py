@@ -61,9 +61,13 @@ def _up_to_date(chart: Path, target: Path) -> bool:
     return True
 
 
-def _compile_one(src: Path, out: Path | None, allow_fetch: bool = False) -> bool:
+def _options(args) -> dict:
+    return {"allow_fetch": args.allow_fetch, "dialect": args.dialect, "include_roots": [Path(r) for r in args.include_root]}
+
+
+def _compile_one(src: Path, out: Path | None, options: dict) -> bool:
     try:
-        result = compile_path(src, allow_fetch=allow_fetch)
+        result = compile_path(src, **options)
     except CompileError as exc:
         _print_diags(exc.diagnostics)
         return False
@@ -98,7 +102,7 @@ def cmd_compile(args) -> int:
             # embeds, and was written by this compiler version.
             if not args.force and _up_to_date(path, target):
                 continue
-            if _compile_one(path, target, args.allow_fetch):
+            if _compile_one(path, target, _options(args)):
                 print(f"compiled {path} -> {target}", file=sys.stderr)
             else:
                 ok = False
@@ -106,19 +110,19 @@ def cmd_compile(args) -> int:
     if not src.exists():
         print(f"{src}: error: no such file", file=sys.stderr)
         return EXIT_ERRORS
-    return EXIT_OK if _compile_one(src, Path(args.output) if args.output else None, args.allow_fetch) else EXIT_ERRORS
+    return EXIT_OK if _compile_one(src, Path(args.output) if args.output else None, _options(args)) else EXIT_ERRORS
 
 
 def cmd_check(args) -> int:
     ok = True
     for name in args.inputs:
         try:
-            result = compile_path(name, allow_fetch=args.allow_fetch)
+            result = compile_path(name, **_options(args))
         except CompileError as exc:
-            _print_diags(exc.diagnostics)
+            _print_diags([d for d in exc.diagnostics if args.verbose or d.severity != "info"])
             ok = False
             continue
-        _print_diags(result.warnings)
+        _print_diags([d for d in result.diagnostics if d.severity == "warning" or (args.verbose and d.severity == "info")])
     return EXIT_OK if ok else EXIT_ERRORS
 
 
@@ -154,9 +158,9 @@ def cmd_run(args) -> int:
         return EXIT_USAGE
     path = Path(args.input)
     try:
-        result = compile_path(path, allow_fetch=args.allow_fetch)
+        result = compile_path(path, **_options(args))
     except CompileError as exc:
-        _print_diags(exc.diagnostics)
+        _print_diags([d for d in exc.diagnostics if d.severity != "info"])
         return EXIT_ERRORS
     _print_diags(result.warnings)
     module = load_source(result.source, module_name_for(path), str(path))
@@ -211,6 +215,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="load http(s) <script src> at compile time (off: a document never makes scxmlc use the network)",
     )
+    fetch.add_argument(
+        "--dialect",
+        choices=("ors", "w3c"),
+        default=None,
+        help="the dialect's rules: ORS (Genesys Composer output) or strict W3C (default: ORS for documents that look like ORS)",
+    )
+    fetch.add_argument(
+        "--include-root",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a folder xi:include may read below, besides the document's folder and its parent; repeatable",
+    )
     c = sub.add_parser("compile", parents=[fetch], help="compile a chart (or a directory of charts) to Python")
     c.add_argument("input", help="an .scxml file or a directory")
     c.add_argument("-o", "--output", help="output .py file (default: stdout) or directory")
@@ -218,6 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_compile)
     k = sub.add_parser("check", parents=[fetch], help="report diagnostics only")
     k.add_argument("inputs", nargs="+")
+    k.add_argument("--verbose", action="store_true", help="also report information (e.g. Genesys metadata attributes)")
     k.set_defaults(func=cmd_check)
     r = sub.add_parser("run", parents=[fetch], help="compile and run a chart, printing its log and final configuration")
     r.add_argument("input")

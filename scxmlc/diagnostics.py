@@ -18,7 +18,7 @@ class Location:
 
 @dataclass(frozen=True)
 class Diagnostic:
-    severity: str  # "error" or "warning"
+    severity: str  # "error", "warning" or "info"
     location: Location
     message: str
 
@@ -37,6 +37,10 @@ class Diagnostics:
 
     def warning(self, location: Location, message: str) -> None:
         self.items.append(Diagnostic("warning", location, message))
+
+    def info(self, location: Location, message: str) -> None:
+        """Worth knowing, not a problem (shown by `scxmlc check --verbose`)."""
+        self.items.append(Diagnostic("info", location, message))
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -68,7 +68,7 @@ def _convert_event() -> ast.If:
 # Runtime calls that run no JavaScript when every argument is a constant.
 _INERT_CALLS = frozenset(
     ("log", "raise_event", "cancel_send", "execute_send", "fail", "unsupported_element", "text_value", "xml_value", "source_value")
-)
+)  # (with constant arguments only)
 _INERT_HELPERS = frozenset(("js_array",))  # (with constant arguments)
 
 
@@ -126,7 +126,8 @@ class _Lowerer:
         self.declared = frozenset(
             {d.id for row in chart.states for d in getattr(row.node, "data", ())} | READONLY_GLOBALS | {"In"}
         )
-        self.js = Transpiler(hoist_event=True, declared=self.declared)
+        self.ors = chart.doc.ors
+        self.js = self.transpiler()
         self.out = Lowered()
         self.foreach_depth = 0
         self.exact_only = False
@@ -174,8 +175,11 @@ class _Lowerer:
         # A fresh transpiler per function: temporaries are numbered within the function, so a
         # change to one state leaves the code of the others byte-identical.
         self.out.helpers |= set(self.js.helpers)
-        self.js = Transpiler(hoist_event=True, declared=self.declared)
+        self.js = self.transpiler()
         return name
+
+    def transpiler(self) -> Transpiler:
+        return Transpiler(hoist_event=True, declared=self.declared, statements_as_expressions=self.ors)
 
     def define(self, name: str, comment: str, body: list[ast.stmt], extra_args: tuple[str, ...] = ()) -> None:
         """Add the function without starting a fresh transpiler: for functions made while
@@ -425,6 +429,10 @@ class _Lowerer:
         return sm_call("fail", const(name), const(message))
 
     def syntax(self, exc: ECMAScriptSyntaxError, loc: Location, source: str) -> ast.expr:
+        if self.ors:
+            # ORS documents: a syntax error is the document's error (ors-dialect.md §10)
+            self.diags.error(loc, f"ECMAScript: {exc.message} in {source.strip()[:60]!r} [ORS-E31]")
+            return self.fail("SyntaxError", exc.message)
         # W3C tests require bad expressions to fail at run time (error.execution), not at build.
         self.diags.warning(loc, f"ECMAScript: {exc.message} in {source.strip()[:60]!r}; it raises error.execution when run")
         return self.fail("SyntaxError", exc.message)
@@ -444,9 +452,13 @@ class _Lowerer:
         if self.null:
             return self.null_expr(source, loc)
         try:
-            return self.js.expr(source, compact=compact)
+            before = self.js.statement_fallbacks
+            value = self.js.expr(source, compact=compact)
         except ECMAScriptSyntaxError as exc:
             return self.syntax(exc, loc, source)
+        if self.js.statement_fallbacks != before and not compact:
+            self.diags.warning(loc, f"{source.strip()[:60]!r} is a statement, not an expression: read as its expression [ORS-W30]")
+        return value
 
     def cond(self, source: str, loc: Location, compact: bool = False) -> ast.expr:
         if self.null:
@@ -606,6 +618,9 @@ class _Lowerer:
         return [first, guessing(values, exact, stores)]
 
     def x_raise(self, a: m.Raise) -> list[ast.stmt]:
+        if a.params or a.namelist:
+            # ORS: the internal event carries data, built as <send>'s (ors-dialect.md §4.5)
+            return [ast.Expr(sm_call("raise_event", const(a.event), self.params(a.params, a.namelist, a.loc)))]
         return [ast.Expr(sm_call("raise_event", const(a.event)))]
 
     def x_log(self, a: m.Log) -> list[ast.stmt]:
@@ -711,6 +726,8 @@ class _Lowerer:
             kw["sendid"] = sm_call("new_sendid")
         if a.delayexpr is not None:
             kw["delay"] = self.expr(a.delayexpr, a.loc)
+        elif a.delay is not None and a.ors:
+            kw["delay"] = const(a.delay)  # (ORS: a number would mean milliseconds: parsed when run)
         elif a.delay is not None:
             try:
                 kw["delay"] = const(parse_delay(a.delay))
@@ -721,6 +738,10 @@ class _Lowerer:
             kw["data"] = self.content_value(a.content)
         elif a.namelist or a.params:
             kw["data"] = self.params(a.params, a.namelist, a.loc)
+        if a.ors:
+            kw["ors"] = const(True)  # ORS targets, types and millisecond delays
+            if a.hints is not None:
+                kw["hints"] = self.expr(a.hints, a.loc)  # evaluated, and ignored
         call = sm_call("execute_send", **kw)
         if a.idlocation is None:
             return [ast.Expr(call)]
@@ -735,6 +756,8 @@ class _Lowerer:
 
     def x_cancel(self, a: m.Cancel) -> list[ast.stmt]:
         value = self.expr(a.sendidexpr, a.loc) if a.sendidexpr is not None else const(a.sendid)
+        if a.ors:
+            return [ast.Expr(sm_call("cancel_send", value, ors=const(True)))]
         return [ast.Expr(sm_call("cancel_send", value))]
 
     def x_foreign(self, a: m.Foreign) -> list[ast.stmt]:

@@ -38,6 +38,9 @@ class Content(Node):
 @dataclass(frozen=True)
 class Raise(Node):
     event: str
+    # ORS: <raise> carries data from its <param>s and namelist (ors-dialect.md §4.5)
+    params: tuple["Param", ...] = ()
+    namelist: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,12 +92,15 @@ class Send(Node):
     namelist: tuple[str, ...] = ()
     params: tuple[Param, ...] = ()
     content: Content | None = None
+    ors: bool = False  # ORS semantics of target, type and numeric delays (ors-dialect.md §4.2-§4.3)
+    hints: str | None = None  # ORS: evaluated and ignored
 
 
 @dataclass(frozen=True)
 class Cancel(Node):
     sendid: str | None = None
     sendidexpr: str | None = None
+    ors: bool = False  # ORS: reply with cancel.successful or error.notallowed (§4.4)
 
 
 @dataclass(frozen=True)
@@ -216,3 +222,5 @@ class Document(Node):
     # The script environment of an extension family the document belongs to ("genesys": it
     # declares or uses a Genesys module namespace), or None.
     environment: str | None = None
+    ors: bool = False  # the ORS dialect's rules apply (ors-dialect.md §1)
+    persist: bool = True  # ORS `_persist` (ors-dialect.md §2.2)

@@ -8,12 +8,14 @@ run reports every problem. Reference checks (targets, ids, history defaults) are
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from lxml import etree
 
 from . import extensions
 from . import model as m
+from .compose import PLACEHOLDER, Composer, origin_of
 from .diagnostics import Diagnostics, Location
 
 NS = m.SCXML_NS
@@ -24,6 +26,16 @@ _KNOWN = _STATE_TAGS | _EXECUTABLE | {
     "scxml", "transition", "initial", "onentry", "onexit", "datamodel", "data", "donedata",
     "content", "param", "invoke", "finalize",
 }  # fmt: skip
+
+
+# Genesys attributes with a leading underscore that ORS documents (ors-dialect.md §2.2).
+_ORS_METADATA = {
+    "scxml": ("_persist", "_type"),
+    "state": ("_persist", "_type"),
+    "parallel": ("_persist", "_type"),
+    "final": ("_persist", "_type"),
+    "data": ("_type", "_desc"),
+}
 
 
 def _parser() -> etree.XMLParser:
@@ -55,10 +67,15 @@ def parse_bytes(
     diags: Diagnostics,
     base_dir: str | os.PathLike | None = None,
     allow_fetch: bool = False,
+    dialect: str | None = None,
+    include_roots: tuple | list = (),
 ) -> m.Document | None:
     """Parse SCXML text. `allow_fetch`: load http(s) `<script src>` now (SCXML 5.8 loads
     scripts with the document); off by default, so a document never makes the compiler
-    reach the network unless the user asked for it."""
+    reach the network unless the user asked for it. `dialect`: "ors" or "w3c" to force the
+    dialect (default: ORS when the document looks like an ORS document, ors-dialect.md §1.1).
+    `include_roots`: folders `xi:include` may read below, besides the document's folder and
+    its parent."""
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
@@ -75,14 +92,36 @@ def parse_bytes(
         # Never expanded (untrusted input: no file reads, no entity bombs); dropping the
         # reference would silently change the text, so it is an error.
         diags.error(Location(filename, ent.sourceline or 0), f"entity reference {ent.text} is not supported")
-    builder = _Builder(filename, diags, Path(base_dir) if base_dir is not None else Path("."), allow_fetch)
-    # ORS documents (they declare or use a Genesys module namespace) may use ORS's additions
-    # to SCXML elements, such as <log level>.
-    builder.ors = any(extensions.family(ns) == "genesys" for el in root.iter() if isinstance(el.tag, str) for ns in el.nsmap.values())
+    base = Path(base_dir) if base_dir is not None else Path(".")
+    builder = _Builder(filename, diags, base, allow_fetch)
+    builder.ors = ors_mode(root, data) if dialect is None else dialect == "ors"
     if _local(root) != "scxml" or _ns(root) != NS:
         diags.error(builder.loc(root), f"root element must be <scxml> in namespace {NS}, found <{root.tag}>")
         return None
+    builder.root_element = root
+    builder.genesys = builder.ors or _uses_genesys(root)
+    if builder.ors:
+        # ORS merges a page's includes before it runs it (ors-dialect.md §3)
+        top = base.resolve() / Path(filename).name
+        roots = [top.parent, top.parent.parent, *(Path(r) for r in include_roots)]
+        composer = Composer(filename, top, diags, roots, _parser)
+        composer.compose(root)
+        builder.dependencies.extend(composer.dependencies)
     return builder.document(root)
+
+
+def ors_mode(root, data: bytes) -> bool:
+    """ORS mode (ors-dialect.md §1.1): `profile` without `datamodel`, a Genesys module
+    namespace declared or used, or the `$$_MY_PREFIX_$$` placeholder."""
+    if root.get("profile") is not None and root.get("datamodel") is None:
+        return True
+    if PLACEHOLDER.encode() in data:
+        return True
+    return _uses_genesys(root)
+
+
+def _uses_genesys(root) -> bool:
+    return any(extensions.family(ns) == "genesys" for el in root.iter() if isinstance(el.tag, str) for ns in el.nsmap.values())
 
 
 def _syntax_hint(data: bytes, line: int, msg: str) -> str:
@@ -110,7 +149,8 @@ def _tokens(value: str | None) -> tuple[str, ...]:
 
 
 class _Builder:
-    ors = False  # the document is an ORS document (see parse_bytes)
+    ors = False  # ORS dialect rules apply (see parse_bytes)
+    genesys = False  # the document runs in the ORS environment
 
     def __init__(self, filename: str, diags: Diagnostics, base_dir: Path, allow_fetch: bool = False):
         self.allow_fetch = allow_fetch
@@ -122,7 +162,8 @@ class _Builder:
     # -- helpers ----------------------------------------------------------------------------
 
     def loc(self, el) -> Location:
-        return Location(self.filename, el.sourceline or 0)
+        # (an element merged from an included file keeps that file's name: compose.py)
+        return Location(origin_of(el) or self.filename, el.sourceline or 0)
 
     def elements(self, el):
         """Child elements, in document order."""
@@ -153,6 +194,11 @@ class _Builder:
             if q.namespace is not None:
                 continue  # foreign attributes are for extension modules
             if key not in allowed:
+                if self.ors and key.startswith("_"):
+                    # Genesys attributes (ors-dialect.md §2.2): metadata
+                    if key not in _ORS_METADATA.get(_local(el), ()):
+                        self.diags.info(self.loc(el), f"attribute '{key}' on <{_local(el)}> is kept as metadata [ORS-I01]")
+                    continue
                 self.diags.error(self.loc(el), f"unknown attribute '{key}' on <{_local(el)}>")
                 continue
             out[key] = value
@@ -211,9 +257,17 @@ class _Builder:
     # -- document ---------------------------------------------------------------------------
 
     def document(self, el) -> m.Document:
-        a = self.attrs(el, {"initial", "name", "version", "datamodel", "binding", "exmode"})
+        a = self.attrs(el, {"initial", "name", "version", "datamodel", "binding", "exmode"} | ({"profile"} if self.ors else set()))
         if a.get("version", "1.0") != "1.0":
             self.diags.error(self.loc(el), f"unsupported SCXML version '{a['version']}' (expected 1.0)")
+        if "profile" in a:
+            # the 2009 draft ORS follows: the profile names the expression language (§2.1)
+            profile = a["profile"].strip()
+            if profile != "ecmascript":
+                self.diags.error(self.loc(el), f"unsupported profile '{profile}' (ORS supports ecmascript) [ORS-E01]")
+            elif "datamodel" in a and a["datamodel"].strip() != profile:
+                self.diags.error(self.loc(el), f"profile '{profile}' and datamodel '{a['datamodel']}' disagree [ORS-E02]")
+        self.literal_send_ids = {e.get("id") for e in el.iter(f"{{{NS}}}send") if e.get("id")}
         datamodel = a.get("datamodel", "ecmascript").strip() or "ecmascript"
         binding = a.get("binding", "early")
         if binding not in ("early", "late"):
@@ -248,7 +302,9 @@ class _Builder:
             scripts=tuple(scripts),
             foreign=tuple(foreign),
             dependencies=tuple(dict.fromkeys(self.dependencies)),
-            environment="genesys" if self.ors else None,
+            environment="genesys" if self.genesys else None,
+            ors=self.ors,
+            persist=el.get("_persist", "true").strip().lower() != "false" if self.ors else True,
         )
 
     def foreign(self, el) -> m.Foreign:
@@ -397,7 +453,8 @@ class _Builder:
             return m.Content(loc=self.loc(el), text=el.text or "")
         if len(kids) == 1 and _local(kids[0]) == "scxml" and _ns(kids[0]) == NS:
             builder = _Builder(self.filename, self.diags, self.base_dir, self.allow_fetch)
-            builder.ors = self.ors
+            builder.ors, builder.genesys = self.ors, self.genesys
+            builder.root_element, builder.literal_send_ids = self.root_element, self.literal_send_ids
             nested = builder.document(kids[0])
             self.dependencies.extend(nested.dependencies)
             xml = etree.tostring(kids[0], encoding="unicode", with_tail=False)
@@ -513,7 +570,8 @@ class _Builder:
             # an error event when run.
             return self.foreign(el)
         tag = _local(el)
-        method = getattr(self, f"x_{tag}", None) if tag in _EXECUTABLE - {"elseif", "else"} else None
+        known = _EXECUTABLE - {"elseif", "else"} | ({"event"} if self.ors else set())
+        method = getattr(self, f"x_{tag}", None) if tag in known else None
         if method is None:
             self.unexpected(el, parent)
             return None
@@ -585,9 +643,28 @@ class _Builder:
         return self.body(el)
 
     def x_raise(self, el) -> m.Raise:
-        a = self.attrs(el, {"event"}, ("event",))
+        if not self.ors:
+            a = self.attrs(el, {"event"}, ("event",))
+            self.no_children(el)
+            return m.Raise(loc=self.loc(el), event=a.get("event", ""))
+        # ORS (ors-dialect.md §4.5): <raise> carries data, as <send> does
+        a = self.attrs(el, {"event", "namelist"}, ("event",))
+        params = []
+        for child in self.elements(el):
+            if _ns(child) == NS and _local(child) == "param":
+                params.append(self.param(child))
+            elif _ns(child) == NS and _local(child) == "content":
+                self.diags.error(self.loc(child), "<content> is not allowed in <raise>; use <param> [ORS-E25]")
+            else:
+                self.unexpected(child, "raise")
+        return m.Raise(loc=self.loc(el), event=a.get("event", ""), params=tuple(params), namelist=_tokens(a.get("namelist")))
+
+    def x_event(self, el) -> m.Raise:
+        """ORS: the draft's `<event name>`, which <raise> replaced (§4.5)."""
+        self.diags.warning(self.loc(el), "<event name> is the old spelling of <raise event> [ORS-W26]")
+        a = self.attrs(el, {"name"}, ("name",))
         self.no_children(el)
-        return m.Raise(loc=self.loc(el), event=a.get("event", ""))
+        return m.Raise(loc=self.loc(el), event=a.get("name", ""))
 
     def x_log(self, el) -> m.Log:
         a = self.attrs(el, {"label", "expr", "level"} if self.ors else {"label", "expr"})
@@ -598,7 +675,7 @@ class _Builder:
             if a["level"].strip() in ("1", "2", "3", "4"):
                 level = int(a["level"])
             else:
-                self.diags.warning(self.loc(el), f"<log level> must be 1, 2, 3 or 4, not {a['level']!r}; it is ignored")
+                self.diags.warning(self.loc(el), f"<log level> must be 1, 2, 3 or 4, not {a['level']!r}; it is ignored [ORS-W27]")
         return m.Log(loc=self.loc(el), label=a.get("label"), expr=a.get("expr"), level=level)
 
     def x_assign(self, el) -> m.Assign:
@@ -620,7 +697,8 @@ class _Builder:
             return m.Script(loc=self.loc(el), source=text or "", src=a["src"])
         for child in self.elements(el):
             self.unexpected(child, "script")
-        return m.Script(loc=self.loc(el), source=el.text or "")
+        # All of its text: the pieces around children (comments, merged includes) too (§4.9).
+        return m.Script(loc=self.loc(el), source=(el.text or "") + "".join(c.tail or "" for c in el))
 
     x_script = script
 
@@ -658,11 +736,14 @@ class _Builder:
         )
 
     def x_send(self, el) -> m.Send:
+        ors_attrs = {"targettype", "hints", "timeout"} if self.ors else set()
         a = self.attrs(
             el,
             {"event", "eventexpr", "target", "targetexpr", "type", "typeexpr", "id", "idlocation",
-             "delay", "delayexpr", "namelist"},
+             "delay", "delayexpr", "namelist"} | ors_attrs,
         )  # fmt: skip
+        if self.ors:
+            a = self.ors_send(el, a)
         for pair in (("event", "eventexpr"), ("target", "targetexpr"), ("type", "typeexpr"),
                      ("id", "idlocation"), ("delay", "delayexpr")):  # fmt: skip
             self.exclusive(el, a, *pair)
@@ -694,15 +775,101 @@ class _Builder:
             namelist=_tokens(a.get("namelist")),
             params=tuple(params),
             content=content,
+            ors=self.ors,
+            hints=a.get("hints"),
         )
 
+    def ors_send(self, el, a: dict) -> dict:
+        """ORS reads `event`, `delay`, `target` and `type` of <send> as expressions
+        (ors-dialect.md §4.1-§4.3); a string literal is folded, and a value that is no
+        expression but a valid literal is taken as written."""
+        out = dict(a)
+        if "targettype" in out:
+            if "type" in out or "typeexpr" in out:
+                self.diags.error(self.loc(el), "<send> must not have both 'targettype' and 'type'")
+            out["type"] = out.pop("targettype")
+        if "timeout" in out:
+            out.pop("timeout")
+            self.diags.warning(self.loc(el), "<send timeout> (a 2009 draft attribute) is ignored [ORS-W23]")
+        js = self.transpiler()
+        for name in ("event", "target", "type", "delay"):
+            if name not in out:
+                continue
+            text = out.pop(name)
+            literal = extensions.static_string(text)
+            if literal is not None:
+                out[name] = literal
+            elif js.is_expression(text):
+                out[name + "expr"] = text
+                if name == "event" and re.fullmatch(r"\s*[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*\s*", text) and not self.known_name(text):
+                    self.diags.warning(self.loc(el), f"<send event={text!r}>: {text.strip()} is declared nowhere: did you mean a quoted name? [ORS-W21]")
+            elif name == "event":
+                out[name] = text
+                self.diags.warning(self.loc(el), f"<send event={text!r}> is not an expression: taken as the event name [ORS-W20]")
+            else:
+                out[name] = text  # a literal duration (`5s`), target or type
+        if out.get("type", "").strip() == "fm":
+            self.diags.warning(self.loc(el), "<send type='fm'> (functional modules) is not supported; it raises error.unsupported.element when run [ORS-W22]")
+        return out
+
+    def known_name(self, text: str) -> bool:
+        """Whether the first identifier of `text` is declared anywhere in the document (data,
+        script variables and functions) or is a built-in."""
+        from scxmlc_runtime.js.values import BUILTINS
+
+        first = text.strip().split(".")[0]
+        if first in BUILTINS or first in ("_event", "_data", "_sessionid", "_name", "_genesys", "this"):
+            return True
+        if self.declared_names is None:
+            root = self.root_element
+            names = {e.get("id") for e in root.iter(f"{{{NS}}}data") if e.get("id")}
+            for script in root.iter(f"{{{NS}}}script"):
+                text_ = "".join(script.itertext())
+                names.update(re.findall(r"\b(?:var|function|let|const)\s+([A-Za-z_$][\w$]*)", text_))
+            self.declared_names = names
+        return first in self.declared_names
+
+    declared_names: set | None = None
+    root_element = None
+
+    def transpiler(self):
+        from .ecmascript import Transpiler
+
+        return Transpiler()
+
     def x_cancel(self, el) -> m.Cancel:
+        if self.ors:
+            return self.ors_cancel(el)
         a = self.attrs(el, {"sendid", "sendidexpr"})
         self.exclusive(el, a, "sendid", "sendidexpr")
         if "sendid" not in a and "sendidexpr" not in a:
             self.diags.error(self.loc(el), "<cancel> needs 'sendid' or 'sendidexpr'")
         self.no_children(el)
         return m.Cancel(loc=self.loc(el), sendid=a.get("sendid"), sendidexpr=a.get("sendidexpr"))
+
+    def ors_cancel(self, el) -> m.Cancel:
+        """ORS: `sendid` (or `id`) is an expression, unless it is the literal id of a <send>
+        of the document (ors-dialect.md §4.4); the reply is cancel.successful or
+        error.notallowed."""
+        a = self.attrs(el, {"sendid", "sendidexpr", "id"})
+        if "sendid" in a and "id" in a:
+            self.diags.error(self.loc(el), "<cancel> must not have both 'id' and 'sendid' [ORS-E24]")
+        self.exclusive(el, a, "sendid", "sendidexpr")
+        self.no_children(el)
+        text = a.get("sendid", a.get("id"))
+        if text is None and "sendidexpr" not in a:
+            self.diags.error(self.loc(el), "<cancel> needs 'sendid' or 'id'")
+            return m.Cancel(loc=self.loc(el), sendid="", ors=True)
+        if text is None:
+            return m.Cancel(loc=self.loc(el), sendidexpr=a["sendidexpr"], ors=True)
+        literal = extensions.static_string(text)
+        if literal is not None:
+            return m.Cancel(loc=self.loc(el), sendid=literal, ors=True)
+        if text.strip() in self.literal_send_ids or not self.transpiler().is_expression(text):
+            return m.Cancel(loc=self.loc(el), sendid=text.strip(), ors=True)
+        return m.Cancel(loc=self.loc(el), sendidexpr=text, ors=True)
+
+    literal_send_ids: set = set()
 
     def no_children(self, el) -> None:
         for child in self.elements(el):

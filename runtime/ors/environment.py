@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..documents import document_url
 from ..events import INTERNAL, make_event
 from ..interpreter import iter_bits
 from ..js import UNDEFINED, JSArray, js_native, js_to_string, to_js
@@ -18,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..host import Host
     from ..machine import Machine
 
-ENVIRONMENT_GLOBALS = ("_genesys", "__Log", "__Raise", "__GetCurrentStates")
+ENVIRONMENT_GLOBALS = ("_genesys", "__Log", "__Raise", "__GetCurrentStates", "__GetDocumentURL", "_my_prefix")
 GENESYS_MODULES = ("ixn", "queue")  # modules with a part of _genesys
 hide_globals(*ENVIRONMENT_GLOBALS)
 
@@ -74,6 +75,10 @@ class Genesys:
         dm["__Log"] = js_native(lambda this, *args: _log(machine, *args), "__Log")
         dm["__Raise"] = js_native(lambda this, *args: _raise(machine, *args), "__Raise")
         dm["__GetCurrentStates"] = js_native(lambda this, *args: current_states(machine), "__GetCurrentStates")
+        dm["__GetDocumentURL"] = js_native(lambda this, *args: document_url(machine), "__GetDocumentURL")
+        # Outside an included fragment `_my_prefix` is the empty string (ors-dialect.md §3.5);
+        # inside one the compiler wrote the fragment's prefix in its place.
+        dm["_my_prefix"] = ""
 
 
 def _log(machine: "Machine", message: Any = UNDEFINED, label: Any = UNDEFINED, level: Any = UNDEFINED, *_) -> Any:

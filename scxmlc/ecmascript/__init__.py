@@ -184,7 +184,9 @@ def _deep(method):
 class Transpiler:
     """ECMAScript (the `cond`, `expr`, `location` and `<script>` of a chart) to Python ast."""
 
-    def __init__(self, *, hoist_event: bool = False, declared: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, *, hoist_event: bool = False, declared: frozenset[str] = frozenset(), statements_as_expressions: bool = False
+    ) -> None:
         # declared: globals that exist whenever code runs (a chart's <data> ids and system
         # variables, which the runtime creates before any code): read by plain subscript.
         # Any other global is read through js_global (variable, built-in or ReferenceError).
@@ -195,6 +197,10 @@ class Transpiler:
         # the runtime binds it before any code runs and only between microsteps, and JS code
         # cannot assign, declare or delete it (a system variable, SCXML 5.10).
         self.hoist_event = hoist_event
+        # ORS dialect: an expression attribute that is a labelled expression statement is read
+        # as that expression; `statement_fallbacks` counts them (the caller warns).
+        self.statements_as_expressions = statements_as_expressions
+        self.statement_fallbacks = 0
         self.helpers: set[str] = set()
         self.counter = 0
         self.py_names: set[str] = set()
@@ -220,7 +226,12 @@ class Transpiler:
         try:
             tree = esprima.parseScript(wrapped, _OPTIONS)
         except Exception as exc:  # esprima raises its own Error type
-            raise _syntax_error(exc, text, line_shift=1) from None
+            error = _syntax_error(exc, text, line_shift=1)
+            statement = self._statement_expression(text) if self.statements_as_expressions else None
+            if statement is None:
+                raise error from None
+            self.statement_fallbacks += 1
+            return statement, text, 0
         if len(tree.body) != 1 or tree.body[0].type != "ExpressionStatement":
             raise ECMAScriptSyntaxError("expected an expression", 1, 1)
         expression = tree.body[0].expression
@@ -229,6 +240,29 @@ class Transpiler:
             raise ECMAScriptSyntaxError("Unexpected token )", 1, 1)
         _check_supported(tree)
         return expression, text, 2
+
+    @staticmethod
+    def _statement_expression(text: str):
+        """ORS (ors-dialect.md §4.7): an attribute that is not an Expression but a Program of
+        one expression statement, possibly labelled (`caller_id: x.connid`), means that
+        expression, as an engine that evaluates attribute text like `eval` reads it."""
+        try:
+            tree = esprima.parseScript(text, _OPTIONS)
+        except Exception:  # noqa: BLE001
+            return None
+        body = tree.body
+        if len(body) != 1:
+            return None
+        node = body[0]
+        while node.type == "LabeledStatement":
+            node = node.body
+        if node.type != "ExpressionStatement":
+            return None
+        try:
+            _check_supported(tree)
+        except ECMAScriptSyntaxError:
+            return None
+        return node.expression
 
     def _compiler(self, source: str, offset: int, lambda_mode: bool) -> StmtCompiler:
         return StmtCompiler(self, source, offset, lambda_mode)
@@ -402,6 +436,14 @@ class Transpiler:
             return out
 
         return self._run(gen)
+
+    def is_expression(self, src: str) -> bool:
+        """Whether `src` parses as an ECMAScript Expression."""
+        try:
+            self._parse_expression(src)
+        except ECMAScriptSyntaxError:
+            return False
+        return True
 
     def identifier_ok(self, name: str) -> bool:
         """Whether `name` is a JS identifier a script may assign (for <foreach item/index>)."""

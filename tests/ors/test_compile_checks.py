@@ -108,7 +108,7 @@ def test_errors(body, message):
             "<session:fetch srcexpr=\"'u'\" method=\"'post'\"><content expr=\"1\"/></session:fetch>",
             "doc.scxml:3: warning: <content expr> of a module action is spelled _expr; expr is accepted",
         ),
-        ('<log expr="1" level="9"/>', "doc.scxml:3: warning: <log level> must be 1, 2, 3 or 4, not '9'; it is ignored"),
+        ('<log expr="1" level="9"/>', "doc.scxml:3: warning: <log level> must be 1, 2, 3 or 4, not '9'; it is ignored [ORS-W27]"),
     ],
 )
 def test_warnings_compile(body, message):

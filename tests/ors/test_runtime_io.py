@@ -41,7 +41,7 @@ def test_simulated_time_stands_still_while_a_reply_is_on_its_way(server):
     server.handler = lambda req: Reply(body="slow", delay=0.5)
     text = ors(
         CHART.replace("URL", f"'{server.url('/s')}'").replace(
-            "</onentry>", '<send event="tick" delay="1s"/></onentry><transition event="tick" target="f"><assign location="got" expr="\'tick\'"/></transition>'
+            "</onentry>", '<send event="\'tick\'" delay="1s"/></onentry><transition event="tick" target="f"><assign location="got" expr="\'tick\'"/></transition>'
         ),
         data='<data id="got"/>',
     )

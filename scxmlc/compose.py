@@ -1,0 +1,342 @@
+"""Composition: `xi:include` merged into the parsed tree at compile time, with ORS's id prefixing (ors-dialect.md §3).
+
+Genesys Composer generates an entry page (the IPD) that includes its workflow pages and script
+libraries; ORS merges them into one page before it runs it. So does this module, on the lxml
+tree, before the document model is built:
+- `<xi:include parse="text" href>` inside a `<script>`: the file's text takes its place;
+- `<xi:include parse="xml" href xpointer resolveid>`: the element whose `id` is `xpointer` in
+  the included file (or, without `xpointer`, the children of its `<scxml>`) takes its place; with
+  `resolveid="R"`, the state ids inside become `R.id`, the text `$$_MY_PREFIX_$$` in attribute
+  values becomes `R`, and the identifier `_my_prefix` in expressions and scripts becomes `'R'`.
+
+Included files resolve against the including file and must lie below the include roots; a
+missing file, an include cycle, a missing `xpointer` target are errors with their location. The
+elements keep the file and line they came from (a private attribute on each inserted subtree), so
+diagnostics and run-time errors name the workflow file. What remains of `$$_MY_PREFIX_$$` after
+the merge means a fragment compiled on its own: it becomes the empty string, with a warning.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+from pathlib import Path
+
+from lxml import etree
+
+from .diagnostics import Diagnostics, Location
+
+XI = "http://www.w3.org/2001/XInclude"
+SCXML = "http://www.w3.org/2005/07/scxml"
+# Where an inserted subtree came from: the builder reads it for locations.
+ORIGIN = "{urn:scxmlc:compose}file"
+PLACEHOLDER = "$$_MY_PREFIX_$$"
+MAX_DEPTH = 16
+_STATE_TAGS = {"state", "parallel", "final", "history"}
+# Attributes that hold ECMAScript (where `_my_prefix` is replaced); other attributes of
+# extension modules hold expressions too: all attribute values are scanned, string-aware.
+_MY_PREFIX = re.compile(r"(?<![\w$.])_my_prefix(?![\w$])")
+_ASSIGN_MY_PREFIX = re.compile(r"(?<![\w$.])_my_prefix\s*(?:=(?!=)|\+=|-=|\+\+|--)")
+
+
+def origin_of(el) -> str | None:
+    """The file an element was included from (None: the top-level document)."""
+    while el is not None:
+        found = el.get(ORIGIN) if isinstance(el.tag, str) else None
+        if found is not None:
+            return found
+        el = el.getparent()
+    return None
+
+
+class Composer:
+    """Merges the `xi:include`s of one document (see the module docstring)."""
+
+    def __init__(
+        self,
+        filename: str,
+        path: Path,
+        diags: Diagnostics,
+        roots: list[Path],
+        parser_factory,
+    ) -> None:
+        """`filename`: the document's name in diagnostics; `path`: where it is (includes
+        resolve against it); `roots`: folders includes may read below."""
+        self.filename = filename
+        self.path = path
+        self.diags = diags
+        self.roots = [Path(os.path.realpath(r)) for r in roots]
+        self.parser_factory = parser_factory
+        self.dependencies: list[str] = []
+        self.standalone_warned = False
+
+    def loc(self, el, file: str | None = None) -> Location:
+        return Location(file or origin_of(el) or self.filename, el.sourceline or 0)
+
+    # -- entry ------------------------------------------------------------------------------
+
+    def compose(self, root) -> None:
+        self._includes(root, self.path, set(), 0)
+        self._standalone(root)
+        self._check_my_prefix(root)
+
+    def _includes(self, tree, file: Path, active: set, depth: int) -> None:
+        for inc in list(tree.iter(f"{{{XI}}}include")):
+            if inc.getparent() is None:
+                continue
+            parse = (inc.get("parse") or "xml").strip()
+            if parse == "text":
+                self._text(inc, file)
+            elif parse == "xml":
+                self._xml(inc, file, active, depth)
+            else:
+                self.diags.error(self.loc(inc), f"xi:include parse must be 'xml' or 'text', not {parse!r}")
+                _remove(inc)
+
+    # -- parse="text" (§3.2) ----------------------------------------------------------------
+
+    def _text(self, inc, file: Path) -> None:
+        parent = inc.getparent()
+        if parent is None or etree.QName(parent).localname != "script":
+            self.diags.warning(self.loc(inc), "xi:include parse='text' outside a <script> is ignored")
+            _remove(inc)
+            return
+        path = self._resolve(inc, file)
+        text = None
+        if path is not None:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                self.diags.error(self.loc(inc), f"cannot read the included file {path}: {exc.strerror or exc} [ORS-E10]")
+            else:
+                self.dependencies.append(str(path))
+                encoding = inc.get("encoding") or "utf-8"
+                try:
+                    text = data.decode(encoding)
+                except (UnicodeDecodeError, LookupError):
+                    text = data.decode("latin-1")
+                    self.diags.warning(self.loc(inc), f"{path} is not valid {encoding}: read as Latin-1 [ORS-W11]")
+        if text is None:
+            text = self._fallback_text(inc)
+        _replace_with_text(inc, text or "")
+
+    def _fallback_text(self, inc) -> str | None:
+        for child in inc:
+            if isinstance(child.tag, str) and child.tag == f"{{{XI}}}fallback":
+                return "".join(child.itertext())
+        return None
+
+    # -- parse="xml" (§3.3, §3.4) ----------------------------------------------------------
+
+    def _xml(self, inc, file: Path, active: set, depth: int) -> None:
+        path = self._resolve(inc, file)
+        if path is None:
+            if not self._fallback_xml(inc):
+                _remove(inc)
+            return
+        pointer = (inc.get("xpointer") or "").strip() or None
+        key = (str(path), pointer)
+        if key in active:
+            self.diags.error(self.loc(inc), f"include cycle: {path}#{pointer or ''} includes itself [ORS-E14]")
+            _remove(inc)
+            return
+        if depth >= MAX_DEPTH:
+            self.diags.error(self.loc(inc), f"includes nest deeper than {MAX_DEPTH} [ORS-E14]")
+            _remove(inc)
+            return
+        try:
+            data = path.read_bytes()
+            included = etree.fromstring(data, self.parser_factory())
+        except OSError as exc:
+            self.diags.error(self.loc(inc), f"cannot read the included file {path}: {exc.strerror or exc} [ORS-E10]")
+            _remove(inc)
+            return
+        except etree.XMLSyntaxError as exc:
+            self.diags.error(Location(str(path), exc.lineno or 0), f"XML syntax error in an included file: {exc.msg}")
+            _remove(inc)
+            return
+        self.dependencies.append(str(path))
+        if pointer is not None:
+            selected = [e for e in included.iter() if isinstance(e.tag, str) and e.get("id") == pointer]
+            if not selected:
+                self.diags.error(self.loc(inc), f"xpointer {pointer!r}: no element with that id in {path} [ORS-E13]")
+                _remove(inc)
+                return
+            element = selected[0]
+            if etree.QName(element).localname not in ("state", "parallel", "final"):
+                self.diags.error(self.loc(inc), f"xpointer {pointer!r} selects <{etree.QName(element).localname}>, not a state [ORS-E13]")
+                _remove(inc)
+                return
+            parts = [copy.deepcopy(element)]
+        else:
+            if etree.QName(included).localname != "scxml":
+                self.diags.error(self.loc(inc), f"{path} is included whole, so its root must be <scxml> [ORS-E13]")
+                _remove(inc)
+                return
+            parts = [copy.deepcopy(c) for c in included if isinstance(c.tag, str)]
+        prefix = inc.get("resolveid")
+        for part in parts:
+            part.set(ORIGIN, str(path))
+            if prefix:
+                _prefix(part, prefix.strip())
+            else:
+                _substitute(part, "")
+            self._includes(part, path, active | {key}, depth + 1)
+        _replace_with_elements(inc, parts)
+
+    def _fallback_xml(self, inc) -> bool:
+        for child in inc:
+            if isinstance(child.tag, str) and child.tag == f"{{{XI}}}fallback":
+                _replace_with_elements(inc, [copy.deepcopy(c) for c in child if isinstance(c.tag, str)])
+                return True
+        return False
+
+    def _resolve(self, inc, file: Path) -> Path | None:
+        href = (inc.get("href") or "").strip()
+        if not href:
+            self.diags.error(self.loc(inc), "xi:include needs an href [ORS-E10]")
+            return None
+        if re.match(r"^[a-zA-Z][\w+.-]*://", href) and not href.startswith("file:"):
+            self.diags.error(self.loc(inc), f"remote include {href} is refused: includes are read from files [ORS-E12]")
+            return None
+        rel = href[5:] if href.startswith("file:") else href
+        if rel.startswith("//"):
+            rel = rel[2:]
+        path = Path(os.path.realpath(file.parent / rel))
+        if not any(path == r or r in path.parents for r in self.roots):
+            self.diags.error(
+                self.loc(inc), f"include {href} is outside the include roots ({', '.join(map(str, self.roots))}) [ORS-E10]"
+            )
+            return None
+        if not path.is_file():
+            if self._has_fallback(inc):
+                return None
+            self.diags.error(self.loc(inc), f"include not found: {href} ({path}) [ORS-E10]")
+            return None
+        return path
+
+    @staticmethod
+    def _has_fallback(inc) -> bool:
+        return any(isinstance(c.tag, str) and c.tag == f"{{{XI}}}fallback" for c in inc)
+
+    # -- after the merge ----------------------------------------------------------------------
+
+    def _standalone(self, root) -> None:
+        """`$$_MY_PREFIX_$$` left outside any prefixed include: a fragment compiled on its own
+        (§3.6): it becomes the empty string."""
+        for el in root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            for key, value in el.attrib.items():
+                if PLACEHOLDER in value:
+                    if not self.standalone_warned:
+                        self.standalone_warned = True
+                        self.diags.warning(
+                            self.loc(el),
+                            f"{PLACEHOLDER} outside an including page: a fragment compiled on its own, the prefix is empty [ORS-W17]",
+                        )
+                    el.set(key, value.replace(PLACEHOLDER + ".", "").replace(PLACEHOLDER, ""))
+
+    def _check_my_prefix(self, root) -> None:
+        for el in root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            texts = list(el.attrib.values())
+            if etree.QName(el).localname == "script":
+                texts.append("".join(el.itertext()))
+            for text in texts:
+                if _ASSIGN_MY_PREFIX.search(_strip_strings(text)):
+                    self.diags.error(self.loc(el), "_my_prefix cannot be assigned [ORS-E16]")
+                    break
+
+
+def _prefix(part, prefix: str) -> None:
+    """R3-R5 on an inserted subtree: state ids, the placeholder, `_my_prefix`."""
+    for el in part.iter():
+        if not isinstance(el.tag, str):
+            continue
+        local = etree.QName(el).localname
+        if local in _STATE_TAGS and etree.QName(el).namespace == SCXML and el.get("id"):
+            el.set("id", f"{prefix}.{el.get('id')}")
+        for key, value in el.attrib.items():
+            if key == ORIGIN:
+                continue
+            new = value.replace(PLACEHOLDER, prefix)
+            new = _replace_identifier(new, _js_string(prefix))
+            if new != value:
+                el.set(key, new)
+        if local == "script" and etree.QName(el).namespace == SCXML:
+            _map_text(el, lambda t: _replace_identifier(t, _js_string(prefix)))
+
+
+def _substitute(part, prefix: str) -> None:
+    """An include without resolveid: the placeholder becomes the empty string."""
+    for el in part.iter():
+        if isinstance(el.tag, str):
+            for key, value in el.attrib.items():
+                if PLACEHOLDER in value:
+                    el.set(key, value.replace(PLACEHOLDER + ".", prefix).replace(PLACEHOLDER, prefix))
+
+
+def _js_string(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+_STRING_OR_COMMENT = re.compile(r"""('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|//[^\n]*|/\*.*?\*/)""", re.S)
+
+
+def _replace_identifier(text: str, literal: str) -> str:
+    """`_my_prefix` as an identifier (not inside strings or comments, not a property name)."""
+    if "_my_prefix" not in text:
+        return text
+    out = []
+    pos = 0
+    for m in _STRING_OR_COMMENT.finditer(text):
+        out.append(_MY_PREFIX.sub(literal, text[pos : m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_MY_PREFIX.sub(literal, text[pos:]))
+    return "".join(out)
+
+
+def _strip_strings(text: str) -> str:
+    return _STRING_OR_COMMENT.sub('""', text)
+
+
+def _map_text(el, fn) -> None:
+    if el.text:
+        el.text = fn(el.text)
+    for child in el:
+        if child.tail:
+            child.tail = fn(child.tail)
+
+
+def _remove(el) -> None:
+    _replace_with_text(el, "")
+
+
+def _replace_with_text(el, text: str) -> None:
+    """Put `text` (and the element's tail) where the element was."""
+    parent = el.getparent()
+    tail = el.tail or ""
+    prev = el.getprevious()
+    if prev is not None:
+        prev.tail = (prev.tail or "") + text + tail
+    else:
+        parent.text = (parent.text or "") + text + tail
+    parent.remove(el)
+
+
+def _replace_with_elements(el, parts: list) -> None:
+    parent = el.getparent()
+    index = parent.index(el)
+    tail = el.tail
+    parent.remove(el)
+    for k, part in enumerate(parts):
+        parent.insert(index + k, part)
+    if parts:
+        parts[-1].tail = (parts[-1].tail or "") + (tail or "")
+
+
+__all__ = ["Composer", "ORIGIN", "PLACEHOLDER", "origin_of"]

@@ -1,0 +1,2 @@
+var utilLoaded = true;
+function describe(x) { return 'value <' + x + '> & more'; }
