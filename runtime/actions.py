@@ -67,14 +67,25 @@ def locate_error(exc: BaseException, source_file: str) -> str:
     for n in range(lineno, 0, -1):
         line = linecache.getline(filename, n).strip()
         if line.startswith("# <") and " line " in line:
-            return f"{source_file}:{line.rsplit(' line ', 1)[1].split()[0]}"
+            return _comment_location(line, source_file)
         if line.startswith("def "):
             # the function's own comment stands just above its `def`
             above = linecache.getline(filename, n - 1).strip()
             if above.startswith("# <") and " line " in above:
-                return f"{source_file}:{above.rsplit(' line ', 1)[1].split()[0]}"
+                return _comment_location(above, source_file)
             break
     return source_file
+
+
+def _comment_location(comment: str, source_file: str) -> str:
+    """`# <log> line 7` -> source_file:7; `# <log> line 7 of wf/Main.scxml` (an element
+    merged from an included file) -> wf/Main.scxml:7, relative to the document's folder."""
+    words = comment.rsplit(" line ", 1)[1].split()
+    if len(words) >= 3 and words[1] == "of":
+        rel = " ".join(words[2:]).rstrip(":")
+        folder = source_file.rsplit("/", 1)[0] if "/" in source_file else ""
+        return f"{folder + '/' if folder else ''}{rel}:{words[0]}"
+    return f"{source_file}:{words[0]}"
 
 
 class ActionsMixin:

@@ -41,6 +41,7 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
     actions: tuple[str, ...] = ()
     modules: tuple[str, ...] = ()  # the modules of `actions`
     environment: str | None = None
+    persist = True  # ORS `_persist`: whether a session server may store its sessions
     # Where the session's document came from, when not the chart's own file (documents.py).
     document_url: str | None = None
     # <session:start> parameters, applied once the datamodel is initialised (ors-extensions.md §2).

@@ -71,6 +71,13 @@ class Composer:
         self.dependencies: list[str] = []
         self.standalone_warned = False
 
+    def display(self, path: Path) -> str:
+        """How diagnostics name an included file: beside the document's name as it was given
+        (`src-gen/IPD.scxml` includes `src-gen/Main.scxml`)."""
+        rel = os.path.relpath(path, self.path.parent)
+        folder = os.path.dirname(self.filename)
+        return os.path.normpath(os.path.join(folder, rel)) if folder else os.path.normpath(rel)
+
     def loc(self, el, file: str | None = None) -> Location:
         return Location(file or origin_of(el) or self.filename, el.sourceline or 0)
 
@@ -108,7 +115,7 @@ class Composer:
             try:
                 data = path.read_bytes()
             except OSError as exc:
-                self.diags.error(self.loc(inc), f"cannot read the included file {path}: {exc.strerror or exc} [ORS-E10]")
+                self.diags.error(self.loc(inc), f"cannot read the included file {self.display(path)}: {exc.strerror or exc} [ORS-E10]")
             else:
                 self.dependencies.append(str(path))
                 encoding = inc.get("encoding") or "utf-8"
@@ -116,7 +123,7 @@ class Composer:
                     text = data.decode(encoding)
                 except (UnicodeDecodeError, LookupError):
                     text = data.decode("latin-1")
-                    self.diags.warning(self.loc(inc), f"{path} is not valid {encoding}: read as Latin-1 [ORS-W11]")
+                    self.diags.warning(self.loc(inc), f"{self.display(path)} is not valid {encoding}: read as Latin-1 [ORS-W11]")
         if text is None:
             text = self._fallback_text(inc)
         _replace_with_text(inc, text or "")
@@ -153,7 +160,7 @@ class Composer:
             _remove(inc)
             return
         except etree.XMLSyntaxError as exc:
-            self.diags.error(Location(str(path), exc.lineno or 0), f"XML syntax error in an included file: {exc.msg}")
+            self.diags.error(Location(self.display(path), exc.lineno or 0), f"XML syntax error in an included file: {exc.msg}")
             _remove(inc)
             return
         self.dependencies.append(str(path))
@@ -177,7 +184,7 @@ class Composer:
             parts = [copy.deepcopy(c) for c in included if isinstance(c.tag, str)]
         prefix = inc.get("resolveid")
         for part in parts:
-            part.set(ORIGIN, str(path))
+            part.set(ORIGIN, self.display(path))
             if prefix:
                 _prefix(part, prefix.strip())
             else:

@@ -181,6 +181,7 @@ def emit(units: list[Unit], source_name: str, dependencies: tuple[str, ...] = ()
                 "actions": repr(tuple(sorted(lowered.actions))) if lowered.actions else None,
                 "environment": repr(doc.environment) if doc.environment else None,
                 "request_owners": repr(tuple(sorted(lowered.request_owners))) if lowered.request_owners else None,
+                "persist": doc.persist,
             }
         )
         rendered = _TABLES.render(

@@ -9,6 +9,7 @@ runtime finds the SCXML line of a failing element.
 from __future__ import annotations
 
 import ast
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -252,13 +253,13 @@ class _Lowerer:
                     name = f"_{row.fname}_{key}" if k == 1 else f"_{row.fname}_{key}_{k}"
                     line = block[0].loc.line if block else node.loc.line
                     fns[key].append(
-                        self.function(name, f"<{key}> of {what} line {line}", self.actions(block, top=True))
+                        self.function(name, f"<{key}> of {what} line {line}{self.of_file(node.loc)}", self.actions(block, top=True))
                     )
             self.where_session()
             if node.donedata is not None:
                 fns["donedata"] = self.function(
                     f"_{row.fname}_donedata",
-                    f"<donedata> of {what} line {node.donedata.loc.line}",
+                    f"<donedata> of {what} line {node.donedata.loc.line}{self.of_file(node.donedata.loc)}",
                     [ast.Return(self.donedata(node.donedata))],
                 )
             fns["invokes"] = [self.invoke(row, k, inv) for k, inv in enumerate(node.invokes, 1)]
@@ -296,7 +297,7 @@ class _Lowerer:
     def invoke(self, row: StateRow, k: int, inv: m.Invoke) -> dict[str, ast.expr]:
         """The keyword arguments of an InvokeDef row (SCXML 6.4)."""
         base = f"_{row.fname}_invoke{k}"
-        where = f"<invoke> line {inv.loc.line}"
+        where = f"<invoke> line {inv.loc.line}{self.of_file(inv.loc)}"
         kw: dict[str, ast.expr] = {}
 
         def fn(suffix: str, body: list[ast.stmt], *extra: str) -> ast.Name:
@@ -336,7 +337,7 @@ class _Lowerer:
 
     def data_initialiser(self, row: StateRow, d: m.Data) -> str | None:
         name = f"_{row.fname}_data_{python_name(d.id)}"
-        comment = f"<data id='{d.id}'> line {d.loc.line}"
+        comment = f"<data id='{d.id}'> line {d.loc.line}{self.of_file(d.loc)}"
         if self.null:
             return None
         if d.expr is not None:
@@ -368,11 +369,11 @@ class _Lowerer:
             body: list[ast.stmt] = [ast.Return(self.cond(t.cond, t.node.loc, compact=fast is not None))]
             if fast is not None:
                 body = [guessing([ast.Return(fast)], [ast.Pass()]), *body]
-            fns["cond"] = self.function(f"_{t.fname}_cond", f"<transition cond> line {line}", body)
+            fns["cond"] = self.function(f"_{t.fname}_cond", f"<transition cond> line {line}{self.of_loc(t)}", body)
         if t.actions:
             label = "<initial>" if t.node is not None and src.initial == t.index else "<transition>"
             fns["action"] = self.function(
-                f"_{t.fname}", f"{label} line {line}", self.actions(t.actions, top=True)
+                f"_{t.fname}", f"{label} line {line}{self.of_loc(t)}", self.actions(t.actions, top=True)
             )
         self.out.transition_fns[t.index] = fns
 
@@ -528,7 +529,18 @@ class _Lowerer:
 
     def action(self, a: m.Action) -> list[ast.stmt]:
         method = getattr(self, "x_" + type(a).__name__.lower())
-        return [marker(f"<{self.tag(a)}> line {a.loc.line}"), *method(a)]
+        return [marker(f"<{self.tag(a)}> line {a.loc.line}{self.of_file(a.loc)}"), *method(a)]
+
+    def of_loc(self, t: TransitionRow) -> str:
+        return self.of_file(t.node.loc) if t.node is not None else ""
+
+    def of_file(self, loc: Location) -> str:
+        """` of FILE` for an element merged from an included file (compose.py), FILE relative to
+        the document's folder: the runtime names it in error locations (actions.locate_error)."""
+        top = self.doc.loc.file
+        if loc.file == top:
+            return ""
+        return " of " + os.path.relpath(loc.file, os.path.dirname(top) or ".").replace(os.sep, "/")
 
     @staticmethod
     def tag(a: m.Action) -> str:
@@ -614,7 +626,7 @@ class _Lowerer:
         for a, (name, _) in zip(run, fast):
             stores.extend(self.assign_to(a.location, ast.Name(name, ast.Load()), a.loc))
         values = [ast.Assign([ast.Name(name, ast.Store())], value) for name, value in fast]
-        first = marker(f"<assign> line {run[0].loc.line} (with the next {len(run) - 1})")
+        first = marker(f"<assign> line {run[0].loc.line}{self.of_file(run[0].loc)} (with the next {len(run) - 1})")
         return [first, guessing(values, exact, stores)]
 
     def x_raise(self, a: m.Raise) -> list[ast.stmt]:
@@ -773,7 +785,7 @@ class _Lowerer:
         in document order, another storing the id it gets, and a call of the runtime's
         request pattern (RequestsMixin.module_action) with the owner of the request."""
         element = extensions.lookup(a.namespace).declaration.elements[a.tag]
-        where = f"<{a.label}> line {a.loc.line}"
+        where = f"<{a.label}> line {a.loc.line}{self.of_file(a.loc)}"
         base = self.unique_name(f"_{self.prefix}_{python_name(a.module)}_{python_name(a.tag)}_{a.loc.line}")
         pre: list[ast.stmt] = []
         args = self.action_args(a, element, pre)  # (fills `pre`)

@@ -1,0 +1,1 @@
+function greet(who) { return 'hello ' + who; }

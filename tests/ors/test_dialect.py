@@ -1,0 +1,343 @@
+"""The ORS dialect (ors-dialect.md): ORS mode, composition with xi:include, executable content that differs from W3C, and the diagnostics of §10, each with its file and line."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import scxmlc
+from scxmlc import CompileError
+from scxmlc_runtime import Host, SimulatedClock
+from scxmlc_runtime.js import to_py
+from scxmlc_runtime.ors import SimulatedInteractions
+
+COMPOSER = Path(__file__).resolve().parent / "composer"
+GENESYS = 'xmlns:session="http://www.genesyslab.com/modules/session"'
+
+
+def compile_text(text: str, name: str = "doc.scxml", base_dir=None, **options):
+    return scxmlc.compile_source(text, name, base_dir=base_dir, **options)
+
+
+def diagnostics(text: str, **options) -> list[str]:
+    try:
+        return [str(d) for d in compile_text(text, **options).diagnostics]
+    except CompileError as exc:
+        return [str(d) for d in exc.diagnostics]
+
+
+def ors_doc(body: str, attrs: str = 'profile="ecmascript"', data: str = "") -> str:
+    return (
+        f'<scxml xmlns="http://www.w3.org/2005/07/scxml" {GENESYS} version="1.0" {attrs}>\n'
+        f"<datamodel>{data}</datamodel>\n{body}\n</scxml>"
+    )
+
+
+def run(text: str, events=(), seconds=10, base_dir=None, **host_kwargs):
+    module = scxmlc.load_string(text, module_name=f"dialect_{abs(hash(text))}", base_dir=base_dir)
+    logs = []
+    host = Host(SimulatedClock(), log=lambda s, label, t: logs.append(t), **host_kwargs)
+    sm = host.start(module.Chart)
+    for name, data in events:
+        sm.send(name, data)
+    host.run_until_idle(seconds)
+    return sm, logs
+
+
+# -- ORS mode (§1) --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,ors",
+    [
+        ('<scxml xmlns="http://www.w3.org/2005/07/scxml" profile="ecmascript"><state id="a"/></scxml>', True),
+        (f'<scxml xmlns="http://www.w3.org/2005/07/scxml" {GENESYS}><state id="a"/></scxml>', True),
+        ('<scxml xmlns="http://www.w3.org/2005/07/scxml"><state id="$$_MY_PREFIX_$$.a"/></scxml>', True),
+        ('<scxml xmlns="http://www.w3.org/2005/07/scxml" datamodel="ecmascript"><state id="a"/></scxml>', False),
+    ],
+)
+def test_when_ors_mode_is_on(text, ors):
+    from scxmlc.diagnostics import Diagnostics
+    from scxmlc.parser import parse_bytes
+
+    doc = parse_bytes(text.encode(), "d.scxml", Diagnostics())
+    assert doc.ors is ors
+
+
+def test_the_dialect_option_overrides_the_detection():
+    text = '<scxml xmlns="http://www.w3.org/2005/07/scxml" profile="ecmascript"><state id="a"/></scxml>'
+    assert "unknown attribute 'profile' on <scxml>" in "\n".join(diagnostics(text, dialect="w3c"))
+    w3c = '<scxml xmlns="http://www.w3.org/2005/07/scxml"><state id="a"><onentry><log expr="1" level="2"/></onentry></state></scxml>'
+    assert not [d for d in diagnostics(w3c, dialect="ors") if ": error: " in d]
+    with pytest.raises(ValueError):
+        compile_text(w3c, dialect="html")
+
+
+def test_profile_means_the_ecmascript_datamodel():
+    sm, logs = run(ors_doc('<state id="a"><onentry><log expr="1 + 1"/></onentry></state>'))
+    assert logs == ["2"] and sm.datamodel_kind == "ecmascript"
+    assert "doc.scxml:1: error: unsupported profile 'xpath' (ORS supports ecmascript) [ORS-E01]" in diagnostics(ors_doc('<state id="a"/>', 'profile="xpath"'))
+    assert "doc.scxml:1: error: profile 'ecmascript' and datamodel 'null' disagree [ORS-E02]" in diagnostics(
+        ors_doc('<state id="a"/>', 'profile="ecmascript" datamodel="null"')
+    )
+
+
+def test_underscore_attributes_are_metadata_in_ors_mode():
+    text = ors_doc('<state id="a" _persist="May" _color="red"><datamodel><data id="x" _type="parameter" _desc="d"/></datamodel></state>', 'profile="ecmascript" _persist="false"')
+    found = diagnostics(text)
+    assert found == ["doc.scxml:3: info: attribute '_color' on <state> is kept as metadata [ORS-I01]"]
+    assert "error: unknown attribute '_color'" in "\n".join(diagnostics(text, dialect="w3c"))
+
+
+# -- composition (§3) -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def project(tmp_path):
+    shutil.copytree(COMPOSER, tmp_path / "p")
+    return tmp_path / "p"
+
+
+def test_an_ipd_page_runs_its_workflow_and_libraries(project):
+    ipd = project / "src-gen" / "IPD_default_Main.scxml"
+    module = scxmlc.load(ipd)
+    ixn = SimulatedInteractions()
+    logs = []
+    host = Host(SimulatedClock(), interactions=ixn, log=lambda s, label, t: logs.append(t))
+    sm = host.start(module.Chart)
+    ixn.deliver(sm.sessionid, {"g_uid": "IXN-1"})
+    host.run_until_idle(10)
+    assert logs == [
+        "RelativePathURL ready function",
+        "Entry1 in MainWorkflow value <Main> & more",
+        "early at 100 ms",
+        "cancelled 7",  # the id of the cancelled <send>
+        "entry of MainWorkflow",
+    ]
+    assert sm.done and sm.configuration == {"_composer_global_exit"}
+    assert to_py(sm.datamodel["trace"]) == ["application.start", "Entry1.done", "Wait1.early", "cancel.successful", "done.state.MainWorkflow._composer_entry"]
+    assert host.clock.now() == pytest.approx(0.1)
+    states = module.Chart.tables.ids
+    assert "MainWorkflow._composer_entry" in states and "MainWorkflow.Entry1" in states and "Entry1" not in states
+    assert module.Chart.persist is False
+
+
+def test_merged_elements_keep_their_own_file_and_line(project):
+    main = project / "src-gen" / "Main.scxml"
+    main.write_text(main.read_text().replace('target="$$_MY_PREFIX_$$.Exit1"/>\n\t\t</state>\n\t\t<state id="Cancel1">', 'target="$$_MY_PREFIX_$$.Nowhere"/>\n\t\t</state>\n\t\t<state id="Cancel1">'))
+    with pytest.raises(CompileError) as info:
+        scxmlc.compile_file(project / "src-gen" / "IPD_default_Main.scxml")
+    (error,) = [str(d) for d in info.value.diagnostics if d.severity == "error"]
+    line = next(n for n, text in enumerate(main.read_text().splitlines(), 1) if "Nowhere" in text)
+    assert error == f"{main}:{line}: error: transition target 'MainWorkflow.Nowhere' does not exist"
+
+
+def test_a_workflow_page_compiled_alone_runs_its_noboot_state(project):
+    main = project / "src-gen" / "Main.scxml"
+    result = scxmlc.compile_path(main)
+    assert [str(d) for d in result.warnings] == [f"{main}:9: warning: $$_MY_PREFIX_$$ outside an including page: a fragment compiled on its own, the prefix is empty [ORS-W17]"]
+    sm, logs = run(main.read_text(), base_dir=main.parent)
+    assert logs == ["This page cannot be the first page"] and sm.done
+
+
+def test_a_subroutine_compiled_alone(project):
+    text = (project / "src" / "subRoutines" / "Wait.scxml").read_text()
+    sm, logs = run(text)
+    assert logs == ["prefix is []"]
+    # its input `delayValue` is declared nowhere: the delay fails as an error event, the session goes on
+    assert to_py(sm.datamodel["_event"])["name"] == "error.execution" and sm.running
+
+
+@pytest.mark.parametrize(
+    "include,message",
+    [
+        ('<xi:include href="nope.scxml" xpointer="a" parse="xml"/>', "include not found: nope.scxml"),
+        ('<xi:include href="../../../etc/passwd" parse="xml"/>', "is outside the include roots"),
+        ('<xi:include href="http://example.org/w.scxml" parse="xml"/>', "remote include http://example.org/w.scxml is refused"),
+        ('<xi:include href="w.scxml" xpointer="missing" parse="xml"/>', "xpointer 'missing': no element with that id in"),
+        ('<xi:include href="self.scxml" xpointer="loop" parse="xml"/>', "include cycle:"),
+    ],
+)
+def test_include_errors_are_located(tmp_path, include, message):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "w.scxml").write_text('<scxml xmlns="http://www.w3.org/2005/07/scxml"><state id="x"/></scxml>')
+    (tmp_path / "sub" / "self.scxml").write_text(
+        '<scxml xmlns="http://www.w3.org/2005/07/scxml" xmlns:xi="http://www.w3.org/2001/XInclude">'
+        '<state id="loop"><xi:include href="self.scxml" xpointer="loop" parse="xml"/></state></scxml>'
+    )
+    text = ors_doc(f'<state id="top" xmlns:xi="http://www.w3.org/2001/XInclude">\n{include}\n</state>')
+    found = [d for d in diagnostics(text, base_dir=tmp_path / "sub") if ": error: " in d]
+    assert any(d.startswith("doc.scxml:4: error: ") and message in d for d in found) or any(message in d for d in found), found
+
+
+def test_text_includes_fallbacks_encodings_and_roots(tmp_path):
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "latin.js").write_bytes("var word = 'caf\xe9';".encode("latin-1"))
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "far.js").write_text("var far = 1;")
+    doc_dir = tmp_path / "doc"
+    doc_dir.mkdir()
+    text = ors_doc(
+        '<script xmlns:xi="http://www.w3.org/2001/XInclude"><xi:include href="../lib/latin.js" parse="text"/></script>\n'
+        '<script xmlns:xi="http://www.w3.org/2001/XInclude"><xi:include href="nope.js" parse="text"><xi:fallback>var fell = true;</xi:fallback></xi:include></script>\n'
+        '<script xmlns:xi="http://www.w3.org/2001/XInclude"><xi:include href="../elsewhere/far.js" parse="text"/></script>\n'
+        '<state id="a"><onentry><log expr="word + fell + far"/></onentry></state>'
+    )
+    found = diagnostics(text, base_dir=doc_dir)
+    assert "doc.scxml:3: warning: " in "\n".join(found) and "[ORS-W11]" in "\n".join(found)
+    result = compile_text(text, base_dir=doc_dir)  # ../elsewhere is below the parent of doc/
+    module = scxmlc.load_source(result.source, "dialect_text_includes", "doc.scxml")
+    sm = module.Chart(clock=SimulatedClock(), log=lambda label, t: logs.append(t))
+    logs = []
+    sm.start()
+    assert logs == ["caf\xe9true1"]
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    assert "is outside the include roots" in "\n".join(diagnostics(text.replace("../elsewhere", "../../elsewhere"), base_dir=deep))
+    assert not [d for d in diagnostics(text.replace("../elsewhere", "../../elsewhere"), base_dir=deep, include_roots=[tmp_path]) if "far.js" in d]
+
+
+def test_assigning_my_prefix_is_an_error():
+    text = ors_doc('<state id="a"><onentry><script>_my_prefix = "x";</script></onentry></state>')
+    assert "doc.scxml:3: error: _my_prefix cannot be assigned [ORS-E16]" in diagnostics(text)
+
+
+def test_the_build_step_rebuilds_when_an_included_file_changes(project, tmp_path):
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "scxmlc", "compile", str(project / "src-gen"), "-o", str(out)]
+    first = subprocess.run(cmd, capture_output=True, text=True)
+    assert first.returncode == 0 and "IPD_default_Main.scxml" in first.stderr
+    again = subprocess.run(cmd, capture_output=True, text=True)
+    assert "IPD_default_Main.scxml" not in again.stderr
+    header = (out / "IPD_default_Main.py").read_text().splitlines()[:4]
+    assert "# Depends on: ../include/common.js" in header and "# Depends on: Main.scxml" in header
+    time.sleep(0.01)
+    lib = project / "include" / "util.js"
+    lib.write_text(lib.read_text() + "\n// changed\n")
+    os.utime(lib, (time.time() + 5, time.time() + 5))
+    third = subprocess.run(cmd, capture_output=True, text=True)
+    assert "IPD_default_Main.scxml" in third.stderr
+
+
+# -- executable content (§4) ----------------------------------------------------------------------
+
+
+def test_send_event_delay_target_and_type_are_expressions():
+    body = """<state id="a">
+      <onentry>
+        <send event="'first' + '.done'"/>
+        <send event="name" delay="ms"/>
+        <send event="'to.me'" target="_sessionid"/>
+        <send event="'inside'" target="'_internal'"/>
+        <send event="'later'" delay="'1.5s'" hints="{a: 1}"/>
+      </onentry>
+      <transition event="*"><script>seen.push(_event.name + '@' + _event.type)</script></transition>
+    </state>"""
+    sm, _ = run(ors_doc(body, data='<data id="name" expr="\'named\'"/><data id="ms" expr="500"/><data id="seen" expr="[]"/>'))
+    assert to_py(sm.datamodel["seen"]) == ["inside@internal", "first.done@external", "to.me@external", "named@external", "later@external"]
+    assert sm.clock.now() == 1.5
+
+
+def test_send_diagnostics():
+    found = diagnostics(
+        ors_doc(
+            '<state id="a"><onentry>\n<send event="1st.done"/>\n<send event="undeclared"/>\n<send event="\'x\'" type="\'fm\'"/>\n'
+            '<send event="\'x\'" timeout="5"/>\n</onentry></state>'
+        )
+    )
+    assert "doc.scxml:4: warning: <send event='1st.done'> is not an expression: taken as the event name [ORS-W20]" in found
+    assert "doc.scxml:5: warning: <send event='undeclared'>: undeclared is declared nowhere: did you mean a quoted name? [ORS-W21]" in found
+    assert any(d.startswith("doc.scxml:6: warning:") and "[ORS-W22]" in d for d in found)
+    assert "doc.scxml:7: warning: <send timeout> (a 2009 draft attribute) is ignored [ORS-W23]" in found
+
+
+def test_type_fm_raises_error_unsupported_element():
+    sm, _ = run(ors_doc('<state id="a"><onentry><send event="\'x\'" type="\'fm\'"/></onentry></state>'))
+    assert to_py(sm.datamodel["_event"])["name"] == "error.unsupported.element"
+
+
+def test_cancel_expressions_literal_ids_and_replies():
+    body = """<state id="a">
+      <onentry>
+        <send id="lit" event="'never'" delay="'10s'"/>
+        <send event="'also.never'" delay="'10s'" idlocation="where.id"/>
+        <cancel sendid="lit"/>
+        <cancel sendid="where.id"/>
+        <cancel id="'unknown'"/>
+      </onentry>
+      <transition event="*"><script>seen.push(_event.name + ':' + _event.data.sendid)</script></transition>
+    </state>"""
+    sm, _ = run(ors_doc(body, data='<data id="where" expr="({})"/><data id="seen" expr="[]"/>'), seconds=20)
+    seen = to_py(sm.datamodel["seen"])
+    assert seen[0] == "cancel.successful:lit" and seen[1].startswith("cancel.successful:send") and seen[2] == "error.notallowed:unknown"
+    assert len(seen) == 3
+    assert "doc.scxml:3: error: <cancel> must not have both 'id' and 'sendid' [ORS-E24]" in diagnostics(
+        ors_doc('<state id="a"><onentry><cancel id="\'a\'" sendid="\'b\'"/></onentry></state>')
+    )
+
+
+def test_raise_with_params_and_event():
+    body = """<state id="a">
+      <onentry>
+        <raise event="application.start"><param name="interactionid" expr="'IXN-1'"/><param name="n" expr="1"/><param name="n" expr="2"/></raise>
+        <event name="legacy"/>
+      </onentry>
+      <transition event="application.start"><assign location="got" expr="_event.data"/></transition>
+      <transition event="legacy"><assign location="legacy" expr="_event.type"/></transition>
+    </state>"""
+    text = ors_doc(body, data='<data id="got"/><data id="legacy"/>')
+    sm, _ = run(text)
+    assert to_py(sm.datamodel["got"]) == {"interactionid": "IXN-1", "n": [1, 2]} and sm.datamodel["legacy"] == "internal"
+    assert "doc.scxml:6: warning: <event name> is the old spelling of <raise event> [ORS-W26]" in diagnostics(text)
+    assert "[ORS-E25]" in "\n".join(diagnostics(ors_doc('<state id="a"><onentry><raise event="x"><content>1</content></raise></onentry></state>')))
+    assert "<param> is not allowed in <raise>" in "\n".join(diagnostics(text, dialect="w3c"))
+
+
+def test_a_labelled_statement_is_read_as_its_expression():
+    text = ors_doc('<state id="a"><onentry><log expr="caller_id: 6 * 7"/></onentry></state>')
+    sm, logs = run(text)
+    assert logs == ["42"]
+    assert "doc.scxml:3: warning: 'caller_id: 6 * 7' is a statement, not an expression: read as its expression [ORS-W30]" in diagnostics(text)
+    assert "doc.scxml:3: error: ECMAScript:" in "\n".join(diagnostics(ors_doc('<state id="a"><onentry><log expr="a b c"/></onentry></state>')))
+    # W3C documents keep W3C's rule: a warning, and error.execution when run
+    w3c = '<scxml xmlns="http://www.w3.org/2005/07/scxml"><state id="a"><onentry><log expr="a b c"/></onentry></state></scxml>'
+    assert all(": error: " not in d for d in diagnostics(w3c))
+
+
+def test_scripts_keep_their_text_around_comments_and_cdata():
+    text = ors_doc(
+        '<script>var a = 1;\n<!-- a comment\nover lines -->\nvar b = 2;<![CDATA[ var c = a < b && b > a; ]]>\nvar d = 4;</script>'
+        '<state id="s"><onentry><log expr="[a, b, c, d].join()"/></onentry></state>'
+    )
+    _, logs = run(text)
+    assert logs == ["1,2,true,4"]
+
+
+def test_run_time_errors_in_merged_code_name_the_included_file(project):
+    main = project / "src-gen" / "Main.scxml"
+    main.write_text(main.read_text().replace("describe(App_Name)", "describe(App_Name) + nosuch.field"))
+    module = scxmlc.load(project / "src-gen" / "IPD_default_Main.scxml")
+    ixn = SimulatedInteractions()
+    host = Host(SimulatedClock(), interactions=ixn)
+    sm = host.start(module.Chart)
+    ixn.deliver(sm.sessionid, {"g_uid": "IXN-1"})
+    host.run_until_idle(10)
+    line = next(n for n, text in enumerate(main.read_text().splitlines(), 1) if "nosuch" in text)
+    errors = [e for e in to_py(sm.datamodel["trace"]) if e == "error.execution"]
+    assert errors  # (the event handler leg recorded it)
+    # the error's location is the workflow file's line (searched in the trace the chart kept)
+    host.close()
+    records = []
+    host = Host(SimulatedClock(), interactions=ixn, trace=records.append)
+    ixn.attach(host)
+    sm = host.start(module.Chart)
+    ixn.deliver(sm.sessionid, {"g_uid": "IXN-1"})
+    host.run_until_idle(10)
+    (error,) = [r for r in records if r.kind == "error"]
+    assert error.details["data"]["location"] == f"Main.scxml:{line}"  # (beside the IPD page)
