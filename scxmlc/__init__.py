@@ -19,10 +19,12 @@ def _install_runtime_compiler() -> None:
     # The runtime compiles documents it meets only at run time through this hook (it never
     # imports the compiler; it also finds the hook by the package's entry point).
     from scxmlc_runtime.documents import install_compiler
+    from scxmlc_runtime.js.dynamic import install_script_compiler
 
-    from .api import runtime_compiler
+    from .api import runtime_compiler, runtime_script_compiler
 
     install_compiler(runtime_compiler)
+    install_script_compiler(runtime_script_compiler)
 
 
 _install_runtime_compiler()

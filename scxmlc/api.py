@@ -132,4 +132,49 @@ def runtime_compiler(text: bytes, name: str, base_dir: str) -> type:
     return load_source(result.source, f"scxmlc_runtime_{digest}", label).Chart
 
 
-__all__ = ["CompileError", "CompileResult", "compile_file", "compile_path", "compile_source", "load", "load_source", "load_string", "runtime_compiler"]
+def runtime_script_compiler(text: str):
+    """The runtime's hook for `eval` and `Function` (scxmlc_runtime.js.dynamic): a function of a
+    datamodel that runs `text` in that global scope and returns its value (an expression's
+    value; `undefined` for other programs). Text that does not parse throws a SyntaxError."""
+    import ast as _ast
+
+    import scxmlc_runtime.js as js_runtime
+    from scxmlc_runtime.js import JSThrow, make_error
+
+    from .ecmascript import ECMAScriptSyntaxError, Transpiler
+
+    import esprima
+
+    js = Transpiler()
+    try:
+        try:
+            tree = esprima.parseScript(text, {"range": True})
+        except Exception as exc:  # noqa: BLE001 - esprima's own error type
+            raise ECMAScriptSyntaxError(str(getattr(exc, "description", exc)), 1, 1) from None
+        last = tree.body[-1] if tree.body else None
+        if last is not None and last.type == "ExpressionStatement":
+            # the completion value: the last statement's, when it is an expression statement
+            # (`{}` alone is a block: undefined)
+            start, end = last.expression.range
+            first = js.script(text[: last.range[0]]) if last.range[0] > 0 and text[: last.range[0]].strip() else []
+            body = [*first, _ast.Return(js.expr(text[start:end]))]
+        else:
+            body = [*js.script(text), _ast.Return(_ast.Name("UNDEFINED", _ast.Load()))]
+    except ECMAScriptSyntaxError as exc:
+        raise JSThrow(make_error("SyntaxError", exc.message)) from None
+    fn = _ast.FunctionDef(
+        name="_scxmlc_eval",
+        args=_ast.arguments(posonlyargs=[], args=[_ast.arg("_dm")], kwonlyargs=[], kw_defaults=[], defaults=[]),
+        body=body,
+        decorator_list=[],
+        returns=None,
+    )
+    if hasattr(_ast, "TypeAlias"):
+        fn.type_params = []
+    module = _ast.fix_missing_locations(_ast.Module([fn], []))
+    namespace = {k: v for k, v in vars(js_runtime).items() if not k.startswith("__")}
+    exec(compile(module, "<eval>", "exec"), namespace)
+    return namespace["_scxmlc_eval"]
+
+
+__all__ = ["CompileError", "CompileResult", "compile_file", "compile_path", "compile_source", "load", "load_source", "load_string", "runtime_compiler", "runtime_script_compiler"]

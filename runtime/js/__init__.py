@@ -71,6 +71,7 @@ from . import builtins as _builtins  # noqa: F401  (installs the built-ins)
 from .builtins._util import js_native
 from .builtins.json import json_parse, json_stringify
 from .interop import js_display, js_to_string, to_js, to_py
+from .dynamic import js_eval, js_new_function
 from .codegen_support import *  # noqa: F401,F403
 from .codegen_support import __all__ as _support_all
 
@@ -135,5 +136,7 @@ __all__ = [
     "js_ge",
     "js_typeof",
     "js_key",
+    "js_eval",
+    "js_new_function",
     *_support_all,
 ]

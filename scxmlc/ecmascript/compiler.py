@@ -27,7 +27,8 @@ EV = "_ev"  # the hoisted `_event` (Transpiler(hoist_event=True))
 DATA = "_data"  # ORS: the datamodel object
 
 # Constructs rejected at compile time (the runtime has no interpreter to fall back on).
-UNSUPPORTED_CALLEES = {"eval": "eval (dynamic code) is not supported", "Function": "Function() (dynamic code) is not supported"}
+# Dynamic code (ES5.1 15.1.2.1, 15.3.2.1): compiled when run, in the global scope (runtime/js/dynamic.py).
+DYNAMIC_CALLEES = {"eval": "js_eval", "Function": "js_new_function"}
 
 
 @dataclass
@@ -160,7 +161,7 @@ class ExprCompiler:
         if name == "Infinity":
             return Typed(self.number(math.inf), NUM)
         if name == "eval":
-            self.fail(UNSUPPORTED_CALLEES[name], node)
+            self.fail("eval can only be called (eval(text)), not used as a value", node)
         return Typed(self.global_ref(name))
 
     def note_read(self, owner: FunctionCtx, py: str) -> None:
@@ -461,8 +462,8 @@ class ExprCompiler:
 
     def x_CallExpression(self, node: Any) -> Typed:
         callee = node.callee
-        if callee.type == "Identifier" and callee.name in UNSUPPORTED_CALLEES and self.resolve(callee.name) is None:
-            self.fail(UNSUPPORTED_CALLEES[callee.name], node)
+        if callee.type == "Identifier" and callee.name in DYNAMIC_CALLEES and self.resolve(callee.name) is None:
+            return Typed(self.hcall(DYNAMIC_CALLEES[callee.name], P.name(DM), *self.args(node.arguments)))
         if callee.type == "Super":
             f = self.super_context(callee)
             if not f.class_ctor:
@@ -494,8 +495,8 @@ class ExprCompiler:
 
     def x_NewExpression(self, node: Any) -> Typed:
         callee = node.callee
-        if callee.type == "Identifier" and callee.name in UNSUPPORTED_CALLEES and self.resolve(callee.name) is None:
-            self.fail(UNSUPPORTED_CALLEES[callee.name], node)
+        if callee.type == "Identifier" and callee.name == "Function" and self.resolve(callee.name) is None:
+            return Typed(self.hcall("js_new_function", P.name(DM), *self.args(node.arguments)), FUNC)
         f = self.v(callee)
         return Typed(self.hcall("js_new", f, P.const(self.describe(node.callee)), *self.args(node.arguments)), OBJ)
 

@@ -147,7 +147,7 @@ def test_readonly_system_variables():
     assert name == "TypeError"
 
 
-@pytest.mark.parametrize("src", ["return", "eval('1')", "new Function('return 1')", "a b", "with (a) {}"])
+@pytest.mark.parametrize("src", ["return", "var e = eval", "a b", "with (a) {}"])
 def test_rejected_at_compile_time(src):
     with pytest.raises(ECMAScriptSyntaxError):
         Transpiler().expr(src)
