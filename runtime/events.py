@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from .js import UNDEFINED
+
+_EVENT_NAME = re.compile(r"[^\s.*]+(\.[^\s.*]+)*")
+
+
+def valid_event_name(name: str) -> bool:
+    """An event name (SCXML 3.12.1): tokens separated by dots, no spaces, no `*`."""
+    return bool(_EVENT_NAME.fullmatch(name))
 
 EXTERNAL = "external"
 INTERNAL = "internal"

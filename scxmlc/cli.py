@@ -182,8 +182,18 @@ def cmd_run(args) -> int:
         # Show the runtime's error events (error.execution with its SCXML line) on stderr.
         runtime_log.addHandler(handler)
         runtime_log.setLevel(logging.INFO)
+    services = []
+    if args.ors_config:
+        from scxmlc_runtime.ors import Genesys
+
+        try:
+            services.append(Genesys.load(args.ors_config))
+        except (OSError, ValueError, TypeError) as exc:
+            print(f"scxmlc run: error: --ors-config {args.ors_config}: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     host = Host(
         SimulatedClock() if args.simulated_clock else RealClock(),
+        services=services,
         documents=documents,
         document_roots=[Path(r) for r in args.root],
         # with --trace the log lines are in the trace (its "log" records)
@@ -249,6 +259,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="URL=PATH",
         help="the chart file to run for a document URL (<session:start src>); repeatable",
+    )
+    r.add_argument(
+        "--ors-config",
+        metavar="FILE",
+        help="ORS environment data (tenant, lists, options, time zones, ...) from a JSON or TOML file (docs/ors.md)",
     )
     r.add_argument(
         "--trace",

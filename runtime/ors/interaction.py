@@ -82,16 +82,25 @@ class Interaction:
 
 class InteractionsView(HostObject):
     """`_genesys.ixn.interactions` of one session: read-only, keyed by g_uid, the interactions
-    the session owns."""
+    the session owns. Index 0 is the first of them (Composer's help writes
+    `interactions[0].udata.x`), with a warning once per session (ors-dialect.md §6, ORS-W40)."""
 
-    __slots__ = ("service", "sessionid")
+    __slots__ = ("service", "sessionid", "warned")
 
     def __init__(self, service: "InteractionModule", sessionid: str):
         self.service = service
         self.sessionid = sessionid
+        self.warned = False
 
     def js_get(self, key: str) -> Any:
         entry = self.service.interactions.get(key)
+        if entry is None and key == "0":
+            first = self.service.first(self.sessionid)
+            if first is not None:
+                if not self.warned:
+                    self.warned = True
+                    _log.warning("session %s: _genesys.ixn.interactions[0] is read as the first interaction, %s [ORS-W40]", self.sessionid, first)
+                entry = self.service.interactions.get(first)
         return entry.props if entry is not None and entry.owner == self.sessionid else UNDEFINED
 
     def js_keys(self) -> list[str]:
@@ -103,6 +112,81 @@ class InteractionsView(HostObject):
 
     def __repr__(self) -> str:
         return "InteractionsView"
+
+
+class IxnPart(HostObject):
+    """`_genesys.ixn` of a session: `interactions`, `firstixnid`, `mediaType`, and the user
+    data functions `setuData(obj[, ixnid])`, `getuData(key[, ixnid])`, `deleteuData([key or
+    keys][, ixnid])` (without `ixnid`: the first interaction; `deleteuData` without keys: all)."""
+
+    __slots__ = ("service", "sid", "view", "functions")
+
+    def __init__(self, service: "InteractionModule", sid: str):
+        self.service = service
+        self.sid = sid
+        self.view = InteractionsView(service, sid)
+        self.functions: dict[str, Any] = {}
+
+    def js_get(self, key: str) -> Any:
+        if key == "interactions":
+            return self.view
+        if key == "firstixnid":
+            first = self.service.first(self.sid)
+            return UNDEFINED if first is None else first
+        if key == "mediaType":
+            from .environment import MEDIA_TYPES, Enum
+
+            return Enum(MEDIA_TYPES)
+        if key in ("setuData", "getuData", "deleteuData"):
+            fn = self.functions.get(key)
+            if fn is None:
+                fn = self.functions[key] = js_native(getattr(self, "_" + key), key)
+            return fn
+        return UNDEFINED
+
+    def js_keys(self) -> list[str]:
+        return ["interactions", "firstixnid", "mediaType", "setuData", "getuData", "deleteuData"]
+
+    def _owned(self, ixnid: Any) -> Interaction:
+        g_uid = self.service.first(self.sid) if ixnid is UNDEFINED or ixnid is None else js_to_string(ixnid)
+        entry = self.service.interactions.get(g_uid) if g_uid is not None else None
+        if entry is None or entry.owner != self.sid:
+            throw_type_error(f"no interaction {g_uid} in this session")
+        return entry
+
+    def _setuData(self, this, obj=UNDEFINED, ixnid=UNDEFINED, *_):
+        entry = self._owned(ixnid)
+        if not isinstance(obj, dict):
+            throw_type_error("setuData(object, interactionid): the first argument is not an object")
+        udata = entry.props.setdefault("udata", {})
+        changes = {k: js_getp(obj, k) for k in own_keys(obj)}
+        udata.update(changes)
+        self.service._udata_changed(entry, to_py(changes), [])
+        return UNDEFINED
+
+    def _getuData(self, this, key=UNDEFINED, ixnid=UNDEFINED, *_):
+        entry = self._owned(ixnid)
+        udata = entry.props.get("udata")
+        return js_getp(udata, js_to_string(key)) if isinstance(udata, dict) else UNDEFINED
+
+    def _deleteuData(self, this, keys=UNDEFINED, ixnid=UNDEFINED, *_):
+        entry = self._owned(ixnid)
+        udata = entry.props.get("udata")
+        if not isinstance(udata, dict):
+            return UNDEFINED
+        if keys is UNDEFINED or keys is None:
+            names = list(udata)
+        elif isinstance(keys, (JSArray, list)):
+            names = [js_to_string(k) for k in keys]
+        else:
+            names = [js_to_string(keys)]
+        for name in names:
+            udata.pop(name, None)
+        self.service._udata_changed(entry, {}, names)
+        return UNDEFINED
+
+    def __repr__(self) -> str:
+        return "_genesys.ixn"
 
 
 class InteractionModule(ModuleService):
@@ -175,6 +259,10 @@ class InteractionModule(ModuleService):
     def get(self, g_uid: str) -> Interaction | None:
         return self.interactions.get(g_uid)
 
+    def first(self, session_id: str) -> str | None:
+        """The first interaction a session owns (in the order it got them)."""
+        return next(iter(self.owned.get(session_id, ())), None)
+
     def _tell(self, session_id: str, name: str, data: dict) -> None:
         machine = self.host.sessions.get(session_id)
         if machine is not None and machine.running:
@@ -182,48 +270,9 @@ class InteractionModule(ModuleService):
 
     # -- the session's environment (§8.1) ---------------------------------------------------
 
-    def environment(self, machine: "Machine") -> dict:
+    def environment(self, machine: "Machine") -> "IxnPart":
         """`_genesys.ixn` of a session."""
-        sid = machine.sessionid
-        service = self
-
-        def owned(ixnid: Any) -> Interaction:
-            entry = service.interactions.get(js_to_string(ixnid))
-            if entry is None or entry.owner != sid:
-                throw_type_error(f"no interaction {js_to_string(ixnid)} in this session")
-            return entry
-
-        def set_udata(this, obj=UNDEFINED, ixnid=UNDEFINED, *_):
-            entry = owned(ixnid)
-            if not isinstance(obj, dict):
-                throw_type_error("setuData(object, interactionid): the first argument is not an object")
-            udata = entry.props.setdefault("udata", {})
-            changes = {k: js_getp(obj, k) for k in own_keys(obj)}
-            udata.update(changes)
-            service._udata_changed(entry, to_py(changes), [])
-            return UNDEFINED
-
-        def get_udata(this, key=UNDEFINED, ixnid=UNDEFINED, *_):
-            entry = owned(ixnid)
-            udata = entry.props.get("udata")
-            return js_getp(udata, js_to_string(key)) if isinstance(udata, dict) else UNDEFINED
-
-        def delete_udata(this, keys=UNDEFINED, ixnid=UNDEFINED, *_):
-            entry = owned(ixnid)
-            names = [js_to_string(k) for k in keys] if isinstance(keys, (JSArray, list)) else [js_to_string(keys)]
-            udata = entry.props.get("udata")
-            if isinstance(udata, dict):
-                for name in names:
-                    udata.pop(name, None)
-            service._udata_changed(entry, {}, names)
-            return UNDEFINED
-
-        return {
-            "interactions": InteractionsView(self, sid),
-            "setuData": js_native(set_udata, "setuData"),
-            "getuData": js_native(get_udata, "getuData"),
-            "deleteuData": js_native(delete_udata, "deleteuData"),
-        }
+        return IxnPart(self, machine.sessionid)
 
     def _udata_changed(self, entry: Interaction, changed: dict, deleted: list[str]) -> None:
         hook = getattr(self.platform, "udata", None)

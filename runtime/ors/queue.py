@@ -24,7 +24,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _log = logging.getLogger("scxmlc_runtime")
 
-# T-Library route types (_genesys.queue.rType): their values pass through to the platform.
+# T-Library route types (_genesys.queue.rType: values are the names, as strings; the numbers
+# are T-Library's, for platforms that want them).
 ROUTE_TYPES = {
     "RouteTypeUnknown": 0,
     "RouteTypeDefault": 1,
@@ -44,23 +45,29 @@ ROUTE_TYPES = {
 }
 
 
-class RouteTypes(HostObject):
-    """`_genesys.queue.rType`: the route types by name, read-only."""
+class QueuePart(HostObject):
+    """`_genesys.queue` (shared by all sessions, read-only): `rType`, the route types, whose
+    values are their names (ors-dialect.md §6), passed to the platform as they are; and the
+    enums `overwriteType` and `usecapcond`."""
 
-    __slots__ = ()
+    __slots__ = ("parts",)
+
+    def __init__(self) -> None:
+        from .environment import Enum
+
+        self.parts = {"rType": Enum(tuple(ROUTE_TYPES)), "overwriteType": Enum(), "usecapcond": Enum()}
 
     def js_get(self, key: str) -> Any:
-        value = ROUTE_TYPES.get(key)
-        return UNDEFINED if value is None else float(value)
+        return self.parts.get(key, UNDEFINED)
 
     def js_keys(self) -> list[str]:
-        return list(ROUTE_TYPES)
+        return list(self.parts)
 
     def __repr__(self) -> str:
-        return "RouteTypes"
+        return "_genesys.queue"
 
 
-_ROUTE_TYPES = RouteTypes()
+_QUEUE_PART: QueuePart | None = None
 
 
 @dataclass
@@ -114,9 +121,12 @@ class QueueModule(ModuleService):
         super().attach(host)
         self.platform = host.adapters.get("routing") or NoRouting()
 
-    def environment(self, machine: "Machine") -> dict:
-        """`_genesys.queue` (its rType is read-only and shared)."""
-        return {"rType": _ROUTE_TYPES}
+    def environment(self, machine: "Machine") -> QueuePart:
+        """`_genesys.queue` (read-only, shared)."""
+        global _QUEUE_PART
+        if _QUEUE_PART is None:
+            _QUEUE_PART = QueuePart()
+        return _QUEUE_PART
 
     def validate(self, machine: "Machine", action: str, args: dict) -> dict:
         if action == "submit":

@@ -67,7 +67,7 @@ _TOP = {
     "main": (str, True), "max_seconds": ((int, float), False), "session_ids": (list, False),
     "request_ids": (str, False), "params": (dict, False), "documents": (dict, False),
     "interactions": (dict, False), "routing": (dict, False), "http": (list, False),
-    "event": (list, False), "expect": (list, False),
+    "event": (list, False), "expect": (list, False), "genesys": (dict, False),
 }  # fmt: skip
 _PARTS = {
     "interactions": {"resources": (list, False), "latency": ((int, float), False), "deliver": (list, False), "fault": (list, False)},
@@ -80,6 +80,8 @@ _PARTS = {
              "delay": ((int, float), False), "headers": (dict, False)},
     "event": {"at": ((int, float), False), "session": (str, False), "name": (str, True), "data": (object, False)},
     "expect": {"session": (str, False), "final": (str, False), "logs": (list, False), "events": (list, False)},
+    "genesys": {"tenant": (str, False), "tenantid": ((int, float), False), "server": (dict, False), "lists": (dict, False),
+                "options": (dict, False), "timezones": (dict, False), "special_days": (dict, False), "statistics": (dict, False)},
 }  # fmt: skip
 
 
@@ -117,7 +119,7 @@ class Scenario:
 
     def _validate(self) -> None:
         self._check_keys(self.data, _TOP, "", ())
-        for part in ("interactions", "routing"):
+        for part in ("interactions", "routing", "genesys"):
             if part in self.data:
                 self._check_keys(self.data[part], _PARTS[part], part, (part,))
         for part in ("interactions.deliver", "interactions.fault", "routing.agent", "http", "event", "expect"):
@@ -176,8 +178,10 @@ class Scenario:
                 skills=a.get("skills"), stats=a.get("stats"), place=a.get("place"),
             )  # fmt: skip
         from .canned import CannedHTTPClient
+        from .environment import Genesys
 
         http = CannedHTTPClient(data.get("http", []))
+        genesys = Genesys(**data.get("genesys", {}))
         documents = {url: str(self.base_dir / path) for url, path in data.get("documents", {}).items()}
         clock = SimulatedClock()
         host = Host(
@@ -185,7 +189,7 @@ class Scenario:
             documents=documents,
             document_roots=[self.base_dir],
             ids=_Ids(data.get("session_ids", []), data.get("request_ids")),
-            services=[http],
+            services=[http, genesys],
             trace=record,
             interactions=ixn,
             routing=routing,

@@ -28,12 +28,15 @@ def test_genesys_session_tenant_server_and_lists(make_host):
         out.push(_genesys.session.tenant);
         out.push(_genesys.session.server.name);
         out.push(_genesys.session.getListItemValue('Routing', 'Sales').vq);
-        out.push(typeof _genesys.session.getListItemValue('Routing', 'Nope'));
-        out.push(typeof _genesys.session.getListItemValue('NoList', 'Sales'));
+        out.push(JSON.stringify(_genesys.session.getListItemValue('Routing', 'Nope')));
+        out.push(_genesys.session.getListItemValue('Routing', 'Sales', 'vq'));
+        out.push(_genesys.session.getListItemValue('Routing', 'Sales', 'nope'));
+        try { _genesys.session.getListItemValue('NoList', 'Sales'); } catch (e) { out.push(e.name); }
+        out.push(_genesys.session.tenantid);
     </script></onentry></state>"""
-    genesys = Genesys(tenant="Resources", server={"name": "ORS_1", "cluster": "C1"}, lists={"Routing": {"Sales": {"vq": "VQ_Sales"}}})
+    genesys = Genesys(tenant="Resources", tenantid=101, server={"name": "ORS_1", "cluster": "C1"}, lists={"Routing": {"Sales": {"vq": "VQ_Sales"}}})
     _, sm = run(make_host, body, '<data id="out" expr="[]"/>', services=[genesys])
-    assert to_py(sm.datamodel["out"]) == ["Resources", "Other", "ORS_1", "VQ_Sales", "undefined", "undefined"]
+    assert to_py(sm.datamodel["out"]) == ["Resources", "Other", "ORS_1", "VQ_Sales", "{}", "VQ_Sales", "", "Error", 101]
 
 
 def test_tenants_are_per_session(make_host):

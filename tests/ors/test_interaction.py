@@ -146,7 +146,7 @@ def test_redirect_and_its_detach(setup):
         ("interaction.deleted", None, "I2", None),
     ]
     _, action, args = ixn.requests[-1]
-    assert action == "redirect" and args["type"] == 1 and args["to"] == "7001@Switch.DN" and args["detach"] is True
+    assert action == "redirect" and args["type"] == "RouteTypeDefault" and args["to"] == "7001@Switch.DN" and args["detach"] is True
 
 
 def test_terminate_ends_the_interaction(setup):

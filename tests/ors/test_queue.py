@@ -179,7 +179,7 @@ def test_a_target_that_does_not_parse_at_run_time_is_illegalvalue(make_host):
 def test_route_types(make_host):
     chart = ors('<state id="s"><onentry><assign location="t" expr="[_genesys.queue.rType.RouteTypeDefault, _genesys.queue.rType.RouteTypeUnknown]"/></onentry></state>', data='<data id="t"/>')
     sm = make_host().start(load(chart).Chart)
-    assert to_py(sm.datamodel["t"]) == [1, 0]
+    assert to_py(sm.datamodel["t"]) == ["RouteTypeDefault", "RouteTypeUnknown"]
 
 
 def test_a_submit_without_targets_is_invalidattribute(make_host):
