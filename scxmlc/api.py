@@ -145,7 +145,7 @@ def runtime_script_compiler(text: str):
 
     import esprima
 
-    js = Transpiler()
+    js = Transpiler(dynamic_scope=True)
     try:
         try:
             tree = esprima.parseScript(text, {"range": True})

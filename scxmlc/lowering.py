@@ -23,6 +23,7 @@ from .analysis import Chart, StateRow, TransitionRow, python_name
 from .diagnostics import Diagnostics, Location
 from .ecmascript import ECMAScriptSyntaxError, Transpiler
 from .ecmascript.names import READONLY_GLOBALS
+from .verifier import document_actions
 
 MARKER = "__scxmlc_comment__ "
 SM = "_sm"
@@ -128,6 +129,7 @@ class _Lowerer:
             {d.id for row in chart.states for d in getattr(row.node, "data", ())} | READONLY_GLOBALS | {"In"}
         )
         self.ors = chart.doc.ors
+        self.shadowed = self.shadowed_names() if self.ors and not self.null else frozenset()
         self.js = self.transpiler()
         self.out = Lowered()
         self.foreach_depth = 0
@@ -180,7 +182,20 @@ class _Lowerer:
         return name
 
     def transpiler(self) -> Transpiler:
-        return Transpiler(hoist_event=True, declared=self.declared, statements_as_expressions=self.ors)
+        return Transpiler(hoist_event=True, declared=self.declared, statements_as_expressions=self.ors, shadowed=self.shadowed)
+
+    def shadowed_names(self) -> frozenset[str]:
+        """ORS: the data items that a <script> also declares with `var` or `function`. There
+        the script variable shadows the data item and `_data.x` is still the data item
+        (ors-extensions.md §2, ors-dialect.md §5.1: Composer's `var system` beside
+        `<data id="system">`)."""
+        js = Transpiler()
+        names: set[str] = set()
+        for a in (*self.doc.scripts, *document_actions(self.doc)):
+            if isinstance(a, m.Script):
+                names |= js.script_globals(a.source)
+        data = {d.id for row in self.chart.states for d in getattr(row.node, "data", ())}
+        return frozenset(names & data)
 
     def define(self, name: str, comment: str, body: list[ast.stmt], extra_args: tuple[str, ...] = ()) -> None:
         """Add the function without starting a fresh transpiler: for functions made while
@@ -604,6 +619,7 @@ class _Lowerer:
             and a.expr is not None
             and a.location.strip() in self.declared
             and a.location.strip() not in READONLY_GLOBALS
+            and a.location.strip() not in self.shadowed
         )
 
     def region(self, run: list[m.Assign]) -> list[ast.stmt]:
@@ -702,9 +718,11 @@ class _Lowerer:
             value: ast.expr = ast.Name(var, ast.Load())
             if var == index_var:
                 value = ast.Call(ast.Name("float", ast.Load()), [value], [])
-            body.append(
-                ast.Assign([ast.Subscript(ast.Name(DM, ast.Load()), const(name), ast.Store())], value)
-            )
+            if name in self.shadowed:
+                body.append(ast.Expr(ast.Call(ast.Name("js_shadow_set", ast.Load()), [ast.Name(DM, ast.Load()), const(name), value], [])))
+                self.out.helpers.add("js_shadow_set")
+            else:
+                body.append(ast.Assign([ast.Subscript(ast.Name(DM, ast.Load()), const(name), ast.Store())], value))
         body.extend(self.block(a.actions))
         self.foreach_depth -= 1
         items = sm_call("foreach_items", self.expr(a.array, a.loc))

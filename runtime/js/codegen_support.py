@@ -8,7 +8,7 @@ from typing import Any, Callable
 from .conversions import _SMALL_INT_STRINGS, is_object, number_to_string, to_string
 from .errors import make_error, throw_reference_error, throw_type_error
 from .properties import _SMALL_INDEX, for_in_keys
-from .values import BUILTINS, HOLE, INF, NAN, OBJECT_PROTO, UNDEFINED, JSArray, JSFunction, JSObject, JSThrow, global_get, global_lookup, global_object
+from .values import BUILTINS, HOLE, INF, NAN, OBJECT_PROTO, SCRIPT_VARS_KEY, UNDEFINED, JSArray, JSFunction, JSObject, JSThrow, global_get, global_lookup, global_object
 
 js_NAN = NAN
 js_INF = INF
@@ -117,6 +117,48 @@ def js_declare(dm: dict, names: tuple) -> None:
             dm[n] = UNDEFINED
 
 
+# ORS documents: a data item that a script also declares with `var` (ors-extensions.md §2,
+# ors-dialect.md §5.1). Once the script has declared it, the bare name is the script variable
+# and `_data.x` the data item; before that, the bare name is the data item. The compiler knows
+# these names (its "shadowed" set), so only their reads and writes come here.
+
+
+def js_shadow_declare(dm: dict, names: tuple) -> None:
+    """`var x` of a shadowing script variable: it exists from now on (undefined if new)."""
+    sv = dm.get(SCRIPT_VARS_KEY)
+    if sv is None:
+        sv = dm[SCRIPT_VARS_KEY] = {}
+    for n in names:
+        if n not in sv:
+            sv[n] = UNDEFINED
+
+
+def js_shadow_get(dm: dict, name: str) -> Any:
+    """The script variable `name` if declared, else the data item (else the usual global)."""
+    sv = dm.get(SCRIPT_VARS_KEY)
+    if sv is not None and name in sv:
+        return sv[name]
+    return global_get(dm, name)
+
+
+def js_shadow_lookup(dm: dict, name: str) -> Any:
+    """As js_shadow_get, UNDEFINED when undeclared (for `typeof`)."""
+    sv = dm.get(SCRIPT_VARS_KEY)
+    if sv is not None and name in sv:
+        return sv[name]
+    return global_lookup(dm, name)
+
+
+def js_shadow_set(dm: dict, name: str, value: Any) -> Any:
+    """Assign the script variable `name` if declared, else the data item; yields the value."""
+    sv = dm.get(SCRIPT_VARS_KEY)
+    if sv is not None and name in sv:
+        sv[name] = value
+    else:
+        dm[name] = value
+    return value
+
+
 def js_readonly(name: str, value: Any = None) -> Any:
     """Assigning a system variable (SCXML 5.10): a TypeError, which becomes error.execution."""
     throw_type_error(f"Cannot assign to read only variable '{name}'")
@@ -215,6 +257,10 @@ __all__ = [
     "js_global",
     "js_global_this",
     "js_declare",
+    "js_shadow_declare",
+    "js_shadow_get",
+    "js_shadow_lookup",
+    "js_shadow_set",
     "js_readonly",
     "js_const_assign",
     "js_tdz",

@@ -266,6 +266,9 @@ MISSING: Any = object()
 
 # Where a datamodel keeps its GlobalObject: a key no JS property name can be (not a str).
 GLOBAL_OBJECT_KEY = ("global object",)
+# ORS (ors-extensions.md §2, ors-dialect.md §5.1): a script's `var` shadows the data item of the
+# same name; such variables live in a dict under this key, so `_data.x` stays the data item.
+SCRIPT_VARS_KEY = ("script variables",)
 
 
 def new_globals(initial: dict | None = None) -> dict:

@@ -185,7 +185,13 @@ class Transpiler:
     """ECMAScript (the `cond`, `expr`, `location` and `<script>` of a chart) to Python ast."""
 
     def __init__(
-        self, *, hoist_event: bool = False, declared: frozenset[str] = frozenset(), statements_as_expressions: bool = False
+        self,
+        *,
+        hoist_event: bool = False,
+        declared: frozenset[str] = frozenset(),
+        statements_as_expressions: bool = False,
+        shadowed: frozenset[str] = frozenset(),
+        dynamic_scope: bool = False,
     ) -> None:
         # declared: globals that exist whenever code runs (a chart's <data> ids and system
         # variables, which the runtime creates before any code): read by plain subscript.
@@ -200,6 +206,12 @@ class Transpiler:
         # ORS dialect: an expression attribute that is a labelled expression statement is read
         # as that expression; `statement_fallbacks` counts them (the caller warns).
         self.statements_as_expressions = statements_as_expressions
+        # ORS: data items that a script also declares with `var` (ors-dialect.md §5.1). Their
+        # bare names are the script variable once declared, else the data item (js_shadow_*).
+        self.shadowed = shadowed
+        # Code compiled at run time (eval, Function) cannot know the chart's shadowed names:
+        # every global it reads or writes goes through js_shadow_* (a dict lookup more).
+        self.dynamic_scope = dynamic_scope
         self.statement_fallbacks = 0
         self.helpers: set[str] = set()
         self.counter = 0
@@ -413,7 +425,10 @@ class Transpiler:
             for n in names:
                 if n in READONLY_GLOBALS:
                     raise Unsupported(f"cannot declare the system variable {n}", None)
-            declared = [n for n in names if n not in {f.id.name for f in top_funcs}]
+            shadowing = [n for n in [*names, *(f.id.name for f in top_funcs)] if n in self.shadowed]
+            if shadowing:
+                out.append(P.expr_stmt(c.hcall("js_shadow_declare", P.name(DM), ast.Tuple([P.const(n) for n in shadowing], ast.Load()))))
+            declared = [n for n in names if n not in {f.id.name for f in top_funcs} and n not in self.shadowed]
             if declared:
                 out.append(P.expr_stmt(c.hcall("js_declare", P.name(DM), ast.Tuple([P.const(n) for n in declared], ast.Load()))))
             c.prelude_stack.append(out)
@@ -436,6 +451,17 @@ class Transpiler:
             return out
 
         return self._run(gen)
+
+    def script_globals(self, src: str) -> set[str]:
+        """The names a <script> declares at its top level (`var` and function declarations,
+        ES5.1 10.5); none for text that does not parse (its error is reported where it is
+        compiled)."""
+        try:
+            tree = esprima.parseScript(src, _OPTIONS)
+        except Exception:  # noqa: BLE001 - esprima's own error type
+            return set()
+        names, nested = var_declarations(tree)
+        return {*names, *(f.id.name for f in nested)}
 
     def is_expression(self, src: str) -> bool:
         """Whether `src` parses as an ECMAScript Expression."""

@@ -135,6 +135,8 @@ class ExprCompiler:
         return self.scope.lookup(name)
 
     def global_ref(self, name: str) -> ast.expr:
+        if name in self.unit.shadowed or self.unit.dynamic_scope:
+            return self.hcall("js_shadow_get", P.name(DM), P.const(name))
         if name in self.unit.declared:
             # Exists whenever code runs (the runtime creates it first): a plain subscript.
             return P.subscript(P.name(DM), P.const(name))
@@ -196,6 +198,8 @@ class ExprCompiler:
             return self.hcall("js_readonly", P.const(name), value)
         if name in ("undefined", "NaN", "Infinity"):
             return value  # non-writable globals (ES5.1 15.1.1): sloppy-mode writes are ignored
+        if name in self.unit.shadowed or self.unit.dynamic_scope:
+            return self.hcall("js_shadow_set", P.name(DM), P.const(name), value)
         return self.hcall("js_setg", P.name(DM), P.const(name), value)
 
     def assign_ident_stmts(self, name: str, value: ast.expr, node: Any = None) -> list[ast.stmt]:
@@ -211,6 +215,8 @@ class ExprCompiler:
             return [P.expr_stmt(self.hcall("js_readonly", P.const(name), value))]
         if name in ("undefined", "NaN", "Infinity"):
             return [P.expr_stmt(value)]
+        if name in self.unit.shadowed or self.unit.dynamic_scope:
+            return [P.expr_stmt(self.hcall("js_shadow_set", P.name(DM), P.const(name), value))]
         return [P.assign(P.subscript(P.name(DM), P.const(name), ast.Store()), value)]
 
     # -- expressions ----------------------------------------------------------------------
@@ -507,7 +513,8 @@ class ExprCompiler:
         arg = node.argument
         if op == "typeof":
             if arg.type == "Identifier" and self.resolve(arg.name) is None and arg.name not in ("undefined", "NaN", "Infinity", DATA):
-                return Typed(self.hcall("js_typeof", self.hcall("js_lookup", P.name(DM), P.const(arg.name))), STR)
+                lookup = "js_shadow_lookup" if arg.name in self.unit.shadowed or self.unit.dynamic_scope else "js_lookup"
+                return Typed(self.hcall("js_typeof", self.hcall(lookup, P.name(DM), P.const(arg.name))), STR)
             a = self.ex(arg)
             if a.t in (NUM, STR, BOOL, UNDEF, FUNC):
                 return Typed(P.seq(a.node, P.const(a.t)) if not P.is_pure(a.node) else P.const(a.t), STR)

@@ -119,6 +119,9 @@ def test_an_ipd_page_runs_its_workflow_and_libraries(project):
         "early at 100 ms",
         "cancelled 7",  # the id of the cancelled <send>
         "entry of MainWorkflow",
+        # the page's and the workflow's `var system` are one script variable, beside the data
+        # item `system` (§5.1): no cycle
+        '{"context":{"legs":["MainWorkflow"]}}',
     ]
     assert sm.done and sm.configuration == {"_composer_global_exit"}
     assert to_py(sm.datamodel["trace"]) == ["application.start", "Entry1.done", "Wait1.early", "cancel.successful", "done.state.MainWorkflow._composer_entry"]
@@ -341,3 +344,34 @@ def test_run_time_errors_in_merged_code_name_the_included_file(project):
     host.run_until_idle(10)
     (error,) = [r for r in records if r.kind == "error"]
     assert error.details["data"]["location"] == f"Main.scxml:{line}"  # (beside the IPD page)
+
+
+# -- one global scope (§5.1) ---------------------------------------------------------------------
+
+
+def test_a_script_var_shadows_the_data_item_of_its_name():
+    body = """<state id="s">
+      <onentry>
+        <log expr="'before: ' + system.kind + ' ' + typeof system"/>
+        <script>var system = {kind: 'var'}; function show() { return system.kind + '/' + _data.system.kind; }</script>
+        <log expr="'after: ' + show() + ' ' + eval('system.kind')"/>
+        <assign location="system" expr="{kind: 'assigned'}"/>
+        <script>eval('system.kind = system.kind + \\'+eval\\''); count = 0;</script>
+        <log expr="show()"/>
+        <foreach array="[1, 2]" item="system"><script>count += system;</script></foreach>
+        <log expr="system + '/' + _data.system.kind + ' ' + count + ' ' + Object.keys(_data).join()"/>
+      </onentry></state>"""
+    data = '<data id="system" expr="{kind: \'data\'}"/><data id="count"/>'
+    sm, logs = run(ors_doc(body, data=data))
+    # before the script runs the name is the data item; after, the script variable (in functions
+    # and eval too), which <assign> and <foreach> then set; _data.system stays the data item
+    assert logs == ["before: data object", "after: var/data var", "assigned+eval/data", "2/data 3 system,count,show"]
+    assert to_py(sm.datamodel["system"]) == {"kind": "data"}
+
+
+def test_in_w3c_documents_var_and_data_are_one_variable():
+    text = """<scxml xmlns="http://www.w3.org/2005/07/scxml" datamodel="ecmascript" version="1.0">
+      <datamodel><data id="system" expr="{kind: 'data'}"/></datamodel>
+      <state id="s"><onentry><script>var system = {kind: 'var'};</script><log expr="system.kind"/></onentry></state></scxml>"""
+    sm, logs = run(text)
+    assert logs == ["var"] and to_py(sm.datamodel["system"]) == {"kind": "var"}

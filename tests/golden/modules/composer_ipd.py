@@ -32,8 +32,13 @@ from scxmlc_runtime.js import (
     js_function,
     js_getp,
     js_global,
+    js_new,
     js_not_callable,
     js_reraise,
+    js_setp,
+    js_shadow_declare,
+    js_shadow_get,
+    js_shadow_set,
     js_str_add,
 )
 
@@ -42,12 +47,50 @@ from scxmlc_runtime.js import (
 __scxmlc_generated__ = True
 
 
-# <onentry> of <state> 'Wf.Entry1' line 7 of composer/Workflow.scxml
+# <data id='system'> line 6
+def _scxml_data_system(_sm):
+    _dm = _sm.dm
+    if _sm.raw_event is not None:
+        _sm.convert_event()
+    return js_new(js_global(_dm, "Object"), "Object")
+
+
+# <onentry> of <state> 'Wf' line 8
+def _Wf_onentry(_sm):
+    _dm = _sm.dm
+    if _sm.raw_event is not None:
+        _sm.convert_event()
+    # <script> line 8
+    js_shadow_declare(_dm, ("system",))
+    js_shadow_set(_dm, "system", js_new(js_global(_dm, "Object"), "Object"))
+    js_setp(_dm["system"], "context", js_shadow_get(_dm, "system"))
+
+
+# <onentry> of <state> 'Wf._composer_entry' line 5 of composer/Workflow.scxml
+def _Wf__composer_entry_onentry(_sm):
+    _dm = _sm.dm
+    if _sm.raw_event is not None:
+        _sm.convert_event()
+    # <script> line 5 of composer/Workflow.scxml
+    js_shadow_declare(_dm, ("system",))
+    js_shadow_set(
+        _dm,
+        "system",
+        (
+            _t1["context"]
+            if type((_t1 := _dm["system"])) is dict and "context" in _t1
+            else js_getp(_t1, "context")
+        ),
+    )
+    js_setp(js_shadow_get(_dm, "system"), "entered", "Wf")
+
+
+# <onentry> of <state> 'Wf.Entry1' line 8 of composer/Workflow.scxml
 def _Wf_Entry1_onentry(_sm):
     _dm = _sm.dm
     if _sm.raw_event is not None:
         _sm.convert_event()
-    # <log> line 7 of composer/Workflow.scxml
+    # <log> line 8 of composer/Workflow.scxml
     _sm.log(
         None,
         (
@@ -57,11 +100,11 @@ def _Wf_Entry1_onentry(_sm):
         ).fn(UNDEFINED, "Wf"),
         level=2,
     )
-    # <send> line 8 of composer/Workflow.scxml
+    # <send> line 9 of composer/Workflow.scxml
     _sm.execute_send(event="Entry1.done", delay="200ms", data={"resolveid": "Wf"}, ors=True)
 
 
-# <transition cond> line 10 of composer/Workflow.scxml
+# <transition cond> line 11 of composer/Workflow.scxml
 def _Wf_Entry1_t1_cond(_sm):
     _dm = _sm.dm
     _ev = _dm["_event"]
@@ -120,17 +163,17 @@ class DefaultIpd(Machine):
     # per line by scxmlc (a table reads best that way), so black leaves them alone.
     # fmt: off
     STATES = (
-        StateDef(id='', kind=ROOT, parent=-1, children=(1, 5), descendants=62, initial=2, line=4),
-        StateDef(id='Wf', kind=COMPOUND, parent=0, children=(2,), ancestors=(0,), descendants=28, initial=3, line=6),
-        StateDef(id='Wf._composer_entry', kind=COMPOUND, parent=1, children=(3, 4), ancestors=(1, 0), descendants=24, initial=4, line=4),
-        StateDef(id='Wf.Entry1', kind=ATOMIC, parent=2, ancestors=(2, 1, 0), onentry=(_Wf_Entry1_onentry,), candidates=(1, 0), line=5),
-        StateDef(id='Wf.Exit1', kind=FINAL, parent=2, ancestors=(2, 1, 0), candidates=(0,), line=12),
-        StateDef(id='end', kind=FINAL, parent=0, ancestors=(0,), line=10),
+        StateDef(id='', kind=ROOT, parent=-1, children=(1, 5), descendants=62, initial=2, data=(('system', _scxml_data_system),), line=4),
+        StateDef(id='Wf', kind=COMPOUND, parent=0, children=(2,), ancestors=(0,), descendants=28, initial=3, onentry=(_Wf_onentry,), line=7),
+        StateDef(id='Wf._composer_entry', kind=COMPOUND, parent=1, children=(3, 4), ancestors=(1, 0), descendants=24, initial=4, onentry=(_Wf__composer_entry_onentry,), line=4),
+        StateDef(id='Wf.Entry1', kind=ATOMIC, parent=2, ancestors=(2, 1, 0), onentry=(_Wf_Entry1_onentry,), candidates=(1, 0), line=6),
+        StateDef(id='Wf.Exit1', kind=FINAL, parent=2, ancestors=(2, 1, 0), candidates=(0,), line=13),
+        StateDef(id='end', kind=FINAL, parent=0, ancestors=(0,), line=12),
     )
 
     TRANSITIONS = (
-        TransitionDef(source=1, events=('done.state.Wf._composer_entry',), targets=(5,), domain=0, line=8),
-        TransitionDef(source=3, events=('Entry1.done',), cond=_Wf_Entry1_t1_cond, targets=(4,), domain=2, line=10),
+        TransitionDef(source=1, events=('done.state.Wf._composer_entry',), targets=(5,), domain=0, line=10),
+        TransitionDef(source=3, events=('Entry1.done',), cond=_Wf_Entry1_t1_cond, targets=(4,), domain=2, line=11),
         TransitionDef(source=0, targets=(1,), domain=0, line=0),
         TransitionDef(source=1, targets=(2,), domain=0, line=0),
         TransitionDef(source=2, targets=(3,), domain=1, line=0),
