@@ -100,7 +100,7 @@ class InvokeMixin:
         self._cancelled = True
         if self.running:
             self.running = False
-            self.exit_interpreter()
+            self.in_realm(self.exit_interpreter)
         for _, _, child in list(self._children.values()):
             child.cancel_session()
         self._children.clear()

@@ -14,6 +14,7 @@ from .basichttp import BASICHTTP_TYPE, IOProcessorEntry
 from .interpreter import ChartTables, Interpreter, iter_bits
 from .invoke import InvokeMixin
 from .js import JSThrow, UNDEFINED, error_name_message, js_native, new_globals, to_js
+from .js.realm import APPLIED, switch_realm
 from .requests import RequestsMixin
 from .tables import StateDef, TransitionDef
 
@@ -83,6 +84,7 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         self._init_interpreter()
         self._init_invoke()
         self.dm = new_globals()
+        self.realm_patches = None  # (an instance attribute: send reads it at every run)
         host.sessions[self.sessionid] = self
 
     # -- public API -----------------------------------------------------------------------
@@ -95,12 +97,29 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         self.running = True
         # Events sent to ourselves during initialisation wait for the first macrostep.
         self._busy = True
+        prev = APPLIED[0]
+        if prev is not None:
+            switch_realm(None)  # (a new session has no patches: pristine built-ins)
         try:
             self._initialise()
             self._settle()
         finally:
             self._busy = False
+            if APPLIED[0] is not prev:
+                switch_realm(prev)
         return self
+
+    def in_realm(self, fn, *args, **kwargs) -> Any:
+        """fn(*args) with the built-ins as this session sees them (js/realm.py): for each
+        entry into a session's code other than start and send."""
+        prev = APPLIED[0]
+        if prev is not self.realm_patches:
+            switch_realm(self.realm_patches)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if APPLIED[0] is not prev:
+                switch_realm(prev)
 
     def _initialise(self) -> None:
         dm = self.dm
@@ -208,6 +227,11 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
             self.sync_config_id()
         plan = self._config_plans.get(name)
         self._busy = True
+        # The built-ins as this session sees them (in_realm, inlined for the hottest path):
+        # pristine whenever no patched session runs, so normally this only compares.
+        realm = APPLIED[0]
+        if realm is not self.realm_patches:
+            switch_realm(self.realm_patches)
         try:
             if plan is None:
                 guards = tables.guarded_plans.get(self._config_id)
@@ -255,6 +279,8 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
                 self._refresh_lean()
         finally:
             self._busy = False
+            if APPLIED[0] is not realm:
+                switch_realm(realm)
 
     def _refresh_lean(self) -> None:
         """Point `_lean` at the code-free steps known from the current configuration."""
@@ -273,7 +299,7 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         """
         if not self.started:
             self.start()
-        self.host.pump(max_seconds, self._drain, lambda: not self.running)
+        self.host.pump(max_seconds, lambda: self.in_realm(self._drain), lambda: not self.running)
         return not self.running
 
     # -- asyncio ----------------------------------------------------------------------------
@@ -378,12 +404,17 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
                 fn(*args)
             return
         self._busy = True
+        prev = APPLIED[0]
+        if prev is not self.realm_patches:
+            switch_realm(self.realm_patches)
         try:
             if fn is not None:
                 fn(*args)
             self._settle()
         finally:
             self._busy = False
+            if APPLIED[0] is not prev:
+                switch_realm(prev)
 
     def _settle(self) -> None:
         """Complete the macrostep in progress (a no-op when nothing is pending), end the

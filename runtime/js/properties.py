@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import realm
 from .conversions import to_number, to_property_key, to_string, to_uint32
 from .values import (
     ACCESSORS_EXIST,
@@ -322,7 +323,9 @@ def js_setp(obj: Any, key: str, value: Any) -> Any:
         array_put(obj, key, value)
     elif t is JSObject or isinstance(obj, JSObject):
         if obj.frozen:
-            _type_error(f"Cannot assign to read only property '{key}' of built-in object")
+            if not realm.patch(obj, key, value):
+                _type_error(f"Cannot assign to read only property '{key}' of built-in object")
+            return value
         if obj.cls == "String" and (key == "length" or 0 <= array_index(key) < len(obj.internal)):
             return value  # read-only own properties of a String object (15.5.5)
         if ACCESSORS_EXIST[0]:
@@ -333,7 +336,9 @@ def js_setp(obj: Any, key: str, value: Any) -> Any:
         obj[key] = value
     elif t is JSFunction:
         if obj.frozen:
-            _type_error(f"Cannot assign to read only property '{key}' of built-in function")
+            if not realm.patch(obj, key, value):
+                _type_error(f"Cannot assign to read only property '{key}' of built-in function")
+            return value
         if key in ("name", "length") and (obj.props is None or key not in obj.props):
             return value  # read-only (ES5.1 15.3.5.1); sloppy mode ignores the write
         if ACCESSORS_EXIST[0]:
@@ -394,14 +399,14 @@ def js_delete(obj: Any, key: Any) -> bool:
         return True
     if isinstance(obj, JSObject):
         if obj.frozen:
-            return False
+            return dict.get(obj, key, MISSING) is MISSING or realm.patch(obj, key, MISSING)
         if obj.cls == "String" and (key == "length" or 0 <= array_index(key) < len(obj.internal)):
             return False
         obj.pop(key, None)
         return True
     if t is JSFunction:
         if obj.frozen:
-            return False
+            return own_get(obj, key) is MISSING or realm.patch(obj, key, MISSING)
         if obj.props:
             obj.props.pop(key, None)
         return key not in ("prototype",) or not obj.constructible
@@ -443,14 +448,16 @@ def own_keys(obj: Any) -> list[str]:
         return keys
     if isinstance(obj, JSObject):
         if obj.frozen:
-            return []
+            return realm.added_keys(obj)  # [] unless the running session added some
         hidden = hidden_keys(obj)
         keys = _index_first([k for k in obj if k not in hidden])
         if obj.cls == "String":
             keys = [str(i) for i in range(len(obj.internal))] + keys
         return keys
     if t is JSFunction:
-        if obj.frozen or not obj.props:
+        if obj.frozen:
+            return realm.added_keys(obj)
+        if not obj.props:
             return []
         hidden = obj.internal.get("hidden", ()) if obj.internal else ()
         return _index_first([k for k in obj.props if k != "prototype" and k not in hidden])
@@ -472,7 +479,7 @@ def for_in_keys(obj: Any) -> list[str]:
     seen: set[str] = set()
     out: list[str] = []
     while obj is not None:
-        if not (isinstance(obj, JSObject) and obj.frozen):
+        if not (isinstance(obj, JSObject) and obj.frozen) or realm.APPLIED[0] is not None:
             for k in own_keys(obj):
                 if k not in seen:
                     seen.add(k)

@@ -400,7 +400,7 @@ def end_session(machine: "Machine") -> None:
 
 def _finish_exit(machine: "Machine") -> None:
     if not machine.exited:
-        machine.exit_interpreter()
+        machine.in_realm(machine.exit_interpreter)
 
 
 def _report_end(machine: "Machine", starter_ref) -> None:

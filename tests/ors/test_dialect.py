@@ -117,8 +117,9 @@ def test_an_ipd_page_runs_its_workflow_and_libraries(project):
         "RelativePathURL ready function",
         "Entry1 in MainWorkflow value <Main> & more",
         "early at 100 ms",
-        "cancelled 7",  # the id of the cancelled <send>
+        "cancelled true",  # the id of the cancelled <send>
         "entry of MainWorkflow",
+        "2026-01-02T03:04:05.000Z true",  # the library's shims (the ES5 toISOString stays)
         # the page's and the workflow's `var system` are one script variable, beside the data
         # item `system` (§5.1): no cycle
         '{"context":{"legs":["MainWorkflow"]}}',
@@ -375,3 +376,30 @@ def test_in_w3c_documents_var_and_data_are_one_variable():
       <state id="s"><onentry><script>var system = {kind: 'var'};</script><log expr="system.kind"/></onentry></state></scxml>"""
     sm, logs = run(text)
     assert logs == ["var"] and to_py(sm.datamodel["system"]) == {"kind": "var"}
+
+
+def test_library_patches_stay_in_their_session(project):
+    """Two sessions of one host: the IPD's library adds Array.prototype.contains and
+    Date.fromISOString; a session of another document never sees them, before, between or
+    after the IPD's runs."""
+    ipd = scxmlc.load(project / "src-gen" / "IPD_default_Main.scxml")
+    other = scxmlc.load_string(
+        ors_doc(
+            '<state id="s"><transition event="look"><script>seen.push(typeof [].contains + " " + typeof Date.fromISOString);</script></transition></state>',
+            data='<data id="seen" expr="[]"/>',
+        ),
+        module_name="dialect_other_session",
+    )
+    ixn = SimulatedInteractions()
+    host = Host(SimulatedClock(), interactions=ixn, log=lambda s, label, t: None)
+    plain = host.start(other.Chart)
+    plain.send("look")
+    page = host.start(ipd.Chart)
+    plain.send("look")
+    ixn.deliver(page.sessionid, {"g_uid": "IXN-1"})
+    host.run_until_idle(0.05)
+    plain.send("look")
+    host.run_until_idle(10)
+    plain.send("look")
+    assert page.done and len(page.realm_patches) == 2
+    assert to_py(plain.datamodel["seen"]) == ["undefined undefined"] * 4

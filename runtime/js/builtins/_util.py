@@ -7,6 +7,7 @@ from typing import Any, Callable
 from ..conversions import to_integer, to_number, to_string, to_uint32
 from ..errors import throw_type_error
 from ..properties import js_getp, own_get, MISSING
+from ..realm import register_builtin
 from ..values import HOLE, UNDEFINED, JSArray, JSFunction, JSObject
 
 
@@ -90,14 +91,17 @@ def freeze_all(*objs: Any) -> None:
     """Mark built-in objects read-only (shared by every chart in the process)."""
     for o in objs:
         o.frozen = True
+        register_builtin(o)  # a session may still change them for itself (realm.py)
         if isinstance(o, JSFunction) and o.props:
             for v in o.props.values():
                 if isinstance(v, (JSFunction, JSObject)):
                     v.frozen = True
+                    register_builtin(v)
         elif isinstance(o, JSObject):
             for v in o.values():
                 if isinstance(v, JSFunction):
                     v.frozen = True
+                    register_builtin(v)
 
 
 __all__ = [

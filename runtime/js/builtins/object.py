@@ -6,6 +6,7 @@ from typing import Any
 
 from ..conversions import is_object, to_property_key, to_string, js_truthy
 from ..errors import throw_type_error
+from .. import realm
 from ..properties import (
     MISSING,
     get_proto,
@@ -188,6 +189,11 @@ def _define_property(o: Any, key: str, desc: Any) -> None:
         dict.__setitem__(o, key, acc)
     elif isinstance(o, JSObject) and not o.frozen:
         dict.__setitem__(o, key, js_getp(desc, "value"))  # replaces an accessor too
+    elif getattr(o, "frozen", False):
+        # a built-in: the running session's own change (realm.py), non-enumerable by default
+        if not realm.patch(o, key, js_getp(desc, "value"), enumerable=js_truthy(js_getp(desc, "enumerable"))):
+            throw_type_error(f"Cannot redefine property: {key}")
+        return
     else:
         js_setp(o, key, js_getp(desc, "value"))
     if isinstance(o, JSObject) and not js_truthy(js_getp(desc, "enumerable")):

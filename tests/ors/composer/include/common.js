@@ -11,3 +11,15 @@ function storeEvent(list, ev) {
     list[list.length] = ev;
     return list.length;
 }
+
+/* ES3-era shims, as Composer's libraries carry them: guarded, so ES5 built-ins stay. */
+if (!Date.prototype.toISOString) {
+    Date.prototype.toISOString = function () { return 'shim'; };
+}
+Date.fromISOString = function (s) { return new Date(Date.parse(s)); };
+if (!Array.prototype.contains) {
+    Array.prototype.contains = function (x) {
+        for (var i = 0; i < this.length; i++) { if (this[i] === x) { return true; } }
+        return false;
+    };
+}
