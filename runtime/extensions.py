@@ -61,6 +61,9 @@ class Element:
     # evaluated arguments come as `children`: ((tag, args), ...) in document order).
     children: tuple["Element", ...] = ()
     doc: str = ""
+    # The namespace of an element nested in another module's element (<dialog:runtreatments>
+    # inside <queue:submit>); None: its parent's.
+    namespace: str | None = None
 
     def attr(self, name: str) -> Attr | None:
         for a in self.attrs:

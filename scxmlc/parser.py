@@ -580,19 +580,24 @@ class _Builder:
     def module_action(self, el, module, element) -> m.ModuleAction:
         """An action element of an extension module, as written; checked by the verifier
         against the module's declaration."""
-        attrs = tuple((str(k), str(v)) for k, v in el.attrib.items() if etree.QName(k).namespace is None)
+        attrs = tuple(self.literal_attr(el, element, str(k), str(v)) for k, v in el.attrib.items() if etree.QName(k).namespace is None)
         params, contents, children, others, ignored = [], [], [], [], []
         own = (NS, _ns(el))  # <param>/<content> in the SCXML namespace or the module's
         for child in self.elements(el):
             tag = _local(child)
-            nested = element.child(tag) if extensions.lookup(_ns(child)) is module else None
-            if nested is not None:
-                children.append(self.module_action(child, module, nested))
+            nested = element.child(tag)
+            # a nested element of its parent's module, or of the namespace it declares
+            # (<dialog:runtreatments> inside <queue:submit>)
+            child_module = extensions.lookup(_ns(child))
+            home = extensions.lookup(nested.namespace) if nested is not None and nested.namespace else module
+            if nested is not None and child_module is home:
+                children.append(self.module_action(child, home, nested))
             elif tag == "param" and _ns(child) in own:
                 params.append(self.module_param(child))
             elif tag == "content" and _ns(child) in own:
                 contents.append(self.module_content(child))
-            elif extensions.lookup(_ns(child)) is not module and extensions.family(_ns(child)) is not None:
+            elif child_module is None and extensions.family(_ns(child)) is not None:
+                # a Genesys module we do not implement (ws:, classification:, ...)
                 ignored.append((f"{{{_ns(child)}}}{tag}", self.loc(child)))
             else:
                 others.append((tag, self.loc(child)))
@@ -609,6 +614,18 @@ class _Builder:
             others=tuple(others),
             ignored=tuple(ignored),
         )
+
+    def literal_attr(self, el, element, name: str, value: str) -> tuple[str, str]:
+        """An attribute of literal kind (`<dialog:prompts type="ann">`, `<queue:target
+        type="agentgroup">`) is its text; written as a quoted string, the quotes are removed
+        (ors-dialect.md §8.2, ORS-W41)."""
+        attr = element.attr(name)
+        if attr is not None and attr.kind == "literal":
+            text = value.strip()
+            if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+                self.diags.warning(self.loc(el), f"<{_local(el)} {name}={value!r}>: the value is literal text; the quotes are removed [ORS-W41]")
+                return name, text[1:-1]
+        return name, value
 
     def module_param(self, el) -> m.Param:
         p = self.param(el)

@@ -9,8 +9,11 @@ Public names (imported on first use):
 - `SessionModule`: `<session:fetch|start|updatestart|terminate|cancel>`;
 - `InteractionModule`, `InteractionPlatform`: `<ixn:...>`, the interaction registry, and what an
   interaction platform implements; `QueueModule`, `RoutingPlatform`, `RouteRequest`:
-  `<queue:submit|cancel>` and what a routing platform implements;
-- `SimulatedInteractions`, `SimulatedRouting`, `Agent`: a contact centre in memory;
+  `<queue:submit|cancel|query>` and what a routing platform implements; `DialogModule`,
+  `DialogPlatform`, `DialogRequest`: `<dialog:...>` treatments and what a dialog platform
+  implements;
+- `SimulatedInteractions`, `SimulatedRouting`, `SimulatedDialog`, `Agent`: a contact centre in
+  memory;
 - `Target`, `parse_target`: target strings of `<queue:targetid>`;
 - `FetchRequest`, `FetchResult`, `FetchDispatcher`: the fetch transports' interface;
 - `EspRequest`, `EspReply`, `MemoryEspTransport`: ESP requests and an in-memory ESP server.
@@ -26,6 +29,10 @@ _LAZY = {
     "QueueModule": "queue",
     "RoutingPlatform": "queue",
     "RouteRequest": "queue",
+    "DialogModule": "dialog",
+    "DialogPlatform": "dialog",
+    "DialogRequest": "dialog",
+    "SimulatedDialog": "simulated",
     "SimulatedInteractions": "simulated",
     "SimulatedRouting": "simulated",
     "Agent": "simulated",

@@ -156,6 +156,113 @@ INTERACTION = register(
     )
 )
 
+# -- the dialog module (ors-dialect.md §8.1) ------------------------------------------------------
+
+DIALOG_NS = GENESYS_PREFIX + "dialog"
+
+_PROMPTS = Element(
+    "prompts",
+    (Attr("type", kind=LITERAL, doc="the kind of prompts (ann: announcements), written without quotes"),),
+    children=(
+        Element(
+            "prompt",
+            (
+                Attr("interrupt", type=BOOLEAN, default=False, doc="the caller may interrupt it"),
+                Attr("text", type=STRING, doc="text to speak"),
+                Attr("intid", type=STRING, doc="an announcement id"),
+                Attr("number", type=STRING, doc="a number to say"),
+                Attr("digits", type=STRING, doc="digits to say"),
+                Attr("audio", type=STRING, doc="an audio resource"),
+                Attr("music", type=STRING, doc="a music resource"),
+                Attr("url", type=STRING, doc="a resource by URL"),
+                Attr("language", type=STRING),
+            ),
+            doc="one prompt",
+        ),
+    ),
+    doc="the prompts to play, in order",
+)
+
+_INPUT = Element(
+    "input",
+    (
+        Attr("clear", type=BOOLEAN, doc="discard digits typed before"),
+        Attr("total_timeout", type=SECONDS, doc="seconds for the whole input"),
+        Attr("digit_timeout", type=SECONDS, doc="seconds between digits"),
+        Attr("start_timeout", type=SECONDS, doc="seconds before the first digit"),
+        Attr("max_digits", type=NUMBER, doc="digits to collect at most"),
+        Attr("term_digits", type=STRING, doc="digits that end the input"),
+        Attr("abort_digits", type=STRING, doc="digits that abort it"),
+        Attr("ignore_digits", type=STRING, doc="digits that are ignored"),
+        Attr("backspace_digits", type=STRING, doc="digits that erase the previous one"),
+        Attr("reset_digits", type=STRING, doc="digits that start the input over"),
+    ),
+    doc="how digits are collected",
+)
+
+
+def _dialog(tag: str, *extra: Attr, children=(), params: bool = False, doc: str = "") -> Element:
+    """A dialog action: requestid, interactionid, device, language and hints, and its own."""
+    return Element(
+        tag,
+        (
+            Attr("requestid", kind=LOCATION, doc="receives the request id"),
+            Attr("interactionid", type=STRING, doc="the interaction it acts on"),
+            Attr("device", type=STRING, doc="the DN that plays it (else the platform chooses)"),
+            Attr("language", type=STRING),
+            Attr("hints", type=OBJECT, doc="platform hints, passed through"),
+            *extra,
+        ),
+        params=params,
+        id_attr="requestid",
+        children=children,
+        doc=doc,
+    )
+
+
+_TREATMENTS = (
+    _dialog("start", Attr("type", type=STRING, doc="what to run: applid, ..."), params=True, doc="run a dialog application (a VoiceXML application) on the interaction"),
+    _dialog("play", Attr("duration", type=SECONDS), children=(_PROMPTS,), doc="play prompts"),
+    _dialog("collect", children=(_INPUT,), doc="collect digits"),
+    _dialog("playandcollect", children=(_PROMPTS, _INPUT), doc="play prompts, then collect digits"),
+    _dialog("playandverify", children=(_PROMPTS, _INPUT), doc="play prompts, collect digits and verify them"),
+    _dialog(
+        "playsound",
+        Attr("type", type=STRING, doc="ringback, silence, busy, music, ..."),
+        Attr("resource", type=STRING),
+        Attr("duration", type=SECONDS),
+        doc="play a sound",
+    ),
+    _dialog("pause", Attr("duration", type=SECONDS), doc="pause between treatments"),
+    _dialog("remote", Attr("destination", type=STRING), Attr("default", type=STRING), doc="run a treatment on another system"),
+)
+
+_RUNTREATMENTS = Element(
+    "runtreatments",
+    (Attr("requestid", kind=LOCATION, doc="receives the request id"), Attr("interactionid", type=STRING)),
+    id_attr="requestid",
+    children=tuple(Element(t.tag, tuple(a for a in t.attrs if a.name != "requestid"), params=t.params, children=t.children, doc=t.doc) for t in _TREATMENTS),
+    namespace=DIALOG_NS,
+    doc="treatments in order: inside <queue:submit>, what the caller gets while waiting (no events)",
+)
+
+DIALOG = register(
+    Module(
+        name="dialog",
+        namespace=DIALOG_NS,
+        service="scxmlc_runtime.ors.dialog:DialogModule",
+        family="genesys",
+        open=True,  # G81 names more (voice-specific) elements: they warn
+        adapters={"dialog": "the dialog (treatment) platform (DialogPlatform)"},
+        doc="ORS dialog actions: start, play, collect, playandcollect, playandverify, playsound, pause, remote, runtreatments, stop",
+        elements={
+            **{t.tag: t for t in _TREATMENTS},
+            "runtreatments": _RUNTREATMENTS,
+            "stop": Element("stop", (Attr("requestid", type=STRING, required=True, doc="a pending dialog request"),), doc="stop a dialog request"),
+        },
+    )
+)
+
 # -- the queue module (§9) -----------------------------------------------------------------------
 
 QUEUE_NS = GENESYS_PREFIX + "queue"
@@ -195,7 +302,7 @@ QUEUE = register(
         service="scxmlc_runtime.ors.queue:QueueModule",
         family="genesys",
         adapters={"routing": "the routing platform (RoutingPlatform)"},
-        doc="ORS queue actions: submit, cancel",
+        doc="ORS queue actions: submit, cancel, query",
         elements={
             "submit": Element(
                 "submit",
@@ -211,7 +318,7 @@ QUEUE = register(
                     Attr("clearontimeout", type=BOOLEAN, default=False),
                 ),
                 id_attr="requestid",
-                children=(_TARGETS,),
+                children=(_TARGETS, _RUNTREATMENTS),
                 doc="find a target for an interaction",
             ),
             "cancel": Element(
@@ -223,12 +330,18 @@ QUEUE = register(
                 ),
                 doc="cancel pending submits",
             ),
-            "query": Element("query", (Attr("requestid", kind=LOCATION),), supported=False),
+            "query": Element(
+                "query",
+                (Attr("requestid", type=STRING, required=True, doc="a pending submit"),),
+                doc="where a pending submit stands: priority, position, time in the queue",
+            ),
         },
     )
 )
 
 __all__ = [
+    "DIALOG",
+    "DIALOG_NS",
     "FETCH_ENCTYPES",
     "FETCH_METHODS",
     "FETCH_TYPES",

@@ -1,4 +1,4 @@
-"""The `queue:` module: `<queue:submit>` and `<queue:cancel>`, `_genesys.queue.rType`, and the routing platform interface (ors-extensions.md §9).
+"""The `queue:` module: `<queue:submit>` (with its `<dialog:runtreatments>`), `<queue:cancel>`, `<queue:query>`, `_genesys.queue.rType`, and the routing platform interface (ors-extensions.md §9, ors-dialect.md §8).
 
 `<queue:submit>` asks the routing platform (`Host(routing=...)`) for a target among its
 `<queue:targets>`: `queue.submit.requestid` comes at once, then `queue.submit.done` with the
@@ -84,28 +84,37 @@ class RouteRequest:
     interactionid: str | None = None
     route: bool = True
     clearontimeout: bool = False
+    # <dialog:runtreatments> of the submit: what the caller gets while waiting, in order (the
+    # platform plays them; they raise no events, ors-dialect.md §8)
+    treatments: list = field(default_factory=list)
     extra: dict = field(default_factory=dict)
 
 
 class RoutingPlatform(Protocol):
-    """What a routing platform implements for `<queue:submit>`.
+    """What a routing platform implements for `<queue:submit>` and `<queue:query>`.
 
     `submit(req, on_result)` looks for a target; when it has one it calls
     `on_result(True, {"targetselected", "targetcomponentselected", "targetobjectselected",
     "resource", ...})`, or `on_result(False, {"error", "description"})` when it cannot (on the
     host's thread). It returns a handle whose `cancel()` withdraws the request (time limits and
     `<queue:cancel>` use it), or None.
+
+    `query(req, on_result)` (optional: a platform without it answers `unavailable`) tells where
+    a pending submit stands: `on_result(True, {"priority", "positioninqueue",
+    "invqwaittime"})` or `on_result(False, {"error", "description"})`.
     """
 
     def submit(self, req: RouteRequest, on_result: Callable[[bool, dict], None]) -> Any: ...
 
 
 class NoRouting:
-    """No routing platform configured: every submit answers `unavailable`."""
+    """No routing platform configured: every submit and query answers `unavailable`."""
 
     def submit(self, req, on_result):
         on_result(False, {"error": "unavailable", "description": "no routing platform is configured (Host(routing=...))"})
         return None
+
+    query = submit
 
 
 class QueueModule(ModuleService):
@@ -131,18 +140,27 @@ class QueueModule(ModuleService):
     def validate(self, machine: "Machine", action: str, args: dict) -> dict:
         if action == "submit":
             targets: list[Target] = []
+            treatments: list = []
             try:
                 for tag, block in args.get("children", ()):
+                    if tag == "runtreatments":
+                        from .dialog import dialog_request
+
+                        treatments.extend(dialog_request(t, a) for t, a in block.get("children", ()))
+                        continue
                     for kind, item in block.get("children", ()):
                         targets.append(parse_target(item["expr"]) if kind == "targetid" else target_from_element(item))
             except TargetError as exc:
                 raise IllegalValue("targets", str(exc), str(exc)) from None
             args["targets"] = targets
+            args["treatments"] = treatments
         return args
 
     def perform(self, request: Request, args: dict) -> None:
         if request.action == "submit":
             self._submit(request, args)
+        elif request.action == "query":
+            self._query(request, args)
         else:
             self._cancel(request, args)
 
@@ -172,8 +190,9 @@ class QueueModule(ModuleService):
             interactionid=ixnid,
             route=args["route"],
             clearontimeout=args["clearontimeout"],
+            treatments=args.get("treatments", []),
         )
-        request.info.update(interactionid=ixnid, queue=req.queue)
+        request.info.update(interactionid=ixnid, queue=req.queue, route_request=req)
         handle: list[Any] = [None]
         timer: list[Any] = [None]
 
@@ -209,6 +228,30 @@ class QueueModule(ModuleService):
                 handle[0].cancel()
 
         request.on_cancel(cancel)
+
+    # -- <queue:query> --------------------------------------------------------------------
+
+    def _query(self, request: Request, args: dict) -> None:
+        """Where a pending submit of the session stands (ors-dialect.md §8): its priority, its
+        position in the queue and the seconds it has waited, from the platform."""
+        rid = args["requestid"]
+        submit = (request.machine._requests or {}).get(rid)
+        if submit is None or submit.module != "queue" or submit.action != "submit" or "route_request" not in submit.info:
+            request.deliver("error.queue.query", {"requestid": rid, "error": "notfound", "description": "no pending <queue:submit> has this id"})
+            return
+        query = getattr(self.platform, "query", None)
+        if query is None:
+            request.deliver("error.queue.query", {"requestid": rid, "error": "unavailable", "description": "the routing platform cannot answer queries"})
+            return
+
+        def done(ok: bool, data: dict) -> None:
+            data = dict(data or {})
+            if ok:
+                request.deliver("queue.query.done", {"requestid": rid, **data})
+            else:
+                request.deliver("error.queue.query", {"requestid": rid, "error": str(data.get("error", "unknown")), "description": str(data.get("description", ""))})
+
+        query(submit.info["route_request"], done)
 
     # -- <queue:cancel> -------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from ..clock import SimulatedClock
 from ..documents import DocumentError, compile_document
 from ..host import Host
 from ..trace import TraceRecord, format_record
-from .simulated import SimulatedInteractions, SimulatedRouting
+from .simulated import SimulatedDialog, SimulatedInteractions, SimulatedRouting
 
 
 class ScenarioError(Exception):
@@ -67,11 +67,15 @@ _TOP = {
     "main": (str, True), "max_seconds": ((int, float), False), "session_ids": (list, False),
     "request_ids": (str, False), "params": (dict, False), "documents": (dict, False),
     "interactions": (dict, False), "routing": (dict, False), "http": (list, False),
-    "event": (list, False), "expect": (list, False), "genesys": (dict, False),
+    "event": (list, False), "expect": (list, False), "genesys": (dict, False), "dialog": (dict, False),
 }  # fmt: skip
 _PARTS = {
-    "interactions": {"resources": (list, False), "latency": ((int, float), False), "deliver": (list, False), "fault": (list, False)},
+    "interactions": {"resources": (list, False), "latency": ((int, float), False), "deliver": (list, False), "fault": (list, False),
+                     "event": (list, False)},
     "interactions.deliver": {"at": ((int, float), False), "session": (str, False), "props": (dict, False)},
+    "interactions.event": {"at": ((int, float), False), "interactionid": (str, True), "name": (str, True), "data": (dict, False)},
+    "dialog": {"latency": ((int, float), False), "digits": (list, False), "fault": (list, False)},
+    "dialog.fault": {"action": (str, True), "error": (str, True), "always": (bool, False), "description": (str, False)},
     "interactions.fault": {"action": (str, True), "error": (str, True), "always": (bool, False), "description": (str, False)},
     "routing": {"latency": ((int, float), False), "agent": (list, False)},
     "routing.agent": {"name": (str, True), "dn": ((str, int), True), "ready": (bool, False), "groups": (list, False),
@@ -119,10 +123,10 @@ class Scenario:
 
     def _validate(self) -> None:
         self._check_keys(self.data, _TOP, "", ())
-        for part in ("interactions", "routing", "genesys"):
+        for part in ("interactions", "routing", "genesys", "dialog"):
             if part in self.data:
                 self._check_keys(self.data[part], _PARTS[part], part, (part,))
-        for part in ("interactions.deliver", "interactions.fault", "routing.agent", "http", "event", "expect"):
+        for part in ("interactions.deliver", "interactions.fault", "interactions.event", "routing.agent", "dialog.fault", "http", "event", "expect"):
             outer, _, inner = part.partition(".")
             items = self.data.get(outer, {}).get(inner, []) if inner else self.data.get(outer, [])
             for k, item in enumerate(items):
@@ -177,6 +181,10 @@ class Scenario:
                 a["name"], str(a["dn"]), ready=a.get("ready", True), groups=a.get("groups", ()),
                 skills=a.get("skills"), stats=a.get("stats"), place=a.get("place"),
             )  # fmt: skip
+        dialog_spec = data.get("dialog", {})
+        dialog = SimulatedDialog(latency=dialog_spec.get("latency", 0.0), digits=[str(d) for d in dialog_spec.get("digits", ())])
+        for fault in dialog_spec.get("fault", []):
+            dialog.fail(fault["action"], fault["error"], once=not fault.get("always", False), description=fault.get("description"))
         from .canned import CannedHTTPClient
         from .environment import Genesys
 
@@ -193,6 +201,7 @@ class Scenario:
             trace=record,
             interactions=ixn,
             routing=routing,
+            dialog=dialog,
         )
         try:
             main_path = self.base_dir / data["main"]
@@ -224,6 +233,8 @@ class Scenario:
             sid = session_of(item.get("session", "main"))
             props = item.get("props", {})
             clock.call_later(item.get("at", 0.0), lambda sid=sid, props=props: ixn.deliver(sid, props))
+        for item in self.data.get("interactions", {}).get("event", []):
+            clock.call_later(item.get("at", 0.0), lambda item=item: ixn.event(item["interactionid"], item["name"], item.get("data")))
         for item in self.data.get("event", []):
             sid = session_of(item.get("session", "main"))
 

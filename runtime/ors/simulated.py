@@ -18,6 +18,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
+from .dialog import COLLECTING, DialogRequest
 from .queue import RouteRequest
 from .targets import Target
 
@@ -63,6 +64,7 @@ class SimulatedInteractions:
     - `fail(action, error)`: the next request of `action` fails with `error` (`once=False`:
       every one until `clear_faults()`);
     - `hangup(g_uid)`: the caller hangs up (`interaction.deleted`, resultof "deletion");
+    - `event(g_uid, name, data)`: `interaction.<name>` for the owning session;
     - `requests`: every request received, as (session id, action, args).
     """
 
@@ -98,6 +100,12 @@ class SimulatedInteractions:
 
     def clear_faults(self) -> None:
         self.faults.clear()
+
+    def event(self, g_uid: str, name: str, data: dict | None = None) -> None:
+        """An unsolicited event about an interaction for the session that owns it:
+        `interaction.<name>` with `{interactionid, ...data}` (`onrouterequest`, `abandoned`,
+        `partystatechanged`, `onmerge`, ...; ors-dialect.md §9)."""
+        self.service.notify(g_uid, f"interaction.{name}", data)
 
     # -- InteractionPlatform ---------------------------------------------------------------
 
@@ -175,8 +183,10 @@ class SimulatedRouting:
             self.agents[agent.name] = agent
         self.latency = latency
         self.waiting: list[tuple[RouteRequest, Callable, _Timer]] = []
+        self.requests: list[RouteRequest] = []  # every submit received (their treatments too)
         self.host: "Host | None" = None
         self._served: dict[str, int] = {}  # per target text: selections (ordertype percentage)
+        self._since: dict[str, float] = {}  # request id -> when it was submitted
 
     def attach(self, host: "Host") -> None:
         self.host = host
@@ -199,9 +209,20 @@ class SimulatedRouting:
 
     def submit(self, req: RouteRequest, on_result: Callable[[bool, dict], None]) -> Any:
         handle = _Timer()
+        self.requests.append(req)
+        self._since[req.requestid] = self.host.clock.now()
         if not self._try(req, on_result, handle):
             self.waiting.append((req, on_result, handle))
         return handle
+
+    def query(self, req: RouteRequest, on_result: Callable[[bool, dict], None]) -> None:
+        """Where a submit stands: its place among the waiting ones (by priority, then in order;
+        0 once a target is found) and the seconds since it was submitted."""
+        waiting = sorted((w for w in self.waiting if not w[2].cancelled), key=lambda w: -w[0].priority)
+        position = next((k for k, w in enumerate(waiting, 1) if w[0] is req), 0)
+        waited = self.host.clock.now() - self._since.get(req.requestid, self.host.clock.now())
+        data = {"priority": req.priority, "positioninqueue": position, "invqwaittime": waited}
+        self.host.clock.call_later(self.latency, lambda: on_result(True, data))
 
     def _try(self, req: RouteRequest, on_result: Callable, handle: _Timer) -> bool:
         found = self.select(req)
@@ -270,4 +291,56 @@ class SimulatedRouting:
         return pick[1], pick[2], pick[3]
 
 
-__all__ = ["Agent", "Fault", "SimulatedInteractions", "SimulatedRouting"]
+class SimulatedDialog:
+    """A dialog platform in memory (`Host(dialog=...)`): every treatment ends after `latency`
+    seconds on the host's clock (or its own `duration`, when it has one); the collecting
+    actions (collect, playandcollect, playandverify) answer with the next of `digits` (a list
+    used in order, the last one repeated; or one string for all).
+
+    - `fail(action, error)`: the next request of `action` fails (`once=False`: every one);
+    - `requests`: every DialogRequest received.
+    """
+
+    def __init__(self, latency: float = 0.0, digits=()) -> None:
+        self.latency = latency
+        self.digits = [digits] if isinstance(digits, str) else list(digits)
+        self.faults: dict[str, list[Fault]] = {}
+        self.requests: list[DialogRequest] = []
+        self.host: "Host | None" = None
+
+    def attach(self, host: "Host") -> None:
+        self.host = host
+
+    def fail(self, action: str, error: str, *, once: bool = True, description: str | None = None) -> None:
+        self.faults.setdefault(action, []).append(Fault(error, description or f"simulated fault: {error}", once))
+
+    def run(self, req: DialogRequest, on_result: Callable[[bool, dict], None]) -> Any:
+        self.requests.append(req)
+        handle = _Timer()
+        faults = self.faults.get(req.action)
+        if faults:
+            fault = faults[0]
+            if fault.once:
+                faults.pop(0)
+            outcome: tuple[bool, dict] = (False, {"error": fault.error, "description": fault.description})
+        elif req.action in COLLECTING:
+            outcome = (True, {"digits": self._next_digits()})
+        else:
+            outcome = (True, {})
+        duration = req.args.get("duration")
+        wait = float(duration) if isinstance(duration, (int, float)) and duration > 0 else self.latency
+
+        def answer() -> None:
+            if not handle.cancelled:
+                on_result(*outcome)
+
+        handle.timer = self.host.clock.call_later(wait, answer)
+        return handle
+
+    def _next_digits(self) -> str:
+        if not self.digits:
+            return ""
+        return self.digits.pop(0) if len(self.digits) > 1 else self.digits[0]
+
+
+__all__ = ["Agent", "Fault", "SimulatedDialog", "SimulatedInteractions", "SimulatedRouting"]

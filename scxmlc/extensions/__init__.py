@@ -75,6 +75,7 @@ def family(namespace: str | None) -> str | None:
 
 
 # the modules' own checks register themselves
+from . import dialog as _dialog  # noqa: E402,F401
 from . import queue as _queue  # noqa: E402,F401
 from . import session as _session  # noqa: E402,F401
 

@@ -9,7 +9,7 @@ from scxmlc import CompileError
 
 from .conftest import NAMESPACES as _NS
 
-NAMESPACES = _NS + ' xmlns:dialog="http://www.genesyslab.com/modules/dialog"'
+NAMESPACES = _NS + ' xmlns:dialog="http://www.genesyslab.com/modules/dialog" xmlns:ws="http://www.genesyslab.com/modules/ws"'
 
 
 def diagnostics(body: str) -> list[str]:
@@ -89,16 +89,20 @@ def test_errors(body, message):
         ),
         ("<session:fetch srcexpr=\"'u'\" colour=\"'red'\"/>", "doc.scxml:3: warning: unknown attribute 'colour' on <session:fetch> is ignored"),
         (
-            '<queue:query requestid="r"/>',
-            "doc.scxml:3: warning: <queue:query> is not supported; it raises error.unsupported.element when run",
+            '<dialog:record requestid="r"/>',
+            "doc.scxml:3: warning: <dialog:record> is not supported; it raises error.unsupported.element when run",
+        ),
+        (
+            "<dialog:play requestid=\"r\"><dialog:prompts type=\"'ann'\"><dialog:prompt text=\"'hi'\"/></dialog:prompts></dialog:play>",
+            "doc.scxml:3: warning: <prompts type=\"'ann'\">: the value is literal text; the quotes are removed [ORS-W41]",
         ),
         (
             '<ixn:createcall requestid="r"/>',
             "doc.scxml:3: warning: <ixn:createcall> is not supported; it raises error.unsupported.element when run",
         ),
         (
-            '<dialog:start requestid="r"/>',
-            "doc.scxml:3: warning: element <start> of namespace http://www.genesyslab.com/modules/dialog is not supported yet; it raises error.unsupported.element when run",
+            '<ws:invoke requestid="r"/>',
+            "doc.scxml:3: warning: element <invoke> of namespace http://www.genesyslab.com/modules/ws is not supported yet; it raises error.unsupported.element when run",
         ),
         (
             "<session:fetch srcexpr=\"'u'\"><param name=\"'quoted'\" expr=\"1\"/></session:fetch>",

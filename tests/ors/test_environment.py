@@ -121,13 +121,13 @@ def test_the_scheme_less_namespace_spelling_is_the_same_module(make_host):
 
 @pytest.mark.parametrize(
     "element",
-    ['<ixn:createcall requestid="r" interactionid="\'IXN-1\'"/>', '<dialog:start requestid="r" interactionid="\'IXN-1\'"/>'],
+    ['<ixn:createcall requestid="r" interactionid="\'IXN-1\'"/>', '<dialog:record requestid="r" interactionid="\'IXN-1\'"/>', '<ws:invoke/>'],
 )
 def test_unsupported_genesys_elements_raise_error_unsupported_element(make_host, element):
     body = f"""<state id="s"><onentry>{element}</onentry>
         <transition event="error.unsupported.element" target="f"><assign location="ev" expr="_event.data.message"/></transition></state>
         <final id="f"/>"""
-    text = ors(body, data='<data id="r"/><data id="ev"/>').replace("<scxml ", '<scxml xmlns:dialog="http://www.genesyslab.com/modules/dialog" ')
+    text = ors(body, data='<data id="r"/><data id="ev"/>').replace("<scxml ", '<scxml xmlns:dialog="http://www.genesyslab.com/modules/dialog" xmlns:ws="http://www.genesyslab.com/modules/ws" ')
     host = make_host()
     sm = host.start(load(text).Chart)
     host.run_until_idle(1)
