@@ -156,8 +156,12 @@ class _Verifier:
                 if not _NCNAME.match(s.id):
                     self.diags.error(s.loc, f"invalid state id '{s.id}' (must be an XML name)")
                 if s.id in self.by_id:
-                    first = self.by_id[s.id].loc.line
-                    self.diags.error(s.loc, f"duplicate state id '{s.id}' (first defined at line {first})")
+                    first = self.by_id[s.id].loc
+                    if first.file != s.loc.file:
+                        # two files merged by xi:include (ors-dialect.md §3.4)
+                        self.diags.error(s.loc, f"duplicate state id '{s.id}' after the includes are merged (first defined at {first}) [ORS-E15]")
+                    else:
+                        self.diags.error(s.loc, f"duplicate state id '{s.id}' (first defined at line {first.line})")
                 else:
                     self.by_id[s.id] = s
             self.index(s.children, s)

@@ -166,6 +166,7 @@ def test_a_subroutine_compiled_alone(project):
         ('<xi:include href="http://example.org/w.scxml" parse="xml"/>', "remote include http://example.org/w.scxml is refused"),
         ('<xi:include href="w.scxml" xpointer="missing" parse="xml"/>', "xpointer 'missing': no element with that id in"),
         ('<xi:include href="self.scxml" xpointer="loop" parse="xml"/>', "include cycle:"),
+        ('<xi:include href="w.scxml" xpointer="x" parse="xml"/><state id="x"/>', "duplicate state id 'x' after the includes are merged"),
     ],
 )
 def test_include_errors_are_located(tmp_path, include, message):
@@ -177,7 +178,16 @@ def test_include_errors_are_located(tmp_path, include, message):
     )
     text = ors_doc(f'<state id="top" xmlns:xi="http://www.w3.org/2001/XInclude">\n{include}\n</state>')
     found = [d for d in diagnostics(text, base_dir=tmp_path / "sub") if ": error: " in d]
-    assert any(d.startswith("doc.scxml:4: error: ") and message in d for d in found) or any(message in d for d in found), found
+    code = {"include not": "E10", "is outside": "E10", "remote": "E12", "xpointer": "E13", "include cycle": "E14", "duplicate": "E15"}
+    expected = next(v for k, v in code.items() if message.startswith(k) or k in message)
+    # located at the include (or, for the cycle, at the include inside the included file)
+    assert any(message in d and d.endswith(f"[ORS-{expected}]") and (":4: error: " in d or ":1: error: " in d) for d in found), found
+
+
+def test_an_expression_that_does_not_parse_is_e31():
+    text = ors_doc('<state id="a"><onentry><log expr="1 +"/></onentry></state>')
+    found = diagnostics(text)
+    assert any(d.startswith("doc.scxml:3: error: ECMAScript: ") and d.endswith("[ORS-E31]") for d in found), found
 
 
 def test_text_includes_fallbacks_encodings_and_roots(tmp_path):
