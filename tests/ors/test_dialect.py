@@ -413,3 +413,59 @@ def test_library_patches_stay_in_their_session(project):
     plain.send("look")
     assert page.done and len(page.realm_patches) == 2
     assert to_py(plain.datamodel["seen"]) == ["undefined undefined"] * 4
+
+
+def test_w3c_constructs_composer_relies_on():
+    """§4.10: a catch-all and an `error` prefix in two parallel regions taking the same event,
+    an initial transition with content, donedata of a nested final read through done.state."""
+    body = """<parallel id="p">
+      <state id="legs"><initial><transition target="leg"><log expr="'initial content'"/></transition></initial>
+        <state id="leg" initial="work">
+          <state id="work"><onentry><raise event="error.custom"/></onentry>
+            <transition event="go" target="fin"/></state>
+          <final id="fin"><donedata><param name="result" expr="'ok'"/></donedata></final>
+        </state>
+        <transition event="done.state.leg"><log expr="'leg done ' + _event.data.result"/></transition>
+      </state>
+      <state id="catchall"><transition event="*"><log expr="'any ' + _event.name"/></transition></state>
+      <state id="errors"><transition event="error"><log expr="'error prefix ' + _event.name"/></transition></state>
+    </parallel>"""
+    sm, logs = run(ors_doc(body), events=[("go", None)])
+    assert logs == [
+        "initial content",
+        "any error.custom", "error prefix error.custom",  # one event, two regions
+        "any go",  # (the leg's transition to its final has no content)
+        "leg done ok", "any done.state.leg",
+    ]  # fmt: skip
+
+
+def test_event_identity_across_regions_and_to_source():
+    """§5.2: the same `_event` object in every region of a macrostep (Composer's common.js keeps
+    unhandled events and looks them up with indexOf), and `_event.toSource()` in logs."""
+    body = """<parallel id="p">
+      <state id="a"><transition event="ping"><script>kept.push(_event);</script></transition></state>
+      <state id="b"><transition event="ping"><log expr="kept.indexOf(_event) + ' ' + (kept[0] === _event)"/>
+        <log expr="_event.toSource()"/></transition></state>
+    </parallel>"""
+    sm, logs = run(ors_doc(body, data='<data id="kept" expr="[]"/>'), events=[("ping", {"n": 1})])
+    assert logs[0] == "0 true"
+    assert logs[1].startswith('({name:"ping", type:"external"') and 'data:{n:1}' in logs[1], logs[1]
+
+
+def test_the_language_level_of_composer_libraries():
+    """§5.4: `const` at function level, the Annex B functions, top-level `this`, readable
+    toLocaleString; §5.5: a branch reading what nothing wrote raises an error event and the
+    session goes on."""
+    body = """<state id="s"><onentry><script><![CDATA[
+        function dayName(d) { const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']; return days[d]; }
+        var libs = this;
+        __Log(dayName(1) + ' ' + escape('a b&c') + ' ' + unescape('%41%20') + ' ' + 'abcdef'.substr(2, 3) + ' ' + (libs.dayName === dayName)
+              + ' ' + (typeof new Date(0).toLocaleString()));
+      ]]></script>
+      <script>__Raise(App_X['error.rethrow'].name, {});</script>
+      <log expr="'not reached: an error ends the block (SCXML 4.9)'"/></onentry>
+      <transition event="error.execution" target="f"><log expr="_event.data.message"/></transition></state>
+      <final id="f"/>"""
+    sm, logs = run(ors_doc(body, data='<data id="App_X" expr="({})"/>'))
+    assert logs[0] == "Mon a%20b%26c A  cde true string"
+    assert logs[1:] == ["Cannot read properties of undefined (reading 'name')"] and sm.done
