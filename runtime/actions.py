@@ -22,8 +22,19 @@ SCXML_TYPES = {
 SCXML_PROCESSOR = "http://www.w3.org/TR/scxml/#SCXMLEventProcessor"
 _send_ids = itertools.count(1)
 _log_output = logging.getLogger("scxmlc_runtime.log")
-# ORS <log level> (1 reporting, 2 error, 3 warning, 4 debug) as Python logging levels.
-_ORS_LEVELS = {1: logging.INFO, 2: logging.ERROR, 3: logging.WARNING, 4: logging.DEBUG}
+_chart_loggers: dict[str, logging.Logger] = {}
+
+
+def _chart_logger(name: str | None) -> logging.Logger:
+    """`scxmlc_runtime.log.<chart name>` (ors-dialect.md §4.6), a child of `scxmlc_runtime.log`."""
+    if not name:
+        return _log_output
+    found = _chart_loggers.get(name)
+    if found is None:
+        if len(_chart_loggers) >= 1000:  # names come from documents: bound the cache
+            return logging.getLogger(f"scxmlc_runtime.log.{name}")
+        found = _chart_loggers[name] = logging.getLogger(f"scxmlc_runtime.log.{name}")
+    return found
 
 # CSS2 time values (SCXML 6.2.4 delay): "5s", ".5s", "1.5s", "200ms".
 _DELAY = re.compile(r"^\s*(\d*\.?\d+)\s*(ms|s|min|h|d)?\s*$")
@@ -103,20 +114,26 @@ class ActionsMixin:
 
     def log(self, label: str | None, *value: Any, level: int | None = None) -> None:
         """<log> (SCXML 4.7): to the machine's log handler, else to the host's
-        (`log(sessionid, label, text)`), else to the `scxmlc_runtime.log` logger. Without an
-        expr only the label is logged; an undefined value shows as `undefined`. `level`: the
-        ORS level (1 reporting, 2 error, 3 warning, 4 debug) sets the logger's level."""
+        (`log(sessionid, label, text)`), else to the `scxmlc_runtime.log.<chart name>` logger.
+        Without an expr only the label is logged; an undefined value shows as `undefined`.
+        `level`: the ORS level (1 reporting, 2 error, 3 warning, 4 debug) gives the record's
+        level through the host's `log_levels`; a level-1 record carries `ors_reporting`
+        (ors-dialect.md §4.6)."""
         text = js_display(value[0]) if value else ""
         if self.log_handler is not None:
             self.log_handler(label, text)
         elif self.host.log is not None:
             self.host.log(self.sessionid, label, text)
         else:
-            py_level = _ORS_LEVELS.get(level, logging.INFO)
+            logger = _chart_logger(self.name)
+            py_level = self.host.log_levels.get(level, logging.INFO) if level is not None else logging.INFO
+            if not logger.isEnabledFor(py_level):
+                return
+            extra = {"ors_reporting": True, "sessionid": self.sessionid} if level == 1 else {"sessionid": self.sessionid}
             if label:
-                _log_output.log(py_level, "%s: %s", label, text)
+                logger.log(py_level, "%s: %s", label, text, extra=extra)
             else:
-                _log_output.log(py_level, "%s", text)
+                logger.log(py_level, "%s", text, extra=extra)
 
     def fail(self, name: str, message: str):
         """Throw the JS error `name` (code the compiler could not accept raises this when run)."""

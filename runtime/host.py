@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import queue
+import logging
 import threading
 import time
 import uuid
@@ -58,6 +59,27 @@ class IOToken:
             host.outstanding -= 1
 
 
+# ORS <log level> (1 reporting, 2 error, 3 warning, 4 debug; ors-dialect.md §4.6) as Python
+# logging levels, and the presets of Host(log_levels=...).
+ORS_LOG_LEVELS = {1: logging.INFO, 2: logging.ERROR, 3: logging.WARNING, 4: logging.DEBUG}
+LOG_LEVEL_PRESETS = {"ors": ORS_LOG_LEVELS, "composer": {**ORS_LOG_LEVELS, 2: logging.INFO}}
+
+
+def _log_levels(value: dict | str | None) -> dict:
+    if value is None:
+        return ORS_LOG_LEVELS
+    if isinstance(value, str):
+        if value not in LOG_LEVEL_PRESETS:
+            raise ValueError(f"log_levels: unknown preset {value!r} (presets: {', '.join(LOG_LEVEL_PRESETS)})")
+        return LOG_LEVEL_PRESETS[value]
+    levels = dict(ORS_LOG_LEVELS)
+    for key, level in value.items():
+        if key not in (1, 2, 3, 4) or not isinstance(level, int):
+            raise ValueError(f"log_levels: {key!r}: {level!r} (keys 1-4, values logging levels)")
+        levels[key] = level
+    return levels
+
+
 class Host:
     def __init__(
         self,
@@ -69,6 +91,7 @@ class Host:
         ids: Any = None,
         services: tuple | list = (),
         trace: Callable[[Any], None] | None = None,
+        log_levels: dict | str | None = None,
         http_host: str = "127.0.0.1",
         http_port: int = 0,
         **adapters: Any,
@@ -85,6 +108,9 @@ class Host:
         - `trace(record)`: one `TraceRecord` (trace.py) per event, transition, state entered
           or exited, log line, error event and extension request of the sessions the host
           creates (`start`, `<session:start>`);
+        - `log_levels`: the Python logging level of each ORS `<log level>` (1-4) when `<log>`
+          goes to the `scxmlc_runtime.log.<chart name>` logger (no `log` handler): a dict, or
+          the preset "composer" (level 2, which Composer writes on routine messages, as INFO);
         - `http_host`/`http_port`: where the Basic HTTP processor listens (loopback and an
           ephemeral port by default); it starts when a session first reads its location;
         - any other keyword: a platform adapter an extension module declares (the Genesys
@@ -101,6 +127,7 @@ class Host:
         # Sessions the runtime started (<session:start>): nobody else holds them while they run.
         self._kept: dict[str, "Machine"] = {}
         self.log = log
+        self.log_levels = _log_levels(log_levels)
         self.trace = trace
         self.ids = ids if ids is not None else Ids()
         self.documents = dict(documents or {})

@@ -77,13 +77,32 @@ def test_uneval_of_data_lists_the_documents_variables_only(make_host, logs):
     ]
 
 
+LEVELS = """<state id="s"><onentry><log expr="'r'" level="1"/><log expr="'e'" level="2"/>
+    <log expr="'w'" level="3"/><log expr="'d'" level="4"/><log expr="'none'"/></onentry></state>"""
+
+
 def test_log_levels_set_the_python_logging_level(make_host, caplog):
     caplog.set_level(logging.DEBUG, logger="scxmlc_runtime.log")
-    body = """<state id="s"><onentry><log expr="'r'" level="1"/><log expr="'e'" level="2"/>
-        <log expr="'w'" level="3"/><log expr="'d'" level="4"/><log expr="'none'"/></onentry></state>"""
-    run(make_host, body)
+    run(make_host, LEVELS)
     levels = [(r.getMessage(), r.levelno) for r in caplog.records if r.name == "scxmlc_runtime.log"]
     assert levels == [("r", logging.INFO), ("e", logging.ERROR), ("w", logging.WARNING), ("d", logging.DEBUG), ("none", logging.INFO)]
+    reporting = [r.getMessage() for r in caplog.records if getattr(r, "ors_reporting", False)]
+    assert reporting == ["r"]  # level 1: a customer record in ORS's historical reporting
+
+
+def test_log_goes_to_the_charts_logger_with_the_hosts_levels(make_host, caplog):
+    caplog.set_level(logging.DEBUG, logger="scxmlc_runtime.log")
+    host = make_host(log_levels="composer")
+    host.start(load(ors(LEVELS, name="default.Main")).Chart)
+    records = [(r.name, r.getMessage(), r.levelno) for r in caplog.records if r.name.startswith("scxmlc_runtime.log")]
+    assert records[:2] == [("scxmlc_runtime.log.default.Main", "r", logging.INFO), ("scxmlc_runtime.log.default.Main", "e", logging.INFO)]
+    host = make_host(log_levels={3: logging.ERROR})
+    caplog.clear()
+    host.start(load(ors(LEVELS, name="other")).Chart)
+    assert [r.levelno for r in caplog.records if r.name == "scxmlc_runtime.log.other"][1:3] == [logging.ERROR, logging.ERROR]
+    for bad in ("loud", {5: 10}):
+        with pytest.raises(ValueError, match="log_levels"):
+            make_host(log_levels=bad)
 
 
 def test_a_machines_own_log_wins_over_the_hosts(make_host, logs):
