@@ -55,14 +55,11 @@ def install_compiler(compile_chart: Callable[[bytes, str, str], type]) -> None:
 
 def _find_compiler() -> Callable[[bytes, str, str], type] | None:
     if _compiler is None:
-        from importlib.metadata import entry_points
+        from .extensions import first_entry_point
 
-        for ep in entry_points(group=COMPILERS_ENTRY_POINT):
-            try:
-                install_compiler(ep.load())
-            except Exception:  # noqa: BLE001 - a broken plugin is the same as none
-                continue
-            break
+        found = first_entry_point(COMPILERS_ENTRY_POINT)
+        if found is not None:
+            install_compiler(found)
     return _compiler
 
 

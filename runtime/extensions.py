@@ -181,6 +181,19 @@ def load_object(path: str) -> Any:
     return getattr(importlib.import_module(module_name), attr)
 
 
+def first_entry_point(group: str) -> Any:
+    """The object of the first entry point of `group` that loads (how the compiler's run-time
+    hooks are found when the application did not install them), or None."""
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group=group):
+        try:
+            return ep.load()
+        except Exception:  # noqa: BLE001 - a broken plugin is the same as none
+            continue
+    return None
+
+
 # Modules shipped with the runtime: their declarations register themselves when the registry
 # is first consulted (their services are imported when a chart first uses them).
 BUILTIN_DECLARATIONS = ("scxmlc_runtime.ors.declarations",)
@@ -212,6 +225,7 @@ __all__ = [
     "canonical_namespace",
     "environment_class",
     "family_of",
+    "first_entry_point",
     "load_object",
     "module_for",
     "module_named",

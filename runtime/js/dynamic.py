@@ -41,14 +41,11 @@ def _find() -> Callable | None:
     global _found
     if not _found:
         _found = True
-        from importlib.metadata import entry_points
+        from ..extensions import first_entry_point
 
-        for ep in entry_points(group=SCRIPT_COMPILERS_ENTRY_POINT):
-            try:
-                install_script_compiler(ep.load())
-            except Exception:  # noqa: BLE001 - a broken plugin is the same as none
-                continue
-            break
+        found = first_entry_point(SCRIPT_COMPILERS_ENTRY_POINT)
+        if found is not None:
+            install_script_compiler(found)
     return _script_compiler
 
 

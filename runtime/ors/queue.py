@@ -13,8 +13,6 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 
-from ..js import UNDEFINED, to_py
-from ..js.values import HostObject
 from ..requests import IllegalValue, ModuleService, Request
 from .declarations import QUEUE
 from .targets import Target, TargetError, parse_target, target_from_element
@@ -45,29 +43,7 @@ ROUTE_TYPES = {
 }
 
 
-class QueuePart(HostObject):
-    """`_genesys.queue` (shared by all sessions, read-only): `rType`, the route types, whose
-    values are their names (ors-dialect.md §6), passed to the platform as they are; and the
-    enums `overwriteType` and `usecapcond`."""
-
-    __slots__ = ("parts",)
-
-    def __init__(self) -> None:
-        from .environment import Enum
-
-        self.parts = {"rType": Enum(tuple(ROUTE_TYPES)), "overwriteType": Enum(), "usecapcond": Enum()}
-
-    def js_get(self, key: str) -> Any:
-        return self.parts.get(key, UNDEFINED)
-
-    def js_keys(self) -> list[str]:
-        return list(self.parts)
-
-    def __repr__(self) -> str:
-        return "_genesys.queue"
-
-
-_QUEUE_PART: QueuePart | None = None
+_QUEUE_PART: Any = None  # `_genesys.queue`, made on first use
 
 
 @dataclass
@@ -130,11 +106,15 @@ class QueueModule(ModuleService):
         super().attach(host)
         self.platform = host.adapters.get("routing") or NoRouting()
 
-    def environment(self, machine: "Machine") -> QueuePart:
-        """`_genesys.queue` (read-only, shared)."""
+    def environment(self, machine: "Machine") -> Any:
+        """`_genesys.queue` (shared by all sessions, read-only): `rType`, the route types, whose
+        values are their names (ors-dialect.md §6), passed to the platform as they are; and the
+        enums `overwriteType` and `usecapcond`."""
         global _QUEUE_PART
         if _QUEUE_PART is None:
-            _QUEUE_PART = QueuePart()
+            from .environment import Constants, Enum
+
+            _QUEUE_PART = Constants({"rType": Enum(tuple(ROUTE_TYPES)), "overwriteType": Enum(), "usecapcond": Enum()})
         return _QUEUE_PART
 
     def validate(self, machine: "Machine", action: str, args: dict) -> dict:
