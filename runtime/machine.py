@@ -49,12 +49,15 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
     _start_params: dict | None = None
     # Called with (machine, reason, data) when the session ends (reason "final" or "cancelled").
     _end_hooks: list | None = None
+    # This session's own changes to the built-in objects (js/realm.py), once it makes one; the
+    # session then becomes a RealmSession.
+    realm_patches = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "actions" in cls.__dict__:
             cls.modules = tuple(sorted({a.partition(":")[0] for a in cls.actions}))
-        if cls.STATES:
+        if cls.STATES and "tables" not in cls.__dict__:
             cls.tables = ChartTables(cls.STATES, cls.TRANSITIONS, cls.REQUEST_OWNERS)
             cls.late_binding = cls.binding == "late"
 
@@ -84,7 +87,6 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         self._init_interpreter()
         self._init_invoke()
         self.dm = new_globals()
-        self.realm_patches = None  # (an instance attribute: send reads it at every run)
         host.sessions[self.sessionid] = self
 
     # -- public API -----------------------------------------------------------------------
@@ -108,6 +110,15 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
             if APPLIED[0] is not prev:
                 switch_realm(prev)
         return self
+
+    def realm_patched(self, prev: Any) -> None:
+        """This session has just changed a built-in for the first time (js/realm.py; `prev`:
+        the patches that were applied before its own). It becomes a RealmSession, whose runs
+        put its changes in place and take them out again; other sessions pay nothing."""
+        d = self.__dict__
+        d["_realm_busy"] = d.pop("_busy", False)
+        d["_realm_prev"] = prev
+        self.__class__ = _realm_class(type(self))
 
     def in_realm(self, fn, *args, **kwargs) -> Any:
         """fn(*args) with the built-ins as this session sees them (js/realm.py): for each
@@ -227,11 +238,6 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
             self.sync_config_id()
         plan = self._config_plans.get(name)
         self._busy = True
-        # The built-ins as this session sees them (in_realm, inlined for the hottest path):
-        # pristine whenever no patched session runs, so normally this only compares.
-        realm = APPLIED[0]
-        if realm is not self.realm_patches:
-            switch_realm(self.realm_patches)
         try:
             if plan is None:
                 guards = tables.guarded_plans.get(self._config_id)
@@ -279,8 +285,6 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
                 self._refresh_lean()
         finally:
             self._busy = False
-            if APPLIED[0] is not realm:
-                switch_realm(realm)
 
     def _refresh_lean(self) -> None:
         """Point `_lean` at the code-free steps known from the current configuration."""
@@ -403,9 +407,11 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
             if fn is not None:
                 fn(*args)
             return
-        self._busy = True
+        # The built-ins as this session sees them (js/realm.py): this is how one session's
+        # run nests in another's (a delivery, a timer), so it restores what it found.
         prev = APPLIED[0]
-        if prev is not self.realm_patches:
+        self._busy = True
+        if APPLIED[0] is not self.realm_patches:
             switch_realm(self.realm_patches)
         try:
             if fn is not None:
@@ -502,3 +508,40 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         # SCXML 5.9.1 In(): true when the state is in the active configuration.
         return isinstance(state_id, str) and self.is_active(state_id)
 
+
+class RealmSession:
+    """The chart class of a session that changed built-in objects (mixed in front of it by
+    Machine.realm_patched): every run of the session, however it starts (send, a timer, a
+    result, a bound `send` kept from before), sets `_busy`, and here that puts the session's
+    changes in place (js/realm.py); the run's end puts back what was there. The hot paths of
+    sessions that change nothing have no such step."""
+
+    @property
+    def _busy(self) -> bool:
+        return self.__dict__["_realm_busy"]
+
+    @_busy.setter
+    def _busy(self, value: bool) -> None:
+        d = self.__dict__
+        if value:
+            if not d["_realm_busy"]:  # a run starts
+                d["_realm_prev"] = prev = APPLIED[0]
+                if prev is not self.realm_patches:
+                    switch_realm(self.realm_patches)
+        elif d["_realm_busy"]:  # the run ends
+            prev = d["_realm_prev"]
+            if APPLIED[0] is not prev:
+                switch_realm(prev)
+        d["_realm_busy"] = value
+
+
+_REALM_CLASSES: dict[type, type] = {}
+
+
+def _realm_class(cls: type) -> type:
+    """RealmSession in front of a chart class (made once per class, sharing its tables)."""
+    found = _REALM_CLASSES.get(cls)
+    if found is None:
+        namespace = {"__module__": cls.__module__, "__qualname__": cls.__qualname__, "tables": cls.tables}
+        found = _REALM_CLASSES[cls] = type(cls.__name__, (RealmSession, cls), namespace)
+    return found

@@ -134,3 +134,34 @@ def test_code_outside_a_session_cannot_patch():
     with pytest.raises(js.JSThrow):
         js.js_setp(ARRAY_PROTO, "x", 1.0)
     assert js.js_getp(ARRAY_PROTO, "x") is js.UNDEFINED
+
+
+def test_every_way_into_a_session_applies_its_changes_and_takes_them_out(chart):
+    host = Host(SimulatedClock())
+    a, b = host.start(chart), host.start(chart)
+    send = a.send  # a bound method kept from before the session changed anything
+    send("patch")
+    send("look")
+    assert isinstance(a, chart) and type(a) is not chart  # (a RealmSession now)
+    assert realm.APPLIED[0] is None
+    a.enqueue_external({"name": "look", "type": "external", "data": None})  # a delivery
+    b.send("look")
+    assert outs(a, b) == [[PATCHED, PATCHED], [PRISTINE]]
+    host.close()
+
+
+def test_a_change_made_by_a_timer_event_is_taken_out_when_the_run_ends():
+    module = scxmlc.load_string(
+        HEAD + """<datamodel><data id="out"/></datamodel>
+          <state id="s"><onentry><send event="later" delay="1s"/></onentry>
+            <transition event="later" target="t"><script>String.prototype.twice = function () { return this + this; };</script></transition></state>
+          <state id="t"><transition event="look"><assign location="out" expr="'ab'.twice()"/></transition></state></scxml>""",
+        module_name="realm_timer",
+    )
+    host = Host(SimulatedClock())
+    sm = host.start(module.Chart)
+    host.run_until_idle(5)
+    assert realm.APPLIED[0] is None and js.js_getp("x", "twice") is js.UNDEFINED
+    sm.send("look")
+    assert sm.datamodel["out"] == "abab"
+    host.close()

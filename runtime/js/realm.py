@@ -6,12 +6,13 @@ runtime read them as plain dicts, with no per-read check. ES3/ES5 libraries patc
 guard), so a write to a built-in made by a session's code is not refused: it becomes part of that
 session's `Patches`, its own values for those (object, key) pairs.
 
-The patches of a session are in the shared objects only while that session's code runs: the
-Machine calls `switch_realm` when it starts running a session whose patches are not the ones
-applied, and again when it stops (`APPLIED` holds the patches in place; None when the built-ins
-are pristine, as they are whenever no patched session runs). Reads therefore cost nothing, a
-session that patches nothing pays one identity check per run (and no memory), and a patched one
-a few dict writes per run for each property it patched.
+The patches of a session are in the shared objects only while that session's code runs: a
+session that patches becomes a `RealmSession` (machine.py), whose runs call `switch_realm` as
+they start and end (`APPLIED` holds the patches in place; None when the built-ins are pristine,
+as they are whenever no patched session runs); the entries that may nest one session's run in
+another's (start, run_guarded) restore what they found. Reads therefore cost nothing, a session
+that patches nothing pays nothing on its own runs, and a patched one a few dict writes per run
+for each property it patched.
 
 A write is attributed to the session whose generated code is on the Python stack (the `_sm`
 argument of every generated function): a rare event, so finding it there beats recording the
@@ -126,8 +127,10 @@ def patch(obj: Any, key: str, value: Any, enumerable: bool = True) -> bool:
     patches = sm.realm_patches
     if patches is None:
         patches = sm.realm_patches = Patches()
+        hook = getattr(sm, "realm_patched", None)
+        if hook is not None:
+            hook(APPLIED[0])  # (from now on its runs apply its patches, and revert at the end)
     if APPLIED[0] is not patches:
-        # (the session's run began pristine; the Machine reverts when the run ends)
         switch_realm(patches)
     k = (id(obj), key)
     if k not in patches.values and len(patches.values) >= MAX_SESSION_PATCHES or k not in _PRISTINE and len(_PRISTINE) >= MAX_PATCHED_PROPERTIES:
