@@ -6,7 +6,7 @@ import itertools
 import linecache
 import logging
 import re
-from typing import Any
+from typing import Any, Callable
 
 from . import basichttp
 from . import content as _content
@@ -39,6 +39,25 @@ def _chart_logger(name: str | None) -> logging.Logger:
 # CSS2 time values (SCXML 6.2.4 delay): "5s", ".5s", "1.5s", "200ms".
 _DELAY = re.compile(r"^\s*(\d*\.?\d+)\s*(ms|s|min|h|d)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1.0, None: 1.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+class DelayedSend:
+    """A <send> waiting for its delay (`Machine._timers`): the clock's timer, and what it will
+    deliver, so that a stored session can arm it again (snapshot.py). `kind` "scxml": `event`
+    to `target` (a session id or a `#_` name); "basichttp": `event` and `data` POSTed to
+    `target`."""
+
+    __slots__ = ("timer", "kind", "target", "event", "data")
+
+    def __init__(self, timer: Any, kind: str, target: str, event: Any, data: Any = None):
+        self.timer = timer
+        self.kind = kind
+        self.target = target
+        self.event = event
+        self.data = data
+
+    def cancel(self) -> None:
+        self.timer.cancel()
 
 
 class ExecutionError(Exception):
@@ -197,14 +216,17 @@ class ActionsMixin:
             origintype=SCXML_PROCESSOR,
         )
         if seconds > 0:
-            def fire(sendid=sendid):
-                self._timers.pop(sendid, None)
-                self.run_guarded(self._deliver, deliver, ev, sendid)
-
-            self._timers[sendid] = self.clock.call_later(seconds, fire)
+            self._timers[sendid] = DelayedSend(self.clock.call_later(seconds, self._delayed_scxml(sendid, deliver, ev)), "scxml", deliver, ev)
         else:
             self._deliver(deliver, ev, sendid)
         return sendid
+
+    def _delayed_scxml(self, sendid: str, where: str, ev: dict) -> Callable[[], None]:
+        def fire() -> None:
+            self._timers.pop(sendid, None)
+            self.run_guarded(self._deliver, where, ev, sendid)
+
+        return fire
 
     @staticmethod
     def _ors_send(type: Any, target: Any, delay: Any, sendid: str) -> tuple:
@@ -226,7 +248,14 @@ class ActionsMixin:
         """C.2: POST the event to `target`; a failure to deliver is error.communication."""
         seconds = parse_delay(delay) if delay is not None else 0.0
         url = js_to_string(target) if target is not None and target is not UNDEFINED else ""
+        deliver = self._basichttp_delivery(url, event, data, sendid)
+        if seconds > 0:
+            self._timers[sendid] = DelayedSend(self.clock.call_later(seconds, lambda: self.run_guarded(deliver)), "basichttp", url, event, data)
+        else:
+            deliver()
+        return sendid
 
+    def _basichttp_delivery(self, url: str, event: Any, data: Any, sendid: str) -> Callable[[], None]:
         def deliver() -> None:
             self._timers.pop(sendid, None)
             try:
@@ -236,11 +265,7 @@ class ActionsMixin:
             except (OSError, ValueError) as exc:
                 self.internal_queue.append(make_event("error.communication", to_js({"message": str(exc)}), "platform", sendid))
 
-        if seconds > 0:
-            self._timers[sendid] = self.clock.call_later(seconds, lambda: self.run_guarded(deliver))
-        else:
-            deliver()
-        return sendid
+        return deliver
 
     def _resolve_target(self, target: str | None, sendid: str):
         """What a target names: a session id, or raise error.execution for an invalid one."""

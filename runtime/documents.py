@@ -79,6 +79,8 @@ def compile_document(text: bytes | str, name: str, base_dir: str) -> type:
         )
     chart = compile_chart(text, name, str(base_dir))
     chart.base_dir = str(base_dir)
+    # how a stored session of this chart finds it again (snapshot.py)
+    chart.document_source = (text, name, str(base_dir))
     with _compiled_lock:
         if len(_compiled) < 10_000:  # bounded: documents can be generated without end
             _compiled[key] = chart

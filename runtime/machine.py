@@ -50,8 +50,10 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
     # Called with (machine, reason, data) when the session ends (reason "final" or "cancelled").
     _end_hooks: list | None = None
     # This session's own changes to the built-in objects (js/realm.py), once it makes one; the
-    # session then becomes a RealmSession.
+    # session then becomes a RealmSession (a subclass of its chart whose `chart_class` names
+    # the chart itself).
     realm_patches = None
+    chart_class: type | None = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -111,6 +113,21 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
                 switch_realm(prev)
         return self
 
+    def snapshot(self) -> bytes:
+        """The session as bytes, between macrosteps (snapshot.py); `Chart.restore(data)` makes
+        it run again."""
+        from .snapshot import snapshot
+
+        return snapshot(self)
+
+    @classmethod
+    def restore(cls, data: bytes, host: "Host | None" = None, log: Callable[[str | None, str], None] | None = None) -> "Machine":
+        """A session of this chart from `snapshot()`'s bytes, alive in `host` (timers armed,
+        queued events waiting); SnapshotError when the data is not a snapshot of this chart."""
+        from .snapshot import restore
+
+        return restore(cls, data, host, log)
+
     def realm_patched(self, prev: Any) -> None:
         """This session has just changed a built-in for the first time (js/realm.py; `prev`:
         the patches that were applied before its own). It becomes a RealmSession, whose runs
@@ -132,7 +149,9 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
             if APPLIED[0] is not prev:
                 switch_realm(prev)
 
-    def _initialise(self) -> None:
+    def install_globals(self) -> None:
+        """The system variables (SCXML 5.10), `In`, and the environment and services of the
+        chart's extensions: what every session's datamodel starts with (a restored one too)."""
         dm = self.dm
         # SCXML 5.10: _event is declared but unbound (undefined) until the first event.
         dm["_event"] = UNDEFINED
@@ -149,6 +168,10 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         dm["In"] = js_native(self._js_in, "In")
         if self.environment is not None or self.modules:
             self.host.install_extensions(self)
+
+    def _initialise(self) -> None:
+        self.install_globals()
+        dm = self.dm
         tables = self.tables
         if self.datamodel_kind != "null":
             # SCXML 5.3: every <data> item is created now (undefined: generated code reads
@@ -542,6 +565,6 @@ def _realm_class(cls: type) -> type:
     """RealmSession in front of a chart class (made once per class, sharing its tables)."""
     found = _REALM_CLASSES.get(cls)
     if found is None:
-        namespace = {"__module__": cls.__module__, "__qualname__": cls.__qualname__, "tables": cls.tables}
+        namespace = {"__module__": cls.__module__, "__qualname__": cls.__qualname__, "tables": cls.tables, "chart_class": cls}
         found = _REALM_CLASSES[cls] = type(cls.__name__, (RealmSession, cls), namespace)
     return found

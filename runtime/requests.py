@@ -155,6 +155,10 @@ class ModuleService:
     def session_ended(self, machine: "Machine") -> None:
         """A session of this host has ended (its requests are already cancelled)."""
 
+    def error_event(self, action: str) -> str:
+        """The name of the error event of `action` (`error.session.fetch`)."""
+        return f"error.{self.module.name}.{action}"
+
     def close(self) -> None:
         """The host is closing."""
 

@@ -172,7 +172,10 @@ def runtime_script_compiler(text: str):
     if hasattr(_ast, "TypeAlias"):
         fn.type_params = []
     module = _ast.fix_missing_locations(_ast.Module([fn], []))
+    from scxmlc_runtime.js.heap import SOURCE_KEY
+
     namespace = {k: v for k, v in vars(js_runtime).items() if not k.startswith("__")}
+    namespace[SOURCE_KEY] = {"eval": text}  # (how a stored session finds the code again)
     exec(compile(module, "<eval>", "exec"), namespace)
     return namespace["_scxmlc_eval"]
 

@@ -270,6 +270,9 @@ class InteractionModule(ModuleService):
 
     # -- the session's environment (§8.1) ---------------------------------------------------
 
+    def error_event(self, action: str) -> str:
+        return f"error.interaction.{action}"
+
     def environment(self, machine: "Machine") -> "IxnPart":
         """`_genesys.ixn` of a session."""
         return IxnPart(self, machine.sessionid)

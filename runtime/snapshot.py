@@ -1,0 +1,366 @@
+"""Sessions as bytes and back: `Machine.snapshot()` and `Chart.restore(data, host=...)` (ors-server.md §9.3).
+
+A snapshot is taken between macrosteps (the internal queue is empty then: SCXML's quiet point)
+and holds the whole session: the active configuration, history, which late-bound data exists,
+the datamodel as a graph of JavaScript values (js/heap.py: shared objects, cycles, closures),
+the last event, the external events still queued, the delayed `<send>`s with the time left, the
+session's own changes to built-in objects, the sessions it invoked (each a snapshot of its own),
+and the requests it was waiting for. It is JSON, compressed with zlib.
+
+A restored session carries on as the original would have, with one exception that no store can
+avoid: a request that was in flight on the network (a fetch, a platform request) cannot be taken
+back, so the restored session gets that request's error event with `error: "interrupted"`
+(ors-server.md §9.7 step 5).
+
+Times are stored as what was left of each delay, with the clock's time of day, so a session
+restored later (or on a clock that started elsewhere) fires its timers when they were due, at
+once if that moment has passed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import linecache
+import sys
+import types
+import zlib
+from typing import TYPE_CHECKING, Any
+
+from .actions import DelayedSend
+from .events import make_event
+from .js.heap import HeapReader, HeapWriter, Unstorable, intrinsic, intrinsic_name
+from .js.values import GLOBAL_OBJECT_KEY, HIDDEN_GLOBALS, MISSING, SCRIPT_VARS_KEY, UNDEFINED, new_globals
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .host import Host
+    from .machine import Machine
+
+FORMAT = 1
+MAX_BYTES = 64 * 1024 * 1024  # a snapshot larger than this is refused (compressed size)
+# Datamodel entries every session makes for itself (install_globals), not stored.
+_SYSTEM_KEYS = frozenset(("_sessionid", "_name", "_ioprocessors", "_event", "In"))
+
+
+class SnapshotError(Exception):
+    """The session cannot be stored (not at a quiet point, a value that cannot be stored), or
+    the data cannot be restored (another chart, another format, damaged data)."""
+
+
+# -- charts -------------------------------------------------------------------------------------
+
+
+def chart_globals(cls: type) -> dict | None:
+    """The namespace of a generated chart's module (where its functions are found)."""
+    module = sys.modules.get(cls.__module__)
+    if module is not None and getattr(module, cls.__name__, None) is cls:
+        return vars(module)
+    for fn in _chart_functions(cls):
+        return fn.__globals__
+    return None
+
+
+def _chart_functions(cls: type):
+    for row in cls.STATES:
+        for fn in (*row.onentry, *row.onexit, *(init for _, init in row.data), row.donedata):
+            if isinstance(fn, types.FunctionType):
+                yield fn
+    for t in cls.TRANSITIONS:
+        for fn in (t.cond, t.action):
+            if isinstance(fn, types.FunctionType):
+                yield fn
+    for fn in cls.global_scripts:
+        if isinstance(fn, types.FunctionType):
+            yield fn
+
+
+def chart_digest(cls: type) -> str:
+    """A fingerprint of the generated code of a chart: a snapshot is restored only into the
+    chart it was taken from."""
+    namespace = chart_globals(cls)
+    filename = namespace.get("__file__") if namespace else None
+    lines = linecache.getlines(filename) if filename else []
+    text = "".join(lines) if lines else repr([(r.id, r.kind, r.parent) for r in cls.STATES])
+    return hashlib.sha256(f"{cls.__qualname__}\n{text}".encode("utf-8")).hexdigest()[:32]
+
+
+def chart_ref(cls: type, parent_cls: type | None = None) -> dict:
+    """How to find an invoked child's chart again."""
+    source = getattr(cls, "document_source", None)
+    if source is not None and "document_source" in vars(cls):
+        text, name, base_dir = source
+        return {"text": text.decode("utf-8") if isinstance(text, bytes) else text, "name": name, "base_dir": base_dir}
+    if parent_cls is not None and chart_globals(parent_cls) is chart_globals(cls):
+        return {"same_module": cls.__name__}
+    module = sys.modules.get(cls.__module__)
+    if module is not None and getattr(module, cls.__name__, None) is cls:
+        return {"module": cls.__module__, "class": cls.__name__}
+    raise SnapshotError(f"the chart {cls.__name__} of an invoked session cannot be found again")
+
+
+def resolve_chart(ref: dict, parent_cls: type) -> type:
+    if "text" in ref:
+        from .documents import compile_document
+
+        return compile_document(ref["text"], ref["name"], ref["base_dir"])
+    if "same_module" in ref:
+        namespace = chart_globals(parent_cls) or {}
+        found = namespace.get(ref["same_module"])
+        if found is None:
+            raise SnapshotError(f"no chart {ref['same_module']} beside {parent_cls.__name__}")
+        return found
+    import importlib
+
+    return getattr(importlib.import_module(ref["module"]), ref["class"])
+
+
+# -- taking a snapshot ----------------------------------------------------------------------------
+
+
+def snapshot(machine: "Machine") -> bytes:
+    """The session as bytes (zlib-compressed JSON)."""
+    data = json.dumps(snapshot_state(machine), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    packed = zlib.compress(data, 6)
+    if len(packed) > MAX_BYTES:
+        raise SnapshotError(f"the snapshot is {len(packed)} bytes, more than {MAX_BYTES}")
+    return packed
+
+
+def snapshot_state(machine: "Machine", writer: HeapWriter | None = None) -> dict:
+    base = type(machine).chart_class or type(machine)  # (a RealmSession's chart)
+    if not machine.started:
+        raise SnapshotError("the session has not started")
+    if machine._busy or machine.internal_queue:
+        raise SnapshotError("a session can be stored only between macrosteps")
+    if machine.raw_event is not None:
+        machine.convert_event()
+    tables = machine.tables
+    dm = machine.dm
+    top = writer is None
+    if writer is None:
+        writer = HeapWriter()
+    writer.markers[id(dm)] = {"$dm": machine.sessionid}
+    writer.markers[id(machine)] = {"$sm": machine.sessionid}
+    writer.chart_modules.setdefault(base.__module__, machine.sessionid)
+    try:
+        state: dict[str, Any] = {
+            "v": FORMAT,
+            "id": machine.sessionid,
+            "chart": base.__name__,
+            "module": base.__module__,
+            "digest": chart_digest(base),
+            "time": machine.clock.time(),
+            "started": machine.started,
+            "running": machine.running,
+            "exited": machine.exited,
+            "final": machine.final_state,
+            "configuration": [tables.ids[i] for i in _bits(machine.config)],
+            "final_configuration": [tables.ids[i] for i in _bits(machine.final_configuration)],
+            "history": {tables.ids[h]: [tables.ids[i] for i in _bits(mask)] for h, mask in machine.history_value.items()},
+            "late_bound": [tables.ids[i] for i in _bits(machine.late_bound)],
+            "event": writer.value(dm.get("_event", UNDEFINED)),
+            "data": [[k, writer.value(v)] for k, v in dm.items() if _stored_key(k)],
+            "queue": [writer.value(e) for e in machine.external_queue],
+            "timers": [_timer(machine, sendid, pending, writer) for sendid, pending in machine._timers.items()],
+        }
+        script_vars = dm.get(SCRIPT_VARS_KEY)
+        if script_vars:
+            state["vars"] = [[k, writer.value(v)] for k, v in script_vars.items()]
+        if machine.realm_patches is not None:
+            state["realm"] = _realm(machine.realm_patches, writer)
+        extra = {k: machine.__dict__[k] for k in ("document_url", "base_dir", "_cancelled") if k in machine.__dict__}
+        if extra:
+            state["attrs"] = extra
+        if machine._children:
+            state["invoked"] = [
+                {
+                    "invokeid": invokeid,
+                    "state": tables.ids[index],
+                    "k": tables.states[index].invokes.index(inv),
+                    "chart": chart_ref(type(child).chart_class or type(child), base),
+                    "session": snapshot_state(child, writer),
+                }
+                for invokeid, (index, inv, child) in machine._children.items()
+            ]
+        if machine._requests:
+            state["requests"] = [
+                {"id": r.id, "module": r.module, "action": r.action, "owner": _owner(r.owner, tables)} for r in machine._requests.values()
+            ]
+    except Unstorable as exc:
+        raise SnapshotError(f"session {machine.sessionid} cannot be stored: {exc}") from None
+    if top:
+        state["heap"] = writer.heap
+        state["modules"] = {tag: module for module, tag in writer.chart_modules.items()}
+    return state
+
+
+def _stored_key(key: Any) -> bool:
+    return type(key) is str and key not in _SYSTEM_KEYS and key not in HIDDEN_GLOBALS
+
+
+def _bits(mask: int):
+    i = 0
+    while mask:
+        if mask & 1:
+            yield i
+        mask >>= 1
+        i += 1
+
+
+def _owner(owner: Any, tables) -> Any:
+    if isinstance(owner, int):
+        return tables.ids[owner]
+    kind, index = owner
+    return [kind, index]
+
+
+def _timer(machine: "Machine", sendid: str, pending: Any, writer: HeapWriter) -> dict:
+    if not isinstance(pending, DelayedSend):
+        raise SnapshotError(f"the timer {sendid} cannot be stored")
+    return {
+        "sendid": sendid,
+        "left": max(0.0, pending.timer.when - machine.clock.now()),
+        "kind": pending.kind,
+        "target": pending.target,
+        "event": writer.value(pending.event),
+        "data": writer.value(pending.data),
+    }
+
+
+def _realm(patches, writer: HeapWriter) -> list:
+    out = []
+    for (oid, key), (obj, value) in patches.values.items():
+        name = intrinsic_name(obj)
+        if name is None:
+            raise Unstorable("a change to a built-in that has no name")
+        out.append([name, key, {"$m": 1} if value is MISSING else writer.value(value), (oid, key) in patches.hidden])
+    return out
+
+
+# -- restoring ------------------------------------------------------------------------------------
+
+
+def restore(cls: type, data: bytes | dict, host: "Host | None" = None, log=None) -> "Machine":
+    """The session stored in `data`, alive again in `host` (its timers armed, its queued events
+    waiting); not run until something happens to it (an event, a timer, `run_until_idle`)."""
+    if not isinstance(data, dict):
+        try:
+            data = json.loads(zlib.decompress(data).decode("utf-8"))
+        except (zlib.error, UnicodeDecodeError, json.JSONDecodeError, TypeError) as exc:
+            raise SnapshotError(f"not a snapshot: {exc}") from None
+    if data.get("v") != FORMAT:
+        raise SnapshotError(f"snapshot format {data.get('v')!r} (this runtime reads {FORMAT})")
+    if data.get("chart") != cls.__name__ or data.get("digest") != chart_digest(cls):
+        raise SnapshotError(f"the snapshot is of another chart ({data.get('chart')}) or of another version of {cls.__name__}")
+    reader = HeapReader(data["heap"])
+    try:
+        return _restore(cls, data, reader, host, log)
+    except (Unstorable, KeyError, IndexError, TypeError, ValueError) as exc:
+        raise SnapshotError(f"the snapshot cannot be restored: {exc}") from None
+
+
+def _restore(cls: type, data: dict, reader: HeapReader, host: "Host | None", log) -> "Machine":
+    from .host import Host
+
+    if host is None:
+        host = Host.for_clock(None)
+    if data["id"] in host.sessions:
+        raise SnapshotError(f"session {data['id']} is already running in this host")
+    machine = cls(host=host, log=log, sessionid=data["id"])
+    tables = machine.tables
+    index = {state_id: i for i, state_id in enumerate(tables.ids)}  # (the root's id is "")
+
+    def mask(ids) -> int:
+        m = 0
+        for state_id in ids:
+            m |= 1 << index[state_id]
+        return m
+
+    for key, value in data.get("attrs", {}).items():
+        setattr(machine, key, value)
+    machine.dm = new_globals()
+    sid = data["id"]
+    reader.markers[("$dm", sid)] = machine.dm
+    reader.markers[("$sm", sid)] = machine
+    # functions of a chart's module are tagged with the first session of that chart
+    for tag, module in data.get("modules", {}).items():
+        if module == data["module"]:
+            reader.charts.setdefault(tag, chart_globals(cls))
+    machine.install_globals()
+    dm = machine.dm
+    for key, value in data["data"]:
+        dm[key] = reader.value(value)
+    dm["_event"] = reader.value(data["event"])
+    if "vars" in data:
+        dm[SCRIPT_VARS_KEY] = {k: reader.value(v) for k, v in data["vars"]}
+    machine.started = data["started"]
+    machine.running = data["running"]
+    machine.exited = data["exited"]
+    machine.final_state = data["final"]
+    machine.config = mask(data["configuration"])
+    machine.final_configuration = mask(data["final_configuration"])
+    machine.history_value = {index[h]: mask(ids) for h, ids in data["history"].items()}
+    machine.late_bound = mask(data["late_bound"])
+    machine.external_queue.extend(reader.value(e) for e in data["queue"])
+    if "realm" in data:
+        _restore_realm(machine, data["realm"], reader)
+    clock = machine.clock
+    elapsed = max(0.0, clock.time() - data["time"])
+    for t in data["timers"]:
+        left = max(0.0, t["left"] - elapsed)
+        event = reader.value(t["event"])
+        if t["kind"] == "scxml":
+            fire = machine._delayed_scxml(t["sendid"], t["target"], event)
+        else:
+            deliver = machine._basichttp_delivery(t["target"], event, reader.value(t["data"]), t["sendid"])
+            fire = lambda deliver=deliver: machine.run_guarded(deliver)  # noqa: E731
+        machine._timers[t["sendid"]] = DelayedSend(clock.call_later(left, fire), t["kind"], t["target"], event, reader.value(t["data"]))
+    for child_data in data.get("invoked", ()):
+        child_cls = resolve_chart(child_data["chart"], cls)
+        state = index[child_data["state"]]
+        inv = tables.states[state].invokes[child_data["k"]]
+        session = child_data["session"]
+        if session.get("digest") != chart_digest(child_cls):
+            raise SnapshotError(f"the invoked session {session.get('id')} is of another version of its chart")
+        session.setdefault("modules", data.get("modules", {}))
+        child = _restore(child_cls, session, reader, host, log)  # (one heap for the whole tree)
+        child.parent = machine
+        child.invokeid = child_data["invokeid"]
+        machine._children[child_data["invokeid"]] = (state, inv, child)
+    for r in data.get("requests", ()):
+        # §9.7 step 5: a request in flight cannot be taken back; the chart hears of it
+        name, payload = _interrupted(host, r)
+        machine.external_queue.append(make_event(name, payload, type="external", sendid="", origin="", origintype="", invokeid=""))
+    return machine
+
+
+def _restore_realm(machine: "Machine", changes: list, reader: HeapReader) -> None:
+    from .js import realm
+
+    patches = realm.Patches()
+    for name, key, value, hidden in changes:
+        obj = intrinsic(name)
+        k = (id(obj), key)
+        if k not in realm._PRISTINE:
+            realm._PRISTINE[k] = (obj, realm._get(obj, key))
+        patches.values[k] = (obj, MISSING if isinstance(value, dict) and "$m" in value else reader.value(value))
+        if hidden:
+            patches.hidden.add(k)
+    machine.realm_patches = patches
+    machine.realm_patched(None)
+
+
+def _interrupted(host: "Host", request: dict) -> tuple[str, dict]:
+    """The error event of a request the store could not carry across (its service names it)."""
+    from .extensions import module_named
+
+    module = module_named(request["module"])
+    service = host.service(request["module"]) if module is not None and module.service else None
+    namer = getattr(service, "error_event", None)
+    name = namer(request["action"]) if namer is not None else f"error.{request['module']}.{request['action']}"
+    from .js import to_js
+
+    return name, to_js({"requestid": request["id"], "error": "interrupted", "description": "the session was restored while this request was in flight"})
+
+
+__all__ = ["FORMAT", "SnapshotError", "chart_digest", "restore", "snapshot", "snapshot_state"]
