@@ -225,6 +225,19 @@ class Host:
         if self._kept.get(machine.sessionid) is machine:
             del self._kept[machine.sessionid]
 
+    # Rule E (ors-server.md §9.5): effects that leave the process (an HTTP answer, a request to
+    # a platform) wait until the macrostep that made them is stored. A session server with a
+    # durable store sets `commit_gate(machine, effect)` to hold them; without one they happen
+    # at once.
+    commit_gate: Callable[["Machine", Callable[[], None]], None] | None = None
+
+    def after_commit(self, machine: "Machine", effect: Callable[[], None]) -> None:
+        gate = self.commit_gate
+        if gate is None:
+            effect()
+        else:
+            gate(machine, effect)
+
     def keep(self, machine: "Machine") -> None:
         """Hold a session the runtime started until it ends."""
         self._kept[machine.sessionid] = machine

@@ -278,11 +278,70 @@ def build_parser() -> argparse.ArgumentParser:
         help="a folder file: URLs may read below, besides the chart's own; repeatable",
     )
     r.set_defaults(func=cmd_run)
+    sv = sub.add_parser("serve", help="serve ORS documents over the ORS REST API, sessions kept in a store (docs/ors.md)")
+    sv.add_argument("roots", nargs="*", metavar="ROOT", help="folders of documents to serve (default: the current folder)")
+    sv.add_argument("--host", help="the address to listen on (default 127.0.0.1: loopback only)")
+    sv.add_argument("--port", type=int, help="the port (default 8080; 0: any free port, printed when ready)")
+    sv.add_argument("--store", metavar="PATH.db|memory", help="the SQLite file sessions are kept in (default scxmlc-sessions.db), or memory")
+    sv.add_argument("--persist-mode", choices=("document", "always", "never"), help="which sessions are stored (default: as each document's _persist says)")
+    sv.add_argument("--token-file", metavar="FILE", help="require Authorization: Bearer <the token in FILE> on every request")
+    sv.add_argument("--config", metavar="FILE", help="settings from a TOML or JSON file (docs/ors.md, The session server)")
+    sv.add_argument("--log-level", choices=("DEBUG", "INFO", "WARNING", "ERROR"), help="default INFO")
+    sv.add_argument("--document", action="append", default=[], metavar="URL=PATH", help="the chart file for a document URL; repeatable")
+    sv.set_defaults(func=cmd_serve)
     sim = sub.add_parser("simulate", help="run an ORS scenario (TOML) offline and check its expectations")
     sim.add_argument("scenario", help="a scenario file (docs/ors.md, Scenarios)")
     sim.add_argument("--quiet", action="store_true", help="print the verdict only, not the trace")
     sim.set_defaults(func=cmd_simulate)
     return p
+
+
+def serve_settings(args):
+    """The server's settings: defaults, then --config, then the options given."""
+    from scxmlc_runtime.server import ServerSettings
+
+    settings = ServerSettings.load(args.config) if args.config else ServerSettings()
+    given: dict = {}
+    if args.roots:
+        given["roots"] = list(args.roots)
+    for name in ("host", "port", "persist_mode", "token_file", "log_level"):
+        value = getattr(args, name)
+        if value is not None:
+            given[name] = value
+    if args.store is not None:
+        if args.store == "memory":
+            given["store"] = "memory"
+        else:
+            given["store"], given["store_path"] = "sqlite", args.store
+    return ServerSettings.from_mapping(given, settings)
+
+
+def cmd_serve(args) -> int:
+    from scxmlc_runtime.server import Server, SettingsError
+
+    try:
+        settings = serve_settings(args)
+        documents = {}
+        for item in args.document:
+            url, sep, path = item.partition("=")
+            if not sep or not url or not Path(path).is_file():
+                print(f"scxmlc serve: error: bad --document {item!r} (expected URL=PATH of a chart file)", file=sys.stderr)
+                return EXIT_USAGE
+            documents[url] = path
+        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        server = Server(settings, documents=documents)
+
+        def ready(s) -> None:
+            print(f"scxmlc serve: {', '.join(settings.roots)} on {s.url} (store: {settings.store_path if settings.store == 'sqlite' else 'memory'})", flush=True)
+
+        server.run(ready)
+    except SettingsError as exc:
+        print(f"scxmlc serve: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"scxmlc serve: error: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
 
 
 def cmd_simulate(args) -> int:

@@ -339,6 +339,34 @@ QUEUE = register(
     )
 )
 
+# -- the web module: <ws:response> (ors-server.md §5.3) ---------------------------------------------
+
+WS_NS = GENESYS_PREFIX + "ws"
+
+WS = register(
+    Module(
+        name="ws",
+        namespace=WS_NS,
+        service="scxmlc_runtime.ors.ws:WsModule",
+        family="genesys",
+        open=True,  # other web-service elements: a warning, error.unsupported.element when run
+        doc="ORS web actions: response (the answer to a REST request)",
+        elements={
+            "response": Element(
+                "response",
+                (
+                    Attr("requestid", type=STRING, required=True, doc="the _event.sendid of the request event it answers"),
+                    Attr("type", type=STRING, default="positive", values=("positive", "negative")),
+                    Attr("resultcode", type=STRING, doc="the result code of the answer"),
+                ),
+                params=True,
+                content=True,
+                doc="answer a request posted to /scxml/session/<id>/request/<name>",
+            ),
+        },
+    )
+)
+
 __all__ = [
     "DIALOG",
     "DIALOG_NS",
@@ -354,4 +382,6 @@ __all__ = [
     "SESSION",
     "SESSION_NS",
     "TARGET_KINDS",
+    "WS",
+    "WS_NS",
 ]

@@ -78,5 +78,6 @@ def family(namespace: str | None) -> str | None:
 from . import dialog as _dialog  # noqa: E402,F401
 from . import queue as _queue  # noqa: E402,F401
 from . import session as _session  # noqa: E402,F401
+from . import ws as _ws  # noqa: E402,F401
 
 __all__ = ["CompilerModule", "family", "lookup", "register", "static_string"]

@@ -9,7 +9,7 @@ from scxmlc import CompileError
 
 from .conftest import NAMESPACES as _NS
 
-NAMESPACES = _NS + ' xmlns:dialog="http://www.genesyslab.com/modules/dialog" xmlns:ws="http://www.genesyslab.com/modules/ws"'
+NAMESPACES = _NS + ' xmlns:dialog="http://www.genesyslab.com/modules/dialog" xmlns:ws="http://www.genesyslab.com/modules/ws" xmlns:classification="http://www.genesyslab.com/modules/classification"'
 
 
 def diagnostics(body: str) -> list[str]:
@@ -102,7 +102,11 @@ def test_errors(body, message):
         ),
         (
             '<ws:invoke requestid="r"/>',
-            "doc.scxml:3: warning: element <invoke> of namespace http://www.genesyslab.com/modules/ws is not supported yet; it raises error.unsupported.element when run",
+            "doc.scxml:3: warning: <ws:invoke> is not supported; it raises error.unsupported.element when run",
+        ),
+        (
+            '<classification:classify requestid="r"/>',
+            "doc.scxml:3: warning: element <classify> of namespace http://www.genesyslab.com/modules/classification is not supported yet; it raises error.unsupported.element when run",
         ),
         (
             "<session:fetch srcexpr=\"'u'\"><param name=\"'quoted'\" expr=\"1\"/></session:fetch>",

@@ -155,7 +155,7 @@ def test_the_simulator_raises_onrouterequest_and_abandoned(make_host):
     "body,message",
     [
         ('<dialog:play requestid="r"><queue:targets/></dialog:play>', "<targets> is not allowed in <dialog:play>"),
-        ('<dialog:play requestid="r"><ws:x xmlns:ws="http://www.genesyslab.com/modules/ws"/></dialog:play>', "in <dialog:play> is not supported yet; it is ignored"),
+        ('<dialog:play requestid="r"><c:x xmlns:c="http://www.genesyslab.com/modules/classification"/></dialog:play>', "in <dialog:play> is not supported yet; it is ignored"),
         ('<dialog:playandcollect requestid="r"><dialog:input colour="1"/></dialog:playandcollect>', "unknown attribute 'colour' on <dialog:input> is ignored"),
         ('<dialog:stop/>', "<dialog:stop> requires the attribute 'requestid'"),
         ('<dialog:playandcollect requestid="r"><dialog:prompts type="ann"/></dialog:playandcollect>', "<dialog:playandcollect> has no <dialog:input>"),

@@ -1,0 +1,115 @@
+"""The session server (`scxmlc serve`): ORS documents served over the ORS External Interfaces, their sessions kept in a store (ors-server.md).
+
+    server = Server(ServerSettings(roots=["charts"], port=8080, store="memory"))
+    await server.start()      # listening; server.url is where
+    ...
+    await server.stop()
+
+`Server.run()` does the same in the foreground until interrupted (the CLI). The parts:
+settings.py (what can be configured), sessions.py (what each operation does), app.py (the HTTP
+side), durable.py (the store: every input stored before it is acknowledged, every macrostep
+committed before its effects leave, sessions back after a restart).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+from .settings import ServerSettings, SettingsError
+
+_log = logging.getLogger("scxmlc_runtime.server")
+
+
+class Server:
+    """One session server: a Host on the server's event loop, its sessions, its HTTP site."""
+
+    def __init__(self, settings: ServerSettings | None = None, *, services: tuple = (), documents: dict | None = None, **adapters: Any) -> None:
+        self.settings = settings or ServerSettings()
+        self.services = services
+        self.documents = documents or {}
+        self.adapters = adapters
+        self.host = None
+        self.service = None
+        self.store = None
+        self._runner = None
+        self.url: str | None = None
+
+    def _token(self) -> str | None:
+        path = self.settings.token_file
+        if path is None:
+            return None
+        try:
+            token = Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise SettingsError(f"token_file {path}: {exc.strerror or exc}") from None
+        if not token:
+            raise SettingsError(f"token_file {path} is empty")
+        return token
+
+    async def start(self) -> None:
+        """Build the host, open the store, restore what it holds, and listen."""
+        from aiohttp import web
+
+        from ..aio import AsyncioClock
+        from ..host import Host
+        from .app import make_app
+        from .sessions import SessionService
+
+        token = self._token()
+        for root in self.settings.roots:
+            if not Path(root).is_dir():
+                raise SettingsError(f"roots: {root} is not a folder")
+        clock = AsyncioClock(asyncio.get_running_loop())
+        self.host = Host(
+            clock,
+            documents=self.documents,
+            document_roots=[str(Path(r).resolve()) for r in self.settings.roots],
+            services=self.services,
+            **self.adapters,
+        )
+        self.service = SessionService(self.settings, self.host, self.store)
+        app = make_app(self.service, token)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.settings.host, self.settings.port)
+        await site.start()
+        sockets = site._server.sockets if site._server is not None else []  # noqa: SLF001 - the bound port
+        port = sockets[0].getsockname()[1] if sockets else self.settings.port
+        self.url = f"http://{self.settings.host}:{port}"
+        _log.info("serving %s on %s", ", ".join(self.settings.roots), self.url)
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        if self.host is not None:
+            self.host.close()
+
+    def run(self, ready=None) -> None:
+        """Serve until interrupted (SIGINT, SIGTERM)."""
+
+        async def main() -> None:
+            await self.start()
+            if ready is not None:
+                ready(self)
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            import signal
+
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                try:
+                    loop.add_signal_handler(sig, stop.set)
+                except (NotImplementedError, RuntimeError):  # pragma: no cover - not on this platform
+                    pass
+            try:
+                await stop.wait()
+            finally:
+                await self.stop()
+
+        asyncio.run(main())
+
+
+__all__ = ["Server", "ServerSettings", "SettingsError"]

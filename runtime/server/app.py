@@ -1,0 +1,271 @@
+"""The session server's HTTP side: the ORS External Interfaces as an aiohttp application (ors-server.md §1-§7).
+
+Routes are declared with a `RouteTableDef`; each handler reads the request's parameters by the
+rules of §1.4-§1.5 (query string, then a form or JSON body, the body winning), calls the
+`SessionService` and writes its `Outcome`. Middlewares give every answer the same shape: the
+bearer-token check (401), JSON errors for unknown paths (404), wrong verbs (405 with `Allow`),
+bodies over the limit (413), and 500 `internal` for anything unexpected, after which the server
+goes on serving.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from typing import Any
+
+from aiohttp import web
+
+from .sessions import Outcome, SessionService, error
+
+_log = logging.getLogger("scxmlc_runtime.server")
+
+routes = web.RouteTableDef()
+SERVICE = web.AppKey("service", SessionService)
+TOKEN = web.AppKey("token", str)
+
+JSON_TYPES = ("application/json",)
+
+
+def _is_json(ctype: str) -> bool:
+    return ctype in JSON_TYPES or ctype.endswith("+json")
+
+
+class BadRequest(Exception):
+    def __init__(self, outcome: Outcome):
+        self.outcome = outcome
+
+
+def _multi(pairs) -> dict[str, Any]:
+    """§1.5: a name given once is a String, several times an Array of Strings."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            prev = out[key]
+            out[key] = prev + [value] if isinstance(prev, list) else [prev, value]
+        else:
+            out[key] = value
+    return out
+
+
+async def parameters(request: web.Request, raw_allowed: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(parameters, extras) of a request (§1.4). `extras` holds `param`/`paramtype` for a
+    request whose body is not form-encoded (§5.2)."""
+    params = _multi(request.query.items())
+    extras: dict[str, Any] = {}
+    if not request.can_read_body:
+        return params, extras
+    ctype = request.content_type or ""
+    body = await request.read()
+    if not body:
+        return params, extras
+    if ctype == "application/x-www-form-urlencoded":
+        from urllib.parse import parse_qsl
+
+        charset = request.charset or "utf-8"
+        try:
+            text = body.decode(charset)
+        except (UnicodeDecodeError, LookupError):
+            raise BadRequest(error(400, "invalidbody", f"the form is not valid {charset}")) from None
+        params.update(_multi(parse_qsl(text, keep_blank_values=True)))
+        return params, extras
+    if _is_json(ctype):
+        try:
+            value = json.loads(body.decode(request.charset or "utf-8"))
+        except (UnicodeDecodeError, LookupError, ValueError):
+            raise BadRequest(error(400, "invalidbody", "the body is not valid JSON")) from None
+        if not isinstance(value, dict):
+            raise BadRequest(error(400, "invalidbody", "the JSON body must be one object"))
+        if raw_allowed:
+            extras = {"paramtype": ctype, "param": body.decode(request.charset or "utf-8")}
+            value = {k: v for k, v in value.items() if k not in ("param", "paramtype")}
+        params.update(value)
+        return params, extras
+    if raw_allowed:
+        try:
+            text = body.decode(request.charset or "utf-8")
+        except (UnicodeDecodeError, LookupError):
+            raise BadRequest(error(400, "invalidbody", "the body is not valid text")) from None
+        return params, {"paramtype": ctype or "application/octet-stream", "param": text}
+    raise BadRequest(error(415, "unsupportedmediatype", f"a body of type {ctype or 'unknown'} is not accepted here (form or JSON)"))
+
+
+def respond(request: web.Request, outcome: Outcome) -> web.Response:
+    service = request.app[SERVICE]
+    body = outcome.body
+    if isinstance(body, (bytes, str)):
+        data = body if isinstance(body, bytes) else body.encode("utf-8")
+    else:
+        data = json.dumps(body, ensure_ascii=False, separators=(", ", ": ")).encode("utf-8")
+    response = web.Response(status=outcome.status, body=data, headers=outcome.headers)
+    response.headers["Content-Type"] = outcome.content_type
+    if outcome.session_id is not None:
+        response.set_cookie(service.settings.cookie_name, outcome.session_id, path="/", httponly=True)
+    return response
+
+
+def _routes(method: str, path: str):
+    """The route, with and without a trailing slash (§1.2)."""
+
+    def deco(handler):
+        routes.route(method, path)(handler)
+        routes.route(method, path + "/")(handler)
+        return handler
+
+    return deco
+
+
+# -- the operations ---------------------------------------------------------------------------------
+
+
+@_routes("POST", "/scxml/session/start")
+async def start(request: web.Request) -> web.Response:
+    params, _ = await parameters(request)
+    return respond(request, await request.app[SERVICE].start(params))
+
+
+@_routes("POST", "/scxml/session/{sid}/terminate")
+async def terminate(request: web.Request) -> web.Response:
+    await parameters(request)  # (read for the media-type checks, then ignored: §3)
+    return respond(request, await request.app[SERVICE].terminate(request.match_info["sid"]))
+
+
+@_routes("POST", "/scxml/session/{sid}/event/{name}")
+async def event(request: web.Request) -> web.Response:
+    params, _ = await parameters(request)
+    service = request.app[SERVICE]
+    return respond(request, service.event(request.match_info["sid"], request.match_info["name"], params))
+
+
+@_routes("POST", "/scxml/session/{sid}/request/{name}")
+async def request_(request: web.Request) -> web.Response:
+    params, extras = await parameters(request, raw_allowed=True)
+    service = request.app[SERVICE]
+    timeout = service.settings.request_timeout_s
+    given = params.pop("scxmlc.timeout", None)
+    if given is not None:
+        try:
+            timeout = float(given if not isinstance(given, list) else given[-1])
+        except (TypeError, ValueError):
+            return respond(request, error(400, "invalidparameter", "scxmlc.timeout must be a number of seconds (1-600)"))
+        if not 1 <= timeout <= 600:
+            return respond(request, error(400, "invalidparameter", "scxmlc.timeout must be 1-600 seconds"))
+    params.update(extras)
+    outcome = await service.request(request.match_info["sid"], request.match_info["name"], params, timeout)
+    return respond(request, outcome)
+
+
+async def _query(request: web.Request) -> web.Response:
+    params, _ = await parameters(request)
+    items: list[str] = []
+    for key in ("item", "items"):
+        value = params.get(key)
+        values = value if isinstance(value, list) else ([value] if value is not None else [])
+        for v in values:
+            if not isinstance(v, str):
+                return respond(request, error(400, "invalidparameter", f"{key} must be text"))
+            items.extend(x.strip() for x in v.split(",") if x.strip()) if key == "items" else items.append(v)
+    configuration = str(params.get("scxmlc.configuration", "true")).lower() != "false"
+    return respond(request, request.app[SERVICE].query(request.match_info["sid"], items, configuration))
+
+
+_routes("GET", "/scxml/session/{sid}/query")(_query)
+_routes("POST", "/scxml/session/{sid}/query")(_query)
+
+
+@_routes("GET", "/ors/health")
+async def health(request: web.Request) -> web.Response:
+    return respond(request, request.app[SERVICE].health())
+
+
+@_routes("GET", "/ors/sessions")
+async def sessions(request: web.Request) -> web.Response:
+    q = request.query
+    try:
+        limit = int(q.get("limit", "100"))
+    except ValueError:
+        return respond(request, error(400, "invalidparameter", "limit must be an integer"))
+    if not 1 <= limit <= 1000:
+        return respond(request, error(400, "invalidparameter", "limit must be 1-1000"))
+    return respond(request, request.app[SERVICE].list_sessions(q.get("status"), limit, q.get("after")))
+
+
+ENDPOINTS = [
+    {"path": "/scxml/session/start", "methods": ["POST"], "parameters": ["src", "idealtime", "scxmlc.prewindow", "scxmlc.postwindow", "scxmlc.delay", "scxmlc.sessionid", "(any other: session data)"],
+     "description": "start a session of the document at src; answers {sessionid, status}"},
+    {"path": "/scxml/session/{id}/terminate", "methods": ["POST"], "parameters": [], "description": "end a session (its onexit handlers run)"},
+    {"path": "/scxml/session/{id}/event/{name}", "methods": ["POST"], "parameters": ["(any: _event.data)"], "description": "queue an external event"},
+    {"path": "/scxml/session/{id}/request/{name}", "methods": ["POST"], "parameters": ["scxmlc.timeout", "(any: _event.data)"],
+     "description": "deliver an event whose sendid the session answers with <ws:response>; waits for the answer"},
+    {"path": "/scxml/session/{id}/query", "methods": ["GET", "POST"], "parameters": ["item", "items", "scxmlc.configuration"], "description": "the session's data and configuration"},
+    {"path": "/ors/help", "methods": ["GET"], "parameters": [], "description": "this list"},
+    {"path": "/ors/health", "methods": ["GET"], "parameters": [], "description": "whether the server accepts work"},
+    {"path": "/ors/sessions", "methods": ["GET"], "parameters": ["status", "limit", "after"], "description": "the sessions (when list_enabled)"},
+]  # fmt: skip
+
+
+@_routes("GET", "/ors/help")
+async def help_(request: web.Request) -> web.Response:
+    from .. import __version__
+
+    if "text/plain" in request.headers.get("Accept", "") and "application/json" not in request.headers.get("Accept", ""):
+        lines = [f"scxmlc session server {__version__}", ""]
+        for e in ENDPOINTS:
+            lines.append(f"{', '.join(e['methods']):9} {e['path']}")
+            lines.append(f"          {e['description']}")
+            if e["parameters"]:
+                lines.append(f"          parameters: {', '.join(e['parameters'])}")
+        return web.Response(text="\n".join(lines) + "\n", content_type="text/plain")
+    return web.json_response({"endpoints": ENDPOINTS, "version": __version__})
+
+
+# -- middlewares ------------------------------------------------------------------------------------
+
+_STATUS_CODES = {404: "notfound", 405: "methodnotallowed", 413: "toolarge", 400: "invalidparameter", 415: "unsupportedmediatype"}
+
+
+@web.middleware
+async def errors(request: web.Request, handler) -> web.StreamResponse:
+    """Every failure answers in JSON; nothing a client sends stops the server."""
+    try:
+        return await handler(request)
+    except BadRequest as exc:
+        return respond(request, exc.outcome)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code = _STATUS_CODES.get(exc.status, "invalidparameter" if exc.status < 500 else "internal")
+        description = {404: "no such path", 405: f"{request.method} is not allowed here", 413: "the body is too large"}.get(exc.status, exc.reason)
+        outcome = error(exc.status, code, description)
+        if exc.status == 405 and "Allow" in exc.headers:
+            outcome.headers["Allow"] = exc.headers["Allow"]
+        return respond(request, outcome)
+    except Exception as exc:  # noqa: BLE001 - a bug answers 500, the server goes on
+        _log.exception("internal error answering %s %s", request.method, request.path)
+        return respond(request, error(500, "internal", f"internal error: {type(exc).__name__}"))
+
+
+@web.middleware
+async def bearer(request: web.Request, handler) -> web.StreamResponse:
+    token = request.app.get(TOKEN)
+    if token:
+        given = request.headers.get("Authorization", "")
+        scheme, _, value = given.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):
+            outcome = error(401, "unauthorized", "a valid Authorization: Bearer token is required")
+            outcome.headers["WWW-Authenticate"] = 'Bearer realm="scxmlc"'
+            return respond(request, outcome)
+    return await handler(request)
+
+
+def make_app(service: SessionService, token: str | None = None) -> web.Application:
+    app = web.Application(middlewares=[errors, bearer], client_max_size=service.settings.max_body_bytes)
+    app[SERVICE] = service
+    if token:
+        app[TOKEN] = token
+    app.add_routes(routes)
+    return app
+
+
+__all__ = ["ENDPOINTS", "make_app", "parameters", "routes"]

@@ -1,0 +1,505 @@
+"""The sessions of a session server: what each REST operation does to them (ors-server.md §2-§7), independent of HTTP.
+
+`SessionService` owns the server's Host (on an AsyncioClock: timers and network I/O run on the
+server's event loop) and answers start, terminate, event, request, query and list with an
+`Outcome` (status, body, headers); the HTTP layer (app.py) only parses requests and writes
+answers. Sessions ended here leave a tombstone for `tombstone_ttl_s` (410 answers, idempotent
+retries of a start that named its session id). With a store (durable.py), every input is stored
+before it is acknowledged and every macrostep is committed before its effects leave.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fnmatch
+import json
+import logging
+import re
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..documents import DocumentError, confined, file_path
+from ..events import EXTERNAL, make_event
+from ..js import UNDEFINED, js_to_string, to_js, to_py
+from .settings import ServerSettings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..host import Host
+    from ..machine import Machine
+
+_log = logging.getLogger("scxmlc_runtime.server")
+
+# §1.6: 32 characters of Crockford base32, upper case
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+SESSION_ID = re.compile(r"^[0-9A-Z]{32}$")
+NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]*$")
+# §4: event names the platform raises; a client may not fake them
+RESERVED_PREFIXES = ("error.", "done.", "cancel.", "session.", "interaction.", "queue.", "dialog.", "statistic.", "resource.", "classification.", "ws.")
+
+
+def new_session_id() -> str:
+    n = secrets.randbits(160)
+    return "".join(_CROCKFORD[(n >> (5 * k)) & 31] for k in range(32))
+
+
+class ServerIds:
+    """Session and request ids of a server host (§1.6; request ids share the generator)."""
+
+    def session_id(self) -> str:
+        return new_session_id()
+
+    def request_id(self) -> str:
+        return new_session_id()
+
+
+@dataclass
+class Outcome:
+    """An answer: HTTP status, a JSON-ready body (or bytes with a content type), headers."""
+
+    status: int
+    body: Any
+    headers: dict = field(default_factory=dict)
+    content_type: str = "application/json; charset=utf-8"
+    session_id: str | None = None  # (the cookie)
+
+
+def error(status: int, code: str, description: str, **headers: str) -> Outcome:
+    return Outcome(status, {"error": code, "description": description}, dict(headers))
+
+
+@dataclass
+class Ended:
+    """A tombstone in memory (a store keeps its own)."""
+
+    ended_ms: int
+    reason: str
+    src: str | None
+    expires: float
+
+
+class SessionService:
+    def __init__(self, settings: ServerSettings, host: "Host", store: Any = None) -> None:
+        self.settings = settings
+        self.host = host
+        self.store = store
+        self.ended: dict[str, Ended] = {}
+        self.src: dict[str, str] = {}  # session id -> the src it was started from
+        self.started_ms: dict[str, int] = {}
+        self.updated_ms: dict[str, int] = {}
+        self.scheduled: dict[str, dict] = {}  # session id -> {"src", "starttime", "params", "timer"}
+        self.requests_waiting = 0
+        host.ids = ServerIds()
+        self.ws.request_answer = settings.request_answer
+
+    @property
+    def ws(self):
+        return self.host.service("ws")
+
+    def now_ms(self) -> int:
+        return int(self.host.clock.time() * 1000)
+
+    # -- lookups -------------------------------------------------------------------------
+
+    def session(self, sid: str) -> "Machine | Outcome":
+        """The running session `sid`, or the Outcome that says why there is none."""
+        machine = self.host.sessions.get(sid)
+        if machine is not None and machine.running:
+            return machine
+        if sid in self.scheduled:
+            return error(409, "notrunning", f"session {sid} is scheduled and has not started")
+        gone = self.tombstone(sid)
+        if gone is not None:
+            return error(410, "ended", f"session ended at {gone.ended_ms} ({gone.reason})")
+        if machine is not None:
+            return error(409, "notrunning", f"session {sid} is ending")
+        return error(404, "notfound", f"no session {sid}")
+
+    def tombstone(self, sid: str) -> Ended | None:
+        gone = self.ended.get(sid)
+        if gone is not None and gone.expires < time.monotonic():
+            del self.ended[sid]
+            return None
+        return gone
+
+    def _ended(self, machine: "Machine") -> None:
+        sid = machine.sessionid
+        reason = "terminated" if getattr(machine, "_ors_terminated", False) else ("final" if machine.final_state else "ended")
+        self.ended[sid] = Ended(self.now_ms(), reason, self.src.get(sid), time.monotonic() + self.settings.tombstone_ttl_s)
+        if len(self.ended) > 100_000:  # bounded: the oldest go first
+            for key in list(self.ended)[:10_000]:
+                del self.ended[key]
+
+    # -- start (§2) ----------------------------------------------------------------------
+
+    def resolve_src(self, src: str) -> str | Outcome:
+        """A `file:` URL or a path relative to a root, below the roots; http(s) as it is."""
+        from urllib.parse import urlsplit
+        from pathlib import Path
+
+        scheme = urlsplit(src).scheme.lower()
+        if scheme in ("http", "https"):
+            return src
+        if scheme == "file":
+            path = file_path(src)
+        elif scheme == "" and not src.startswith("/"):
+            path = None
+            for root in self.settings.roots:
+                candidate = Path(root) / src
+                if confined(candidate, self.settings.roots) is not None and candidate.is_file():
+                    path = candidate
+                    break
+            if path is None:
+                return error(422, "badfetch.file", f"no document {src} below the roots")
+        elif len(scheme) == 1:  # a Windows drive letter: not a URL
+            return error(400, "invalidparameter", f"src must be a file: or http(s) URL or a path relative to a root, not {src!r}")
+        else:
+            return error(400, "invalidparameter", f"src: unsupported scheme {scheme!r} (http, https, file, or a path relative to a root)")
+        real = confined(path, self.settings.roots)
+        if real is None:
+            return error(422, "badfetch.file", f"no document {src} below the roots")
+        return real.as_uri()
+
+    async def start(self, params: dict[str, Any]) -> Outcome:
+        src = params.pop("src", None)
+        if src is None:
+            return error(400, "missingparameter", "src is required")
+        if not isinstance(src, str) or not src.strip():
+            return error(400, "invalidparameter", "src must be a URL")
+        url = self.resolve_src(src.strip())
+        if isinstance(url, Outcome):
+            return url
+        sid = params.pop("scxmlc.sessionid", None)
+        if sid is not None:
+            if not isinstance(sid, str) or not SESSION_ID.match(sid):
+                return error(400, "invalidparameter", "scxmlc.sessionid must be 32 characters of 0-9 and A-Z")
+            repeat = self._repeat(sid, url)
+            if repeat is not None:
+                return repeat
+        schedule = self._schedule_of(params)
+        if isinstance(schedule, Outcome):
+            return schedule
+        sid = sid or new_session_id()
+        if len(self.host.sessions) >= self.settings.max_sessions:
+            return error(503, "unavailable", f"the server holds {self.settings.max_sessions} sessions already", **{"Retry-After": "1"})
+        if schedule is not None:
+            return self._schedule(sid, url, params, schedule)
+        return await self._start_now(sid, url, params)
+
+    def _repeat(self, sid: str, url: str) -> Outcome | None:
+        """§2.3 step 6: a start that names a session that exists repeats its answer."""
+        known = self.src.get(sid) or (self.scheduled.get(sid) or {}).get("src")
+        gone = self.tombstone(sid)
+        if known is None and gone is not None:
+            known = gone.src
+        if known is None:
+            return None
+        if known != url:
+            return error(409, "conflict", f"session {sid} exists, started from another src")
+        if sid in self.scheduled:
+            return Outcome(200, {"sessionid": sid, "status": "scheduled", "starttime": self.scheduled[sid]["starttime"]}, session_id=sid)
+        return Outcome(200, {"sessionid": sid, "status": "running" if gone is None else "ended"}, session_id=sid)
+
+    def _schedule_of(self, params: dict) -> tuple[float, float, float] | None | Outcome:
+        """(earliest, latest, ideal) in epoch ms for a scheduled start, None to start now."""
+        from ..requests import IllegalValue, coerce
+
+        ideal = params.pop("idealtime", None)
+        pre = params.pop("scxmlc.prewindow", None)
+        post = params.pop("scxmlc.postwindow", None)
+        delay = params.pop("scxmlc.delay", None)
+        try:
+            pre_ms = coerce("scxmlc.prewindow", "duration", pre) * 1000 if pre is not None else 0.0
+            post_ms = coerce("scxmlc.postwindow", "duration", post) * 1000 if post is not None else 0.0
+        except IllegalValue as exc:
+            return error(400, "invalidparameter", exc.description)
+        now = self.now_ms()
+        if ideal is not None:
+            text = ideal if isinstance(ideal, str) else (str(int(ideal)) if isinstance(ideal, (int, float)) and not isinstance(ideal, bool) and float(ideal).is_integer() else None)
+            if text is None or not re.fullmatch(r"\s*\d+\s*", text):
+                return error(400, "invalidparameter", "idealtime must be an integer number of milliseconds since 1970")
+            ideal_ms = float(text)
+            if now > ideal_ms + post_ms:
+                return error(400, "expired", "the start window has already passed")
+            if now >= ideal_ms - pre_ms:
+                return None
+            return (ideal_ms - pre_ms, ideal_ms + post_ms, ideal_ms)
+        if delay is not None:
+            try:
+                seconds = coerce("scxmlc.delay", "seconds", delay)
+            except IllegalValue as exc:
+                return error(400, "invalidparameter", exc.description)
+            if seconds > 0:
+                return (now + seconds * 1000, now + seconds * 1000, now + seconds * 1000)
+        return None
+
+    def _schedule(self, sid: str, url: str, params: dict, when: tuple[float, float, float]) -> Outcome:
+        earliest, _, ideal = when
+        wait = max(0.0, (earliest - self.now_ms()) / 1000.0)
+
+        def launch() -> None:
+            item = self.scheduled.pop(sid, None)
+            if item is not None:
+                asyncio.ensure_future(self._start_now(sid, url, item["params"]))
+
+        timer = self.host.clock.call_later(wait, launch)
+        self.scheduled[sid] = {"src": url, "starttime": int(ideal), "params": params, "timer": timer}
+        return Outcome(200, {"sessionid": sid, "status": "scheduled", "starttime": int(ideal)}, session_id=sid)
+
+    async def _start_now(self, sid: str, url: str, params: dict) -> Outcome:
+        loop = asyncio.get_running_loop()
+        found: asyncio.Future = loop.create_future()
+
+        def loaded(chart, final_url: str, failure: DocumentError | None) -> None:
+            if not found.done():
+                found.set_result((chart, final_url, failure))
+
+        handle = self.host.loader.load(url, None, loaded)
+        try:
+            chart, final_url, failure = await found
+        except asyncio.CancelledError:
+            if handle is not None:
+                handle.cancel()
+            raise
+        if failure is not None:
+            status = 422
+            return error(status, failure.code, failure.description)
+        if sid in self.host.sessions:
+            return error(409, "conflict", f"session {sid} exists")
+        machine = self.host.create(chart, sessionid=sid)
+        machine.document_url = final_url
+        machine._start_params = {str(k): to_js(v) for k, v in params.items()} or None
+        machine.on_end(self._ended)
+        self.host.keep(machine)
+        self.src[sid] = url
+        self.started_ms[sid] = self.updated_ms[sid] = self.now_ms()
+        try:
+            machine.start()
+        except Exception as exc:  # noqa: BLE001 - a chart's own failure must not take the server down
+            _log.exception("session %s failed to start", sid)
+            return error(500, "internal", f"the session failed to start: {exc}")
+        self.updated_ms[sid] = self.now_ms()
+        status = "running" if machine.running else "ended"
+        if self.settings.start_answer == "text":
+            return Outcome(200, sid.encode("ascii"), content_type="text/plain; charset=utf-8", session_id=sid,
+                           headers={"Location": f"/scxml/session/{sid}/query"})  # fmt: skip
+        return Outcome(200, {"sessionid": sid, "status": status}, {"Location": f"/scxml/session/{sid}/query"}, session_id=sid)
+
+    # -- terminate (§3) --------------------------------------------------------------------
+
+    async def terminate(self, sid: str) -> Outcome:
+        item = self.scheduled.pop(sid, None)
+        if item is not None:
+            item["timer"].cancel()
+            self._ended_scheduled(sid, item)
+            return Outcome(200, {"sessionid": sid, "status": "cancelled"}, session_id=sid)
+        machine = self.host.sessions.get(sid)
+        if machine is None or machine.exited:
+            found = self.session(sid)
+            return found if isinstance(found, Outcome) else error(404, "notfound", f"no session {sid}")
+        from ..ors.session import end_session
+
+        if machine.running:
+            machine._ors_terminated = True
+            end_session(machine)
+        deadline = time.monotonic() + self.settings.terminate_wait_s
+        while not machine.exited and time.monotonic() < deadline:
+            await asyncio.sleep(0.005)
+        if machine.exited:
+            return Outcome(200, {"sessionid": sid, "status": "terminated"}, session_id=sid)
+        return Outcome(202, {"sessionid": sid, "status": "terminating"}, session_id=sid)
+
+    def _ended_scheduled(self, sid: str, item: dict) -> None:
+        self.ended[sid] = Ended(self.now_ms(), "cancelled", item["src"], time.monotonic() + self.settings.tombstone_ttl_s)
+
+    # -- event (§4) ---------------------------------------------------------------------
+
+    def event(self, sid: str, name: str, params: dict) -> Outcome:
+        if not NAME.match(name) or name.endswith("."):
+            return error(400, "invalidname", f"{name!r} is not an event name")
+        if not self.settings.allow_platform_event_names and name.startswith(RESERVED_PREFIXES):
+            return error(400, "reservedname", f"{name!r} is reserved for events the platform raises")
+        machine = self.session(sid)
+        if isinstance(machine, Outcome):
+            return machine
+        event = make_event(name, to_js(params), type=EXTERNAL, sendid="", origin="", origintype="", invokeid="")
+        self.deliver(machine, event)
+        return Outcome(200, {"sessionid": sid, "status": "queued"}, session_id=sid)
+
+    def deliver(self, machine: "Machine", event: dict) -> None:
+        """An input for a session, processed at once (its answer does not wait for it)."""
+        machine.enqueue_external(event)
+        self.updated_ms[machine.sessionid] = self.now_ms()
+
+    # -- request (§5) -------------------------------------------------------------------
+
+    async def request(self, sid: str, name: str, params: dict, timeout: float) -> Outcome:
+        if not NAME.match(name) or name.endswith("."):
+            return error(400, "invalidname", f"{name!r} is not an event name")
+        if not self.settings.allow_platform_event_names and name.startswith(RESERVED_PREFIXES):
+            return error(400, "reservedname", f"{name!r} is reserved for events the platform raises")
+        machine = self.session(sid)
+        if isinstance(machine, Outcome):
+            return machine
+        rid = new_session_id()
+        loop = asyncio.get_running_loop()
+        answered: asyncio.Future = loop.create_future()
+
+        def on_answer(answer) -> None:
+            if not answered.done():
+                answered.set_result(answer)
+
+        ws = self.ws
+        ws.expect(rid, sid, on_answer)
+        event = make_event(name, to_js(params), type=EXTERNAL, sendid=rid, origin="", origintype="", invokeid="")
+        self.requests_waiting += 1
+        try:
+            self.deliver(machine, event)
+            try:
+                answer = await asyncio.wait_for(asyncio.shield(answered), timeout)
+            except asyncio.TimeoutError:
+                ws.forget(rid)
+                return error(504, "timeout", f"no <response> within {timeout:g} s")
+        finally:
+            self.requests_waiting -= 1
+            if not answered.done():
+                ws.forget(rid)
+        if answer is None:
+            return error(502, "noresponse", f"session {sid} ended before it answered")
+        headers = {"ORS-Response-Type": "positive" if answer.positive else "negative"}
+        if answer.resultcode is not None:
+            headers["ORS-Result-Code"] = answer.resultcode
+        status = 200 if answer.positive else self.settings.negative_status
+        return Outcome(status, answer.body, headers, content_type=answer.content_type, session_id=sid)
+
+    # -- query (§6) --------------------------------------------------------------------
+
+    def query(self, sid: str, items: list[str], configuration: bool) -> Outcome:
+        if not self.settings.query_enabled:
+            return error(404, "notfound", "query is not enabled on this server")
+        if sid in self.scheduled:
+            item = self.scheduled[sid]
+            return Outcome(200, {"sessionid": sid, "src": item["src"], "status": "scheduled", "starttime": item["starttime"],
+                                 "configuration": [], "data": item["params"]}, session_id=sid)  # fmt: skip
+        machine = self.session(sid)
+        if isinstance(machine, Outcome):
+            return machine
+        data, truncated = self.query_data(machine, items)
+        body: dict[str, Any] = {
+            "sessionid": sid,
+            "name": machine.name,
+            "src": self.src.get(sid),
+            "status": "running",
+            "started": self.started_ms.get(sid),
+            "updated": self.updated_ms.get(sid),
+            "persistent": self.persistent(machine),
+        }
+        if configuration:
+            ids = machine.tables.ids
+            from ..interpreter import iter_bits
+
+            body["configuration"] = [ids[i] for i in iter_bits(machine.config) if i]
+        body["data"] = data
+        if truncated:
+            body["truncated"] = True
+        return Outcome(200, body, session_id=sid)
+
+    def persistent(self, machine: "Machine") -> bool:
+        mode = self.settings.persist_mode
+        return self.store is not None and (mode == "always" or (mode == "document" and machine.persist))
+
+    def query_data(self, machine: "Machine", items: list[str]) -> tuple[dict, bool]:
+        """`_data` with JSON.stringify semantics: cycles and repeated objects become null."""
+        from ..js.properties import js_getp, own_keys
+        from ..js.values import HOLE, GlobalObject, JSArray, JSFunction, JSObject, global_object
+
+        dm = machine.dm
+        names = global_object(dm).js_keys() if not items else items
+        truncated = [False]
+        hidden = self.settings.query_hidden_items
+
+        def convert(value: Any, path: tuple) -> Any:
+            if value is UNDEFINED or isinstance(value, JSFunction):
+                return UNDEFINED
+            if isinstance(value, float):
+                if value != value or value in (float("inf"), float("-inf")):
+                    return None  # (JSON.stringify)
+                return int(value) if value.is_integer() and abs(value) < 2**53 else value
+            if value is None or isinstance(value, (str, bool)):
+                return value
+            if id(value) in path:
+                truncated[0] = True
+                return None
+            inner = path + (id(value),)
+            if isinstance(value, JSObject) and value.cls == "Date":
+                from ..js.builtins.json import json_stringify
+
+                return json.loads(json_stringify(value))
+            if isinstance(value, JSArray):
+                return [None if (x := convert(v, inner)) is UNDEFINED or v is HOLE else x for v in value]
+            if isinstance(value, (dict, JSObject)) and not isinstance(value, GlobalObject):
+                out = {}
+                for key in own_keys(value):
+                    x = convert(js_getp(value, key), inner)
+                    if x is not UNDEFINED:
+                        out[key] = x
+                return out
+            return UNDEFINED  # host objects are not data
+
+        out: dict[str, Any] = {}
+        for name in names:
+            parts = name.split(".")
+            if any(fnmatch.fnmatchcase(parts[0], pattern) for pattern in hidden):
+                out[parts[0]] = "***"
+                continue
+            value = dm.get(parts[0], UNDEFINED) if isinstance(parts[0], str) else UNDEFINED
+            for part in parts[1:]:
+                try:
+                    value = js_getp(value, part)
+                except Exception:  # noqa: BLE001 - a path through undefined is just absent
+                    value = UNDEFINED
+                    break
+            x = convert(value, ())
+            if x is UNDEFINED:
+                continue
+            node = out  # a dotted path selects a nested property: the answer nests it
+            for part in parts[:-1]:
+                child = node.get(part)
+                if not isinstance(child, dict):
+                    child = node[part] = {}
+                node = child
+            node[parts[-1]] = x
+        return out, truncated[0]
+
+    # -- list, health (§7) ----------------------------------------------------------------
+
+    def list_sessions(self, status: str | None, limit: int, after: str | None) -> Outcome:
+        if not self.settings.list_enabled:
+            return error(404, "notfound", "the session list is not enabled on this server (list_enabled)")
+        rows = []
+        for sid in sorted(self.host.sessions.keys()):
+            machine = self.host.sessions.get(sid)
+            if machine is None or (after is not None and sid <= after):
+                continue
+            state = "running" if machine.running else "terminating"
+            if status is not None and status != state:
+                continue
+            rows.append({"sessionid": sid, "name": machine.name, "status": state, "started": self.started_ms.get(sid)})
+            if len(rows) > limit:
+                break
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return Outcome(200, {"sessions": rows, "next": rows[-1]["sessionid"] if more and rows else None})
+
+    def health(self) -> Outcome:
+        body = {
+            "status": "ok",
+            "role": "primary",
+            "sessions": {"resident": len(self.host.sessions), "stored": 0, "scheduled": len(self.scheduled)},
+            "store": {"kind": "memory" if self.store is None else type(self.store).__name__, "ok": True},
+        }
+        return Outcome(200, body)
+
+
+__all__ = ["Outcome", "RESERVED_PREFIXES", "SESSION_ID", "ServerIds", "SessionService", "error", "new_session_id"]

@@ -1,0 +1,141 @@
+"""The session server's settings (ors-server.md §9.12): defaults, validation, and a TOML or JSON settings file."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+
+class SettingsError(ValueError):
+    """A setting with a wrong name or value; the message names it."""
+
+
+@dataclass
+class ServerSettings:
+    # where it listens and what it serves
+    host: str = "127.0.0.1"
+    port: int = 8080
+    roots: list[str] = field(default_factory=lambda: ["."])
+    # durable sessions (§9)
+    store: str = "sqlite"  # "sqlite" or "memory"
+    store_path: str = "scxmlc-sessions.db"
+    sqlite_synchronous: str = "FULL"
+    group_commit_ms: float = 2.0
+    persist_mode: str = "document"  # document | always | never (§9.2)
+    commit_policy: str = "every"  # every | idle (§9.4)
+    commit_max_events: int = 32
+    commit_max_delay_ms: float = 50.0
+    idle_evict_s: float = 300.0
+    restore: str = "lazy"  # lazy | eager (§9.7)
+    tombstone_ttl_s: float = 3600.0
+    drop_orphan_requests: bool = False
+    # the REST API (§1-§7)
+    token_file: str | None = None
+    max_body_bytes: int = 1_048_576
+    request_timeout_s: float = 30.0
+    terminate_wait_s: float = 5.0
+    start_answer: str = "json"  # json | text (§1.10)
+    request_answer: str = "flat"  # flat | envelope
+    negative_status: int = 400
+    allow_platform_event_names: bool = False
+    query_enabled: bool = True
+    query_hidden_items: list[str] = field(default_factory=list)
+    list_enabled: bool = False
+    cookie_name: str = "ORSSESSIONID"
+    max_sessions: int = 100_000  # resident sessions at most: a start beyond is 503
+    # the interaction bridge (docs/ors.md, "The interaction bridge")
+    interaction_url: str | None = None
+    log_level: str = "INFO"
+
+    _CHOICES = {
+        "store": ("sqlite", "memory"),
+        "sqlite_synchronous": ("FULL", "NORMAL"),
+        "persist_mode": ("document", "always", "never"),
+        "commit_policy": ("every", "idle"),
+        "restore": ("lazy", "eager"),
+        "start_answer": ("json", "text"),
+        "request_answer": ("flat", "envelope"),
+        "log_level": ("DEBUG", "INFO", "WARNING", "ERROR"),
+    }
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        for f in fields(self):
+            if f.name.startswith("_"):
+                continue
+            value = getattr(self, f.name)
+            choices = self._CHOICES.get(f.name)
+            if choices is not None and value not in choices:
+                raise SettingsError(f"{f.name} must be one of {', '.join(choices)}, not {value!r}")
+        if not (0 <= self.port <= 65535):
+            raise SettingsError(f"port must be 0-65535, not {self.port}")
+        for name in ("max_body_bytes", "commit_max_events", "max_sessions"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{name} must be at least 1")
+        for name in ("request_timeout_s", "terminate_wait_s", "tombstone_ttl_s", "idle_evict_s", "group_commit_ms", "commit_max_delay_ms"):
+            if getattr(self, name) < 0:
+                raise SettingsError(f"{name} must not be negative")
+        if not (200 <= self.negative_status <= 499):
+            raise SettingsError(f"negative_status must be a 2xx or 4xx status, not {self.negative_status}")
+        if not self.roots:
+            raise SettingsError("roots: at least one folder to serve documents from")
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [f.name for f in fields(cls) if not f.name.startswith("_")]
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any], base: "ServerSettings | None" = None) -> "ServerSettings":
+        """Settings from a mapping (a settings file's table), over `base`."""
+        known = {f.name: f for f in fields(cls) if not f.name.startswith("_")}
+        values = {name: getattr(base, name) for name in known} if base is not None else {}
+        for key, value in data.items():
+            key = key.replace("-", "_")
+            if key not in known:
+                raise SettingsError(f"unknown setting {key!r}")
+            values[key] = _coerce(key, known[key], value)
+        return cls(**values)
+
+    @classmethod
+    def load(cls, path: str | Path, base: "ServerSettings | None" = None) -> "ServerSettings":
+        """Settings from a TOML or JSON file (a `[server]` table, or the top level)."""
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise SettingsError(f"cannot read {path}: {exc.strerror or exc}") from None
+        try:
+            if path.suffix.lower() == ".json":
+                data = json.loads(text)
+            else:
+                import tomllib
+
+                data = tomllib.loads(text)
+        except ValueError as exc:
+            raise SettingsError(f"{path}: {exc}") from None
+        if not isinstance(data, dict):
+            raise SettingsError(f"{path}: expected a table of settings")
+        data = data.get("server", data)
+        return cls.from_mapping(data, base)
+
+
+def _coerce(name: str, f, value: Any) -> Any:
+    kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+    if kind.startswith("int") and not isinstance(value, bool) and isinstance(value, int):
+        return value
+    if kind.startswith("float") and not isinstance(value, bool) and isinstance(value, (int, float)):
+        return float(value)
+    if kind.startswith("bool") and isinstance(value, bool):
+        return value
+    if kind.startswith("str") and (isinstance(value, str) or (value is None and "None" in kind)):
+        return value
+    if kind.startswith("list") and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise SettingsError(f"{name} has the wrong type ({type(value).__name__}; expected {kind})")
+
+
+__all__ = ["ServerSettings", "SettingsError"]
