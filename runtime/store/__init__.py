@@ -201,9 +201,23 @@ class SessionStore(Protocol):
         tombstone; False when there was none."""
 
 
+def __getattr__(name: str) -> Any:
+    # The backends load on first use, so that importing the interface stays light (no sqlite3).
+    if name == "MemoryStore":
+        from .memory import MemoryStore
+
+        return MemoryStore
+    if name == "SqliteStore":
+        from .sqlite import SqliteStore
+
+        return SqliteStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "CommitBatch",
     "InputRef",
+    "MemoryStore",
     "REQUEST_STATES",
     "RequestRow",
     "SCHEMA_VERSION",
@@ -211,6 +225,7 @@ __all__ = [
     "ScheduleRow",
     "SessionHeader",
     "SessionStore",
+    "SqliteStore",
     "StaleVersion",
     "StoreError",
     "StoredSession",
