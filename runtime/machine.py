@@ -50,7 +50,7 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
     # Called with (machine, reason, data) when the session ends (reason "final" or "cancelled").
     _end_hooks: list | None = None
     # This session's own changes to the built-in objects (js/realm.py), once it makes one; the
-    # session then becomes a RealmSession (a subclass of its chart whose `chart_class` names
+    # session then becomes a SupervisedSession (a subclass of its chart whose `chart_class` names
     # the chart itself).
     realm_patches = None
     chart_class: type | None = None
@@ -130,12 +130,24 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
 
     def realm_patched(self, prev: Any) -> None:
         """This session has just changed a built-in for the first time (js/realm.py; `prev`:
-        the patches that were applied before its own). It becomes a RealmSession, whose runs
-        put its changes in place and take them out again; other sessions pay nothing."""
+        the patches that were applied before its own). It becomes a SupervisedSession, whose
+        runs put its changes in place and take them out again; other sessions pay nothing."""
+        self._supervised(prev)
+
+    def supervise(self, on_quiet: Callable[["Machine"], None]) -> None:
+        """Call `on_quiet(self)` whenever a run of this session ends (a send, a timer, a
+        delivery: the session is between macrosteps again): a session server stores it then
+        (server/durable.py). The session becomes a SupervisedSession; others pay nothing."""
+        self._supervised(APPLIED[0] if self._busy else None)
+        self.__dict__["_on_quiet"] = on_quiet
+
+    def _supervised(self, prev: Any) -> None:
+        if isinstance(self, SupervisedSession):
+            return
         d = self.__dict__
         d["_realm_busy"] = d.pop("_busy", False)
         d["_realm_prev"] = prev
-        self.__class__ = _realm_class(type(self))
+        self.__class__ = _supervised_class(type(self))
 
     def in_realm(self, fn, *args, **kwargs) -> Any:
         """fn(*args) with the built-ins as this session sees them (js/realm.py): for each
@@ -532,12 +544,13 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         return isinstance(state_id, str) and self.is_active(state_id)
 
 
-class RealmSession:
-    """The chart class of a session that changed built-in objects (mixed in front of it by
-    Machine.realm_patched): every run of the session, however it starts (send, a timer, a
-    result, a bound `send` kept from before), sets `_busy`, and here that puts the session's
-    changes in place (js/realm.py); the run's end puts back what was there. The hot paths of
-    sessions that change nothing have no such step."""
+class SupervisedSession:
+    """The chart class of a session that is watched (mixed in front of it): one that changed
+    built-in objects (js/realm.py), or one a session server stores (`Machine.supervise`).
+    Every run of the session, however it starts (send, a timer, a result, a bound `send` kept
+    from before), sets `_busy`, and here that puts the session's changes to built-ins in place;
+    the run's end puts back what was there and tells the supervisor. The hot paths of sessions
+    that are not watched have no such step."""
 
     @property
     def _busy(self) -> bool:
@@ -551,20 +564,24 @@ class RealmSession:
                 d["_realm_prev"] = prev = APPLIED[0]
                 if prev is not self.realm_patches:
                     switch_realm(self.realm_patches)
+            d["_realm_busy"] = True
         elif d["_realm_busy"]:  # the run ends
             prev = d["_realm_prev"]
             if APPLIED[0] is not prev:
                 switch_realm(prev)
-        d["_realm_busy"] = value
+            d["_realm_busy"] = False
+            hook = d.get("_on_quiet")
+            if hook is not None:
+                hook(self)
 
 
-_REALM_CLASSES: dict[type, type] = {}
+_SUPERVISED_CLASSES: dict[type, type] = {}
 
 
-def _realm_class(cls: type) -> type:
-    """RealmSession in front of a chart class (made once per class, sharing its tables)."""
-    found = _REALM_CLASSES.get(cls)
+def _supervised_class(cls: type) -> type:
+    """SupervisedSession in front of a chart class (made once per class, sharing its tables)."""
+    found = _SUPERVISED_CLASSES.get(cls)
     if found is None:
         namespace = {"__module__": cls.__module__, "__qualname__": cls.__qualname__, "tables": cls.tables, "chart_class": cls}
-        found = _REALM_CLASSES[cls] = type(cls.__name__, (RealmSession, cls), namespace)
+        found = _SUPERVISED_CLASSES[cls] = type(cls.__name__, (SupervisedSession, cls), namespace)
     return found

@@ -291,10 +291,19 @@ class RequestsMixin:
             self._remember(request)
         else:
             request.state = CANCELLED  # issued while the session ends: it owns nothing more
+        if self.host.commit_gate is None:
+            self._perform(service, request, args)
+        else:
+            # rule E (ors-server.md §9.5): the request leaves once this macrostep is stored
+            self.host.commit_gate(self, lambda: self.run_guarded(self._perform, service, request, args))
+
+    def _perform(self, service: "ModuleService", request: Request, args: dict) -> None:
+        if request.state == CANCELLED and self.running and request.id in (self._requests or {}):
+            return
         try:
             service.perform(request, args)
         except Exception as exc:  # noqa: BLE001 - a service bug must not break the session
-            _log.exception("%s:%s failed", module, action)
+            _log.exception("%s:%s failed", request.module, request.action)
             request.cancel()
             self.raise_error("error.execution", exc)
 

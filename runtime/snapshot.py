@@ -127,7 +127,7 @@ def snapshot(machine: "Machine") -> bytes:
 
 
 def snapshot_state(machine: "Machine", writer: HeapWriter | None = None) -> dict:
-    base = type(machine).chart_class or type(machine)  # (a RealmSession's chart)
+    base = type(machine).chart_class or type(machine)  # (a SupervisedSession's chart)
     if not machine.started:
         raise SnapshotError("the session has not started")
     if machine._busy or machine.internal_queue:

@@ -142,7 +142,7 @@ def test_every_way_into_a_session_applies_its_changes_and_takes_them_out(chart):
     send = a.send  # a bound method kept from before the session changed anything
     send("patch")
     send("look")
-    assert isinstance(a, chart) and type(a) is not chart  # (a RealmSession now)
+    assert isinstance(a, chart) and type(a) is not chart  # (a SupervisedSession now)
     assert realm.APPLIED[0] is None
     a.enqueue_external({"name": "look", "type": "external", "data": None})  # a delivery
     b.send("look")

@@ -7,7 +7,7 @@ guard), so a write to a built-in made by a session's code is not refused: it bec
 session's `Patches`, its own values for those (object, key) pairs.
 
 The patches of a session are in the shared objects only while that session's code runs: a
-session that patches becomes a `RealmSession` (machine.py), whose runs call `switch_realm` as
+session that patches becomes a `SupervisedSession` (machine.py), whose runs call `switch_realm` as
 they start and end (`APPLIED` holds the patches in place; None when the built-ins are pristine,
 as they are whenever no patched session runs); the entries that may nest one session's run in
 another's (start, run_guarded) restore what they found. Reads therefore cost nothing, a session
