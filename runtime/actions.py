@@ -278,6 +278,9 @@ class ActionsMixin:
         raise ExecutionError(f"invalid send target {target!r}", sendid=sendid)
 
     def _deliver(self, where: str, event: dict, sendid: str) -> None:
+        local = self.host.local_delivery
+        if local is not None and not where.startswith("#_") and local(self, where, event):
+            return  # (a session server stores it with this session's commit)
         session = self.host.sessions.get(where) if not where.startswith("#_") else self.resolve_special_target(where)
         if session is None or not session.running:
             # SCXML 6.2.4: the target cannot be reached: error.communication.

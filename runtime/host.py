@@ -230,6 +230,11 @@ class Host:
     # durable store sets `commit_gate(machine, effect)` to hold them; without one they happen
     # at once.
     commit_gate: Callable[["Machine", Callable[[], None]], None] | None = None
+    # A session server's say in where events between its sessions go (`local_delivery(source,
+    # target session id, event)` True: taken care of) and in the sessions the runtime makes
+    # (`on_create(machine)`: <session:start> children, <invoke> children).
+    local_delivery: Callable[["Machine", str, dict], bool] | None = None
+    on_create: Callable[["Machine"], None] | None = None
 
     def after_commit(self, machine: "Machine", effect: Callable[[], None]) -> None:
         gate = self.commit_gate

@@ -61,6 +61,8 @@ class InvokeMixin:
         child.base_dir = self._base_dir()
         child._initial_data = data if isinstance(data, dict) else None
         self._children[invokeid] = (state, inv, child)
+        if self.host.on_create is not None:
+            self.host.on_create(child)  # (a session server stores it with its parent)
         child.start()
 
     def cancel_invoke(self, state: int, inv) -> None:

@@ -62,6 +62,7 @@ class Server:
         for root in self.settings.roots:
             if not Path(root).is_dir():
                 raise SettingsError(f"roots: {root} is not a folder")
+        self.store = self._open_store()
         clock = AsyncioClock(asyncio.get_running_loop())
         self.host = Host(
             clock,
@@ -71,6 +72,12 @@ class Server:
             **self.adapters,
         )
         self.service = SessionService(self.settings, self.host, self.store)
+        durability = self.service.durability
+        if durability is not None:
+            restored = await durability.recover()
+            if restored:
+                _log.info("%d stored sessions are back", restored)
+            durability.start_background()
         app = make_app(self.service, token)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -81,12 +88,39 @@ class Server:
         self.url = f"http://{self.settings.host}:{port}"
         _log.info("serving %s on %s", ", ".join(self.settings.roots), self.url)
 
+    def _open_store(self):
+        from ..store import StoreError
+        from ..store.memory import MemoryStore
+
+        if self.settings.store == "memory":
+            store = MemoryStore()
+        else:
+            from ..store.sqlite import SqliteStore
+
+            store = SqliteStore(self.settings.store_path, synchronous=self.settings.sqlite_synchronous, group_commit_ms=self.settings.group_commit_ms)
+        try:
+            store.open()
+        except (StoreError, OSError) as exc:
+            raise SettingsError(f"store {self.settings.store_path}: {exc}") from None
+        return store
+
     async def stop(self) -> None:
+        if self.service is not None and self.service.durability is not None:
+            await self.service.durability.stop_background()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
         if self.host is not None:
+            # the sessions stay as stored: leave them without ending them (no onexit, no
+            # tombstones), as a crash would, but in good order
+            if self.service is not None and self.service.durability is not None:
+                for res in list(self.service.durability.resident.values()):
+                    if res.durable:
+                        self.service.durability.evict(res.machine)
             self.host.close()
+        if self.store is not None:
+            self.store.close()
+            self.store = None
 
     def run(self, ready=None) -> None:
         """Serve until interrupted (SIGINT, SIGTERM)."""

@@ -135,7 +135,7 @@ async def terminate(request: web.Request) -> web.Response:
 async def event(request: web.Request) -> web.Response:
     params, _ = await parameters(request)
     service = request.app[SERVICE]
-    return respond(request, service.event(request.match_info["sid"], request.match_info["name"], params))
+    return respond(request, await service.event(request.match_info["sid"], request.match_info["name"], params))
 
 
 @_routes("POST", "/scxml/session/{sid}/request/{name}")
@@ -167,7 +167,7 @@ async def _query(request: web.Request) -> web.Response:
                 return respond(request, error(400, "invalidparameter", f"{key} must be text"))
             items.extend(x.strip() for x in v.split(",") if x.strip()) if key == "items" else items.append(v)
     configuration = str(params.get("scxmlc.configuration", "true")).lower() != "false"
-    return respond(request, request.app[SERVICE].query(request.match_info["sid"], items, configuration))
+    return respond(request, await request.app[SERVICE].query(request.match_info["sid"], items, configuration))
 
 
 _routes("GET", "/scxml/session/{sid}/query")(_query)

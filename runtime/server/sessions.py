@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ..documents import DocumentError, confined, file_path
 from ..events import EXTERNAL, make_event
 from ..js import UNDEFINED, js_to_string, to_js, to_py
+from ..store import ScheduleRow
 from .settings import ServerSettings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -92,6 +93,12 @@ class SessionService:
         self.requests_waiting = 0
         host.ids = ServerIds()
         self.ws.request_answer = settings.request_answer
+        self.durability = None
+        self.up_since_ms = self.now_ms()
+        if store is not None:
+            from .durable import Durability
+
+            self.durability = Durability(self, store)
 
     @property
     def ws(self):
@@ -102,8 +109,18 @@ class SessionService:
 
     # -- lookups -------------------------------------------------------------------------
 
+    async def find(self, sid: str) -> "Machine | Outcome":
+        """The running session `sid` (brought back from the store when it is not in memory),
+        or the Outcome that says why there is none."""
+        machine = self.host.sessions.get(sid)
+        if machine is None and self.durability is not None and sid not in self.scheduled:
+            machine = await self.durability.load(sid)
+        if machine is not None and machine.running:
+            return machine
+        return self.session(sid)
+
     def session(self, sid: str) -> "Machine | Outcome":
-        """The running session `sid`, or the Outcome that says why there is none."""
+        """The running session `sid` in memory, or the Outcome that says why there is none."""
         machine = self.host.sessions.get(sid)
         if machine is not None and machine.running:
             return machine
@@ -121,6 +138,10 @@ class SessionService:
         if gone is not None and gone.expires < time.monotonic():
             del self.ended[sid]
             return None
+        if gone is None and self.store is not None:
+            stone = self.store.tombstone(sid)
+            if stone is not None and stone.expires_ms > self.now_ms():
+                return Ended(stone.ended_ms, stone.reason, stone.src, time.monotonic() + (stone.expires_ms - self.now_ms()) / 1000)
         return gone
 
     def _ended(self, machine: "Machine") -> None:
@@ -235,8 +256,14 @@ class SessionService:
         return None
 
     def _schedule(self, sid: str, url: str, params: dict, when: tuple[float, float, float]) -> Outcome:
-        earliest, _, ideal = when
+        earliest, latest, ideal = when
         wait = max(0.0, (earliest - self.now_ms()) / 1000.0)
+        if self.store is not None and self.settings.persist_mode != "never":
+            # §9.5 step 6: a schedule row, started by the background loop when due
+            self.store.schedule(ScheduleRow(sid, url, _json_params(params), None, int(ideal), int(ideal - earliest),
+                                            int(latest - ideal), int(earliest), self.now_ms()))  # fmt: skip
+            self.scheduled[sid] = {"src": url, "starttime": int(ideal), "params": params, "timer": _NoTimer(), "stored": True}
+            return Outcome(200, {"sessionid": sid, "status": "scheduled", "starttime": int(ideal)}, session_id=sid)
 
         def launch() -> None:
             item = self.scheduled.pop(sid, None)
@@ -247,7 +274,7 @@ class SessionService:
         self.scheduled[sid] = {"src": url, "starttime": int(ideal), "params": params, "timer": timer}
         return Outcome(200, {"sessionid": sid, "status": "scheduled", "starttime": int(ideal)}, session_id=sid)
 
-    async def _start_now(self, sid: str, url: str, params: dict) -> Outcome:
+    async def _start_now(self, sid: str, url: str, params: dict, schedule_rows: tuple = ()) -> Outcome:
         loop = asyncio.get_running_loop()
         found: asyncio.Future = loop.create_future()
 
@@ -274,17 +301,61 @@ class SessionService:
         self.host.keep(machine)
         self.src[sid] = url
         self.started_ms[sid] = self.updated_ms[sid] = self.now_ms()
+        if self.durability is not None:
+            res = self.durability.adopt(machine, url)
+            res.schedule_del = list(schedule_rows)
         try:
             machine.start()
         except Exception as exc:  # noqa: BLE001 - a chart's own failure must not take the server down
             _log.exception("session %s failed to start", sid)
             return error(500, "internal", f"the session failed to start: {exc}")
         self.updated_ms[sid] = self.now_ms()
+        if self.durability is not None and not await self.durability.committed(sid):
+            return error(500, "store", f"session {sid} started but could not be stored")
         status = "running" if machine.running else "ended"
         if self.settings.start_answer == "text":
             return Outcome(200, sid.encode("ascii"), content_type="text/plain; charset=utf-8", session_id=sid,
                            headers={"Location": f"/scxml/session/{sid}/query"})  # fmt: skip
         return Outcome(200, {"sessionid": sid, "status": status}, {"Location": f"/scxml/session/{sid}/query"}, session_id=sid)
+
+    async def start_scheduled(self, row) -> None:
+        """A schedule row of the store is due (or was, while the server was down: §9.7 step 4)."""
+        self.scheduled.pop(row.session_id, None)
+        latest = (row.ideal_ms if row.ideal_ms is not None else row.due_ms) + row.post_ms
+        if row.due_ms < self.up_since_ms and self.now_ms() > latest:
+            # §9.7 step 4: the window passed while the server was down
+            _log.info("scheduled session %s: its start window passed while the server was down; dropped", row.session_id)
+            self.store.drop(row.session_id, reason="expired")
+            return
+        if row.session_id in self.host.sessions:
+            return
+        outcome = await self._start_now(row.session_id, row.src, dict(row.params), schedule_rows=(row.session_id,))
+        if outcome.status != 200:
+            _log.error("scheduled session %s did not start: %s", row.session_id, outcome.body)
+            self.store.drop(row.session_id, reason="error")
+
+    def restored(self, machine: "Machine", stored) -> None:
+        """A stored session is in memory again."""
+        sid = machine.sessionid
+        machine.on_end(self._ended)
+        self.src.setdefault(sid, stored.src or stored.module)
+        self.started_ms.setdefault(sid, stored.created_ms)
+        self.updated_ms[sid] = stored.updated_ms
+
+    async def chart_of(self, src: str):
+        """The chart of a stored session's document (None when it cannot be loaded)."""
+        loop = asyncio.get_running_loop()
+        found: asyncio.Future = loop.create_future()
+
+        def loaded(chart, final_url: str, failure) -> None:
+            if not found.done():
+                found.set_result(None if failure is not None else chart)
+
+        self.host.loader.load(src, None, loaded)
+        return await found
+
+    def waiting_for(self, sid: str) -> bool:
+        return any(w.session_id == sid for w in self.ws.waiting.values())
 
     # -- terminate (§3) --------------------------------------------------------------------
 
@@ -292,21 +363,29 @@ class SessionService:
         item = self.scheduled.pop(sid, None)
         if item is not None:
             item["timer"].cancel()
+            if item.get("stored"):
+                self.store.drop(sid, reason="cancelled")
             self._ended_scheduled(sid, item)
             return Outcome(200, {"sessionid": sid, "status": "cancelled"}, session_id=sid)
+        found = await self.find(sid)
         machine = self.host.sessions.get(sid)
-        if machine is None or machine.exited:
-            found = self.session(sid)
-            return found if isinstance(found, Outcome) else error(404, "notfound", f"no session {sid}")
+        if isinstance(found, Outcome) and (machine is None or machine.exited):
+            return found
         from ..ors.session import end_session
 
-        if machine.running:
+        res = self.durability.resident.get(sid) if self.durability is not None else None
+        if machine.running and res is not None and res.durable:
+            await self.durability.append(sid, {"$ctl": "terminate"})  # (§3: durable before the answer)
+            self.durability.pump(sid)
+        elif machine.running:
             machine._ors_terminated = True
             end_session(machine)
         deadline = time.monotonic() + self.settings.terminate_wait_s
         while not machine.exited and time.monotonic() < deadline:
             await asyncio.sleep(0.005)
         if machine.exited:
+            if res is not None and res.durable:
+                await self.durability.committed(sid)
             return Outcome(200, {"sessionid": sid, "status": "terminated"}, session_id=sid)
         return Outcome(202, {"sessionid": sid, "status": "terminating"}, session_id=sid)
 
@@ -315,22 +394,29 @@ class SessionService:
 
     # -- event (§4) ---------------------------------------------------------------------
 
-    def event(self, sid: str, name: str, params: dict) -> Outcome:
+    async def event(self, sid: str, name: str, params: dict) -> Outcome:
         if not NAME.match(name) or name.endswith("."):
             return error(400, "invalidname", f"{name!r} is not an event name")
         if not self.settings.allow_platform_event_names and name.startswith(RESERVED_PREFIXES):
             return error(400, "reservedname", f"{name!r} is reserved for events the platform raises")
-        machine = self.session(sid)
+        machine = await self.find(sid)
         if isinstance(machine, Outcome):
             return machine
         event = make_event(name, to_js(params), type=EXTERNAL, sendid="", origin="", origintype="", invokeid="")
-        self.deliver(machine, event)
+        await self.deliver(machine, event)
         return Outcome(200, {"sessionid": sid, "status": "queued"}, session_id=sid)
 
-    def deliver(self, machine: "Machine", event: dict) -> None:
-        """An input for a session, processed at once (its answer does not wait for it)."""
-        machine.enqueue_external(event)
-        self.updated_ms[machine.sessionid] = self.now_ms()
+    async def deliver(self, machine: "Machine", event: dict) -> None:
+        """An input for a session: stored first when the session is (§9.6), then processed
+        (the client's answer does not wait for that)."""
+        sid = machine.sessionid
+        res = self.durability.resident.get(sid) if self.durability is not None else None
+        if res is not None and res.durable:
+            await self.durability.append(sid, event)
+            self.durability.pump(sid)
+        else:
+            machine.enqueue_external(event)
+        self.updated_ms[sid] = self.now_ms()
 
     # -- request (§5) -------------------------------------------------------------------
 
@@ -339,7 +425,7 @@ class SessionService:
             return error(400, "invalidname", f"{name!r} is not an event name")
         if not self.settings.allow_platform_event_names and name.startswith(RESERVED_PREFIXES):
             return error(400, "reservedname", f"{name!r} is reserved for events the platform raises")
-        machine = self.session(sid)
+        machine = await self.find(sid)
         if isinstance(machine, Outcome):
             return machine
         rid = new_session_id()
@@ -355,7 +441,7 @@ class SessionService:
         event = make_event(name, to_js(params), type=EXTERNAL, sendid=rid, origin="", origintype="", invokeid="")
         self.requests_waiting += 1
         try:
-            self.deliver(machine, event)
+            await self.deliver(machine, event)
             try:
                 answer = await asyncio.wait_for(asyncio.shield(answered), timeout)
             except asyncio.TimeoutError:
@@ -375,14 +461,14 @@ class SessionService:
 
     # -- query (§6) --------------------------------------------------------------------
 
-    def query(self, sid: str, items: list[str], configuration: bool) -> Outcome:
+    async def query(self, sid: str, items: list[str], configuration: bool) -> Outcome:
         if not self.settings.query_enabled:
             return error(404, "notfound", "query is not enabled on this server")
         if sid in self.scheduled:
             item = self.scheduled[sid]
             return Outcome(200, {"sessionid": sid, "src": item["src"], "status": "scheduled", "starttime": item["starttime"],
                                  "configuration": [], "data": item["params"]}, session_id=sid)  # fmt: skip
-        machine = self.session(sid)
+        machine = await self.find(sid)
         if isinstance(machine, Outcome):
             return machine
         data, truncated = self.query_data(machine, items)
@@ -406,8 +492,8 @@ class SessionService:
         return Outcome(200, body, session_id=sid)
 
     def persistent(self, machine: "Machine") -> bool:
-        mode = self.settings.persist_mode
-        return self.store is not None and (mode == "always" or (mode == "document" and machine.persist))
+        res = self.durability.resident.get(machine.sessionid) if self.durability is not None else None
+        return res is not None and res.durable
 
     def query_data(self, machine: "Machine", items: list[str]) -> tuple[dict, bool]:
         """`_data` with JSON.stringify semantics: cycles and repeated objects become null."""
@@ -493,13 +579,27 @@ class SessionService:
         return Outcome(200, {"sessions": rows, "next": rows[-1]["sessionid"] if more and rows else None})
 
     def health(self) -> Outcome:
+        store: dict[str, Any] = {"kind": "none" if self.store is None else type(self.store).__name__, "ok": True}
+        if self.durability is not None:
+            store["unstorable_sessions"] = self.durability.unstorable
         body = {
             "status": "ok",
             "role": "primary",
-            "sessions": {"resident": len(self.host.sessions), "stored": 0, "scheduled": len(self.scheduled)},
-            "store": {"kind": "memory" if self.store is None else type(self.store).__name__, "ok": True},
+            "sessions": {"resident": len(self.host.sessions), "scheduled": len(self.scheduled)},
+            "store": store,
         }
         return Outcome(200, body)
+
+
+class _NoTimer:
+    """The stand-in timer of a schedule row the store keeps (the background loop starts it)."""
+
+    def cancel(self) -> None:
+        pass
+
+
+def _json_params(params: dict) -> dict:
+    return {k: to_py(v) if not isinstance(v, (str, int, float, bool, type(None), list, dict)) else v for k, v in params.items()}
 
 
 __all__ = ["Outcome", "RESERVED_PREFIXES", "SESSION_ID", "ServerIds", "SessionService", "error", "new_session_id"]

@@ -76,6 +76,17 @@ class Client:
         return r.json()["sessionid"]
 
 
+def eventually(check, timeout: float = 10.0, interval: float = 0.02):
+    """`check()` until it returns something true (what a client sees once the session has
+    processed what it was sent: answers do not wait for that)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
+
+
 class Served:
     """A running `scxmlc serve` and what it printed."""
 
@@ -128,9 +139,11 @@ def charts(tmp_path) -> Path:
     return copy_charts(tmp_path)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """One server for a module's tests (each test starts its own sessions)."""
-    served = serve(copy_charts(tmp_path_factory.mktemp("served")), "--store", "memory")
+@pytest.fixture(scope="module", params=["memory", "sqlite"])
+def server(request, tmp_path_factory):
+    """One server for a module's tests (each test starts its own sessions), with each store."""
+    folder = tmp_path_factory.mktemp("served")
+    store = "memory" if request.param == "memory" else str(folder / "sessions.db")
+    served = serve(copy_charts(folder), "--store", store)
     yield served
     served.stop()

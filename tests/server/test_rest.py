@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from .conftest import serve
+from .conftest import eventually, serve
 
 
 def test_start_event_request_query_terminate(server):
@@ -20,6 +20,7 @@ def test_start_event_request_query_terminate(server):
 
     r = c.post(f"/scxml/session/{sid}/event/callback.confirmed?slot=14%3A30")
     assert (r.status, r.json()) == (200, {"sessionid": sid, "status": "queued"})
+    assert eventually(lambda: c.get(f"/scxml/session/{sid}/query?item=seen").json()["data"] == {"seen": ["14:30"]})
 
     r = c.post(f"/scxml/session/{sid}/request/check-queue-position")
     assert (r.status, r.json(), r.headers["ORS-Response-Type"]) == (200, {"position": 3, "ewt": 95}, "positive")
@@ -141,13 +142,14 @@ def test_requests_and_their_answers(server):
     r = c.post(f"/scxml/session/{sid}/request/twice")
     assert (r.status, r.json()) == (200, {})
     # the second response of the same request found nothing waiting
-    assert c.get(f"/scxml/session/{sid}/query?items=seen").json()["data"] == {"seen": ["notfound"]}
+    seen = lambda: c.get(f"/scxml/session/{sid}/query?items=seen").json()["data"]["seen"]  # noqa: E731
+    assert eventually(lambda: seen() == ["notfound"])
     # no transition answers: the client gets 504 after its timeout; a late answer is notfound
     t0 = time.monotonic()
     r = c.post(f"/scxml/session/{sid}/request/keep?scxmlc.timeout=1")
     assert (r.status, r.json()["error"]) == (504, "timeout") and 0.9 < time.monotonic() - t0 < 5
     c.post(f"/scxml/session/{sid}/event/answer-later")
-    assert c.get(f"/scxml/session/{sid}/query?items=seen").json()["data"]["seen"] == ["notfound", "notfound"]
+    assert eventually(lambda: seen() == ["notfound", "notfound"])
     assert c.post(f"/scxml/session/{sid}/request/x?scxmlc.timeout=0").json()["error"] == "invalidparameter"
 
 
