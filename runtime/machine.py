@@ -121,12 +121,17 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         return snapshot(self)
 
     @classmethod
-    def restore(cls, data: bytes, host: "Host | None" = None, log: Callable[[str | None, str], None] | None = None) -> "Machine":
+    def restore(
+        cls, data: bytes, host: "Host | None" = None, log: Callable[[str | None, str], None] | None = None, force: bool = False
+    ) -> "Machine":
         """A session of this chart from `snapshot()`'s bytes, alive in `host` (timers armed,
-        queued events waiting); SnapshotError when the data is not a snapshot of this chart."""
+        queued events waiting); SnapshotError when the data is not a snapshot of this chart.
+        `force`: accept a snapshot of another version of the chart (an operator's decision,
+        `scxmlc sessions resume --force`): states, data and functions are found again by
+        their names, and whatever is gone is a SnapshotError."""
         from .snapshot import restore
 
-        return restore(cls, data, host, log)
+        return restore(cls, data, host, log, force=force)
 
     def realm_patched(self, prev: Any) -> None:
         """This session has just changed a built-in for the first time (js/realm.py; `prev`:

@@ -155,6 +155,17 @@ class ModuleService:
     def session_ended(self, machine: "Machine") -> None:
         """A session of this host has ended (its requests are already cancelled)."""
 
+    def resumable(self, action: str, args: dict) -> bool:
+        """Whether a request survives a restore of its session (it is then stored with its
+        arguments and given to `resume`); others come back as `interrupted` errors
+        (ors-server.md §9.7 step 5)."""
+        return False
+
+    def resume(self, request: Request, args: dict, elapsed: float, idle: float) -> None:
+        """Take back a resumable request of a restored session: `elapsed` seconds since it
+        was issued, `idle` since the session was stored."""
+        raise NotImplementedError
+
     def error_event(self, action: str) -> str:
         """The name of the error event of `action` (`error.session.fetch`)."""
         return f"error.{self.module.name}.{action}"
@@ -287,6 +298,9 @@ class RequestsMixin:
                 self._action_error("illegalloc", exc, service.module, element, line)
                 return
         request = Request(rid, self, self.owner_state(owner), module, action, line)
+        if service.resumable(action, args):
+            # what a restored session needs to send it again (snapshot.py, ors-server.md §9.7 step 5)
+            request.info["resume"] = (args, self.clock.time())
         if self.running or not self.started:
             self._remember(request)
         else:

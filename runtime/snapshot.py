@@ -183,15 +183,48 @@ def snapshot_state(machine: "Machine", writer: HeapWriter | None = None) -> dict
                 for invokeid, (index, inv, child) in machine._children.items()
             ]
         if machine._requests:
-            state["requests"] = [
-                {"id": r.id, "module": r.module, "action": r.action, "owner": _owner(r.owner, tables)} for r in machine._requests.values()
-            ]
+            state["requests"] = [_request(r, tables, writer) for r in machine._requests.values()]
     except Unstorable as exc:
         raise SnapshotError(f"session {machine.sessionid} cannot be stored: {exc}") from None
     if top:
         state["heap"] = writer.heap
         state["modules"] = {tag: module for module, tag in writer.chart_modules.items()}
     return state
+
+
+def _request(r: Any, tables: Any, writer: HeapWriter) -> dict:
+    entry = {"id": r.id, "module": r.module, "action": r.action, "owner": _owner(r.owner, tables), "line": r.line}
+    resume = r.info.get("resume")
+    if resume is not None:
+        args, issued = resume
+        entry["resume"] = {"args": writer.value(_plain_args(args)), "issued": issued}
+    return entry
+
+
+def _plain_args(args: Any) -> Any:
+    """An action's arguments with their `<content>` texts as tagged tuples (the heap stores
+    plain values only)."""
+    from .requests import ContentText
+
+    if isinstance(args, ContentText):
+        return ("$content", str(args))
+    if type(args) is dict:
+        return {k: _plain_args(v) for k, v in args.items()}
+    if type(args) in (tuple, list):
+        return type(args)(_plain_args(v) for v in args)
+    return args
+
+
+def _action_args(value: Any) -> Any:
+    from .requests import ContentText
+
+    if type(value) is tuple and len(value) == 2 and value[0] == "$content":
+        return ContentText(value[1])
+    if type(value) is dict:
+        return {k: _action_args(v) for k, v in value.items()}
+    if type(value) in (tuple, list):
+        return type(value)(_action_args(v) for v in value)
+    return value
 
 
 def _stored_key(key: Any) -> bool:
@@ -240,7 +273,7 @@ def _realm(patches, writer: HeapWriter) -> list:
 # -- restoring ------------------------------------------------------------------------------------
 
 
-def restore(cls: type, data: bytes | dict, host: "Host | None" = None, log=None) -> "Machine":
+def restore(cls: type, data: bytes | dict, host: "Host | None" = None, log=None, force: bool = False) -> "Machine":
     """The session stored in `data`, alive again in `host` (its timers armed, its queued events
     waiting); not run until something happens to it (an event, a timer, `run_until_idle`)."""
     if not isinstance(data, dict):
@@ -250,16 +283,16 @@ def restore(cls: type, data: bytes | dict, host: "Host | None" = None, log=None)
             raise SnapshotError(f"not a snapshot: {exc}") from None
     if data.get("v") != FORMAT:
         raise SnapshotError(f"snapshot format {data.get('v')!r} (this runtime reads {FORMAT})")
-    if data.get("chart") != cls.__name__ or data.get("digest") != chart_digest(cls):
+    if data.get("chart") != cls.__name__ or (data.get("digest") != chart_digest(cls) and not force):
         raise SnapshotError(f"the snapshot is of another chart ({data.get('chart')}) or of another version of {cls.__name__}")
     reader = HeapReader(data["heap"])
     try:
-        return _restore(cls, data, reader, host, log)
+        return _restore(cls, data, reader, host, log, force)
     except (Unstorable, KeyError, IndexError, TypeError, ValueError) as exc:
         raise SnapshotError(f"the snapshot cannot be restored: {exc}") from None
 
 
-def _restore(cls: type, data: dict, reader: HeapReader, host: "Host | None", log) -> "Machine":
+def _restore(cls: type, data: dict, reader: HeapReader, host: "Host | None", log, force: bool = False) -> "Machine":
     from .host import Host
 
     if host is None:
@@ -284,7 +317,7 @@ def _restore(cls: type, data: dict, reader: HeapReader, host: "Host | None", log
     reader.markers[("$sm", sid)] = machine
     # functions of a chart's module are tagged with the first session of that chart
     for tag, module in data.get("modules", {}).items():
-        if module == data["module"]:
+        if module == data["module"] or (force and tag == data["id"]):  # (forced: a recompiled module)
             reader.charts.setdefault(tag, chart_globals(cls))
     machine.install_globals()
     dm = machine.dm
@@ -328,10 +361,34 @@ def _restore(cls: type, data: dict, reader: HeapReader, host: "Host | None", log
         child.invokeid = child_data["invokeid"]
         machine._children[child_data["invokeid"]] = (state, inv, child)
     for r in data.get("requests", ()):
+        if "resume" in r:
+            _resume(machine, r, reader, data["time"])
+            continue
         # §9.7 step 5: a request in flight cannot be taken back; the chart hears of it
         name, payload = _interrupted(host, r)
         machine.external_queue.append(make_event(name, payload, type="external", sendid="", origin="", origintype="", invokeid=""))
     return machine
+
+
+def _resume(machine: "Machine", r: dict, reader: HeapReader, stored_at: float) -> None:
+    """A resumable request (a GD fetch) taken back by its service (ModuleService.resume):
+    pending again under its id and owner, as if it had never stopped."""
+    from .requests import Request
+
+    service = machine.host.service(r["module"])
+    owner = r["owner"]
+    request = Request(r["id"], machine, machine.tables.ids.index(owner) if isinstance(owner, str) else 0, r["module"], r["action"], r.get("line", 0))
+    args = _action_args(reader.value(r["resume"]["args"]))
+    request.info["resume"] = (args, r["resume"]["issued"])
+    machine._remember(request)
+    now = machine.clock.time()
+    # (busy: a result it has at once, such as a time limit that passed, waits in the queue
+    # like the other events of a restored session)
+    machine._busy = True
+    try:
+        service.resume(request, args, max(0.0, now - r["resume"]["issued"]), max(0.0, now - stored_at))
+    finally:
+        machine._busy = False
 
 
 def _restore_realm(machine: "Machine", changes: list, reader: HeapReader) -> None:

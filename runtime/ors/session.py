@@ -99,6 +99,32 @@ class SessionModule(ModuleService):
     def perform(self, request: Request, args: dict) -> None:
         getattr(self, "_" + request.action)(request, args)
 
+    def resumable(self, action: str, args: dict) -> bool:
+        # G4/G6 (ors-server.md §9.1): a guaranteed-delivery fetch outlives a restart
+        return action == "fetch" and bool(args.get("gdelivery"))
+
+    def resume(self, request: Request, args: dict, elapsed: float, idle: float) -> None:
+        """§9.7 step 5: a GD fetch of a restored session goes on. The attempt in flight at the
+        crash counts as failed: the next one comes `gd_retry_interval` after the session was
+        stored, at once when that has passed; the overall `timeout` runs from the first issue."""
+        timeout = args["timeout"]
+        if timeout > 0:
+            left = timeout - elapsed
+            if left <= 0:
+                prefix = "esp" if args["srcexpr"].strip().lower().startswith("gesp:") or args["method"].strip().lower() == "esp" else "http"
+                request.deliver(
+                    "error.session.fetch",
+                    {"requestid": request.id, "error": f"{prefix}.timeout", "description": f"not delivered within {timeout:g} s (the time limit passed while the server was down)", "status": 0.0},
+                )
+                return
+            args = dict(args, timeout=left)
+        wait = max(0.0, args["gd_retry_interval"] - idle)
+        if wait <= 0:
+            self._fetch(request, args)
+            return
+        timer = self.host.clock.call_later(wait, lambda: request.machine.run_guarded(self._fetch, request, args))
+        request.on_cancel(timer.cancel)
+
     def session_ended(self, machine: "Machine") -> None:
         # Scheduled sessions outlive their starter (they are independent, §4.3): nothing to do.
         pass
@@ -291,6 +317,8 @@ class SessionModule(ModuleService):
         starter = weakref.ref(item.starter)
         child.on_end(lambda m: _report_end(m, starter))
         host.keep(child)
+        if host.on_create is not None:
+            host.on_create(child)  # (a session server stores it)
         try:
             child.start()
         except Exception as exc:  # noqa: BLE001 - the chart's own failure is not the starter's

@@ -170,3 +170,62 @@ def test_no_request_is_lost_through_an_outage(make_host, server, clock):
     assert all(len(results(s)) == 4 for s in sessions)
     assert all(r["name"] == "session.fetch.done" for s in sessions for r in results(s))
     assert len(server.received()) == 24
+
+
+# -- across a restore (ors-server.md §9.7 step 5) ----------------------------------------------
+
+
+def test_a_gd_fetch_goes_on_after_its_session_is_stored_and_restored(make_host, server):
+    server.stop_listening()
+    host = make_host()
+    chart = load(gd_chart(server.url("/gd"), n=2)).Chart
+    sm = host.start(chart)
+    host.run_until_idle(max_seconds=5)  # the first attempt is refused; the next in 10 s
+    assert results(sm) == [] and len(sm._requests) == 2
+    data = sm.snapshot()
+    sm.close()
+    host.close()
+    server.handler = lambda req: Reply(body="late")
+    server.listen()
+    restored = chart.restore(data, host=make_host())  # the next attempt within the retry interval
+    assert sorted(restored._requests) == ["R1", "R2"]
+    restored.host.run_until_idle(max_seconds=30)
+    got = results(restored)
+    assert [(r["name"], r["data"]["requestid"], r["data"]["content"]) for r in got] == [
+        ("session.fetch.done", "R1", "late"),
+        ("session.fetch.done", "R2", "late"),
+    ]
+    assert [r.target for r in server.received()] == ["/gd?n=0", "/gd?n=1"]  # in order, once each
+    assert not restored._requests
+
+
+def test_a_gd_fetch_whose_time_limit_passed_while_stored_ends_with_a_timeout(make_host, server):
+    server.stop_listening()
+    host = make_host()
+    chart = load(gd_chart(server.url("/gd"), attrs='gd_retry_interval="10" timeout="20"')).Chart
+    sm = host.start(chart)
+    host.run_until_idle(max_seconds=5)
+    data = sm.snapshot()
+    sm.close()
+    host.close()
+    clock = SimulatedClock()
+    clock.advance(60)  # (the new host's clock is ahead of the old one's: the downtime)
+    restored = chart.restore(data, host=make_host(clock))
+    restored.host.run_until_idle(max_seconds=1)
+    got = results(restored)
+    assert [(r["name"], r["data"]["error"]) for r in got] == [("error.session.fetch", "http.timeout")]
+    assert "server was down" in got[0]["data"]["description"] and server.received() == []
+
+
+def test_a_fetch_without_gd_in_flight_at_the_store_is_interrupted(make_host, server):
+    server.stop_listening()
+    host = make_host()
+    chart = load(gd_chart(server.url("/gd"), attrs='timeout="30"').replace('gdelivery="true"', 'gdelivery="false"')).Chart
+    sm = host.start(chart)
+    assert sm._requests
+    data = sm.snapshot()
+    sm.close()
+    host.close()
+    restored = chart.restore(data, host=make_host())
+    restored.host.run_until_idle(max_seconds=1)
+    assert [(r["name"], r["data"]["error"]) for r in results(restored)] == [("error.session.fetch", "interrupted")]
