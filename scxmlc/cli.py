@@ -1,4 +1,4 @@
-"""Command line: `scxmlc compile | check | run`, diagnostics as `path:line: severity: message`."""
+"""Command line: `scxmlc compile | check | run | serve | sessions | simulate`, diagnostics as `path:line: severity: message`."""
 
 from __future__ import annotations
 
@@ -286,14 +286,117 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--persist-mode", choices=("document", "always", "never"), help="which sessions are stored (default: as each document's _persist says)")
     sv.add_argument("--token-file", metavar="FILE", help="require Authorization: Bearer <the token in FILE> on every request")
     sv.add_argument("--config", metavar="FILE", help="settings from a TOML or JSON file (docs/ors.md, The session server)")
-    sv.add_argument("--log-level", choices=("DEBUG", "INFO", "WARNING", "ERROR"), help="default INFO")
+    sv.add_argument("--log-level", type=str.upper, choices=("DEBUG", "INFO", "WARNING", "ERROR"), help="default INFO")
     sv.add_argument("--document", action="append", default=[], metavar="URL=PATH", help="the chart file for a document URL; repeatable")
     sv.set_defaults(func=cmd_serve)
+    _sessions_parser(sub)
     sim = sub.add_parser("simulate", help="run an ORS scenario (TOML) offline and check its expectations")
     sim.add_argument("scenario", help="a scenario file (docs/ors.md, Scenarios)")
     sim.add_argument("--quiet", action="store_true", help="print the verdict only, not the trace")
     sim.set_defaults(func=cmd_simulate)
     return p
+
+
+SESSIONS_EPILOG = """\
+exit status:
+  0  done (also: resume of a session that is already running, or already forced with --force)
+  1  no such session (a tombstone, if kept, says when and why it ended), or a session that is
+     not in a state for that (resume of a session that is not orphaned)
+  2  bad options or settings, or no usable store: no such file, not a session store, a damaged
+     database, a schema newer than this scxmlc
+"""
+
+
+def _sessions_parser(sub) -> None:
+    from scxmlc_runtime.store import SESSION_STATUSES
+
+    formatter = argparse.RawDescriptionHelpFormatter
+    # --store and --config may come before or after the subcommand
+    where = argparse.ArgumentParser(add_help=False)
+    where.add_argument("--store", metavar="PATH.db", default=argparse.SUPPRESS, help="the SQLite file of the store (default: as `scxmlc serve` with the same --config would use)")
+    where.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS, help="the server's settings file (TOML or JSON): its store_path")
+    ss = sub.add_parser(
+        "sessions",
+        parents=[where],
+        help="list, show, resume or drop the sessions a `scxmlc serve` store keeps",
+        description="Operate on the sessions stored by `scxmlc serve` (best while the server is stopped). "
+        "The store is --store, else the store_path of --config, else scxmlc-sessions.db; it is never created.",
+        epilog=SESSIONS_EPILOG,
+        formatter_class=formatter,
+    )
+    ss.set_defaults(func=cmd_sessions)  # (not store=/config=: set_defaults would change the shared actions)
+    act = ss.add_subparsers(dest="action", required=True, metavar="SUBCOMMAND")
+    ls = act.add_parser("list", parents=[where], help="one line per stored session", epilog=SESSIONS_EPILOG, formatter_class=formatter,
+                        description="One line per stored session: id, status, version, last update (UTC), inputs waiting in its inbox, "
+                        "timers, requests, src. Ended sessions are not stored (only their tombstones).")  # fmt: skip
+    ls.add_argument("--status", choices=SESSION_STATUSES, help="only the sessions with this status")
+    ls.add_argument("--json", action="store_true", help='print {"sessions": [...], "count": N} as JSON')
+    sh = act.add_parser("show", parents=[where], help="a stored session: header, snapshot summary, timers, requests, inbox",
+                        epilog=SESSIONS_EPILOG, formatter_class=formatter)  # fmt: skip
+    sh.add_argument("id", help="the session id")
+    sh.add_argument("--json", action="store_true", help="print everything as JSON, with the whole decoded snapshot document")
+    rs = act.add_parser(
+        "resume",
+        parents=[where],
+        help="let the server restore an orphaned session again",
+        description="An orphaned session (its document changed, or could not be loaded) back to `running`: the server "
+        "restores it on its next input, and orphans it again if the document's hash still differs. With --force "
+        "its status becomes `forced`: the server restores it with the document as it is now, and its next commit "
+        "stores the new document hash (status running again).",
+        epilog=SESSIONS_EPILOG,
+        formatter_class=formatter,
+    )
+    rs.add_argument("id", help="the session id")
+    rs.add_argument("--force", action="store_true", help="accept the document as it is now, even though it changed")
+    dr = act.add_parser("drop", parents=[where], help="remove a stored session, its timers, requests and inbox; leave a tombstone",
+                        epilog=SESSIONS_EPILOG, formatter_class=formatter)  # fmt: skip
+    dr.add_argument("id", help="the session id")
+    dr.add_argument("--reason", default="dropped", help="the tombstone's reason (default: dropped)")
+
+
+def cmd_sessions(args) -> int:
+    from scxmlc_runtime.server import ServerSettings, SettingsError
+    from scxmlc_runtime.server import admin
+    from scxmlc_runtime.store import StoreError
+
+    def fail(message: str, code: int) -> int:
+        print(f"scxmlc: error: {message}", file=sys.stderr)
+        return code
+
+    try:
+        config, given = getattr(args, "config", None), getattr(args, "store", None)
+        settings = ServerSettings.load(config) if config else ServerSettings()
+        store = admin.open_store(admin.store_path(settings, given))
+    except SettingsError as exc:
+        return fail(str(exc), admin.EXIT_STORE)
+    except admin.AdminError as exc:
+        return fail(str(exc), exc.code)
+    try:
+        if args.action == "list":
+            summaries = list(admin.list_sessions(store, args.status))
+            if args.json:
+                print(json.dumps({"sessions": [s.to_json() for s in summaries], "count": len(summaries)}, indent=2))
+            else:
+                print("\n".join(admin.list_lines(summaries, args.status)))
+        elif args.action == "show":
+            details = admin.session_details(store, args.id)
+            print(json.dumps(details, indent=2) if args.json else "\n".join(admin.show_lines(details)))
+        elif args.action == "resume":
+            print(admin.resume(store, args.id, force=args.force).message)
+        else:
+            ttl_ms = int(settings.tombstone_ttl_s * 1000)
+            print(admin.drop(store, args.id, reason=args.reason, ttl_ms=ttl_ms).message)
+    except admin.AdminError as exc:
+        return fail(str(exc), exc.code)
+    except StoreError as exc:
+        return fail(str(exc), admin.EXIT_STORE)
+    except ValueError as exc:  # an argument the store refuses (an empty id)
+        return fail(str(exc), admin.EXIT_STORE)
+    except BrokenPipeError:  # `scxmlc sessions list | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    finally:
+        store.close()
+    return EXIT_OK
 
 
 def serve_settings(args):

@@ -18,7 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 SCHEMA_VERSION = 1
-SESSION_STATUSES = ("running", "terminating", "orphaned")
+SESSION_STATUSES = ("running", "terminating", "orphaned", "forced")
+"""`orphaned`: the host could not restore the session (its document changed or cannot be
+loaded) and leaves it alone. `forced` (set by `scxmlc sessions resume --force`): restore it with
+the document as it is now even though the stored doc_hash differs; the next commit stores the
+new doc_hash with status `running`."""
 REQUEST_STATES = ("ready", "in_flight", "retry_wait")
 
 
@@ -194,7 +198,7 @@ class SessionStore(Protocol):
         """Drop expired tombstones; returns how many."""
 
     def set_status(self, session_id: str, status: str) -> None:
-        """Mark a stored session (orphaned, terminating, running)."""
+        """Mark a stored session (one of SESSION_STATUSES); not a commit (the version stays)."""
 
     def drop(self, session_id: str, reason: str = "dropped", now_ms: int = 0, ttl_ms: int = 3_600_000) -> bool:
         """Remove a session and everything of it (operators: `scxmlc sessions drop`), leaving a

@@ -69,11 +69,12 @@ from .memory import (
     stale_moved,
 )
 
-# §9.9's schema, plus two indexes for the per-session deletes and the purge of tombstones.
+# §9.9's schema, plus two indexes for the per-session deletes and the purge of tombstones, and the
+# status `forced` (set by `scxmlc sessions resume --force`, runtime/server/admin.py).
 SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     """CREATE TABLE sessions (id TEXT PRIMARY KEY,
-        status TEXT NOT NULL CHECK (status IN ('running','terminating','orphaned')),
+        status TEXT NOT NULL CHECK (status IN ('running','terminating','orphaned','forced')),
         module TEXT NOT NULL, doc_hash TEXT NOT NULL, src TEXT,
         parent_id TEXT, version INTEGER NOT NULL,
         snapshot BLOB NOT NULL, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL)""",
