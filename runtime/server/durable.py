@@ -71,6 +71,8 @@ class Resident:
     last_input: float = field(default_factory=time.monotonic)
     pumping: bool = False
     schedule_del: list = field(default_factory=list)
+    dirty: bool = False  # processed inputs not committed yet (commit_policy idle)
+    uncommitted: int = 0
 
 
 class Durability:
@@ -152,6 +154,15 @@ class Durability:
         res = self.resident.get(root.sessionid)
         if res is None:
             return
+        if res.durable and res.pumping and self.settings.commit_policy == "idle" and root.running:
+            # §9.4 commit_policy idle: one commit when the inbox is drained (pump), or after
+            # commit_max_events inputs; effects wait for it (rule E)
+            res.uncommitted += 1
+            if res.uncommitted < self.settings.commit_max_events:
+                res.dirty = True
+                return
+        res.uncommitted = 0
+        res.dirty = False
         if not res.durable:
             self._release(res.held)
             res.held = []
@@ -277,10 +288,14 @@ class Durability:
 
     # -- inputs (§9.6) ------------------------------------------------------------------------
 
-    async def append(self, sid: str, event: dict) -> None:
-        """Store an input for a session; durable when this returns."""
+    async def append(self, sid: str, event: dict, request: str | None = None) -> None:
+        """Store an input for a session; durable when this returns. `request`: the id of the
+        REST request whose event it is (§9.7 step 6: orphaned after a restart)."""
+        data = encode_event(event) if "$ctl" not in event else event
+        if request is not None:
+            data["request"] = request
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(None, self.store.append_input, sid, encode_event(event) if "$ctl" not in event else event)
+        await loop.run_in_executor(None, self.store.append_input, sid, data)
 
     def pump_soon(self, sid: str) -> None:
         asyncio.get_event_loop().call_soon(self.pump, sid)
@@ -296,6 +311,12 @@ class Durability:
                 machine = res.machine
                 res.delivered_seq = seq
                 res.last_input = time.monotonic()
+                rid = data.get("request")
+                if rid is not None and self.settings.drop_orphan_requests and rid not in self.service.ws.waiting:
+                    # §9.7 step 6: its HTTP client went with the server that took it
+                    _log.info("session %s: request %s lost its client in a restart; dropped (drop_orphan_requests)", sid, rid)
+                    res.dirty = True  # (consumed: the next commit says so)
+                    continue
                 event = decode_event(data)
                 if isinstance(event, dict) and event.get("$ctl") == "terminate":
                     from ..ors.session import end_session
@@ -310,6 +331,8 @@ class Durability:
                     break  # it ended
         finally:
             res.pumping = False
+        if res.dirty and sid in self.resident:
+            self.quiet(res.machine)  # (commit_policy idle, or dropped inputs: what is not stored yet)
 
     # -- memory: eviction (§9.8) and restore (§9.7) -------------------------------------------
 
@@ -432,6 +455,9 @@ class Durability:
         """§9.7 on startup: sessions with inputs waiting come back now (all of them with
         `restore = eager`); the others when something happens to them."""
         loop = asyncio.get_running_loop()
+        # scheduled starts the store holds are known again (query, terminate, a repeated start)
+        for row in await loop.run_in_executor(None, self.store.due_schedules, 2**62, 1_000_000):
+            self.service.rescheduled(row)
         count = 0
         after = None
         while True:

@@ -195,6 +195,12 @@ class SessionService:
         if sid is not None:
             if not isinstance(sid, str) or not SESSION_ID.match(sid):
                 return error(400, "invalidparameter", "scxmlc.sessionid must be 32 characters of 0-9 and A-Z")
+            if self.durability is not None and sid not in self.host.sessions and sid not in self.src:
+                # a retry after a restart: the session may be in the store only
+                if await self.durability.load(sid) is None:
+                    stored = await asyncio.get_running_loop().run_in_executor(None, self.store.load, sid)
+                    if stored is not None:
+                        return error(409, "conflict", f"session {sid} is stored ({stored.status}) but cannot be restored; see scxmlc sessions show {sid}")
             repeat = self._repeat(sid, url)
             if repeat is not None:
                 return repeat
@@ -222,8 +228,9 @@ class SessionService:
             return Outcome(200, {"sessionid": sid, "status": "scheduled", "starttime": self.scheduled[sid]["starttime"]}, session_id=sid)
         return Outcome(200, {"sessionid": sid, "status": "running" if gone is None else "ended"}, session_id=sid)
 
-    def _schedule_of(self, params: dict) -> tuple[float, float, float] | None | Outcome:
-        """(earliest, latest, ideal) in epoch ms for a scheduled start, None to start now."""
+    def _schedule_of(self, params: dict) -> tuple[float, float, float, bool] | None | Outcome:
+        """(earliest, latest, ideal) in epoch ms for a scheduled start, and whether it has a
+        window (idealtime) or not (a delay); None to start now."""
         from ..requests import IllegalValue, coerce
 
         ideal = params.pop("idealtime", None)
@@ -245,23 +252,24 @@ class SessionService:
                 return error(400, "expired", "the start window has already passed")
             if now >= ideal_ms - pre_ms:
                 return None
-            return (ideal_ms - pre_ms, ideal_ms + post_ms, ideal_ms)
+            return (ideal_ms - pre_ms, ideal_ms + post_ms, ideal_ms, True)
         if delay is not None:
             try:
                 seconds = coerce("scxmlc.delay", "seconds", delay)
             except IllegalValue as exc:
                 return error(400, "invalidparameter", exc.description)
             if seconds > 0:
-                return (now + seconds * 1000, now + seconds * 1000, now + seconds * 1000)
+                return (now + seconds * 1000, now + seconds * 1000, now + seconds * 1000, False)
         return None
 
-    def _schedule(self, sid: str, url: str, params: dict, when: tuple[float, float, float]) -> Outcome:
-        earliest, latest, ideal = when
+    def _schedule(self, sid: str, url: str, params: dict, when: tuple[float, float, float, bool]) -> Outcome:
+        earliest, latest, ideal, windowed = when
         wait = max(0.0, (earliest - self.now_ms()) / 1000.0)
         if self.store is not None and self.settings.persist_mode != "never":
             # §9.5 step 6: a schedule row, started by the background loop when due
-            self.store.schedule(ScheduleRow(sid, url, _json_params(params), None, int(ideal), int(ideal - earliest),
-                                            int(latest - ideal), int(earliest), self.now_ms()))  # fmt: skip
+            # (a delayed start has no window: ideal_ms None, it starts late after a downtime)
+            self.store.schedule(ScheduleRow(sid, url, _json_params(params), None, int(ideal) if windowed else None,
+                                            int(ideal - earliest), int(latest - ideal), int(earliest), self.now_ms()))  # fmt: skip
             self.scheduled[sid] = {"src": url, "starttime": int(ideal), "params": params, "timer": _NoTimer(), "stored": True}
             return Outcome(200, {"sessionid": sid, "status": "scheduled", "starttime": int(ideal)}, session_id=sid)
 
@@ -321,8 +329,8 @@ class SessionService:
     async def start_scheduled(self, row) -> None:
         """A schedule row of the store is due (or was, while the server was down: §9.7 step 4)."""
         self.scheduled.pop(row.session_id, None)
-        latest = (row.ideal_ms if row.ideal_ms is not None else row.due_ms) + row.post_ms
-        if row.due_ms < self.up_since_ms and self.now_ms() > latest:
+        latest = (row.ideal_ms + row.post_ms) if row.ideal_ms is not None else None
+        if latest is not None and row.due_ms < self.up_since_ms and self.now_ms() > latest:
             # §9.7 step 4: the window passed while the server was down
             _log.info("scheduled session %s: its start window passed while the server was down; dropped", row.session_id)
             self.store.drop(row.session_id, reason="expired")
@@ -333,6 +341,11 @@ class SessionService:
         if outcome.status != 200:
             _log.error("scheduled session %s did not start: %s", row.session_id, outcome.body)
             self.store.drop(row.session_id, reason="error")
+
+    def rescheduled(self, row) -> None:
+        """A schedule row of the store, after a restart (§9.7 step 4)."""
+        when = row.ideal_ms if row.ideal_ms is not None else row.due_ms
+        self.scheduled.setdefault(row.session_id, {"src": row.src, "starttime": int(when), "params": dict(row.params), "timer": _NoTimer(), "stored": True})
 
     def restored(self, machine: "Machine", stored) -> None:
         """A stored session is in memory again."""
@@ -406,13 +419,13 @@ class SessionService:
         await self.deliver(machine, event)
         return Outcome(200, {"sessionid": sid, "status": "queued"}, session_id=sid)
 
-    async def deliver(self, machine: "Machine", event: dict) -> None:
+    async def deliver(self, machine: "Machine", event: dict, request: str | None = None) -> None:
         """An input for a session: stored first when the session is (§9.6), then processed
         (the client's answer does not wait for that)."""
         sid = machine.sessionid
         res = self.durability.resident.get(sid) if self.durability is not None else None
         if res is not None and res.durable:
-            await self.durability.append(sid, event)
+            await self.durability.append(sid, event, request)
             self.durability.pump(sid)
         else:
             machine.enqueue_external(event)
@@ -441,7 +454,7 @@ class SessionService:
         event = make_event(name, to_js(params), type=EXTERNAL, sendid=rid, origin="", origintype="", invokeid="")
         self.requests_waiting += 1
         try:
-            await self.deliver(machine, event)
+            await self.deliver(machine, event, rid)
             try:
                 answer = await asyncio.wait_for(asyncio.shield(answered), timeout)
             except asyncio.TimeoutError:

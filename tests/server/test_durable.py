@@ -1,0 +1,549 @@
+"""Durable sessions of `scxmlc serve` (ors-server.md §9.13, acceptance tests 1-3 and 7): the server killed with SIGKILL at random points under load loses no accepted event, timer, scheduled start or guaranteed-delivery fetch, and processes nothing twice; no effect leaves before its commit."""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import string
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from .conftest import Client, eventually
+
+# The load of acceptance test 1, kept within a CI budget (SCXMLC_CRASH_* to run it larger)
+SESSIONS = int(os.environ.get("SCXMLC_CRASH_SESSIONS", "200"))
+EVENTS = int(os.environ.get("SCXMLC_CRASH_EVENTS", "20"))
+KILLS = int(os.environ.get("SCXMLC_CRASH_KILLS", "10"))
+GD_DOWN_S = 5.0
+
+CRASH_CHART = """<scxml xmlns="http://www.w3.org/2005/07/scxml" xmlns:session="http://www.genesyslab.com/modules/session"
+    version="1.0" datamodel="ecmascript" name="crash" initial="run">
+<datamodel><data id="url"/><data id="seen" expr="[]"/><data id="fired" expr="0"/><data id="fetched" expr="[]"/>
+  <data id="distinct" expr="{}"/><data id="count" expr="0"/></datamodel>
+<state id="work">
+  <onentry>
+    <send event="'timer'" delay="'2s'"/>
+    <session:fetch srcexpr="url" method="'get'" type="'text/plain'" gdelivery="true" gd_retry_interval="1" timeout="120"/>
+  </onentry>
+  <transition event="timer"><assign location="fired" expr="fired + 1"/></transition>
+  <transition event="session.fetch.done"><script>fetched.push(_event.data.content)</script></transition>
+  <transition event="error.session.fetch"><script>fetched.push('error:' + _event.data.error)</script></transition>
+  <transition event="tick"><script>
+    seen.push(_event.data.n + ':' + _event.data.k);
+    if (!distinct.hasOwnProperty(_event.data.n)) { distinct[_event.data.n] = true; count++; }
+  </script></transition>
+  <state id="run">
+    <transition cond="fired == 1 &amp;&amp; fetched.length == 1 &amp;&amp; count == %(events)d" target="complete"/>
+  </state>
+  <state id="complete"/>
+</state>
+</scxml>
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def new_sid(rng: random.Random) -> str:
+    return "".join(rng.choice(string.digits + string.ascii_uppercase) for _ in range(32))
+
+
+class GdTarget:
+    """The server a guaranteed-delivery fetch goes to: down (nothing listens on its port)
+    until `up()`; counts the requests per path."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.hits: dict[str, int] = {}
+        self.lock = threading.Lock()
+        self.httpd: ThreadingHTTPServer | None = None
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def up(self) -> None:
+        target = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                with target.lock:
+                    target.hits[self.path] = target.hits.get(self.path, 0) + 1
+                body = b"ok"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def down(self) -> None:
+        if self.httpd is not None:
+            self.httpd.shutdown()
+            self.httpd.server_close()
+
+
+class Serve:
+    """`scxmlc serve` on a fixed port and store, killed and started again at will."""
+
+    def __init__(self, root: Path, store: Path, port: int, *extra: str) -> None:
+        self.root, self.store, self.port, self.extra = root, store, port, extra
+        self.proc: subprocess.Popen | None = None
+        self.logs: list[str] = []
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        cmd = [sys.executable, "-m", "scxmlc", "serve", str(self.root), "--port", str(self.port), "--store", str(self.store), *self.extra]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=self.root)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = self.proc.stdout.readline()
+            if " on http://" in line:
+                return
+            if not line and self.proc.poll() is not None:
+                raise RuntimeError(f"scxmlc serve exited {self.proc.returncode}: {self.proc.stderr.read()}")
+        raise RuntimeError("scxmlc serve did not start")
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+        if self.proc is not None:
+            self.logs.append(self.proc.stderr.read())
+        self.proc = None
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        if self.proc is not None:
+            self.logs.append(self.proc.stderr.read())
+        self.proc = None
+
+
+def post(port: int, path: str, form: dict | None = None, timeout: float = 10) -> tuple[int, dict] | None:
+    """One POST; None when the server did not answer (down, or killed during the call)."""
+    from urllib.parse import urlencode
+
+    body = urlencode(form or {}).encode()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("POST", path, body=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+        r = conn.getresponse()
+        return r.status, json.loads(r.read() or b"{}")
+    except (OSError, http.client.HTTPException, json.JSONDecodeError):
+        return None
+    finally:
+        conn.close()
+
+
+def drive(port: int, sid: str, url: str, acked: list, deadline: float) -> None:
+    """One client: start its session (retrying with the same id until acknowledged), then
+    its events in order, each retried until acknowledged: a retry is a new input (k + 1), so
+    an input processed twice would show as a repeated n:k."""
+    while time.monotonic() < deadline:
+        r = post(port, "/scxml/session/start", {"src": "crash.scxml", "scxmlc.sessionid": sid, "url": url})
+        if r is not None and r[0] == 200:
+            break
+        time.sleep(0.05)
+    for n in range(EVENTS):
+        k = 0
+        while time.monotonic() < deadline:
+            r = post(port, f"/scxml/session/{sid}/event/tick", {"n": n, "k": k})
+            if r is not None and r[0] == 200:
+                acked.append(f"{n}:{k}")
+                break
+            assert r is None or r[0] >= 500 or r[0] == 404, r  # down or restarting, never refused
+            k += 1
+            time.sleep(0.05)
+
+
+def query(port: int, sid: str) -> dict | None:
+    try:
+        r = Client(f"http://127.0.0.1:{port}").get(f"/scxml/session/{sid}/query", timeout=10)
+    except OSError:
+        return None
+    return r.json() if r.status == 200 else None
+
+
+def run_load(tmp: Path, kills: int, seed: int) -> tuple[dict, GdTarget, Serve, dict]:
+    rng = random.Random(seed)
+    root = tmp / "charts"
+    root.mkdir(parents=True)
+    (root / "crash.scxml").write_text(CRASH_CHART % {"events": EVENTS})
+    gd = GdTarget()
+    serve = Serve(root, tmp / "sessions.db", free_port(), "--log-level", "warning")
+    sids = [new_sid(rng) for _ in range(SESSIONS)]
+    acked: dict[str, list] = {sid: [] for sid in sids}
+    deadline = time.monotonic() + 240
+    serve.start()
+    began = time.monotonic()
+    try:
+        with ThreadPoolExecutor(16) as pool:
+            futures = [pool.submit(drive, serve.port, sid, gd.url(f"/gd/{sid}"), acked[sid], deadline) for sid in sids]
+            for _ in range(kills):
+                time.sleep(rng.uniform(0.2, 1.5))
+                if not gd.httpd and time.monotonic() - began >= GD_DOWN_S:
+                    gd.up()
+                serve.kill()
+                serve.start()
+            if not gd.httpd:
+                time.sleep(max(0.0, GD_DOWN_S - (time.monotonic() - began)))
+                gd.up()
+            for f in futures:
+                f.result()
+        # every session completes (GD retries, timers) and says so
+        final: dict[str, dict] = {}
+
+        def all_complete() -> bool:
+            for sid in sids:
+                if sid not in final:
+                    q = query(serve.port, sid)
+                    if q is not None and q.get("configuration") == ["work", "complete"]:
+                        final[sid] = q
+            return len(final) == len(sids)
+
+        assert eventually(all_complete, timeout=90, interval=0.5), f"{len(sids) - len(final)} sessions did not complete"
+        return final, gd, serve, acked
+    finally:
+        serve.stop()
+        gd.down()
+
+
+def projection(q: dict) -> tuple:
+    """What must be the same with and without crashes."""
+    data = q["data"]
+    ns = sorted({int(x.split(":")[0]) for x in data["seen"]})
+    return (tuple(q["configuration"]), data["fired"], tuple(data["fetched"]), tuple(ns), data["count"])
+
+
+def test_sigkill_at_random_points_under_load_loses_nothing_and_does_nothing_twice(tmp_path):
+    """§9.13 test 1 (SCXMLC_CRASH_SESSIONS, _EVENTS, _KILLS scale it)."""
+    calm, calm_gd, _, _ = run_load(tmp_path / "calm", kills=0, seed=1)
+    crashed, gd, serve, acked = run_load(tmp_path / "crashed", kills=KILLS, seed=2)
+    expected = {projection(q) for q in calm.values()}
+    assert expected == {(("work", "complete"), 1, ("ok",), tuple(range(EVENTS)), EVENTS)}
+    for sid, q in crashed.items():
+        assert projection(q) in expected, (sid, q["data"])
+        seen = q["data"]["seen"]
+        assert len(seen) == len(set(seen)), f"{sid}: an input was processed twice: {seen}"
+        assert set(acked[sid]) <= set(seen), f"{sid}: acknowledged inputs were lost: {set(acked[sid]) - set(seen)}"
+        firsts = [int(x.split(":")[0]) for x in seen]
+        assert firsts == sorted(firsts), f"{sid}: out of order: {seen}"
+        assert gd.hits.get(f"/gd/{sid}", 0) >= 1  # delivered at least once (G6)
+    assert len(crashed) == SESSIONS and len(serve.logs) == KILLS + 1
+    retried = sum(1 for sid in crashed for x in acked[sid] if not x.endswith(":0"))
+    assert KILLS == 0 or SESSIONS * EVENTS < 2000 or retried > 0  # the kills hit the load (events were sent again)
+    for log in serve.logs:
+        assert "Traceback" not in log and "commit failed" not in log, log[-3000:]
+    assert all(calm_gd.hits.get(f"/gd/{sid}") == 1 for sid in calm)
+    print(f"crash run: {SESSIONS} sessions x {EVENTS} events, {KILLS} kills, {retried} events sent again, "
+          f"{sum(gd.hits.values())} GD requests for {len(gd.hits)} sessions")
+
+
+# -- timers, scheduled starts, eviction across a downtime (§9.13 tests 2 and 3, §9.8) ----------
+
+TIMERS_CHART = """<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript" name="timers">
+<datamodel><data id="early" expr="0"/><data id="late" expr="0"/><data id="events" expr="[]"/></datamodel>
+<state id="s">
+  <onentry><send event="early" delay="2s"/><send event="late" delay="7s"/></onentry>
+  <transition event="early"><assign location="early" expr="early + 1"/></transition>
+  <transition event="late"><assign location="late" expr="late + 1"/></transition>
+  <transition event="note"><script>events.push(_event.data.n)</script></transition>
+</state>
+</scxml>
+"""
+
+
+@pytest.fixture
+def timers_root(tmp_path) -> Path:
+    root = tmp_path / "charts"
+    root.mkdir()
+    (root / "timers.scxml").write_text(TIMERS_CHART)
+    return root
+
+
+def data_of(port: int, sid: str) -> dict | None:
+    q = query(port, sid)
+    return None if q is None else q["data"]
+
+
+def test_a_timer_due_during_the_downtime_fires_once_after_the_restart_and_a_later_one_on_time(tmp_path, timers_root):
+    """§9.13 test 2."""
+    serve = Serve(timers_root, tmp_path / "s.db", free_port())
+    serve.start()
+    try:
+        began = time.monotonic()
+        sid = post(serve.port, "/scxml/session/start", {"src": "timers.scxml"})[1]["sessionid"]
+        serve.kill()
+        time.sleep(max(0.0, 3.0 - (time.monotonic() - began)))  # 'early' (2 s) falls due meanwhile
+        serve.start()
+        assert eventually(lambda: (data_of(serve.port, sid) or {}).get("early") == 1, timeout=5)
+        assert data_of(serve.port, sid)["late"] == 0 and time.monotonic() - began < 7
+        assert eventually(lambda: (data_of(serve.port, sid) or {}).get("late") == 1, timeout=10)
+        time.sleep(0.5)
+        assert (data_of(serve.port, sid)["early"], data_of(serve.port, sid)["late"]) == (1, 1)  # once each
+    finally:
+        serve.stop()
+
+
+def test_a_due_timer_wakes_a_session_nobody_asks_for(tmp_path, timers_root):
+    """The background loop restores a stored session whose timer is due (lazy restore, §9.7)."""
+    serve = Serve(timers_root, tmp_path / "s.db", free_port())
+    serve.start()
+    try:
+        sid = post(serve.port, "/scxml/session/start", {"src": "timers.scxml"})[1]["sessionid"]
+        serve.kill()
+        serve.start()  # nothing waits in its inbox: not restored until its timer is due
+        health = Client(serve.url).get("/ors/health").json()
+        assert health["sessions"]["resident"] == 0
+        assert eventually(lambda: Client(serve.url).get("/ors/health").json()["sessions"]["resident"] == 1, timeout=6)
+        assert eventually(lambda: data_of(serve.port, sid)["early"] == 1, timeout=2)
+    finally:
+        serve.stop()
+
+
+def test_a_scheduled_start_survives_a_downtime_inside_its_window_and_expires_outside(tmp_path, timers_root):
+    """§9.13 test 3 (REST scheduled starts: schedule rows of the store)."""
+    serve = Serve(timers_root, tmp_path / "s.db", free_port())
+    serve.start()
+    try:
+        now_ms = int(time.time() * 1000)
+        soon = post(serve.port, "/scxml/session/start", {"src": "timers.scxml", "scxmlc.delay": "2"})[1]
+        missed = post(serve.port, "/scxml/session/start",
+                      {"src": "timers.scxml", "idealtime": str(now_ms + 1000), "scxmlc.postwindow": "500"})[1]  # fmt: skip
+        assert soon["status"] == missed["status"] == "scheduled"
+        serve.kill()
+        time.sleep(1.8)  # 'missed' window (1 s + 0.5 s) passes while down; 'soon' is due at 2 s
+        serve.start()
+        assert eventually(lambda: query(serve.port, soon["sessionid"]) is not None, timeout=8)
+        r = Client(serve.url).get(f"/scxml/session/{missed['sessionid']}/query")
+        assert r.status == 410 and "expired" in r.json()["description"]
+        assert not eventually(lambda: query(serve.port, missed["sessionid"]), timeout=1.5)  # never starts
+    finally:
+        serve.stop()
+
+
+def test_an_idle_session_is_evicted_and_comes_back_on_its_next_event(tmp_path, timers_root):
+    """§9.8: idle_evict_s; what it held is the same after it comes back."""
+    config = tmp_path / "serve.toml"
+    config.write_text("idle_evict_s = 0.5\n")
+    serve = Serve(timers_root, tmp_path / "s.db", free_port(), "--config", str(config))
+    serve.start()
+    try:
+        sid = post(serve.port, "/scxml/session/start", {"src": "timers.scxml"})[1]["sessionid"]
+        assert eventually(lambda: data_of(serve.port, sid)["late"] == 1, timeout=10)  # (no timer left)
+        assert post(serve.port, f"/scxml/session/{sid}/event/note", {"n": "one"})[0] == 200
+        health = lambda: Client(serve.url).get("/ors/health").json()["sessions"]["resident"]  # noqa: E731
+        assert eventually(lambda: health() == 0, timeout=10)
+        assert post(serve.port, f"/scxml/session/{sid}/event/note", {"n": "two"})[0] == 200
+        assert eventually(lambda: (data_of(serve.port, sid) or {}).get("events") == ["one", "two"], timeout=5)
+        assert data_of(serve.port, sid)["early"] == 1 and health() == 1
+    finally:
+        serve.stop()
+
+
+# -- rule E: nothing leaves before its commit (§9.13 test 7) -----------------------------------
+
+EFFECTS_CHART = """<scxml xmlns="http://www.w3.org/2005/07/scxml" xmlns:session="http://www.genesyslab.com/modules/session"
+    xmlns:ws="http://www.genesyslab.com/modules/ws" version="1.0" datamodel="ecmascript" name="effects">
+<datamodel><data id="url"/><data id="results" expr="[]"/><data id="errors" expr="[]"/></datamodel>
+<state id="s">
+  <transition event="go"><session:fetch srcexpr="url" method="'get'" type="'text/plain'"/></transition>
+  <transition event="ask"><ws:response requestid="_event.sendid"><param name="answer" expr="42"/></ws:response></transition>
+  <transition event="session.fetch.done"><script>results.push(_event.data.content)</script></transition>
+  <transition event="error.*"><script>errors.push(_event.name + ':' + _event.data.error)</script></transition>
+</state>
+</scxml>
+"""
+
+
+def test_a_crash_between_a_macrostep_and_its_commit_releases_nothing(tmp_path):
+    """The store's commits are held back (as if the disk were slow), the server goes away
+    without them: no fetch and no answer has left. After the restart the inputs are processed
+    again from the inbox and each effect leaves once."""
+    import concurrent.futures
+
+    import aiohttp
+
+    from scxmlc_runtime.server import Server, ServerSettings
+    from scxmlc_runtime.store.sqlite import SqliteStore
+
+    root = tmp_path / "charts"
+    root.mkdir()
+    (root / "effects.scxml").write_text(EFFECTS_CHART)
+    db = tmp_path / "s.db"
+    target = GdTarget()
+    target.up()
+
+    class HeldStore(SqliteStore):
+        hold = False
+        held: list = []
+
+        def submit(self, batch):
+            if self.hold:
+                self.held.append(batch)
+                return concurrent.futures.Future()  # never done: the crash comes first
+            return super().submit(batch)
+
+    class HeldServer(Server):
+        def _open_store(self):
+            store = HeldStore(str(db))
+            store.open()
+            return store
+
+    async def first_life() -> str:
+        server = HeldServer(ServerSettings(roots=[str(root)], port=0, store="sqlite", store_path=str(db)))
+        await server.start()
+        try:
+            async with aiohttp.ClientSession(server.url) as http:
+                async with http.post("/scxml/session/start", data={"src": "effects.scxml", "url": target.url("/effect")}) as r:
+                    sid = (await r.json())["sessionid"]
+                server.store.hold = True
+                async with http.post(f"/scxml/session/{sid}/event/go") as r:
+                    assert r.status == 200  # stored in the inbox: acknowledged
+                async with http.post(f"/scxml/session/{sid}/request/ask?scxmlc.timeout=1") as r:
+                    assert r.status == 504  # processed, but its <response> waits for a commit
+                await asyncio.sleep(0.5)
+                assert len(server.store.held) == 2 and target.hits == {}  # no fetch has left
+            return sid
+        finally:
+            await server.stop()  # (the held commits never happen)
+
+    async def second_life(sid: str) -> dict:
+        server = Server(ServerSettings(roots=[str(root)], port=0, store="sqlite", store_path=str(db)))
+        await server.start()
+        try:
+            async with aiohttp.ClientSession(server.url) as http:
+                for _ in range(100):
+                    async with http.get(f"/scxml/session/{sid}/query") as r:
+                        data = (await r.json())["data"]
+                    if data["results"] and data["errors"]:
+                        break
+                    await asyncio.sleep(0.05)
+                await asyncio.sleep(0.3)
+                async with http.get(f"/scxml/session/{sid}/query") as r:
+                    return (await r.json())["data"]
+        finally:
+            await server.stop()
+
+    try:
+        sid = asyncio.run(first_life())
+        assert target.hits == {}
+        data = asyncio.run(second_life(sid))
+    finally:
+        target.down()
+    assert target.hits == {"/effect": 1}  # the fetch left once, after the restart's commit
+    assert data["results"] == ["ok"]
+    # the request's client went with the first server: its <response> finds nobody (§9.7 step 6)
+    assert data["errors"] == ["error.ws.response:notfound"]
+
+
+def test_drop_orphan_requests_discards_requests_whose_client_is_gone(tmp_path):
+    """§9.7 step 6 with drop_orphan_requests = true: the request event is not delivered."""
+    import concurrent.futures
+
+    import aiohttp
+
+    from scxmlc_runtime.server import Server, ServerSettings
+    from scxmlc_runtime.store.sqlite import SqliteStore
+
+    root = tmp_path / "charts"
+    root.mkdir()
+    (root / "effects.scxml").write_text(EFFECTS_CHART)
+    db = tmp_path / "s.db"
+
+    class HeldStore(SqliteStore):
+        hold = False
+
+        def submit(self, batch):
+            return concurrent.futures.Future() if self.hold else super().submit(batch)
+
+    class HeldServer(Server):
+        def _open_store(self):
+            store = HeldStore(str(db))
+            store.open()
+            return store
+
+    async def lives() -> dict:
+        settings = dict(roots=[str(root)], port=0, store="sqlite", store_path=str(db))
+        server = HeldServer(ServerSettings(**settings))
+        await server.start()
+        try:
+            async with aiohttp.ClientSession(server.url) as http:
+                async with http.post("/scxml/session/start", data={"src": "effects.scxml"}) as r:
+                    sid = (await r.json())["sessionid"]
+                server.store.hold = True
+                async with http.post(f"/scxml/session/{sid}/request/ask?scxmlc.timeout=1") as r:
+                    assert r.status == 504
+                async with http.post(f"/scxml/session/{sid}/event/after") as r:
+                    assert r.status == 200
+        finally:
+            await server.stop()
+        server = Server(ServerSettings(drop_orphan_requests=True, **settings))
+        await server.start()
+        try:
+            async with aiohttp.ClientSession(server.url) as http:
+                await asyncio.sleep(0.3)
+                async with http.get(f"/scxml/session/{sid}/query") as r:
+                    return (await r.json())["data"]
+        finally:
+            await server.stop()
+
+    data = asyncio.run(lives())
+    assert data["errors"] == []  # no <response> was tried: the request never reached the chart
+
+
+def test_commit_policy_idle_commits_once_per_drained_inbox(tmp_path, timers_root):
+    """§9.4: with commit_policy = idle, events that arrive together are stored by one commit
+    (the store's version counts commits) and none is lost across a kill."""
+    config = tmp_path / "serve.toml"
+    config.write_text('commit_policy = "idle"\ncommit_max_events = 4\n')
+    serve = Serve(timers_root, tmp_path / "s.db", free_port(), "--config", str(config))
+    serve.start()
+    try:
+        sid = post(serve.port, "/scxml/session/start", {"src": "timers.scxml"})[1]["sessionid"]
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(lambda n: post(serve.port, f"/scxml/session/{sid}/event/note", {"n": str(n)}), range(40)))
+        assert all(a is not None and a[0] == 200 for a in answers)
+        assert eventually(lambda: len((data_of(serve.port, sid) or {}).get("events", [])) == 40, timeout=5)
+        serve.kill()
+        serve.start()
+        assert sorted(data_of(serve.port, sid)["events"], key=int) == [str(n) for n in range(40)]
+    finally:
+        serve.stop()
+    from scxmlc_runtime.store.sqlite import SqliteStore
+
+    store = SqliteStore(str(tmp_path / "s.db"))
+    store.open()
+    try:
+        version = store.load(sid).version
+    finally:
+        store.close()
+    assert version < 40  # fewer commits than inputs (each of the 40 would be one under "every")
