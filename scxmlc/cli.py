@@ -288,6 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--config", metavar="FILE", help="settings from a TOML or JSON file (docs/ors.md, The session server)")
     sv.add_argument("--log-level", type=str.upper, choices=("DEBUG", "INFO", "WARNING", "ERROR"), help="default INFO")
     sv.add_argument("--document", action="append", default=[], metavar="URL=PATH", help="the chart file for a document URL; repeatable")
+    sv.add_argument("--interaction-url", metavar="URL", help="the interaction bridge: POST ixn: requests as JSON to URL (docs/ors.md, The interaction bridge)")
     sv.set_defaults(func=cmd_serve)
     _sessions_parser(sub)
     sim = sub.add_parser("simulate", help="run an ORS scenario (TOML) offline and check its expectations")
@@ -407,7 +408,7 @@ def serve_settings(args):
     given: dict = {}
     if args.roots:
         given["roots"] = list(args.roots)
-    for name in ("host", "port", "persist_mode", "token_file", "log_level"):
+    for name in ("host", "port", "persist_mode", "token_file", "log_level", "interaction_url"):
         value = getattr(args, name)
         if value is not None:
             given[name] = value

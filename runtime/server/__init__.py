@@ -35,18 +35,22 @@ class Server:
         self.service = None
         self.store = None
         self._runner = None
+        self.bridge = None
         self.url: str | None = None
 
     def _token(self) -> str | None:
-        path = self.settings.token_file
+        return self._secret(self.settings.token_file, "token_file")
+
+    @staticmethod
+    def _secret(path: str | None, name: str = "interaction_token_file") -> str | None:
         if path is None:
             return None
         try:
             token = Path(path).read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise SettingsError(f"token_file {path}: {exc.strerror or exc}") from None
+            raise SettingsError(f"{name} {path}: {exc.strerror or exc}") from None
         if not token:
-            raise SettingsError(f"token_file {path} is empty")
+            raise SettingsError(f"{name} {path} is empty")
         return token
 
     async def start(self) -> None:
@@ -64,12 +68,20 @@ class Server:
                 raise SettingsError(f"roots: {root} is not a folder")
         self.store = self._open_store()
         clock = AsyncioClock(asyncio.get_running_loop())
+        adapters = dict(self.adapters)
+        self.bridge = None
+        if self.settings.interaction_url and "interactions" not in adapters:
+            from .bridge import HttpInteractions
+
+            self.bridge = adapters["interactions"] = HttpInteractions(
+                self.settings.interaction_url, token=self._secret(self.settings.interaction_token_file), timeout_s=self.settings.interaction_timeout_s
+            )
         self.host = Host(
             clock,
             documents=self.documents,
             document_roots=[str(Path(r).resolve()) for r in self.settings.roots],
             services=self.services,
-            **self.adapters,
+            **adapters,
         )
         self.service = SessionService(self.settings, self.host, self.store)
         durability = self.service.durability
@@ -78,7 +90,7 @@ class Server:
             if restored:
                 _log.info("%d stored sessions are back", restored)
             durability.start_background()
-        app = make_app(self.service, token)
+        app = make_app(self.service, token, self.bridge)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.settings.host, self.settings.port)
@@ -110,6 +122,8 @@ class Server:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        if self.bridge is not None:
+            await self.bridge.close()
         if self.host is not None:
             # the sessions stay as stored: leave them without ending them (no onexit, no
             # tombstones), as a crash would, but in good order

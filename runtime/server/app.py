@@ -202,6 +202,11 @@ ENDPOINTS = [
     {"path": "/ors/help", "methods": ["GET"], "parameters": [], "description": "this list"},
     {"path": "/ors/health", "methods": ["GET"], "parameters": [], "description": "whether the server accepts work"},
     {"path": "/ors/sessions", "methods": ["GET"], "parameters": ["status", "limit", "after"], "description": "the sessions (when list_enabled)"},
+    {"path": "/ors/interactions", "methods": ["POST"], "parameters": ["JSON: sessionid, interaction"], "description": "interaction bridge: a new interaction for a session"},
+    {"path": "/ors/interactions/{g_uid}/update", "methods": ["POST"], "parameters": ["JSON: changes"], "description": "interaction bridge: properties changed"},
+    {"path": "/ors/interactions/{g_uid}/event", "methods": ["POST"], "parameters": ["JSON: name, data, changes"], "description": "interaction bridge: an unsolicited interaction event"},
+    {"path": "/ors/interactions/{g_uid}/delete", "methods": ["POST"], "parameters": ["JSON: resultof"], "description": "interaction bridge: the interaction is gone"},
+    {"path": "/ors/interactions/results/{requestid}", "methods": ["POST"], "parameters": ["JSON: ok, changes | error, description"], "description": "interaction bridge: the result of an ixn: request answered 202"},
 ]  # fmt: skip
 
 
@@ -259,12 +264,19 @@ async def bearer(request: web.Request, handler) -> web.StreamResponse:
     return await handler(request)
 
 
-def make_app(service: SessionService, token: str | None = None) -> web.Application:
+def make_app(service: SessionService, token: str | None = None, bridge: Any = None) -> web.Application:
+    """The application; `bridge`: the HttpInteractions adapter when the server has an
+    `interaction_url` (the `/ors/interactions` routes are there either way, for platforms
+    that report interactions to a server whose sessions request nothing of them)."""
+    from . import bridge as ixn_bridge
+
     app = web.Application(middlewares=[errors, bearer], client_max_size=service.settings.max_body_bytes)
     app[SERVICE] = service
+    app[ixn_bridge.INBOUND] = ixn_bridge.Inbound(service, bridge)
     if token:
         app[TOKEN] = token
     app.add_routes(routes)
+    app.add_routes(ixn_bridge.routes)
     return app
 
 

@@ -47,6 +47,8 @@ class ServerSettings:
     max_sessions: int = 100_000  # resident sessions at most: a start beyond is 503
     # the interaction bridge (docs/ors.md, "The interaction bridge")
     interaction_url: str | None = None
+    interaction_token_file: str | None = None  # a bearer token the bridge sends to the platform
+    interaction_timeout_s: float = 10.0
     log_level: str = "INFO"
 
     _CHOICES = {
@@ -83,6 +85,10 @@ class ServerSettings:
             raise SettingsError(f"negative_status must be a 2xx or 4xx status, not {self.negative_status}")
         if not self.roots:
             raise SettingsError("roots: at least one folder to serve documents from")
+        if self.interaction_url is not None and not self.interaction_url.lower().startswith(("http://", "https://")):
+            raise SettingsError(f"interaction_url must be an http or https URL, not {self.interaction_url!r}")
+        if not self.interaction_timeout_s > 0:
+            raise SettingsError("interaction_timeout_s must be more than 0")
 
     @classmethod
     def names(cls) -> list[str]:
