@@ -547,3 +547,23 @@ def test_commit_policy_idle_commits_once_per_drained_inbox(tmp_path, timers_root
     finally:
         store.close()
     assert version < 40  # fewer commits than inputs (each of the 40 would be one under "every")
+
+
+def test_the_readme_example_survives_kill_9(tmp_path):
+    """README "Serving sessions": the example chart, its curl session, and a kill -9."""
+    root = Path(__file__).resolve().parents[2] / "examples" / "serve"
+    serve = Serve(root, tmp_path / "sessions.db", free_port())
+    serve.start()
+    try:
+        c = Client(serve.url)
+        sid = c.start("queueing.scxml")
+        assert c.post(f"/scxml/session/{sid}/event/callback.confirmed", form={"slot": "14:30"}).json()["status"] == "queued"
+        assert c.post(f"/scxml/session/{sid}/request/check-queue-position").json() == {"position": 3, "ewt": 95}
+        before = c.get(f"/scxml/session/{sid}/query?items=seen,position").json()
+        assert before["data"] == {"seen": ["14:30"], "position": 3} and before["configuration"] == ["waiting"]
+        serve.kill()
+        serve.start()
+        after = c.get(f"/scxml/session/{sid}/query?items=seen,position").json()
+        assert (after["data"], after["configuration"]) == (before["data"], before["configuration"])
+    finally:
+        serve.stop()
