@@ -222,6 +222,10 @@ class Host:
             ended = getattr(service, "session_ended", None)
             if ended is not None:
                 ended(machine)
+        self.release(machine)
+
+    def release(self, machine: "Machine") -> None:
+        """The runtime holds an ended session no longer (`keep`)."""
         if self._kept.get(machine.sessionid) is machine:
             del self._kept[machine.sessionid]
 

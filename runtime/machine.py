@@ -383,6 +383,8 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
                 hook(self)
         if self.modules or self.environment is not None:
             self.host.session_ended(self)
+        else:
+            self.host.release(self)  # (no services to tell)
         if self._finished is not None and not self._finished.done():
             self._finished.set_result(True)
 

@@ -24,6 +24,7 @@ import json
 import linecache
 import sys
 import types
+import weakref
 import zlib
 from typing import TYPE_CHECKING, Any
 
@@ -74,9 +75,19 @@ def _chart_functions(cls: type):
             yield fn
 
 
+_DIGESTS: "weakref.WeakKeyDictionary[type, str]" = weakref.WeakKeyDictionary()
+
+
 def chart_digest(cls: type) -> str:
     """A fingerprint of the generated code of a chart: a snapshot is restored only into the
-    chart it was taken from."""
+    chart it was taken from. (Once per class: a server asks at every commit.)"""
+    found = _DIGESTS.get(cls)
+    if found is None:
+        found = _DIGESTS[cls] = _digest(cls)
+    return found
+
+
+def _digest(cls: type) -> str:
     namespace = chart_globals(cls)
     filename = namespace.get("__file__") if namespace else None
     lines = linecache.getlines(filename) if filename else []
@@ -120,7 +131,7 @@ def resolve_chart(ref: dict, parent_cls: type) -> type:
 def snapshot(machine: "Machine") -> bytes:
     """The session as bytes (zlib-compressed JSON)."""
     data = json.dumps(snapshot_state(machine), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    packed = zlib.compress(data, 6)
+    packed = zlib.compress(data, 1)  # (level 1: a server compresses at every commit)
     if len(packed) > MAX_BYTES:
         raise SnapshotError(f"the snapshot is {len(packed)} bytes, more than {MAX_BYTES}")
     return packed

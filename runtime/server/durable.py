@@ -22,6 +22,7 @@ in memory only and pass their effects through at once.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 from dataclasses import dataclass, field
@@ -104,6 +105,7 @@ class Durability:
         durable = self.persistent(machine)
         res = self.resident[machine.sessionid] = Resident(machine, src, durable)
         machine.supervise(self.quiet)
+        machine.on_end(self._ended)
         if not durable and self.settings.persist_mode == "document":
             _log.info("session %s of %s is kept in memory only: its document says _persist=\"false\"", machine.sessionid, src)
         return res
@@ -116,6 +118,12 @@ class Durability:
             machine.supervise(self.quiet)
         elif machine.sessionid not in self.resident:
             self.adopt(machine, machine.document_url or "")
+
+    def _ended(self, machine: "Machine") -> None:
+        """A session ended outside a run of its own (a REST terminate): its end is stored now
+        (inside a run, the run's end stores it)."""
+        if not machine._busy:
+            self.quiet(machine)
 
     @staticmethod
     def root(machine: "Machine") -> "Machine":
@@ -294,6 +302,9 @@ class Durability:
         data = encode_event(event) if "$ctl" not in event else event
         if request is not None:
             data["request"] = request
+        if not getattr(self.store, "blocking", True):
+            self.store.append_input(sid, data)
+            return
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, self.store.append_input, sid, data)
 
@@ -348,6 +359,7 @@ class Durability:
                 pending.cancel()
         self.host.sessions.pop(machine.sessionid, None)
         self.host._kept.pop(machine.sessionid, None)
+        self.service.forget(machine.sessionid)
         if res is not None and drop_effects:
             res.held = []
 
@@ -406,6 +418,7 @@ class Durability:
         res.timers = {t.sendid for t in self.store.timers(stored.id)}
         res.requests = {r.requestid for r in self.store.requests(session_id=stored.id)}
         machine.supervise(self.quiet)
+        machine.on_end(self._ended)
         self.service.restored(machine, stored)
         # the queued interrupted-request events, and the inbox
         if machine.external_queue:
@@ -435,7 +448,10 @@ class Durability:
                 await self.tick()
                 if time.monotonic() - last_evict >= min(self.settings.idle_evict_s, 5.0):
                     last_evict = time.monotonic()
-                    self.evict_idle()
+                    if self.evict_idle():
+                        # evicted sessions are cycles (closures over their datamodel): only a
+                        # full collection gives their memory back
+                        gc.collect()
             except asyncio.CancelledError:
                 raise
             except Exception:  # noqa: BLE001 - the loop must go on

@@ -148,9 +148,22 @@ class SessionService:
         sid = machine.sessionid
         reason = "terminated" if getattr(machine, "_ors_terminated", False) else ("final" if machine.final_state else "ended")
         self.ended[sid] = Ended(self.now_ms(), reason, self.src.get(sid), time.monotonic() + self.settings.tombstone_ttl_s)
+        self.forget(sid)
         if len(self.ended) > 100_000:  # bounded: the oldest go first
             for key in list(self.ended)[:10_000]:
                 del self.ended[key]
+
+    def forget(self, sid: str) -> None:
+        """What the service keeps about a session in memory, let go (it ended, or it left
+        memory: the store has it)."""
+        self.src.pop(sid, None)
+        self.started_ms.pop(sid, None)
+        self.updated_ms.pop(sid, None)
+
+    def resident_count(self) -> int:
+        """Sessions in memory that run (host.sessions is weak: ended ones linger until the
+        garbage collector takes them)."""
+        return sum(1 for m in list(self.host.sessions.values()) if m.running)
 
     # -- start (§2) ----------------------------------------------------------------------
 
@@ -208,7 +221,7 @@ class SessionService:
         if isinstance(schedule, Outcome):
             return schedule
         sid = sid or new_session_id()
-        if len(self.host.sessions) >= self.settings.max_sessions:
+        if self.resident_count() >= self.settings.max_sessions:
             return error(503, "unavailable", f"the server holds {self.settings.max_sessions} sessions already", **{"Retry-After": "1"})
         if schedule is not None:
             return self._schedule(sid, url, params, schedule)
@@ -598,7 +611,7 @@ class SessionService:
         body = {
             "status": "ok",
             "role": "primary",
-            "sessions": {"resident": len(self.host.sessions), "scheduled": len(self.scheduled)},
+            "sessions": {"resident": self.resident_count(), "scheduled": len(self.scheduled)},
             "store": store,
         }
         return Outcome(200, body)

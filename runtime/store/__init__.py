@@ -151,6 +151,9 @@ class SessionStore(Protocol):
     """What the host needs from a store (ors-server.md §9.11). Every method is safe to call from
     the host's thread; `commit` may block until the transaction is durable."""
 
+    # False: no call waits on I/O, so a server need not move them to worker threads
+    blocking: bool = True
+
     def open(self) -> None: ...
 
     def close(self) -> None: ...

@@ -458,6 +458,8 @@ class MemoryStore:
     ended_ms and tombstone expiry, and decides whether a tombstone is still live.
     """
 
+    blocking = False  # (its calls return at once: no need for a worker thread)
+
     def __init__(self, *, clock: MsClock | None = None) -> None:
         self._clock = clock or default_clock
         self._lock = threading.Lock()

@@ -567,3 +567,32 @@ def test_the_readme_example_survives_kill_9(tmp_path):
         assert (after["data"], after["configuration"]) == (before["data"], before["configuration"])
     finally:
         serve.stop()
+
+
+def test_a_terminated_session_is_stored_as_ended_and_leaves_memory(tmp_path, timers_root):
+    serve = Serve(timers_root, tmp_path / "s.db", free_port())
+    serve.start()
+    try:
+        c = Client(serve.url)
+        sids = [c.start("timers.scxml") for _ in range(3)]
+        health = lambda: c.get("/ors/health").json()["sessions"]["resident"]  # noqa: E731
+        assert health() == 3
+        assert c.post(f"/scxml/session/{sids[0]}/terminate").json()["status"] == "terminated"
+        assert health() == 2  # a plain W3C chart's session too (no module to tell)
+        serve.kill()
+        serve.start()
+        r = c.get(f"/scxml/session/{sids[0]}/query")
+        assert r.status == 410 and "terminated" in r.json()["description"]
+        assert c.get(f"/scxml/session/{sids[1]}/query").status == 200
+    finally:
+        serve.stop()
+    from scxmlc_runtime.store.sqlite import SqliteStore
+
+    store = SqliteStore(str(tmp_path / "s.db"))
+    store.open()
+    try:
+        assert store.load(sids[0]) is None and store.tombstone(sids[0]).reason == "terminated"
+        assert store.inputs(sids[0]) == []  # (the terminate input went with it)
+        assert store.load(sids[1]) is not None
+    finally:
+        store.close()
