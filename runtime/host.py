@@ -239,6 +239,9 @@ class Host:
     # (`on_create(machine)`: <session:start> children, <invoke> children).
     local_delivery: Callable[["Machine", str, dict], bool] | None = None
     on_create: Callable[["Machine"], None] | None = None
+    # Whether a session with this id exists beyond `sessions` (a server's store): a restored
+    # <session:start> does not start a session that started before the restart.
+    known_session: Callable[[str], bool] | None = None
 
     def after_commit(self, machine: "Machine", effect: Callable[[], None]) -> None:
         gate = self.commit_gate

@@ -381,12 +381,25 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
             hooks, self._end_hooks = self._end_hooks, None
             for hook in hooks:
                 hook(self)
+        reports = self.__dict__.get("_end_reports")
+        if reports:
+            for module, data in reports:
+                try:
+                    self.host.service(module).session_end_report(self, data)
+                except Exception:  # noqa: BLE001 - one report's failure must not stop the end
+                    _log.exception("session %s: end report to %s", self.sessionid, module)
         if self.modules or self.environment is not None:
             self.host.session_ended(self)
         else:
             self.host.release(self)  # (no services to tell)
         if self._finished is not None and not self._finished.done():
             self._finished.set_result(True)
+
+    def report_end_to(self, module: str, data: Any) -> None:
+        """When this session ends, call `session_end_report(machine, data)` of the module's
+        service. Unlike `on_end`, this is data (JSON-ready), so it is stored with the session
+        and outlives a restore: how a <session:start> child tells its starter."""
+        self.__dict__.setdefault("_end_reports", []).append([module, data])
 
     def on_end(self, hook: Callable[["Machine"], None]) -> None:
         """Call hook(machine) once when this session ends, whatever the reason

@@ -179,7 +179,7 @@ def snapshot_state(machine: "Machine", writer: HeapWriter | None = None) -> dict
             state["vars"] = [[k, writer.value(v)] for k, v in script_vars.items()]
         if machine.realm_patches is not None:
             state["realm"] = _realm(machine.realm_patches, writer)
-        extra = {k: machine.__dict__[k] for k in ("document_url", "base_dir", "_cancelled") if k in machine.__dict__}
+        extra = {k: machine.__dict__[k] for k in ("document_url", "base_dir", "_cancelled", "_end_reports") if k in machine.__dict__}
         if extra:
             state["attrs"] = extra
         if machine._children:

@@ -9,7 +9,6 @@ and clock. Sessions it starts belong to the host (nobody else holds them) until 
 from __future__ import annotations
 
 import logging
-import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -99,11 +98,64 @@ class SessionModule(ModuleService):
     def perform(self, request: Request, args: dict) -> None:
         getattr(self, "_" + request.action)(request, args)
 
+    def session_end_report(self, machine: "Machine", data: dict) -> None:
+        """§4.3 step 7: a session that reached a top-level final tells the session that
+        started it, if that one still runs (not after terminate or restart). The starter is
+        found by its id: either may have been stored and restored since."""
+        if machine.final_state is None or getattr(machine, "_ors_terminated", False) or getattr(machine, "_ors_restarted", False):
+            return
+        value = getattr(machine, "_done_value", UNDEFINED)
+        params = value if isinstance(value, dict) else ({} if value is UNDEFINED else {"content": value})
+        event = result_event(done_event_name(machine), {"sessionid": machine.sessionid, "reason": "final", "params": params})
+        starter_id = data["starter"]
+        deliver = self.host.local_delivery
+        if deliver is not None and deliver(machine, starter_id, event):
+            return  # (a session server stores it in the starter's inbox)
+        starter = self.host.sessions.get(starter_id)
+        if starter is not None and starter.running:
+            starter.enqueue_external(event)
+
     def resumable(self, action: str, args: dict) -> bool:
-        # G4/G6 (ors-server.md §9.1): a guaranteed-delivery fetch outlives a restart
-        return action == "fetch" and bool(args.get("gdelivery"))
+        # G4/G6 (ors-server.md §9.1): a guaranteed-delivery fetch outlives a restart; so does
+        # a <session:start> that has not started its session yet (§9.7 step 4)
+        return action == "start" or (action == "fetch" and bool(args.get("gdelivery")))
 
     def resume(self, request: Request, args: dict, elapsed: float, idle: float) -> None:
+        if request.action == "start":
+            self._resume_start(request, args, elapsed)
+        else:
+            self._resume_fetch(request, args, elapsed, idle)
+
+    def _resume_start(self, request: Request, args: dict, elapsed: float) -> None:
+        """§9.7 step 4 for a <session:start> of a restored session: a session that started
+        before the crash (stored, or ended since) is reported started; otherwise its window is
+        checked again: passed, `expired`; open, it starts now; to come, it waits again (a
+        delay counts from the first issue)."""
+        sid = request.id
+        known = self.host.known_session
+        if sid in self.host.sessions or (known is not None and known(sid)):
+            request.deliver("session.start.done", {"sessionid": sid})
+            return
+        delay = args.get("delay")
+        item = Scheduled(
+            sessionid=sid,
+            src=args["src"],
+            params=args["params"],
+            starter=request.machine,
+            request=request,
+            idealtime=args.get("idealtime"),
+            prewindow=args.get("prewindow") or 0.0,
+            postwindow=args.get("postwindow") or 0.0,
+            delay=None if delay is None else max(0.0, delay - elapsed),
+            restart=args["_restart"] is not None,
+        )
+        if not self._schedule(item):
+            request.deliver(
+                "error.session.start",
+                {"sessionid": sid, "error": "expired", "description": "the start window passed while the session was stored"},
+            )
+
+    def _resume_fetch(self, request: Request, args: dict, elapsed: float, idle: float) -> None:
         """§9.7 step 5: a GD fetch of a restored session goes on. The attempt in flight at the
         crash counts as failed: the next one comes `gd_retry_interval` after the session was
         stored, at once when that has passed; the overall `timeout` runs from the first issue."""
@@ -314,8 +366,7 @@ class SessionModule(ModuleService):
         child = host.create(chart, sessionid=item.sessionid)
         child.document_url = url  # relative URLs of the child resolve against it
         child._start_params = item.params or None
-        starter = weakref.ref(item.starter)
-        child.on_end(lambda m: _report_end(m, starter))
+        child.report_end_to("session", {"starter": item.starter.sessionid})
         host.keep(child)
         if host.on_create is not None:
             host.on_create(child)  # (a session server stores it)
@@ -351,6 +402,10 @@ class SessionModule(ModuleService):
                 setattr(item, name, args[name] if name not in ("prewindow", "postwindow") else args[name] or 0.0)
         if "delay" in args and "idealtime" not in args:
             item.idealtime = None  # a new delay counts from now (§5)
+        resume = item.request.info.get("resume")
+        if resume is not None:  # (what a restored starter schedules again)
+            stored = dict(resume[0], idealtime=item.idealtime, prewindow=item.prewindow, postwindow=item.postwindow, delay=item.delay)
+            item.request.info["resume"] = (stored, self.host.clock.time())
         if not self._schedule(item):
             del self.scheduled[sid]
             item.request.finish()
@@ -431,17 +486,6 @@ def _finish_exit(machine: "Machine") -> None:
         machine.in_realm(machine.exit_interpreter)
 
 
-def _report_end(machine: "Machine", starter_ref) -> None:
-    """§4.3 step 7: a session that reached a top-level final tells the session that started
-    it, if that one still runs (not after terminate or restart)."""
-    if machine.final_state is None or getattr(machine, "_ors_terminated", False) or getattr(machine, "_ors_restarted", False):
-        return
-    starter = starter_ref()
-    if starter is None or not starter.running:
-        return
-    data = getattr(machine, "_done_value", UNDEFINED)
-    params = data if isinstance(data, dict) else ({} if data is UNDEFINED else {"content": data})
-    starter.enqueue_external(result_event(done_event_name(machine), {"sessionid": machine.sessionid, "reason": "final", "params": params}))
 
 
 __all__ = ["SessionModule", "done_event_name", "end_session"]

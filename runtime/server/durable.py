@@ -89,6 +89,7 @@ class Durability:
         self.host.commit_gate = self.gate
         self.host.local_delivery = self.send_local
         self.host.on_create = self.created
+        self.host.known_session = self.known
         self.pending: dict[str, asyncio.Future] = {}  # session id -> its last commit, until stored
         self._tasks: list[asyncio.Task] = []
 
@@ -142,14 +143,32 @@ class Durability:
 
     def send_local(self, source: "Machine", target_sid: str, event: dict) -> bool:
         """An event from one stored session to another: it goes into the target's inbox in the
-        sender's commit (§9.5 step 5). False: not this case (deliver it as usual)."""
+        sender's commit (§9.5 step 5), whether the target is in memory or only in the store.
+        False: not this case (deliver it as usual)."""
         root = self.root(source)
         res = self.resident.get(root.sessionid)
+        if res is None or not res.durable or target_sid == root.sessionid:
+            return False
         target = self.resident.get(target_sid)
-        if res is None or not res.durable or target is None or not target.durable or target_sid == root.sessionid:
+        if target is None:
+            if target_sid in self.host.sessions or not self.known(target_sid, stored_only=True):
+                return False
+        elif not target.durable:
             return False
         res.local.append((target_sid, event))
         return True
+
+    def known(self, sid: str, stored_only: bool = False) -> bool:
+        """A session the store holds (running or stored), or, unless `stored_only`, one that
+        ended (a tombstone)."""
+        if sid in self.resident:
+            return True
+        try:
+            if self.store.load(sid) is not None:
+                return True
+            return not stored_only and self.store.tombstone(sid) is not None
+        except StoreError:
+            return False
 
     # -- commits (§9.4-§9.5) ----------------------------------------------------------------
 
@@ -260,7 +279,10 @@ class Durability:
             return
         self._release(effects)
         for target, _ in local:
-            self.pump_soon(target)
+            if target in self.resident:
+                self.pump_soon(target)
+            else:
+                asyncio.ensure_future(self.load(target))  # (restored, it takes its inbox)
 
     def _release(self, effects: list) -> None:
         for effect in effects:
@@ -472,8 +494,12 @@ class Durability:
         `restore = eager`); the others when something happens to them."""
         loop = asyncio.get_running_loop()
         # scheduled starts the store holds are known again (query, terminate, a repeated start)
+        now_ms = int(self.host.clock.time() * 1000)
         for row in await loop.run_in_executor(None, self.store.due_schedules, 2**62, 1_000_000):
-            self.service.rescheduled(row)
+            if row.due_ms <= now_ms:
+                await self.service.start_scheduled(row)  # (due while down: starts, or expired)
+            else:
+                self.service.rescheduled(row)
         count = 0
         after = None
         while True:

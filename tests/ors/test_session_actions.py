@@ -369,3 +369,59 @@ def test_an_empty_session_id_is_invalidattribute(make_host, child_file):
         ("error.session.updatestart", "invalidattribute"),
         ("error.session.terminate", "invalidattribute"),
     ]
+
+
+# -- across a store and restore (ors-server.md §9.7 step 4) ----------------------------------------
+
+
+def stored_and_restored(sm, **host_kwargs):
+    data = sm.snapshot()
+    chart = type(sm).chart_class or type(sm)
+    sm.close()
+    sm.host.close()
+    return chart.restore(data, host=host_kwargs.pop("host"))
+
+
+def test_a_delayed_start_waits_only_what_is_left_after_a_restore(make_host, child_file):
+    host = make_host(documents={"u:c": child_file})
+    sm = host.start(load(parent("src=\"'u:c'\" delay=\"'30'\"")).Chart)
+    host.clock.advance(20)
+    kid = sm.datamodel["kid"]
+    clock = SimulatedClock(epoch=host.clock.time())  # (the same wall time: no downtime)
+    restored = stored_and_restored(sm, host=make_host(clock, documents={"u:c": child_file}))
+    clock.advance(9)
+    assert names(restored) == [] and kid not in restored.host.sessions
+    restored.host.run_until_idle(max_seconds=2)
+    assert names(restored) == ["session.start.done"] and clock.now() == 10.0
+    assert restored.host.sessions[kid].running
+
+
+def test_a_start_window_that_passed_while_stored_is_expired(make_host, child_file):
+    clock = SimulatedClock(epoch=1_700_000_000.0)
+    host = make_host(clock, documents={"u:c": child_file})
+    sm = host.start(load(parent(f"src=\"'u:c'\" idealtime=\"{1_700_000_060_000}\" postwindow=\"5000\"")).Chart)
+    later = SimulatedClock(epoch=1_700_000_100.0)  # down from 0 s to 100 s: past 60 s + 5 s
+    restored = stored_and_restored(sm, host=make_host(later, documents={"u:c": child_file}))
+    restored.host.run_until_idle(max_seconds=1)
+    (ev,) = events(restored)
+    assert (ev["name"], ev["data"]["error"], ev["data"]["sessionid"]) == ("error.session.start", "expired", restored.datamodel["kid"])
+
+
+def test_a_child_restored_apart_from_its_starter_still_reports_its_end(make_host, child_file):
+    host = make_host(documents={"u:c": child_file})
+    sm = host.start(load(parent("src=\"'u:c'\"")).Chart)
+    host.run_until_idle(max_seconds=1)
+    kid = sm.datamodel["kid"]
+    child = host.sessions[kid]
+    parent_data, child_data = sm.snapshot(), child.snapshot()
+    parent_chart, child_chart = type(sm).chart_class or type(sm), type(child).chart_class or type(child)
+    host.close()
+    new = make_host(documents={"u:c": child_file})
+    starter = parent_chart.restore(parent_data, host=new)
+    restored_child = child_chart.restore(child_data, host=new)
+    new.keep(restored_child)
+    restored_child.send("finish")
+    new.run_until_idle(max_seconds=1)
+    assert names(starter) == ["session.start.done", "done.scxml.kid"]
+    done = events(starter)[-1]
+    assert done["data"]["sessionid"] == kid and done["data"]["params"] == {"answer": 42}

@@ -596,3 +596,52 @@ def test_a_terminated_session_is_stored_as_ended_and_leaves_memory(tmp_path, tim
         assert store.load(sids[1]) is not None
     finally:
         store.close()
+
+
+STARTER_CHART = """<scxml xmlns="http://www.w3.org/2005/07/scxml" xmlns:session="http://www.genesyslab.com/modules/session"
+    version="1.0" datamodel="ecmascript" name="starter">
+<datamodel><data id="soon" expr="''"/><data id="missed" expr="''"/><data id="events" expr="[]"/></datamodel>
+<state id="s">
+  <onentry>
+    <session:start sessionid="soon" src="'kid.scxml'" delay="'2'"/>
+    <session:start sessionid="missed" src="'kid.scxml'" idealtime="Date.now() + 1000" postwindow="'500'"/>
+  </onentry>
+  <transition event="*"><script>events.push(_event.name + ':' + _event.data.sessionid + ':' + (_event.data.error || ''))</script></transition>
+</state>
+</scxml>
+"""
+KID_CHART = """<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript" name="kid">
+<state id="k"><transition event="finish" target="end"/></state><final id="end"/>
+</scxml>
+"""
+
+
+def test_session_start_across_a_downtime_the_parent_hears_started_expired_and_done(tmp_path):
+    """§9.13 test 3 for <session:start>: a delayed start due during the downtime starts after
+    the restart; one whose window passed gives the parent `expired`; the child's end reaches
+    its restored parent."""
+    root = tmp_path / "charts"
+    root.mkdir()
+    (root / "starter.scxml").write_text(STARTER_CHART)
+    (root / "kid.scxml").write_text(KID_CHART)
+    serve = Serve(root, tmp_path / "s.db", free_port())
+    serve.start()
+    try:
+        c = Client(serve.url)
+        sid = c.start("starter.scxml")
+        data = data_of(serve.port, sid)
+        soon, missed = data["soon"], data["missed"]
+        assert data["events"] == []
+        serve.kill()
+        time.sleep(2.5)
+        serve.start()
+        expected = [f"session.start.done:{soon}:", f"error.session.start:{missed}:expired"]
+        assert eventually(lambda: sorted((data_of(serve.port, sid) or {}).get("events", [])) == sorted(expected), timeout=5)
+        assert query(serve.port, soon)["configuration"] == ["k"]
+        assert Client(serve.url).get(f"/scxml/session/{missed}/query").status == 404
+        serve.kill()  # the child and its starter are stored apart: the end still finds it
+        serve.start()
+        assert post(serve.port, f"/scxml/session/{soon}/event/finish")[0] == 200
+        assert eventually(lambda: data_of(serve.port, sid)["events"][-1] == f"done.scxml.kid:{soon}:", timeout=5)
+    finally:
+        serve.stop()
