@@ -87,6 +87,7 @@ class Host:
         *,
         documents: dict | None = None,
         document_roots: tuple | list = (),
+        module_dirs: tuple | list = (),
         log: Callable[[str, str | None, str], None] | None = None,
         ids: Any = None,
         services: tuple | list = (),
@@ -100,6 +101,9 @@ class Host:
         - `documents`: URL -> chart, for `<session:start src>` and `<invoke src>`: a chart file
           path (compiled when first needed), a generated class or a generated module;
         - `document_roots`: folders `file:` URLs may read below, besides a document's own folder;
+        - `module_dirs`: output folders of a build step (`scxmlc compile SRC -o DIR`): a chart
+          `ROOT/a/b.scxml` below a document root runs as the module `DIR/a/b.py` when that was
+          built by this version after the chart and what it embeds (else it is compiled);
         - `log(sessionid, label, text)`: the `<log>` output of every session (a machine's own
           `log=` wins);
         - `ids`: an object with `session_id()` and `request_id()` (default `Ids()`);
@@ -132,6 +136,7 @@ class Host:
         self.ids = ids if ids is not None else Ids()
         self.documents = dict(documents or {})
         self.document_roots = tuple(document_roots)
+        self.module_dirs = tuple(str(d) for d in module_dirs)
         self._plugins: dict[str, Any] = {}
         for service in services:
             self.plug(service)

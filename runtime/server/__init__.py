@@ -66,6 +66,9 @@ class Server:
         for root in self.settings.roots:
             if not Path(root).is_dir():
                 raise SettingsError(f"roots: {root} is not a folder")
+        for folder in self.settings.module_dirs:
+            if not Path(folder).is_dir():
+                raise SettingsError(f"module_dirs: {folder} is not a folder")
         self.store = self._open_store()
         clock = AsyncioClock(asyncio.get_running_loop())
         adapters = dict(self.adapters)
@@ -80,6 +83,7 @@ class Server:
             clock,
             documents=self.documents,
             document_roots=[str(Path(r).resolve()) for r in self.settings.roots],
+            module_dirs=[str(Path(d).resolve()) for d in self.settings.module_dirs],
             services=self.services,
             **adapters,
         )

@@ -18,6 +18,7 @@ class ServerSettings:
     host: str = "127.0.0.1"
     port: int = 8080
     roots: list[str] = field(default_factory=lambda: ["."])
+    module_dirs: list[str] = field(default_factory=list)  # build outputs (scxmlc compile SRC -o DIR)
     # durable sessions (§9)
     store: str = "sqlite"  # "sqlite" or "memory"
     store_path: str = "scxmlc-sessions.db"
