@@ -258,14 +258,39 @@ class ActionsMixin:
     def _basichttp_delivery(self, url: str, event: Any, data: Any, sendid: str) -> Callable[[], None]:
         def deliver() -> None:
             self._timers.pop(sendid, None)
-            try:
-                if not url.startswith(("http://", "https://")):
-                    raise OSError(f"not an HTTP target: {url!r}")
-                basichttp.post(url, event, data)
-            except (OSError, ValueError) as exc:
-                self.internal_queue.append(make_event("error.communication", to_js({"message": str(exc)}), "platform", sendid))
+            if not url.startswith(("http://", "https://")):
+                self._communication_error(sendid, f"not an HTTP target: {url!r}")
+                return
+            body = basichttp.form_body(event, data)
+            if not self.host.asynchronous:
+                try:
+                    basichttp.post_now(url, body)
+                except (OSError, ValueError) as exc:
+                    self._communication_error(sendid, str(exc))
+                return
+            # the POST leaves once this macrostep is stored (rule E, ors-server.md §9.5)
+            self.host.after_commit(self, lambda: self._basichttp_post(url, body, sendid))
 
         return deliver
+
+    def _basichttp_post(self, url: str, body: bytes, sendid: str) -> None:
+        """Send without waiting (the host's HTTP client); a failure arrives later as
+        error.communication, in a macrostep of its own (SCXML 6.2.4, C.2)."""
+        token = self.host.io_begin()
+
+        def done(response, failure) -> None:
+            token.end()
+            if failure is not None:
+                self.run_guarded(self._communication_error, sendid, f"POST {url}: {failure.description}")
+            elif not 200 <= response.status < 300:
+                self.run_guarded(self._communication_error, sendid, f"POST {url}: HTTP {response.status}")
+
+        headers = [("Content-Type", "application/x-www-form-urlencoded")]
+        self.host.service("http").request("POST", url, headers, body, basichttp.SEND_TIMEOUT_S, done)
+
+    def _communication_error(self, sendid: str, message: str) -> None:
+        if self.running:
+            self.internal_queue.append(make_event("error.communication", to_js({"message": message}), "platform", sendid))
 
     def _resolve_target(self, target: str | None, sendid: str):
         """What a target names: a session id, or raise error.execution for an invalid one."""

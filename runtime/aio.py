@@ -12,6 +12,8 @@ class AsyncioClock(Clock):
     """Loop time; each timer is also scheduled on the loop, so delayed events arrive while the
     application awaits something else (no `run_until_idle` needed)."""
 
+    asynchronous = True  # (nothing may block the loop: Host.asynchronous)
+
     def __init__(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
         super().__init__()
         self._loop = loop

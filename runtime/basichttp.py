@@ -1,7 +1,12 @@
-"""Basic HTTP Event I/O Processor (SCXML C.2): a loopback HTTP server for incoming events, and POST
-for outgoing ones. Standard library only: http.server in a daemon thread, urllib for sending.
+"""Basic HTTP Event I/O Processor (SCXML C.2): a loopback HTTP server for incoming events, and POST for outgoing ones.
 
-Each host has its own server (started on first use, host and port configurable on the Host).
+Incoming: each host has its own server (http.server in a daemon thread, started on first use,
+host and port configurable on the Host), unless the host says where its sessions are reached
+(`Host.basichttp_location`: a session server takes these POSTs on its own port).
+Outgoing: on a host driven by an asyncio loop (a session server, an async application) a POST
+through the host's HTTP client (aiohttp) that never blocks the loop, a failure coming back later
+as error.communication; on a synchronous host the POST is made and answered before the session
+goes on (urllib), as the W3C tests of C.2 expect.
 The server thread never runs a machine: it only appends the event to the session's external
 queue (an atomic deque append) and answers 200; the machine processes it on its own thread
 (`run_until_idle`, `send`).
@@ -92,8 +97,9 @@ def incoming_event(method: str, path: str, headers: dict, body: str) -> dict:
     return event
 
 
-def post(target: str, event: Any, data: Any, timeout: float = 10.0) -> None:
-    """Send one event as an HTTP POST (C.2); raises OSError when it cannot be delivered."""
+def form_body(event: Any, data: Any) -> bytes:
+    """C.2: the body of the POST that sends an event: `_scxmleventname` and the data's fields
+    form-encoded (a value that is not an object is sent as it is)."""
     if isinstance(data, dict):
         fields = [(k, js_to_string(v)) for k, v in data.items()]
         if event is not UNDEFINED and event is not None:
@@ -106,12 +112,17 @@ def post(target: str, event: Any, data: Any, timeout: float = 10.0) -> None:
         if data is not UNDEFINED and data is not None:
             parts.append(urllib.parse.quote(js_to_string(data)))
         body = "&".join(parts)
-    request = urllib.request.Request(
-        target,
-        data=body.encode("utf-8"),
-        method="POST",
-        headers={"Content-Type": "application/x-www-form-urlencoded"},
-    )
+    return body.encode("utf-8")
+
+
+SEND_TIMEOUT_S = 10.0  # a POST that gets no answer in time is error.communication
+
+
+def post_now(target: str, body: bytes, timeout: float = SEND_TIMEOUT_S) -> None:
+    """Send and wait for the answer (a host that runs its sessions synchronously: an event
+    sent to a session's own location arrives before the events it sends next, as the W3C
+    tests expect). Raises OSError when it cannot be delivered."""
+    request = urllib.request.Request(target, data=body, method="POST", headers={"Content-Type": "application/x-www-form-urlencoded"})
     with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only, checked by caller
         if not 200 <= response.status < 300:
             raise OSError(f"HTTP {response.status}")
@@ -128,6 +139,9 @@ class IOProcessorEntry(HostObject):
 
     def js_get(self, key):
         if key == "location":
+            where = self.host.basichttp_location
+            if where is not None:
+                return where(self.sessionid)
             return self.host.basichttp().location(self.sessionid)
         return UNDEFINED
 

@@ -244,6 +244,9 @@ class Host:
     # (`on_create(machine)`: <session:start> children, <invoke> children).
     local_delivery: Callable[["Machine", str, dict], bool] | None = None
     on_create: Callable[["Machine"], None] | None = None
+    # Where the Basic HTTP processor (SCXML C.2) of a session is reached, when the host does
+    # not run its own server for it (`scxmlc serve`: its REST port).
+    basichttp_location: Callable[[str], str] | None = None
     # Whether a session with this id exists beyond `sessions` (a server's store): a restored
     # <session:start> does not start a session that started before the restart.
     known_session: Callable[[str], bool] | None = None
@@ -277,6 +280,11 @@ class Host:
 
             self._io = HostIO(self)
         return self._io
+
+    @property
+    def asynchronous(self) -> bool:
+        """Whether an asyncio loop drives this host (AsyncioClock): nothing may block it."""
+        return getattr(self.clock, "asynchronous", False)
 
     def io_begin(self) -> IOToken:
         """Count one piece of network I/O in flight: run_until_idle waits for it."""

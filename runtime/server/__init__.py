@@ -88,12 +88,6 @@ class Server:
             **adapters,
         )
         self.service = SessionService(self.settings, self.host, self.store)
-        durability = self.service.durability
-        if durability is not None:
-            restored = await durability.recover()
-            if restored:
-                _log.info("%d stored sessions are back", restored)
-            durability.start_background()
         app = make_app(self.service, token, self.bridge)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -101,7 +95,16 @@ class Server:
         await site.start()
         sockets = site._server.sockets if site._server is not None else []  # noqa: SLF001 - the bound port
         port = sockets[0].getsockname()[1] if sockets else self.settings.port
-        self.url = f"http://{self.settings.host}:{port}"
+        self.url = url = f"http://{self.settings.host}:{port}"
+        # (sessions are reached on this port for Basic HTTP too: one HTTP server)
+        self.host.basichttp_location = lambda sid: f"{url}/scxml/{sid}"
+        durability = self.service.durability
+        if durability is not None:
+            # (listening already: a request for a session not restored yet restores it)
+            restored = await durability.recover()
+            if restored:
+                _log.info("%d stored sessions are back", restored)
+            durability.start_background()
         _log.info("serving %s on %s", ", ".join(self.settings.roots), self.url)
 
     def _open_store(self):

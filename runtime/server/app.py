@@ -119,6 +119,23 @@ def _routes(method: str, path: str):
 # -- the operations ---------------------------------------------------------------------------------
 
 
+@_routes("POST", "/scxml/{sid:[0-9A-Z]{32}}")
+async def basichttp(request: web.Request) -> web.Response:
+    """SCXML C.2: the Basic HTTP Event I/O Processor of the sessions of this server (their
+    `_ioprocessors['basichttp'].location`): the POST becomes an event, stored before the 200."""
+    from ..basichttp import incoming_event
+
+    service = request.app[SERVICE]
+    machine = await service.find(request.match_info["sid"])
+    if isinstance(machine, Outcome):
+        return respond(request, machine)
+    body = (await request.read()).decode("utf-8", "replace")
+    event = incoming_event(request.method, request.path_qs, dict(request.headers), body)
+    await service.deliver(machine, event)
+    return web.Response(status=200)
+
+
+
 @_routes("POST", "/scxml/session/start")
 async def start(request: web.Request) -> web.Response:
     params, _ = await parameters(request)

@@ -223,3 +223,36 @@ def test_garbage_never_stops_the_server(server):
                 pass
     assert server.client().get("/ors/health").status == 200
     assert server.proc.poll() is None
+
+
+def test_basic_http_events_go_through_the_same_server(server):
+    """SCXML C.2 under `scxmlc serve`: a session's location is on the server's own port; a POST
+    there is an event (stored first); a session's own basichttp <send> never blocks the server."""
+    import socket
+    import time
+
+    c = server.client()
+    sid = c.start("echo.scxml")
+    where = c.get(f"/scxml/session/{sid}/query?item=where").json()["data"]["where"]
+    assert where == f"{server.url}/scxml/{sid}"
+    assert c.post(f"/scxml/session/{sid}/event/ping?n=1").status == 200
+    basic = "http://www.w3.org/TR/scxml/#BasicHTTPEventProcessor"
+    assert eventually(lambda: c.get(f"/scxml/session/{sid}/query?item=got").json()["data"]["got"] == [f"1 {basic}"])
+    r = c.post(f"/scxml/{sid}", form={"_scxmleventname": "pong", "n": "2"})  # from outside
+    assert r.status == 200
+    assert c.get(f"/scxml/session/{sid}/query?item=got").json()["data"]["got"][-1] == f"2 {basic}"
+    assert c.post("/scxml/" + "Z" * 32, form={"n": "1"}).status == 404
+    # a target that accepts the connection and never answers: the server goes on serving
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/x"
+        assert c.post(f"/scxml/session/{sid}/event/away", form={"url": url}).status == 200
+        began = time.monotonic()
+        assert c.get("/ors/health").status == 200 and time.monotonic() - began < 2
+    # one that refuses: error.communication
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    assert c.post(f"/scxml/session/{sid}/event/away", form={"url": f"http://127.0.0.1:{closed}/x"}).status == 200
+    assert eventually(lambda: any("cannot connect" in e for e in c.get(f"/scxml/session/{sid}/query?item=errors").json()["data"]["errors"]))
