@@ -92,6 +92,7 @@ class Durability:
         self.host.known_session = self.known
         self.pending: dict[str, asyncio.Future] = {}  # session id -> its last commit, until stored
         self._tasks: list[asyncio.Task] = []
+        self._noticed: set[str] = set()  # documents whose _persist="false" was announced
 
     # -- which sessions persist (§9.2) --------------------------------------------------------
 
@@ -107,8 +108,10 @@ class Durability:
         res = self.resident[machine.sessionid] = Resident(machine, src, durable)
         machine.supervise(self.quiet)
         machine.on_end(self._ended)
-        if not durable and self.settings.persist_mode == "document":
-            _log.info("session %s of %s is kept in memory only: its document says _persist=\"false\"", machine.sessionid, src)
+        if not durable and self.settings.persist_mode == "document" and src not in self._noticed:
+            # §9.2: a notice per document (Composer IPDs say _persist="false")
+            self._noticed.add(src)
+            _log.warning("%s says _persist=\"false\": its sessions are kept in memory only (persist_mode = \"always\" stores them)", src)
         return res
 
     def created(self, machine: "Machine") -> None:
@@ -464,10 +467,15 @@ class Durability:
         self._tasks = []
 
     async def _loop(self) -> None:
-        last_evict = time.monotonic()
+        last_evict = last_purge = time.monotonic()
         while True:
             try:
                 await self.tick()
+                if time.monotonic() - last_purge >= 60.0:
+                    # §9.6: tombstones are kept tombstone_ttl_s, then go
+                    last_purge = time.monotonic()
+                    now_ms = int(self.host.clock.time() * 1000)
+                    await asyncio.get_running_loop().run_in_executor(None, self.store.purge, now_ms)
                 if time.monotonic() - last_evict >= min(self.settings.idle_evict_s, 5.0):
                     last_evict = time.monotonic()
                     if self.evict_idle():

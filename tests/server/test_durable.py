@@ -645,3 +645,28 @@ def test_session_start_across_a_downtime_the_parent_hears_started_expired_and_do
         assert eventually(lambda: data_of(serve.port, sid)["events"][-1] == f"done.scxml.kid:{soon}:", timeout=5)
     finally:
         serve.stop()
+
+
+def test_persist_false_sessions_live_in_memory_only_unless_persist_mode_always(tmp_path):
+    """§9.2: `_persist="false"` (as Composer IPDs write it) under persist_mode document: a
+    notice once per document, and the sessions do not survive a restart; `always` stores them."""
+    root = tmp_path / "charts"
+    root.mkdir()
+    (root / "ipd.scxml").write_text(
+        '<scxml xmlns="http://www.w3.org/2005/07/scxml" xmlns:session="http://www.genesyslab.com/modules/session" '
+        'version="1.0" datamodel="ecmascript" name="ipd" _persist="false"><state id="s"/></scxml>'
+    )
+    for mode, survives in (("document", False), ("always", True)):
+        serve = Serve(root, tmp_path / f"{mode}.db", free_port(), "--persist-mode", mode)
+        serve.start()
+        try:
+            c = Client(serve.url)
+            sids = [c.start("ipd.scxml") for _ in range(2)]
+            assert c.get(f"/scxml/session/{sids[0]}/query").json()["persistent"] is survives
+            serve.kill()
+            serve.start()
+            assert (c.get(f"/scxml/session/{sids[0]}/query").status == 200) is survives
+        finally:
+            serve.stop()
+        notices = "".join(serve.logs).count('says _persist="false"')
+        assert notices == (0 if survives else 1), serve.logs
