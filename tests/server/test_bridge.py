@@ -48,6 +48,7 @@ class Platform:
         self.authorization: list[str] = []
         self.loop = asyncio.new_event_loop()
         self.ready = threading.Event()
+        self.late_answer: tuple | None = None
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
         self.ready.wait(10)
@@ -157,6 +158,7 @@ def test_a_platform_drives_the_interaction_module_over_http(tmp_path, platform):
         # a result that comes later (202, then POSTed back)
         assert c.post(f"/scxml/session/{sid}/event/route").status == 200
         assert eventually(lambda: events()[-2:] == ["interaction.redirect.done", "interaction.deleted"], timeout=5)
+        assert eventually(lambda: getattr(platform, "late_answer", None))  # (its answer comes after the commit)
         assert platform.late_answer[0] == 200 and platform.late_answer[1]["sessionid"] == sid
         assert [r["action"] for r in platform.received if r["type"] == "request"] == ["accept", "terminate", "accept", "redirect"]
     finally:
