@@ -290,7 +290,7 @@ class ActionsMixin:
 
     def _communication_error(self, sendid: str, message: str) -> None:
         if self.running:
-            self.internal_queue.append(make_event("error.communication", to_js({"message": message}), "platform", sendid))
+            self.error_event(make_event("error.communication", to_js({"message": message}), "platform", sendid), message)
 
     def _resolve_target(self, target: str | None, sendid: str):
         """What a target names: a session id, or raise error.execution for an invalid one."""
@@ -309,7 +309,7 @@ class ActionsMixin:
         session = self.host.sessions.get(where) if not where.startswith("#_") else self.resolve_special_target(where)
         if session is None or not session.running:
             # SCXML 6.2.4: the target cannot be reached: error.communication.
-            self.internal_queue.append(make_event("error.communication", type="platform", sendid=sendid))
+            self.error_event(make_event("error.communication", type="platform", sendid=sendid), f"no session {where} to send to")
             return
         if session is self.parent:
             if self._cancelled:

@@ -95,6 +95,7 @@ class Host:
         log_levels: dict | str | None = None,
         http_host: str = "127.0.0.1",
         http_port: int = 0,
+        on_error: Callable[["Machine", dict], None] | None = None,
         **adapters: Any,
     ) -> None:
         """
@@ -115,6 +116,8 @@ class Host:
         - `log_levels`: the Python logging level of each ORS `<log level>` (1-4) when `<log>`
           goes to the `scxmlc_runtime.log.<chart name>` logger (no `log` handler): a dict, or
           the preset "composer" (level 2, which Composer writes on routine messages, as INFO);
+        - `on_error(machine, event)`: each error event (error.execution, error.communication,
+          ...) any session of the host raises (they are also logged at WARNING);
         - `http_host`/`http_port`: where the Basic HTTP processor listens (loopback and an
           ephemeral port by default); it starts when a session first reads its location;
         - any other keyword: a platform adapter an extension module declares (the Genesys
@@ -135,6 +138,7 @@ class Host:
         self.trace = trace
         self.ids = ids if ids is not None else Ids()
         self.documents = dict(documents or {})
+        self.on_error = on_error
         self.document_roots = tuple(document_roots)
         self.module_dirs = tuple(str(d) for d in module_dirs)
         self._plugins: dict[str, Any] = {}

@@ -31,6 +31,8 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
     pending requests, requests.py); everything else is here and in the interpreter.
     """
 
+    on_error: Callable[["Machine", dict], None] | None = None  # (see __init__)
+
     STATES: tuple[StateDef, ...] = ()
     TRANSITIONS: tuple[TransitionDef, ...] = ()
     REQUEST_OWNERS: tuple[int, ...] = ()
@@ -70,7 +72,11 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         host: Host | None = None,
         log: Callable[[str | None, str], None] | None = None,
         sessionid: str | None = None,
+        on_error: Callable[["Machine", dict], None] | None = None,
     ):
+        """`on_error(machine, event)`: called with each error event this session raises
+        (error.execution, error.communication, ...), besides the WARNING log line; the host's
+        `on_error` hears those of every session."""
         if host is None:
             host = Host.for_clock(clock)
         elif clock is not None and clock is not host.clock:
@@ -80,6 +86,8 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         self.sessionid = sessionid or host.ids.session_id()
         self.external_queue: deque[dict] = deque()
         self.log_handler = log
+        if on_error is not None:
+            self.on_error = on_error
         self.final_state: str | None = None
         self.final_configuration = 0
         self.started = False
@@ -550,9 +558,20 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         data = to_js({"name": err_name, "message": message, "location": where})
         if isinstance(exc, ExecutionError) and exc.sendid is not UNDEFINED:
             sendid = exc.sendid
-        self.internal_queue.append(make_event(name, data, type=PLATFORM, sendid=sendid))
-        # Error events are ordinary SCXML events (charts may handle them), so INFO, not WARNING.
-        _log.info("%s: %s: %s (%s)", name, err_name, message, where)
+        self.error_event(make_event(name, data, type=PLATFORM, sendid=sendid), f"{err_name}: {message} ({where})")
+
+    def error_event(self, event: dict, text: str) -> None:
+        """Queue a platform error event (internal queue). A chart may handle its error events,
+        but one that does not just sits still: say it where people look (WARNING), and to
+        whoever asked (`on_error`)."""
+        self.internal_queue.append(event)
+        _log.warning("%s: %s: %s", self.sessionid, event["name"], text)
+        for hook in (self.on_error, self.host.on_error):
+            if hook is not None:
+                try:
+                    hook(self, event)
+                except Exception:  # noqa: BLE001 - a callback's failure must not stop the session
+                    _log.exception("on_error callback failed")
 
     def _cancel_timers(self) -> None:
         for timer in self._timers.values():

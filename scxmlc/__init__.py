@@ -12,7 +12,7 @@ from .api import (  # noqa: E402
     load_source,
     load_string,
 )
-from .diagnostics import Diagnostic  # noqa: E402
+from .diagnostics import CompileWarning, Diagnostic  # noqa: E402
 
 
 def _install_runtime_compiler() -> None:
@@ -32,6 +32,7 @@ _install_runtime_compiler()
 __all__ = [
     "CompileError",
     "CompileResult",
+    "CompileWarning",
     "Diagnostic",
     "__version__",
     "compile_file",

@@ -6,11 +6,12 @@ import hashlib
 import linecache
 import os
 import types
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .analysis import analyse
-from .diagnostics import CompileError, Diagnostic, Diagnostics, Location
+from .diagnostics import CompileError, CompileWarning, Diagnostic, Diagnostics, Location
 from .emitter import Unit, class_name_for, emit
 from .lowering import lower
 from .parser import parse_bytes
@@ -82,27 +83,44 @@ def compile_path(path: str | os.PathLike, allow_fetch: bool = False, dialect: st
     return compile_source(data, str(path), base_dir=path.parent, allow_fetch=allow_fetch, dialect=dialect, include_roots=include_roots)
 
 
-def compile_file(path: str | os.PathLike, dialect: str | None = None, include_roots=()) -> str:
-    """The generated module's Python source for an SCXML file."""
-    return compile_path(path, dialect=dialect, include_roots=include_roots).source
+def _warn(result: CompileResult) -> None:
+    """Each compile warning through Python's `warnings` (CompileWarning), pointing at the
+    caller of the API function."""
+    for d in result.warnings:
+        warnings.warn(str(d), CompileWarning, stacklevel=3)
 
 
-def load(path: str | os.PathLike, module_name: str | None = None, dialect: str | None = None, include_roots=()) -> types.ModuleType:
-    """Compile an SCXML file and import the result in memory (nothing is written to disk)."""
-    source = compile_file(path, dialect=dialect, include_roots=include_roots)
-    module = load_source(source, module_name or f"scxmlc_chart_{Path(path).stem}", str(path))
+def compile_file(path: str | os.PathLike, dialect: str | None = None, include_roots=(), return_warnings: bool = False):
+    """The generated module's Python source for an SCXML file. Warnings are reported as
+    CompileWarning; `return_warnings=True` returns `(source, warnings)` (Diagnostic objects)."""
+    result = compile_path(path, dialect=dialect, include_roots=include_roots)
+    _warn(result)
+    return (result.source, result.warnings) if return_warnings else result.source
+
+
+def load(
+    path: str | os.PathLike, module_name: str | None = None, dialect: str | None = None, include_roots=(), return_warnings: bool = False
+):
+    """Compile an SCXML file and import the result in memory (nothing is written to disk).
+    Warnings are reported as CompileWarning; `return_warnings=True` returns `(module,
+    warnings)`."""
+    result = compile_path(path, dialect=dialect, include_roots=include_roots)
+    _warn(result)
+    module = load_source(result.source, module_name or f"scxmlc_chart_{Path(path).stem}", str(path))
     # Relative `file:` sources of <invoke>s resolve against the chart's folder.
     module.Chart.base_dir = str(Path(path).resolve().parent)
-    return module
+    return (module, result.warnings) if return_warnings else module
 
 
-def load_string(text: str | bytes, module_name: str = "scxmlc_chart", base_dir=None) -> types.ModuleType:
+def load_string(text: str | bytes, module_name: str = "scxmlc_chart", base_dir=None, return_warnings: bool = False):
+    """Compile SCXML text and import the result in memory (as `load`)."""
     result = compile_source(text, f"{module_name}.scxml", base_dir=base_dir)
+    _warn(result)
     module = load_source(result.source, module_name, f"{module_name}.scxml")
     if base_dir is not None:
         # Relative `file:` names of the chart resolve against the folder it was given.
         module.Chart.base_dir = str(Path(base_dir).resolve())
-    return module
+    return (module, result.warnings) if return_warnings else module
 
 
 def load_source(source: str, module_name: str, origin: str) -> types.ModuleType:

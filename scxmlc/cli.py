@@ -47,10 +47,18 @@ def _compile_one(src: Path, out: Path | None, options: dict) -> bool:
     if out is None:
         sys.stdout.write(result.source)
     else:
-        out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_suffix(out.suffix + ".tmp")
-        tmp.write_text(result.source, encoding="utf-8")
-        os.replace(tmp, out)  # never leave a half-written module behind
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(result.source, encoding="utf-8")
+            os.replace(tmp, out)  # never leave a half-written module behind
+        except OSError as exc:
+            print(f"{out}: error: cannot write the module: {exc.strerror or exc}", file=sys.stderr)
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+            return False
     return True
 
 
@@ -95,7 +103,11 @@ def cmd_check(args) -> int:
             _print_diags([d for d in exc.diagnostics if args.verbose or d.severity != "info"])
             ok = False
             continue
-        _print_diags([d for d in result.diagnostics if d.severity == "warning" or (args.verbose and d.severity == "info")])
+        shown = [d for d in result.diagnostics if d.severity == "warning" or (args.verbose and d.severity == "info")]
+        if args.strict:
+            shown = [Diagnostic("error", d.location, d.message) if d.severity == "warning" else d for d in shown]
+            ok = ok and not result.warnings
+        _print_diags(shown)
     return EXIT_OK if ok else EXIT_ERRORS
 
 
@@ -219,6 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     k = sub.add_parser("check", parents=[fetch], help="report diagnostics only")
     k.add_argument("inputs", nargs="+")
     k.add_argument("--verbose", action="store_true", help="also report information (e.g. Genesys metadata attributes)")
+    k.add_argument("--strict", action="store_true", help="warnings count as errors (exit 1)")
     k.set_defaults(func=cmd_check)
     r = sub.add_parser("run", parents=[fetch], help="compile and run a chart, printing its log and final configuration")
     r.add_argument("input")

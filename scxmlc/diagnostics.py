@@ -55,6 +55,11 @@ class Diagnostics:
             raise CompileError(list(self.items))
 
 
+class CompileWarning(UserWarning):
+    """A compile warning, reported through Python's `warnings` module by `scxmlc.load()`,
+    `load_string()` and `compile_file()` (the message is `file:line: warning: ...`)."""
+
+
 class CompileError(Exception):
     """Raised when a document cannot be compiled; carries every diagnostic found."""
 
