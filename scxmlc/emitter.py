@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import builtins
+import keyword
 import re
 from importlib import resources
 
@@ -24,7 +26,16 @@ _KIND_NAMES = {
     SHALLOW_HISTORY: "SHALLOW_HISTORY",
     DEEP_HISTORY: "DEEP_HISTORY",
 }
-_RESERVED = {"Machine", "StateDef", "TransitionDef", "Chart", "UNDEFINED", *_KIND_NAMES.values()}
+def _reserved() -> frozenset:
+    """Names a generated module imports or defines: a chart's class must not take one (a
+    chart named `JSFunction` would shadow the runtime's JSFunction for every function)."""
+    import scxmlc_runtime
+    import scxmlc_runtime.js
+
+    return frozenset({"Chart", *_KIND_NAMES.values(), *scxmlc_runtime.__all__, *scxmlc_runtime.js.__all__})
+
+
+_RESERVED = _reserved()
 # ast.unparse writes a marker as '...' or, first in a function body, as a """docstring""".
 _MARKER_LINE = re.compile(r"^(\s*)('|\"|\"\"\"|\'\'\')" + re.escape(MARKER) + r"(.*)\2$")
 _BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=100)
@@ -48,8 +59,8 @@ def class_name_for(label: str) -> str:
     name = "".join(p[:1].upper() + p[1:] for p in parts) or "Chart"
     if name[0].isdigit():
         name = "Chart" + name
-    if name in _RESERVED:
-        name += "Chart"
+    if name in _RESERVED or keyword.iskeyword(name) or hasattr(builtins, name):
+        name += "Chart"  # (not a keyword, not an import, not a built-in the module relies on)
     return name
 
 

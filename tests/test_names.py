@@ -1,0 +1,59 @@
+"""Every valid SCXML id, chart name and event name compiles to a module that imports and runs: generated Python names can neither be mangled nor collide with what the module imports."""
+
+from __future__ import annotations
+
+import ast
+import keyword
+
+import pytest
+
+import scxmlc
+from scxmlc_runtime import SimulatedClock
+
+HEAD = '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript" name="{name}" binding="late">'
+
+
+def chart(name: str) -> str:
+    attr = name.replace("&", "&amp;").replace('"', "&quot;")
+    return (
+        HEAD.format(name=attr)
+        + '<datamodel><data id="n" expr="0"/></datamodel>'
+        + f'<state id="{attr}"><datamodel><data id="local" expr="[1, 2]"/></datamodel>'
+        + '<onentry><script>function f(x) { return x + local.length } n = f(n)</script></onentry>'
+        + f'<invoke id="{attr}.i"><content><scxml version="1.0" datamodel="ecmascript" name="{attr}"><state id="{attr}"/></scxml></content></invoke>'
+        + f'<history id="{attr}.h"><transition target="{attr}.c"/></history><state id="{attr}.c"/>'
+        + f'<transition event="{attr}" cond="In(\'{attr}\')" target="{attr}.end"/></state>'
+        + f'<final id="{attr}.end"><donedata><param name="n" expr="n"/></donedata></final></scxml>'
+    )
+
+
+def imported_names() -> list[str]:
+    source = scxmlc.compile_source(chart("base")).source
+    names = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.ImportFrom):
+            names.update(a.asname or a.name for a in node.names)
+    return sorted(names)
+
+
+NAMES = sorted(
+    {"_x", "_idle", "__init__", "__class__", "__x", "é", "x-y.z", "Machine", "JSFunction", "Chart", "chart", "_sm", "self", "None", "True"}
+    | set(keyword.kwlist)
+    | set(imported_names())
+)
+
+
+def test_the_names_cover_every_import_of_a_generated_module():
+    assert {"Machine", "StateDef", "JSFunction", "UNDEFINED"} <= set(imported_names()) <= set(NAMES)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_chart_whose_name_ids_and_events_are(name):
+    module = scxmlc.load_string(chart(name), module_name=f"names_{abs(hash(name))}")
+    sm = module.Chart(clock=SimulatedClock())
+    sm.start()
+    sm.run_until_idle(1)
+    assert sm.datamodel["n"] == 2.0  # its function ran, and saw its state's data
+    assert name in sm.configuration and f"{name}.c" in sm.configuration
+    sm.send(name)
+    assert sm.done and sm.final_state == f"{name}.end"
