@@ -305,8 +305,10 @@ def test_a_timer_due_during_the_downtime_fires_once_after_the_restart_and_a_late
         time.sleep(max(0.0, 3.0 - (time.monotonic() - began)))  # 'early' (2 s) falls due meanwhile
         serve.start()
         assert eventually(lambda: (data_of(serve.port, sid) or {}).get("early") == 1, timeout=5)
-        assert data_of(serve.port, sid)["late"] == 0 and time.monotonic() - began < 7
+        if time.monotonic() - began < 6.5:  # (a slow machine may have taken that long to restart)
+            assert data_of(serve.port, sid)["late"] == 0
         assert eventually(lambda: (data_of(serve.port, sid) or {}).get("late") == 1, timeout=10)
+        assert time.monotonic() - began >= 6.9  # armed again for its own time, not fired at once
         time.sleep(0.5)
         assert (data_of(serve.port, sid)["early"], data_of(serve.port, sid)["late"]) == (1, 1)  # once each
     finally:
@@ -315,16 +317,19 @@ def test_a_timer_due_during_the_downtime_fires_once_after_the_restart_and_a_late
 
 def test_a_due_timer_wakes_a_session_nobody_asks_for(tmp_path, timers_root):
     """The background loop restores a stored session whose timer is due (lazy restore, §9.7)."""
+    (timers_root / "wake.scxml").write_text(TIMERS_CHART.replace('delay="2s"', 'delay="6s"').replace('delay="7s"', 'delay="60s"'))
     serve = Serve(timers_root, tmp_path / "s.db", free_port())
     serve.start()
     try:
-        sid = post(serve.port, "/scxml/session/start", {"src": "timers.scxml"})[1]["sessionid"]
+        began = time.monotonic()
+        sid = post(serve.port, "/scxml/session/start", {"src": "wake.scxml"})[1]["sessionid"]
         serve.kill()
-        serve.start()  # nothing waits in its inbox: not restored until its timer is due
+        serve.start()  # nothing waits in its inbox: not restored until its timer is (nearly) due
         health = Client(serve.url).get("/ors/health").json()
-        assert health["sessions"]["resident"] == 0
-        assert eventually(lambda: Client(serve.url).get("/ors/health").json()["sessions"]["resident"] == 1, timeout=6)
-        assert eventually(lambda: data_of(serve.port, sid)["early"] == 1, timeout=2)
+        if time.monotonic() - began < 5:  # (a slow machine may have taken that long to restart)
+            assert health["sessions"]["resident"] == 0
+        assert eventually(lambda: Client(serve.url).get("/ors/health").json()["sessions"]["resident"] == 1, timeout=10)
+        assert eventually(lambda: data_of(serve.port, sid)["early"] == 1, timeout=3)
     finally:
         serve.stop()
 
