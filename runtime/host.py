@@ -96,6 +96,7 @@ class Host:
         http_host: str = "127.0.0.1",
         http_port: int = 0,
         on_error: Callable[["Machine", dict], None] | None = None,
+        content_documents_read_files: bool = False,
         **adapters: Any,
     ) -> None:
         """
@@ -116,6 +117,9 @@ class Host:
         - `log_levels`: the Python logging level of each ORS `<log level>` (1-4) when `<log>`
           goes to the `scxmlc_runtime.log.<chart name>` logger (no `log` handler): a dict, or
           the preset "composer" (level 2, which Composer writes on routine messages, as INFO);
+        - `content_documents_read_files`: a document an `<invoke>` makes from `<content>` data
+          at run time may read files (`<data src>`...) below the invoking document's folder
+          (default: it reads none: the data may come from anyone);
         - `on_error(machine, event)`: each error event (error.execution, error.communication,
           ...) any session of the host raises (they are also logged at WARNING);
         - `http_host`/`http_port`: where the Basic HTTP processor listens (loopback and an
@@ -139,6 +143,7 @@ class Host:
         self.ids = ids if ids is not None else Ids()
         self.documents = dict(documents or {})
         self.on_error = on_error
+        self.content_documents_read_files = content_documents_read_files
         self.document_roots = tuple(document_roots)
         self.module_dirs = tuple(str(d) for d in module_dirs)
         self._plugins: dict[str, Any] = {}

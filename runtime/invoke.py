@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .actions import ExecutionError
-from .documents import DocumentError, compile_document
+from .documents import DocumentError, compile_document, confined
 from .events import make_event
 from .js import UNDEFINED, js_to_string
 
@@ -123,7 +123,9 @@ class InvokeMixin:
             text = getattr(value, "source", value)
             if not isinstance(text, str):
                 raise ExecutionError("<invoke> <content> does not hold an SCXML document")
-            return _compile_at_run_time(text, "<content>", self._base_dir())
+            # A document made from data reads no file, unless the host allows it (its own
+            # <data src> could otherwise read what the invoking session may not)
+            return _compile_at_run_time(text, "<content>", self._base_dir() if self.host.content_documents_read_files else "")
         if inv.srcexpr is not None:
             return self._load_src(js_to_string(inv.srcexpr(self)))
         if inv.chart is not None:
@@ -143,11 +145,15 @@ class InvokeMixin:
                 raise ExecutionError(f"cannot fetch <invoke> src {src!r}: {exc}") from None
             return _compile_at_run_time(text, "invoked.scxml", self._base_dir())
         path = src[5:] if src.startswith("file:") else src
-        full = Path(self._base_dir()) / path
+        roots = self.host.loader.roots_for(self) + [self._base_dir()]
+        full = confined(Path(self._base_dir()) / path, roots)
+        if full is None:
+            # (reported like a missing file: nothing outside the roots is read or quoted)
+            raise ExecutionError(f"cannot load <invoke> src {src!r}: no such document below {', '.join(dict.fromkeys(roots))}")
         try:
             text = full.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ExecutionError(f"cannot load <invoke> src {src!r}: {exc.strerror or exc}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ExecutionError(f"cannot load <invoke> src {src!r}: {getattr(exc, 'strerror', None) or 'not UTF-8 text'}") from None
         return _compile_at_run_time(text, full.name, str(full.parent))
 
 

@@ -221,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="DIR",
-        help="a folder xi:include may read below, besides the document's folder and its parent; repeatable",
+        help="a folder the chart's files (<data src>, <script src>, <invoke src>, xi:include) may be read below, besides its own folder; repeatable",
     )
     c = sub.add_parser("compile", parents=[fetch], help="compile a chart (or a directory of charts) to Python")
     c.add_argument("input", help="an .scxml file or a directory")

@@ -74,8 +74,10 @@ def parse_bytes(
     scripts with the document); off by default, so a document never makes the compiler
     reach the network unless the user asked for it. `dialect`: "ors" or "w3c" to force the
     dialect (default: ORS when the document looks like an ORS document, ors-dialect.md §1.1).
-    `include_roots`: folders `xi:include` may read below, besides the document's folder and
-    its parent."""
+    `include_roots`: folders the document's files may be read below, besides its own folder
+    (`<data src>`, `<script src>`, `<invoke src>`; `xi:include` also below its parent folder).
+    `base_dir` None: a document that has no folder (text from an application, or from data at
+    run time) reads no file at all."""
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
@@ -93,7 +95,8 @@ def parse_bytes(
         # reference would silently change the text, so it is an error.
         diags.error(Location(filename, ent.sourceline or 0), f"entity reference {ent.text} is not supported")
     base = Path(base_dir) if base_dir is not None else Path(".")
-    builder = _Builder(filename, diags, base, allow_fetch)
+    roots = None if base_dir is None else (base, *(Path(r) for r in include_roots))
+    builder = _Builder(filename, diags, base, allow_fetch, roots)
     builder.ors = ors_mode(root, data) if dialect is None else dialect == "ors"
     if _local(root) != "scxml" or _ns(root) != NS:
         diags.error(builder.loc(root), f"root element must be <scxml> in namespace {NS}, found <{root.tag}>")
@@ -108,6 +111,21 @@ def parse_bytes(
         composer.compose(root)
         builder.dependencies.extend(composer.dependencies)
     return builder.document(root)
+
+
+def _below(path: Path, roots) -> bool:
+    """Whether `path` (symbolic links followed) lies below one of `roots`."""
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):
+        return False
+    for root in roots:
+        try:
+            if real.is_relative_to(Path(root).resolve()):
+                return True
+        except (OSError, RuntimeError):
+            continue
+    return False
 
 
 def ors_mode(root, data: bytes) -> bool:
@@ -152,11 +170,13 @@ class _Builder:
     ors = False  # ORS dialect rules apply (see parse_bytes)
     genesys = False  # the document runs in the ORS environment
 
-    def __init__(self, filename: str, diags: Diagnostics, base_dir: Path, allow_fetch: bool = False):
+    def __init__(self, filename: str, diags: Diagnostics, base_dir: Path, allow_fetch: bool = False, roots: tuple | None = ()):
         self.allow_fetch = allow_fetch
         self.filename = filename
         self.diags = diags
         self.base_dir = base_dir
+        # folders files may be read below (None: none at all); () means the document's folder
+        self.roots = (base_dir,) if roots == () else roots
         self.dependencies: list[str] = []  # files read, as absolute paths
 
     # -- helpers ----------------------------------------------------------------------------
@@ -242,15 +262,23 @@ class _Builder:
         """Read a `file:` (or plain relative) reference at compile time."""
         if src.startswith(("http:", "https:")):
             return None  # fetched at run time
+        report = self.diags.error if severity == "error" else self.diags.warning
+        suffix = "" if severity == "error" else "; the <invoke> raises error.execution when run"
+        if self.roots is None:
+            report(self.loc(el), f"cannot load {what} src '{src}': this document has no folder (it was compiled from text), so it reads no file{suffix}")
+            return None
+        path = self.resolve(src)
+        if not _below(path, self.roots):
+            # (never read, and never quoted: only the name is told)
+            where = ", ".join(str(Path(r).resolve()) for r in self.roots)
+            report(self.loc(el), f"cannot load {what} src '{src}': it is outside the folders files are read from ({where}; add one with --include-root){suffix}")
+            return None
         try:
-            path = self.resolve(src)
             text = path.read_text(encoding="utf-8")
             self.dependencies.append(str(path.resolve()))
             return text
         except (OSError, UnicodeDecodeError) as exc:
-            reason = getattr(exc, "strerror", None) or str(exc)
-            report = self.diags.error if severity == "error" else self.diags.warning
-            suffix = "" if severity == "error" else "; the <invoke> raises error.execution when run"
+            reason = getattr(exc, "strerror", None) or ("not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else type(exc).__name__)
             report(self.loc(el), f"cannot load {what} src '{src}': {reason}{suffix}")
             return None
 
@@ -411,10 +439,16 @@ class _Builder:
             events.append(desc)
         if "event" in a and not events:
             self.diags.error(self.loc(el), "the 'event' attribute of <transition> must not be empty")
+        cond = a.get("cond")
+        if cond is not None and not cond.strip():
+            # A leniency (README, W3C conformance): SCXML 3.5 asks for a boolean expression, but
+            # generators write cond="" for "no guard".
+            self.diags.warning(self.loc(el), "empty 'cond' on <transition> is read as no condition: the transition is unconditional")
+            cond = None
         return m.Transition(
             loc=self.loc(el),
             events=tuple(events),
-            cond=a.get("cond"),
+            cond=cond,
             targets=_tokens(a.get("target")),
             internal=ttype == "internal",
             actions=self.actions(el, "transition"),
@@ -452,7 +486,7 @@ class _Builder:
         if not kids:
             return m.Content(loc=self.loc(el), text=el.text or "")
         if len(kids) == 1 and _local(kids[0]) == "scxml" and _ns(kids[0]) == NS:
-            builder = _Builder(self.filename, self.diags, self.base_dir, self.allow_fetch)
+            builder = _Builder(self.filename, self.diags, self.base_dir, self.allow_fetch, self.roots)
             builder.ors, builder.genesys = self.ors, self.genesys
             builder.root_element, builder.literal_send_ids = self.root_element, self.literal_send_ids
             nested = builder.document(kids[0])
@@ -525,8 +559,9 @@ class _Builder:
             if text is not None:
                 child_path = self.resolve(a["src"])
                 src_document = parse_bytes(
-                    text.encode("utf-8"), str(child_path), self.diags, base_dir=child_path.parent, allow_fetch=self.allow_fetch
-                )
+                    text.encode("utf-8"), str(child_path), self.diags, base_dir=child_path.parent, allow_fetch=self.allow_fetch,
+                    include_roots=tuple(r for r in self.roots if r != child_path.parent),
+                )  # fmt: skip
                 if src_document is not None:
                     self.dependencies.extend(src_document.dependencies)
         return m.Invoke(

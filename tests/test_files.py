@@ -1,0 +1,141 @@
+"""File confinement (issue 13, item 3): every file read for a chart lies below its folder or the configured roots; anything else is a located error (compile time) or an error event (run time), and no message quotes the file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import scxmlc
+from scxmlc import CompileError
+from scxmlc_runtime import Host, SimulatedClock
+from scxmlc_runtime.js import to_py
+
+HEAD = '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript">'
+SECRET = "TOP-SECRET-LINE: nobody may see this"
+
+
+@pytest.fixture
+def layout(tmp_path):
+    """charts/ (the chart's folder), lib/ (a sibling), and a secret file outside both."""
+    charts, lib = tmp_path / "charts", tmp_path / "lib"
+    charts.mkdir()
+    lib.mkdir()
+    (tmp_path / "secret.txt").write_text(SECRET)
+    (charts / "inside.json").write_text('{"ok": true}')
+    (lib / "shared.js").write_text("var shared = 42;")
+    return tmp_path
+
+
+def compile_errors(path: Path, **kwargs) -> str:
+    with pytest.raises(CompileError) as info:
+        scxmlc.compile_path(path, **kwargs)
+    return "\n".join(str(d) for d in info.value.diagnostics)
+
+
+@pytest.mark.parametrize(
+    "element",
+    [
+        '<datamodel><data id="d" src="../secret.txt"/></datamodel>',
+        '<datamodel><data id="d" src="file:../secret.txt"/></datamodel>',
+        '<script src="../secret.txt"/>',
+        '<datamodel><data id="d" src="/etc/passwd"/></datamodel>',
+        '<script src="/etc/passwd"/>',
+    ],
+)
+def test_a_file_outside_the_charts_folder_is_a_located_error_and_never_quoted(layout, element):
+    chart = layout / "charts" / "c.scxml"
+    chart.write_text(HEAD + element + '<state id="s"/></scxml>')
+    text = compile_errors(chart)
+    assert f"{chart}:1: error: cannot load" in text and "outside the folders files are read from" in text
+    assert SECRET not in text and "root:" not in text
+
+
+def test_a_symbolic_link_out_of_the_folder_is_outside_too(layout):
+    link = layout / "charts" / "link.txt"
+    os.symlink(layout / "secret.txt", link)
+    chart = layout / "charts" / "c.scxml"
+    chart.write_text(HEAD + '<datamodel><data id="d" src="link.txt"/></datamodel><state id="s"/></scxml>')
+    text = compile_errors(chart)
+    assert "outside the folders" in text and SECRET not in text
+
+
+def test_files_in_the_folder_and_in_an_include_root_are_read(layout):
+    chart = layout / "charts" / "c.scxml"
+    chart.write_text(HEAD + '<datamodel><data id="d" src="inside.json"/></datamodel><script src="../lib/shared.js"/><state id="s"/></scxml>')
+    assert "outside the folders" in compile_errors(chart)  # lib/ is not a root yet
+    module = scxmlc.load(chart, include_roots=[layout / "lib"])
+    sm = module.Chart(clock=SimulatedClock())
+    sm.start()
+    assert to_py(sm.datamodel["d"]) == {"ok": True} and sm.datamodel["shared"] == 42.0
+    r = subprocess.run([sys.executable, "-m", "scxmlc", "check", str(chart)], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1 and "outside the folders" in r.stderr and "Traceback" not in r.stderr
+    r = subprocess.run([sys.executable, "-m", "scxmlc", "check", "--include-root", str(layout / "lib"), str(chart)], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+
+
+def test_a_document_compiled_from_text_reads_no_file(layout):
+    text = HEAD + '<datamodel><data id="d" src="inside.json"/></datamodel><state id="s"/></scxml>'
+    with pytest.raises(CompileError, match="has no folder"):
+        scxmlc.load_string(text, module_name="no_folder")
+    module = scxmlc.load_string(text, module_name="with_folder", base_dir=layout / "charts")
+    assert module.Chart is not None
+
+
+INVOKER = HEAD + """
+<datamodel><data id="errors" expr="[]"/><data id="got" expr="null"/></datamodel>
+<state id="s"><transition event="go" target="t"/></state>
+<state id="t">
+  <invoke id="kid"><content expr="_event.data.doc"/></invoke>
+  <transition event="error.*"><script>errors.push(_event.data.message)</script></transition>
+  <transition event="done.invoke.*"><assign location="got" expr="_event.data"/></transition>
+</state>
+</scxml>"""
+
+CHILD_READS = (
+    '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript">'
+    '<datamodel><data id="d" src="inside.json"/></datamodel>'
+    '<final id="f"><donedata><param name="d" expr="d"/></donedata></final></scxml>'
+)
+
+
+@pytest.mark.parametrize("allowed", [False, True])
+def test_a_document_made_from_event_data_reads_files_only_when_the_host_allows(layout, allowed):
+    chart = layout / "charts" / "invoker.scxml"
+    chart.write_text(INVOKER)
+    module = scxmlc.load(chart)
+    host = Host(SimulatedClock(), content_documents_read_files=allowed)
+    sm = module.Chart(host=host)
+    sm.start()
+    sm.send("go", {"doc": CHILD_READS})
+    host.run_until_idle(1)
+    if allowed:
+        assert to_py(sm.datamodel["got"]) == {"d": {"ok": True}}
+    else:
+        assert sm.datamodel["got"] is None
+        assert any("has no folder" in e for e in to_py(sm.datamodel["errors"]))
+
+
+SRC_INVOKER = HEAD + """
+<datamodel><data id="errors" expr="[]"/></datamodel>
+<state id="s"><transition event="go" target="t"/></state>
+<state id="t">
+  <invoke srcexpr="_event.data.src"/>
+  <transition event="error.*"><script>errors.push(_event.data.message)</script></transition>
+</state>
+</scxml>"""
+
+
+@pytest.mark.parametrize("src", ["../secret.txt", "file:../secret.txt", "/etc/passwd"])
+def test_an_invoke_src_outside_the_roots_is_an_error_event_that_quotes_nothing(layout, src):
+    chart = layout / "charts" / "src_invoker.scxml"
+    chart.write_text(SRC_INVOKER)
+    sm = scxmlc.load(chart).Chart(clock=SimulatedClock())
+    sm.start()
+    sm.send("go", {"src": src})
+    errors = to_py(sm.datamodel["errors"])
+    assert len(errors) == 1 and "no such document below" in errors[0]
+    assert SECRET not in errors[0] and "root:" not in errors[0]
