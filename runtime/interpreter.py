@@ -65,6 +65,11 @@ class ChartTables:
         self.eventless_mask = 0  # atomic states with an eventless candidate transition
         self.has_history_children = 0  # states whose exit records history
         self.children_mask = [0] * n
+        # Appendix D getChildStates: the <state>, <parallel> and <final> children (a <history>
+        # is a pseudo-state, never one of them), in document order.
+        self.child_states = tuple(
+            tuple(c for c in s.children if states[c].kind not in (SHALLOW_HISTORY, DEEP_HISTORY)) for s in states
+        )
         for i, s in enumerate(states):
             bit = 1 << i
             if s.kind in (ATOMIC, FINAL):
@@ -597,7 +602,7 @@ class Interpreter:
                     )
                     grandparent = tables.parent[parent]
                     if tables.kind[grandparent] == PARALLEL and all(
-                        self.is_in_final_state(c) for c in states[grandparent].children
+                        self.is_in_final_state(c) for c in tables.child_states[grandparent]
                     ):
                         self.internal_queue.append(make_event("done.state." + tables.ids[grandparent], type=PLATFORM))
 
@@ -631,7 +636,7 @@ class Interpreter:
                 if default < 0:
                     # No default transition: enter the parent's default (SCXML 3.10.2 leaves
                     # it to the document; this is what the spec's initial rules give).
-                    targets = self._default_targets(parent)
+                    targets = self._parent_default_targets(parent)
                 else:
                     entry.history_content[parent] = default
                     targets = tables.transitions[default].targets
@@ -649,19 +654,27 @@ class Interpreter:
             for s in targets:
                 self.add_ancestor_states_to_enter(s, state, entry)
         elif kind == PARALLEL:
-            for child in tables.states[state].children:
+            for child in tables.child_states[state]:
                 if not entry.enter & tables.desc[child] and not entry.enter >> child & 1:
                     self.add_descendant_states_to_enter(child, entry)
 
     def _default_targets(self, state: int) -> tuple[int, ...]:
         return self.tables.transitions[self.tables.states[state].initial].targets
 
+    def _parent_default_targets(self, parent: int) -> tuple[int, ...]:
+        """What entering the parent of a history with no default transition enters: its
+        initial states, or every region of a <parallel> (which has no initial transition)."""
+        tables = self.tables
+        if tables.kind[parent] == PARALLEL:
+            return tables.child_states[parent]
+        return self._default_targets(parent)
+
     def add_ancestor_states_to_enter(self, state: int, ancestor: int, entry: "_EntrySet") -> None:
         tables = self.tables
         for anc in self.get_proper_ancestors(state, ancestor):
             entry.enter |= 1 << anc
             if tables.kind[anc] == PARALLEL:
-                for child in tables.states[anc].children:
+                for child in tables.child_states[anc]:
                     if not entry.enter & tables.desc[child] and not entry.enter >> child & 1:
                         self.add_descendant_states_to_enter(child, entry)
 
@@ -680,7 +693,7 @@ class Interpreter:
         if kind == COMPOUND:
             return bool(self.config & tables.children_mask[s] & tables.final_mask)
         if kind == PARALLEL:
-            return all(self.is_in_final_state(c) for c in tables.states[s].children)
+            return all(self.is_in_final_state(c) for c in tables.child_states[s])
         return False
 
     def get_transition_domain(self, t: int) -> int:
@@ -721,7 +734,7 @@ class Interpreter:
                 elif tables.states[s].initial >= 0:
                     targets = self.get_effective_target_states(tables.states[s].initial, entry)
                 else:
-                    targets = list(self._default_targets(tables.parent[s]))
+                    targets = list(self._parent_default_targets(tables.parent[s]))
                 for x in targets:
                     if x not in out:
                         out.append(x)

@@ -13,6 +13,8 @@ from scxmlc_runtime.interpreter import event_matches, iter_bits, iter_bits_rever
 from scxmlc_runtime.js import to_js
 from scxmlc_runtime.tables import ATOMIC, COMPOUND, PARALLEL, ROOT
 
+from .legal_configuration import IllegalConfiguration, assert_legal, checked, configuration_problems
+
 NS = 'xmlns="http://www.w3.org/2005/07/scxml" version="1.0"'
 
 
@@ -22,9 +24,10 @@ def chart(body: str, **attrs) -> str:
 
 
 def machine(body: str, **attrs):
+    """A started session of the chart, its configuration checked after every microstep."""
     logs = []
     module = scxmlc.load_string(chart(body, **attrs), module_name="t_chart")
-    sm = module.Chart(clock=SimulatedClock(), log=lambda label, text: logs.append(text))
+    sm = checked(module.Chart)(clock=SimulatedClock(), log=lambda label, text: logs.append(text))
     sm.logs = logs
     return sm.start()
 
@@ -165,6 +168,175 @@ def test_deep_history_restores_configuration():
     assert sm.configuration == {"o"}
     sm.send("back")
     assert sm.configuration == {"s", "s1", "y"}
+
+
+def test_shallow_history_as_the_initial_of_a_region_restores_only_the_child():
+    # Entering the parallel state by default enters each region by default (Appendix D,
+    # getChildStates: the <history> children of a <parallel> are not among them, so its deep
+    # history `hp`, not targeted, restores nothing). Region c2 starts at its shallow history,
+    # which restores c2.1, the child that was active, and c2.1 is then entered by default:
+    # c2.1.1, not c2.1.2 (the deep configuration that `hp` holds).
+    sm = machine(
+        '<state id="top" initial="p"><parallel id="p">'
+        '<history id="hp" type="deep"><transition target="c1"/></history>'
+        '<transition event="out" target="o"/>'
+        '<state id="c1"><state id="c1.1"/></state>'
+        '<state id="c2" initial="h2"><history id="h2" type="shallow"><transition target="c2.1"/></history>'
+        '<state id="c2.1" initial="c2.1.1"><state id="c2.1.1"><transition event="next" target="c2.1.2"/></state>'
+        '<state id="c2.1.2"/></state><state id="c2.2"/></state>'
+        '</parallel><state id="o"><transition event="back" target="p"/></state></state>'
+    )
+    assert sm.configuration == {"top", "p", "c1", "c1.1", "c2", "c2.1", "c2.1.1"}
+    sm.send("next")
+    assert sm.configuration == {"top", "p", "c1", "c1.1", "c2", "c2.1", "c2.1.2"}
+    sm.send("out")
+    assert sm.configuration == {"top", "o"}
+    sm.send("back")
+    assert sm.configuration == {"top", "p", "c1", "c1.1", "c2", "c2.1", "c2.1.1"}
+
+
+def test_history_targets_in_sibling_regions_enter_a_legal_configuration():
+    # Targets h1 and h2, histories of the two regions of p, with nothing recorded yet: each
+    # region enters its history's default. The <history> child of p itself (whose default
+    # names the other children) is not a child state of p and must not be entered too, which
+    # would leave r1a and r1b (and r2a and r2b) active together.
+    body = (
+        '<state id="o"><transition event="back" target="h1 h2"/></state>'
+        '<parallel id="p"><history id="hp" type="deep"><transition target="r1b r2b"/></history>'
+        '<transition event="out" target="o"/>'
+        '<state id="r1"><history id="h1"><transition target="r1a"/></history>'
+        '<state id="r1a"><transition event="next" target="r1b"/></state><state id="r1b"/></state>'
+        '<state id="r2"><history id="h2"><transition target="r2a"/></history>'
+        '<state id="r2a"/><state id="r2b"/></state></parallel>'
+    )
+    sm = machine(body)
+    sm.send("back")
+    assert sm.configuration == {"p", "r1", "r1a", "r2", "r2a"}
+    # and with recorded history: each region's own
+    sm.send("next")
+    sm.send("out")
+    sm.send("back")
+    assert sm.configuration == {"p", "r1", "r1b", "r2", "r2a"}
+
+
+def test_a_parallel_state_with_a_history_child_is_done_when_its_regions_are():
+    # SCXML 3.4 / Appendix D isInFinalState: "all of its child states" are final; a <history>
+    # is no child state.
+    sm = machine(
+        '<parallel id="p"><history id="hp"><transition target="r1"/></history>'
+        '<state id="r1"><final id="f1"/></state><state id="r2"><final id="f2"/></state>'
+        '<transition event="done.state.p" target="end"/></parallel><final id="end"/>'
+    )
+    assert sm.done and sm.configuration == {"end"}
+
+
+def test_a_history_of_a_parallel_state_without_default_enters_every_region():
+    # A <history> with no default transition (accepted, though SCXML 3.10.2 asks for one) and
+    # nothing recorded enters its parent by default: for a <parallel>, all of its regions.
+    sm = machine(
+        '<state id="o"><transition event="back" target="hp"/></state>'
+        '<parallel id="p"><history id="hp"/>'
+        '<state id="r1"><state id="r1a"/><state id="r1b"/></state><state id="r2"/></parallel>'
+        '<state id="z"><state id="z1"/></state>'
+    )
+    sm.send("back")
+    assert sm.configuration == {"p", "r1", "r1a", "r2"}
+
+
+def _tables(body: str):
+    return scxmlc.load_string(chart(body), module_name="t_legal").Chart.tables
+
+
+def test_the_legality_check_names_every_illegal_configuration():
+    t = _tables(
+        '<state id="a"><history id="h"><transition target="a1"/></history><state id="a1"/><state id="a2"/></state>'
+        '<parallel id="p"><state id="r1"/><state id="r2"/></parallel>'
+    )
+    ix = {sid: i for i, sid in enumerate(t.ids)}
+
+    def mask(*ids):
+        return sum(1 << ix[s] for s in ids)
+
+    assert configuration_problems(t, mask("a", "a1")) == []
+    assert configuration_problems(t, mask("p", "r1", "r2")) == []
+    assert configuration_problems(t, mask("a", "a1", "a2")) == ["'a' has 2 active children ['a1', 'a2']: exactly one must be"]
+    assert configuration_problems(t, mask("a")) == [
+        "'a' has 0 active children []: exactly one must be",
+        "no atomic state is active",
+    ]
+    assert configuration_problems(t, mask("p", "r1")) == ["<parallel> 'p' lacks the children ['r2']: all must be active"]
+    assert configuration_problems(t, mask("a1")) == [
+        "'<scxml>' has 0 active children []: exactly one must be",
+        "'a1' is active but its parent 'a' is not",
+    ]
+    assert configuration_problems(t, mask("a", "a1", "p", "r1", "r2")) == [
+        "'<scxml>' has 2 active children ['a', 'p']: exactly one must be"
+    ]
+    assert configuration_problems(t, mask("a", "a1", "h")) == ["history state 'h' is active (a pseudo-state never is)"]
+    assert configuration_problems(t, 0) == [
+        "'<scxml>' has 0 active children []: exactly one must be",
+        "no atomic state is active",
+    ]
+    with pytest.raises(IllegalConfiguration) as info:
+        assert_legal(t, mask("a", "a1", "a2"), "after a microstep")
+    assert str(info.value) == (
+        "illegal configuration (SCXML 3.11) after a microstep: 'a' has 2 active children ['a1', 'a2']: "
+        "exactly one must be; active: ['a', 'a1', 'a2']"
+    )
+    # not an Exception: no handler of the runtime (SCXML 4.9 error.execution) can swallow it
+    assert not issubclass(IllegalConfiguration, Exception)
+
+
+def test_a_checked_session_fails_loudly_after_an_illegal_microstep(monkeypatch):
+    # The check runs after each microstep of a checked session; one that leaves an illegal
+    # configuration (here: entering a second child of a) stops the run with the configuration.
+    sm = machine('<state id="a"><state id="a1"><transition event="go" target="a2"/></state><state id="a2"/></state>')
+    from scxmlc_runtime.interpreter import Interpreter
+
+    monkeypatch.setattr(Interpreter, "exit_states", lambda self, enabled: None)  # forget to exit a1
+    with pytest.raises(IllegalConfiguration, match=r"'a' has 2 active children \['a1', 'a2'\].*active: \['a', 'a1', 'a2'\]"):
+        sm.send("go")
+
+
+def test_checked_sessions_are_checked_on_every_path_of_a_microstep():
+    # Each way the runtime takes a microstep reaches the check: in full, replayed from a
+    # recorded plan (a -> b runs b's onentry), and the code-free path of send() (b -> a).
+    sm = machine(
+        '<state id="a"><transition event="go" target="b"/></state>'
+        '<state id="b"><onentry><log expr="1"/></onentry><transition event="go" target="a"/></state>'
+    )
+    steps = []
+    sm._check = lambda where: steps[-1].append(where.split(" in ")[0])
+    for _ in range(4):
+        steps.append([])
+        sm.send("go")
+    assert sm.configuration == {"a"}
+    assert steps[0] == ["after a microstep", "after the microstep of event 'go'", "after sending 'go'"]
+    assert steps[2] == ["after a replayed microstep", "after sending 'go'"]
+    assert steps[3] == ["after sending 'go'"] and sm._lazy_event == "go"  # the lean path
+
+
+def test_an_empty_cond_is_no_condition_with_a_warning_at_its_line():
+    # Some generators write cond="" for "no guard". SCXML 3.5 asks for a boolean expression
+    # (an empty one is not valid); scxmlc reads it as absent: unconditional, with a warning.
+    body = (
+        '<state id="a">\n<transition event="go" cond="" target="b"/>\n'
+        '<transition cond=" " target="c"/></state>\n<state id="b"/><state id="c"/>'
+    )
+    result = scxmlc.compile_source(chart(body), "t.scxml")
+    assert [str(d) for d in result.diagnostics] == [
+        "t.scxml:2: warning: empty 'cond' on <transition> is read as no condition: the transition is unconditional",
+        "t.scxml:3: warning: empty 'cond' on <transition> is read as no condition: the transition is unconditional",
+    ]
+    with pytest.warns(scxmlc.CompileWarning, match="empty 'cond'"):
+        sm = machine('<state id="a"><transition event="go" cond="" target="b"/></state><state id="b"/>')
+    errors = []
+    sm.on_error = lambda machine, event: errors.append(event["name"])
+    sm.send("go")
+    assert sm.configuration == {"b"} and errors == []
+    with pytest.warns(scxmlc.CompileWarning, match="empty 'cond'"):
+        sm = machine(body)
+    assert sm.configuration == {"c"}  # eventless, taken at once
 
 
 def test_conflicting_transitions_first_in_document_order_wins():

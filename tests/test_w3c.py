@@ -1,6 +1,7 @@
 """W3C SCXML IRP conformance suite (ECMAScript form): every automatic entry of the manifest.
 
-A test passes when the machine stops in the top-level final state `pass` (suite README).
+A test passes when the machine stops in the top-level final state `pass` (suite README), and
+its configuration was legal (SCXML 3.11) after every microstep (legal_configuration.py).
 Known failures are listed by name, with a reason, in w3c_xfail.py; they are strict, so an
 unexpected pass fails the run and the list can only shrink.
 """
@@ -17,6 +18,7 @@ import scxmlc
 from scxmlc_runtime import RealClock, SimulatedClock
 
 from .conftest import W3C_RESULTS
+from .legal_configuration import checked
 from .w3c_xfail import VACUOUS, XFAIL
 
 REPO = Path(__file__).resolve().parent.parent
@@ -59,7 +61,7 @@ def test_w3c(entry, clock, request):
         logs = []
         module = scxmlc.load(SUITE / entry["file"], module_name=f"w3c_test{entry['id']}")
         chosen = SimulatedClock() if clock == "simulated" else RealClock()
-        sm = module.Chart(clock=chosen, log=lambda label, text: logs.append((label, text)))
+        sm = checked(module.Chart)(clock=chosen, log=lambda label, text: logs.append((label, text)))
         sm.start()
         sm.run_until_idle(max_seconds=120)
         assert sm.done, f"machine did not finish; configuration {sorted(sm.configuration)}; log {logs}"

@@ -19,6 +19,7 @@ import pytest
 import scxmlc
 from scxmlc_runtime import SimulatedClock
 
+from .legal_configuration import checked
 from .test_w3c import SUITE
 
 pytestmark = pytest.mark.skipif(not SUITE.exists(), reason="W3C suite missing: test_w3c.py::test_suite_present fails")
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.skipif(not SUITE.exists(), reason="W3C suite missing: t
 def run(test: str):
     logs: list[tuple[str | None, str]] = []
     module = scxmlc.load(SUITE / f"test{test}.scxml", module_name=f"w3c_manual_{test}")
-    sm = module.Chart(clock=SimulatedClock(), log=lambda label, text: logs.append((label, text)))
+    sm = checked(module.Chart)(clock=SimulatedClock(), log=lambda label, text: logs.append((label, text)))
     sm.start()
     sm.run_until_idle(max_seconds=120)
     return sm, logs
