@@ -34,6 +34,7 @@ from .properties import (
     js_instanceof,
     js_invoke,
     js_new,
+    js_ref_key,
     js_set,
     js_setp,
 )
@@ -106,6 +107,7 @@ __all__ = [
     "js_invoke",
     "js_new",
     "js_delete",
+    "js_ref_key",
     "js_in",
     "js_instanceof",
     "js_add",

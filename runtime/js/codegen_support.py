@@ -8,7 +8,7 @@ from typing import Any, Callable
 from .conversions import _SMALL_INT_STRINGS, is_object, number_to_string, to_string
 from .errors import make_error, throw_reference_error, throw_type_error
 from .properties import _SMALL_INDEX, for_in_keys
-from .values import BUILTINS, HOLE, INF, NAN, OBJECT_PROTO, SCRIPT_VARS_KEY, UNDEFINED, JSArray, JSFunction, JSObject, JSThrow, global_get, global_lookup, global_object
+from .values import BUILTINS, DECLARED_GLOBALS_KEY, HOLE, INF, NAN, OBJECT_PROTO, SCRIPT_VARS_KEY, UNDEFINED, JSArray, JSFunction, JSObject, JSThrow, global_get, global_lookup, global_object
 
 js_NAN = NAN
 js_INF = INF
@@ -109,12 +109,42 @@ js_global = global_get
 js_global_this = global_object
 
 
-def js_declare(dm: dict, names: tuple) -> None:
-    """Top-level `var`/`function` names of a script become globals (ES5.1 10.5 step 8):
-    an existing global keeps its value, a new one starts undefined."""
+def js_declare(dm: dict, names: tuple, bound: tuple = ()) -> None:
+    """Top-level `var` names of a script become globals (ES5.1 10.5 step 8): an existing global
+    keeps its value, a new one starts undefined. They and the script's other top-level
+    declarations (`bound`: functions, let/const/class, which the script assigns itself) are
+    declared bindings from now on, which `delete` does not remove (js_delete_global)."""
     for n in names:
         if n not in dm and n not in BUILTINS:
             dm[n] = UNDEFINED
+    declared = dm.get(DECLARED_GLOBALS_KEY)
+    if declared is None:
+        declared = dm[DECLARED_GLOBALS_KEY] = set()
+    declared.update(names)
+    if bound:
+        declared.update(bound)
+
+
+def js_declare_configurable(dm: dict, names: tuple) -> None:
+    """The top-level `var` names of eval code: globals as js_declare makes them, but deletable
+    (ES5.1 10.5 step 2: eval code's bindings are configurable)."""
+    for n in names:
+        if n not in dm and n not in BUILTINS:
+            dm[n] = UNDEFINED
+
+
+def js_delete_global(dm: dict, name: str) -> bool:
+    """`delete name` of a global the compiler cannot see declared (ES5.1 11.4.1 step 5): false
+    for a variable a script declared (10.5: not configurable) and for an ORS script variable,
+    else the variable is removed (an implicit global, created by assignment) and it is true."""
+    declared = dm.get(DECLARED_GLOBALS_KEY)
+    if declared is not None and name in declared:
+        return False
+    sv = dm.get(SCRIPT_VARS_KEY)
+    if sv is not None and name in sv:
+        return False
+    dm.pop(name, None)
+    return True
 
 
 # ORS documents: a data item that a script also declares with `var` (ors-extensions.md §2,
@@ -257,6 +287,8 @@ __all__ = [
     "js_global",
     "js_global_this",
     "js_declare",
+    "js_declare_configurable",
+    "js_delete_global",
     "js_shadow_declare",
     "js_shadow_get",
     "js_shadow_lookup",

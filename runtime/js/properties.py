@@ -45,6 +45,25 @@ def _type_error(message: str):
     throw_type_error(message)
 
 
+def _base_error(obj: Any, key: Any, reading: bool = True):
+    """The TypeError of obj[key] with obj undefined or null (ES5.1 11.2.1 step 5,
+    CheckObjectCoercible), thrown before the key is converted (step 6): an object key is not
+    shown in the message, whose text would run its toString (V8 leaves it out too)."""
+    what = "Cannot read properties of" if reading else "Cannot set properties of"
+    if isinstance(key, (dict, JSArray, JSFunction, HostObject)):
+        _type_error(f"{what} {to_string(obj)}")
+    _type_error(f"{what} {to_string(obj)} ({'reading' if reading else 'setting'} '{to_property_key(key)}')")
+
+
+def js_ref_key(obj: Any, key: Any) -> str:
+    """The property name of the reference obj[key] that is read and then written (`++o[k]`,
+    `o[k] += v`, `o[k](...)`): obj undefined or null throws first, then the key is converted,
+    once (ES5.1 11.2.1 steps 5-6)."""
+    if obj is UNDEFINED or obj is None:
+        _base_error(obj, key)
+    return key if type(key) is str else to_property_key(key)
+
+
 def array_index(key: str) -> int:
     """The array index a property name denotes (ES5.1 15.4), or -1."""
     if key.isdigit() and key.isascii() and (key[0] != "0" or key == "0"):
@@ -264,7 +283,7 @@ def js_get(obj: Any, key: Any) -> Any:
                 return v
     if type(key) is not str:
         if obj is UNDEFINED or obj is None:
-            _type_error(f"Cannot read properties of {to_string(obj)} (reading '{to_property_key(key)}')")
+            _base_error(obj, key)
         key = to_property_key(key)
     return js_getp(obj, key)
 
@@ -368,7 +387,7 @@ def js_set(obj: Any, key: Any, value: Any) -> Any:
             return value
     if type(key) is not str:
         if obj is UNDEFINED or obj is None:
-            _type_error(f"Cannot set properties of {to_string(obj)} (setting '{to_property_key(key)}')")
+            _base_error(obj, key, reading=False)
         key = to_property_key(key)
     return js_setp(obj, key, value)
 
@@ -493,7 +512,9 @@ def js_in(key: Any, obj: Any) -> bool:
     if not isinstance(obj, (dict, JSArray, JSFunction, HostObject)):
         from .operators import js_typeof
 
-        _type_error(f"Cannot use 'in' operator to search for '{to_string(key)}' in {to_string(obj) if type(obj) is str else js_typeof(obj)}")
+        # (before the key is converted, ES5.1 11.8.7 steps 5-6: an object key is not shown)
+        shown = "" if isinstance(key, (dict, JSArray, JSFunction, HostObject)) else f" '{to_string(key)}'"
+        _type_error(f"Cannot use 'in' operator to search for{shown} in {to_string(obj) if type(obj) is str else js_typeof(obj)}")
     return has_property(obj, key if type(key) is str else to_property_key(key))
 
 

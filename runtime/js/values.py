@@ -269,6 +269,13 @@ GLOBAL_OBJECT_KEY = ("global object",)
 # ORS (ors-extensions.md §2, ors-dialect.md §5.1): a script's `var` shadows the data item of the
 # same name; such variables live in a dict under this key, so `_data.x` stays the data item.
 SCRIPT_VARS_KEY = ("script variables",)
+# The globals declared by a <script> (top-level var, function, let/const/class: ES5.1 10.5
+# step 8, bindings that are not deletable), as a set under this key: `delete x` of one is false
+# (js_delete_global, GlobalObject.js_delete). Implicit globals (assigned without var) and the
+# vars of eval code (10.5 step 2) are not in it: deleting them works.
+DECLARED_GLOBALS_KEY = ("declared globals",)
+# The global object's non-writable, non-configurable value properties (ES5.1 15.1.1).
+CONSTANT_GLOBALS = frozenset(("undefined", "NaN", "Infinity"))
 
 
 def new_globals(initial: dict | None = None) -> dict:
@@ -325,9 +332,13 @@ class GlobalObject(HostObject):
         return key in self.dm or key in BUILTINS
 
     def js_delete(self, key: str) -> bool:
-        if key in SYSTEM_VARIABLES:
-            return False  # SCXML 5.10
-        self.dm.pop(key, None)
+        dm = self.dm
+        if key in SYSTEM_VARIABLES or key in CONSTANT_GLOBALS:
+            return False  # SCXML 5.10; ES5.1 15.1.1
+        declared = dm.get(DECLARED_GLOBALS_KEY)
+        if declared is not None and key in declared:
+            return False  # a declared variable (ES5.1 10.5 step 8: not configurable)
+        dm.pop(key, None)
         return True
 
     def __repr__(self):

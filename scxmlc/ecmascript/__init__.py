@@ -26,7 +26,7 @@ from . import pyast as P
 from .compiler import DM, Unsupported, _loc
 from .errors import ECMAScriptSyntaxError
 from .names import READONLY_GLOBALS, identifier_ok as _identifier_ok
-from .scope import var_declarations, walk, walk_all
+from .scope import lexical_declarations, use_strict, var_declarations, walk, walk_all
 from .speculate import NotSpeculable, Speculator
 from .statements import StmtCompiler
 
@@ -71,6 +71,35 @@ def _parse_exponentiation(self):
 esprima.parser.Parser.parseExponentiationExpression = _parse_exponentiation
 
 
+def _scan_identifier(self):
+    """esprima 4.0.1 refuses a reserved word written with unicode escapes (`def\\u0061ult`) as
+    soon as it scans it, before the parser knows whether an IdentifierName is enough there.
+    It is (ES5.1 7.6, 11.2.1, 11.1.5): after `.` and as a property name in object literals and
+    classes (`o.def\\u0061ult`, `{ def\\u0061ult: 1 }`). Scan it as an Identifier token (an escaped
+    word is never the keyword itself); `_check_supported` then rejects it wherever an
+    Identifier is required (a variable, a label, `th\\u0069s`: 7.6.1)."""
+    start = self.index
+    name = self.getComplexIdentifier() if self.source[start] == "\\" else self.getIdentifier()
+    Token = esprima.token.Token
+    escaped = start + len(name) != self.index
+    if len(name) == 1 or escaped:
+        kind = Token.Identifier
+    elif self.isKeyword(name):
+        kind = Token.Keyword
+    elif name == "null":
+        kind = Token.NullLiteral
+    elif name in ("true", "false"):
+        kind = Token.BooleanLiteral
+    else:
+        kind = Token.Identifier
+    return esprima.scanner.RawToken(
+        type=kind, value=name, lineNumber=self.lineNumber, lineStart=self.lineStart, start=start, end=self.index
+    )
+
+
+esprima.scanner.Scanner.scanIdentifier = _scan_identifier
+
+
 def _syntax_error(exc: Exception, text: str, line_shift: int = 0) -> ECMAScriptSyntaxError:
     """An esprima error as ECMAScriptSyntaxError, positioned in `text` (the caller's source;
     line_shift undoes the wrapper lines added around expressions)."""
@@ -86,10 +115,44 @@ def _syntax_error(exc: Exception, text: str, line_shift: int = 0) -> ECMAScriptS
     return ECMAScriptSyntaxError(message, line, column)
 
 
+# Words an escaped IdentifierName must not spell where an Identifier is required (ES5.1 7.6.1:
+# keywords, future reserved words, null/true/false; the strict-mode-only ones are identifiers
+# in sloppy code, and esprima itself refuses them in strict code).
+_ESCAPE_RESERVED = frozenset(
+    """break case catch continue debugger default delete do else finally for function if in
+    instanceof new return switch this throw try typeof var void while with class const enum
+    export extends import super null true false""".split()
+)
+
+
+def _name_positions(n: Any) -> tuple:
+    """The Identifier children of `n` that are IdentifierNames (property names), not
+    Identifiers: the property after `.`, and non-computed keys of object literal properties
+    (not shorthand ones, whose key is also a variable reference) and class members."""
+    t = n.type
+    if t == "MemberExpression" and not n.computed:
+        return (n.property,)
+    if t == "Property" and not n.computed and not n.shorthand:
+        return (n.key,)
+    if t == "MethodDefinition" and not n.computed:
+        return (n.key,)
+    if t == "MetaProperty":
+        return (n.meta, n.property)
+    return ()
+
+
 def _check_supported(tree: Any) -> None:
     """Reject constructs with no safe or faithful translation, before generating anything."""
+    names: set[int] = set()  # ids of Identifier nodes in IdentifierName positions
     for n in walk_all(tree):
         t = n.type
+        if t == "Identifier":
+            if n.name in _ESCAPE_RESERVED and id(n) not in names:
+                # only an escaped reserved word gets here as an Identifier (_scan_identifier)
+                raise ECMAScriptSyntaxError("Keyword must not contain escaped characters", *_loc(n))
+            continue
+        for child in _name_positions(n):
+            names.add(id(child))
         if t == "WithStatement":
             raise ECMAScriptSyntaxError("with statements are not supported", *_loc(n))
         if t in ("YieldExpression", "AwaitExpression") or (
@@ -414,6 +477,9 @@ class Transpiler:
             raise _syntax_error(exc, src) from None
         _check_supported(tree)
         c = self._compiler(src, 0, False)
+        # A script starting with "use strict" is strict code, and so is every function in it
+        # (ES5.1 10.1.1); its own `this` stays the global object (10.4.1.1).
+        c.func.strict = use_strict(tree.body)
 
         def gen():
             out: list[ast.stmt] = []
@@ -428,9 +494,23 @@ class Transpiler:
             shadowing = [n for n in [*names, *(f.id.name for f in top_funcs)] if n in self.shadowed]
             if shadowing:
                 out.append(P.expr_stmt(c.hcall("js_shadow_declare", P.name(DM), ast.Tuple([P.const(n) for n in shadowing], ast.Load()))))
-            declared = [n for n in names if n not in {f.id.name for f in top_funcs} and n not in self.shadowed]
-            if declared:
-                out.append(P.expr_stmt(c.hcall("js_declare", P.name(DM), ast.Tuple([P.const(n) for n in declared], ast.Load()))))
+            func_names = [f.id.name for f in top_funcs]
+            declared = [n for n in names if n not in func_names and n not in self.shadowed]
+            if self.dynamic_scope:
+                # eval code: its vars are deletable (ES5.1 10.5 step 2)
+                if declared:
+                    out.append(P.expr_stmt(c.hcall("js_declare_configurable", P.name(DM), P.names_tuple(declared))))
+            else:
+                # Declared bindings are not deletable (10.5 step 8): `delete x` of one is false at
+                # once in this script, and through js_declare's record in later code.
+                lexical = [n for n, _ in lexical_declarations(tree.body)]
+                c.script_names = frozenset((*names, *func_names, *lexical))
+                bound = [n for n in dict.fromkeys((*func_names, *lexical)) if n not in self.shadowed and n not in declared]
+                if declared or bound:
+                    args = [P.name(DM), P.names_tuple(declared)]
+                    if bound:
+                        args.append(P.names_tuple(bound))
+                    out.append(P.expr_stmt(c.hcall("js_declare", *args)))
             c.prelude_stack.append(out)
             for f in top_funcs:
                 out.extend(c.function_declaration(f))

@@ -21,6 +21,8 @@ from .scope import Binding, FunctionCtx, Scope
 
 NUM, STR, BOOL, UNDEF, NULL, OBJ, FUNC = "number", "string", "boolean", "undefined", "null", "object", "function"
 PRIMITIVE_PY = {NUM: "float", STR: "str"}
+# Static types of keys whose conversion to a property name runs no JS code.
+PRIMITIVE_KEY = (NUM, STR, BOOL, UNDEF, NULL)
 
 DM = "_dm"
 EV = "_ev"  # the hoisted `_event` (Transpiler(hoist_event=True))
@@ -86,6 +88,9 @@ class ExprCompiler:
         # runtime helper at once instead of testing for the common case inline: the same
         # semantics, a fraction of the code.
         self.compact = False
+        # The globals the script being compiled declares at its top level (var, function,
+        # let/const/class): `delete` of one is false (ES5.1 10.5 step 8, 11.4.1).
+        self.script_names: frozenset[str] = frozenset()
 
     # -- infrastructure -------------------------------------------------------------------
 
@@ -485,7 +490,13 @@ class ExprCompiler:
             obj = self.ex(callee.object)
             key, static = self.member_key(callee)
             if not static:
-                key = self.hcall("js_key", key)
+                if self.last_key_type in PRIMITIVE_KEY:
+                    key = self.hcall("js_key", key)
+                else:
+                    # o[k](args): an undefined/null o throws before k is converted and before
+                    # the arguments are evaluated (11.2.1 steps 5-6, 11.2.3 steps 1-3)
+                    first, ref = (obj.node, obj.node) if isinstance(obj.node, ast.Name) else self.bind_temp(obj)
+                    return Typed(self.hcall("js_invoke", first, self.hcall("js_ref_key", ref, key), *self.args(node.arguments)))
             return Typed(self.hcall("js_invoke", obj.node, key, *self.args(node.arguments)))
         f = self.v(callee)
         # f(args) (11.2.3): call JSFunction.fn directly; anything else is swapped for a stand-in
@@ -542,19 +553,54 @@ class ExprCompiler:
             return Typed(P.seq(a.node, self.undefined()) if not P.is_pure(a.node) else self.undefined(), UNDEF)
         self.fail(f"unary operator {op} is not supported", node)
 
+    def ref_key(self, obj: ast.Name, key: ast.expr, key_type: str | None) -> ast.expr:
+        """The property name of obj[key] for a reference read and then written (`++o[k]`,
+        `o[k] += v`): an undefined/null obj throws before the key is converted (ES5.1 11.2.1
+        steps 5-6). Converting a primitive runs no code, so that order shows only for
+        objects (js_ref_key)."""
+        if key_type in PRIMITIVE_KEY:
+            return self.hcall("js_key", key)
+        return self.hcall("js_ref_key", obj, key)
+
     def delete(self, arg: Any) -> ast.expr:
+        """`delete` (ES5.1 11.4.1). Declared bindings are not deletable (10.5 step 8: false):
+        locals and parameters, the script's own top-level declarations, the chart's data items
+        (declared variables, docs/ecmascript.md), the system variables (SCXML 5.10), and
+        undefined/NaN/Infinity (15.1.1). Other globals are decided when run: a var of another
+        script is kept, an implicit global is removed (js_delete_global)."""
         if arg.type == "MemberExpression":
+            p = arg.property
+            name = p.name if not arg.computed else (p.value if p.type == "Literal" and isinstance(p.value, str) else None)
+            if name is not None and self.is_global_object(arg.object) and self.undeletable_global(name):
+                return P.const(False)  # `delete this.x`, `delete _data.x` of a declared x
             obj = self.v(arg.object)
             key, _ = self.member_key(arg)
             return self.hcall("js_delete", obj, key)
         if arg.type == "Identifier":
-            if self.resolve(arg.name) is not None or arg.name in READONLY_GLOBALS or arg.name in self.unit.declared:
-                # declared variables are not deletable (10.5 step 8.c); nor are the system
-                # variables (SCXML 5.10)
+            if self.resolve(arg.name) is not None or self.undeletable_global(arg.name):
                 return P.const(False)
-            return self.hcall("js_delete", P.name(DM), P.const(arg.name))
+            return self.hcall("js_delete_global", P.name(DM), P.const(arg.name))
         e = self.v(arg)
         return P.seq(e, P.const(True))
+
+    def undeletable_global(self, name: str) -> bool:
+        return (
+            name in READONLY_GLOBALS
+            or name in self.unit.declared
+            or name in self.script_names
+            or name in ("undefined", "NaN", "Infinity")
+        )
+
+    def is_global_object(self, node: Any) -> bool:
+        """Is node the global object for sure: `this` of top-level code, or `_data`?"""
+        if node.type == "Identifier":
+            return node.name == DATA and self.resolve(DATA) is None
+        if node.type != "ThisExpression":
+            return False
+        f = self.func
+        while f.is_arrow and f.parent is not None:
+            f = f.parent
+        return f.this_name == DM
 
     def step(self, cur: ast.expr, operator: str, numeric: bool = False) -> ast.expr:
         """ToNumber(cur) + 1 or - 1 (11.3.1, 11.4.4): inline for numbers, js_inc/js_dec else."""
@@ -596,11 +642,13 @@ class ExprCompiler:
         o = self.tmp()
         k = self.tmp()
         key, static = self.member_key(target)
+        key_type = self.last_key_type
         parts: list[ast.expr] = [P.walrus(o, self.v(target.object))]
         if static:
             kref: ast.expr = key
         else:
-            parts.append(P.walrus(k, self.hcall("js_key", key)))
+            # an undefined/null base throws before the key is converted (11.2.1 steps 5-6)
+            parts.append(P.walrus(k, self.ref_key(P.name(o), key, key_type)))
             kref = P.name(k)
         get = self.hcall("js_getp", P.name(o), kref)
         if prefix:
@@ -751,7 +799,8 @@ class ExprCompiler:
                 first, ref = (right.node, right.node) if isinstance(right.node, ast.Name) else self.bind_temp(right)
                 own = ast.BoolOp(ast.And(), [P.is_(P.type_of(first), P.name("dict")), ast.Compare(key, [ast.In()], [ref])])
                 return Typed(ast.BoolOp(ast.Or(), [own, self.hcall("js_in", key, ref)]), BOOL)
-            return Typed(self.hcall("js_in", key, right.node), BOOL)
+            # js_in converts the key itself, after its TypeError for a non-object (11.8.7 steps 5-6)
+            return Typed(self.hcall("js_in", left.node, right.node), BOOL)
         if op == "instanceof":
             return Typed(self.hcall("js_instanceof", left.node, right.node), BOOL)
         self.fail(f"operator {op} is not supported", node)
@@ -967,8 +1016,9 @@ class ExprCompiler:
         if static:
             kref: ast.expr = key
         else:
+            # an undefined/null base throws before the key is converted (11.2.1 steps 5-6)
             k = self.tmp()
-            parts.append(P.walrus(k, self.hcall("js_key", key)))
+            parts.append(P.walrus(k, self.ref_key(P.name(o), key, self.last_key_type)))
             kref = P.name(k)
         cur = Typed(self.hcall("js_getp", P.name(o), kref))
         result = self.binop_typed(op, cur, self.ex(rhs), node)

@@ -73,3 +73,8 @@ def is_pure(e: ast.expr) -> bool:
     if isinstance(e, ast.UnaryOp) and isinstance(e.operand, ast.Constant):
         return True
     return False
+
+
+def names_tuple(names) -> ast.Tuple:
+    """A tuple of string constants (`("a", "b")`)."""
+    return ast.Tuple([const(n) for n in names], ast.Load())

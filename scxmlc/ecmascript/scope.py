@@ -73,7 +73,9 @@ class FunctionCtx:
     home: str | None = None  # class methods: the Python name holding their class (for super)
     home_static: bool = False
     class_ctor: bool = False  # a class constructor (super(...) allowed)
-    strict: bool = False  # class code is strict: this is not coerced  # Python names read from enclosing functions
+    # strict code (ES5.1 10.1.1: a Use Strict Directive, a strict enclosing function, class
+    # code): `this` is passed as it is, never coerced to the global object (10.4.3)
+    strict: bool = False
 
 
 def walk(node: Any) -> Iterator[Any]:
@@ -157,6 +159,20 @@ def var_declarations(body: Any) -> tuple[list[str], list[Any]]:
         elif n.type == "FunctionDeclaration" and n is not body:
             funcs.append(n)
     return names, funcs
+
+
+def use_strict(stmts: list) -> bool:
+    """Does this function body or program start with a Use Strict Directive (ES5.1 14.1)? Only
+    the directive prologue counts: the leading expression statements that are string literals
+    (esprima marks them with `directive`, their raw text, so an escaped `'use\\x20strict'` is
+    not one)."""
+    for s in stmts:
+        d = getattr(s, "directive", None)
+        if d is None:
+            return False
+        if d == "use strict":
+            return True
+    return False
 
 
 def lexical_declarations(stmts: list) -> list[tuple[str, str]]:

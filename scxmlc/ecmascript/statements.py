@@ -10,7 +10,7 @@ from . import pyast as P
 from .compiler import DM, FUNC, NUM, ExprCompiler, Typed, Unsupported
 from .names import py_local
 from .numeric import numeric_locals
-from .scope import Binding, FunctionCtx, JumpTarget, Scope, lexical_declarations, pattern_names, var_declarations, walk
+from .scope import Binding, FunctionCtx, JumpTarget, Scope, lexical_declarations, pattern_names, use_strict, var_declarations, walk
 
 
 def _always_exits(stmts: list) -> bool:
@@ -332,7 +332,7 @@ class StmtCompiler(ExprCompiler):
         completion, "break:N"/"continue:N" for a jump it cannot make itself, or
         ("return", value). Returns (the def, the statements that call it and dispatch)."""
         outer_func, outer_scope = self.func, self.scope
-        ctx = FunctionCtx(outer_func, is_arrow=True, loop_body=True)
+        ctx = FunctionCtx(outer_func, is_arrow=True, loop_body=True, strict=outer_func.strict)
         self.func = ctx
         self.scope = Scope(parent=outer_scope, func=ctx)
         params = []
@@ -696,7 +696,9 @@ class StmtCompiler(ExprCompiler):
         source = self.src_text(node)
         lambda_mode = self.func.lambda_mode or not self.prelude_stack
         outer_func, outer_scope = self.func, self.scope
-        ctx = FunctionCtx(outer_func, is_arrow=is_arrow, lambda_mode=lambda_mode)
+        # Strict code (10.1.1): inside strict code, or a body starting with "use strict".
+        strict = outer_func.strict or (node.body.type == "BlockStatement" and use_strict(node.body.body))
+        ctx = FunctionCtx(outer_func, is_arrow=is_arrow, lambda_mode=lambda_mode, strict=strict)
         self.func = ctx
         self.scope = Scope(parent=outer_scope, func=ctx)
         self_ref = None
@@ -707,7 +709,7 @@ class StmtCompiler(ExprCompiler):
                 self.scope.bindings[own_name] = Binding(own_name, self_ref, "self", outer_func)
                 self.scope = Scope(parent=self.scope, func=ctx)
             fn = self.function_code(
-                node, ctx, lambda: FunctionCtx(outer_func, is_arrow=is_arrow, lambda_mode=False, factory=True), (outer_func, outer_scope)
+                node, ctx, lambda: FunctionCtx(outer_func, is_arrow=is_arrow, lambda_mode=False, factory=True, strict=strict), (outer_func, outer_scope)
             )
         finally:
             self.func, self.scope = outer_func, outer_scope

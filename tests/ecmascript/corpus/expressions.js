@@ -1098,3 +1098,11 @@ Function('return 7')()
 Function('a', 'return a + n2')(40)
 typeof Function('return this')()
 new Function()()
+({ def\u0061ult: 1 }).default
+({ def\u0061ult: 1 }).def\u0061ult
+({ 'default': 2 }).d\u0065fault
+({ tr\u0075e: 1, \u0074his: 2 }).this
+box.\u0074his
+(function () { 'use strict'; return typeof this; })()
+(function () { 'use strict'; return this; })()
+(function () { return typeof this; })()

@@ -691,3 +691,68 @@ try { result = /\p{L}/u.test('a'); } catch (e) { result = e.name; }
 var i = 0, s = 'abc', o = {1: 'one'};
 var got = [s[i++ + 0], o[i++ + 0], s[i++ + 0], i];
 var result = got;
+// == use strict: this of a call without a receiver
+function sf() { 'use strict'; return this; }
+function sg() { return typeof this; }
+var result = [sf() === undefined, typeof sf(), sg(), sf.call(null), sf.call(5), typeof sf.call('s')];
+// == use strict: only the directive prologue counts
+function d1() { 'x'; 'use strict'; return typeof this; }
+function d2() { var v; 'use strict'; return typeof this; }
+function d3() { 'use\x20strict'; return typeof this; }
+function d4() { ('use strict'); return typeof this; }
+var result = [d1(), d2(), d3(), d4()];
+// == use strict: nested functions inherit it, outer functions do not
+function outerS() { 'use strict'; function inner() { return typeof this; } var arrow = () => typeof this; return [inner(), arrow(), (function () { return this; })()]; }
+function outerN() { function inner() { 'use strict'; return typeof this; } return [typeof this, inner()]; }
+var result = [outerS(), outerN()];
+// == use strict: functions inside class code are strict
+class StrictHost { m() { return (function () { return typeof this; })(); } }
+var result = new StrictHost().m();
+// == use strict: Function bodies and loops
+var viaFunction = Function("'use strict'; return typeof this;")();
+function withLoop() { 'use strict'; var n = 0; for (var i = 0; i < 3; i++) { n += (function () { return this === undefined ? 1 : 0; })(); } return n; }
+var result = [viaFunction, withLoop()];
+// == delete of declared bindings inside functions
+function delLocals(a) { var v = 1; function h() {} var r = [delete a, delete v, delete h, delete arguments]; return r.concat([a, v, typeof h]); }
+var result = delLocals(1);
+// == delete of an implicit global from a function
+function makeImplicit() { implicitOne = 1; }
+makeImplicit();
+var result = [typeof implicitOne, delete implicitOne, typeof implicitOne];
+// == delete of the constant globals
+var result = [delete undefined, delete NaN, delete Infinity, typeof undefined, NaN !== NaN, Infinity > 0];
+// == escaped reserved words as property names
+var eo = { def\u0061ult: 1, n\u0075ll: 2, \u0069f: 3 };
+eo.\u0066or = 4;
+class EscapedMembers { d\u0065lete() { return 5; } static \u0063lass() { return 6; } }
+var result = [eo.default, eo['null'], eo.i\u0066, eo.for, new EscapedMembers().delete(), EscapedMembers.class(), Object.keys(eo)];
+// == escaped reserved words are not identifiers
+var result = [];
+['var def\\u0061ult = 1;', 'v\\u0061r x = 1;', 'var t = \\u0074his;', 'var o = { def\\u0061ult };', 'var n = n\\u0075ll;'].forEach(function (src) {
+  try { Function(src); result.push('accepted'); } catch (e) { result.push(e.name); }
+});
+// == a null base throws before its key is converted
+var log = [];
+var key = { toString: function () { log.push('toString'); return 'k'; } };
+function attempt(label, f) { try { f(); log.push(label + ': no error'); } catch (e) { log.push(label + ': ' + e.name); } }
+var nb = null, ub;
+attempt('++', function () { ++nb[key]; });
+attempt('post--', function () { ub[key]--; });
+attempt('+=', function () { nb[key] += 1; });
+attempt('*=', function () { ub[key] *= 2; });
+attempt('=', function () { nb[key] = 1; });
+attempt('read', function () { return ub[key]; });
+attempt('call', function () { nb[key](log.push('argument')); });
+attempt('in', function () { return key in ub; });
+attempt('delete', function () { return delete nb[key]; });
+attempt('destructure', function () { [nb[key]] = [1]; });
+var result = log;
+// == an object base converts the key once per reference
+var log = [];
+var key = { toString: function () { log.push('toString'); return 'k'; } };
+var ob = { k: 1 };
+ob[key] += 1;
+var afterCompound = log.length;
+ob[key] = 5;
+var r = [ob[key], ob.k];
+var result = [afterCompound > 0, r];

@@ -27,6 +27,7 @@ from scxmlc_runtime.js import (
     JSFunction,
     UNDEFINED,
     js_INT_STRINGS,
+    js_declare,
     js_deopt,
     js_eq,
     js_function,
@@ -130,6 +131,7 @@ def _scxml_script(_sm):
     if _sm.raw_event is not None:
         _sm.convert_event()
     # <script> line 5
+    js_declare(_dm, (), ("greet",))
 
     def _tf1(_this, j_who=UNDEFINED, *_targs2):
         try:

@@ -1,5 +1,5 @@
 # helpers: HOLE, JSArray, UNDEFINED, js_ARRAY_INDEX, js_LENGTH_TYPES, js_add, js_arguments, js_array, js_arrow, js_declare, js_function, js_get, js_item, js_length, js_lt, js_reraise
-js_declare(_dm, ("f",))
+js_declare(_dm, ("f",), ("sum",))
 
 
 def _tf1(_this, *_targs2):

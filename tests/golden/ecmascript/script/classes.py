@@ -1,5 +1,5 @@
 # helpers: UNDEFINED, js_INT_STRINGS, js_arrow, js_class, js_declare, js_getp, js_global, js_invoke, js_new, js_reraise, js_setp, js_str_add, js_super_invoke
-js_declare(_dm, ("line",))
+js_declare(_dm, ("line",), ("Animal", "Dog"))
 
 
 def _tf2(_this, j_name=UNDEFINED, *_targs3):

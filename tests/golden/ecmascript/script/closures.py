@@ -1,5 +1,5 @@
 # helpers: JSFunction, UNDEFINED, js_add, js_declare, js_function, js_global, js_not_callable, js_reraise
-js_declare(_dm, ("c",))
+js_declare(_dm, ("c",), ("counter",))
 
 
 def _tf1(_this, *_targs2):

@@ -1,5 +1,5 @@
 # helpers: UNDEFINED, js_declare, js_function, js_getp, js_global, js_global_this, js_invoke, js_mul, js_new, js_reraise, js_setp
-js_declare(_dm, ("p",))
+js_declare(_dm, ("p",), ("Point",))
 
 
 def _tf1(_this, j_x=UNDEFINED, j_y=UNDEFINED, *_targs2):

@@ -1,5 +1,5 @@
 # helpers: JSFunction, UNDEFINED, js_add, js_declare, js_function, js_global, js_not_callable, js_reraise
-js_declare(_dm, ("x", "y"))
+js_declare(_dm, ("x", "y"), ("f",))
 
 
 def _tf1(_this, j_n=UNDEFINED, *_targs2):

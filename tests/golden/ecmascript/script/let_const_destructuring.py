@@ -1,5 +1,6 @@
-# helpers: UNDEFINED, js_add, js_array, js_get, js_global, js_item, js_require_object, js_reraise, js_setg, js_spread
+# helpers: UNDEFINED, js_add, js_array, js_declare, js_get, js_global, js_item, js_require_object, js_reraise, js_setg, js_spread
 try:
+    js_declare(_dm, (), ("a", "c", "K"))
     _t1 = js_global(_dm, "src")
     js_require_object(_t1)
     (_t2 := js_get(_t1, "a"))
