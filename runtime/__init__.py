@@ -8,6 +8,7 @@ from .aio import AsyncioClock
 from .clock import Clock, RealClock, SimulatedClock
 from .events import make_event
 from .host import Host
+from .limits import Limits
 from .machine import Machine
 from .tables import (
     ATOMIC,
@@ -34,6 +35,7 @@ __all__ = [
     "FINAL",
     "Host",
     "InvokeDef",
+    "Limits",
     "Machine",
     "PARALLEL",
     "ROOT",

@@ -97,6 +97,7 @@ class Host:
         http_port: int = 0,
         on_error: Callable[["Machine", dict], None] | None = None,
         content_documents_read_files: bool = False,
+        limits: Any = None,
         **adapters: Any,
     ) -> None:
         """
@@ -117,6 +118,8 @@ class Host:
         - `log_levels`: the Python logging level of each ORS `<log level>` (1-4) when `<log>`
           goes to the `scxmlc_runtime.log.<chart name>` logger (no `log` handler): a dict, or
           the preset "composer" (level 2, which Composer writes on routine messages, as INFO);
+        - `limits`: what one macrostep of a session may do before the session is ended
+          (`scxmlc_runtime.Limits`; limits.py);
         - `content_documents_read_files`: a document an `<invoke>` makes from `<content>` data
           at run time may read files (`<data src>`...) below the invoking document's folder
           (default: it reads none: the data may come from anyone);
@@ -144,6 +147,9 @@ class Host:
         self.documents = dict(documents or {})
         self.on_error = on_error
         self.content_documents_read_files = content_documents_read_files
+        from .limits import DEFAULT_LIMITS
+
+        self.limits = limits if limits is not None else DEFAULT_LIMITS
         self.document_roots = tuple(document_roots)
         self.module_dirs = tuple(str(d) for d in module_dirs)
         self._plugins: dict[str, Any] = {}

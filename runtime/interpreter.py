@@ -210,16 +210,25 @@ class Interpreter:
         tables = self.tables
         if self._lazy_event is not None:
             self._bind_lazy_event()  # eventless conditions may read the last event
+        limits = self.limits
+        max_steps, max_errors, max_queued = limits.microsteps, limits.errors, limits.internal_events
+        queue = self.internal_queue
+        steps = 0
+        self.macro_errors = 0
         while self.running:
+            steps += 1
+            if steps > max_steps or self.macro_errors > max_errors or len(queue) > max_queued:
+                self.limit_exceeded(steps, limits)  # (limits.py: the session ends)
+                return
             if self.config & tables.eventless_mask:
                 enabled = self.select_eventless_transitions()
                 if enabled:
                     self.microstep(enabled)
                     continue
-            if not self.internal_queue:
+            if not queue:
                 break
             self.raw_event = None  # the external event is no longer bound: nothing can read it
-            self.take_event(self.internal_queue.popleft())
+            self.take_event(queue.popleft())
         if self.running and self.states_to_invoke & tables.invoke_mask:
             # Appendix D: invoke after the macrostep, for states entered and not exited.
             states = self.states_to_invoke & tables.invoke_mask

@@ -11,6 +11,7 @@ from .clock import Clock
 from .host import Host
 from .events import EXTERNAL_TEMPLATE, PLATFORM, make_event
 from .basichttp import BASICHTTP_TYPE, IOProcessorEntry
+from .limits import Limits
 from .interpreter import ChartTables, Interpreter, iter_bits
 from .invoke import InvokeMixin
 from .js import JSThrow, UNDEFINED, error_name_message, js_native, new_globals, to_js
@@ -32,6 +33,8 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
     """
 
     on_error: Callable[["Machine", dict], None] | None = None  # (see __init__)
+    macro_errors = 0  # error events of the macrostep in progress (limits.py)
+    limit_reason: str | None = None  # why a limit ended the session
 
     STATES: tuple[StateDef, ...] = ()
     TRANSITIONS: tuple[TransitionDef, ...] = ()
@@ -73,10 +76,12 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         log: Callable[[str | None, str], None] | None = None,
         sessionid: str | None = None,
         on_error: Callable[["Machine", dict], None] | None = None,
+        limits: Limits | None = None,
     ):
         """`on_error(machine, event)`: called with each error event this session raises
         (error.execution, error.communication, ...), besides the WARNING log line; the host's
-        `on_error` hears those of every session."""
+        `on_error` hears those of every session. `limits`: what one macrostep may do
+        (limits.py; default: the host's)."""
         if host is None:
             host = Host.for_clock(clock)
         elif clock is not None and clock is not host.clock:
@@ -88,6 +93,7 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         self.log_handler = log
         if on_error is not None:
             self.on_error = on_error
+        self.limits = limits if limits is not None else host.limits
         self.final_state: str | None = None
         self.final_configuration = 0
         self.started = False
@@ -560,11 +566,29 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
             sendid = exc.sendid
         self.error_event(make_event(name, data, type=PLATFORM, sendid=sendid), f"{err_name}: {message} ({where})")
 
+    def limit_exceeded(self, steps: int, limits: Limits) -> None:
+        """A macrostep went over a limit (limits.py): the session ends, and says why."""
+        if steps > limits.microsteps:
+            reason = f"more than {limits.microsteps} microsteps in one macrostep (transitions that lead to each other without an event?)"
+        elif self.macro_errors > limits.errors:
+            reason = f"more than {limits.errors} error events in one macrostep (a failing condition re-evaluated after each error?)"
+        else:
+            reason = f"more than {limits.internal_events} internal events queued (events raised faster than they are taken?)"
+        self.limit_reason = reason
+        self.internal_queue.clear()
+        self.running = False  # (the caller exits the interpreter: onexit handlers run)
+        _log.error("session %s ended: %s", self.sessionid, reason)
+        parent = getattr(self, "parent", None)
+        if parent is not None and parent.running:
+            data = to_js({"sessionid": self.sessionid, "reason": reason})
+            parent.enqueue_external(make_event("error.limit", data, type=PLATFORM, invokeid=getattr(self, "invokeid", "") or ""))
+
     def error_event(self, event: dict, text: str) -> None:
         """Queue a platform error event (internal queue). A chart may handle its error events,
         but one that does not just sits still: say it where people look (WARNING), and to
         whoever asked (`on_error`)."""
         self.internal_queue.append(event)
+        self.macro_errors += 1
         _log.warning("%s: %s: %s", self.sessionid, event["name"], text)
         for hook in (self.on_error, self.host.on_error):
             if hook is not None:

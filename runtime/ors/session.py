@@ -102,11 +102,15 @@ class SessionModule(ModuleService):
         """§4.3 step 7: a session that reached a top-level final tells the session that
         started it, if that one still runs (not after terminate or restart). The starter is
         found by its id: either may have been stored and restored since."""
-        if machine.final_state is None or getattr(machine, "_ors_terminated", False) or getattr(machine, "_ors_restarted", False):
+        if machine.limit_reason is not None:
+            # (limits.py: a session a limit ended tells its starter why)
+            event = result_event("error.limit", {"sessionid": machine.sessionid, "reason": machine.limit_reason})
+        elif machine.final_state is None or getattr(machine, "_ors_terminated", False) or getattr(machine, "_ors_restarted", False):
             return
-        value = getattr(machine, "_done_value", UNDEFINED)
-        params = value if isinstance(value, dict) else ({} if value is UNDEFINED else {"content": value})
-        event = result_event(done_event_name(machine), {"sessionid": machine.sessionid, "reason": "final", "params": params})
+        else:
+            value = getattr(machine, "_done_value", UNDEFINED)
+            params = value if isinstance(value, dict) else ({} if value is UNDEFINED else {"content": value})
+            event = result_event(done_event_name(machine), {"sessionid": machine.sessionid, "reason": "final", "params": params})
         starter_id = data["starter"]
         deliver = self.host.local_delivery
         if deliver is not None and deliver(machine, starter_id, event):

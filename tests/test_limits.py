@@ -1,0 +1,97 @@
+"""Execution limits of a macrostep (limits.py; issue 13 items 1-2): a chart that loops without end is ended in a defined way, never hangs, never eats the machine's memory; whoever invoked or started it hears why."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pytest
+
+import scxmlc
+from scxmlc_runtime import Host, Limits, SimulatedClock
+from scxmlc_runtime.js import to_py
+
+HEAD = '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript">'
+
+EVENTLESS_LOOP = HEAD + '<state id="a"><onexit><log expr="\'bye\'"/></onexit><transition target="b"/></state><state id="b"><transition target="a"/></state></scxml>'
+RAISE_LOOP = HEAD + '<state id="a"><onentry><raise event="x"/><raise event="x"/></onentry><transition event="x" target="a"/></state></scxml>'
+FAILING_CONDITIONS = (
+    HEAD + '<state id="a">' + "".join(f'<transition cond="missing{k}.x" target="b"/>' for k in range(40)) + '</state><state id="b"/></scxml>'
+)
+
+
+def run(text: str, name: str, **kwargs):
+    logs = []
+    sm = scxmlc.load_string(text, module_name=name).Chart(clock=SimulatedClock(), log=lambda label, t: logs.append(t), **kwargs)
+    began = time.monotonic()
+    sm.start()
+    return sm, logs, time.monotonic() - began
+
+
+@pytest.mark.parametrize(
+    "text,limit",
+    [(EVENTLESS_LOOP, "microsteps"), (RAISE_LOOP, "internal events"), (FAILING_CONDITIONS, "error events")],
+    ids=["eventless-loop", "raise-loop", "failing-conditions"],
+)
+def test_a_runaway_macrostep_ends_its_session_and_says_why(text, limit, caplog):
+    caplog.set_level(logging.ERROR, logger="scxmlc_runtime")
+    sm, logs, took = run(text, f"runaway_{limit.replace(' ', '_')}")
+    assert not sm.running and sm.done and took < 30
+    assert limit in sm.limit_reason
+    assert any(limit in r.getMessage() and sm.sessionid in r.getMessage() for r in caplog.records if r.levelno == logging.ERROR)
+    assert len(sm.internal_queue) == 0  # nothing kept: no memory left behind
+
+
+def test_the_active_states_are_exited_as_for_any_end():
+    sm, logs, _ = run(EVENTLESS_LOOP, "runaway_exit")
+    # the loop passed through a's <onexit> 50,000 times, and once more at the end if it
+    # stopped in a: the last line is its own either way, and nothing runs afterwards
+    assert logs.count("bye") in (50_000, 50_001) and sm.exited and not sm.running
+
+
+def test_limits_are_set_per_host_and_per_session():
+    strict = Limits(microsteps=50)
+    host = Host(SimulatedClock(), limits=strict)
+    module = scxmlc.load_string(EVENTLESS_LOOP, module_name="runaway_host")
+    assert "more than 50 microsteps" in module.Chart(host=host).start().limit_reason
+    own = module.Chart(host=host, limits=Limits(microsteps=7)).start()
+    assert "more than 7 microsteps" in own.limit_reason
+    with pytest.raises(ValueError):
+        Limits(errors=0)
+
+
+def test_a_chart_under_the_limits_is_not_touched():
+    counter = HEAD + (
+        '<datamodel><data id="n" expr="0"/></datamodel><state id="a"><transition cond="n &lt; 1000" target="a">'
+        '<assign location="n" expr="n + 1"/></transition><transition cond="n == 1000" target="done"/></state><final id="done"/></scxml>'
+    )
+    sm, _, _ = run(counter, "bounded_loop", limits=Limits(microsteps=2000))
+    assert sm.final_state == "done" and sm.limit_reason is None and sm.datamodel["n"] == 1000.0
+
+
+def test_an_invoked_child_that_runs_away_is_reported_to_its_parent():
+    parent = HEAD + (
+        '<datamodel><data id="heard" expr="[]"/></datamodel><state id="p">'
+        '<invoke id="kid"><content>' + EVENTLESS_LOOP.replace(HEAD, '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript">') + "</content></invoke>"
+        '<transition event="error.limit"><script>heard.push(_event.invokeid + ": " + _event.data.reason)</script></transition>'
+        "</state></scxml>"
+    )
+    sm, _, _ = run(parent, "runaway_parent")
+    sm.run_until_idle(1)
+    heard = to_py(sm.datamodel["heard"])
+    assert len(heard) == 1 and heard[0].startswith("kid: more than 100000 microsteps")
+    assert sm.running  # the parent goes on
+
+
+def test_an_ors_session_started_by_another_reports_to_its_starter(tmp_path):
+    (tmp_path / "loop.scxml").write_text(EVENTLESS_LOOP)
+    starter = (
+        '<scxml xmlns="http://www.w3.org/2005/07/scxml" xmlns:session="http://www.genesyslab.com/modules/session" version="1.0">'
+        '<datamodel><data id="heard" expr="[]"/><data id="kid"/></datamodel><state id="s"><onentry><session:start sessionid="kid" src="\'loop.scxml\'"/></onentry>'
+        '<transition event="error.limit session.start.done"><script>heard.push(_event.name)</script></transition></state></scxml>'
+    )
+    host = Host(SimulatedClock(), document_roots=[str(tmp_path)])
+    sm = scxmlc.load_string(starter, module_name="runaway_starter", base_dir=tmp_path).Chart(host=host)
+    sm.start()
+    host.run_until_idle(1)
+    assert sorted(to_py(sm.datamodel["heard"])) == ["error.limit", "session.start.done"]
