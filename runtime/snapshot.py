@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from .actions import DelayedSend
 from .events import make_event
 from .js.heap import HeapReader, HeapWriter, Unstorable, intrinsic, intrinsic_name
-from .js.values import GLOBAL_OBJECT_KEY, HIDDEN_GLOBALS, MISSING, SCRIPT_VARS_KEY, UNDEFINED, new_globals
+from .js.values import DECLARED_GLOBALS_KEY, GLOBAL_OBJECT_KEY, HIDDEN_GLOBALS, MISSING, SCRIPT_VARS_KEY, UNDEFINED, new_globals
 
 if TYPE_CHECKING:  # pragma: no cover
     from .host import Host
@@ -177,6 +177,9 @@ def snapshot_state(machine: "Machine", writer: HeapWriter | None = None) -> dict
         script_vars = dm.get(SCRIPT_VARS_KEY)
         if script_vars:
             state["vars"] = [[k, writer.value(v)] for k, v in script_vars.items()]
+        declared = dm.get(DECLARED_GLOBALS_KEY)
+        if declared:
+            state["declared"] = sorted(declared)  # (names `delete` must keep)
         if machine.realm_patches is not None:
             state["realm"] = _realm(machine.realm_patches, writer)
         extra = {k: machine.__dict__[k] for k in ("document_url", "base_dir", "_cancelled", "_end_reports") if k in machine.__dict__}
@@ -337,6 +340,8 @@ def _restore(cls: type, data: dict, reader: HeapReader, host: "Host | None", log
     dm["_event"] = reader.value(data["event"])
     if "vars" in data:
         dm[SCRIPT_VARS_KEY] = {k: reader.value(v) for k, v in data["vars"]}
+    if "declared" in data:
+        dm[DECLARED_GLOBALS_KEY] = set(data["declared"])
     machine.started = data["started"]
     machine.running = data["running"]
     machine.exited = data["exited"]

@@ -275,3 +275,14 @@ def test_an_ors_session_comes_back_with_its_environment_and_hears_of_its_interru
     restored.host.run_until_idle(0.5)
     restored.send("look")
     assert to_py(restored.datamodel["out"]) == ["interrupted", True, "var", "data", "function", "s"]
+
+
+def test_declared_script_names_stay_undeletable_after_a_restore():
+    text = HEAD + """<datamodel><data id="out" expr="[]"/></datamodel>
+      <script>var kept = 1; function f() { return 2 }</script>
+      <state id="s"><transition event="try"><script>out.push(delete kept, typeof kept, delete f, typeof f)</script></transition></state></scxml>"""
+    sm = scxmlc.load_string(text, module_name="snapshot_declared").Chart(clock=SimulatedClock())
+    sm.start()
+    restored = again(sm)
+    restored.send("try")
+    assert to_py(restored.datamodel["out"]) == [False, "number", False, "function"]
