@@ -210,16 +210,19 @@ class Interpreter:
         tables = self.tables
         if self._lazy_event is not None:
             self._bind_lazy_event()  # eventless conditions may read the last event
-        limits = self.limits
-        max_steps, max_errors, max_queued = limits.microsteps, limits.errors, limits.internal_events
         queue = self.internal_queue
+        # limits.py: looked at every 256 microsteps (a macrostep pays one decrement per
+        # microstep; most never reach a check)
+        errors0 = self.macro_errors
+        countdown = 256
         steps = 0
-        self.macro_errors = 0
         while self.running:
-            steps += 1
-            if steps > max_steps or self.macro_errors > max_errors or len(queue) > max_queued:
-                self.limit_exceeded(steps, limits)  # (limits.py: the session ends)
-                return
+            countdown -= 1
+            if not countdown:
+                countdown = 256
+                steps += 256
+                if self.limit_check(queue, steps, errors0):
+                    return  # (the session has ended)
             if self.config & tables.eventless_mask:
                 enabled = self.select_eventless_transitions()
                 if enabled:

@@ -3,7 +3,9 @@
 A macrostep is bounded by the number of microsteps it takes, the internal events waiting in its
 queue and the error events it raises. The defaults are far above what a sane chart reaches (the
 W3C suite's largest macrostep takes a few dozen microsteps); change them per host
-(`Host(limits=Limits(...))`) or per session (`Chart(limits=...)`).
+(`Host(limits=Limits(...))`) or per session (`Chart(limits=...)`). They are looked at every 256
+microsteps (the cost of a macrostep stays one decrement per microstep), so a session may go up
+to that far past one before it is stopped.
 
 When one trips, the session ends at once, in a defined way: the macrostep stops, the session's
 active states are exited as for any end (their `<onexit>` runs), the reason is logged at ERROR

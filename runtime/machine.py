@@ -33,7 +33,7 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
     """
 
     on_error: Callable[["Machine", dict], None] | None = None  # (see __init__)
-    macro_errors = 0  # error events of the macrostep in progress (limits.py)
+    macro_errors = 0  # error events raised so far (a macrostep counts its own: limits.py)
     limit_reason: str | None = None  # why a limit ended the session
 
     STATES: tuple[StateDef, ...] = ()
@@ -566,14 +566,24 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
             sendid = exc.sendid
         self.error_event(make_event(name, data, type=PLATFORM, sendid=sendid), f"{err_name}: {message} ({where})")
 
-    def limit_exceeded(self, steps: int, limits: Limits) -> None:
+    def limit_check(self, queue, steps: int, errors0: int) -> bool:
+        """Every 256 microsteps of a macrostep (interpreter.macrostep): still within the
+        limits (limits.py)? True when not: the session has been ended."""
+        limits = self.limits
+        if steps >= limits.microsteps or self.macro_errors - errors0 > limits.errors or len(queue) > limits.internal_events:
+            self.limit_exceeded(steps, limits, self.macro_errors - errors0)
+            return True
+        return False
+
+    def limit_exceeded(self, steps: int, limits: Limits, errors: int = 0) -> None:
         """A macrostep went over a limit (limits.py): the session ends, and says why."""
-        if steps > limits.microsteps:
-            reason = f"more than {limits.microsteps} microsteps in one macrostep (transitions that lead to each other without an event?)"
-        elif self.macro_errors > limits.errors:
+        # (the most telling first: a runaway queue or errors also take many microsteps)
+        if len(self.internal_queue) > limits.internal_events:
+            reason = f"more than {limits.internal_events} internal events queued (events raised faster than they are taken?)"
+        elif errors > limits.errors:
             reason = f"more than {limits.errors} error events in one macrostep (a failing condition re-evaluated after each error?)"
         else:
-            reason = f"more than {limits.internal_events} internal events queued (events raised faster than they are taken?)"
+            reason = f"more than {limits.microsteps} microsteps in one macrostep (transitions that lead to each other without an event?)"
         self.limit_reason = reason
         self.internal_queue.clear()
         self.running = False  # (the caller exits the interpreter: onexit handlers run)

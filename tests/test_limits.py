@@ -44,9 +44,9 @@ def test_a_runaway_macrostep_ends_its_session_and_says_why(text, limit, caplog):
 
 def test_the_active_states_are_exited_as_for_any_end():
     sm, logs, _ = run(EVENTLESS_LOOP, "runaway_exit")
-    # the loop passed through a's <onexit> 50,000 times, and once more at the end if it
-    # stopped in a: the last line is its own either way, and nothing runs afterwards
-    assert logs.count("bye") in (50_000, 50_001) and sm.exited and not sm.running
+    # the loop passed through a's <onexit> about 50,000 times (the limits are checked every
+    # few hundred microsteps), and once more at the end if it stopped in a; then nothing runs
+    assert 50_000 <= logs.count("bye") <= 50_000 + 256 and sm.exited and not sm.running
 
 
 def test_limits_are_set_per_host_and_per_session():
