@@ -1,4 +1,4 @@
-"""Translation of JavaScript regular expressions (ES5.1 15.10 + ES2018 syntax) onto Python `re`.
+"""Translation of JavaScript regular expressions (ES5.1 15.10 + ES2018 syntax) onto Python's `re` syntax, matched by the `regex` package with a time bound.
 
 The two dialects differ in ways that silently change matches, so every construct is rewritten
 rather than passed through: `.`/`^`/`$` use JS line terminators, `\\d \\w \\s \\b` are the JS
@@ -448,17 +448,45 @@ def _complement(body: str) -> str:
     )
 
 
+# Matching runs on the `regex` package rather than `re`: it avoids most catastrophic
+# backtracking by itself (`/(a+)+$/` on 'a' * 40 + 'b' takes a millisecond), and its `timeout`
+# bounds the rest: a match that takes longer raises TimeoutError, which no JavaScript `catch`
+# takes and which becomes error.execution (a script cannot stall its host with a pattern).
+MATCH_TIMEOUT_S = 1.0
+
+
+class BoundedPattern:
+    """A compiled pattern whose every match is bounded in time (MATCH_TIMEOUT_S)."""
+
+    __slots__ = ("_p", "groupindex")
+
+    def __init__(self, pattern) -> None:
+        self._p = pattern
+        self.groupindex = pattern.groupindex
+
+    def search(self, s: str, pos: int = 0):
+        return self._p.search(s, pos, timeout=MATCH_TIMEOUT_S)
+
+    def match(self, s: str, pos: int = 0):
+        return self._p.match(s, pos, timeout=MATCH_TIMEOUT_S)
+
+    def finditer(self, s: str, pos: int = 0):
+        return self._p.finditer(s, pos, timeout=MATCH_TIMEOUT_S)
+
+
 @functools.lru_cache(maxsize=512)
 def compile_js_regexp(source: str, flags: str):
-    """(compiled Python pattern, group names by index) for a JS pattern; RegExpSyntaxError if invalid."""
+    """(compiled pattern, group names by index) for a JS pattern; RegExpSyntaxError if invalid."""
+    import regex
+
     for f in flags:
         if f not in "gimsuy" or flags.count(f) > 1:
             raise RegExpSyntaxError(f"Invalid flags supplied to RegExp constructor '{flags}'")
     t = _Translator(source, flags)
     py = t.translate()
     try:
-        compiled = re.compile(py, re.IGNORECASE if "i" in flags else 0)
-    except re.error as exc:
+        compiled = BoundedPattern(regex.compile(py, regex.V0 | (regex.IGNORECASE if "i" in flags else 0)))
+    except (re.error, regex.error) as exc:
         raise RegExpSyntaxError(f"Invalid regular expression: /{source}/{flags}: {exc}") from None
     except RecursionError:
         raise RegExpSyntaxError(f"Invalid regular expression: /{source}/{flags}: too deeply nested") from None

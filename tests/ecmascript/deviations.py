@@ -38,10 +38,6 @@ DEVIATIONS: dict[str, str] = {
         "keys()/values()/entries() and for-of iteration use arrays; iterator objects with next() "
         "are not implemented"
     ),
-    "deviation: variable-width lookbehind": (
-        "regular expressions run on Python's re, whose lookbehind must have a fixed width: such a "
-        "pattern is a SyntaxError"
-    ),
     "deviation: unicode property escapes": (
         "Python's re has no \\p{...}: such a pattern is a SyntaxError"
     ),

@@ -681,7 +681,7 @@ o.a = 2;
 var result = [o.a, Object.isFrozen(o)];
 // == deviation: iterators are arrays
 var result = typeof [1, 2].keys().next;
-// == deviation: variable-width lookbehind
+// == variable-width lookbehind (the regex package has it)
 var result;
 try { result = /(?<=a+)b/.test('aab'); } catch (e) { result = e.name; }
 // == deviation: unicode property escapes
