@@ -214,6 +214,11 @@ class _Verifier:
                     self.diags.error(t.loc, f"invalid event descriptor '{desc}'")
         if s.kind == "state":
             self.check_initial(s, s.initial_attr, s.children, name)
+            for target_id in [*s.initial_attr, *(s.initial.targets if s.initial is not None else ())]:
+                target = self.by_id.get(target_id)
+                if target is not None and target.kind == "history" and not target.transitions and self.parent.get(id(target)) is s:
+                    # (its default would be the parent's initial: itself; entering would never end)
+                    self.diags.error(target.loc, f"<history> '{target.id}' is the initial state of {name}, so it needs a default <transition>")
             if s.initial is not None:
                 if not [c for c in s.children if c.kind != "history"]:
                     self.diags.error(s.initial.loc, f"<initial> in {name}, which has no child states")
