@@ -278,6 +278,11 @@ class Host:
         self._kept[machine.sessionid] = machine
 
     @property
+    def held(self) -> int:
+        """How many sessions the host holds (`keep`) and that have not ended."""
+        return len(self._kept)
+
+    @property
     def loader(self):
         """The document loader (documents.py): `documents`, then `file:`, then http(s)."""
         if self._loader is None:

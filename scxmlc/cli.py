@@ -10,6 +10,8 @@ import sys
 import traceback
 from pathlib import Path
 
+from scxmlc_runtime.documents import module_name_for, up_to_date  # (shared with scxmlc serve --modules)
+
 from . import __version__
 from .api import compile_path, load_source
 from .diagnostics import CompileError, Diagnostic
@@ -24,13 +26,6 @@ EXIT_INTERNAL = 70  # a bug in scxmlc itself (EX_SOFTWARE)
 def _print_diags(diags: list[Diagnostic]) -> None:
     for d in diags:
         print(d, file=sys.stderr)
-
-
-def _up_to_date(chart: Path, target: Path) -> bool:
-    """Whether `target` was built by this compiler after the chart and every file it embeds."""
-    from scxmlc_runtime.documents import up_to_date
-
-    return up_to_date(chart, target)
 
 
 def _options(args) -> dict:
@@ -62,12 +57,6 @@ def _compile_one(src: Path, out: Path | None, options: dict) -> bool:
     return True
 
 
-def module_name_for(path: Path) -> str:
-    from scxmlc_runtime.documents import module_name_for as name
-
-    return name(path)
-
-
 def cmd_compile(args) -> int:
     src = Path(args.input)
     if src.is_dir():
@@ -81,7 +70,7 @@ def cmd_compile(args) -> int:
             target = out_dir / rel.parent / (module_name_for(path) + ".py")
             # A build step: skip charts whose module is newer than the chart and everything it
             # embeds, and was written by this compiler version.
-            if not args.force and _up_to_date(path, target):
+            if not args.force and up_to_date(path, target):
                 continue
             if _compile_one(path, target, _options(args)):
                 print(f"compiled {path} -> {target}", file=sys.stderr)

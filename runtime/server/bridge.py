@@ -187,18 +187,25 @@ class Inbound:
             for sid in {sid for sid, _, _ in told}:
                 await durability.committed(sid)
 
-    async def _owned(self, g_uid: str) -> tuple[Any, Outcome | None]:
+    async def _owned(self, g_uid: str) -> Outcome | None:
+        """The Outcome that says the interaction is unknown, or None (its owner is in memory,
+        before its object model changes)."""
         entry = self.module.get(g_uid)
         if entry is None:
-            return None, error(404, "notfound", f"no interaction {g_uid}")
+            return error(404, "notfound", f"no interaction {g_uid}")
         if entry.owner is not None:
-            await self.service.find(entry.owner)  # (in memory before its object model changes)
-        return entry, None
+            await self.service.find(entry.owner)
+        return None
 
-    def _collect(self) -> list:
+    def _diverted(self, fn, *args) -> tuple[Any, list]:
+        """fn(*args) with the events the module tells sessions collected instead of delivered:
+        (its result, the events), for _settle."""
         told: list = []
         self.module.divert = lambda sid, name, data: told.append((sid, name, data))
-        return told
+        try:
+            return fn(*args), told
+        finally:
+            self.module.divert = None
 
     async def new(self, payload: dict) -> Outcome:
         sid = payload.get("sessionid")
@@ -210,11 +217,7 @@ class Inbound:
         machine = await self.service.find(sid)
         if isinstance(machine, Outcome):
             return machine
-        told = self._collect()
-        try:
-            g_uid = self.module.new_interaction(sid, props)
-        finally:
-            self.module.divert = None
+        g_uid, told = self._diverted(self.module.new_interaction, sid, props)
         await self._settle(told)
         return Outcome(200, {"interactionid": g_uid, "sessionid": sid})
 
@@ -222,7 +225,7 @@ class Inbound:
         changes = payload.get("changes")
         if not isinstance(changes, dict):
             return error(400, "invalidparameter", 'expected {"changes": {...}}')
-        entry, problem = await self._owned(g_uid)
+        problem = await self._owned(g_uid)
         if problem is not None:
             return problem
         self.module.update(g_uid, changes)
@@ -237,16 +240,12 @@ class Inbound:
         changes = payload.get("changes")
         if changes is not None and not isinstance(changes, dict):
             return error(400, "invalidparameter", '"changes" must be an object')
-        entry, problem = await self._owned(g_uid)
+        problem = await self._owned(g_uid)
         if problem is not None:
             return problem
         if changes:
             self.module.update(g_uid, changes)  # (before the event that reports them)
-        told = self._collect()
-        try:
-            self.module.notify(g_uid, name, data)
-        finally:
-            self.module.divert = None
+        _, told = self._diverted(self.module.notify, g_uid, name, data)
         await self._settle(told)
         return Outcome(200, {"interactionid": g_uid, "delivered": bool(told)})
 
@@ -254,14 +253,10 @@ class Inbound:
         resultof = payload.get("resultof", "deletion")
         if not isinstance(resultof, str):
             return error(400, "invalidparameter", '"resultof" must be a string')
-        entry, problem = await self._owned(g_uid)
+        problem = await self._owned(g_uid)
         if problem is not None:
             return problem
-        told = self._collect()
-        try:
-            self.module.delete(g_uid, resultof)
-        finally:
-            self.module.divert = None
+        _, told = self._diverted(self.module.delete, g_uid, resultof)
         await self._settle(told)
         return Outcome(200, {"interactionid": g_uid})
 
@@ -271,11 +266,7 @@ class Inbound:
             return error(400, "invalidparameter", problem)
         if self.bridge is None:
             return error(404, "notfound", "no interaction_url is configured: this server sends no interaction requests")
-        told = self._collect()
-        try:
-            found = self.bridge.result(requestid, payload)
-        finally:
-            self.module.divert = None
+        found, told = self._diverted(self.bridge.result, requestid, payload)
         if found is None:
             return error(404, "notfound", f"no interaction request {requestid} is waiting (unknown, cancelled or answered)")
         # the result event itself went to its session's queue (Request.deliver): wait for the

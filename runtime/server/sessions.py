@@ -161,9 +161,10 @@ class SessionService:
         self.updated_ms.pop(sid, None)
 
     def resident_count(self) -> int:
-        """Sessions in memory that run (host.sessions is weak: ended ones linger until the
-        garbage collector takes them)."""
-        return sum(1 for m in list(self.host.sessions.values()) if m.running)
+        """Sessions the server holds in memory: those the host keeps until they end
+        (host.sessions is weak: ended ones linger there until the garbage collector takes
+        them). Constant time: every start asks."""
+        return self.host.held
 
     # -- start (§2) ----------------------------------------------------------------------
 
