@@ -95,10 +95,11 @@ def locate_error(exc: BaseException, source_file: str) -> str:
         return source_file
     filename, lineno = found
     for n in range(lineno, 0, -1):
-        line = linecache.getline(filename, n).strip()
+        raw = linecache.getline(filename, n)
+        line = raw.strip()
         if line.startswith("# <") and " line " in line:
             return _comment_location(line, source_file)
-        if line.startswith("def "):
+        if raw.startswith("def "):  # (a nested def, a JS function, is inside its element)
             # the function's own comment stands just above its `def`
             above = linecache.getline(filename, n - 1).strip()
             if above.startswith("# <") and " line " in above:

@@ -147,6 +147,8 @@ class Interpreter:
     """The algorithm. Subclasses (the runtime Machine) provide datamodel and executable content."""
 
     tables: ChartTables
+    macro_serial = 0  # macrosteps begun (the script budget's refills: js/budget.py)
+    invoke_depth = 0  # how many invoking sessions are above this one (limits.py)
 
     def _init_interpreter(self) -> None:
         self.config = 0  # the active configuration, as a mask (the root is implicit)
@@ -246,6 +248,7 @@ class Interpreter:
         """One external event: take it, then complete the macrostep."""
         if not self.running:
             return
+        self.macro_serial += 1  # a new macrostep: a fresh script budget (js/budget.py)
         tables = self.tables
         if tables.invoke_mask:
             self.before_external_event(event)

@@ -1,4 +1,4 @@
-"""Execution limits: how much one macrostep may do before its session is ended (a chart that loops for ever must not stop the others).
+"""Execution limits: how much one macrostep (or run) may do before its session is ended (a chart that loops for ever must not stop the others).
 
 A macrostep is bounded by the number of microsteps it takes, the internal events waiting in its
 queue and the error events it raises. The defaults are far above what a sane chart reaches (the
@@ -7,8 +7,23 @@ W3C suite's largest macrostep takes a few dozen microsteps); change them per hos
 microsteps (the cost of a macrostep stays one decrement per microstep), so a session may go up
 to that far past one before it is stopped.
 
-When one trips, the session ends at once, in a defined way: the macrostep stops, the session's
-active states are exited as for any end (their `<onexit>` runs), the reason is logged at ERROR
+A run of the session (a `send`, a timer, a delivery: everything until it waits again) takes at
+most `external_events` events from its external queue: a session that keeps sending itself
+events without a delay would otherwise never return (nor give the others their turn).
+
+Scripts have a budget of their own, per macrostep: `script_steps` loop iterations and function
+calls together, and `script_seconds` of time (runtime/js/budget.py). Spending it is not the end
+of the session: the script that was running stops with error.execution, and so does each later
+script of the same macrostep at its first loop iteration or call; the next macrostep starts
+with a full budget.
+
+An `<invoke>` more than `invoke_depth` sessions deep fails with error.execution, as an invoke
+that cannot be started does (SCXML 6.4), and an ORS `<session:start>` on a host that already
+holds `sessions` sessions fails with error.session.start (`error: "limit"`): a chart that
+starts or invokes copies of itself cannot fill the host.
+
+When one of the others trips, the session ends at once, in a defined way: the macrostep
+stops, the session's active states are exited as for any end (their `<onexit>` runs), the reason is logged at ERROR
 on `scxmlc_runtime` and kept as `machine.limit_reason`, and the session that invoked it (or,
 under ORS, started it) receives `error.limit` with `{sessionid, reason}`.
 """
@@ -23,11 +38,18 @@ class Limits:
     microsteps: int = 100_000  # microsteps (transitions sets taken) in one macrostep
     internal_events: int = 100_000  # events waiting in the internal queue at once
     errors: int = 1_000  # error events one macrostep raises
+    external_events: int = 100_000  # external events one run takes without a pause (a session sending itself events)
+    script_steps: int = 10_000_000  # loop iterations and function calls of one macrostep's scripts (js/budget.py)
+    script_seconds: float = 5.0  # time one macrostep's scripts may take (js/budget.py)
+    invoke_depth: int = 20  # sessions invoked inside invoked sessions (a chart that invokes itself)
+    sessions: int = 100_000  # sessions a host holds that `<session:start>` may add to (the host's limits count)
 
     def __post_init__(self) -> None:
-        for name in ("microsteps", "internal_events", "errors"):
+        for name in ("microsteps", "internal_events", "errors", "external_events", "script_steps", "invoke_depth", "sessions"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ValueError(f"Limits.{name} must be a positive integer")
+        if not isinstance(self.script_seconds, (int, float)) or not self.script_seconds > 0:
+            raise ValueError("Limits.script_seconds must be a positive number")
 
 
 DEFAULT_LIMITS = Limits()

@@ -12,6 +12,7 @@ from .host import Host
 from .events import EXTERNAL_TEMPLATE, PLATFORM, make_event
 from .basichttp import BASICHTTP_TYPE, IOProcessorEntry
 from .limits import Limits
+from .js.budget import install_budget
 from .interpreter import ChartTables, Interpreter, iter_bits
 from .invoke import InvokeMixin
 from .js import JSThrow, UNDEFINED, error_name_message, js_native, new_globals, to_js
@@ -102,8 +103,15 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         self._finished = None  # an asyncio future, created by wait_done()
         self._init_interpreter()
         self._init_invoke()
-        self.dm = new_globals()
+        self.dm = self.new_datamodel()
         host.sessions[self.sessionid] = self
+
+    def new_datamodel(self) -> dict:
+        """An empty datamodel with this session's script budget (js/budget.py: ticks counted
+        per macrostep, told apart by `macro_serial`)."""
+        dm = new_globals()
+        install_budget(dm, self)
+        return dm
 
     # -- public API -----------------------------------------------------------------------
 
@@ -482,6 +490,7 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         self._busy = True
         if APPLIED[0] is not self.realm_patches:
             switch_realm(self.realm_patches)
+        self.macro_serial += 1
         try:
             if fn is not None:
                 fn(*args)
@@ -502,7 +511,16 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
 
     def _drain(self) -> None:
         queue = self.external_queue
+        left = self.limits.external_events
         while queue and self.running:
+            left -= 1
+            if left < 0:
+                # limits.py: a session that keeps sending itself events never waits again
+                limit = self.limits.external_events
+                self.limit_exceeded(0, self.limits, reason=f"more than {limit} external events in one run (a session that sends itself events without end?)")
+                queue.clear()
+                self.exit_interpreter()
+                return
             self.process_external_event(queue.popleft())
 
     # -- datamodel ------------------------------------------------------------------------
@@ -575,10 +593,12 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
             return True
         return False
 
-    def limit_exceeded(self, steps: int, limits: Limits, errors: int = 0) -> None:
+    def limit_exceeded(self, steps: int, limits: Limits, errors: int = 0, reason: str | None = None) -> None:
         """A macrostep went over a limit (limits.py): the session ends, and says why."""
         # (the most telling first: a runaway queue or errors also take many microsteps)
-        if len(self.internal_queue) > limits.internal_events:
+        if reason is not None:
+            pass
+        elif len(self.internal_queue) > limits.internal_events:
             reason = f"more than {limits.internal_events} internal events queued (events raised faster than they are taken?)"
         elif errors > limits.errors:
             reason = f"more than {limits.errors} error events in one macrostep (a failing condition re-evaluated after each error?)"

@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING, Any
 from .actions import DelayedSend
 from .events import make_event
 from .js.heap import HeapReader, HeapWriter, Unstorable, intrinsic, intrinsic_name
-from .js.values import DECLARED_GLOBALS_KEY, GLOBAL_OBJECT_KEY, HIDDEN_GLOBALS, MISSING, SCRIPT_VARS_KEY, UNDEFINED, new_globals
+from .js.budget import TICKS_KEY, ScriptBudget, js_ticks
+from .js.values import DECLARED_GLOBALS_KEY, GLOBAL_OBJECT_KEY, HIDDEN_GLOBALS, MISSING, SCRIPT_VARS_KEY, UNDEFINED
 
 if TYPE_CHECKING:  # pragma: no cover
     from .host import Host
@@ -152,6 +153,11 @@ def snapshot_state(machine: "Machine", writer: HeapWriter | None = None) -> dict
         writer = HeapWriter()
     writer.markers[id(dm)] = {"$dm": machine.sessionid}
     writer.markers[id(machine)] = {"$sm": machine.sessionid}
+    budget = dm.get(TICKS_KEY)
+    if isinstance(budget, ScriptBudget):
+        # (functions close over the session's tick iterator: js/budget.py; it is the
+        # restored session's own again)
+        writer.markers[id(budget.ticks)] = {"$ticks": machine.sessionid}
     writer.chart_modules.setdefault(base.__module__, machine.sessionid)
     try:
         state: dict[str, Any] = {
@@ -325,10 +331,11 @@ def _restore(cls: type, data: dict, reader: HeapReader, host: "Host | None", log
 
     for key, value in data.get("attrs", {}).items():
         setattr(machine, key, value)
-    machine.dm = new_globals()
+    machine.dm = machine.new_datamodel()
     sid = data["id"]
     reader.markers[("$dm", sid)] = machine.dm
     reader.markers[("$sm", sid)] = machine
+    reader.markers[("$ticks", sid)] = js_ticks(machine.dm)
     # functions of a chart's module are tagged with the first session of that chart
     for tag, module in data.get("modules", {}).items():
         if module == data["module"] or (force and tag == data["id"]):  # (forced: a recompiled module)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .budget import MAX_STRING_LENGTH, check_string, js_string_too_long
 from .conversions import (
     _SMALL_INT_STRINGS,
     is_object,
@@ -32,16 +33,21 @@ def js_add(a: Any, b: Any) -> Any:
     """a + b (ES5.1 11.6.1)."""
     ta = type(a)
     tb = type(b)
-    if ta is tb and (ta is float or ta is str):
-        return a + b
+    if ta is tb:
+        if ta is float:
+            return a + b
+        if ta is str:
+            if len(a) + len(b) > MAX_STRING_LENGTH:
+                js_string_too_long()  # (budget.py: the size cap)
+            return a + b
     if ta is str and tb is float:
-        return a + number_to_string(b)
+        return check_string(a + number_to_string(b))
     if ta is float and tb is str:
-        return number_to_string(a) + b
+        return check_string(number_to_string(a) + b)
     pa = to_primitive(a)
     pb = to_primitive(b)
     if type(pa) is str or type(pb) is str:
-        return to_string(pa) + to_string(pb)
+        return check_string(to_string(pa) + to_string(pb))
     return to_number(pa) + to_number(pb)
 
 

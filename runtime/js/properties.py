@@ -34,9 +34,9 @@ from .values import (
 
 
 # Arrays are dense Python lists: a write far past the end would allocate every hole in
-# between, so untrusted scripts could exhaust memory with `a[4e9] = 1`. Past this many
-# elements a write throws RangeError instead (documented deviation).
-MAX_ARRAY_LENGTH = 1 << 24
+# between, so untrusted scripts could exhaust memory with `a[4e9] = 1`. Past MAX_ARRAY_LENGTH
+# elements (budget.py) a write throws RangeError instead (documented deviation).
+from .budget import MAX_ARRAY_LENGTH  # noqa: E402
 
 
 def _type_error(message: str):

@@ -23,7 +23,7 @@ import esprima.syntax
 import esprima.token
 
 from . import pyast as P
-from .compiler import DM, Unsupported, _loc
+from .compiler import DM, Unsupported, _loc, ticks_binding
 from .errors import ECMAScriptSyntaxError
 from .names import READONLY_GLOBALS, identifier_ok as _identifier_ok
 from .scope import lexical_declarations, use_strict, var_declarations, walk, walk_all
@@ -278,6 +278,7 @@ class Transpiler:
         self.statement_fallbacks = 0
         self.helpers: set[str] = set()
         self.counter = 0
+        self.ticks = 0  # budget steps emitted so far (StmtCompiler.tick)
         self.py_names: set[str] = set()
 
     # -- parsing --------------------------------------------------------------------------
@@ -480,6 +481,7 @@ class Transpiler:
         # A script starting with "use strict" is strict code, and so is every function in it
         # (ES5.1 10.1.1); its own `this` stays the global object (10.4.1.1).
         c.func.strict = use_strict(tree.body)
+        ticks0 = self.ticks
 
         def gen():
             out: list[ast.stmt] = []
@@ -528,6 +530,10 @@ class Transpiler:
                 # a read in their temporal dead zone raises NameError there, which must reach
                 # the runtime as the ReferenceError it stands for (functions do this themselves).
                 out = [c.guarded_body(out)]
+            if self.ticks != ticks0:
+                # Loops and functions tick the session's script budget (StmtCompiler.tick):
+                # the script binds the iterator once, its functions close over it.
+                out.insert(0, ticks_binding())
             return out
 
         return self._run(gen)

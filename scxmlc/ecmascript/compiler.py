@@ -25,6 +25,12 @@ PRIMITIVE_PY = {NUM: "float", STR: "str"}
 PRIMITIVE_KEY = (NUM, STR, BOOL, UNDEF, NULL)
 
 DM = "_dm"
+TICKS = "_ticks"  # the unit's tick iterator (tick)
+
+
+def ticks_binding() -> ast.stmt:
+    """`_ticks = js_ticks(_dm)`: what a unit of code that ticks binds first."""
+    return ast.Assign([ast.Name(TICKS, ast.Store())], ast.Call(ast.Name("js_ticks", ast.Load()), [ast.Name(DM, ast.Load())], []))
 EV = "_ev"  # the hoisted `_event` (Transpiler(hoist_event=True))
 DATA = "_data"  # ORS: the datamodel object
 
@@ -104,6 +110,47 @@ class ExprCompiler:
     def tmp(self, prefix: str = "_t") -> str:
         self.unit.counter += 1
         return f"{prefix}{self.unit.counter}"
+
+    def concat(self, a: ast.expr, b: ast.expr) -> ast.expr:
+        """a + b for two Python strings, within the size cap (runtime/js/budget.py: `s = s + s`
+        must stop at MAX_STRING_LENGTH with V8's RangeError, before anything is built). A chain
+        a + b + c is checked once: the lengths of its parts are added up first,
+        `(_s1 + ":" + _s2 if len(_s1 := a) + 1 + len(_s2 := b) <= js_MAX_STRING else ...)`,
+        parts evaluated left to right as before. Constants alone need no check."""
+        parts = [*getattr(a, "scxmlc_concat", (a,)), *getattr(b, "scxmlc_concat", (b,))]
+        if all(isinstance(p, ast.Constant) for p in parts):
+            out = parts[0]
+            for p in parts[1:]:
+                out = ast.BinOp(out, ast.Add(), p)
+            return out
+        lengths: list[ast.expr] = []
+        names: list[ast.expr] = []
+        for p in parts:
+            if isinstance(p, ast.Constant):
+                lengths.append(P.const(len(p.value)))
+                names.append(p)
+            else:
+                t = self.tmp("_s")
+                lengths.append(P.call(P.name("len"), P.walrus(t, p)))
+                names.append(P.name(t))
+        total = lengths[0]
+        for n in lengths[1:]:
+            total = ast.BinOp(total, ast.Add(), n)
+        joined = names[0]
+        for n in names[1:]:
+            joined = ast.BinOp(joined, ast.Add(), n)
+        checked = P.ifexp(ast.Compare(total, [ast.LtE()], [self.helper("js_MAX_STRING")]), joined, self.hcall("js_string_too_long"))
+        checked.scxmlc_concat = tuple(parts)  # (a longer chain takes the parts, not the check)
+        return checked
+
+    def tick(self) -> ast.stmt:
+        """`next(_ticks)`: one step of the session's script budget, at a loop's back-edge or
+        a function's entry (runtime/js/budget.py: a C-level iterator that raises, past the
+        budget, an exception no JS `catch` takes). The unit binds `_ticks` once
+        (TICKS_BINDING), where it sees one used."""
+        self.unit.ticks += 1
+        self.unit.helpers.add("js_ticks")
+        return P.expr_stmt(P.call(P.name("next"), P.name(TICKS)))
 
     def fail(self, message: str, node: Any = None):
         raise Unsupported(message, node)
@@ -280,7 +327,7 @@ class ExprCompiler:
         if not (isinstance(out, ast.Constant) or (isinstance(out, ast.Call) and out.func.id == "js_tostr")):
             out = self.hcall("js_tostr", out)
         for p in parts[1:]:
-            out = ast.BinOp(out, ast.Add(), p)
+            out = self.concat(out, p)
         return Typed(out, STR)
 
     def x_ArrayExpression(self, node: Any) -> Typed:
@@ -292,7 +339,8 @@ class ExprCompiler:
                 items.append(ast.Starred(self.hcall("js_spread", self.v(e.argument)), ast.Load()))
             else:
                 items.append(self.v(e))
-        return Typed(self.hcall("js_array", *items), OBJ)
+        spread = any(isinstance(i, ast.Starred) for i in items)  # (may grow past the array cap)
+        return Typed(self.hcall("js_array_spread" if spread else "js_array", *items), OBJ)
 
     def property_key(self, prop: Any) -> ast.expr:
         k = prop.key
@@ -809,11 +857,11 @@ class ExprCompiler:
         if left.t == NUM and right.t == NUM:
             return Typed(ast.BinOp(left.node, ast.Add(), right.node), NUM)
         if left.t == STR and right.t == STR:
-            return Typed(ast.BinOp(left.node, ast.Add(), right.node), STR)
+            return Typed(self.concat(left.node, right.node), STR)
         if left.t == STR:
-            return Typed(ast.BinOp(left.node, ast.Add(), self.str_operand(right)), STR)
+            return Typed(self.concat(left.node, self.str_operand(right)), STR)
         if right.t == STR:
-            return Typed(ast.BinOp(self.str_operand(left), ast.Add(), right.node), STR)
+            return Typed(self.concat(self.str_operand(left), right.node), STR)
         if left.t in (NUM, BOOL, NULL, UNDEF) and right.t in (NUM, BOOL, NULL, UNDEF):
             return Typed(self.hcall("js_add", left.node, right.node), NUM)
         return Typed(self.guard(left, right, lambda a, b: ast.BinOp(a, ast.Add(), b), "js_add", ("float", "str")))

@@ -409,7 +409,7 @@ class Speculator:
 
     def add(self, left: Fast, right: Fast) -> Fast:
         if left.t == STRING or right.t == STRING:
-            return Fast(ast.BinOp(self.as_string(left), ast.Add(), self.as_string(right)), STRING)
+            return Fast(self.c.concat(self.as_string(left), self.as_string(right)), STRING)
         left, right = self.settled(left), self.settled(right)
         if left.t == ANY and right.t == ANY:
             # Two numbers or two strings add as in Python; a mix (or objects) is not guessed.
@@ -417,7 +417,12 @@ class Speculator:
             b1, b2 = self.bind(right)
             same = ast.Compare(P.type_of(a1), [ast.Is()], [P.type_of(b1)])
             plain = ast.Compare(P.type_of(a2), [ast.In()], [self.c.helper("js_ADD_TYPES")])
-            return Fast(P.ifexp(ast.BoolOp(ast.And(), [same, plain]), ast.BinOp(a2, ast.Add(), b2), self.deopt()), ANY)
+            # two strings: within the size cap (runtime/js/budget.py), else the exact code's
+            # RangeError
+            total = ast.BinOp(P.call(P.name("len"), a2), ast.Add(), P.call(P.name("len"), b2))
+            small = ast.BoolOp(ast.Or(), [P.is_(P.type_of(a2), P.name("float")), ast.Compare(total, [ast.LtE()], [self.c.helper("js_MAX_STRING")])])
+            checked = P.ifexp(small, ast.BinOp(a2, ast.Add(), b2), self.deopt())
+            return Fast(P.ifexp(ast.BoolOp(ast.And(), [same, plain]), checked, self.deopt()), ANY)
         a, b = self.need(left, FLOAT), self.need(right, FLOAT)
         return Fast(ast.BinOp(a.node, ast.Add(), b.node), FLOAT)
 

@@ -7,7 +7,7 @@ import ast
 from typing import Any
 
 from . import pyast as P
-from .compiler import DM, FUNC, NUM, ExprCompiler, Typed, Unsupported
+from .compiler import DM, FUNC, NUM, ExprCompiler, Typed, Unsupported, ticks_binding
 from .names import py_local
 from .numeric import numeric_locals
 from .scope import Binding, FunctionCtx, JumpTarget, Scope, lexical_declarations, pattern_names, use_strict, var_declarations, walk
@@ -246,6 +246,8 @@ class StmtCompiler(ExprCompiler):
     def finish_loop(self, target: JumpTarget, loop: ast.stmt) -> list[ast.stmt]:
         """The Python loop plus, after it, the propagation of jumps aimed further out."""
         self.func.jumps.pop()
+        if target.kind == "loop":
+            loop.body.insert(0, self.tick())  # the back-edge: one step of the script budget
         out: list[ast.stmt] = []
         if target.pending:
             out.append(P.assign(P.store("_tjump"), P.const(None)))
@@ -740,7 +742,7 @@ class StmtCompiler(ExprCompiler):
         factory = ast.FunctionDef(
             name="_tfactory",
             args=ast.arguments(posonlyargs=[], args=[ast.arg(DM), *(ast.arg(c) for c in captured)], kwonlyargs=[], kw_defaults=[], defaults=[]),
-            body=[fdef, ast.Return(P.name("_tf"))],
+            body=[ticks_binding(), fdef, ast.Return(P.name("_tf"))],
             decorator_list=[],
             returns=None,
             type_params=[],
@@ -898,7 +900,8 @@ class StmtCompiler(ExprCompiler):
         return ast.FunctionDef(
             name=fn_name,
             args=arguments,
-            body=head + [self.guarded_body(prologue + body)],
+            # (the tick before the try: what it raises is not a JS error)
+            body=head + [self.tick(), self.guarded_body(prologue + body)],
             decorator_list=[],
             returns=None,
             type_params=[],
@@ -931,6 +934,9 @@ class StmtCompiler(ExprCompiler):
             parts.append(self.stmt_as_expr(st, node))
         for f in hoisted:
             parts.append(self.init_expr(f.id.name, self.function_value(f, name_hint=f.id.name, declaration=True), f.id))
+        # The function's entry is a step of the script budget (tick); a lambda has no unit
+        # of its own that binds `_ticks`, so it asks the datamodel.
+        parts.insert(0, P.call(P.name("next"), self.hcall("js_ticks", P.name(DM))))
         if node.body.type != "BlockStatement":
             parts.append(self.v(node.body))
             return ast.Lambda(arguments, P.seq(*parts))

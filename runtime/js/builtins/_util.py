@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from ..budget import MAX_ARRAY_LENGTH
 from ..conversions import to_integer, to_number, to_string, to_uint32
 from ..errors import throw_type_error
 from ..properties import js_getp, own_get, MISSING
@@ -65,13 +66,17 @@ def as_list(obj: Any) -> list:
     """Elements of an array-like as a Python list, holes kept as HOLE."""
     if type(obj) is JSArray:
         return obj
-    if type(obj) is str:
-        return list(obj)
     if obj is UNDEFINED or obj is None:
         throw_type_error("Array.prototype method called on null or undefined")
     n = length_of(obj)
+    if n > MAX_ARRAY_LENGTH:
+        from ..errors import throw_range_error
+
+        throw_range_error("Invalid array length")
+    if type(obj) is str:
+        return list(obj)
     out = []
-    for i in range(min(n, 1 << 24)):
+    for i in range(n):
         v = own_get(obj, str(i)) if not isinstance(obj, (float, bool)) else MISSING
         out.append(HOLE if v is MISSING else v)
     return out

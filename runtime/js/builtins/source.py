@@ -13,6 +13,7 @@ import math
 import re
 from typing import Any
 
+from ..budget import MAX_STRING_LENGTH, builtin_tick
 from ..conversions import number_to_string, to_string
 from ..properties import js_getp, own_keys
 from ..values import (
@@ -77,6 +78,15 @@ def _key_source(k: str) -> str:
     return quote(k, "'")
 
 
+def _check_size(parts: list) -> None:
+    """The string cap (budget.py) before a value's parts are joined (shared parts of a
+    value would double the text at each level, as for JSON.stringify)."""
+    if sum(map(len, parts)) + 2 * len(parts) > MAX_STRING_LENGTH:
+        from ..errors import throw_range_error
+
+        throw_range_error("Invalid string length")
+
+
 class _Uneval:
     def __init__(self) -> None:
         self.stack: list[int] = []
@@ -119,6 +129,7 @@ class _Uneval:
                 msg = "" if message is UNDEFINED else to_string(message)
                 return f"(new {to_string(name)}({quote(msg)}))"
         outermost = not self.stack
+        builtin_tick()  # (a value's shared parts are visited once per path: budget.py)
         if id(v) in self.stack:
             return "[]" if type(v) is JSArray else "{}"
         self.stack.append(id(v))
@@ -126,6 +137,7 @@ class _Uneval:
             if type(v) is JSArray:
                 return self.array(v)
             parts = [f"{_key_source(k)}:{self.value(js_getp(v, k))}" for k in own_keys(v)]
+            _check_size(parts)
             body = "{" + ", ".join(parts) + "}"
             return f"({body})" if outermost else body
         finally:
@@ -134,6 +146,7 @@ class _Uneval:
     def array(self, a: JSArray) -> str:
         """ArrayToSource: elements separated by ", ", holes empty, a trailing hole keeps its comma."""
         parts = ["" if x is HOLE else self.value(x) for x in a]
+        _check_size(parts)
         text = ", ".join(parts)
         if a and a[-1] is HOLE:
             text += ","

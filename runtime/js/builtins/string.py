@@ -6,15 +6,16 @@ import unicodedata
 from typing import Any
 
 from ..conversions import WHITESPACE, to_integer, to_number, to_string, to_uint32, to_uint16
+from ..budget import MAX_ARRAY_LENGTH, MAX_STRING_LENGTH, check_string
 from ..errors import throw_range_error, throw_type_error
 from ..properties import js_setp
 from ..values import BUILTINS, STRING_PROTO, UNDEFINED, JSArray, JSFunction, JSObject
 from ._util import define, native, relative_index
 from .regexp import is_regexp, match_to_array, new_regexp, regexp_exec_raw
 
-# Strings are built in memory: cap what one operation may create (repeat, padStart), so an
-# untrusted chart cannot exhaust memory with 'x'.repeat(1e12). V8's own limit is ~2**29.
-MAX_STRING_LENGTH = (1 << 29) - 24
+# Strings are built in memory: every operation that makes a longer string than it was given
+# checks the cap (../budget.py) before it builds, or right after when what it builds is within a
+# small multiple of its input, so an untrusted chart cannot exhaust memory with 'x'.repeat(1e12).
 
 
 def _string_call(this, *args):
@@ -204,12 +205,12 @@ def _substr(this, start=UNDEFINED, length=UNDEFINED, *_):
 
 @define(STRING_PROTO, "toUpperCase", 0)
 def _upper(this, *_):
-    return this_string(this, "toUpperCase").upper()
+    return check_string(this_string(this, "toUpperCase").upper())  # (ß is SS: at most 3x)
 
 
 @define(STRING_PROTO, "toLowerCase", 0)
 def _lower(this, *_):
-    return this_string(this, "toLowerCase").lower()
+    return check_string(this_string(this, "toLowerCase").lower())
 
 
 define(STRING_PROTO, "toLocaleUpperCase", 0)(_upper)
@@ -238,7 +239,9 @@ define(STRING_PROTO, "trimRight", 0)(_trim_end)
 @define(STRING_PROTO, "concat", 1)
 def _concat(this, *args):
     s = this_string(this, "concat")
-    return s + "".join(to_string(a) for a in args)
+    parts = [s, *(to_string(a) for a in args)]
+    _check_len(sum(map(len, parts)))
+    return "".join(parts)
 
 
 @define(STRING_PROTO, "repeat", 1)
@@ -293,7 +296,7 @@ def _normalize(this, form=UNDEFINED, *_):
     f = "NFC" if form is UNDEFINED else to_string(form)
     if f not in ("NFC", "NFD", "NFKC", "NFKD"):
         throw_range_error(f"The normalization form should be one of NFC, NFD, NFKC, NFKD.")
-    return unicodedata.normalize(f, this_string(this, "normalize"))
+    return check_string(unicodedata.normalize(f, this_string(this, "normalize")))
 
 
 # -- regular-expression methods (15.5.4.10-14) --------------------------------------------
@@ -404,7 +407,7 @@ def _replace(this, pattern, replacement, all_: bool, name: str) -> str:
             m = regexp_exec_raw(pattern, s)
             matches = [] if m is None else [m]
         out = []
-        last = 0
+        last = size = 0
         for m in matches:
             groups = list(m.groups())
             named = {names[i]: (UNDEFINED if groups[i - 1] is None else groups[i - 1]) for i in names} if names else None
@@ -417,6 +420,9 @@ def _replace(this, pattern, replacement, all_: bool, name: str) -> str:
                 rep = expand_replacement(template, s, m.start(), m.end(), groups, named)
             out.append(s[last : m.start()])
             out.append(rep)
+            size += m.start() - last + len(rep)
+            if size > MAX_STRING_LENGTH:
+                throw_range_error("Invalid string length")
             last = m.end()
         out.append(s[last:])
         return "".join(out)
@@ -429,7 +435,7 @@ def _replace(this, pattern, replacement, all_: bool, name: str) -> str:
             break
         pos = s.find(needle, pos + max(len(needle), 1))
     out = []
-    last = 0
+    last = size = 0
     for p in positions:
         if functional:
             rep = to_string(replacement.fn(UNDEFINED, needle, float(p), s))
@@ -437,6 +443,9 @@ def _replace(this, pattern, replacement, all_: bool, name: str) -> str:
             rep = expand_replacement(template, s, p, p + len(needle), [], None)
         out.append(s[last:p])
         out.append(rep)
+        size += p - last + len(rep)
+        if size > MAX_STRING_LENGTH:
+            throw_range_error("Invalid string length")
         last = p + len(needle)
     out.append(s[last:])
     return "".join(out)
@@ -463,6 +472,9 @@ def _split(this, separator=UNDEFINED, limit=UNDEFINED, *_):
         return JSArray([s])
     if not is_regexp(separator):
         sep = to_string(separator)
+        # (the array cap: counted before the parts are made)
+        if min(len(s) if sep == "" else s.count(sep) + 1, lim) > MAX_ARRAY_LENGTH:
+            throw_range_error("Invalid array length")
         if sep == "":
             parts = list(s)
         else:
@@ -484,6 +496,8 @@ def _split(this, separator=UNDEFINED, limit=UNDEFINED, *_):
         out.append(s[p:q])
         if len(out) == lim:
             return out
+        if len(out) > MAX_ARRAY_LENGTH:
+            throw_range_error("Invalid array length")
         for g in m.groups():
             out.append(UNDEFINED if g is None else g)
             if len(out) == lim:

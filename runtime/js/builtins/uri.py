@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..budget import MAX_STRING_LENGTH
+from ..errors import throw_range_error
 from ..conversions import to_string
 from ..errors import throw
 from ..values import BUILTINS
@@ -20,6 +22,9 @@ def _uri_error(msg: str = "URI malformed"):
 
 def _encode(s: str, unescaped: frozenset) -> str:
     """Encode (ES5.1 15.1.3 abstract operation)."""
+    if len(s) * 12 > MAX_STRING_LENGTH:  # (at most 12 characters each: counted when it may matter)
+        if sum(1 if c in unescaped else 3 * len(c.encode("utf-8", "surrogatepass")) for c in s) > MAX_STRING_LENGTH:
+            throw_range_error("Invalid string length")
     out = []
     for c in s:
         if c in unescaped:
@@ -93,8 +98,12 @@ _ESCAPE_SAFE = frozenset(_ALNUM + "@*_+-./")
 
 
 def _escape(this, *args):
+    s = _arg(args)
+    if len(s) * 12 > MAX_STRING_LENGTH:
+        if sum(1 if c in _ESCAPE_SAFE else 3 if ord(c) < 256 else 6 if ord(c) <= 0xFFFF else 12 for c in s) > MAX_STRING_LENGTH:
+            throw_range_error("Invalid string length")
     out = []
-    for c in _arg(args):
+    for c in s:
         o = ord(c)
         if c in _ESCAPE_SAFE:
             out.append(c)

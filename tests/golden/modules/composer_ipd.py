@@ -27,6 +27,7 @@ from scxmlc_runtime.js import (
     JSFunction,
     UNDEFINED,
     js_INT_STRINGS,
+    js_MAX_STRING,
     js_declare,
     js_deopt,
     js_eq,
@@ -41,6 +42,8 @@ from scxmlc_runtime.js import (
     js_shadow_get,
     js_shadow_set,
     js_str_add,
+    js_string_too_long,
+    js_ticks,
 )
 
 # Marks this module as generated: the runtime reads the `# <element> line N` comments
@@ -131,21 +134,34 @@ def _scxml_script(_sm):
     if _sm.raw_event is not None:
         _sm.convert_event()
     # <script> line 5
+    _ticks = js_ticks(_dm)
     js_declare(_dm, (), ("greet",))
 
     def _tf1(_this, j_who=UNDEFINED, *_targs2):
+        next(_ticks)
         try:
-            return "hello " + (
-                j_who
-                if type(j_who) is str
-                else (
-                    _t3
-                    if type(j_who) is float and (_t3 := js_INT_STRINGS.get(j_who)) is not None
-                    else js_str_add(j_who)
+            return (
+                "hello " + _s4
+                if 6
+                + len(
+                    (
+                        _s4 := (
+                            j_who
+                            if type(j_who) is str
+                            else (
+                                _t3
+                                if type(j_who) is float
+                                and (_t3 := js_INT_STRINGS.get(j_who)) is not None
+                                else js_str_add(j_who)
+                            )
+                        )
+                    )
                 )
+                <= js_MAX_STRING
+                else js_string_too_long()
             )
-        except (RecursionError, NameError) as _t4:
-            js_reraise(_t4)
+        except (RecursionError, NameError) as _t5:
+            js_reraise(_t5)
 
     _dm["greet"] = js_function(_tf1, "greet", 1, "function greet(who) { return 'hello ' + who; }")
 

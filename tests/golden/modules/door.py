@@ -24,10 +24,12 @@ from scxmlc_runtime import (
 from scxmlc_runtime.js import (
     UNDEFINED,
     js_INT_STRINGS,
+    js_MAX_STRING,
     js_add,
     js_getp,
     js_str_add,
     js_strict_eq,
+    js_string_too_long,
     js_truthy,
 )
 
@@ -62,20 +64,37 @@ def _open_onentry(_sm):
     # <log> line 28
     _sm.log(
         "door",
-        "opened "
-        + (
-            _t2
-            if type((_t2 := _dm["opened"])) is str
-            else (
-                _t3
-                if type(_t2) is float and (_t3 := js_INT_STRINGS.get(_t2)) is not None
-                else js_str_add(_t2)
+        (
+            "opened " + _s6 + _s7
+            if 7
+            + len(
+                (
+                    _s6 := (
+                        _t2
+                        if type((_t2 := _dm["opened"])) is str
+                        else (
+                            _t3
+                            if type(_t2) is float and (_t3 := js_INT_STRINGS.get(_t2)) is not None
+                            else js_str_add(_t2)
+                        )
+                    )
+                )
             )
-        )
-        + (
-            " time"
-            if (_t4 == 1.0 if type((_t4 := _dm["opened"])) is float else js_strict_eq(_t4, 1.0))
-            else " times"
+            + len(
+                (
+                    _s7 := (
+                        " time"
+                        if (
+                            _t5 == 1.0
+                            if type((_t5 := _dm["opened"])) is float
+                            else js_strict_eq(_t5, 1.0)
+                        )
+                        else " times"
+                    )
+                )
+            )
+            <= js_MAX_STRING
+            else js_string_too_long()
         ),
     )
     # <send> line 30

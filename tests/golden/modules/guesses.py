@@ -27,6 +27,7 @@ from scxmlc_runtime.js import (
     js_ADD_TYPES,
     js_INT_STRINGS,
     js_LENGTH_TYPES,
+    js_MAX_STRING,
     js_RAW_NUMBERS,
     js_RAW_PLAIN,
     js_add,
@@ -41,6 +42,7 @@ from scxmlc_runtime.js import (
     js_number_to_string,
     js_setp,
     js_str_add,
+    js_string_too_long,
     js_sub,
     js_truthy,
     js_typeof,
@@ -95,7 +97,11 @@ def _idle_t1(_sm):
     # <assign> line 13 (with the next 1)
     try:
         _v5 = (
-            _f1 + _f4
+            (
+                _f1 + _f4
+                if type(_f1) is float or len(_f1) + len(_f4) <= js_MAX_STRING
+                else js_deopt()
+            )
             if type((_f1 := _dm["count"]))
             is type(
                 (
@@ -116,26 +122,37 @@ def _idle_t1(_sm):
             and type(_f1) in js_ADD_TYPES
             else js_deopt()
         )
-        _v7 = (
-            (
-                _f6
-                if type((_f6 := _f2["sku"])) is str
-                else (
-                    js_INT_STRINGS.get(_f6) or js_number_to_string(float(_f6))
-                    if type(_f6) in js_RAW_NUMBERS
-                    else js_deopt()
+        _v10 = (
+            _s8 + " x" + _s9
+            if len(
+                (
+                    _s8 := (
+                        _f6
+                        if type((_f6 := _f2["sku"])) is str
+                        else (
+                            js_INT_STRINGS.get(_f6) or js_number_to_string(float(_f6))
+                            if type(_f6) in js_RAW_NUMBERS
+                            else js_deopt()
+                        )
+                    )
                 )
             )
-            + " x"
-            + (
-                _f3
-                if type(_f3) is str
-                else (
-                    js_INT_STRINGS.get(_f3) or js_number_to_string(float(_f3))
-                    if type(_f3) in js_RAW_NUMBERS
-                    else js_deopt()
+            + 2
+            + len(
+                (
+                    _s9 := (
+                        _f3
+                        if type(_f3) is str
+                        else (
+                            js_INT_STRINGS.get(_f3) or js_number_to_string(float(_f3))
+                            if type(_f3) in js_RAW_NUMBERS
+                            else js_deopt()
+                        )
+                    )
                 )
             )
+            <= js_MAX_STRING
+            else js_string_too_long()
         )
     except Exception:
         if _sm.raw_event is not None:
@@ -144,17 +161,20 @@ def _idle_t1(_sm):
         _dm["count"] = js_add(_dm["count"], js_getp(js_getp(_ev, "data"), "qty"))
         # <assign> line 14
         _dm["label"] = (
-            js_str_add(js_getp(js_getp(_ev, "data"), "sku"))
-            + " x"
-            + js_str_add(js_getp(js_getp(_ev, "data"), "qty"))
+            _s12 + " x" + _s13
+            if len((_s12 := js_str_add(js_getp(js_getp(_ev, "data"), "sku"))))
+            + 2
+            + len((_s13 := js_str_add(js_getp(js_getp(_ev, "data"), "qty"))))
+            <= js_MAX_STRING
+            else js_string_too_long()
         )
     else:
         _dm["count"] = _v5
-        _dm["label"] = _v7
+        _dm["label"] = _v10
     # <assign> line 15
     try:
         _v = float(
-            (_f9 := (len(_f8) if type((_f8 := _dm["label"])) in js_LENGTH_TYPES else js_deopt()))
+            (_f15 := (len(_f14) if type((_f14 := _dm["label"])) in js_LENGTH_TYPES else js_deopt()))
         )
     except Exception:
         if _sm.raw_event is not None:

@@ -1,4 +1,4 @@
-# helpers: JSFunction, UNDEFINED, js_LENGTH_TYPES, js_function, js_global, js_guarded, js_invoke, js_length, js_not_callable, js_strict_eq
+# helpers: JSFunction, UNDEFINED, js_LENGTH_TYPES, js_function, js_global, js_guarded, js_invoke, js_length, js_not_callable, js_strict_eq, js_ticks
 (
     _t5
     if type(
@@ -6,6 +6,7 @@
             _t5 := js_function(
                 js_guarded(
                     lambda _this, j_str=UNDEFINED, j_starts=UNDEFINED, *_targs1: (
+                        next(js_ticks(_dm)),
                         (j_s := UNDEFINED),
                         (
                             True

@@ -1,8 +1,10 @@
-# helpers: HOLE, JSArray, UNDEFINED, js_ARRAY_INDEX, js_LENGTH_TYPES, js_add, js_arguments, js_array, js_arrow, js_declare, js_function, js_get, js_item, js_length, js_lt, js_reraise
+# helpers: HOLE, JSArray, UNDEFINED, js_ARRAY_INDEX, js_LENGTH_TYPES, js_add, js_arguments, js_array, js_arrow, js_declare, js_function, js_get, js_item, js_length, js_lt, js_reraise, js_ticks
+_ticks = js_ticks(_dm)
 js_declare(_dm, ("f",), ("sum",))
 
 
 def _tf1(_this, *_targs2):
+    next(_ticks)
     try:
         j_arguments = js_arguments(_targs2)
         j_s = UNDEFINED
@@ -23,6 +25,7 @@ def _tf1(_this, *_targs2):
             is float
             else js_lt(_t4, _t5)
         ):
+            next(_ticks)
             j_s = (
                 _t8 + _t9
                 if type((_t8 := j_s))
@@ -56,6 +59,7 @@ _dm["sum"] = js_function(
 
 
 def _tf11(_tthis12, *_targs13):
+    next(_ticks)
     try:
         j_first = js_item(_targs13, 0)
         j_rest = js_array(*_targs13[1:])

@@ -1,8 +1,10 @@
-# helpers: UNDEFINED, js_INT_STRINGS, js_arrow, js_class, js_declare, js_getp, js_global, js_invoke, js_new, js_reraise, js_setp, js_str_add, js_super_invoke
+# helpers: UNDEFINED, js_INT_STRINGS, js_MAX_STRING, js_arrow, js_class, js_declare, js_getp, js_global, js_invoke, js_new, js_reraise, js_setp, js_str_add, js_string_too_long, js_super_invoke, js_ticks
+_ticks = js_ticks(_dm)
 js_declare(_dm, ("line",), ("Animal", "Dog"))
 
 
 def _tf2(_this, j_name=UNDEFINED, *_targs3):
+    next(_ticks)
     try:
         js_setp(_this, "name", j_name)
         return UNDEFINED
@@ -11,27 +13,39 @@ def _tf2(_this, j_name=UNDEFINED, *_targs3):
 
 
 def _tf5(_this, *_targs6):
+    next(_ticks)
     try:
         return (
-            _t7
-            if type(
+            _s9 + " makes a sound"
+            if len(
                 (
-                    _t7 := (
-                        _this["name"]
-                        if type(_this) is dict and "name" in _this
-                        else js_getp(_this, "name")
+                    _s9 := (
+                        _t7
+                        if type(
+                            (
+                                _t7 := (
+                                    _this["name"]
+                                    if type(_this) is dict and "name" in _this
+                                    else js_getp(_this, "name")
+                                )
+                            )
+                        )
+                        is str
+                        else (
+                            _t8
+                            if type(_t7) is float
+                            and (_t8 := js_INT_STRINGS.get(_t7)) is not None
+                            else js_str_add(_t7)
+                        )
                     )
                 )
             )
-            is str
-            else (
-                _t8
-                if type(_t7) is float and (_t8 := js_INT_STRINGS.get(_t7)) is not None
-                else js_str_add(_t7)
-            )
-        ) + " makes a sound"
-    except (RecursionError, NameError) as _t9:
-        js_reraise(_t9)
+            + 14
+            <= js_MAX_STRING
+            else js_string_too_long()
+        )
+    except (RecursionError, NameError) as _t10:
+        js_reraise(_t10)
 
 
 _dm["Animal"] = (
@@ -55,31 +69,46 @@ _dm["Animal"] = (
 )
 
 
-def _tf11(_this, *_targs12):
+def _tf12(_this, *_targs13):
+    next(_ticks)
     try:
         return (
-            _t13
-            if type((_t13 := js_super_invoke(_tcls10, False, "speak", _this))) is str
-            else (
-                _t14
-                if type(_t13) is float
-                and (_t14 := js_INT_STRINGS.get(_t13)) is not None
-                else js_str_add(_t13)
+            _s16 + " (woof)"
+            if len(
+                (
+                    _s16 := (
+                        _t14
+                        if type(
+                            (_t14 := js_super_invoke(_tcls11, False, "speak", _this))
+                        )
+                        is str
+                        else (
+                            _t15
+                            if type(_t14) is float
+                            and (_t15 := js_INT_STRINGS.get(_t14)) is not None
+                            else js_str_add(_t14)
+                        )
+                    )
+                )
             )
-        ) + " (woof)"
-    except (RecursionError, NameError) as _t15:
-        js_reraise(_t15)
+            + 7
+            <= js_MAX_STRING
+            else js_string_too_long()
+        )
+    except (RecursionError, NameError) as _t17:
+        js_reraise(_t17)
 
 
-def _tf16(_this, *_targs17):
+def _tf18(_this, *_targs19):
+    next(_ticks)
     try:
         return js_invoke(js_invoke(_this, "speak"), "toUpperCase")
-    except (RecursionError, NameError) as _t18:
-        js_reraise(_t18)
+    except (RecursionError, NameError) as _t20:
+        js_reraise(_t20)
 
 
 _dm["Dog"] = (
-    _tcls10 := js_class(
+    _tcls11 := js_class(
         "Dog",
         None,
         0,
@@ -89,7 +118,7 @@ _dm["Dog"] = (
                 "speak",
                 "method",
                 js_arrow(
-                    _tf11, "speak", 0, 'speak() { return super.speak() + " (woof)"; }'
+                    _tf12, "speak", 0, 'speak() { return super.speak() + " (woof)"; }'
                 ),
                 False,
             ),
@@ -97,7 +126,7 @@ _dm["Dog"] = (
                 "loud",
                 "get",
                 js_arrow(
-                    _tf16,
+                    _tf18,
                     "get loud",
                     0,
                     "get loud() { return this.speak().toUpperCase(); }",
@@ -109,8 +138,8 @@ _dm["Dog"] = (
     )
 )
 _dm["line"] = (
-    _t19["loud"]
-    if type((_t19 := js_new(js_global(_dm, "Dog"), "Dog", "Rex"))) is dict
-    and "loud" in _t19
-    else js_getp(_t19, "loud")
+    _t21["loud"]
+    if type((_t21 := js_new(js_global(_dm, "Dog"), "Dog", "Rex"))) is dict
+    and "loud" in _t21
+    else js_getp(_t21, "loud")
 )

@@ -1,14 +1,17 @@
-# helpers: JSFunction, UNDEFINED, js_add, js_declare, js_function, js_global, js_not_callable, js_reraise
+# helpers: JSFunction, UNDEFINED, js_add, js_declare, js_function, js_global, js_not_callable, js_reraise, js_ticks
+_ticks = js_ticks(_dm)
 js_declare(_dm, ("c",), ("counter",))
 
 
 def _tf1(_this, *_targs2):
+    next(_ticks)
     try:
         j_n = UNDEFINED
         j_n = 0.0
 
         def _tf3(_this, *_targs4):
             nonlocal j_n
+            next(_ticks)
             try:
                 j_n = j_n + 1.0 if type(j_n) is float else js_add(j_n, 1.0)
                 return j_n

@@ -1,8 +1,10 @@
-# helpers: UNDEFINED, js_declare, js_function, js_getp, js_global, js_global_this, js_invoke, js_mul, js_new, js_reraise, js_setp
+# helpers: UNDEFINED, js_declare, js_function, js_getp, js_global, js_global_this, js_invoke, js_mul, js_new, js_reraise, js_setp, js_ticks
+_ticks = js_ticks(_dm)
 js_declare(_dm, ("p",), ("Point",))
 
 
 def _tf1(_this, j_x=UNDEFINED, j_y=UNDEFINED, *_targs2):
+    next(_ticks)
     try:
         _this = js_global_this(_dm) if _this is None or _this is UNDEFINED else _this
         js_setp(_this, "x", j_x)
@@ -18,6 +20,7 @@ _dm["Point"] = js_function(
 
 
 def _tf4(_this, *_targs5):
+    next(_ticks)
     try:
         _this = js_global_this(_dm) if _this is None or _this is UNDEFINED else _this
         return js_invoke(

@@ -1,8 +1,10 @@
-# helpers: JSFunction, UNDEFINED, js_add, js_declare, js_function, js_global, js_not_callable, js_reraise
+# helpers: JSFunction, UNDEFINED, js_add, js_declare, js_function, js_global, js_not_callable, js_reraise, js_ticks
+_ticks = js_ticks(_dm)
 js_declare(_dm, ("x", "y"), ("f",))
 
 
 def _tf1(_this, j_n=UNDEFINED, *_targs2):
+    next(_ticks)
     try:
         return (
             _t3 + _t4

@@ -1,10 +1,12 @@
-# helpers: js_array, js_declare, js_function, js_global, js_inc, js_invoke, js_lt, js_reraise, js_strict_eq
+# helpers: js_array, js_declare, js_function, js_global, js_inc, js_invoke, js_lt, js_reraise, js_strict_eq, js_ticks
+_ticks = js_ticks(_dm)
 try:
     js_declare(_dm, ("handlers",))
     _dm["handlers"] = js_array()
     j_i = 0.0
     _t7 = True
     while True:
+        next(_ticks)
         if _t7:
             _t7 = False
         else:
@@ -17,6 +19,7 @@ try:
                 return ("continue:1", j_i_1)
 
             def _tf3(_this, *_targs4):
+                next(_ticks)
                 try:
                     return j_i_1
                 except (RecursionError, NameError) as _t5:

@@ -1,0 +1,203 @@
+"""Script budget and size caps: how much JavaScript one macrostep may run, and how long one string or array may grow (a script that loops for ever must not stop the other sessions).
+
+The budget. Generated code calls `next(_ticks)` at every loop iteration (the back-edge) and at
+every function entry, where `_ticks` is the session's one tick iterator (`js_ticks(dm)`): a
+C-level `itertools.chain` of `itertools.repeat` chunks, so a tick costs about 20 ns and no
+Python code runs between chunk boundaries. At a boundary `_Chunks.__next__` decides: a new
+macrostep (ScriptBudget.serial moved since the budget was last filled) gets a fresh budget;
+within the budget the next chunk is handed out; past it, in steps or in time, the chain is
+given a `_Spent`, whose `__next__` raises ScriptBudgetExceeded at every tick until the next
+macrostep begins. (A chain whose *source* raises is dead for good, one whose *active*
+iterator raises is not: that is why the refusal is an iterator.)
+
+ScriptBudgetExceeded is not a JSThrow, RecursionError or NameError, so no JavaScript `catch`
+takes it (a `finally` still runs, and ticks, and is refused too); executable content turns it
+into error.execution like any error (SCXML 4.9: the rest of the block is skipped), and so does
+every later loop iteration or call of the same macrostep.
+
+The size caps. A string longer than MAX_STRING_LENGTH or an array longer than
+MAX_ARRAY_LENGTH is never kept: the operation that would make it throws a RangeError ("Invalid
+string length" / "Invalid array length", V8's words), which a script may catch, since nothing
+was allocated for good. The caps are per process (memory is), far below V8's 2**29 - 24
+characters: a single string may hold 32 M characters, an array 16 M elements.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from typing import Any
+
+# A key no JS property name can be (not a str): the datamodel's tick iterator.
+TICKS_KEY = ("script budget",)
+CHUNK = 64  # ticks between two looks at the budget (and at the clock)
+SLOW_CHUNK_S = 0.005  # a chunk that took longer than this: the next one is a single tick
+DEFAULT_STEPS = 10_000_000
+DEFAULT_SECONDS = 5.0
+
+MAX_STRING_LENGTH = 1 << 25
+MAX_ARRAY_LENGTH = 1 << 24
+
+
+class ScriptBudgetExceeded(Exception):
+    """A macrostep's scripts ran past their budget (loop iterations and calls, or time)."""
+
+
+class _Spent:
+    """The chain's active iterator once the budget is spent: refuses every tick of this
+    macrostep, and ends (StopIteration: the chain asks for a fresh chunk) in the next."""
+
+    __slots__ = ("budget", "serial")
+
+    def __init__(self, budget: "ScriptBudget", serial: Any) -> None:
+        self.budget = budget
+        self.serial = serial
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self.budget.serial() != self.serial:
+            raise StopIteration
+        raise ScriptBudgetExceeded(self.budget.reason)
+
+
+class _Chunks:
+    """The chain's source: the next chunk of ticks, a fresh budget in a new macrostep, or
+    _Spent."""
+
+    __slots__ = ("budget",)
+
+    def __init__(self, budget: "ScriptBudget") -> None:
+        self.budget = budget
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        b = self.budget
+        serial = b.serial()
+        now = time.monotonic()
+        if serial != b.filled_for:
+            b.filled_for = serial
+            b.left = b.steps
+            b.started = now
+        elif b.left <= 0:
+            return _Spent(b, serial)
+        elif now - b.started > b.seconds:
+            b.reason = f"scripts ran for more than {b.seconds:g} s in one macrostep"
+            b.left = 0
+            return _Spent(b, serial)
+        # Slow ticks (each iteration copies a long string, runs a long match) get the clock
+        # looked at after each one, so the time bound holds to within one tick.
+        size = CHUNK if now - b.handed < SLOW_CHUNK_S else 1
+        b.handed = now
+        b.left -= size
+        if b.left <= 0:
+            b.reason = f"scripts took more than {b.steps} loop iterations and calls in one macrostep (a loop that does not end?)"
+        return itertools.repeat(None, size)
+
+
+class ScriptBudget:
+    """One session's budget: `steps` ticks and `seconds` of time per macrostep, a macrostep
+    being a value of `owner.macro_serial` (a Machine's). Without an owner (a bare datamodel)
+    the budget is filled once, for the datamodel's life."""
+
+    __slots__ = ("steps", "seconds", "owner", "filled_for", "event", "events", "left", "started", "handed", "reason", "ticks")
+
+    def __init__(self, steps: int = DEFAULT_STEPS, seconds: float = DEFAULT_SECONDS, owner: Any = None) -> None:
+        self.steps = steps
+        self.seconds = seconds
+        self.owner = owner
+        self.filled_for: Any = None
+        self.event: Any = None  # the last external event seen bound (serial)
+        self.events = 0
+        self.left = 0
+        self.started = self.handed = 0.0
+        self.reason = "script budget spent"
+        self.ticks = itertools.chain.from_iterable(_Chunks(self))
+
+    def serial(self) -> Any:
+        """Which macrostep is running: the owner's `macro_serial` and the number of external
+        events bound since. (Machine.send takes an event without moving `macro_serial`, to
+        keep its hottest path as it was; the event it binds as `_event` tells instead: a
+        macrostep has one external event, the others it binds are internal or platform.)"""
+        owner = self.owner
+        if owner is None:
+            return 0
+        event = owner.dm.get("_event")
+        if type(event) is dict and event is not self.event and event.get("type") == "external":
+            self.event = event
+            self.events += 1
+        return (owner.macro_serial, self.events)
+
+
+def install_budget(dm: dict, owner: Any) -> None:
+    """Tie a machine's datamodel to its budget, made when its code first ticks (js_ticks;
+    most sessions never loop or call): `owner.limits` says how large, `owner.macro_serial`
+    tells its macrosteps apart."""
+    dm[TICKS_KEY] = owner
+
+
+# The budget of the session whose code started last (js_ticks), for built-ins (builtin_tick).
+_ACTIVE: list = [None]
+
+
+def js_ticks(dm: dict):
+    """The tick iterator of a datamodel, for generated code (bound once per unit of code; a
+    bare datamodel gets a budget of its own on first use)."""
+    budget = dm.get(TICKS_KEY)
+    if type(budget) is not ScriptBudget:
+        if budget is None:
+            budget = ScriptBudget()
+        else:  # (the owning machine: install_budget)
+            limits = budget.limits
+            budget = ScriptBudget(limits.script_steps, limits.script_seconds, budget)
+        dm[TICKS_KEY] = budget
+    _ACTIVE[0] = budget
+    return budget.ticks
+
+
+def builtin_tick() -> None:
+    """A step of the running session's budget, for built-ins whose work grows with the shape
+    of their input rather than its size (JSON.stringify, uneval and flat of a value whose parts
+    are shared: `a = [a, a]` forty times is a trillion visits in a few bytes). A session that
+    is not running now (the host serialising its data, say) is not charged."""
+    b = _ACTIVE[0]
+    if b is not None and b.owner is not None and b.owner._busy:
+        next(b.ticks)
+
+
+def js_string_too_long(length: float = 0) -> Any:
+    """Throw V8's RangeError for a string over MAX_STRING_LENGTH."""
+    from .errors import throw_range_error
+
+    throw_range_error("Invalid string length")
+
+
+def js_array_too_long() -> Any:
+    from .errors import throw_range_error
+
+    throw_range_error("Invalid array length")
+
+
+def check_string(s: str) -> str:
+    """s, or the RangeError of a string over the cap."""
+    if len(s) > MAX_STRING_LENGTH:
+        js_string_too_long()
+    return s
+
+
+__all__ = [
+    "MAX_ARRAY_LENGTH",
+    "MAX_STRING_LENGTH",
+    "ScriptBudget",
+    "builtin_tick",
+    "ScriptBudgetExceeded",
+    "TICKS_KEY",
+    "check_string",
+    "install_budget",
+    "js_array_too_long",
+    "js_string_too_long",
+    "js_ticks",
+]
