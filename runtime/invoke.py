@@ -49,13 +49,19 @@ class InvokeMixin:
                 kind = js_to_string(kind)
             if kind not in SCXML_INVOKE_TYPES:
                 raise ExecutionError(f"unsupported <invoke> type {kind!r}", kind="TypeError")
+            depth = self.invoke_depth + 1
+            if depth > self.limits.invoke_depth:
+                # limits.py: a chart that invokes itself would nest sessions (and Python frames)
+                # without end
+                raise ExecutionError(f"invoked sessions nested more than {self.limits.invoke_depth} deep (a chart that invokes itself?)")
             chart = self._child_chart(inv)
             data = inv.data(self) if inv.data is not None else None
         except Exception as exc:  # noqa: BLE001
             # SCXML 6.4: an invoke that cannot be started raises error.execution.
             self.raise_error("error.execution", exc)
             return
-        child = chart(clock=self.clock, log=self.log_handler)
+        child = chart(host=self.host, log=self.log_handler, limits=self.limits)  # (its host: on_error, limits, roots)
+        child.invoke_depth = depth
         child.parent = self
         child.invokeid = invokeid
         child.base_dir = self._base_dir()

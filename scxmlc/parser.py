@@ -69,6 +69,7 @@ def parse_bytes(
     allow_fetch: bool = False,
     dialect: str | None = None,
     include_roots: tuple | list = (),
+    invoking: tuple = (),
 ) -> m.Document | None:
     """Parse SCXML text. `allow_fetch`: load http(s) `<script src>` now (SCXML 5.8 loads
     scripts with the document); off by default, so a document never makes the compiler
@@ -97,6 +98,8 @@ def parse_bytes(
     base = Path(base_dir) if base_dir is not None else Path(".")
     roots = None if base_dir is None else (base, *(Path(r) for r in include_roots))
     builder = _Builder(filename, diags, base, allow_fetch, roots)
+    # (the documents whose <invoke src> led here, this one last: a cycle is not followed)
+    builder.invoking = (*invoking, _resolved(filename))
     builder.ors = ors_mode(root, data) if dialect is None else dialect == "ors"
     if _local(root) != "scxml" or _ns(root) != NS:
         diags.error(builder.loc(root), f"root element must be <scxml> in namespace {NS}, found <{root.tag}>")
@@ -111,6 +114,13 @@ def parse_bytes(
         composer.compose(root)
         builder.dependencies.extend(composer.dependencies)
     return builder.document(root)
+
+
+def _resolved(filename: str) -> str:
+    try:
+        return str(Path(filename).resolve())
+    except (OSError, RuntimeError, ValueError):
+        return filename
 
 
 def _below(path: Path, roots) -> bool:
@@ -177,6 +187,7 @@ class _Builder:
         self.base_dir = base_dir
         # folders files may be read below (None: none at all); () means the document's folder
         self.roots = (base_dir,) if roots == () else roots
+        self.invoking: tuple = ()
         self.dependencies: list[str] = []  # files read, as absolute paths
 
     # -- helpers ----------------------------------------------------------------------------
@@ -553,14 +564,19 @@ class _Builder:
         if "namelist" in a and params:
             self.diags.error(self.loc(el), "<invoke> must not have both 'namelist' and <param>")
         src_document = None
-        if "src" in a and not a["src"].startswith(("http:", "https:")):
+        if "src" in a and not a["src"].startswith(("http:", "https:")) and self.roots is not None and _resolved(str(self.resolve(a["src"]))) in self.invoking:
+            # A chart that invokes itself (or one of the charts invoking it): recursion is the
+            # running chart's business (bounded by Limits.invoke_depth), not the compiler's;
+            # the document is compiled when it is invoked.
+            self.diags.warning(self.loc(el), f"<invoke src='{a['src']}'> invokes a document that invokes this one (or itself): it is compiled at run time, when invoked")
+        elif "src" in a and not a["src"].startswith(("http:", "https:")):
             # A child chart in a file is compiled ahead of time, into the same module.
             text = self.load_file(el, a["src"], "<invoke>", severity="warning")
             if text is not None:
                 child_path = self.resolve(a["src"])
                 src_document = parse_bytes(
                     text.encode("utf-8"), str(child_path), self.diags, base_dir=child_path.parent, allow_fetch=self.allow_fetch,
-                    include_roots=tuple(r for r in self.roots if r != child_path.parent),
+                    include_roots=tuple(r for r in self.roots if r != child_path.parent), invoking=self.invoking,
                 )  # fmt: skip
                 if src_document is not None:
                     self.dependencies.extend(src_document.dependencies)

@@ -362,6 +362,12 @@ class SessionModule(ModuleService):
 
     def _run(self, item: Scheduled, chart: type, url: str) -> None:
         host = self.host
+        if not item.restart and host.held >= host.limits.sessions:
+            # limits.py: a chart that starts copies of itself must not fill the host
+            description = f"the host holds {host.limits.sessions} sessions already"
+            _log.warning("error.session.start: %s: %s", item.sessionid, description)
+            item.request.deliver("error.session.start", {"sessionid": item.sessionid, "error": "limit", "description": description})
+            return
         if item.restart:
             old = host.sessions.get(item.sessionid)
             if old is not None:

@@ -59,6 +59,7 @@ class Server:
 
         from ..aio import AsyncioClock
         from ..host import Host
+        from ..limits import Limits
         from .app import make_app
         from .sessions import SessionService
 
@@ -85,6 +86,7 @@ class Server:
             document_roots=[str(Path(r).resolve()) for r in self.settings.roots],
             module_dirs=[str(Path(d).resolve()) for d in self.settings.module_dirs],
             services=self.services,
+            limits=Limits(sessions=self.settings.max_sessions),  # (a chart's <session:start> too)
             **adapters,
         )
         self.service = SessionService(self.settings, self.host, self.store)
