@@ -54,12 +54,45 @@ class InvokeMixin:
                 # limits.py: a chart that invokes itself would nest sessions (and Python frames)
                 # without end
                 raise ExecutionError(f"invoked sessions nested more than {self.limits.invoke_depth} deep (a chart that invokes itself?)")
-            chart = self._child_chart(inv)
+            src = js_to_string(inv.srcexpr(self)) if inv.content is None and inv.srcexpr is not None else None
+            remote = src if src is not None else (inv.src if inv.content is None and inv.chart is None else None)
+            if remote is not None and not remote.startswith(("http:", "https:")):
+                remote = None
+            chart = None if remote is not None else self._child_chart(inv, src)
             data = inv.data(self) if inv.data is not None else None
         except Exception as exc:  # noqa: BLE001
             # SCXML 6.4: an invoke that cannot be started raises error.execution.
             self.raise_error("error.execution", exc)
             return
+        if remote is not None:
+            self._fetch_child(state, inv, invokeid, depth, data, remote)
+            return
+        self._start_child(state, inv, invokeid, depth, data, chart)
+
+    def _fetch_child(self, state: int, inv, invokeid: str, depth: int, data: Any, url: str) -> None:
+        """A child document on the network is fetched by the host's loader, without blocking
+        the host (a session server's loop): the child starts when it has arrived, if its
+        invoking state is still active; a fetch that fails raises error.execution then."""
+        pending = self.__dict__.setdefault("_pending_invokes", {})
+        pending[invokeid] = (state, inv, None)
+
+        def loaded(chart, _url, error) -> None:
+            self.run_guarded(self._fetched_child, invokeid, depth, data, chart, error)
+
+        handle = self.host.loader.load(url, self, loaded)
+        if invokeid in pending and handle is not None:
+            pending[invokeid] = (state, inv, handle)
+
+    def _fetched_child(self, invokeid: str, depth: int, data: Any, chart, error) -> None:
+        entry = self.__dict__.get("_pending_invokes", {}).pop(invokeid, None)
+        if entry is None or not self.running:
+            return  # the invoking state was left meanwhile (cancel_invoke)
+        if error is not None:
+            self.raise_error("error.execution", ExecutionError(f"cannot fetch the <invoke> document: {error.description}"))
+            return
+        self._start_child(entry[0], entry[1], invokeid, depth, data, chart)
+
+    def _start_child(self, state: int, inv, invokeid: str, depth: int, data: Any, chart) -> None:
         child = chart(host=self.host, log=self.log_handler, limits=self.limits)  # (its host: on_error, limits, roots)
         child.invoke_depth = depth
         child.parent = self
@@ -76,6 +109,13 @@ class InvokeMixin:
             if s == state and d is inv:
                 del self._children[invokeid]
                 child.cancel_session()
+        pending = self.__dict__.get("_pending_invokes")
+        if pending:
+            for invokeid, (s, d, handle) in list(pending.items()):
+                if s == state and d is inv:
+                    del pending[invokeid]  # (a document still on its way starts nothing)
+                    if handle is not None:
+                        handle.cancel()
 
     def before_external_event(self, event: dict) -> None:
         """Appendix D mainEventLoop: <finalize> of the invoke an event came from, then
@@ -123,7 +163,7 @@ class InvokeMixin:
         path = getattr(module, "__file__", None)
         return str(Path(path).parent) if path and not path.startswith("<") else "."
 
-    def _child_chart(self, inv) -> type:
+    def _child_chart(self, inv, src: str | None = None) -> type:
         if inv.content is not None:
             value = inv.content(self)
             text = getattr(value, "source", value)
@@ -133,7 +173,7 @@ class InvokeMixin:
             # <data src> could otherwise read what the invoking session may not)
             return _compile_at_run_time(text, "<content>", self._base_dir() if self.host.content_documents_read_files else "")
         if inv.srcexpr is not None:
-            return self._load_src(js_to_string(inv.srcexpr(self)))
+            return self._load_src(src if src is not None else js_to_string(inv.srcexpr(self)))
         if inv.chart is not None:
             return inv.chart
         if inv.src is not None:
@@ -141,15 +181,7 @@ class InvokeMixin:
         raise ExecutionError("<invoke> names no child chart (src, srcexpr or <content>)")
 
     def _load_src(self, src: str) -> type:
-        if src.startswith(("http:", "https:")):
-            import urllib.request
-
-            try:
-                with urllib.request.urlopen(src, timeout=10) as response:  # noqa: S310 - http(s) only
-                    text = response.read().decode("utf-8", "replace")
-            except (OSError, ValueError) as exc:
-                raise ExecutionError(f"cannot fetch <invoke> src {src!r}: {exc}") from None
-            return _compile_at_run_time(text, "invoked.scxml", self._base_dir())
+        """A child document in a file (http(s) ones are fetched: _fetch_child)."""
         path = src[5:] if src.startswith("file:") else src
         roots = self.host.loader.roots_for(self) + [self._base_dir()]
         full = confined(Path(self._base_dir()) / path, roots)

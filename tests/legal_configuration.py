@@ -114,8 +114,8 @@ class CheckedMixin:
         self._check(f"after sending '{name}'")
 
     # Invoked sessions are checked too.
-    def _child_chart(self, inv) -> type:
-        return checked(super()._child_chart(inv))
+    def _child_chart(self, inv, src=None) -> type:
+        return checked(super()._child_chart(inv, src))
 
 
 _CHECKED: dict[type, type] = {}

@@ -530,6 +530,7 @@ def test_invoke_src_over_http(tmp_path):
             f'<state id="a"><invoke id="c" src="http://127.0.0.1:{server.server_address[1]}/child.scxml"/>'
             '<transition event="done.invoke.c" cond="_event.data.x === 7" target="ok"/></state><final id="ok"/>'
         )
+        sm.run_until_idle(5)  # (fetched without blocking: the child starts when its document has arrived)
     finally:
         server.shutdown()
         server.server_close()
