@@ -4,7 +4,6 @@ Generated modules import this package and nothing from the compiler side.
 """
 
 from .actions import ExecutionError, parse_delay
-from .aio import AsyncioClock
 from .clock import Clock, RealClock, SimulatedClock
 from .events import make_event
 from .host import Host
@@ -23,7 +22,17 @@ from .tables import (
     TransitionDef,
 )
 
-__version__ = "0.1.0"
+from .version import VERSION as __version__  # noqa: E402
+
+
+def __getattr__(name: str):
+    # AsyncioClock loads asyncio: only the applications that use it pay for it (PEP 562)
+    if name == "AsyncioClock":
+        from .aio import AsyncioClock
+
+        return AsyncioClock
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ATOMIC",

@@ -16,10 +16,7 @@ from __future__ import annotations
 
 import json
 import threading
-import urllib.error
 import urllib.parse
-import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from .events import EXTERNAL, make_event
@@ -35,7 +32,9 @@ class BasicHTTPServer:
     has the location PATH_PREFIX + its session id."""
 
     def __init__(self, sessions, host: str = "127.0.0.1", port: int = 0, notify=None):
-        self.httpd = ThreadingHTTPServer((host, port), _Handler)
+        from http.server import ThreadingHTTPServer  # (only a host that uses Basic HTTP pays for it)
+
+        self.httpd = ThreadingHTTPServer((host, port), _handler())
         self.httpd.daemon_threads = True
         self.httpd.sessions = sessions  # the host's registry: the handler routes by session id
         self.httpd.notify = notify  # called (from the server thread) after queueing an event
@@ -51,27 +50,38 @@ class BasicHTTPServer:
         self.httpd.server_close()
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server_version = "scxmlc-basichttp"
+_HANDLER: list = []
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
-        path = self.path.split("?", 1)[0]
-        sessions = self.server.sessions
-        session = sessions.get(path[len(PATH_PREFIX):]) if path.startswith(PATH_PREFIX) else None
-        if session is None or not session.running:
-            self.send_error(404, "no such SCXML session")
-            return
-        session.external_queue.append(incoming_event(self.command, self.path, dict(self.headers), body))
-        if self.server.notify is not None:
-            self.server.notify()
-        self.send_response(200)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
 
-    def log_message(self, format: str, *args: Any) -> None:  # quiet: the runtime logs errors itself
-        pass
+def _handler() -> type:
+    """The request handler class (made on first use: http.server loads email & co)."""
+    if not _HANDLER:
+        from http.server import BaseHTTPRequestHandler
+
+        class _Handler(BaseHTTPRequestHandler):
+            server_version = "scxmlc-basichttp"
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+                path = self.path.split("?", 1)[0]
+                sessions = self.server.sessions
+                session = sessions.get(path[len(PATH_PREFIX):]) if path.startswith(PATH_PREFIX) else None
+                if session is None or not session.running:
+                    self.send_error(404, "no such SCXML session")
+                    return
+                session.external_queue.append(incoming_event(self.command, self.path, dict(self.headers), body))
+                if self.server.notify is not None:
+                    self.server.notify()
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:  # quiet: the runtime logs errors itself
+                pass
+
+        _HANDLER.append(_Handler)
+    return _HANDLER[0]
 
 
 def incoming_event(method: str, path: str, headers: dict, body: str) -> dict:
@@ -122,6 +132,8 @@ def post_now(target: str, body: bytes, timeout: float = SEND_TIMEOUT_S) -> None:
     """Send and wait for the answer (a host that runs its sessions synchronously: an event
     sent to a session's own location arrives before the events it sends next, as the W3C
     tests expect). Raises OSError when it cannot be delivered."""
+    import urllib.request
+
     request = urllib.request.Request(target, data=body, method="POST", headers={"Content-Type": "application/x-www-form-urlencoded"})
     with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only, checked by caller
         if not 200 <= response.status < 300:

@@ -1,6 +1,6 @@
 """scxmlc: compile W3C SCXML charts with ECMAScript into standalone Python modules."""
 
-__version__ = "0.1.0"
+from scxmlc_runtime import __version__  # noqa: E402  (one version for the compiler and the runtime it emits for)
 
 from .api import (  # noqa: E402
     CompileError,

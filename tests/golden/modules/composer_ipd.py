@@ -169,6 +169,7 @@ def _scxml_script(_sm):
 class DefaultIpd(Machine):
     """The default.Ipd statechart (5 states, 5 transitions)."""
 
+    scxmlc_version = "0.1.0"  # the runtime checks it (Machine.__init_subclass__)
     name = "default.Ipd"
     datamodel_kind = "ecmascript"
     binding = "early"

@@ -163,6 +163,7 @@ def _locked_t2(_sm):
 class Door(Machine):
     """The door statechart (4 states, 7 transitions)."""
 
+    scxmlc_version = "0.1.0"  # the runtime checks it (Machine.__init_subclass__)
     name = "door"
     datamodel_kind = "ecmascript"
     binding = "early"

@@ -156,6 +156,7 @@ def _s_t1(_sm):
 class ForeachSend(Machine):
     """The foreach-send statechart (2 states, 2 transitions)."""
 
+    scxmlc_version = "0.1.0"  # the runtime checks it (Machine.__init_subclass__)
     name = "foreach-send"
     datamodel_kind = "ecmascript"
     binding = "early"

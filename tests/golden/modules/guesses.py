@@ -244,6 +244,7 @@ def _idle_t3(_sm):
 class Guesses(Machine):
     """The guesses statechart (2 states, 4 transitions)."""
 
+    scxmlc_version = "0.1.0"  # the runtime checks it (Machine.__init_subclass__)
     name = "guesses"
     datamodel_kind = "ecmascript"
     binding = "early"

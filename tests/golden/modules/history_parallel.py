@@ -54,6 +54,7 @@ def _finished_onentry(_sm):
 class HistoryParallel(Machine):
     """The history_parallel statechart (11 states, 10 transitions)."""
 
+    scxmlc_version = "0.1.0"  # the runtime checks it (Machine.__init_subclass__)
     name = None
     datamodel_kind = "ecmascript"
     binding = "early"

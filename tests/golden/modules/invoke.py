@@ -77,6 +77,7 @@ def _waiting_invoke1_finalize(_sm):
 class _Parent_waiting_i1(Machine):
     """A child chart of Parent (child) (2 states, 3 transitions)."""
 
+    scxmlc_version = "0.1.0"  # the runtime checks it (Machine.__init_subclass__)
     name = "child"
     datamodel_kind = "ecmascript"
     binding = "early"
@@ -103,6 +104,7 @@ class _Parent_waiting_i1(Machine):
 class Parent(Machine):
     """The parent statechart (2 states, 2 transitions)."""
 
+    scxmlc_version = "0.1.0"  # the runtime checks it (Machine.__init_subclass__)
     name = "parent"
     datamodel_kind = "ecmascript"
     binding = "early"

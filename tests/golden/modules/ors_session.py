@@ -176,6 +176,7 @@ def _starting_t1(_sm):
 class OrsSession(Machine):
     """The ors_session statechart (4 states, 5 transitions)."""
 
+    scxmlc_version = "0.1.0"  # the runtime checks it (Machine.__init_subclass__)
     name = "ors_session"
     datamodel_kind = "ecmascript"
     binding = "early"
