@@ -4,8 +4,9 @@ For each chart of ../shared/bench (flat, deep, parallel, datamodel, internal, bi
 the same fixed event stream through the scxmlc-generated module and through the hand-written
 baseline machine, in the same process, checks both results against bench/expected.py (a fast
 wrong answer is not a result), and prints events/s and the slowdown ratio
-(baseline events/s / ours). It also reports the compile time of big.scxml and the memory of
-an idle session.
+(baseline events/s / ours), and beside them the reference mode (compiled without fast paths,
+run without plans: runtime/reference.py). It also reports the compile time of big.scxml and the
+memory of an idle session.
 
     python benchmarks/run.py [--events N] [--repeat R] [--bench DIR] [chart ...]
 """
@@ -97,7 +98,7 @@ def main(argv=None) -> int:
     expected = load_module(bench / "expected.py", "bench_expected")
     workloads = json.loads((bench / "charts" / "workloads.json").read_text())
 
-    print(f"{'chart':<10} {'scxmlc ev/s':>12} {'baseline ev/s':>14} {'slowdown':>9}  check")
+    print(f"{'chart':<10} {'scxmlc ev/s':>12} {'baseline ev/s':>14} {'slowdown':>9} {'reference ev/s':>15} {'slowdown':>9}  check")
     failures = 0
     for chart in args.charts:
         path = bench / "charts" / f"{chart}.scxml"
@@ -115,11 +116,22 @@ def main(argv=None) -> int:
             return sm
 
         ours_s, sm, base_s, bm = time_pair(make_ours, baseline.Machine, events, args.repeat)
+        # The reference mode beside it (no fast paths, no plans: runtime/reference.py), timed
+        # the same way (its runs alternate with the baseline's).
+        ref_module = scxmlc.load_source(scxmlc.compile_file(path, speculate=False), f"bench_{chart}_reference", str(path))
+
+        def make_ref():
+            rm = ref_module.Chart(clock=SimulatedClock(), plans=False)
+            rm.start()
+            return rm
+
+        ref_s, rm, _, _ = time_pair(make_ref, baseline.Machine, events, max(1, args.repeat // 2))
         problems = [
             p
             for p in (
                 expected.compare(chart, args.events, report_ours(sm, wl.get("vars", []))),
                 expected.compare(chart, args.events, {"config": bm.configuration(), "vars": bm.datamodel()}),
+                expected.compare(chart, args.events, report_ours(rm, wl.get("vars", []))),
             )
             if p
         ]
@@ -127,7 +139,8 @@ def main(argv=None) -> int:
         ours_eps = args.events / ours_s
         base_eps = args.events / base_s
         check = "ok" if not problems else "MISMATCH: " + " | ".join(problems)
-        print(f"{chart:<10} {ours_eps:>12,.0f} {base_eps:>14,.0f} {base_eps / ours_eps:>8.1f}x  {check}")
+        ref_eps = args.events / ref_s
+        print(f"{chart:<10} {ours_eps:>12,.0f} {base_eps:>14,.0f} {base_eps / ours_eps:>8.1f}x {ref_eps:>15,.0f} {base_eps / ref_eps:>8.1f}x  {check}")
         if chart == "big":
             t0 = time.perf_counter()
             module.Chart(clock=SimulatedClock()).start()

@@ -98,6 +98,7 @@ class Host:
         on_error: Callable[["Machine", dict], None] | None = None,
         content_documents_read_files: bool = False,
         limits: Any = None,
+        plans: bool | None = None,
         **adapters: Any,
     ) -> None:
         """
@@ -120,6 +121,8 @@ class Host:
           the preset "composer" (level 2, which Composer writes on routine messages, as INFO);
         - `limits`: what one macrostep of a session may do before the session is ended
           (`scxmlc_runtime.Limits`; limits.py);
+        - `plans=False`: sessions run the reference mode, the algorithm without the runtime's
+          plans and caches (reference.py; default: False when SCXMLC_REFERENCE=1);
         - `content_documents_read_files`: a document an `<invoke>` makes from `<content>` data
           at run time may read files (`<data src>`...) below the invoking document's folder
           (default: it reads none: the data may come from anyone);
@@ -150,6 +153,10 @@ class Host:
         from .limits import DEFAULT_LIMITS
 
         self.limits = limits if limits is not None else DEFAULT_LIMITS
+        from .reference import reference_mode
+
+        # False: its sessions run the reference mode (reference.py), unless one says otherwise
+        self.plans = (not reference_mode()) if plans is None else plans
         self.document_roots = tuple(document_roots)
         self.module_dirs = tuple(str(d) for d in module_dirs)
         self._plugins: dict[str, Any] = {}

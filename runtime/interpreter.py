@@ -148,6 +148,7 @@ class Interpreter:
 
     tables: ChartTables
     macro_serial = 0  # macrosteps begun (the script budget's refills: js/budget.py)
+    plans = True  # the recorded plans and caches in use (False: reference.py)
     invoke_depth = 0  # how many invoking sessions are above this one (limits.py)
 
     def _init_interpreter(self) -> None:
@@ -576,7 +577,8 @@ class Interpreter:
                     plan.append((self.config, action))
                 self.execute_content(action)
 
-    def enter_states(self, enabled) -> None:
+    def entry_set(self, enabled) -> tuple:
+        """computeEntrySet, remembered per transition set when no history decided it."""
         tables = self.tables
         key = tuple(enabled)
         cached = tables.entry_cache.get(key)  # noqa: SIM401
@@ -584,8 +586,12 @@ class Interpreter:
             to_enter, default_entry, history_content, static = self.compute_entry_set(enabled)
             if static:
                 tables.entry_cache[key] = (to_enter, default_entry, history_content)
-        else:
-            to_enter, default_entry, history_content = cached
+            return to_enter, default_entry, history_content
+        return cached
+
+    def enter_states(self, enabled) -> None:
+        tables = self.tables
+        to_enter, default_entry, history_content = self.entry_set(enabled)
         states = tables.states
         ts = tables.transitions
         plan = self._plan

@@ -93,7 +93,7 @@ class InvokeMixin:
         self._start_child(entry[0], entry[1], invokeid, depth, data, chart)
 
     def _start_child(self, state: int, inv, invokeid: str, depth: int, data: Any, chart) -> None:
-        child = chart(host=self.host, log=self.log_handler, limits=self.limits)  # (its host: on_error, limits, roots)
+        child = chart(host=self.host, log=self.log_handler, limits=self.limits, plans=self.plans)  # (its host: on_error, limits, roots)
         child.invoke_depth = depth
         child.parent = self
         child.invokeid = invokeid

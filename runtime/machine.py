@@ -12,6 +12,7 @@ from .host import Host
 from .events import EXTERNAL_TEMPLATE, PLATFORM, make_event
 from .basichttp import BASICHTTP_TYPE, IOProcessorEntry
 from .limits import Limits
+from .reference import plain_class
 from .version import VERSION as RUNTIME_VERSION
 from .js.budget import install_budget
 from .interpreter import ChartTables, Interpreter, iter_bits
@@ -87,15 +88,19 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         sessionid: str | None = None,
         on_error: Callable[["Machine", dict], None] | None = None,
         limits: Limits | None = None,
+        plans: bool | None = None,
     ):
         """`on_error(machine, event)`: called with each error event this session raises
         (error.execution, error.communication, ...), besides the WARNING log line; the host's
         `on_error` hears those of every session. `limits`: what one macrostep may do
-        (limits.py; default: the host's)."""
+        (limits.py; default: the host's). `plans=False`: the reference mode, the algorithm
+        without plans and caches (reference.py; default: the host's)."""
         if host is None:
             host = Host.for_clock(clock)
         elif clock is not None and clock is not host.clock:
             raise ValueError("a machine runs on its host's clock: pass the host or the clock, not both")
+        if not (host.plans if plans is None else plans) and self.plans:
+            self.__class__ = plain_class(type(self))
         self.host = host
         self.clock = host.clock
         self.sessionid = sessionid or host.ids.session_id()

@@ -35,10 +35,17 @@ def compile_source(
     allow_fetch: bool = False,
     dialect: str | None = None,
     include_roots: tuple | list = (),
+    speculate: bool | None = None,
 ) -> CompileResult:
     """Compile SCXML text; raises CompileError carrying every diagnostic when there are errors.
     `dialect`: "ors" or "w3c" (default: ORS when the document looks like one); `include_roots`:
-    folders `xi:include` may read below, besides the document's folder and its parent."""
+    folders `xi:include` may read below, besides the document's folder and its parent;
+    `speculate=False`: no fast paths, the exact code only (the reference mode; default: False
+    when SCXMLC_REFERENCE=1)."""
+    if speculate is None:
+        from scxmlc_runtime.reference import reference_mode
+
+        speculate = not reference_mode()
     if isinstance(data, str):
         data = data.encode("utf-8")
     if dialect not in (None, "ors", "w3c"):
@@ -58,12 +65,12 @@ def compile_source(
         verify(child, diags)
         class_name = f"_{main_class}_{prefix.rstrip('_')}"
         chart = analyse(child, prefix)
-        lowered = lower(chart, diags, compile_child)
+        lowered = lower(chart, diags, compile_child, speculate)
         units.append(Unit(chart, lowered, class_name, child.name or class_name))
         return class_name
 
     chart = analyse(doc)
-    lowered = lower(chart, diags, compile_child)
+    lowered = lower(chart, diags, compile_child, speculate)
     diags.raise_if_errors()
     units.append(Unit(chart, lowered, main_class, doc.name or name.rsplit(".", 1)[0]))
     # Files the module embeds, relative to the chart (deterministic wherever it is built).
@@ -73,14 +80,14 @@ def compile_source(
     return CompileResult(source, list(diags.items))
 
 
-def compile_path(path: str | os.PathLike, allow_fetch: bool = False, dialect: str | None = None, include_roots=()) -> CompileResult:
+def compile_path(path: str | os.PathLike, allow_fetch: bool = False, dialect: str | None = None, include_roots=(), speculate: bool | None = None) -> CompileResult:
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise CompileError([Diagnostic("error", Location(str(path)), f"cannot read file: {reason}")]) from None
-    return compile_source(data, str(path), base_dir=path.parent, allow_fetch=allow_fetch, dialect=dialect, include_roots=include_roots)
+    return compile_source(data, str(path), base_dir=path.parent, allow_fetch=allow_fetch, dialect=dialect, include_roots=include_roots, speculate=speculate)
 
 
 def _warn(result: CompileResult) -> None:
@@ -90,21 +97,22 @@ def _warn(result: CompileResult) -> None:
         warnings.warn(str(d), CompileWarning, stacklevel=3)
 
 
-def compile_file(path: str | os.PathLike, dialect: str | None = None, include_roots=(), return_warnings: bool = False):
+def compile_file(path: str | os.PathLike, dialect: str | None = None, include_roots=(), return_warnings: bool = False, speculate: bool | None = None):
     """The generated module's Python source for an SCXML file. Warnings are reported as
     CompileWarning; `return_warnings=True` returns `(source, warnings)` (Diagnostic objects)."""
-    result = compile_path(path, dialect=dialect, include_roots=include_roots)
+    result = compile_path(path, dialect=dialect, include_roots=include_roots, speculate=speculate)
     _warn(result)
     return (result.source, result.warnings) if return_warnings else result.source
 
 
 def load(
-    path: str | os.PathLike, module_name: str | None = None, dialect: str | None = None, include_roots=(), return_warnings: bool = False
+    path: str | os.PathLike, module_name: str | None = None, dialect: str | None = None, include_roots=(), return_warnings: bool = False,
+    speculate: bool | None = None,
 ):
     """Compile an SCXML file and import the result in memory (nothing is written to disk).
     Warnings are reported as CompileWarning; `return_warnings=True` returns `(module,
     warnings)`."""
-    result = compile_path(path, dialect=dialect, include_roots=include_roots)
+    result = compile_path(path, dialect=dialect, include_roots=include_roots, speculate=speculate)
     _warn(result)
     module = load_source(result.source, module_name or f"scxmlc_chart_{Path(path).stem}", str(path))
     # Relative `file:` sources of <invoke>s resolve against the chart's folder.
@@ -112,9 +120,9 @@ def load(
     return (module, result.warnings) if return_warnings else module
 
 
-def load_string(text: str | bytes, module_name: str = "scxmlc_chart", base_dir=None, return_warnings: bool = False):
+def load_string(text: str | bytes, module_name: str = "scxmlc_chart", base_dir=None, return_warnings: bool = False, speculate: bool | None = None):
     """Compile SCXML text and import the result in memory (as `load`)."""
-    result = compile_source(text, f"{module_name}.scxml", base_dir=base_dir)
+    result = compile_source(text, f"{module_name}.scxml", base_dir=base_dir, speculate=speculate)
     _warn(result)
     module = load_source(result.source, module_name, f"{module_name}.scxml")
     if base_dir is not None:

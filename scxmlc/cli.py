@@ -29,7 +29,10 @@ def _print_diags(diags: list[Diagnostic]) -> None:
 
 
 def _options(args) -> dict:
-    return {"allow_fetch": args.allow_fetch, "dialect": args.dialect, "include_roots": [Path(r) for r in args.include_root]}
+    options = {"allow_fetch": args.allow_fetch, "dialect": args.dialect, "include_roots": [Path(r) for r in args.include_root]}
+    if args.no_speculate:
+        options["speculate"] = False
+    return options
 
 
 def _compile_one(src: Path, out: Path | None, options: dict) -> bool:
@@ -211,6 +214,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="DIR",
         help="a folder the chart's files (<data src>, <script src>, <invoke src>, xi:include) may be read below, besides its own folder; repeatable",
+    )
+    fetch.add_argument(
+        "--no-speculate",
+        action="store_true",
+        help="the reference mode: the exact code only, no fast paths (also the default when SCXMLC_REFERENCE=1)",
     )
     c = sub.add_parser("compile", parents=[fetch], help="compile a chart (or a directory of charts) to Python")
     c.add_argument("input", help="an .scxml file or a directory")

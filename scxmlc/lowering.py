@@ -110,15 +110,17 @@ class Lowered:
     request_owners: set[int] = field(default_factory=set)
 
 
-def lower(chart: Chart, diags: Diagnostics, compile_child=None) -> Lowered:
+def lower(chart: Chart, diags: Diagnostics, compile_child=None, speculate: bool = True) -> Lowered:
     """Functions of one chart. `compile_child(document, prefix)` compiles the child chart of an
-    <invoke> into the same module and returns its class name."""
-    return _Lowerer(chart, diags, compile_child).run()
+    <invoke> into the same module and returns its class name. `speculate=False`: the exact
+    code only, no fast paths (guesses, selectors, assign regions): the reference mode."""
+    return _Lowerer(chart, diags, compile_child, speculate).run()
 
 
 class _Lowerer:
-    def __init__(self, chart: Chart, diags: Diagnostics, compile_child=None):
+    def __init__(self, chart: Chart, diags: Diagnostics, compile_child=None, speculate: bool = True):
         self.compile_child = compile_child
+        self.speculate = speculate
         self.chart = chart
         self.doc = chart.doc
         self.diags = diags
@@ -415,7 +417,7 @@ class _Lowerer:
                     break
                 conds.append(ts[t].cond)
             mark = self.js.mark()
-            tests = self.js.fast_conds(conds) if len(conds) >= 2 else []
+            tests = self.js.fast_conds(conds) if len(conds) >= 2 and self.speculate else []
             if len(tests) < 2:
                 self.js.reset(mark)  # nothing of it is kept
                 continue
@@ -456,6 +458,8 @@ class _Lowerer:
     def guess(self, build) -> ast.expr | None:
         """A fast path from build(), or None when there is none or it is a constant (the
         exact code is then as good); nothing of a dropped one is emitted."""
+        if not self.speculate:
+            return None
         mark = self.js.mark()
         fast = build()
         if fast is not None and _inert(ast.Expr(fast)):
@@ -627,7 +631,7 @@ class _Lowerer:
         seeing the values assigned before it, and reusing what the others read), stored only
         when all succeeded; after a failed guess the exact code of every assign runs, as if
         the guess had not been made (the fast paths are pure: speculate.py)."""
-        fast = self.js.fast_assigns([(a.location.strip(), a.expr) for a in run])
+        fast = self.js.fast_assigns([(a.location.strip(), a.expr) for a in run]) if self.speculate else None
         exact: list[ast.stmt] = []
         # the region is the guess: no second guess per assign; their exact code is compact
         self.exact_only, self.compact = True, fast is not None

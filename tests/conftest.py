@@ -119,3 +119,16 @@ def w3c_table(results: dict[str, tuple[dict, str]]) -> str:
     lines.append("")
     lines.append(f"Not passing yet: {ids('failed')}.")
     return "\n".join(lines) + "\n"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under SCXMLC_REFERENCE=1 (the reference mode: runtime/reference.py) the tests of a plan,
+    cache or fast path have nothing to test: each is skipped, saying why (never silently)."""
+    from scxmlc_runtime.reference import reference_mode
+
+    if not reference_mode():
+        return
+    skip = pytest.mark.skip(reason="tests a plan, cache or fast path; the reference mode has none")
+    for item in items:
+        if item.get_closest_marker("plans") is not None:
+            item.add_marker(skip)

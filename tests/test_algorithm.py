@@ -298,6 +298,7 @@ def test_a_checked_session_fails_loudly_after_an_illegal_microstep(monkeypatch):
         sm.send("go")
 
 
+@pytest.mark.plans
 def test_checked_sessions_are_checked_on_every_path_of_a_microstep():
     # Each way the runtime takes a microstep reaches the check: in full, replayed from a
     # recorded plan (a -> b runs b's onentry), and the code-free path of send() (b -> a).
@@ -546,6 +547,7 @@ TOGGLE = (
 )
 
 
+@pytest.mark.plans
 def test_code_free_steps_take_the_lean_path_and_stay_correct():
     sm = machine(TOGGLE)
     for i in range(4):
@@ -576,6 +578,7 @@ def test_lean_path_is_not_taken_with_data_fields_or_while_busy():
     assert sm.datamodel["_event"]["sendid"] == "s1"
 
 
+@pytest.mark.plans
 def test_onexit_on_cancel_sees_the_last_lazily_taken_event():
     sm = machine(
         '<state id="p"><onexit><log expr="_event.name"/></onexit>'
@@ -637,6 +640,7 @@ def test_functions_read_the_event_of_their_call_not_of_their_creation():
 # -- guarded plans: conditions of one state's candidates, cached per configuration ---------
 
 
+@pytest.mark.plans
 def test_guarded_plans_follow_the_conditions_on_every_event():
     sm = machine(
         '<datamodel><data id="n" expr="0"/></datamodel>'
@@ -658,6 +662,7 @@ def test_guarded_plans_follow_the_conditions_on_every_event():
     assert sm.configuration == {"p", "a"} and sm.datamodel["n"] == 6.0
 
 
+@pytest.mark.plans
 def test_guarded_plans_are_not_used_when_several_states_have_candidates():
     sm = machine(
         '<datamodel><data id="n" expr="0"/></datamodel>'
@@ -709,6 +714,7 @@ def test_region_error_keeps_earlier_assigns_and_names_the_failing_line():
     assert sm.datamodel["a"] == 0.0 and sm.logs == ["error t_chart.scxml:1"]
 
 
+@pytest.mark.plans
 def test_regions_are_emitted_for_runs_of_assigns():
     source = scxmlc.compile_source(chart(REGION), "region.scxml").source
     assert "# <assign> line 1 (with the next 2)" in source
@@ -754,6 +760,7 @@ SELECTING = (
 )
 
 
+@pytest.mark.plans
 def test_a_state_with_several_conditions_gets_a_selector_per_event():
     sm = machine(SELECTING)
     a = sm.tables.states[sm.tables.index["a"]]
@@ -795,6 +802,7 @@ def test_selectors_decide_as_the_conditions_would(payload, logged):
     assert sm.datamodel["log"] == logged * 2
 
 
+@pytest.mark.plans
 def test_a_condition_without_fast_path_stops_the_selector_there():
     sm = machine(
         '<datamodel><data id="log" expr="\'\'"/></datamodel>'
@@ -828,6 +836,7 @@ RAW_CHART = (
 )
 
 
+@pytest.mark.plans
 def test_fast_paths_read_event_data_without_converting_it():
     sm = machine(RAW_CHART)
     payload = {"n": 2, "arr": [1, 5, 7], "s": "x"}
