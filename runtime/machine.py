@@ -610,14 +610,13 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
     def limit_exceeded(self, steps: int, limits: Limits, errors: int = 0, reason: str | None = None) -> None:
         """A macrostep went over a limit (limits.py): the session ends, and says why."""
         # (the most telling first: a runaway queue or errors also take many microsteps)
-        if reason is not None:
-            pass
-        elif len(self.internal_queue) > limits.internal_events:
-            reason = f"more than {limits.internal_events} internal events queued (events raised faster than they are taken?)"
-        elif errors > limits.errors:
-            reason = f"more than {limits.errors} error events in one macrostep (a failing condition re-evaluated after each error?)"
-        else:
-            reason = f"more than {limits.microsteps} microsteps in one macrostep (transitions that lead to each other without an event?)"
+        if reason is None:
+            if len(self.internal_queue) > limits.internal_events:
+                reason = f"more than {limits.internal_events} internal events queued (events raised faster than they are taken?)"
+            elif errors > limits.errors:
+                reason = f"more than {limits.errors} error events in one macrostep (a failing condition re-evaluated after each error?)"
+            else:
+                reason = f"more than {limits.microsteps} microsteps in one macrostep (transitions that lead to each other without an event?)"
         self.limit_reason = reason
         self.internal_queue.clear()
         self.running = False  # (the caller exits the interpreter: onexit handlers run)

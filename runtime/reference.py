@@ -15,6 +15,7 @@ import os
 from typing import Any
 
 from .events import EXTERNAL_TEMPLATE
+from .interpreter import iter_bits
 
 ENV = "SCXMLC_REFERENCE"
 
@@ -76,8 +77,6 @@ class PlainAlgorithm:
         name = event["name"]
         ts = tables.transitions
         enabled: list[int] = []
-        from .interpreter import iter_bits
-
         for state in iter_bits(self.config & tables.atomic_mask):
             for t in tables.candidates_for(state, name):
                 if ts[t].cond is not None and not self.condition_match(t):

@@ -168,17 +168,19 @@ def builtin_tick() -> None:
         next(b.ticks)
 
 
-def js_string_too_long(length: float = 0) -> Any:
+def js_string_too_long() -> Any:
     """Throw V8's RangeError for a string over MAX_STRING_LENGTH."""
     from .errors import throw_range_error
 
     throw_range_error("Invalid string length")
 
 
-def js_array_too_long() -> Any:
-    from .errors import throw_range_error
+def check_array_length(n: int) -> None:
+    """The RangeError of an array about to grow past MAX_ARRAY_LENGTH elements."""
+    if n > MAX_ARRAY_LENGTH:
+        from .errors import throw_range_error
 
-    throw_range_error("Invalid array length")
+        throw_range_error("Invalid array length")
 
 
 def check_string(s: str) -> str:
@@ -196,8 +198,8 @@ __all__ = [
     "ScriptBudgetExceeded",
     "TICKS_KEY",
     "check_string",
+    "check_array_length",
     "install_budget",
-    "js_array_too_long",
     "js_string_too_long",
     "js_ticks",
 ]

@@ -208,10 +208,7 @@ def js_array(*items: Any) -> JSArray:
 
 def js_array_spread(*items: Any) -> JSArray:
     """An array literal with `...x` in it: within the array cap (budget.py)."""
-    if len(items) > MAX_ARRAY_LENGTH:
-        from .errors import throw_range_error
-
-        throw_range_error("Invalid array length")
+    check_array_length(len(items))
     return JSArray(items)
 
 
@@ -220,10 +217,7 @@ def js_spread(v: Any) -> list:
     if type(v) is JSArray:
         return [UNDEFINED if x is HOLE else x for x in v]
     if type(v) is str:
-        if len(v) > MAX_ARRAY_LENGTH:
-            from .errors import throw_range_error
-
-            throw_range_error("Invalid array length")
+        check_array_length(len(v))
         return list(v)
     if isinstance(v, JSObject) and v.cls in ("Arguments", "String"):
         from .builtins._util import as_list
@@ -587,6 +581,6 @@ __all__ += ["js_class", "js_super_call", "js_super_get", "js_super_invoke"]
 
 
 # The script budget and the size caps (budget.py): what generated code checks.
-from .budget import MAX_ARRAY_LENGTH, MAX_STRING_LENGTH as js_MAX_STRING, js_string_too_long, js_ticks  # noqa: E402
+from .budget import MAX_STRING_LENGTH as js_MAX_STRING, check_array_length, js_string_too_long, js_ticks  # noqa: E402
 
 __all__ += ["js_MAX_STRING", "js_array_spread", "js_string_too_long", "js_ticks"]

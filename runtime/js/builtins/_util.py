@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..budget import MAX_ARRAY_LENGTH
+from ..budget import check_array_length
 from ..conversions import to_integer, to_number, to_string, to_uint32
 from ..errors import throw_type_error
 from ..properties import js_getp, own_get, MISSING
@@ -69,10 +69,7 @@ def as_list(obj: Any) -> list:
     if obj is UNDEFINED or obj is None:
         throw_type_error("Array.prototype method called on null or undefined")
     n = length_of(obj)
-    if n > MAX_ARRAY_LENGTH:
-        from ..errors import throw_range_error
-
-        throw_range_error("Invalid array length")
+    check_array_length(n)
     if type(obj) is str:
         return list(obj)
     out = []

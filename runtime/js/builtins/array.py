@@ -8,7 +8,7 @@ from typing import Any
 from ..conversions import to_integer, to_number, to_string, to_uint32, js_truthy, is_object
 from ..errors import throw_range_error, throw_type_error
 from ..operators import js_strict_eq, _utf16_key
-from ..budget import MAX_ARRAY_LENGTH, MAX_STRING_LENGTH, builtin_tick
+from ..budget import MAX_ARRAY_LENGTH, MAX_STRING_LENGTH, builtin_tick, check_array_length
 from ..values import ARRAY_PROTO, BUILTINS, HOLE, UNDEFINED, JSArray, JSFunction
 from ._util import arg, as_list, callable_arg, define, native, relative_index
 
@@ -27,12 +27,6 @@ def _array_call(this, *args):
 Array = native(_array_call, "Array", 1, construct=lambda *args: _array_call(None, *args))
 Array.props = {"prototype": ARRAY_PROTO}
 ARRAY_PROTO["constructor"] = Array
-
-
-def _check_length(n: int) -> None:
-    """The array cap (budget.py), before an array grows to n elements."""
-    if n > MAX_ARRAY_LENGTH:
-        throw_range_error("Invalid array length")
 
 
 def _this_array(this: Any, name: str) -> JSArray:
@@ -75,8 +69,7 @@ def _from(this, items=UNDEFINED, fn=UNDEFINED, this_arg=UNDEFINED, *_):
 def _push(this, *items):
     if type(this) is not JSArray:
         _this_array(this, "push")
-    if len(this) + len(items) > MAX_ARRAY_LENGTH:
-        throw_range_error("Invalid array length")
+    check_array_length(len(this) + len(items))
     this.extend(items)
     return float(len(this))
 
@@ -96,7 +89,7 @@ def _shift(this, *_):
 @define(ARRAY_PROTO, "unshift", 1)
 def _unshift(this, *items):
     a = _this_array(this, "unshift")
-    _check_length(len(a) + len(items))
+    check_array_length(len(a) + len(items))
     a[0:0] = items
     return float(len(a))
 
@@ -120,7 +113,7 @@ def _splice(this, *args):
     else:
         count = int(min(max(to_integer(args[1]), 0), n - start))
     removed = JSArray(a[start : start + count])
-    _check_length(n - count + len(args[2:]))
+    check_array_length(n - count + len(args[2:]))
     a[start : start + count] = args[2:]
     return removed
 
@@ -128,7 +121,7 @@ def _splice(this, *args):
 @define(ARRAY_PROTO, "concat", 1)
 def _concat(this, *items):
     first = _elements(this) if type(this) is JSArray else [this]
-    _check_length(len(first) + sum(len(i) if type(i) is JSArray else 1 for i in items))
+    check_array_length(len(first) + sum(len(i) if type(i) is JSArray else 1 for i in items))
     out = JSArray(first)
     for item in items:
         if type(item) is JSArray:
@@ -365,7 +358,7 @@ def _flat(this, depth=UNDEFINED, *_):
                 out.extend(flatten(v, d - 1))
             else:
                 out.append(v)
-            _check_length(len(out))  # (an array holding itself twice doubles at each level)
+            check_array_length(len(out))  # (an array holding itself twice doubles at each level)
         return out
 
     return JSArray(flatten(_elements(this), d))

@@ -6,7 +6,7 @@ import unicodedata
 from typing import Any
 
 from ..conversions import WHITESPACE, to_integer, to_number, to_string, to_uint32, to_uint16
-from ..budget import MAX_ARRAY_LENGTH, MAX_STRING_LENGTH, check_string
+from ..budget import MAX_STRING_LENGTH, check_array_length, check_string
 from ..errors import throw_range_error, throw_type_error
 from ..properties import js_setp
 from ..values import BUILTINS, STRING_PROTO, UNDEFINED, JSArray, JSFunction, JSObject
@@ -473,8 +473,7 @@ def _split(this, separator=UNDEFINED, limit=UNDEFINED, *_):
     if not is_regexp(separator):
         sep = to_string(separator)
         # (the array cap: counted before the parts are made)
-        if min(len(s) if sep == "" else s.count(sep) + 1, lim) > MAX_ARRAY_LENGTH:
-            throw_range_error("Invalid array length")
+        check_array_length(min(len(s) if sep == "" else s.count(sep) + 1, lim))
         if sep == "":
             parts = list(s)
         else:
@@ -496,8 +495,7 @@ def _split(this, separator=UNDEFINED, limit=UNDEFINED, *_):
         out.append(s[p:q])
         if len(out) == lim:
             return out
-        if len(out) > MAX_ARRAY_LENGTH:
-            throw_range_error("Invalid array length")
+        check_array_length(len(out))
         for g in m.groups():
             out.append(UNDEFINED if g is None else g)
             if len(out) == lim:
