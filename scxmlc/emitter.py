@@ -166,11 +166,16 @@ def emit(units: list[Unit], source_name: str, dependencies: tuple[str, ...] = ()
     main = units[-1]
     functions = []
     helpers: set[str] = set()
+    # what the tables name (the module imports only what it uses)
+    runtime_names = {"Machine", "StateDef", "TransitionDef"}
     classes = []
     tables = []
     for i, unit in enumerate(units):
         lowered = unit.lowered
         helpers |= lowered.helpers
+        runtime_names |= {_KIND_NAMES[row.kind] for row in unit.chart.states}
+        if any(fns.get("invokes") for fns in lowered.state_fns.values()):
+            runtime_names.add("InvokeDef")
         functions += [
             f"# {_safe_comment(lowered.comments[fn.name])}\n{_comments(ast.unparse(fn))}" for fn in lowered.functions
         ]
@@ -206,6 +211,7 @@ def emit(units: list[Unit], source_name: str, dependencies: tuple[str, ...] = ()
         chart_label=_safe_comment(main.label).replace('"', "'").replace("\\", "/"),
         class_name=main.class_name,
         js_imports=sorted({"UNDEFINED", *helpers}),
+        runtime_imports=sorted(runtime_names),
         functions=functions,
         source_literal=repr(source_name),
         classes=classes,

@@ -40,6 +40,8 @@ NAMES = sorted(
     {"_x", "_idle", "__init__", "__class__", "__x", "é", "x-y.z", "Machine", "JSFunction", "Chart", "chart", "_sm", "self", "None", "True"}
     | set(keyword.kwlist)
     | set(imported_names())
+    # every name a generated module may import (a module imports the state kinds it uses)
+    | {"ROOT", "ATOMIC", "COMPOUND", "PARALLEL", "FINAL", "SHALLOW_HISTORY", "DEEP_HISTORY", "InvokeDef", "StateDef", "TransitionDef"}
 )
 
 

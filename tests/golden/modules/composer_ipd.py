@@ -10,19 +10,7 @@ Import the class, construct it (optionally with a clock) and drive it:
     sm.send("event", {"key": "value"})
 """
 
-from scxmlc_runtime import (
-    ATOMIC,
-    COMPOUND,
-    DEEP_HISTORY,
-    FINAL,
-    PARALLEL,
-    ROOT,
-    SHALLOW_HISTORY,
-    InvokeDef,
-    Machine,
-    StateDef,
-    TransitionDef,
-)
+from scxmlc_runtime import ATOMIC, COMPOUND, FINAL, Machine, ROOT, StateDef, TransitionDef
 from scxmlc_runtime.js import (
     JSFunction,
     UNDEFINED,

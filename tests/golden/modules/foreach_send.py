@@ -8,19 +8,7 @@ Import the class, construct it (optionally with a clock) and drive it:
     sm.send("event", {"key": "value"})
 """
 
-from scxmlc_runtime import (
-    ATOMIC,
-    COMPOUND,
-    DEEP_HISTORY,
-    FINAL,
-    PARALLEL,
-    ROOT,
-    SHALLOW_HISTORY,
-    InvokeDef,
-    Machine,
-    StateDef,
-    TransitionDef,
-)
+from scxmlc_runtime import ATOMIC, FINAL, Machine, ROOT, StateDef, TransitionDef
 from scxmlc_runtime.js import (
     UNDEFINED,
     js_LENGTH_TYPES,

@@ -13,11 +13,9 @@ from scxmlc_runtime import (
     COMPOUND,
     DEEP_HISTORY,
     FINAL,
+    Machine,
     PARALLEL,
     ROOT,
-    SHALLOW_HISTORY,
-    InvokeDef,
-    Machine,
     StateDef,
     TransitionDef,
 )
