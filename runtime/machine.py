@@ -688,6 +688,6 @@ def _supervised_class(cls: type) -> type:
     """SupervisedSession in front of a chart class (made once per class, sharing its tables)."""
     found = _SUPERVISED_CLASSES.get(cls)
     if found is None:
-        namespace = {"__module__": cls.__module__, "__qualname__": cls.__qualname__, "tables": cls.tables, "chart_class": cls}
+        namespace = {"__module__": cls.__module__, "__qualname__": cls.__qualname__, "tables": cls.tables, "chart_class": cls.chart_class or cls}  # (a reference-mode class names its chart too)
         found = _SUPERVISED_CLASSES[cls] = type(cls.__name__, (SupervisedSession, cls), namespace)
     return found

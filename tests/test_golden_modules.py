@@ -20,6 +20,7 @@ def test_there_are_golden_modules():
     assert len(CASES) >= 3, CASES
 
 
+@pytest.mark.plans  # (the golden modules hold the fast paths a reference-mode compile leaves out)
 @pytest.mark.parametrize("case", CASES)
 def test_generated_module(case, update_golden):
     src = HERE / f"{case}.scxml"

@@ -107,10 +107,11 @@ def test_the_w3c_tests_run_alike_in_both_modes(entry):
 
 def test_the_algorithm_and_ecmascript_tests_pass_in_the_reference_mode():
     """CI runs them both ways: here, under SCXMLC_REFERENCE=1 (the tests of a plan or fast path
-    are skipped there, each saying why: conftest.py)."""
+    are skipped there, each saying why: conftest.py), with the snapshot tests (a session in the
+    reference mode is stored under its chart's name)."""
     env = dict(os.environ, SCXMLC_REFERENCE="1")
     r = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "ignore", "tests/test_algorithm.py", "tests/ecmascript/test_differential.py", "tests/test_limits.py", "tests/test_budget.py"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "ignore", "tests/test_algorithm.py", "tests/ecmascript/test_differential.py", "tests/test_limits.py", "tests/test_budget.py", "tests/test_snapshot.py"],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]
