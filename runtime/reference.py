@@ -16,6 +16,7 @@ from typing import Any
 
 from .events import EXTERNAL_TEMPLATE
 from .interpreter import iter_bits
+from .js import UNDEFINED, to_js
 
 ENV = "SCXMLC_REFERENCE"
 
@@ -30,20 +31,24 @@ class PlainAlgorithm:
 
     plans = False
 
-    def send(self, name: str, data: Any = None, **fields: Any) -> None:
+    def send(
+        self,
+        name: str,
+        data: Any = None,
+        *,
+        sendid: Any = UNDEFINED,
+        origin: Any = UNDEFINED,
+        origintype: Any = UNDEFINED,
+        invokeid: Any = UNDEFINED,
+    ) -> None:
         """Machine.send without its fast paths: the event goes through process_external_event
         (Appendix D mainEventLoop). Its data is handled as Machine.send handles it (converted
-        when it is first read, for an event processed at once), so both modes behave alike."""
-        from .js import UNDEFINED, to_js
-
+        when it is first read, for an event processed at once), so both modes behave alike.
+        (The first lines are Machine.send's: a shared helper would cost its hottest path a call.)"""
         event = EXTERNAL_TEMPLATE.copy()
         event["name"] = name
-        for key in ("sendid", "origin", "origintype", "invokeid"):
-            value = fields.pop(key, UNDEFINED)
-            if value is not UNDEFINED:
-                event[key] = value
-        if fields:
-            raise TypeError(f"send() got unexpected keyword arguments {sorted(fields)}")
+        if sendid is not UNDEFINED or origin is not UNDEFINED or origintype is not UNDEFINED or invokeid is not UNDEFINED:
+            event.update(sendid=sendid, origin=origin, origintype=origintype, invokeid=invokeid)
         queued = self._busy or self.external_queue or not self.running
         if data is not None:
             if queued or self.tables.invoke_mask:
