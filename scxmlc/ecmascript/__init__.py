@@ -15,12 +15,16 @@ import functools
 import sys
 from typing import Any
 
-import esprima
-import esprima.nodes
-import esprima.parser
-import esprima.scanner
-import esprima.syntax
-import esprima.token
+from . import esprima_character
+
+esprima_character.install()  # before esprima's first import: see esprima_character's docstring
+
+import esprima  # noqa: E402
+import esprima.nodes  # noqa: E402
+import esprima.parser  # noqa: E402
+import esprima.scanner  # noqa: E402
+import esprima.syntax  # noqa: E402
+import esprima.token  # noqa: E402
 
 from . import pyast as P
 from .compiler import DM, Unsupported, _loc, ticks_binding
