@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field
 
 from scxmlc_runtime.actions import ExecutionError, parse_delay
-from scxmlc_runtime.interpreter import event_matches
 from scxmlc_runtime.tables import ATOMIC, FINAL
 
 from . import extensions
@@ -117,6 +116,33 @@ def lower(chart: Chart, diags: Diagnostics, compile_child=None, speculate: bool 
     return _Lowerer(chart, diags, compile_child, speculate).run()
 
 
+def candidates_by_name(candidates, events) -> dict[str, list[int]]:
+    """For each event name that a descriptor of `events` spells out (`*` and the empty prefix
+    aside), the candidates, in order, whose descriptors match it (SCXML 3.12.1: equal to the
+    name, a prefix of it ending at a dot, `*`). `events[k]` is candidates[k]'s descriptors.
+    Each name looks up its own prefixes, so the work grows with the descriptors, not with
+    their square (a 100 KB event list in one transition)."""
+    named: dict[str, list[int]] = {}
+    for k, descriptors in enumerate(events):
+        for d in dict.fromkeys(descriptors):
+            named.setdefault(d, []).append(k)
+    anything = {*named.get("*", ()), *named.get("", ())}
+    out: dict[str, list[int]] = {}
+    for name in named:
+        if name in ("*", ""):
+            continue
+        found = set(anything)
+        prefix = name
+        while True:
+            found.update(named.get(prefix, ()))
+            cut = prefix.rfind(".")
+            if cut < 0:
+                break
+            prefix = prefix[:cut]
+        out[name] = [candidates[k] for k in sorted(found)]
+    return out
+
+
 class _Lowerer:
     def __init__(self, chart: Chart, diags: Diagnostics, compile_child=None, speculate: bool = True):
         self.compile_child = compile_child
@@ -209,12 +235,12 @@ class _Lowerer:
             flat.extend(s if isinstance(s, list) else [s])
         if self.raw_events:
             flat = self.convert_event_first(flat)
-        text = ast.unparse(ast.fix_missing_locations(ast.Module(flat, []))) if flat else ""
+        names = {n.id for s in flat for n in ast.walk(s) if isinstance(n, ast.Name)}
         prologue: list[ast.stmt] = []
         # Bind the datamodel only where the body reads it (keeps trivial functions trivial), and
         # `_event` once where the body reads it (it cannot change while the function runs).
-        uses_event = re.search(r"\b_ev\b", text)
-        if uses_event or re.search(r"\b_dm\b", text):
+        uses_event = "_ev" in names
+        if uses_event or DM in names:
             prologue.append(ast.Assign([ast.Name(DM, ast.Store())], ast.Attribute(ast.Name(SM, ast.Load()), "dm", ast.Load())))
         if uses_event:
             prologue.append(ast.Assign([ast.Name("_ev", ast.Store())], ast.Subscript(ast.Name(DM, ast.Load()), ast.Constant("_event"), ast.Load())))
@@ -405,12 +431,10 @@ class _Lowerer:
         first enabled transition in document order of each atomic state). `taken`: the
         names of the functions made so far."""
         ts = self.chart.transitions
-        names: list[str] = []
-        for t in row.candidates:
-            names.extend(d for d in ts[t].events if d not in ("*", "") and d not in names)
-        selectors = []
-        for event in names:
-            cands = [t for t in row.candidates if event_matches(ts[t].events, event)]
+        selectors: list = []
+        if not self.speculate or sum(ts[t].cond is not None for t in row.candidates) < 2:
+            return  # a selector chooses among two or more conditions
+        for event, cands in candidates_by_name(row.candidates, [ts[t].events for t in row.candidates]).items():
             conds = []
             for t in cands:
                 if ts[t].cond is None:
@@ -438,7 +462,8 @@ class _Lowerer:
             lines = ", ".join(str(ts[t].line) for t in cands[: k + 1])
             comment = f"<transition> selection of '{row.id}' on {event!r}, lines {lines}"
             selectors.append((event, self.function(name, comment, [guessing(body, [ast.Return(const(-1))])])))
-        self.out.state_fns.setdefault(row.index, {})["selectors"] = selectors
+        if selectors:
+            self.out.state_fns.setdefault(row.index, {})["selectors"] = selectors
 
     # -- expressions ----------------------------------------------------------------------
 
