@@ -52,6 +52,14 @@ _TABLES = _template("tables.py.j2")
 # Stands in for the tables while black formats the module: black is slow on one huge
 # expression (seconds for a 1000-state chart), and the tables are laid out by hand anyway.
 _TABLES_PLACEHOLDER = "    STATES = TRANSITIONS = ()  # scxmlc: tables"
+# Size policy: black takes about a second per 1,500 lines, and far longer on one huge
+# expression (its line splitting is quadratic). Functions nobody reads line by line at that
+# size are written as ast.unparse wrote them, between `# fmt: off` and `# fmt: on`, so the
+# module stays black-stable: every function of a module whose functions exceed
+# VERBATIM_MODULE_LINES lines, and any function of more than VERBATIM_FUNCTION_CHARS characters.
+VERBATIM_MODULE_LINES = 3000
+VERBATIM_FUNCTION_CHARS = 20_000
+_VERBATIM_PLACEHOLDER = "# scxmlc: verbatim"
 
 
 def class_name_for(label: str) -> str:
@@ -204,6 +212,7 @@ def emit(units: list[Unit], source_name: str, dependencies: tuple[str, ...] = ()
             states=_state_rows(unit.chart, lowered), transitions=_transition_rows(unit.chart, lowered)
         ).rstrip("\n")
         tables.append((placeholder, rendered))
+    functions, verbatim = _verbatim_regions(functions)
     source = _MODULE.render(
         version=__version__,
         source_name=_safe_comment(source_name),
@@ -217,13 +226,34 @@ def emit(units: list[Unit], source_name: str, dependencies: tuple[str, ...] = ()
         classes=classes,
     )
     formatted = black.format_str(source, mode=_BLACK_MODE)
-    for placeholder, rendered in tables:
+    for placeholder, rendered in tables + verbatim:
         assert formatted.count(placeholder + "\n") == 1
         formatted = formatted.replace(placeholder + "\n", rendered + "\n")
     # The result must be valid Python before anything is written (a compiler bug is ours,
     # not the user's: report it as such).
     compile(formatted, source_name, "exec")
     return formatted
+
+
+def _verbatim_regions(functions: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Apply the size policy (VERBATIM_MODULE_LINES): the functions black is to format, with a
+    placeholder comment for each run of functions it is not, and the placeholders' text."""
+    everything = sum(f.count("\n") + 1 for f in functions) > VERBATIM_MODULE_LINES
+    out: list[str] = []
+    regions: list[tuple[str, str]] = []
+    run: list[str] = []
+    for fn in [*functions, None]:
+        if fn is not None and (everything or len(fn) > VERBATIM_FUNCTION_CHARS):
+            run.append(fn)
+            continue
+        if run:
+            placeholder = f"{_VERBATIM_PLACEHOLDER} {len(regions)}"
+            regions.append((placeholder, "# fmt: off\n" + "\n\n\n".join(run) + "\n# fmt: on"))
+            out.append(placeholder)
+            run = []
+        if fn is not None:
+            out.append(fn)
+    return out, regions
 
 
 def _comments(code: str) -> str:

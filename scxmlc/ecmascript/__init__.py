@@ -39,6 +39,14 @@ __all__ = ["Transpiler", "ECMAScriptSyntaxError"]
 _OPTIONS = {"range": True, "loc": True}
 
 
+@functools.lru_cache(maxsize=16)
+def _parse_script(text: str):
+    """esprima's tree of `text`. Lowering asks for the same text several times in a row (the
+    exact code, its fast path, a selector's guess), and a parse is the costliest step, so the
+    last few trees are kept; the code generators only read them."""
+    return esprima.parseScript(text, _OPTIONS)
+
+
 def _test_regexp(self, pattern: str, flags: str):
     """esprima validates regex literals by compiling them with Python's `re`, which rejects
     valid JS (`[^]`, `\\cJ`, forward references) and accepts invalid JS. Validate with the
@@ -304,7 +312,7 @@ class Transpiler:
             raise ECMAScriptSyntaxError("empty expression", 1, 1)
         wrapped = "(\n" + text + "\n)"
         try:
-            tree = esprima.parseScript(wrapped, _OPTIONS)
+            tree = _parse_script(wrapped)
         except Exception as exc:  # esprima raises its own Error type
             error = _syntax_error(exc, text, line_shift=1)
             statement = self._statement_expression(text) if self.statements_as_expressions else None
@@ -327,7 +335,7 @@ class Transpiler:
         one expression statement, possibly labelled (`caller_id: x.connid`), means that
         expression, as an engine that evaluates attribute text like `eval` reads it."""
         try:
-            tree = esprima.parseScript(text, _OPTIONS)
+            tree = _parse_script(text)
         except Exception:  # noqa: BLE001
             return None
         body = tree.body
@@ -477,7 +485,7 @@ class Transpiler:
         """A <script> body. Top-level `var` and function declarations are datamodel globals
         (ES5.1 10.5: the global environment's bindings are the global object's properties)."""
         try:
-            tree = esprima.parseScript(src, _OPTIONS)
+            tree = _parse_script(src)
         except Exception as exc:
             raise _syntax_error(exc, src) from None
         _check_supported(tree)
@@ -547,7 +555,7 @@ class Transpiler:
         ES5.1 10.5); none for text that does not parse (its error is reported where it is
         compiled)."""
         try:
-            tree = esprima.parseScript(src, _OPTIONS)
+            tree = _parse_script(src)
         except Exception:  # noqa: BLE001 - esprima's own error type
             return set()
         names, nested = var_declarations(tree)
