@@ -191,7 +191,7 @@ def runtime_script_compiler(text: str):
     fn = _ast.FunctionDef(
         name="_scxmlc_eval",
         args=_ast.arguments(posonlyargs=[], args=[_ast.arg("_dm")], kwonlyargs=[], kw_defaults=[], defaults=[]),
-        body=body,
+        body=[*js.hoisted_for(body), *body],
         decorator_list=[],
         returns=None,
     )

@@ -235,6 +235,8 @@ class _Lowerer:
             flat.extend(s if isinstance(s, list) else [s])
         if self.raw_events:
             flat = self.convert_event_first(flat)
+        # factories of functions written inside expressions come first (Transpiler.hoisted_for)
+        flat = [*self.js.hoisted_for(flat), *flat]
         names = {n.id for s in flat for n in ast.walk(s) if isinstance(n, ast.Name)}
         prologue: list[ast.stmt] = []
         # Bind the datamodel only where the body reads it (keeps trivial functions trivial), and

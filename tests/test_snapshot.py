@@ -286,3 +286,22 @@ def test_declared_script_names_stay_undeletable_after_a_restore():
     restored = again(sm)
     restored.send("try")
     assert to_py(restored.datamodel["out"]) == [False, "number", False, "function"]
+
+
+def test_a_statement_function_written_in_an_expression_is_stored_and_restored():
+    # a loop needs a def: the function comes from a factory placed first in the generated
+    # function (no Python source compiled at run time), found again by its code path
+    doc = (
+        HEAD + '<datamodel><data id="base" expr="10"/>'
+        '<data id="f" expr="(function (k) { return function (n) { var t = k; for (var i = 0; i &lt; n; i++) t += i; return t; }; })(base)"/>'
+        '<data id="out" expr="0"/></datamodel>'
+        '<state id="s"><transition event="go" target="s"><assign location="out" expr="f(_event.data.n)"/></transition></state></scxml>'
+    )
+    assert "def _tfactory" in scxmlc.compile_source(doc).source
+    module = scxmlc.load_string(doc, module_name="snapshot_factory")
+    sm = Host(SimulatedClock()).start(module.Chart)
+    sm.send("go", {"n": 4})
+    assert sm.datamodel["out"] == 16.0
+    restored = again(sm)
+    restored.send("go", {"n": 5})
+    assert restored.datamodel["out"] == 20.0

@@ -349,38 +349,6 @@ def js_item(seq: Any, i: int) -> Any:
 __all__ += ["js_setg", "js_object_items", "js_require_object", "js_object_rest", "js_item"]
 
 
-_compiled: dict[str, Callable] = {}
-
-
-def js_compiled(source: str, dm: dict, *captured: Any) -> Callable:
-    """Turn compiler-generated Python source (a `_tfactory(_dm, ...)` def: see the
-    transpiler's factory_function) into the Python function it builds. Used only for
-    statement-bodied functions written inside expressions, where Python has no syntax for a
-    nested `def`; the text comes from the compiler, never from a script."""
-    return _factory(source)(dm, *captured)
-
-
-def _factory(source: str) -> Callable:
-    factory = _compiled.get(source)
-    if factory is None:
-        import scxmlc_runtime.js as api
-
-        from .heap import SOURCE_KEY
-
-        namespace = {name: getattr(api, name) for name in api.__all__}
-        namespace[SOURCE_KEY] = {"exec": source}  # (how a stored session finds the code again)
-        exec(compile(source, "<scxmlc function>", "exec"), namespace)
-        factory = _compiled[source] = namespace["_tfactory"]
-    return factory
-
-
-def _exec_namespace(how: dict) -> dict:
-    return _factory(how["exec"]).__globals__
-
-
-__all__ += ["js_compiled"]
-
-
 class _NotCallable:
     """Stands in for a non-function callee: calling it throws the TypeError (11.2.3 step 9),
     after the arguments were evaluated, as JS orders it."""

@@ -168,17 +168,13 @@ def _contains(code: types.CodeType, target: types.CodeType) -> bool:
     return any(isinstance(c, types.CodeType) and (c is target or _contains(c, target)) for c in code.co_consts)
 
 
-# Code compiled at run time (js_compiled factories, eval, Function) runs in a namespace of its
-# own that says how to compile it again, under this key: {"exec": source} or {"eval": text}.
+# Code compiled at run time (eval, Function) runs in a namespace of its own that says how to
+# compile it again, under this key: {"eval": text}.
 SOURCE_KEY = "__scxmlc_source__"
 
 
 def _recompiled(how: dict) -> dict:
     """The namespace of run-time-compiled code, compiled again (cached by its text)."""
-    if "exec" in how:
-        from .codegen_support import _exec_namespace
-
-        return _exec_namespace(how)
     if "eval" in how:
         from .dynamic import compiled
 

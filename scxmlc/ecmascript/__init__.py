@@ -292,6 +292,26 @@ class Transpiler:
         self.counter = 0
         self.ticks = 0  # budget steps emitted so far (StmtCompiler.tick)
         self.py_names: set[str] = set()
+        # factory defs of statement-bodied functions inside expressions (factory_function),
+        # by name; whoever makes the Python function around this code puts the ones it uses
+        # first in its body (hoisted_for)
+        self.hoisted: dict[str, ast.FunctionDef] = {}
+
+    def hoisted_for(self, body: list[ast.stmt] | ast.AST) -> list[ast.stmt]:
+        """The hoisted factory defs that `body` calls, directly or through one another, in the
+        order they were made: the statements to put first in the function holding `body`."""
+        if not self.hoisted:
+            return []
+        nodes = body if isinstance(body, list) else [body]
+        used = {n.id for b in nodes for n in ast.walk(b) if isinstance(n, ast.Name) and n.id in self.hoisted}
+        pending = list(used)
+        while pending:
+            inner = self.hoisted[pending.pop()]
+            for n in ast.walk(inner):
+                if isinstance(n, ast.Name) and n.id in self.hoisted and n.id not in used:
+                    used.add(n.id)
+                    pending.append(n.id)
+        return [fdef for name, fdef in self.hoisted.items() if name in used]
 
     # -- parsing --------------------------------------------------------------------------
 
@@ -385,10 +405,10 @@ class Transpiler:
 
     def mark(self) -> tuple:
         """The state of temporaries and helpers, for `reset` (code built and then dropped)."""
-        return set(self.helpers), self.counter
+        return set(self.helpers), self.counter, dict(self.hoisted)
 
     def reset(self, mark: tuple) -> None:
-        self.helpers, self.counter = set(mark[0]), mark[1]
+        self.helpers, self.counter, self.hoisted = set(mark[0]), mark[1], dict(mark[2])
 
     @_deep
     def fast_expr(self, src: str, *, always: bool = False) -> ast.expr | None:

@@ -64,7 +64,7 @@ class FunctionCtx:
     args_name: str = "_targs"
     uses_jump_flag: bool = False
     captured: set = field(default_factory=set)
-    factory: bool = False  # compiled separately (js_compiled): enclosing variables are copies
+    factory: bool = False  # made by a hoisted factory (factory_function): enclosing variables are copies
     loop_body: bool = False  # the body of a loop with per-iteration bindings (see statements.py)
     escapes: set = field(default_factory=set)  # jump codes a loop body hands back to its loop
     returns: bool = False  # a loop body contains `return`

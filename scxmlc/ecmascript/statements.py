@@ -729,9 +729,9 @@ class StmtCompiler(ExprCompiler):
 
     def factory_function(self, node: Any, ctx: FunctionCtx) -> ast.expr:
         """A statement-bodied function inside an expression: expressions cannot hold a `def`,
-        so the def is compiled here into Python source (inside a factory taking the datamodel
-        and the enclosing variables it reads) that `js_compiled` turns into a function when
-        first evaluated. The source is this compiler's output, never script text."""
+        so the def goes into a factory (taking the datamodel and the enclosing variables it
+        reads, by value) that the Transpiler hoists to the top of the generated function
+        holding this code (Transpiler.hoisted_for); the expression calls the factory."""
         saved = self.prelude_stack
         self.prelude_stack = [[]]
         try:
@@ -739,16 +739,17 @@ class StmtCompiler(ExprCompiler):
         finally:
             self.prelude_stack = saved
         captured = sorted(c for c in ctx.captured if c != DM)
+        name = self.tmp("_tfactory")
         factory = ast.FunctionDef(
-            name="_tfactory",
+            name=name,
             args=ast.arguments(posonlyargs=[], args=[ast.arg(DM), *(ast.arg(c) for c in captured)], kwonlyargs=[], kw_defaults=[], defaults=[]),
             body=[ticks_binding(), fdef, ast.Return(P.name("_tf"))],
             decorator_list=[],
             returns=None,
             type_params=[],
         )
-        source = ast.unparse(ast.fix_missing_locations(ast.Module([factory], [])))
-        return self.hcall("js_compiled", P.const(source), P.name(DM), *(P.name(c) for c in captured))
+        self.unit.hoisted[name] = ast.fix_missing_locations(factory)
+        return ast.Call(P.name(name), [P.name(DM), *(P.name(c) for c in captured)], [])
 
     def params_prologue(self, node: Any, ctx: FunctionCtx, uses_args: bool) -> tuple[ast.arguments, list[ast.stmt]]:
         """Python parameters and the statements that bind JS parameters.

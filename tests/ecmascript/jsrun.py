@@ -31,7 +31,7 @@ def _function(body: list[ast.stmt], ret: ast.expr | None = None) -> ast.Module:
 
 
 def compile_unit(t: Transpiler, body: list[ast.stmt], ret: ast.expr | None = None):
-    mod = _function(body, ret)
+    mod = _function([*t.hoisted_for([*body, *([ret] if ret is not None else [])]), *body], ret)
     ns = _namespace(t)
     exec(compile(ast.unparse(mod), "<js>", "exec"), ns)
     return ns["_unit"]

@@ -78,7 +78,7 @@ def test_use_strict_this(src, expected):
         ("(function () { 'use strict'; return this; })() === undefined", True),
         ("(function () { return typeof this; })()", "object"),
         ("(function () { 'use strict'; var g = function () { return typeof this; }; return g(); })()", "undefined"),
-        # a function needing statements (a loop) inside an expression: compiled by js_compiled
+        # a function needing statements (a loop) inside an expression: made by a hoisted factory
         ("(function () { 'use strict'; for (var i = 0; i < 1; i++); return typeof this; })()", "undefined"),
     ],
 )

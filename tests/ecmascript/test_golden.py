@@ -34,7 +34,7 @@ def render(kind: str, source: str) -> str:
         body = t.assign(source, ast.Name("value", ast.Load()))
     else:
         body = t.script(source)
-    code = ast.unparse(ast.fix_missing_locations(ast.Module(body, [])))
+    code = ast.unparse(ast.fix_missing_locations(ast.Module([*t.hoisted_for(body), *body], [])))
     code = black.format_str(code, mode=black.Mode())
     return f"# helpers: {', '.join(sorted(t.helpers))}\n{code}"
 
