@@ -49,11 +49,14 @@ def const(value) -> ast.Constant:
     return ast.Constant(value)
 
 
+GUESS_FAILED = "js_guess_failed"  # (runtime/js/codegen_support.py)
+
+
 def guessing(fast: list[ast.stmt], exact: list[ast.stmt], then: list[ast.stmt] = ()) -> ast.Try:
-    """`try: <fast path> except Exception: <exact code> else: <then>` (scxmlc/ecmascript/
+    """`try: <fast path> except js_guess_failed: <exact code> else: <then>` (scxmlc/ecmascript/
     speculate.py: the fast path is pure, so after a failed guess the exact code runs as if it
-    had not)."""
-    handler = ast.ExceptHandler(type=ast.Name("Exception", ast.Load()), name=None, body=exact)
+    had not). Only the errors a failed guess raises are caught: any other propagates."""
+    handler = ast.ExceptHandler(type=ast.Name(GUESS_FAILED, ast.Load()), name=None, body=exact)
     guess = ast.Try(body=fast, handlers=[handler], orelse=list(then), finalbody=[])
     guess.scxmlc_guess = True  # for _Lowerer.convert_event_first
     return guess
@@ -238,6 +241,8 @@ class _Lowerer:
         # factories of functions written inside expressions come first (Transpiler.hoisted_for)
         flat = [*self.js.hoisted_for(flat), *flat]
         names = {n.id for s in flat for n in ast.walk(s) if isinstance(n, ast.Name)}
+        if GUESS_FAILED in names:
+            self.out.helpers.add(GUESS_FAILED)
         prologue: list[ast.stmt] = []
         # Bind the datamodel only where the body reads it (keeps trivial functions trivial), and
         # `_event` once where the body reads it (it cannot change while the function runs).

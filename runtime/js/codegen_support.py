@@ -39,6 +39,17 @@ def js_deopt():
     raise _Deopt
 
 
+# What a failed guess raises (scxmlc/ecmascript/speculate.py): its own signal (js_deopt), and
+# the errors of the Python operations a fast path is made of when they meet a value they were
+# not guessed for: a missing key or index, a subscript, call or comparison of the wrong type,
+# float overflow or division by zero, a math domain error (fmod of an infinity), and a
+# JavaScript error of a runtime lookup it uses (an undeclared global: the exact code then
+# throws it in its own order of evaluation). Generated code catches only these and then runs
+# the exact code; anything else (a bug such as an unbound temporary, MemoryError,
+# RecursionError) propagates.
+js_guess_failed = (_Deopt, LookupError, TypeError, ArithmeticError, ValueError, JSThrow)
+
+
 def js_function(fn: Callable, name: str, length: int, source: str | None = None) -> JSFunction:
     """A user function object (constructible, ES5.1 13.2)."""
     return JSFunction(fn, name, length, source=source)
@@ -272,6 +283,7 @@ def js_set_proto_method(obj: Any, key: str, value: Any) -> None:
 
 
 __all__ = [
+    "js_guess_failed",
     "js_NAN",
     "js_INF",
     "js_LENGTH_TYPES",

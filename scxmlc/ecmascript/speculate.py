@@ -5,12 +5,13 @@ back to a runtime helper when the check fails, so a property read costs a type t
 test and the read. The fast path made here instead *guesses*: it reads properties of plain
 objects by subscript (a missing key raises KeyError), requires numbers where arithmetic needs
 them (anything else raises), and reuses every value it has read (`_event.data` once, not at
-each mention). The generated function runs it inside `try`; on any exception it runs the
-exact code instead, from the start:
+each mention). The generated function runs it inside `try`; on an exception that a failed
+guess raises (js_guess_failed, runtime/js/codegen_support.py) it runs the exact code instead,
+from the start:
 
     try:
         _v = <fast path>
-    except Exception:
+    except js_guess_failed:
         _v = <exact code>
 
 That is sound because the fast path is pure. It is built only from operations that cannot
@@ -373,7 +374,8 @@ class Speculator:
             # which is JS's % for finite operands and raises ValueError otherwise.
             positive: ast.expr = ast.Compare(a1, [ast.Gt()], [P.const(0.0)])
             if not (isinstance(b1, ast.Constant) and b1.value > 0.0):
-                positive = ast.BoolOp(ast.And(), [positive, ast.Compare(b1, [ast.Gt()], [P.const(0.0)])])
+                # `&`, not `and`: b must be bound on both branches (js_fmod reads it)
+                positive = ast.BinOp(positive, ast.BitAnd(), ast.Compare(b1, [ast.Gt()], [P.const(0.0)]))
             return Fast(P.ifexp(positive, ast.BinOp(a2, ast.Mod(), b2), self.c.hcall("js_fmod", a2, b2)), FLOAT)
         if op in _CMP:
             a, b = self.number(left), self.number(right)

@@ -152,3 +152,25 @@ def test_too_deep_is_a_syntax_error(src):
     # Rejected at compile time (a warning and error.execution), never a module that fails to load.
     with pytest.raises(ECMAScriptSyntaxError):
         Transpiler().expr(src)
+
+
+def test_generated_code_catches_only_what_a_failed_guess_raises():
+    # a bug in a fast path (an unbound temporary), RecursionError or MemoryError must surface,
+    # not silently run the exact code instead
+    for error in (NameError, UnboundLocalError, RecursionError, MemoryError, AttributeError):
+        assert not issubclass(error, rt.js_guess_failed), error
+    for error in (KeyError, IndexError, TypeError, ZeroDivisionError, OverflowError, ValueError, rt.JSThrow):
+        assert issubclass(error, rt.js_guess_failed), error
+
+
+@pytest.mark.parametrize("a, b, expected", [(-5.0, 3.0, -2.0), (5.0, -3.0, 2.0), (-5.0, -3.0, -2.0), (5.5, 2.0, 1.5)])
+def test_fast_remainder_keeps_its_guess_for_every_sign(a, b, expected):
+    # the fast path of `%` used to leave the divisor unbound when the dividend was not
+    # positive, so its guess failed (UnboundLocalError) every time
+    t = Transpiler()
+    node = t.fast_expr("a % b", always=True)
+    assert node is not None
+    fn = compile_unit(t, [], node)
+    dm = rt.new_globals()
+    dm["a"], dm["b"] = a, b
+    assert fn(dm) == expected

@@ -22,6 +22,7 @@ from scxmlc_runtime.js import (
     js_function,
     js_getp,
     js_global,
+    js_guess_failed,
     js_new,
     js_not_callable,
     js_reraise,
@@ -109,7 +110,7 @@ def _Wf_Entry1_t1_cond(_sm):
             is str
             else js_deopt()
         ) == "Wf"
-    except Exception:
+    except js_guess_failed:
         pass
     if _sm.raw_event is not None:
         _sm.convert_event()

@@ -18,6 +18,7 @@ from scxmlc_runtime.js import (
     js_eq,
     js_getp,
     js_global,
+    js_guess_failed,
     js_length,
     js_mod,
     js_mul,
@@ -125,7 +126,7 @@ def _s_t1_cond(_sm):
                 else _f2 if type(_f2) is float else js_deopt()
             )
         ) == 14.0
-    except Exception:
+    except js_guess_failed:
         pass
     if _sm.raw_event is not None:
         _sm.convert_event()

@@ -26,6 +26,7 @@ from scxmlc_runtime.js import (
     js_getp,
     js_global_this,
     js_gt,
+    js_guess_failed,
     js_length,
     js_number_to_string,
     js_setp,
@@ -69,7 +70,7 @@ def _idle_t1_cond(_sm):
                 else _f2 if type(_f2) is float else js_deopt()
             )
         ) > 0.0 and (not (_f4 if type((_f4 := _f1["sku"])) is str else js_deopt()) == "")
-    except Exception:
+    except js_guess_failed:
         pass
     if _sm.raw_event is not None:
         _sm.convert_event()
@@ -142,7 +143,7 @@ def _idle_t1(_sm):
             <= js_MAX_STRING
             else js_string_too_long()
         )
-    except Exception:
+    except js_guess_failed:
         if _sm.raw_event is not None:
             _sm.convert_event()
         # <assign> line 13
@@ -164,7 +165,7 @@ def _idle_t1(_sm):
         _v = float(
             (_f15 := (len(_f14) if type((_f14 := _dm["label"])) in js_LENGTH_TYPES else js_deopt()))
         )
-    except Exception:
+    except js_guess_failed:
         if _sm.raw_event is not None:
             _sm.convert_event()
         _v = js_length(_dm["label"])
@@ -205,7 +206,7 @@ def _idle_t3_cond(_sm):
         return (
             _f2 := (len(_f1) if type((_f1 := _dm["items"])) in js_LENGTH_TYPES else js_deopt())
         ) > 0.0
-    except Exception:
+    except js_guess_failed:
         pass
     if _sm.raw_event is not None:
         _sm.convert_event()
@@ -223,7 +224,7 @@ def _idle_t3(_sm):
             is dict
             else js_deopt()
         )["name"]
-    except Exception:
+    except js_guess_failed:
         if _sm.raw_event is not None:
             _sm.convert_event()
         _dm["label"] = js_getp(js_get(_dm["items"], js_sub(js_length(_dm["items"]), 1.0)), "name")

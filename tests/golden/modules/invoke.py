@@ -9,7 +9,7 @@ Import the class, construct it (optionally with a clock) and drive it:
 """
 
 from scxmlc_runtime import ATOMIC, FINAL, InvokeDef, Machine, ROOT, StateDef, TransitionDef
-from scxmlc_runtime.js import UNDEFINED, js_add, js_deopt
+from scxmlc_runtime.js import UNDEFINED, js_add, js_deopt, js_guess_failed
 
 # Marks this module as generated: the runtime reads the `# <element> line N` comments
 # of such modules to report the SCXML line of a failing element.
@@ -33,7 +33,7 @@ def _waiting_i1_counting_t1(_sm):
     # <assign> line 12
     try:
         _dm["start"] = (_f1 if type((_f1 := _dm["start"])) is float else js_deopt()) + 1.0
-    except Exception:
+    except js_guess_failed:
         if _sm.raw_event is not None:
             _sm.convert_event()
         _dm["start"] = js_add(_dm["start"], 1.0)
