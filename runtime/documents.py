@@ -15,7 +15,6 @@ runtime never imports the compiler itself. Compiled charts are cached by content
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import threading
@@ -70,6 +69,8 @@ def compile_document(text: bytes | str, name: str, base_dir: str) -> type:
     """The chart class of an SCXML text, compiled once per (content, folder)."""
     if isinstance(text, str):
         text = text.encode("utf-8")
+    import hashlib  # (imported when first used, as in _built below)
+
     key = (hashlib.sha256(text).hexdigest(), str(base_dir))
     with _compiled_lock:
         chart = _compiled.get(key)
@@ -154,6 +155,8 @@ def _import_built(target: Path) -> type:
         found = _BUILT.get(key)
         if found is not None:
             return found
+        import hashlib
+
         name = "scxmlc_built_" + hashlib.sha256(key[0].encode("utf-8")).hexdigest()[:16] + f"_{int(key[1] * 1000)}"
         spec = importlib.util.spec_from_file_location(name, target)
         if spec is None or spec.loader is None:

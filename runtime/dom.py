@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
 
 from .js import UNDEFINED, HostObject, JSArray, js_native, js_to_string
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 ELEMENT_NODE = 1
 TEXT_NODE = 3
@@ -19,6 +22,8 @@ def parse_xml_fragment(xml: str) -> "DomDocument":
     text = xml.lstrip()
     if text.startswith("<?xml"):
         text = text[text.index("?>") + 2 :]  # a declaration cannot stand inside the wrapper
+    import xml.etree.ElementTree as ET  # (only charts with XML content pay for it)
+
     wrapper = ET.fromstring(f"<scxmlc-fragment>{text}</scxmlc-fragment>")
     return DomDocument(wrapper, text)
 

@@ -18,7 +18,6 @@ import queue
 import logging
 import threading
 import time
-import uuid
 import weakref
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -41,6 +40,8 @@ class Ids:
         return str(next(_session_counter))
 
     def request_id(self) -> str:
+        import uuid  # (imported when first used: it loads `platform`)
+
         return uuid.uuid4().hex.upper()
 
 

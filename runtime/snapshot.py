@@ -19,7 +19,6 @@ once if that moment has passed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import linecache
 import sys
@@ -93,6 +92,8 @@ def _digest(cls: type) -> str:
     filename = namespace.get("__file__") if namespace else None
     lines = linecache.getlines(filename) if filename else []
     text = "".join(lines) if lines else repr([(r.id, r.kind, r.parent) for r in cls.STATES])
+    import hashlib  # (imported when a session is first stored)
+
     return hashlib.sha256(f"{cls.__qualname__}\n{text}".encode("utf-8")).hexdigest()[:32]
 
 

@@ -83,3 +83,48 @@ def test_wheel_installs_in_fresh_venv(tmp_path):
         cwd=tmp_path,
     )
     assert "configuration (done): gone" in proc.stdout
+
+
+# What `import scxmlc_runtime` leaves for the features that need it (issue 14: import time).
+# Each of these costs milliseconds: asyncio for AsyncioClock, the HTTP stacks for <send> and
+# <invoke> over HTTP, hashlib for snapshots, uuid for request ids, ElementTree for XML
+# content, decimal for Number formatting, random for Math.random, dataclasses (inspect) and
+# the optional Redis client.
+LAZY = (
+    "asyncio",
+    "http.server",
+    "urllib.request",
+    "hashlib",
+    "uuid",
+    "xml.etree.ElementTree",
+    "decimal",
+    "random",
+    "dataclasses",
+    "inspect",
+    "redis",
+)
+
+
+def test_importing_the_runtime_leaves_the_heavy_modules_for_later():
+    code = f"import sys, scxmlc_runtime; print(sorted(m for m in {LAZY!r} if m in sys.modules))"
+    out = run([sys.executable, "-c", code])
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_lazy_features_load_what_they_need():
+    code = textwrap.dedent(
+        """
+        import sys
+        from scxmlc_runtime import Limits, SimulatedClock
+        from scxmlc_runtime.dom import parse_xml_fragment
+        from scxmlc_runtime.js.builtins.math import _random_fn
+        from scxmlc_runtime.js.builtins.number import _to_fixed
+        assert Limits(errors=3) == Limits(errors=3) and Limits(errors=3) != Limits()
+        assert parse_xml_fragment("<a>1</a>") is not None
+        assert 0.0 <= _random_fn(None) < 1.0
+        assert _to_fixed(1.005, 2.0) == "1.00" and _to_fixed(2.5, 0.0) == "3"
+        print(sorted(m for m in ("xml.etree.ElementTree", "random", "decimal") if m in sys.modules))
+        """
+    )
+    out = run([sys.executable, "-c", code])
+    assert out.stdout.strip() == "['decimal', 'random', 'xml.etree.ElementTree']"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import random as _random
 import struct
 
 from ..conversions import to_number, to_uint32, to_int32
@@ -24,7 +23,7 @@ dict.update(
     SQRT2=math.sqrt(2),
 )
 
-_rng = _random.Random()
+_rng = None  # Math.random's generator, made when first used (importing `random` costs)
 
 
 def _n(args, i=0):
@@ -246,6 +245,11 @@ def _hypot(this, *args):
 
 @define(Math, "random", 0)
 def _random_fn(this, *_):
+    global _rng
+    if _rng is None:
+        import random
+
+        _rng = random.Random()
     return _rng.random()
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal, localcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 from ..conversions import WHITESPACE, number_to_string, to_integer, to_number, to_string
 from ..errors import throw_range_error, throw_type_error
@@ -141,6 +143,8 @@ def _to_string(this, radix=UNDEFINED, *_):
 
 @define(NUMBER_PROTO, "toLocaleString", 0)
 def _to_locale_string(this, *_):
+    from decimal import ROUND_HALF_UP, Decimal, localcontext  # (imported when first used)
+
     x = this_number(this, "toLocaleString")
     if x != x or x in (INF, -INF):
         return number_to_string(x)
@@ -162,11 +166,15 @@ def _value_of(this, *_):
 
 
 def _exact(x: float) -> Decimal:
+    from decimal import Decimal
+
     return Decimal(x)  # exact binary value of the double
 
 
 @define(NUMBER_PROTO, "toFixed", 1)
 def _to_fixed(this, digits=UNDEFINED, *_):
+    from decimal import ROUND_HALF_UP, Decimal, localcontext
+
     """ES5.1 15.7.4.5: n/10^f - x as close to zero as possible, the larger n on a tie."""
     x = this_number(this, "toFixed")
     f = to_integer(digits)
@@ -213,6 +221,8 @@ def _to_exponential(this, digits=UNDEFINED, *_):
 
 
 def _round_sig(x: float, p: int) -> tuple[str, int]:
+    from decimal import ROUND_HALF_UP, Decimal, localcontext
+
     """p significant digits of x > 0 (ties away from zero, on the exact value) and exponent e."""
     with localcontext() as ctx:
         ctx.prec = 800
