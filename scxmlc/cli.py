@@ -265,7 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("roots", nargs="*", metavar="ROOT", help="folders of documents to serve (default: the current folder)")
     sv.add_argument("--host", help="the address to listen on (default 127.0.0.1: loopback only)")
     sv.add_argument("--port", type=int, help="the port (default 8080; 0: any free port, printed when ready)")
-    sv.add_argument("--store", metavar="PATH.db|memory", help="the SQLite file sessions are kept in (default scxmlc-sessions.db), or memory")
+    sv.add_argument("--store", metavar="PATH.db|memory|URL", help="the SQLite file sessions are kept in (default scxmlc-sessions.db), memory, "
+                    "or a Redis URL: redis://HOST:PORT/DB, rediss://..., unix:///PATH, redis+cluster://HOST:PORT (docs/ors.md, Redis store)")  # fmt: skip
+    sv.add_argument("--cluster", metavar="NAME", help="with a Redis store: the name in its keys' prefix scxmlc:NAME: (default: default)")
     sv.add_argument("--persist-mode", choices=("document", "always", "never"), help="which sessions are stored (default: as each document's _persist says)")
     sv.add_argument("--token-file", metavar="FILE", help="require Authorization: Bearer <the token in FILE> on every request")
     sv.add_argument("--config", metavar="FILE", help="settings from a TOML or JSON file (docs/ors.md, The session server)")
@@ -386,7 +388,10 @@ def cmd_sessions(args) -> int:
 
 def serve_settings(args):
     """The server's settings: defaults, then --config, then the options given."""
-    from scxmlc_runtime.server import ServerSettings
+    import re
+
+    from scxmlc_runtime.server import ServerSettings, SettingsError
+    from scxmlc_runtime.store.redis import URL_SCHEMES
 
     settings = ServerSettings.load(args.config) if args.config else ServerSettings()
     given: dict = {}
@@ -399,11 +404,21 @@ def serve_settings(args):
         if value is not None:
             given[name] = value
     if args.store is not None:
+        url = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*)://", args.store)
         if args.store == "memory":
             given["store"] = "memory"
+        elif url is not None:
+            if url.group(1).lower() not in URL_SCHEMES:
+                raise SettingsError(f"--store {url.group(1)}://...: not a store (expected PATH.db, memory, or a Redis URL: {', '.join(s + '://' for s in URL_SCHEMES)})")
+            given["store"], given["redis_url"] = "redis", args.store
         else:
             given["store"], given["store_path"] = "sqlite", args.store
-    return ServerSettings.from_mapping(given, settings)
+    if args.cluster is not None:
+        given["cluster"] = args.cluster
+    merged = ServerSettings.from_mapping(given, settings)
+    if args.cluster is not None and merged.store != "redis":
+        raise SettingsError("--cluster names the keys of a Redis store: use it with --store redis://HOST:PORT/DB")
+    return merged
 
 
 def cmd_serve(args) -> int:
@@ -422,7 +437,7 @@ def cmd_serve(args) -> int:
         server = Server(settings, documents=documents)
 
         def ready(s) -> None:
-            print(f"scxmlc serve: {', '.join(settings.roots)} on {s.url} (store: {settings.store_path if settings.store == 'sqlite' else 'memory'})", flush=True)
+            print(f"scxmlc serve: {', '.join(settings.roots)} on {s.url} (store: {settings.describe_store()})", flush=True)
 
         server.run(ready)
     except SettingsError as exc:

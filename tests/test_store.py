@@ -1,4 +1,4 @@
-"""Session stores (runtime/store): one conformance suite run against MemoryStore and SqliteStore (FULL and NORMAL), plus SQLite's own promises: schema versions, group commit, crash safety (ors-server.md §9.5-§9.11)."""
+"""Session stores (runtime/store): one conformance suite run against MemoryStore, SqliteStore (FULL and NORMAL) and RedisStore (a real redis-server, and a real three-node Redis Cluster), plus SQLite's own promises: schema versions, group commit, crash safety (ors-server.md §9.5-§9.11)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ from scxmlc_runtime.store import (
     Tombstone,
 )
 
+from .redis_server import redis_cluster, redis_server, unique_cluster  # noqa: F401 - fixtures
+
 T0 = 1_700_000_000_000  # the fake clock's start, in ms
 
 
@@ -43,21 +45,28 @@ class FakeClock:
 class Harness:
     """A store under test with its clock, and a way to close it and open it again."""
 
-    def __init__(self, kind: str, tmp_path: Path) -> None:
+    def __init__(self, kind: str, tmp_path: Path, redis_url: str | None = None) -> None:
         self.kind = kind
         self.clock = FakeClock()
         self.path = tmp_path / "sessions.db"
+        self.redis_url = redis_url
+        self.cluster = unique_cluster()  # (a fresh Redis store: keys of no other test)
         self.store = self._make()
         self.store.open()
 
     def _make(self):
         if self.kind == "memory":
             return MemoryStore(clock=self.clock)
+        if self.kind.startswith("redis"):
+            from scxmlc_runtime.store import RedisStore
+
+            return RedisStore(self.redis_url, self.cluster, clock=self.clock, index_sweep_s=0)
         sync = self.kind.split("-")[1].upper()
         return SqliteStore(self.path, synchronous=sync, group_commit_ms=1.0, clock=self.clock)
 
     def reopen(self):
-        """Close and open again: SQLite from the file by a new object, memory the same object."""
+        """Close and open again: SQLite from the file and Redis from the server by a new
+        object, memory the same object."""
         self.store.close()
         if self.kind != "memory":
             self.store = self._make()
@@ -65,9 +74,14 @@ class Harness:
         return self.store
 
 
-@pytest.fixture(params=["memory", "sqlite-full", "sqlite-normal"])
+@pytest.fixture(params=["memory", "sqlite-full", "sqlite-normal", "redis", "redis-cluster"])
 def h(request, tmp_path):
-    harness = Harness(request.param, tmp_path)
+    redis_url = None
+    if request.param == "redis":
+        redis_url = request.getfixturevalue("redis_server").url
+    elif request.param == "redis-cluster":
+        redis_url = request.getfixturevalue("redis_cluster").url
+    harness = Harness(request.param, tmp_path, redis_url)
     yield harness
     harness.store.close()
 

@@ -113,16 +113,21 @@ class Server:
         from ..store import StoreError
         from ..store.memory import MemoryStore
 
-        if self.settings.store == "memory":
-            store = MemoryStore()
-        else:
-            from ..store.sqlite import SqliteStore
-
-            store = SqliteStore(self.settings.store_path, synchronous=self.settings.sqlite_synchronous, group_commit_ms=self.settings.group_commit_ms)
+        where = self.settings.describe_store()
         try:
+            if self.settings.store == "memory":
+                store = MemoryStore()
+            elif self.settings.store == "redis":
+                from ..store.redis import RedisStore
+
+                store = RedisStore(self.settings.redis_url, self.settings.cluster, session_max_idle_s=self.settings.session_max_idle_s)
+            else:
+                from ..store.sqlite import SqliteStore
+
+                store = SqliteStore(self.settings.store_path, synchronous=self.settings.sqlite_synchronous, group_commit_ms=self.settings.group_commit_ms)
             store.open()
-        except (StoreError, OSError) as exc:
-            raise SettingsError(f"store {self.settings.store_path}: {exc}") from None
+        except (StoreError, OSError, ValueError) as exc:
+            raise SettingsError(f"store {where}: {exc}") from None
         return store
 
     async def stop(self) -> None:

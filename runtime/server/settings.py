@@ -20,8 +20,11 @@ class ServerSettings:
     roots: list[str] = field(default_factory=lambda: ["."])
     module_dirs: list[str] = field(default_factory=list)  # build outputs (scxmlc compile SRC -o DIR)
     # durable sessions (§9)
-    store: str = "sqlite"  # "sqlite" or "memory"
+    store: str = "sqlite"  # "sqlite", "memory" or "redis"
     store_path: str = "scxmlc-sessions.db"
+    redis_url: str | None = None  # store "redis": redis://HOST:PORT/DB, rediss://..., unix://..., redis+cluster://HOST:PORT
+    cluster: str = "default"  # store "redis": the key prefix scxmlc:<cluster>: (several deployments, one Redis)
+    session_max_idle_s: float = 2_592_000.0  # store "redis": expiry of an untouched session's keys (§9.10)
     sqlite_synchronous: str = "FULL"
     group_commit_ms: float = 2.0
     persist_mode: str = "document"  # document | always | never (§9.2)
@@ -53,7 +56,7 @@ class ServerSettings:
     log_level: str = "INFO"
 
     _CHOICES = {
-        "store": ("sqlite", "memory"),
+        "store": ("sqlite", "memory", "redis"),
         "sqlite_synchronous": ("FULL", "NORMAL"),
         "persist_mode": ("document", "always", "never"),
         "commit_policy": ("every", "idle"),
@@ -90,6 +93,34 @@ class ServerSettings:
             raise SettingsError(f"interaction_url must be an http or https URL, not {self.interaction_url!r}")
         if not self.interaction_timeout_s > 0:
             raise SettingsError("interaction_timeout_s must be more than 0")
+        self._validate_redis()
+
+    def _validate_redis(self) -> None:
+        from ..store.redis import check_cluster_name, parse_url  # (light: redis itself loads with a RedisStore)
+
+        try:
+            check_cluster_name(self.cluster)
+        except ValueError as exc:
+            raise SettingsError(f"cluster: {exc}") from None
+        if not self.session_max_idle_s > 0:
+            raise SettingsError("session_max_idle_s must be more than 0")
+        if self.store == "redis" and not self.redis_url:
+            raise SettingsError("store = redis needs redis_url (redis://HOST:PORT/DB, or redis+cluster://HOST:PORT for a Redis Cluster)")
+        if self.redis_url is not None:
+            try:
+                parse_url(self.redis_url)
+            except ValueError as exc:
+                raise SettingsError(f"redis_url: {exc}") from None
+
+    def describe_store(self) -> str:
+        """The store in a few words, for logs (a Redis URL without its password)."""
+        if self.store == "memory":
+            return "memory"
+        if self.store == "redis":
+            from ..store.redis import safe_url
+
+            return f"{safe_url(self.redis_url)}, cluster {self.cluster}"
+        return self.store_path
 
     @classmethod
     def names(cls) -> list[str]:

@@ -1,4 +1,4 @@
-"""Durable sessions: the store interface and its records (ors-server.md §9.5-§9.11); `MemoryStore` and `SqliteStore` implement it.
+"""Durable sessions: the store interface and its records (ors-server.md §9.5-§9.11); `MemoryStore`, `SqliteStore` and `RedisStore` implement it.
 
 A store keeps, per session, the snapshot of its last complete macrostep (snapshot.py) with a
 version number, its inbox of inputs not yet consumed, its delayed sends (timers), the requests it
@@ -209,7 +209,8 @@ class SessionStore(Protocol):
 
 
 def __getattr__(name: str) -> Any:
-    # The backends load on first use, so that importing the interface stays light (no sqlite3).
+    # The backends load on first use, so that importing the interface stays light (no sqlite3,
+    # no redis).
     if name == "MemoryStore":
         from .memory import MemoryStore
 
@@ -218,6 +219,10 @@ def __getattr__(name: str) -> Any:
         from .sqlite import SqliteStore
 
         return SqliteStore
+    if name == "RedisStore":
+        from .redis import RedisStore
+
+        return RedisStore
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -229,6 +234,7 @@ __all__ = [
     "RequestRow",
     "SCHEMA_VERSION",
     "SESSION_STATUSES",
+    "RedisStore",
     "ScheduleRow",
     "SessionHeader",
     "SessionStore",
