@@ -3,21 +3,18 @@
 Procedures keep the names of Appendix D (in snake_case). Sets of states are bit masks: state i
 is bit (1 << i) and states are numbered in document order, so "sort by entry order" is
 ascending bit order and "exit order" descending. What depends only on the document (transition
-domains, exit masks, entry sets without history) is computed once per chart class and cached.
+domains, exit masks) is computed once per chart class (ChartTables). This module runs the
+algorithm as written: the plans and caches that make it fast live in plans.py, which
+overrides some of these procedures (Machine mixes it in; the reference mode does not).
 """
 
 from __future__ import annotations
 
 from collections import deque
 
-from .events import EXTERNAL_TEMPLATE, INTERNAL, PLATFORM, make_event
+from .events import INTERNAL, PLATFORM, make_event
 from .js import UNDEFINED, to_js
 from .tables import ATOMIC, COMPOUND, DEEP_HISTORY, FINAL, PARALLEL, ROOT, SHALLOW_HISTORY, StateDef, TransitionDef
-
-
-# Each per-chart cache stops growing at this many entries (event names and configurations are
-# unbounded in principle); past it the algorithm simply runs uncached.
-CACHE_LIMIT = 100_000
 
 
 def iter_bits(mask: int):
@@ -89,32 +86,9 @@ class ChartTables:
         self.exit_mask = tuple(
             self.desc[t.domain] if t.targets and t.domain >= 0 else 0 for t in transitions
         )
-        # candidates filtered by event name, filled lazily: (state, name) -> transition tuple
-        self.match_cache: dict[tuple[int, str], tuple[int, ...]] = {}
         self.eventless = tuple(
             tuple(t for t in s.candidates if not transitions[t].events) for s in states
         )
-        # transitions -> (enter mask, default-entry mask, default history content), when static
-        self.entry_cache: dict[tuple[int, ...], tuple[int, int, dict[int, int]]] = {}
-        # (configuration, event name) -> enabled transitions, when no condition was evaluated
-        self.select_cache: dict[tuple[int, str], list[int]] = {}
-        # (configuration, transitions) -> (blocks with the configuration each sees, new
-        # configuration, entered mask), for microsteps that depend on nothing else
-        self.plan_cache: dict[tuple, tuple] = {}
-        # configuration id -> {event name: the plan of the whole selection + microstep, plus
-        # the id of the configuration it leads to and that configuration's dict here}
-        self.event_plans: dict[int, dict[str, tuple]] = {}
-        self.event_plan_count = 0
-        # configuration id -> {event name: (next configuration, the next one's dict)} for the
-        # event plans that run no code and leave no eventless transition enabled
-        self.lean_plans: dict[int, dict[str, tuple]] = {}
-        # configuration id -> {event name: (selector, ([condition, transition, plan], ...))}, the
-        # candidates in document order, when conditions decide and a single atomic state has
-        # candidates for the event (selector: that state's StateDef.selectors entry, or None);
-        # False when they do not
-        self.guarded_plans: dict[int, dict[str, tuple | bool]] = {}
-        self.guarded_count = 0
-        self.config_ids: dict[int, int] = {}
         self.invoke_mask = 0
         for i, st in enumerate(states):
             if st.invokes:
@@ -125,22 +99,11 @@ class ChartTables:
         for i in request_owners:
             self.request_owners |= 1 << i
 
-    def config_id(self, config: int) -> int:
-        """A small integer naming a configuration (stable for the life of the chart class)."""
-        found = self.config_ids.get(config)
-        if found is None:
-            found = self.config_ids[config] = len(self.config_ids)
-        return found
-
     def candidates_for(self, state: int, name: str) -> tuple[int, ...]:
-        key = (state, name)
-        found = self.match_cache.get(key)
-        if found is None:
-            ts = self.transitions
-            found = tuple(t for t in self.states[state].candidates if ts[t].events and event_matches(ts[t].events, name))
-            if len(self.match_cache) < CACHE_LIMIT:  # bounded: event names can be unbounded
-                self.match_cache[key] = found
-        return found
+        """The candidate transitions of `state` (its own and its ancestors', in document order)
+        whose events match `name`."""
+        ts = self.transitions
+        return tuple(t for t in self.states[state].candidates if ts[t].events and event_matches(ts[t].events, name))
 
 
 class Interpreter:
@@ -148,7 +111,9 @@ class Interpreter:
 
     tables: ChartTables
     macro_serial = 0  # macrosteps begun (the script budget's refills: js/budget.py)
-    plans = True  # the recorded plans and caches in use (False: reference.py)
+    plans = False  # the recorded plans and caches in use (plans.Planned: True)
+    # the name of an event a code-free step took without building `_event` (plans.py only)
+    _lazy_event: str | None = None
     invoke_depth = 0  # how many invoking sessions are above this one (limits.py)
 
     def _init_interpreter(self) -> None:
@@ -159,17 +124,6 @@ class Interpreter:
         self.running = False
         self.exited = False
         self.late_bound = 0  # states whose late-bound data has been initialised
-        # The id (ChartTables.config_id) of the configuration object `_config_of_id`:
-        # comparing configurations by identity is cheaper than hashing one.
-        self._config_id = -1
-        self._config_of_id = None
-        self._config_plans: dict = {}  # ChartTables.event_plans of `_config_of_id`
-        # Machine.send's path for steps that run no code (see ChartTables.lean_plans): the
-        # plans from configuration `_lean_of`, and the name of an event taken that way whose
-        # `_event` object is not built yet.
-        self._lean: dict | None = None
-        self._lean_of = None
-        self._lazy_event: str | None = None
         # The bound event while its `data` is still the host's (Machine.send): generated code
         # calls convert_event before anything but a fast path could read it.
         self.raw_event: dict | None = None
@@ -188,31 +142,13 @@ class Interpreter:
             event["data"] = UNDEFINED
             raise TypeError(f"the data of event '{event['name']}' is not JSON-like: {exc}") from None
 
-    def sync_config_id(self) -> None:
-        """Name the current configuration by its small id (and find its event plans)."""
-        config = self.config
-        tables = self.tables
-        self._config_id = cid = tables.config_id(config)
-        self._config_plans = tables.event_plans.setdefault(cid, {})
-        self._config_of_id = config
-
-    def _bind_lazy_event(self) -> None:
-        """Bind `_event` to the last event a code-free step took without building it."""
-        name = self._lazy_event
-        if name is not None:
-            self._lazy_event = None
-            event = EXTERNAL_TEMPLATE.copy()
-            event["name"] = name
-            self.dm["_event"] = event
-            self.raw_event = None
-
     # -- main loop (Appendix D: mainEventLoop, split at its blocking point) ----------------------
 
     def macrostep(self) -> None:
         """Take eventless transitions and internal events until the configuration is stable."""
         tables = self.tables
         if self._lazy_event is not None:
-            self._bind_lazy_event()  # eventless conditions may read the last event
+            self._bind_lazy_event()  # eventless conditions may read the last event (plans.py)
         queue = self.internal_queue
         # limits.py: looked at every 256 microsteps (a macrostep pays one decrement per
         # microstep; most never reach a check)
@@ -265,124 +201,9 @@ class Interpreter:
     def take_event(self, event: dict) -> None:
         """Bind `_event`, select the transitions it enables and take them (one microstep)."""
         self.dm["_event"] = event
-        self._lazy_event = None
-        tables = self.tables
-        config = self.config
-        if self._config_of_id is not config:  # same object: same configuration
-            self.sync_config_id()
-        plan = self._config_plans.get(event["name"])
-        if plan is not None:
-            # Seen before from this configuration, and nothing but the configuration decided
-            # what happened: replay it (replay, inlined; event plans exist only for charts
-            # without invokes, so there is no states_to_invoke to keep).
-            for cfg, block in plan[0]:
-                self.config = cfg
-                try:
-                    block(self)
-                except Exception as exc:  # noqa: BLE001 - SCXML 4.9, as in execute_content
-                    self.raise_error("error.execution", exc)
-            self.config = self._config_of_id = plan[1]
-            self._config_id = plan[3]
-            self._config_plans = plan[4]
-            return
-        guards = tables.guarded_plans.get(self._config_id)
-        if guards is not None and (guards := guards.get(event["name"])):
-            self.take_guarded(guards)
-            return
-        key = (self._config_id, event["name"])
         enabled = self.select_transitions(event)
         if enabled:
             self.microstep(enabled)
-        cached = tables.select_cache.get((config, event["name"])) is enabled
-        if not cached and guards is None and not tables.invoke_mask and tables.guarded_count < CACHE_LIMIT:
-            self._record_guards(key[0], config, event["name"])
-        if (
-            cached
-            and not tables.invoke_mask  # invokes need the per-event hooks of the full path
-            and tables.event_plan_count < CACHE_LIMIT
-        ):
-            # Selection and microstep depended only on the configuration: next time, one lookup.
-            if enabled:
-                plan = tables.plan_cache.get((config, enabled[0] if len(enabled) == 1 else tuple(enabled)))
-            else:
-                plan = ((), config, 0)
-            if plan:
-                # Keyed by small configuration ids (hashing a configuration of hundreds of
-                # states costs more than the rest of the step) and chained: a plan holds the
-                # next configuration's dict, so a run of replayed steps looks up only names.
-                steps, after, entered = plan
-                after_id = tables.config_id(after)
-                plans = tables.event_plans
-                after_plans = plans.setdefault(after_id, {})
-                plans.setdefault(key[0], {})[event["name"]] = (steps, after, entered, after_id, after_plans)
-                tables.event_plan_count += 1
-                if not steps and not after & tables.eventless_mask:
-                    # Code-free and nothing left to do after it: Machine.send's shortest path.
-                    # Plans chain by their dicts, so that path looks up nothing but the name.
-                    lean = tables.lean_plans
-                    lean.setdefault(key[0], {})[event["name"]] = (after, lean.setdefault(after_id, {}))
-
-    def take_guarded(self, guards: tuple, selected: int | None = None) -> None:
-        """selectTransitions and microstep where one atomic state's candidates decide, by
-        their conditions: "the first whose condition holds" (Appendix D), with no conflicts
-        to resolve; then the microstep, replayed when recorded. The state's selector, if it
-        has one, evaluates the conditions' fast paths in one call (`selected`: what it
-        returned, when the caller called it)."""
-        select, candidates = guards
-        k = -1
-        if selected is not None:
-            k = selected
-        elif select is not None:
-            k = select(self)
-        if k >= 0:
-            if k < len(candidates):
-                self.take_guard(candidates[k])
-            return
-        for i in range(-1 - k, len(candidates)):  # the conditions from candidate -1 - k on
-            guard = candidates[i]
-            cond = guard[0]
-            if cond is not None:
-                try:
-                    if not cond(self):
-                        continue
-                except Exception as exc:  # noqa: BLE001 - SCXML 5.9.1, as in select_transitions
-                    self.raise_error("error.execution", exc)
-                    continue
-            self.take_guard(guard)
-            return
-
-    def take_guard(self, guard: list) -> None:
-        """The microstep of an enabled candidate (take_guarded), replayed when recorded."""
-        plan = guard[2]  # the recorded microstep of this transition from here
-        if plan:
-            self.replay(plan)
-        elif plan is None:
-            config = self.config
-            self.microstep([guard[1]])
-            guard[2] = plan = self.tables.plan_cache.get((config, guard[1]))
-            if plan and len(plan[0]) == 1 and plan[0][0][0] == plan[1] == config and not plan[2]:
-                # A targetless transition's: its one block, in this configuration, is all
-                # there is to replay (Machine.send calls it directly).
-                guard[3] = plan[0][0][1]
-        else:
-            self.microstep([guard[1]])  # False: one that must always run in full
-
-    def _record_guards(self, config_id: int, config: int, name: str) -> None:
-        """Remember the candidates of (configuration, event name) for take_event when
-        conditions decided the selection and only one atomic state has candidates."""
-        tables = self.tables
-        deciding = [(s, c) for s in iter_bits(config & tables.atomic_mask) if (c := tables.candidates_for(s, name))]
-        guards = tables.guarded_plans.setdefault(config_id, {})
-        tables.guarded_count += 1
-        if len(deciding) == 1:
-            state, cands = deciding[0]
-            ts = tables.transitions
-            select = dict(tables.states[state].selectors).get(name)
-            # [condition, transition, its microstep plan from here once recorded, and the
-            # plan's one block when that is all it does]
-            guards[name] = (select, tuple([ts[t].cond, t, None, None] for t in cands))
-        else:
-            guards[name] = False  # asked once: the full selection it stays
 
     def before_external_event(self, event: dict) -> None:
         """Hook for <invoke> finalize/autoforward (Appendix D, mainEventLoop)."""
@@ -409,41 +230,20 @@ class Interpreter:
         return self.remove_conflicting_transitions(enabled) if len(enabled) > 1 else enabled
 
     def select_transitions(self, event: dict) -> list[int]:
+        """Appendix D selectTransitions: for each atomic state in document order, the first
+        transition (of it or an ancestor) whose event matches and whose condition holds."""
         tables = self.tables
         name = event["name"]
-        key = (self.config, name)
-        cached = tables.select_cache.get(key)
-        if cached is not None:
-            return cached
         ts = tables.transitions
-        match_cache = tables.match_cache
         enabled: list[int] = []
-        consulted_datamodel = False
         for state in iter_bits(self.config & tables.atomic_mask):
-            candidates = match_cache.get((state, name))
-            if candidates is None:
-                candidates = tables.candidates_for(state, name)
-            for t in candidates:
-                cond = ts[t].cond
-                if cond is not None:
-                    consulted_datamodel = True
-                    try:
-                        if not cond(self):
-                            continue
-                    except Exception as exc:  # noqa: BLE001
-                        # SCXML 5.9.1: a condition that cannot be evaluated is false, and
-                        # error.execution is raised.
-                        self.raise_error("error.execution", exc)
-                        continue
+            for t in tables.candidates_for(state, name):
+                if ts[t].cond is not None and not self.condition_match(t):
+                    continue
                 if t not in enabled:
                     enabled.append(t)
                 break
-        if len(enabled) > 1:
-            enabled = self.remove_conflicting_transitions(enabled)
-        if not consulted_datamodel and len(tables.select_cache) < CACHE_LIMIT:
-            # Nothing but the configuration and the event name decided: remember it.
-            tables.select_cache[key] = enabled
-        return enabled
+        return self.remove_conflicting_transitions(enabled) if len(enabled) > 1 else enabled
 
     def remove_conflicting_transitions(self, enabled: list[int]) -> list[int]:
         filtered: list[int] = []
@@ -470,57 +270,10 @@ class Interpreter:
     # -- microstep ------------------------------------------------------------------------
 
     def microstep(self, enabled: list[int]) -> None:
-        tables = self.tables
-        key = (self.config, enabled[0] if len(enabled) == 1 else tuple(enabled))
-        plan = tables.plan_cache.get(key)
-        if plan:
-            self.replay(plan)
-            return
-        record = plan is None and len(tables.plan_cache) < CACHE_LIMIT and self._plannable(enabled)
-        self._plan = [] if record else None
+        """Appendix D microstep: exitStates, executeTransitionContent, enterStates."""
         self.exit_states(enabled)
         self.execute_transition_content(enabled)
         self.enter_states(enabled)
-        if plan is None and len(tables.plan_cache) < CACHE_LIMIT:
-            # False marks a microstep that must always run in full.
-            tables.plan_cache[key] = (tuple(self._plan), self.config, self.config & ~key[0]) if record else False
-        self._plan = None
-
-    _plan: list | None = None
-
-    def replay(self, plan) -> None:
-        """Run a recorded microstep: its blocks in order, each seeing the configuration it
-        would see in exitStates/enterStates, then the resulting configuration."""
-        config = plan[1]
-        for cfg, block in plan[0]:
-            self.config = cfg
-            # execute_content, inlined (the hottest loop of the runtime)
-            try:
-                block(self)
-            except Exception as exc:  # noqa: BLE001 - SCXML 4.9, as in execute_content
-                self.raise_error("error.execution", exc)
-        self.states_to_invoke = (self.states_to_invoke & config) | plan[2]
-        self.config = config
-
-    def _plannable(self, enabled) -> bool:
-        """Whether this microstep depends only on the configuration (Appendix D with no history,
-        no invokes, no final states, no late binding): then it can be recorded and replayed."""
-        tables = self.tables
-        if self.late_binding:
-            return False
-        to_exit = self.compute_exit_set(enabled)
-        if to_exit & (tables.has_history_children | tables.invoke_mask | tables.request_owners):
-            return False
-        key = tuple(enabled)
-        entry = tables.entry_cache.get(key)
-        if entry is None:
-            to_enter, _, _, static = self.compute_entry_set(enabled)
-            if not static:
-                return False
-        else:
-            to_enter = entry[0]
-        return not to_enter & (tables.final_mask | tables.invoke_mask)
-
 
     def exit_states(self, enabled) -> None:
         to_exit = self.compute_exit_set(enabled)
@@ -538,13 +291,10 @@ class Interpreter:
                         value = self.config & tables.children_mask[s]
                     self.history_value[h] = value
         states = tables.states
-        plan = self._plan
         self._exiting = to_exit  # (for requests issued by <onexit>: RequestsMixin.owner_state)
         for s in iter_bits_reversed(to_exit):
             st = states[s]
             for block in st.onexit:
-                if plan is not None:
-                    plan.append((self.config, block))
                 self.execute_content(block)
             for inv in st.invokes:
                 self.cancel_invoke(s, inv)
@@ -569,32 +319,21 @@ class Interpreter:
 
     def execute_transition_content(self, enabled) -> None:
         ts = self.tables.transitions
-        plan = self._plan
         for t in enabled:
             action = ts[t].action
             if action is not None:
-                if plan is not None:
-                    plan.append((self.config, action))
                 self.execute_content(action)
 
     def entry_set(self, enabled) -> tuple:
-        """computeEntrySet, remembered per transition set when no history decided it."""
-        tables = self.tables
-        key = tuple(enabled)
-        cached = tables.entry_cache.get(key)  # noqa: SIM401
-        if cached is None:
-            to_enter, default_entry, history_content, static = self.compute_entry_set(enabled)
-            if static:
-                tables.entry_cache[key] = (to_enter, default_entry, history_content)
-            return to_enter, default_entry, history_content
-        return cached
+        """computeEntrySet: (states to enter, states for default entry, default history content)."""
+        to_enter, default_entry, history_content, _ = self.compute_entry_set(enabled)
+        return to_enter, default_entry, history_content
 
     def enter_states(self, enabled) -> None:
         tables = self.tables
         to_enter, default_entry, history_content = self.entry_set(enabled)
         states = tables.states
         ts = tables.transitions
-        plan = self._plan
         for s in iter_bits(to_enter):
             st = states[s]
             bit = 1 << s
@@ -609,8 +348,6 @@ class Interpreter:
             if s in history_content and ts[history_content[s]].action is not None:
                 blocks.append(ts[history_content[s]].action)
             for block in blocks:
-                if plan is not None:
-                    plan.append((self.config, block))
                 self.execute_content(block)
             if st.kind == FINAL:
                 parent = st.parent
@@ -770,9 +507,9 @@ class Interpreter:
         if self.exited:
             return
         self.exited = True
-        self._lean = None
         self._exiting = -1  # every state: requests issued now belong to the ending session
-        self._bind_lazy_event()  # onexit handlers may read the last event
+        if self._lazy_event is not None:
+            self._bind_lazy_event()  # onexit handlers may read the last event (plans.py)
         tables = self.tables
         self.final_configuration = self.config
         for s in iter_bits_reversed(self.config):

@@ -12,7 +12,7 @@ from .host import Host
 from .events import EXTERNAL_TEMPLATE, PLATFORM, make_event
 from .basichttp import BASICHTTP_TYPE, IOProcessorEntry
 from .limits import Limits
-from .reference import plain_class
+from .plans import Planned, PlannedTables
 from .version import VERSION as RUNTIME_VERSION
 from .js.budget import install_budget
 from .interpreter import ChartTables, Interpreter, iter_bits
@@ -25,8 +25,10 @@ from .tables import StateDef, TransitionDef
 _log = logging.getLogger("scxmlc_runtime")
 
 
-class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
-    """Base class of every generated chart class.
+class MachineBase(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
+    """A session of a chart: the W3C algorithm with the datamodel, executable content, invokes,
+    extension requests and queues, without plans (Machine adds them; reference.py uses this
+    class's procedures).
 
     Generated subclasses set `STATES`, `TRANSITIONS`, `name`, `datamodel_kind`, `binding`,
     `source_file` and `global_scripts`; charts that use extension modules also `actions`
@@ -62,6 +64,7 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
     # the chart itself).
     realm_patches = None
     chart_class: type | None = None
+    tables_class: type = ChartTables  # (plans.Planned: PlannedTables, with the caches)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -76,7 +79,7 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         if "actions" in cls.__dict__:
             cls.modules = tuple(sorted({a.partition(":")[0] for a in cls.actions}))
         if cls.STATES and "tables" not in cls.__dict__:
-            cls.tables = ChartTables(cls.STATES, cls.TRANSITIONS, cls.REQUEST_OWNERS)
+            cls.tables = cls.tables_class(cls.STATES, cls.TRANSITIONS, cls.REQUEST_OWNERS)
             cls.late_binding = cls.binding == "late"
 
     def __init__(
@@ -100,6 +103,8 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         elif clock is not None and clock is not host.clock:
             raise ValueError("a machine runs on its host's clock: pass the host or the clock, not both")
         if not (host.plans if plans is None else plans) and self.plans:
+            from .reference import plain_class  # (reference.py imports this module)
+
             self.__class__ = plain_class(type(self))
         self.host = host
         self.clock = host.clock
@@ -268,106 +273,31 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         `data` is Python data (dicts, lists, numbers, strings); it reaches ECMAScript as
         `_event.data`, converted when code first needs it (data that cannot be converted is
         then an error.execution there). The other fields set the SCXML event fields of the
-        same names.
+        same names. (plans.Planned.send is this with the plans.)
         """
-        lean = self._lean
-        if (
-            lean is not None
-            and data is None
-            and self._lean_of is self.config
-            and (plan := lean.get(name)) is not None
-            and sendid is origin is origintype is invokeid is UNDEFINED
-            and not self._busy
-            and not self.external_queue
-        ):
-            # A step seen before from this configuration that runs no code and leaves nothing
-            # to do (no eventless transitions, no internal events, no invokes): only the
-            # configuration changes. No code can observe `_event` until code runs again, so
-            # the event object is built then (_bind_lazy_event), not now.
-            self._lazy_event = name
-            self.config = self._lean_of = plan[0]
-            self._lean = plan[1]
-            return
         event = EXTERNAL_TEMPLATE.copy()  # copying beats building (the hottest path)
         event["name"] = name
         if sendid is not UNDEFINED or origin is not UNDEFINED or origintype is not UNDEFINED or invokeid is not UNDEFINED:
             event.update(sendid=sendid, origin=origin, origintype=origintype, invokeid=invokeid)
-        tables = self.tables
         queued = self._busy or self.external_queue or not self.running
         if data is not None:
-            if queued or tables.invoke_mask:
+            if queued or self.tables.invoke_mask:
                 event["data"] = to_js(data)
             else:
-                # Idle machine, no invokes: this event is processed now, before send returns,
-                # so its data is converted only when code other than a fast path may read it
-                # (convert_event, called by generated code): fast paths read the host's data
-                # as it is (scxmlc/ecmascript/speculate.py, RAW), and converting a payload
-                # costs more than the rest of a step. Events that wait in a queue are
-                # converted now.
+                # processed now, before send returns: converted when code other than a fast
+                # path may read it (convert_event, called by generated code)
                 event["data"] = data
                 self.raw_event = event
         if queued:
             self.enqueue_external(event)
             return
-        # Idle machine, empty queue: process the event directly (the common case).
-        if self._config_of_id is not self.config:
-            self.sync_config_id()
-        plan = self._config_plans.get(name)
-        self._busy = True
+        self._busy = True  # Appendix D mainEventLoop, for this one event and what it queued
         try:
-            if plan is None:
-                guards = tables.guarded_plans.get(self._config_id)
-                if guards is not None and (guards := guards.get(name)):
-                    # take_event's guarded branch and the end of process_external_event
-                    # (charts with guarded plans have no invokes), with the common case of
-                    # take_guarded inlined: the selector names a candidate whose recorded
-                    # microstep is one block (a targetless transition's), called here.
-                    self.dm["_event"] = event
-                    self._lazy_event = None
-                    select, candidates = guards
-                    k = select(self) if select is not None else -1
-                    if 0 <= k < len(candidates) and (block := candidates[k][3]) is not None:
-                        # a targetless transition's block: the whole microstep
-                        try:
-                            block(self)
-                        except Exception as exc:  # noqa: BLE001 - SCXML 4.9, as in execute_content
-                            self.raise_error("error.execution", exc)
-                    else:
-                        self.take_guarded(guards, k)
-                    if self.internal_queue or self.config & tables.eventless_mask:
-                        self.macrostep()
-                    if not self.running:
-                        self.exit_interpreter()
-                else:
-                    self.process_external_event(event)
-            else:
-                # The plan branch of Interpreter.take_event and the end of
-                # process_external_event, inlined: this is the hottest path of the runtime.
-                self.dm["_event"] = event
-                self._lazy_event = None
-                steps, config, _, self._config_id, self._config_plans = plan
-                if steps:
-                    self.replay(plan)
-                else:
-                    self.config = config  # no invokes in charts with event plans: nothing else
-                self._config_of_id = config
-                if self.internal_queue or config & tables.eventless_mask:
-                    self.macrostep()
-                    if not self.running:
-                        self.exit_interpreter()
+            self.process_external_event(event)
             if self.external_queue:
                 self._drain()
-            if tables.lean_plans and self.running:
-                self._refresh_lean()
         finally:
             self._busy = False
-
-    def _refresh_lean(self) -> None:
-        """Point `_lean` at the code-free steps known from the current configuration."""
-        if self._config_of_id is not self.config:
-            self.sync_config_id()
-        self._lean = self.tables.lean_plans.get(self._config_id)
-        self._lean_of = self.config
 
     def run_until_idle(self, max_seconds: float = 60.0) -> bool:
         """Process until done or nothing can happen: timers due within max_seconds fire.
@@ -457,7 +387,8 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
 
     @property
     def datamodel(self):
-        self._bind_lazy_event()
+        if self._lazy_event is not None:
+            self._bind_lazy_event()
         if self.raw_event is not None:
             self.convert_event()
         return self.dm
@@ -471,7 +402,6 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         children, and leave the registries, so nothing of it is kept alive."""
         self._cancel_timers()
         self.running = False
-        self._lean = None
         if self._requests:
             self.release_requests()
         for _, _, child in list(self._children.values()):
@@ -648,6 +578,20 @@ class Machine(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
     def _js_in(self, this, state_id=UNDEFINED, *rest):
         # SCXML 5.9.1 In(): true when the state is in the active configuration.
         return isinstance(state_id, str) and self.is_active(state_id)
+
+
+class Machine(Planned, MachineBase):
+    """Base class of every generated chart class: a session with the plans (plans.py).
+
+    Generated subclasses set `STATES`, `TRANSITIONS`, `name`, `datamodel_kind`, `binding`,
+    `source_file` and `global_scripts`; charts that use extension modules also `actions`
+    (the extension actions they use, "module:element"), `environment` (the script
+    environment they run in, e.g. "genesys") and `REQUEST_OWNERS` (the states that can own
+    pending requests, requests.py); everything else is in MachineBase, the interpreter and
+    their mixins.
+    """
+
+    tables_class = PlannedTables
 
 
 class SupervisedSession:

@@ -1,22 +1,21 @@
 """Reference mode: the W3C algorithm as Appendix D writes it, without the runtime's plans and caches, so that every trick can be checked against it.
 
 `Machine(plans=False)`, `Host(plans=False)` or the environment variable SCXMLC_REFERENCE=1 (which
-also compiles without fast paths: scxmlc's `speculate=False`) make a session run the plain path:
-`send` queues the event and processes it as every queued event is processed (its data converted
-at once), `take_event` selects and takes transitions without the recorded plans, selection
-consults no cache, microsteps are never recorded or replayed and entry sets are computed each
-time. The session's class is a subclass of its chart's (`PlainAlgorithm` first), made once per
-chart class and sharing its tables: nothing a plain session does reads the tables' caches.
+also compiles without fast paths: scxmlc's `speculate=False`) make a session run the plain path.
+Machine is plans.Planned mixed in before MachineBase; a reference-mode session's class puts
+`PlainAlgorithm` before its chart class, and PlainAlgorithm is nothing but MachineBase's own
+version of every procedure Planned overrides (interpreter.py, machine.py): `send` queues the
+event and processes it as every queued event is processed, selection consults no cache,
+microsteps are never recorded or replayed, entry sets are computed each time. The class is made
+once per chart class and shares its tables: nothing a plain session does reads their caches.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Any
 
-from .events import EXTERNAL_TEMPLATE
-from .interpreter import iter_bits
-from .js import UNDEFINED, to_js
+from .machine import MachineBase
+from .plans import Planned
 
 ENV = "SCXMLC_REFERENCE"
 
@@ -26,82 +25,18 @@ def reference_mode() -> bool:
     return os.environ.get(ENV, "") == "1"
 
 
-class PlainAlgorithm:
-    """The Interpreter's hot paths without plans or caches (mixed in before the chart class)."""
+def _plain_procedures() -> dict:
+    """MachineBase's version of each procedure that Planned overrides (the ones only Planned
+    has are never called by MachineBase's)."""
+    out: dict = {"plans": False, "__module__": __name__, "__qualname__": "PlainAlgorithm"}
+    for name, value in vars(Planned).items():
+        if callable(value) and not name.startswith("__") and hasattr(MachineBase, name):
+            out[name] = getattr(MachineBase, name)
+    out["__doc__"] = "The procedures of MachineBase, in front of a chart class: " + ", ".join(sorted(k for k in out if not k.startswith("__") and k != "plans"))
+    return out
 
-    plans = False
 
-    def send(
-        self,
-        name: str,
-        data: Any = None,
-        *,
-        sendid: Any = UNDEFINED,
-        origin: Any = UNDEFINED,
-        origintype: Any = UNDEFINED,
-        invokeid: Any = UNDEFINED,
-    ) -> None:
-        """Machine.send without its fast paths: the event goes through process_external_event
-        (Appendix D mainEventLoop). Its data is handled as Machine.send handles it (converted
-        when it is first read, for an event processed at once), so both modes behave alike.
-        (The first lines are Machine.send's: a shared helper would cost its hottest path a call.)"""
-        event = EXTERNAL_TEMPLATE.copy()
-        event["name"] = name
-        if sendid is not UNDEFINED or origin is not UNDEFINED or origintype is not UNDEFINED or invokeid is not UNDEFINED:
-            event.update(sendid=sendid, origin=origin, origintype=origintype, invokeid=invokeid)
-        queued = self._busy or self.external_queue or not self.running
-        if data is not None:
-            if queued or self.tables.invoke_mask:
-                event["data"] = to_js(data)
-            else:
-                event["data"] = data
-                self.raw_event = event
-        if queued:
-            self.enqueue_external(event)
-            return
-        self._busy = True
-        try:
-            self.process_external_event(event)
-            if self.external_queue:
-                self._drain()
-        finally:
-            self._busy = False
-
-    def take_event(self, event: dict) -> None:
-        """Bind `_event`, select the transitions it enables and take them (one microstep)."""
-        self.dm["_event"] = event
-        self._lazy_event = None
-        enabled = self.select_transitions(event)
-        if enabled:
-            self.microstep(enabled)
-
-    def select_transitions(self, event: dict) -> list[int]:
-        """Appendix D selectTransitions: for each atomic state in document order, the first
-        transition (of it or an ancestor) whose event matches and whose condition holds."""
-        tables = self.tables
-        name = event["name"]
-        ts = tables.transitions
-        enabled: list[int] = []
-        for state in iter_bits(self.config & tables.atomic_mask):
-            for t in tables.candidates_for(state, name):
-                if ts[t].cond is not None and not self.condition_match(t):
-                    continue
-                if t not in enabled:
-                    enabled.append(t)
-                break
-        return self.remove_conflicting_transitions(enabled) if len(enabled) > 1 else enabled
-
-    def microstep(self, enabled: list[int]) -> None:
-        """Appendix D microstep: exitStates, executeTransitionContent, enterStates."""
-        self._plan = None
-        self.exit_states(enabled)
-        self.execute_transition_content(enabled)
-        self.enter_states(enabled)
-
-    def entry_set(self, enabled) -> tuple:
-        """computeEntrySet, every time."""
-        to_enter, default_entry, history_content, _ = self.compute_entry_set(enabled)
-        return to_enter, default_entry, history_content
+PlainAlgorithm = type("PlainAlgorithm", (), _plain_procedures())
 
 
 _PLAIN: dict[type, type] = {}

@@ -1,0 +1,500 @@
+"""Speed: the plans and caches the runtime learns per chart, and the procedures that use them, switched off by the reference mode (reference.py).
+
+The interpreter (interpreter.py) runs Appendix D as written. What it computes again and again
+depends, for most steps, on nothing but the configuration and the event name: which transitions
+an event enables when no condition is consulted, the entry set of a transition set without
+history, and the whole microstep (the blocks to run, each with the configuration it sees, and
+the configuration after) when no history, invoke, final state, late binding or request owner is
+involved. `PlannedTables` remembers these per chart class; `Planned`, mixed in before the
+interpreter (Machine = Planned + MachineBase), overrides the procedures concerned:
+
+- `select_transitions`, `entry_set`: remembered results (select_cache, entry_cache, match_cache);
+- `microstep`: recorded once (`execute_content` notes each block and its configuration) and
+  replayed after (plan_cache);
+- `take_event`: a step seen before from this configuration is one lookup (event_plans); where
+  conditions decide and one atomic state has the candidates, they are tested in order, through
+  the state's compiled selector (guarded_plans, take_guarded);
+- `send`: the whole of the above inlined for an idle session, and the shortest path of all for
+  a step that runs no code (lean_plans): only the configuration changes, and `_event` is built
+  when code could next read it (`_bind_lazy_event`).
+
+Every cache stops growing at CACHE_LIMIT entries, past which the algorithm runs uncached.
+`Machine(plans=False)`, `Host(plans=False)` or SCXMLC_REFERENCE=1 leave all of it out
+(reference.py), and tests/test_reference_mode.py requires the same traces either way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .events import EXTERNAL_TEMPLATE
+from .interpreter import ChartTables, iter_bits
+from .js import UNDEFINED, to_js
+
+# Each per-chart cache stops growing at this many entries (event names and configurations are
+# unbounded in principle); past it the algorithm simply runs uncached.
+CACHE_LIMIT = 100_000
+
+
+class PlannedTables(ChartTables):
+    """A chart's tables with the plans and caches learnt while its sessions run (shared by
+    every session of the chart class)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # candidates filtered by event name, filled lazily: (state, name) -> transition tuple
+        self.match_cache: dict[tuple[int, str], tuple[int, ...]] = {}
+        # transitions -> (enter mask, default-entry mask, default history content), when static
+        self.entry_cache: dict[tuple[int, ...], tuple[int, int, dict[int, int]]] = {}
+        # (configuration, event name) -> enabled transitions, when no condition was evaluated
+        self.select_cache: dict[tuple[int, str], list[int]] = {}
+        # (configuration, transitions) -> (blocks with the configuration each sees, new
+        # configuration, entered mask), for microsteps that depend on nothing else
+        self.plan_cache: dict[tuple, tuple] = {}
+        # configuration id -> {event name: the plan of the whole selection + microstep, plus
+        # the id of the configuration it leads to and that configuration's dict here}
+        self.event_plans: dict[int, dict[str, tuple]] = {}
+        self.event_plan_count = 0
+        # configuration id -> {event name: (next configuration, the next one's dict)} for the
+        # event plans that run no code and leave no eventless transition enabled
+        self.lean_plans: dict[int, dict[str, tuple]] = {}
+        # configuration id -> {event name: (selector, ([condition, transition, plan], ...))}, the
+        # candidates in document order, when conditions decide and a single atomic state has
+        # candidates for the event (selector: that state's StateDef.selectors entry, or None);
+        # False when they do not
+        self.guarded_plans: dict[int, dict[str, tuple | bool]] = {}
+        self.guarded_count = 0
+        self.config_ids: dict[int, int] = {}
+
+    def config_id(self, config: int) -> int:
+        """A small integer naming a configuration (stable for the life of the chart class)."""
+        found = self.config_ids.get(config)
+        if found is None:
+            found = self.config_ids[config] = len(self.config_ids)
+        return found
+
+    def cached_candidates(self, state: int, name: str) -> tuple[int, ...]:
+        """ChartTables.candidates_for, remembered."""
+        key = (state, name)
+        found = self.match_cache.get(key)
+        if found is None:
+            found = self.candidates_for(state, name)
+            if len(self.match_cache) < CACHE_LIMIT:  # bounded: event names can be unbounded
+                self.match_cache[key] = found
+        return found
+
+
+class Planned:
+    """The interpreter's procedures with plans and caches (see the module docstring)."""
+
+    plans = True
+    tables: PlannedTables
+    _plan: list | None = None  # the microstep being recorded: [(configuration, block), ...]
+
+    def _init_interpreter(self) -> None:
+        super()._init_interpreter()
+        # The id (PlannedTables.config_id) of the configuration object `_config_of_id`:
+        # comparing configurations by identity is cheaper than hashing one.
+        self._config_id = -1
+        self._config_of_id = None
+        self._config_plans: dict = {}  # PlannedTables.event_plans of `_config_of_id`
+        # send's path for steps that run no code (see PlannedTables.lean_plans): the plans
+        # from configuration `_lean_of`, and the name of an event taken that way whose
+        # `_event` object is not built yet.
+        self._lean: dict | None = None
+        self._lean_of = None
+        self._lazy_event = None
+
+    def sync_config_id(self) -> None:
+        """Name the current configuration by its small id (and find its event plans)."""
+        config = self.config
+        tables = self.tables
+        self._config_id = cid = tables.config_id(config)
+        self._config_plans = tables.event_plans.setdefault(cid, {})
+        self._config_of_id = config
+
+    def _bind_lazy_event(self) -> None:
+        """Bind `_event` to the last event a code-free step took without building it."""
+        name = self._lazy_event
+        if name is not None:
+            self._lazy_event = None
+            event = EXTERNAL_TEMPLATE.copy()
+            event["name"] = name
+            self.dm["_event"] = event
+            self.raw_event = None
+
+    def _bind_lazy_event(self) -> None:
+        """Bind `_event` to the last event a code-free step took without building it."""
+        name = self._lazy_event
+        if name is not None:
+            self._lazy_event = None
+            event = EXTERNAL_TEMPLATE.copy()
+            event["name"] = name
+            self.dm["_event"] = event
+            self.raw_event = None
+
+    # -- the external event: Machine.send ---------------------------------------------------
+
+    def send(
+        self,
+        name: str,
+        data: Any = None,
+        *,
+        sendid: Any = UNDEFINED,
+        origin: Any = UNDEFINED,
+        origintype: Any = UNDEFINED,
+        invokeid: Any = UNDEFINED,
+    ) -> None:
+        """Machine.send (machine.py: MachineBase.send says what it does) with the plans: a
+        code-free step known from this configuration changes only the configuration; a known
+        step is replayed; where conditions decide, the state's selector picks the candidate."""
+        lean = self._lean
+        if (
+            lean is not None
+            and data is None
+            and self._lean_of is self.config
+            and (plan := lean.get(name)) is not None
+            and sendid is origin is origintype is invokeid is UNDEFINED
+            and not self._busy
+            and not self.external_queue
+        ):
+            # A step seen before from this configuration that runs no code and leaves nothing
+            # to do (no eventless transitions, no internal events, no invokes): only the
+            # configuration changes. No code can observe `_event` until code runs again, so
+            # the event object is built then (_bind_lazy_event), not now.
+            self._lazy_event = name
+            self.config = self._lean_of = plan[0]
+            self._lean = plan[1]
+            return
+        event = EXTERNAL_TEMPLATE.copy()  # copying beats building (the hottest path)
+        event["name"] = name
+        if sendid is not UNDEFINED or origin is not UNDEFINED or origintype is not UNDEFINED or invokeid is not UNDEFINED:
+            event.update(sendid=sendid, origin=origin, origintype=origintype, invokeid=invokeid)
+        tables = self.tables
+        queued = self._busy or self.external_queue or not self.running
+        if data is not None:
+            if queued or tables.invoke_mask:
+                event["data"] = to_js(data)
+            else:
+                # Idle machine, no invokes: this event is processed now, before send returns,
+                # so its data is converted only when code other than a fast path may read it
+                # (convert_event, called by generated code): fast paths read the host's data
+                # as it is (scxmlc/ecmascript/speculate.py, RAW), and converting a payload
+                # costs more than the rest of a step. Events that wait in a queue are
+                # converted now.
+                event["data"] = data
+                self.raw_event = event
+        if queued:
+            self.enqueue_external(event)
+            return
+        # Idle machine, empty queue: process the event directly (the common case).
+        if self._config_of_id is not self.config:
+            self.sync_config_id()
+        plan = self._config_plans.get(name)
+        self._busy = True
+        try:
+            if plan is None:
+                guards = tables.guarded_plans.get(self._config_id)
+                if guards is not None and (guards := guards.get(name)):
+                    # take_event's guarded branch and the end of process_external_event
+                    # (charts with guarded plans have no invokes), with the common case of
+                    # take_guarded inlined: the selector names a candidate whose recorded
+                    # microstep is one block (a targetless transition's), called here.
+                    self.dm["_event"] = event
+                    self._lazy_event = None
+                    select, candidates = guards
+                    k = select(self) if select is not None else -1
+                    if 0 <= k < len(candidates) and (block := candidates[k][3]) is not None:
+                        # a targetless transition's block: the whole microstep
+                        try:
+                            block(self)
+                        except Exception as exc:  # noqa: BLE001 - SCXML 4.9, as in execute_content
+                            self.raise_error("error.execution", exc)
+                    else:
+                        self.take_guarded(guards, k)
+                    if self.internal_queue or self.config & tables.eventless_mask:
+                        self.macrostep()
+                    if not self.running:
+                        self.exit_interpreter()
+                else:
+                    self.process_external_event(event)
+            else:
+                # The plan branch of Interpreter.take_event and the end of
+                # process_external_event, inlined: this is the hottest path of the runtime.
+                self.dm["_event"] = event
+                self._lazy_event = None
+                steps, config, _, self._config_id, self._config_plans = plan
+                if steps:
+                    self.replay(plan)
+                else:
+                    self.config = config  # no invokes in charts with event plans: nothing else
+                self._config_of_id = config
+                if self.internal_queue or config & tables.eventless_mask:
+                    self.macrostep()
+                    if not self.running:
+                        self.exit_interpreter()
+            if self.external_queue:
+                self._drain()
+            if tables.lean_plans and self.running:
+                self._refresh_lean()
+        finally:
+            self._busy = False
+
+    def _refresh_lean(self) -> None:
+        """Point `_lean` at the code-free steps known from the current configuration."""
+        if self._config_of_id is not self.config:
+            self.sync_config_id()
+        self._lean = self.tables.lean_plans.get(self._config_id)
+        self._lean_of = self.config
+
+    # -- selection and microsteps ------------------------------------------------------------
+
+    def take_event(self, event: dict) -> None:
+        """Bind `_event`, select the transitions it enables and take them (one microstep)."""
+        self.dm["_event"] = event
+        self._lazy_event = None
+        tables = self.tables
+        config = self.config
+        if self._config_of_id is not config:  # same object: same configuration
+            self.sync_config_id()
+        plan = self._config_plans.get(event["name"])
+        if plan is not None:
+            # Seen before from this configuration, and nothing but the configuration decided
+            # what happened: replay it (replay, inlined; event plans exist only for charts
+            # without invokes, so there is no states_to_invoke to keep).
+            for cfg, block in plan[0]:
+                self.config = cfg
+                try:
+                    block(self)
+                except Exception as exc:  # noqa: BLE001 - SCXML 4.9, as in execute_content
+                    self.raise_error("error.execution", exc)
+            self.config = self._config_of_id = plan[1]
+            self._config_id = plan[3]
+            self._config_plans = plan[4]
+            return
+        guards = tables.guarded_plans.get(self._config_id)
+        if guards is not None and (guards := guards.get(event["name"])):
+            self.take_guarded(guards)
+            return
+        key = (self._config_id, event["name"])
+        enabled = self.select_transitions(event)
+        if enabled:
+            self.microstep(enabled)
+        cached = tables.select_cache.get((config, event["name"])) is enabled
+        if not cached and guards is None and not tables.invoke_mask and tables.guarded_count < CACHE_LIMIT:
+            self._record_guards(key[0], config, event["name"])
+        if (
+            cached
+            and not tables.invoke_mask  # invokes need the per-event hooks of the full path
+            and tables.event_plan_count < CACHE_LIMIT
+        ):
+            # Selection and microstep depended only on the configuration: next time, one lookup.
+            if enabled:
+                plan = tables.plan_cache.get((config, enabled[0] if len(enabled) == 1 else tuple(enabled)))
+            else:
+                plan = ((), config, 0)
+            if plan:
+                # Keyed by small configuration ids (hashing a configuration of hundreds of
+                # states costs more than the rest of the step) and chained: a plan holds the
+                # next configuration's dict, so a run of replayed steps looks up only names.
+                steps, after, entered = plan
+                after_id = tables.config_id(after)
+                plans = tables.event_plans
+                after_plans = plans.setdefault(after_id, {})
+                plans.setdefault(key[0], {})[event["name"]] = (steps, after, entered, after_id, after_plans)
+                tables.event_plan_count += 1
+                if not steps and not after & tables.eventless_mask:
+                    # Code-free and nothing left to do after it: Machine.send's shortest path.
+                    # Plans chain by their dicts, so that path looks up nothing but the name.
+                    lean = tables.lean_plans
+                    lean.setdefault(key[0], {})[event["name"]] = (after, lean.setdefault(after_id, {}))
+
+    def take_guarded(self, guards: tuple, selected: int | None = None) -> None:
+        """selectTransitions and microstep where one atomic state's candidates decide, by
+        their conditions: "the first whose condition holds" (Appendix D), with no conflicts
+        to resolve; then the microstep, replayed when recorded. The state's selector, if it
+        has one, evaluates the conditions' fast paths in one call (`selected`: what it
+        returned, when the caller called it)."""
+        select, candidates = guards
+        k = -1
+        if selected is not None:
+            k = selected
+        elif select is not None:
+            k = select(self)
+        if k >= 0:
+            if k < len(candidates):
+                self.take_guard(candidates[k])
+            return
+        for i in range(-1 - k, len(candidates)):  # the conditions from candidate -1 - k on
+            guard = candidates[i]
+            cond = guard[0]
+            if cond is not None:
+                try:
+                    if not cond(self):
+                        continue
+                except Exception as exc:  # noqa: BLE001 - SCXML 5.9.1, as in select_transitions
+                    self.raise_error("error.execution", exc)
+                    continue
+            self.take_guard(guard)
+            return
+
+    def take_guard(self, guard: list) -> None:
+        """The microstep of an enabled candidate (take_guarded), replayed when recorded."""
+        plan = guard[2]  # the recorded microstep of this transition from here
+        if plan:
+            self.replay(plan)
+        elif plan is None:
+            config = self.config
+            self.microstep([guard[1]])
+            guard[2] = plan = self.tables.plan_cache.get((config, guard[1]))
+            if plan and len(plan[0]) == 1 and plan[0][0][0] == plan[1] == config and not plan[2]:
+                # A targetless transition's: its one block, in this configuration, is all
+                # there is to replay (Machine.send calls it directly).
+                guard[3] = plan[0][0][1]
+        else:
+            self.microstep([guard[1]])  # False: one that must always run in full
+
+    def _record_guards(self, config_id: int, config: int, name: str) -> None:
+        """Remember the candidates of (configuration, event name) for take_event when
+        conditions decided the selection and only one atomic state has candidates."""
+        tables = self.tables
+        deciding = [(s, c) for s in iter_bits(config & tables.atomic_mask) if (c := tables.cached_candidates(s, name))]
+        guards = tables.guarded_plans.setdefault(config_id, {})
+        tables.guarded_count += 1
+        if len(deciding) == 1:
+            state, cands = deciding[0]
+            ts = tables.transitions
+            select = dict(tables.states[state].selectors).get(name)
+            # [condition, transition, its microstep plan from here once recorded, and the
+            # plan's one block when that is all it does]
+            guards[name] = (select, tuple([ts[t].cond, t, None, None] for t in cands))
+        else:
+            guards[name] = False  # asked once: the full selection it stays
+
+    def select_transitions(self, event: dict) -> list[int]:
+        """Appendix D selectTransitions, remembered per (configuration, event name) when no
+        condition was consulted."""
+        tables = self.tables
+        name = event["name"]
+        key = (self.config, name)
+        cached = tables.select_cache.get(key)
+        if cached is not None:
+            return cached
+        ts = tables.transitions
+        match_cache = tables.match_cache
+        enabled: list[int] = []
+        consulted_datamodel = False
+        for state in iter_bits(self.config & tables.atomic_mask):
+            candidates = match_cache.get((state, name))
+            if candidates is None:
+                candidates = tables.cached_candidates(state, name)
+            for t in candidates:
+                cond = ts[t].cond
+                if cond is not None:
+                    consulted_datamodel = True
+                    try:
+                        if not cond(self):
+                            continue
+                    except Exception as exc:  # noqa: BLE001
+                        # SCXML 5.9.1: a condition that cannot be evaluated is false, and
+                        # error.execution is raised.
+                        self.raise_error("error.execution", exc)
+                        continue
+                if t not in enabled:
+                    enabled.append(t)
+                break
+        if len(enabled) > 1:
+            enabled = self.remove_conflicting_transitions(enabled)
+        if not consulted_datamodel and len(tables.select_cache) < CACHE_LIMIT:
+            # Nothing but the configuration and the event name decided: remember it.
+            tables.select_cache[key] = enabled
+        return enabled
+
+    def microstep(self, enabled: list[int]) -> None:
+        """Appendix D microstep, replayed when recorded; recorded (execute_content) when it
+        depends only on the configuration."""
+        tables = self.tables
+        key = (self.config, enabled[0] if len(enabled) == 1 else tuple(enabled))
+        plan = tables.plan_cache.get(key)
+        if plan:
+            self.replay(plan)
+            return
+        record = plan is None and len(tables.plan_cache) < CACHE_LIMIT and self._plannable(enabled)
+        self._plan = [] if record else None
+        self.exit_states(enabled)
+        self.execute_transition_content(enabled)
+        self.enter_states(enabled)
+        if plan is None and len(tables.plan_cache) < CACHE_LIMIT:
+            # False marks a microstep that must always run in full.
+            tables.plan_cache[key] = (tuple(self._plan), self.config, self.config & ~key[0]) if record else False
+        self._plan = None
+
+    _plan: list | None = None
+
+    def replay(self, plan) -> None:
+        """Run a recorded microstep: its blocks in order, each seeing the configuration it
+        would see in exitStates/enterStates, then the resulting configuration."""
+        config = plan[1]
+        for cfg, block in plan[0]:
+            self.config = cfg
+            # execute_content, inlined (the hottest loop of the runtime)
+            try:
+                block(self)
+            except Exception as exc:  # noqa: BLE001 - SCXML 4.9, as in execute_content
+                self.raise_error("error.execution", exc)
+        self.states_to_invoke = (self.states_to_invoke & config) | plan[2]
+        self.config = config
+
+    def _plannable(self, enabled) -> bool:
+        """Whether this microstep depends only on the configuration (Appendix D with no history,
+        no invokes, no final states, no late binding): then it can be recorded and replayed."""
+        tables = self.tables
+        if self.late_binding:
+            return False
+        to_exit = self.compute_exit_set(enabled)
+        if to_exit & (tables.has_history_children | tables.invoke_mask | tables.request_owners):
+            return False
+        key = tuple(enabled)
+        entry = tables.entry_cache.get(key)
+        if entry is None:
+            to_enter, _, _, static = self.compute_entry_set(enabled)
+            if not static:
+                return False
+        else:
+            to_enter = entry[0]
+        return not to_enter & (tables.final_mask | tables.invoke_mask)
+
+    def execute_content(self, block) -> None:
+        """MachineBase.execute_content, noting the block and the configuration it sees while a
+        microstep is recorded (exitStates, executeTransitionContent and enterStates run every
+        block through here)."""
+        plan = self._plan
+        if plan is not None:
+            plan.append((self.config, block))
+        try:
+            block(self)
+        except Exception as exc:  # noqa: BLE001 - SCXML 4.9: error.execution, and go on
+            self.raise_error("error.execution", exc)
+
+    def entry_set(self, enabled) -> tuple:
+        """computeEntrySet, remembered per transition set when no history decided it."""
+        tables = self.tables
+        key = tuple(enabled)
+        cached = tables.entry_cache.get(key)  # noqa: SIM401
+        if cached is None:
+            to_enter, default_entry, history_content, static = self.compute_entry_set(enabled)
+            if static:
+                tables.entry_cache[key] = (to_enter, default_entry, history_content)
+            return to_enter, default_entry, history_content
+        return cached
+
+    def exit_interpreter(self) -> None:
+        self._lean = None  # (the shortest path of send does not look at `running`)
+        super().exit_interpreter()
+
+    def close(self) -> None:
+        self._lean = None
+        super().close()
+
+
+__all__ = ["CACHE_LIMIT", "Planned", "PlannedTables"]
