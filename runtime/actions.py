@@ -130,7 +130,10 @@ class ActionsMixin:
         event["name"] = name
         if data is not UNDEFINED:
             event["data"] = data
-        self.internal_queue.append(event)
+        try:
+            self.internal_queue.append(event)
+        except AttributeError:  # the empty tuple of a session that never queued (_internal)
+            self._internal().append(event)
 
     def log(self, label: str | None, *value: Any, level: int | None = None) -> None:
         """<log> (SCXML 4.7): to the machine's log handler, else to the host's
@@ -205,7 +208,7 @@ class ActionsMixin:
         if target == "#_internal":
             if seconds:
                 raise ExecutionError("a <send> to #_internal must not be delayed", sendid=sendid)
-            self.internal_queue.append(make_event(name, data, type=INTERNAL, sendid=event_sendid))
+            self._internal().append(make_event(name, data, type=INTERNAL, sendid=event_sendid))
             return sendid
         deliver = self._resolve_target(target, sendid)
         ev = make_event(
@@ -331,7 +334,7 @@ class ActionsMixin:
             timer.cancel()
         if ors:
             name = "cancel.successful" if timer is not None else "error.notallowed"
-            self.internal_queue.append(make_event(name, to_js({"sendid": key}), type="platform", sendid=key))
+            self._internal().append(make_event(name, to_js({"sendid": key}), type="platform", sendid=key))
 
     # -- <foreach> (SCXML 4.6) ------------------------------------------------------------
 

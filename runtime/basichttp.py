@@ -70,7 +70,7 @@ def _handler() -> type:
                 if session is None or not session.running:
                     self.send_error(404, "no such SCXML session")
                     return
-                session.external_queue.append(incoming_event(self.command, self.path, dict(self.headers), body))
+                session._external().append(incoming_event(self.command, self.path, dict(self.headers), body))
                 if self.server.notify is not None:
                     self.server.notify()
                 self.send_response(200)

@@ -114,11 +114,22 @@ class Interpreter:
     plans = False  # the recorded plans and caches in use (plans.Planned: True)
     # the name of an event a code-free step took without building `_event` (plans.py only)
     _lazy_event: str | None = None
+
+    def _internal(self) -> deque[dict]:
+        """The internal queue, made on first use (see _init_interpreter)."""
+        queue = self.internal_queue
+        if queue.__class__ is not deque:
+            queue = self.internal_queue = deque()
+        return queue
     invoke_depth = 0  # how many invoking sessions are above this one (limits.py)
 
     def _init_interpreter(self) -> None:
         self.config = 0  # the active configuration, as a mask (the root is implicit)
-        self.internal_queue: deque[dict] = deque()
+        # The internal event queue: the empty tuple until the first event, then a deque
+        # (_internal), which stays, so holding it in a local is safe. An empty deque takes 760
+        # bytes, a fifth of an idle session. (An instance attribute from the start, not a
+        # class default: one added later would cost every attribute read its fast path.)
+        self.internal_queue: deque[dict] | tuple = ()
         self.history_value: dict[int, int] = {}
         self.states_to_invoke = 0
         self.running = False
@@ -149,7 +160,6 @@ class Interpreter:
         tables = self.tables
         if self._lazy_event is not None:
             self._bind_lazy_event()  # eventless conditions may read the last event (plans.py)
-        queue = self.internal_queue
         # limits.py: looked at every 256 microsteps (a macrostep pays one decrement per
         # microstep; most never reach a check)
         errors0 = self.macro_errors
@@ -160,13 +170,14 @@ class Interpreter:
             if not countdown:
                 countdown = 256
                 steps += 256
-                if self.limit_check(queue, steps, errors0):
+                if self.limit_check(self.internal_queue, steps, errors0):
                     return  # (the session has ended)
             if self.config & tables.eventless_mask:
                 enabled = self.select_eventless_transitions()
                 if enabled:
                     self.microstep(enabled)
                     continue
+            queue = self.internal_queue  # (made by the first event raised, maybe just now)
             if not queue:
                 break
             self.raw_event = None  # the external event is no longer bound: nothing can read it
@@ -355,14 +366,14 @@ class Interpreter:
                     self.running = False
                     self.final_state = st.id
                 else:
-                    self.internal_queue.append(
+                    self._internal().append(
                         make_event("done.state." + tables.ids[parent], self.done_data(st), type=PLATFORM)
                     )
                     grandparent = tables.parent[parent]
                     if tables.kind[grandparent] == PARALLEL and all(
                         self.is_in_final_state(c) for c in tables.child_states[grandparent]
                     ):
-                        self.internal_queue.append(make_event("done.state." + tables.ids[grandparent], type=PLATFORM))
+                        self._internal().append(make_event("done.state." + tables.ids[grandparent], type=PLATFORM))
 
     def compute_entry_set(self, transitions):
         """Returns (states to enter, states for default entry, default history content, static)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections import deque
 from typing import Any, Callable
 
@@ -22,6 +23,7 @@ from .js.realm import APPLIED, switch_realm
 from .requests import RequestsMixin
 from .tables import StateDef, TransitionDef
 
+_QUEUE_LOCK = threading.Lock()  # (Machine._external)
 _log = logging.getLogger("scxmlc_runtime")
 
 
@@ -66,6 +68,17 @@ class MachineBase(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
     chart_class: type | None = None
     tables_class: type = ChartTables  # (plans.Planned: PlannedTables, with the caches)
 
+    def _external(self) -> deque[dict]:
+        """The external queue, made on first use as the internal one is (Interpreter._internal),
+        under a lock: the Basic HTTP server's thread appends too."""
+        queue = self.external_queue
+        if queue.__class__ is not deque:
+            with _QUEUE_LOCK:
+                queue = self.external_queue
+                if queue.__class__ is not deque:
+                    queue = self.external_queue = deque()
+        return queue
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         made_by = cls.__dict__.get("scxmlc_version")
@@ -109,7 +122,7 @@ class MachineBase(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         self.host = host
         self.clock = host.clock
         self.sessionid = sessionid or host.ids.session_id()
-        self.external_queue: deque[dict] = deque()
+        self.external_queue: deque[dict] | tuple = ()  # (made on first use: _external)
         self.log_handler = log
         if on_error is not None:
             self.on_error = on_error
@@ -407,8 +420,10 @@ class MachineBase(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         for _, _, child in list(self._children.values()):
             child.cancel_session()
         self._children.clear()
-        self.external_queue.clear()
-        self.internal_queue.clear()
+        if self.external_queue:
+            self.external_queue.clear()
+        if self.internal_queue:
+            self.internal_queue.clear()
         self.host.sessions.pop(self.sessionid, None)
         if self.modules or self.environment is not None:
             self.host.session_ended(self)
@@ -418,7 +433,7 @@ class MachineBase(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
     def enqueue_external(self, event: dict) -> None:
         if self.started and not self.running:
             return  # the session has ended: nothing will ever process it
-        self.external_queue.append(event)
+        self._external().append(event)
         if not self._busy and self.started:
             self.run_guarded(None)
 
@@ -548,7 +563,8 @@ class MachineBase(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
             else:
                 reason = f"more than {limits.microsteps} microsteps in one macrostep (transitions that lead to each other without an event?)"
         self.limit_reason = reason
-        self.internal_queue.clear()
+        if self.internal_queue:
+            self.internal_queue.clear()
         self.running = False  # (the caller exits the interpreter: onexit handlers run)
         _log.error("session %s ended: %s", self.sessionid, reason)
         parent = getattr(self, "parent", None)
@@ -560,7 +576,7 @@ class MachineBase(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         """Queue a platform error event (internal queue). A chart may handle its error events,
         but one that does not just sits still: say it where people look (WARNING), and to
         whoever asked (`on_error`)."""
-        self.internal_queue.append(event)
+        self._internal().append(event)
         self.macro_errors += 1
         _log.warning("%s: %s: %s", self.sessionid, event["name"], text)
         for hook in (self.on_error, self.host.on_error):

@@ -423,7 +423,7 @@ class RequestsMixin:
 
     def _raise_platform(self, name: str, data: dict) -> None:
         """An internal error event, raised into the current macrostep (§1.4)."""
-        self.internal_queue.append(make_event(name, to_js(data), type=PLATFORM))
+        self._internal().append(make_event(name, to_js(data), type=PLATFORM))
         _log.info("%s: %s (%s:%s)", name, data.get("description"), data.get("document"), int(data.get("linenumber", 0)))
 
 

@@ -358,7 +358,7 @@ def _restore(cls: type, data: dict, reader: HeapReader, host: "Host | None", log
     machine.final_configuration = mask(data["final_configuration"])
     machine.history_value = {index[h]: mask(ids) for h, ids in data["history"].items()}
     machine.late_bound = mask(data["late_bound"])
-    machine.external_queue.extend(reader.value(e) for e in data["queue"])
+    machine._external().extend(reader.value(e) for e in data["queue"])
     if "realm" in data:
         _restore_realm(machine, data["realm"], reader)
     clock = machine.clock
@@ -390,7 +390,7 @@ def _restore(cls: type, data: dict, reader: HeapReader, host: "Host | None", log
             continue
         # §9.7 step 5: a request in flight cannot be taken back; the chart hears of it
         name, payload = _interrupted(host, r)
-        machine.external_queue.append(make_event(name, payload, type="external", sendid="", origin="", origintype="", invokeid=""))
+        machine._external().append(make_event(name, payload, type="external", sendid="", origin="", origintype="", invokeid=""))
     return machine
 
 

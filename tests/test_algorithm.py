@@ -880,3 +880,26 @@ def test_str_keys_win_over_other_keys_of_the_same_spelling():
     sm.send("e", to_js({1: "int", "1": "str", 2: "two"}))  # converted first
     assert sm.datamodel["v"] == "strtwo" * 3
 
+
+
+# -- the event queues are made on first use (an idle session is smaller) --------------------
+
+
+def test_queues_are_made_by_the_first_event_they_hold():
+    sm = machine('<state id="a"><transition event="t" target="b"/></state><state id="b"/>')
+    sm.send("t")
+    # nothing was ever queued: both are still the shared empty tuple, not a deque each
+    assert sm.internal_queue == () and sm.external_queue == ()
+    assert type(sm.internal_queue) is tuple and type(sm.external_queue) is tuple
+
+
+def test_an_event_raised_while_the_queue_is_being_made_is_taken_in_the_same_macrostep():
+    # the first internal event of the session is raised by an eventless transition inside the
+    # macrostep that reads the queue: it must be seen there, not left for the next event
+    sm = machine(
+        '<state id="a"><transition target="b"><raise event="go"/></transition></state>'
+        '<state id="b"><transition event="go" target="c"><raise event="again"/></transition></state>'
+        '<state id="c"><transition event="again" target="f"/></state><final id="f"/>'
+    )
+    assert sm.done and sm.configuration == {"f"}
+    assert type(sm.internal_queue).__name__ == "deque" and not sm.internal_queue

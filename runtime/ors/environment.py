@@ -383,7 +383,7 @@ def _raise(machine: "Machine", name: Any = UNDEFINED, data: Any = UNDEFINED, *_)
         copy = {} if data is UNDEFINED else structured_clone(data, "data")
     except IllegalValue as exc:
         raise JSThrow(make_error("TypeError", exc.description)) from None
-    machine.internal_queue.append(make_event(text, copy, type=INTERNAL))
+    machine._internal().append(make_event(text, copy, type=INTERNAL))
     return UNDEFINED
 
 

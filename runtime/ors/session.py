@@ -482,7 +482,8 @@ def end_session(machine: "Machine") -> None:
     if not machine.running:
         return
     machine.running = False
-    machine.external_queue.clear()
+    if machine.external_queue:
+        machine.external_queue.clear()
     if machine._busy:
         # In its own executable content (or a caller's): the macrostep loop stops after this
         # microstep, and whoever runs it exits the interpreter; a timer makes sure of it.
