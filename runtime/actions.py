@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
-import linecache
 import logging
 import re
 from typing import Any, Callable
@@ -81,42 +81,35 @@ def parse_delay(value) -> float:
     return float(m.group(1)) * _UNITS[m.group(2)]
 
 
+def scxml_location(module_globals: dict, lineno: int) -> tuple[str, int, str] | None:
+    """(element, SCXML line, included file or "") of line `lineno` of a generated module: a
+    lookup in its `__scxmlc_locations__` table (the code after a `# <element> line N` comment
+    belongs to that element until the next comment). None outside any element."""
+    table = module_globals.get("__scxmlc_locations__")
+    if not table:
+        return None
+    i = bisect.bisect_right(table, lineno, key=lambda row: row[0]) - 1
+    return table[i][1:] if i >= 0 else None
+
+
 def locate_error(exc: BaseException, source_file: str) -> str:
-    """file:line of the SCXML element whose generated code raised `exc` (read from the
-    `# <element> line N` comment above the failing Python line; costs nothing until an error)."""
+    """file:line of the SCXML element whose generated code raised `exc`: the innermost frame
+    of a generated module, looked up in its locations table (costs nothing until an error)."""
     tb = exc.__traceback__
     found = None
     while tb is not None:
-        code = tb.tb_frame.f_code
         if tb.tb_frame.f_globals.get("__scxmlc_generated__"):
-            found = (code.co_filename, tb.tb_lineno)
+            found = (tb.tb_frame.f_globals, tb.tb_lineno)
         tb = tb.tb_next
-    if found is None:
+    where = scxml_location(*found) if found is not None else None
+    if where is None:
         return source_file
-    filename, lineno = found
-    for n in range(lineno, 0, -1):
-        raw = linecache.getline(filename, n)
-        line = raw.strip()
-        if line.startswith("# <") and " line " in line:
-            return _comment_location(line, source_file)
-        if raw.startswith("def "):  # (a nested def, a JS function, is inside its element)
-            # the function's own comment stands just above its `def`
-            above = linecache.getline(filename, n - 1).strip()
-            if above.startswith("# <") and " line " in above:
-                return _comment_location(above, source_file)
-            break
-    return source_file
-
-
-def _comment_location(comment: str, source_file: str) -> str:
-    """`# <log> line 7` -> source_file:7; `# <log> line 7 of wf/Main.scxml` (an element
-    merged from an included file) -> wf/Main.scxml:7, relative to the document's folder."""
-    words = comment.rsplit(" line ", 1)[1].split()
-    if len(words) >= 3 and words[1] == "of":
-        rel = " ".join(words[2:]).rstrip(":")
+    _, line, included = where
+    if included:
+        # an element merged from an included file: that file, relative to the document's folder
         folder = source_file.rsplit("/", 1)[0] if "/" in source_file else ""
-        return f"{folder + '/' if folder else ''}{rel}:{words[0]}"
-    return f"{source_file}:{words[0]}"
+        return f"{folder + '/' if folder else ''}{included}:{line}"
+    return f"{source_file}:{line}"
 
 
 class ActionsMixin:

@@ -229,6 +229,7 @@ def emit(units: list[Unit], source_name: str, dependencies: tuple[str, ...] = ()
     for placeholder, rendered in tables + verbatim:
         assert formatted.count(placeholder + "\n") == 1
         formatted = formatted.replace(placeholder + "\n", rendered + "\n")
+    formatted = _with_locations(formatted)
     # The result must be valid Python before anything is written (a compiler bug is ours,
     # not the user's: report it as such).
     compile(formatted, source_name, "exec")
@@ -254,6 +255,29 @@ def _verbatim_regions(functions: list[str]) -> tuple[list[str], list[tuple[str, 
         if fn is not None:
             out.append(fn)
     return out, regions
+
+
+# `# <element> line N`, `# <onentry> of <state> 'a' line N of inc/Wf.scxml: what it does`
+_LOCATION_COMMENT = re.compile(r"^\s*# (?P<what><.*?) line (?P<line>\d+)(?: of (?P<file>.+?))?(?:: .*)?$")
+
+
+def _with_locations(text: str) -> str:
+    """The module with its locations table appended: for each `# <element> line N` comment,
+    (its Python line, the element, the SCXML line, the included file it came from or "").
+    The code after a comment belongs to that element until the next one, so an error's
+    location is a lookup (runtime/actions.py: locate_error) that needs no source file. It comes
+    last, after black, so that it moves no line it names."""
+    rows = []
+    for n, line in enumerate(text.splitlines(), 1):
+        m = _LOCATION_COMMENT.match(line)
+        if m:
+            rows.append((n, m.group("what"), int(m.group("line")), m.group("file") or ""))
+    table = "".join(f"    {row!r},\n" for row in rows)
+    return (
+        f"{text}\n\n# Where each part of the code above comes from, for error locations: (first Python line,\n"
+        "# element, SCXML line, included file or \"\"), in line order.\n"
+        f"# fmt: off\n__scxmlc_locations__ = (\n{table})\n# fmt: on\n"
+    )
 
 
 def _comments(code: str) -> str:

@@ -64,12 +64,9 @@ def _chart(n_states: int, guards: int = 3) -> str:
 def test_large_module_is_verbatim_and_black_stable(monkeypatch):
     monkeypatch.setattr(emitter, "VERBATIM_MODULE_LINES", 200)
     source = scxmlc.compile_source(_chart(12), "big.scxml").source
-    assert (
-        source.count("# fmt: off") == source.count("# fmt: on") == 2
-    )  # and the tables'
-    assert (
-        "_dm['x']" in source
-    )  # ast.unparse's quotes: black did not touch the functions
+    # the functions, the tables and the locations table
+    assert source.count("# fmt: off") == source.count("# fmt: on") == 3
+    assert "_dm['x']" in source  # ast.unparse's quotes: black did not touch the functions
     assert black.format_str(source, mode=_BLACK_MODE) == source
     assert scxmlc.compile_source(_chart(12), "big.scxml").source == source
     sm = scxmlc.load_string(_chart(12)).Chart()
@@ -80,7 +77,7 @@ def test_large_module_is_verbatim_and_black_stable(monkeypatch):
 
 def test_small_module_is_formatted_by_black():
     source = scxmlc.compile_source(_chart(3), "small.scxml").source
-    assert source.count("# fmt: off") == 1  # only the tables
+    assert source.count("# fmt: off") == 2  # only the tables and the locations table
     assert "_dm['x']" not in source and '_dm["x"]' in source
 
 
@@ -93,7 +90,7 @@ def test_huge_function_alone_is_verbatim():
         '<transition event="go" cond="y &gt; 0" target="b"/></state><final id="b"/></scxml>'
     )
     source = scxmlc.compile_source(doc, "long.scxml").source
-    assert source.count("# fmt: off") == 2
+    assert source.count("# fmt: off") == 3  # the function, the tables, the locations
     off = source.index("# fmt: off")
     assert "<onentry>" in source[off : source.index("# fmt: on")]
     assert '_dm["y"]' in source  # the other functions are black's

@@ -35,8 +35,8 @@ from scxmlc_runtime.js import (
     js_ticks,
 )
 
-# Marks this module as generated: the runtime reads the `# <element> line N` comments
-# of such modules to report the SCXML line of a failing element.
+# Marks this module as generated: the runtime finds its frames in a traceback, and reports
+# the SCXML line of a failing element from `__scxmlc_locations__` (the table at the end).
 __scxmlc_generated__ = True
 
 
@@ -190,3 +190,22 @@ class DefaultIpd(Machine):
 
 
 Chart = DefaultIpd
+
+
+# Where each part of the code above comes from, for error locations: (first Python line,
+# element, SCXML line, included file or ""), in line order.
+# fmt: off
+__scxmlc_locations__ = (
+    (43, "<data id='system'>", 6, ''),
+    (51, "<onentry> of <state> 'Wf'", 8, ''),
+    (56, '<script>', 8, ''),
+    (62, "<onentry> of <state> 'Wf._composer_entry'", 5, 'composer/Workflow.scxml'),
+    (67, '<script>', 5, 'composer/Workflow.scxml'),
+    (81, "<onentry> of <state> 'Wf.Entry1'", 8, 'composer/Workflow.scxml'),
+    (86, '<log>', 8, 'composer/Workflow.scxml'),
+    (96, '<send>', 9, 'composer/Workflow.scxml'),
+    (100, '<transition cond>', 11, 'composer/Workflow.scxml'),
+    (120, '<script>', 5, ''),
+    (125, '<script>', 5, ''),
+)
+# fmt: on

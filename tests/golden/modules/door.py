@@ -21,8 +21,8 @@ from scxmlc_runtime.js import (
     js_truthy,
 )
 
-# Marks this module as generated: the runtime reads the `# <element> line N` comments
-# of such modules to report the SCXML line of a failing element.
+# Marks this module as generated: the runtime finds its frames in a traceback, and reports
+# the SCXML line of a failing element from `__scxmlc_locations__` (the table at the end).
 __scxmlc_generated__ = True
 
 
@@ -182,3 +182,28 @@ class Door(Machine):
 
 
 Chart = Door
+
+
+# Where each part of the code above comes from, for error locations: (first Python line,
+# element, SCXML line, included file or ""), in line order.
+# fmt: off
+__scxmlc_locations__ = (
+    (29, "<data id='opened'>", 6, ''),
+    (34, "<data id='code'>", 7, ''),
+    (39, "<onentry> of <state> 'locked'", 16, ''),
+    (41, '<log>', 16, ''),
+    (45, "<onentry> of <state> 'open'", 27, ''),
+    (50, '<assign>', 27, ''),
+    (52, '<log>', 28, ''),
+    (88, '<send>', 30, ''),
+    (92, "<onexit> of <state> 'open'", 32, ''),
+    (94, '<cancel>', 32, ''),
+    (98, "<onentry> of <final> 'gone'", 38, ''),
+    (100, '<log>', 38, ''),
+    (104, '<transition cond>', 17, ''),
+    (139, '<transition>', 17, ''),
+    (141, '<log>', 18, ''),
+    (145, '<transition>', 20, ''),
+    (147, '<log>', 21, ''),
+)
+# fmt: on

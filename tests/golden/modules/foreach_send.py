@@ -25,8 +25,8 @@ from scxmlc_runtime.js import (
     js_strict_eq,
 )
 
-# Marks this module as generated: the runtime reads the `# <element> line N` comments
-# of such modules to report the SCXML line of a failing element.
+# Marks this module as generated: the runtime finds its frames in a traceback, and reports
+# the SCXML line of a failing element from `__scxmlc_locations__` (the table at the end).
 __scxmlc_generated__ = True
 
 
@@ -169,3 +169,27 @@ class ForeachSend(Machine):
 
 
 Chart = ForeachSend
+
+
+# Where each part of the code above comes from, for error locations: (first Python line,
+# element, SCXML line, included file or ""), in line order.
+# fmt: off
+__scxmlc_locations__ = (
+    (33, "<data id='items'>", 5, ''),
+    (38, "<data id='sum'>", 6, ''),
+    (43, "<data id='when'>", 7, ''),
+    (48, "<data id='config'>", 8, ''),
+    (53, "<onentry> of <state> 's'", 12, ''),
+    (58, '<foreach>', 12, ''),
+    (62, '<if>', 13, ''),
+    (68, '<assign>', 13, ''),
+    (85, '<log>', 14, ''),
+    (88, '<assign>', 15, ''),
+    (94, '<send>', 17, ''),
+    (110, '<send>', 18, ''),
+    (112, '<log>', 19, ''),
+    (116, '<transition cond>', 21, ''),
+    (136, '<transition>', 21, ''),
+    (141, '<cancel>', 21, ''),
+)
+# fmt: on

@@ -37,8 +37,8 @@ from scxmlc_runtime.js import (
     js_typeof,
 )
 
-# Marks this module as generated: the runtime reads the `# <element> line N` comments
-# of such modules to report the SCXML line of a failing element.
+# Marks this module as generated: the runtime finds its frames in a traceback, and reports
+# the SCXML line of a failing element from `__scxmlc_locations__` (the table at the end).
 __scxmlc_generated__ = True
 
 
@@ -259,3 +259,23 @@ class Guesses(Machine):
 
 
 Chart = Guesses
+
+
+# Where each part of the code above comes from, for error locations: (first Python line,
+# element, SCXML line, included file or ""), in line order.
+# fmt: off
+__scxmlc_locations__ = (
+    (45, "<data id='count'>", 7, ''),
+    (50, "<data id='label'>", 8, ''),
+    (55, "<data id='items'>", 9, ''),
+    (60, '<transition cond>', 12, ''),
+    (82, '<transition>', 12, ''),
+    (149, '<assign>', 13, ''),
+    (151, '<assign>', 14, ''),
+    (163, '<assign>', 15, ''),
+    (177, '<transition cond>', 17, ''),
+    (202, '<transition cond>', 18, ''),
+    (216, '<transition>', 18, ''),
+    (219, '<assign>', 19, ''),
+)
+# fmt: on

@@ -21,8 +21,8 @@ from scxmlc_runtime import (
 )
 from scxmlc_runtime.js import UNDEFINED, js_LENGTH_TYPES, js_array, js_declare, js_invoke, js_length
 
-# Marks this module as generated: the runtime reads the `# <element> line N` comments
-# of such modules to report the SCXML line of a failing element.
+# Marks this module as generated: the runtime finds its frames in a traceback, and reports
+# the SCXML line of a failing element from `__scxmlc_locations__` (the table at the end).
 __scxmlc_generated__ = True
 
 
@@ -93,3 +93,15 @@ class HistoryParallel(Machine):
 
 
 Chart = HistoryParallel
+
+
+# Where each part of the code above comes from, for error locations: (first Python line,
+# element, SCXML line, included file or ""), in line order.
+# fmt: off
+__scxmlc_locations__ = (
+    (29, "<data id='log'>", 4, ''),
+    (34, "<donedata> of <final> 'r2'", 14, ''),
+    (39, "<onentry> of <final> 'finished'", 21, ''),
+    (44, '<script>', 21, ''),
+)
+# fmt: on

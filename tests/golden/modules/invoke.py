@@ -11,8 +11,8 @@ Import the class, construct it (optionally with a clock) and drive it:
 from scxmlc_runtime import ATOMIC, FINAL, InvokeDef, Machine, ROOT, StateDef, TransitionDef
 from scxmlc_runtime.js import UNDEFINED, js_add, js_deopt, js_guess_failed
 
-# Marks this module as generated: the runtime reads the `# <element> line N` comments
-# of such modules to report the SCXML line of a failing element.
+# Marks this module as generated: the runtime finds its frames in a traceback, and reports
+# the SCXML line of a failing element from `__scxmlc_locations__` (the table at the end).
 __scxmlc_generated__ = True
 
 
@@ -116,3 +116,20 @@ class Parent(Machine):
 
 
 Chart = Parent
+
+
+# Where each part of the code above comes from, for error locations: (first Python line,
+# element, SCXML line, included file or ""), in line order.
+# fmt: off
+__scxmlc_locations__ = (
+    (19, "<data id='start'>", 10, ''),
+    (24, "<donedata> of <final> 'end'", 15, ''),
+    (30, '<transition>', 12, ''),
+    (33, '<assign>', 12, ''),
+    (42, "<data id='got'>", 4, ''),
+    (47, '<invoke>', 6, ''),
+    (53, '<invoke>', 6, ''),
+    (58, '<invoke>', 6, ''),
+    (61, '<assign>', 18, ''),
+)
+# fmt: on

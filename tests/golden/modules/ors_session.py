@@ -11,8 +11,8 @@ Import the class, construct it (optionally with a clock) and drive it:
 from scxmlc_runtime import ATOMIC, FINAL, Machine, ROOT, StateDef, TransitionDef
 from scxmlc_runtime.js import UNDEFINED, js_getp
 
-# Marks this module as generated: the runtime reads the `# <element> line N` comments
-# of such modules to report the SCXML line of a failing element.
+# Marks this module as generated: the runtime finds its frames in a traceback, and reports
+# the SCXML line of a failing element from `__scxmlc_locations__` (the table at the end).
 __scxmlc_generated__ = True
 
 
@@ -197,3 +197,32 @@ class OrsSession(Machine):
 
 
 Chart = OrsSession
+
+
+# Where each part of the code above comes from, for error locations: (first Python line,
+# element, SCXML line, included file or ""), in line order.
+# fmt: off
+__scxmlc_locations__ = (
+    (19, "<data id='reqid'>", 7, ''),
+    (24, "<data id='child'>", 8, ''),
+    (29, "<data id='body'>", 9, ''),
+    (34, '<session:fetch>', 15, ''),
+    (49, '<session:fetch>', 15, ''),
+    (55, "<onentry> of <state> 'fetching'", 13, ''),
+    (57, '<log>', 13, ''),
+    (61, '<session:fetch>', 15, ''),
+    (67, '<session:cancel>', 20, ''),
+    (73, "<onexit> of <state> 'fetching'", 20, ''),
+    (77, '<session:cancel>', 20, ''),
+    (81, '<session:start>', 29, ''),
+    (96, '<session:start>', 29, ''),
+    (102, "<onentry> of <state> 'starting'", 29, ''),
+    (106, '<session:start>', 29, ''),
+    (112, '<session:fetch>', 23, ''),
+    (143, '<transition>', 22, ''),
+    (147, '<session:fetch>', 23, ''),
+    (151, '<ixn:detach>', 34, ''),
+    (156, '<transition>', 33, ''),
+    (160, '<ixn:detach>', 34, ''),
+)
+# fmt: on
