@@ -119,6 +119,27 @@ def lower(chart: Chart, diags: Diagnostics, compile_child=None, speculate: bool 
     return _Lowerer(chart, diags, compile_child, speculate).run()
 
 
+class _DeadBindings(ast.NodeTransformer):
+    """`(_f5 := x)` -> `x` where nothing reads `_f5`: fast paths bind every operand they might
+    reuse (speculate.py), and one that is not reused would be a dead temporary."""
+
+    def __init__(self, read: set[str]) -> None:
+        self.read = read
+
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> ast.expr:
+        self.generic_visit(node)
+        return node if node.target.id in self.read else node.value
+
+
+def _drop_dead_bindings(fn: ast.FunctionDef) -> ast.FunctionDef:
+    """The function without assignment expressions whose target it never reads (anywhere in it,
+    nested functions included: a name read nowhere is dead everywhere)."""
+    read = {n.id for n in ast.walk(fn) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Store)}
+    if not any(isinstance(n, ast.NamedExpr) and n.target.id not in read for n in ast.walk(fn)):
+        return fn
+    return _DeadBindings(read).visit(fn)
+
+
 def candidates_by_name(candidates, events) -> dict[str, list[int]]:
     """For each event name that a descriptor of `events` spells out (`*` and the empty prefix
     aside), the candidates, in order, whose descriptors match it (SCXML 3.12.1: equal to the
@@ -262,6 +283,7 @@ class _Lowerer:
         )
         if hasattr(ast, "TypeAlias"):  # Python 3.12+ requires the field
             fn.type_params = []
+        fn = _drop_dead_bindings(fn)
         ast.fix_missing_locations(fn)
         self.out.functions.append(fn)
         self.out.comments[name] = comment

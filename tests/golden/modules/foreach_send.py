@@ -119,12 +119,10 @@ def _s_t1_cond(_sm):
     _ev = _dm["_event"]
     try:
         return (
-            _f3 := (
-                float(_f2)
-                if type((_f2 := (_f1 if type((_f1 := _ev["data"])) is dict else js_deopt())["sum"]))
-                is int
-                else _f2 if type(_f2) is float else js_deopt()
-            )
+            float(_f2)
+            if type((_f2 := (_f1 if type((_f1 := _ev["data"])) is dict else js_deopt())["sum"]))
+            is int
+            else _f2 if type(_f2) is float else js_deopt()
         ) == 14.0
     except js_guess_failed:
         pass
@@ -189,7 +187,7 @@ __scxmlc_locations__ = (
     (110, '<send>', 18, ''),
     (112, '<log>', 19, ''),
     (116, '<transition cond>', 21, ''),
-    (136, '<transition>', 21, ''),
-    (141, '<cancel>', 21, ''),
+    (134, '<transition>', 21, ''),
+    (139, '<cancel>', 21, ''),
 )
 # fmt: on

@@ -63,12 +63,10 @@ def _idle_t1_cond(_sm):
     _ev = _dm["_event"]
     try:
         return (
-            _f3 := (
-                float(_f2)
-                if type((_f2 := (_f1 if type((_f1 := _ev["data"])) is dict else js_deopt())["qty"]))
-                is int
-                else _f2 if type(_f2) is float else js_deopt()
-            )
+            float(_f2)
+            if type((_f2 := (_f1 if type((_f1 := _ev["data"])) is dict else js_deopt())["qty"]))
+            is int
+            else _f2 if type(_f2) is float else js_deopt()
         ) > 0.0 and (not (_f4 if type((_f4 := _f1["sku"])) is str else js_deopt()) == "")
     except js_guess_failed:
         pass
@@ -162,9 +160,7 @@ def _idle_t1(_sm):
         _dm["label"] = _v10
     # <assign> line 15
     try:
-        _v = float(
-            (_f15 := (len(_f14) if type((_f14 := _dm["label"])) in js_LENGTH_TYPES else js_deopt()))
-        )
+        _v = float(len(_f14) if type((_f14 := _dm["label"])) in js_LENGTH_TYPES else js_deopt())
     except js_guess_failed:
         if _sm.raw_event is not None:
             _sm.convert_event()
@@ -203,9 +199,7 @@ def _idle_t2_cond(_sm):
 def _idle_t3_cond(_sm):
     _dm = _sm.dm
     try:
-        return (
-            _f2 := (len(_f1) if type((_f1 := _dm["items"])) in js_LENGTH_TYPES else js_deopt())
-        ) > 0.0
+        return (len(_f1) if type((_f1 := _dm["items"])) in js_LENGTH_TYPES else js_deopt()) > 0.0
     except js_guess_failed:
         pass
     if _sm.raw_event is not None:
@@ -269,13 +263,13 @@ __scxmlc_locations__ = (
     (50, "<data id='label'>", 8, ''),
     (55, "<data id='items'>", 9, ''),
     (60, '<transition cond>', 12, ''),
-    (82, '<transition>', 12, ''),
-    (149, '<assign>', 13, ''),
-    (151, '<assign>', 14, ''),
-    (163, '<assign>', 15, ''),
-    (177, '<transition cond>', 17, ''),
-    (202, '<transition cond>', 18, ''),
-    (216, '<transition>', 18, ''),
-    (219, '<assign>', 19, ''),
+    (80, '<transition>', 12, ''),
+    (147, '<assign>', 13, ''),
+    (149, '<assign>', 14, ''),
+    (161, '<assign>', 15, ''),
+    (173, '<transition cond>', 17, ''),
+    (198, '<transition cond>', 18, ''),
+    (210, '<transition>', 18, ''),
+    (213, '<assign>', 19, ''),
 )
 # fmt: on
