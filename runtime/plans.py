@@ -99,10 +99,9 @@ class Planned:
         self._config_of_id = None
         self._config_plans: dict = {}  # PlannedTables.event_plans of `_config_of_id`
         # send's path for steps that run no code (see PlannedTables.lean_plans): the plans
-        # from configuration `_lean_of`, and the name of an event taken that way whose
-        # `_event` object is not built yet.
+        # from the current configuration while the session is idle (_refresh_lean), and the
+        # name of an event taken that way whose `_event` object is not built yet.
         self._lean: dict | None = None
-        self._lean_of = None
         self._lazy_event = None
 
     def sync_config_id(self) -> None:
@@ -148,22 +147,14 @@ class Planned:
         """Machine.send (machine.py: MachineBase.send says what it does) with the plans: a
         code-free step known from this configuration changes only the configuration; a known
         step is replayed; where conditions decide, the state's selector picks the candidate."""
-        lean = self._lean
-        if (
-            lean is not None
-            and data is None
-            and self._lean_of is self.config
-            and (plan := lean.get(name)) is not None
-            and sendid is origin is origintype is invokeid is UNDEFINED
-            and not self._busy
-            and not self.external_queue
-        ):
+        lean = self._lean  # (None unless idle, queue empty, in the configuration it was made for)
+        if lean is not None and data is None and (plan := lean.get(name)) is not None and sendid is origin is origintype is invokeid is UNDEFINED:
             # A step seen before from this configuration that runs no code and leaves nothing
             # to do (no eventless transitions, no internal events, no invokes): only the
             # configuration changes. No code can observe `_event` until code runs again, so
             # the event object is built then (_bind_lazy_event), not now.
             self._lazy_event = name
-            self.config = self._lean_of = plan[0]
+            self.config = plan[0]
             self._lean = plan[1]
             return
         event = EXTERNAL_TEMPLATE.copy()  # copying beats building (the hottest path)
@@ -192,6 +183,7 @@ class Planned:
             self.sync_config_id()
         plan = self._config_plans.get(name)
         self._busy = True
+        self._lean = None  # (until _refresh_lean: code may send, queue or change anything)
         try:
             if plan is None:
                 guards = tables.guarded_plans.get(self._config_id)
@@ -235,17 +227,28 @@ class Planned:
                         self.exit_interpreter()
             if self.external_queue:
                 self._drain()
-            if tables.lean_plans and self.running:
+            if tables.lean_plans and self.running and not self.external_queue:
                 self._refresh_lean()
         finally:
             self._busy = False
 
     def _refresh_lean(self) -> None:
-        """Point `_lean` at the code-free steps known from the current configuration."""
+        """Point `_lean` at the code-free steps known from the current configuration, as send
+        finishes with the session idle and its queue empty. `_lean` stays valid only while
+        that holds: whatever else runs the session or queues an event for it sets it to None
+        first (send's other paths, run_guarded, _external, exit_interpreter, close), so the
+        shortest path of send checks nothing else."""
         if self._config_of_id is not self.config:
             self.sync_config_id()
         self._lean = self.tables.lean_plans.get(self._config_id)
-        self._lean_of = self.config
+
+    def run_guarded(self, fn, *args) -> None:
+        self._lean = None  # (a timer's work or a delivery runs the session: see _refresh_lean)
+        super().run_guarded(fn, *args)
+
+    def _external(self):
+        self._lean = None  # (an event waits: the next send must queue behind it)
+        return super()._external()
 
     # -- selection and microsteps ------------------------------------------------------------
 
