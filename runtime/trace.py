@@ -37,7 +37,7 @@ def format_record(r: TraceRecord) -> str:
     d = r.details
     head = f"[{r.time:9.3f}] {r.session}"
     if r.kind == "event":
-        data = "" if d.get("data") is None else " " + _short(d["data"])
+        data = "" if d.get("data") is None else " " + short_text(d["data"])
         return f"{head} event {d['name']} ({d['type']}){data}"
     if r.kind == "transition":
         targets = " ".join(d["targets"]) or "(targetless)"
@@ -48,19 +48,20 @@ def format_record(r: TraceRecord) -> str:
     if r.kind == "log":
         return f"{head} log {d['label'] + ': ' if d.get('label') else ''}{d['text']}"
     if r.kind == "error":
-        return f"{head} error {d['name']} {_short(d.get('data'))}"
+        return f"{head} error {d['name']} {short_text(d.get('data'))}"
     if r.kind == "request":
         return f"{head} request {d['action']} {d['requestid']} (line {d['line']})"
     if r.kind == "queued":
-        return f"{head} queued {d['name']} {_short(d.get('data'))}"
+        return f"{head} queued {d['name']} {short_text(d.get('data'))}"
     if r.kind == "start":
         return f"{head} start {d['chart']}"
     if r.kind == "end":
         return f"{head} end ({d['reason']}{', in ' + d['final'] if d.get('final') else ''})"
-    return f"{head} {r.kind} {_short(d)}"
+    return f"{head} {r.kind} {short_text(d)}"
 
 
-def _short(value: Any, limit: int = 160) -> str:
+def short_text(value: Any, limit: int = 160) -> str:
+    """`value` as compact JSON (its repr when it has none), cut to `limit` characters."""
     import json
 
     try:
@@ -188,4 +189,4 @@ class TracingMixin:
         return super().enqueue_external(event)
 
 
-__all__ = ["KINDS", "TraceRecord", "TracingMixin", "format_record", "traced"]
+__all__ = ["KINDS", "TraceRecord", "TracingMixin", "format_record", "short_text", "traced"]

@@ -1,4 +1,4 @@
-"""Command line: `scxmlc compile | check | run | serve | sessions | simulate`, diagnostics as `path:line: severity: message`."""
+"""Command line: `scxmlc compile | check | diagram | run | serve | sessions | simulate`, diagnostics as `path:line: severity: message`."""
 
 from __future__ import annotations
 
@@ -101,6 +101,46 @@ def cmd_check(args) -> int:
             ok = ok and not result.warnings
         _print_diags(shown)
     return EXIT_OK if ok else EXIT_ERRORS
+
+
+def cmd_diagram(args) -> int:
+    from .diagrams import SUFFIXES, DiagramError, load_chart, render
+
+    out = Path(args.output) if args.output else None
+    fmt = args.format or (SUFFIXES.get(out.suffix.lower(), "dot") if out is not None else "dot")
+    if fmt == "png" and out is None and sys.stdout.isatty():
+        print("scxmlc diagram: error: a PNG is not written to a terminal: use -o FILE.png (or redirect the output)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        chart, found = load_chart(Path(args.input), dialect=args.dialect, include_roots=[Path(r) for r in args.include_root], allow_fetch=args.allow_fetch)
+    except CompileError as exc:
+        _print_diags([d for d in exc.diagnostics if d.severity != "info"])
+        return EXIT_ERRORS
+    _print_diags(found)
+    try:
+        result = render(chart, fmt, args.active or None)
+    except DiagramError as exc:
+        print(f"scxmlc diagram: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    data = result.encode("utf-8") if isinstance(result, str) else result
+    if out is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return EXIT_OK
+    tmp = out.with_name(out.name + ".tmp")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, out)  # never leave a half-written diagram behind
+    except OSError as exc:
+        print(f"{out}: error: cannot write the diagram: {exc.strerror or exc}", file=sys.stderr)
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        return EXIT_ERRORS
+    return EXIT_OK
 
 
 def _parse_event(text: str):
@@ -230,6 +270,13 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--verbose", action="store_true", help="also report information (e.g. Genesys metadata attributes)")
     k.add_argument("--strict", action="store_true", help="warnings count as errors (exit 1)")
     k.set_defaults(func=cmd_check)
+    dg = sub.add_parser("diagram", parents=[fetch], help="draw a chart (after its includes are merged) as Mermaid, DOT, SVG or PNG (docs/diagrams.md)")
+    dg.add_argument("input", help="an .scxml file")
+    dg.add_argument("-f", "--format", choices=("mermaid", "dot", "svg", "png"), help="mermaid or dot (text), svg or png (through Graphviz's dot); "
+                    "default: as the -o file's suffix says (.mmd .mermaid .dot .gv .svg .png), else dot")  # fmt: skip
+    dg.add_argument("-o", "--output", help="output file (default: stdout)")
+    dg.add_argument("--active", action="append", metavar="ID,...", help="highlight these states (a configuration); repeatable")
+    dg.set_defaults(func=cmd_diagram)
     r = sub.add_parser("run", parents=[fetch], help="compile and run a chart, printing its log and final configuration")
     r.add_argument("input")
     r.add_argument("--event", action="append", default=[], metavar="NAME[=JSON]", help="send an external event")
