@@ -70,7 +70,7 @@ class ExecutionError(Exception):
         self.sendid = sendid
 
 
-def parse_delay(value) -> float:
+def parse_delay(value: Any) -> float:
     """Seconds from a CSS2 duration string; ExecutionError when it is not one."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)  # a number from delayexpr: seconds

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from .js import UNDEFINED
 
@@ -20,12 +21,12 @@ PLATFORM = "platform"
 
 def make_event(
     name: str,
-    data=UNDEFINED,
+    data: Any = UNDEFINED,
     type: str = EXTERNAL,
-    sendid=UNDEFINED,
-    origin=UNDEFINED,
-    origintype=UNDEFINED,
-    invokeid=UNDEFINED,
+    sendid: Any = UNDEFINED,
+    origin: Any = UNDEFINED,
+    origintype: Any = UNDEFINED,
+    invokeid: Any = UNDEFINED,
 ) -> dict:
     """A new event. It is a plain JS object (a dict, docs/ecmascript.md), so `_event.data.x`
     is a dictionary lookup for transpiled code; fields that do not apply are `undefined`

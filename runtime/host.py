@@ -24,6 +24,9 @@ from typing import TYPE_CHECKING, Any, Callable
 from .clock import Clock, RealClock
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .basichttp import BasicHTTPServer
+    from .documents import DocumentLoader
+    from .io import HostIO
     from .machine import Machine
 
 _default_hosts: "weakref.WeakKeyDictionary[Clock, Host]" = weakref.WeakKeyDictionary()
@@ -291,7 +294,7 @@ class Host:
         return len(self._kept)
 
     @property
-    def loader(self):
+    def loader(self) -> DocumentLoader:
         """The document loader (documents.py): `documents`, then `file:`, then http(s)."""
         if self._loader is None:
             from .documents import DocumentLoader
@@ -302,7 +305,7 @@ class Host:
     # -- network I/O ------------------------------------------------------------------------
 
     @property
-    def io(self):
+    def io(self) -> HostIO:
         if self._io is None:
             from .io import HostIO
 
@@ -417,7 +420,7 @@ class Host:
             clock.wait_until(due)
             clock.fire_due()
 
-    def basichttp(self):
+    def basichttp(self) -> BasicHTTPServer:
         """This host's Basic HTTP Event I/O Processor (SCXML C.2), started on first use."""
         from .basichttp import BasicHTTPServer
 

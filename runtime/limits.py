@@ -56,12 +56,21 @@ class Limits:
     invoke_depth: int
     sessions: int
 
-    def __init__(self, **values) -> None:
-        unknown = sorted(set(values) - set(_FIELDS))
-        if unknown:
-            raise TypeError(f"Limits() got an unexpected keyword argument {unknown[0]!r}")
-        for name, default in _FIELDS.items():
-            object.__setattr__(self, name, values.get(name, default))
+    def __init__(
+        self,
+        *,
+        microsteps: int = _FIELDS["microsteps"],
+        internal_events: int = _FIELDS["internal_events"],
+        errors: int = _FIELDS["errors"],
+        external_events: int = _FIELDS["external_events"],
+        script_steps: int = _FIELDS["script_steps"],
+        script_seconds: float = _FIELDS["script_seconds"],
+        invoke_depth: int = _FIELDS["invoke_depth"],
+        sessions: int = _FIELDS["sessions"],
+    ) -> None:
+        values = locals()
+        for name in _FIELDS:
+            object.__setattr__(self, name, values[name])
         for name in ("microsteps", "internal_events", "errors", "external_events", "script_steps", "invoke_depth", "sessions"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ValueError(f"Limits.{name} must be a positive integer")
@@ -91,7 +100,7 @@ class Limits:
 
 
 def _make(values: dict) -> Limits:
-    return Limits(**values)
+    return Limits(**values)  # (pickle and copy)
 
 
 DEFAULT_LIMITS = Limits()

@@ -399,7 +399,7 @@ class MachineBase(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         return frozenset(ids[i] for i in iter_bits(mask))
 
     @property
-    def datamodel(self):
+    def datamodel(self) -> dict:
         if self._lazy_event is not None:
             self._bind_lazy_event()
         if self.raw_event is not None:

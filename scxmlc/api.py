@@ -9,6 +9,7 @@ import types
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, overload
 
 from .analysis import analyse
 from .diagnostics import CompileError, CompileWarning, Diagnostic, Diagnostics, Location
@@ -80,7 +81,7 @@ def compile_source(
     return CompileResult(source, list(diags.items))
 
 
-def compile_path(path: str | os.PathLike, allow_fetch: bool = False, dialect: str | None = None, include_roots=(), speculate: bool | None = None) -> CompileResult:
+def compile_path(path: str | os.PathLike, allow_fetch: bool = False, dialect: str | None = None, include_roots: tuple | list = (), speculate: bool | None = None) -> CompileResult:
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -97,7 +98,13 @@ def _warn(result: CompileResult) -> None:
         warnings.warn(str(d), CompileWarning, stacklevel=3)
 
 
-def compile_file(path: str | os.PathLike, dialect: str | None = None, include_roots=(), return_warnings: bool = False, speculate: bool | None = None):
+@overload
+def compile_file(path: str | os.PathLike, dialect: str | None = None, include_roots: tuple | list = (), return_warnings: Literal[False] = False, speculate: bool | None = None) -> str: ...
+@overload
+def compile_file(path: str | os.PathLike, dialect: str | None = None, include_roots: tuple | list = (), *, return_warnings: Literal[True], speculate: bool | None = None) -> tuple[str, list[Diagnostic]]: ...
+
+
+def compile_file(path: str | os.PathLike, dialect: str | None = None, include_roots: tuple | list = (), return_warnings: bool = False, speculate: bool | None = None) -> str | tuple[str, list[Diagnostic]]:
     """The generated module's Python source for an SCXML file. Warnings are reported as
     CompileWarning; `return_warnings=True` returns `(source, warnings)` (Diagnostic objects)."""
     result = compile_path(path, dialect=dialect, include_roots=include_roots, speculate=speculate)
@@ -105,10 +112,22 @@ def compile_file(path: str | os.PathLike, dialect: str | None = None, include_ro
     return (result.source, result.warnings) if return_warnings else result.source
 
 
+@overload
 def load(
-    path: str | os.PathLike, module_name: str | None = None, dialect: str | None = None, include_roots=(), return_warnings: bool = False,
+    path: str | os.PathLike, module_name: str | None = None, dialect: str | None = None, include_roots: tuple | list = (), return_warnings: Literal[False] = False,
     speculate: bool | None = None,
-):
+) -> types.ModuleType: ...
+@overload
+def load(
+    path: str | os.PathLike, module_name: str | None = None, dialect: str | None = None, include_roots: tuple | list = (), *, return_warnings: Literal[True],
+    speculate: bool | None = None,
+) -> tuple[types.ModuleType, list[Diagnostic]]: ...
+
+
+def load(
+    path: str | os.PathLike, module_name: str | None = None, dialect: str | None = None, include_roots: tuple | list = (), return_warnings: bool = False,
+    speculate: bool | None = None,
+) -> types.ModuleType | tuple[types.ModuleType, list[Diagnostic]]:
     """Compile an SCXML file and import the result in memory (nothing is written to disk).
     Warnings are reported as CompileWarning; `return_warnings=True` returns `(module,
     warnings)`."""
@@ -120,7 +139,13 @@ def load(
     return (module, result.warnings) if return_warnings else module
 
 
-def load_string(text: str | bytes, module_name: str = "scxmlc_chart", base_dir=None, return_warnings: bool = False, speculate: bool | None = None):
+@overload
+def load_string(text: str | bytes, module_name: str = "scxmlc_chart", base_dir: str | os.PathLike | None = None, return_warnings: Literal[False] = False, speculate: bool | None = None) -> types.ModuleType: ...
+@overload
+def load_string(text: str | bytes, module_name: str = "scxmlc_chart", base_dir: str | os.PathLike | None = None, *, return_warnings: Literal[True], speculate: bool | None = None) -> tuple[types.ModuleType, list[Diagnostic]]: ...
+
+
+def load_string(text: str | bytes, module_name: str = "scxmlc_chart", base_dir: str | os.PathLike | None = None, return_warnings: bool = False, speculate: bool | None = None) -> types.ModuleType | tuple[types.ModuleType, list[Diagnostic]]:
     """Compile SCXML text and import the result in memory (as `load`)."""
     result = compile_source(text, f"{module_name}.scxml", base_dir=base_dir, speculate=speculate)
     _warn(result)
