@@ -328,7 +328,32 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("scenario", help="a scenario file (docs/ors.md, Scenarios)")
     sim.add_argument("--quiet", action="store_true", help="print the verdict only, not the trace")
     sim.set_defaults(func=cmd_simulate)
+    co = sub.add_parser("completion", help="print a shell completion script (bash, zsh or tcsh): eval \"$(scxmlc completion bash)\"")
+    co.add_argument("shell", choices=("bash", "zsh", "tcsh"))
+    co.set_defaults(func=cmd_completion)
     return p
+
+
+# Positional arguments that name files or folders, for shell completion: (command, dest) -> kind
+_COMPLETE_PATHS = {("compile", "input"): "file", ("check", "inputs"): "file", ("diagram", "input"): "file", ("run", "input"): "file",
+                   ("simulate", "scenario"): "file", ("serve", "roots"): "directory"}  # fmt: skip
+
+
+def cmd_completion(args) -> int:
+    """The completion script of this command line for a shell, made by shtab from the parser
+    itself (so it never falls behind the options), with file and folder completion where an
+    argument names one."""
+    import shtab
+
+    parser = build_parser()
+    for action in parser._subparsers._group_actions:  # (argparse keeps the subcommands there)
+        for command, sub in action.choices.items():
+            for arg in sub._actions:
+                kind = _COMPLETE_PATHS.get((command, arg.dest))
+                if kind is not None:
+                    arg.complete = shtab.FILE if kind == "file" else shtab.DIRECTORY
+    print(shtab.complete(parser, shell=args.shell, root_prefix="scxmlc"), end="")
+    return EXIT_OK
 
 
 SESSIONS_EPILOG = """\

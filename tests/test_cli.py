@@ -179,3 +179,38 @@ def test_readme_tutorial_behaves_as_documented(tmp_path):
     sm.send("open")
     sm.send("leave")
     assert sm.done
+
+
+# -- shell completion -------------------------------------------------------------------------
+
+
+def _completion(shell: str) -> str:
+    proc = subprocess.run([sys.executable, "-m", "scxmlc", "completion", shell], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_bash_completion_completes_commands_options_and_files(tmp_path):
+    script = tmp_path / "scxmlc.bash"
+    script.write_text(_completion("bash"))
+    (tmp_path / "door.scxml").write_text("<scxml/>")
+    probe = (
+        f"source {script}\n"
+        "complete_words() { COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1)); COMPREPLY=(); "
+        "_shtab_scxmlc scxmlc \"${COMP_WORDS[COMP_CWORD]}\" \"${COMP_WORDS[COMP_CWORD-1]}\"; echo \"${COMPREPLY[*]}\"; }\n"
+        "complete_words scxmlc dia\n"
+        "complete_words scxmlc diagram --act\n"
+        "complete_words scxmlc serve --sto\n"
+        "complete_words scxmlc diagram do\n"
+    )
+    out = subprocess.run(["bash", "-c", probe], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["diagram", "--active", "--store", "door.scxml"]
+
+
+def test_completion_scripts_for_each_shell():
+    assert subprocess.run(["bash", "-n"], input=_completion("bash"), text=True).returncode == 0
+    assert _completion("zsh").startswith("#compdef scxmlc")
+    assert "complete scxmlc" in _completion("tcsh")
+    proc = subprocess.run([sys.executable, "-m", "scxmlc", "completion", "fish"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "invalid choice" in proc.stderr
