@@ -92,6 +92,26 @@ def scxml_location(module_globals: dict, lineno: int) -> tuple[str, int, str] | 
     return table[i][1:] if i >= 0 else None
 
 
+def add_scxml_notes(exc: BaseException) -> BaseException:
+    """Note on `exc`, for each frame of its traceback in a generated module (outermost first),
+    the SCXML element and line that frame's code came from (PEP 678 notes: Python prints them
+    under the traceback). Once per exception; returns it."""
+    if getattr(exc, "_scxmlc_noted", False):
+        return exc
+    tb = exc.__traceback__
+    while tb is not None:
+        namespace = tb.tb_frame.f_globals
+        if namespace.get("__scxmlc_generated__"):
+            where = scxml_location(namespace, tb.tb_lineno)
+            if where is not None:
+                element, line, included = where
+                chart = getattr(namespace.get("Chart"), "source_file", "") or namespace.get("__name__", "?")
+                exc.add_note(f"  in {element} at {included or chart}:{line} ({tb.tb_frame.f_code.co_name}, line {tb.tb_lineno} of the generated module)")
+        tb = tb.tb_next
+    exc._scxmlc_noted = True  # type: ignore[attr-defined]
+    return exc
+
+
 def locate_error(exc: BaseException, source_file: str) -> str:
     """file:line of the SCXML element whose generated code raised `exc`: the innermost frame
     of a generated module, looked up in its locations table (costs nothing until an error)."""

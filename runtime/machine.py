@@ -7,7 +7,7 @@ import threading
 from collections import deque
 from typing import Any, Callable
 
-from .actions import SCXML_PROCESSOR, ActionsMixin, ExecutionError, locate_error
+from .actions import SCXML_PROCESSOR, ActionsMixin, ExecutionError, add_scxml_notes, locate_error
 from .clock import Clock
 from .host import Host
 from .events import EXTERNAL_TEMPLATE, PLATFORM, make_event
@@ -536,7 +536,7 @@ class MachineBase(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         else:
             # A failure of generated or runtime code itself: still an error event, never a crash.
             err_name, message = type(exc).__name__, str(exc)
-            _log.debug("internal error in executable content", exc_info=exc)
+            _log.debug("internal error in executable content", exc_info=add_scxml_notes(exc))
         where = locate_error(exc, self.source_file)
         data = to_js({"name": err_name, "message": message, "location": where})
         if isinstance(exc, ExecutionError) and exc.sendid is not UNDEFINED:
