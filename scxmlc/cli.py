@@ -10,7 +10,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from scxmlc_runtime.documents import module_name_for, up_to_date  # (shared with scxmlc serve --modules)
+from scxmlc_runtime.documents import module_name_for  # (shared with scxmlc serve --modules)
 
 from . import __version__
 from .api import compile_path, load_source
@@ -61,29 +61,36 @@ def _compile_one(src: Path, out: Path | None, options: dict) -> bool:
 
 
 def cmd_compile(args) -> int:
+    from .build import build_dir, watch
+
     src = Path(args.input)
+    out = Path(args.output) if args.output else None
     if src.is_dir():
-        if args.output is None:
+        if out is None:
             print(f"{src}: error: compiling a directory needs -o OUT_DIR", file=sys.stderr)
             return EXIT_USAGE
-        out_dir = Path(args.output)
-        ok = True
-        for path in sorted(src.rglob("*.scxml")):
-            rel = path.relative_to(src)
-            target = out_dir / rel.parent / (module_name_for(path) + ".py")
-            # A build step: skip charts whose module is newer than the chart and everything it
-            # embeds, and was written by this compiler version.
-            if not args.force and up_to_date(path, target):
-                continue
-            if _compile_one(path, target, _options(args)):
-                print(f"compiled {path} -> {target}", file=sys.stderr)
-            else:
-                ok = False
-        return EXIT_OK if ok else EXIT_ERRORS
-    if not src.exists():
-        print(f"{src}: error: no such file", file=sys.stderr)
-        return EXIT_ERRORS
-    return EXIT_OK if _compile_one(src, Path(args.output) if args.output else None, _options(args)) else EXIT_ERRORS
+
+        def rebuild() -> bool:
+            # a build step by content (scxmlc/build.py): only charts whose digest changed
+            return build_dir(src, out, _options(args), lambda chart, target: _compile_one(chart, target, _options(args)), force=args.force, prune=args.prune)
+
+    else:
+        if not src.exists():
+            print(f"{src}: error: no such file", file=sys.stderr)
+            return EXIT_ERRORS
+        if args.prune:
+            print(f"{src}: error: --prune is for a directory of charts", file=sys.stderr)
+            return EXIT_USAGE
+
+        def rebuild() -> bool:
+            return _compile_one(src, out, _options(args))
+
+    if args.watch:
+        if out is None:
+            print(f"{src}: error: --watch needs -o (the module is written on every change)", file=sys.stderr)
+            return EXIT_USAGE
+        return watch([src if src.is_dir() else src.parent], rebuild, output=out)
+    return EXIT_OK if rebuild() else EXIT_ERRORS
 
 
 def cmd_check(args) -> int:
@@ -264,6 +271,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("input", help="an .scxml file or a directory")
     c.add_argument("-o", "--output", help="output .py file (default: stdout) or directory")
     c.add_argument("--force", action="store_true", help="with a directory: recompile every chart")
+    c.add_argument("--prune", action="store_true", help="with a directory: remove the modules this build wrote whose chart is gone")
+    c.add_argument("--watch", action="store_true", help="compile, then again on every change (needs -o; Ctrl-C to stop)")
     c.set_defaults(func=cmd_compile)
     k = sub.add_parser("check", parents=[fetch], help="report diagnostics only")
     k.add_argument("inputs", nargs="+")

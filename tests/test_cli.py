@@ -51,11 +51,37 @@ def test_compile_directory_only_recompiles_changed(tmp_path, capsys):
     capsys.readouterr()
     assert main(["compile", str(src), "-o", str(out)]) == 0
     assert "compiled" not in capsys.readouterr().err  # nothing changed, nothing rebuilt
+    # by content, not modification time: a touched chart is not rebuilt...
     later = time.time() + 5
     os.utime(src / "door.scxml", (later, later))
     assert main(["compile", str(src), "-o", str(out)]) == 0
+    assert "compiled" not in capsys.readouterr().err
+    # ...a changed one is, even with an old modification time
+    text = (src / "door.scxml").read_text().replace("opened", "opened up")
+    (src / "door.scxml").write_text(text)
+    os.utime(src / "door.scxml", (1_000_000, 1_000_000))
+    assert main(["compile", str(src), "-o", str(out)]) == 0
     err = capsys.readouterr().err
     assert "door.scxml" in err and "two-door" not in err
+    assert "opened up" in (out / "door.py").read_text()
+
+
+def test_compile_directory_prunes_only_the_modules_it_wrote(tmp_path, capsys):
+    src = tmp_path / "charts"
+    src.mkdir()
+    (src / "door.scxml").write_text((EXAMPLES / "door.scxml").read_text())
+    (src / "gate.scxml").write_text((EXAMPLES / "door.scxml").read_text())
+    out = tmp_path / "out"
+    assert main(["compile", str(src), "-o", str(out)]) == 0
+    (out / "mine.py").write_text("# not written by the build\n")
+    (src / "gate.scxml").unlink()
+    assert main(["compile", str(src), "-o", str(out)]) == 0
+    assert (out / "gate.py").exists()  # without --prune nothing is removed
+    capsys.readouterr()
+    assert main(["compile", str(src), "-o", str(out), "--prune"]) == 0
+    assert "removed" in capsys.readouterr().err
+    assert sorted(p.name for p in out.glob("*.py")) == ["door.py", "mine.py"]
+    assert main(["compile", str(EXAMPLES / "door.scxml"), "-o", str(tmp_path / "d.py"), "--prune"]) == 2
 
 
 def test_compile_missing_file(capsys):
@@ -130,8 +156,7 @@ def test_compile_directory_rebuilds_when_an_embedded_file_changes(tmp_path, caps
     capsys.readouterr()
     assert main(["compile", str(src), "-o", str(out)]) == 0
     assert "compiled" not in capsys.readouterr().err
-    later = time.time() + 5
-    os.utime(src / "lib.js", (later, later))
+    (src / "lib.js").write_text("var greeting = 'hello';")
     assert main(["compile", str(src), "-o", str(out)]) == 0
     err = capsys.readouterr().err
     assert "parent.scxml" in err and "child.scxml ->" not in err
@@ -214,3 +239,42 @@ def test_completion_scripts_for_each_shell():
     assert "complete scxmlc" in _completion("tcsh")
     proc = subprocess.run([sys.executable, "-m", "scxmlc", "completion", "fish"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "invalid choice" in proc.stderr
+
+
+def test_compile_watch_rebuilds_what_changes_until_interrupted(tmp_path):
+    import queue
+    import signal
+    import threading
+
+    src = tmp_path / "charts"
+    src.mkdir()
+    (src / "door.scxml").write_text((EXAMPLES / "door.scxml").read_text())
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scxmlc", "compile", str(src), "-o", str(out), "--watch"],
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stderr], daemon=True).start()
+
+    def wait_for(text: str) -> list[str]:
+        seen = []
+        while True:
+            line = lines.get(timeout=60)
+            seen.append(line)
+            if text in line:
+                return seen
+
+    try:
+        assert any("compiled" in line for line in wait_for("watching"))
+        (src / "door.scxml").write_text((EXAMPLES / "door.scxml").read_text().replace("opened", "opened up"))
+        assert any("door.scxml" in line for line in wait_for("compiled"))
+        wait_for("watching")
+        assert "opened up" in (out / "door.py").read_text()
+        (src / "gate.scxml").write_text((EXAMPLES / "door.scxml").read_text())
+        wait_for("gate.py")
+        assert (out / "gate.py").exists()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=30)
+    assert code == 130  # interrupted: the command line's exit status for Ctrl-C
