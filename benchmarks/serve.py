@@ -24,8 +24,17 @@ says when eviction did not happen, and checks that an evicted session comes back
 Targets (reported, not asserted): 2,000 events/s with the memory store, 500 durable with FULL.
 The client shares the machine's cores with the server: the baseline shows that ceiling.
 
+With `--redis`, it measures the Redis store instead (ors-server.md §9.10): a redis-server of its
+own in a temporary folder (appendonly yes, appendfsync always; or `--redis-url`), and 1, 2 and 3
+`scxmlc serve` hosts on it (`--hosts`), each configuration on a fresh cluster name. Sessions are
+started round robin over the hosts (each owned by the one that started it); events go to a
+random host (`--routing any`: most of them reach the owner through its inbox and a wake) or to
+the owner (`sticky`, as a load balancer with the ORSSESSIONID cookie would send them); queries
+follow the 307 redirects. Server CPU is summed over the hosts; Redis's own CPU is shown apart.
+
     python benchmarks/serve.py [--sessions 200] [--events 20] [--concurrency 50] [--rounds 3]
                                [--mem-sessions 1000] [--idle-evict 2] [--no-evict] [--quick] [--json]
+    python benchmarks/serve.py --redis [--hosts 1,2,3] [--routing any|sticky] [--redis-url URL] [...]
 """
 
 from __future__ import annotations
@@ -34,6 +43,8 @@ import argparse
 import asyncio
 import json
 import os
+import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -263,14 +274,25 @@ class Client:
     async def __aexit__(self, *exc) -> None:
         await self.http.close()
 
+    def base_for(self, path: str) -> str:
+        """The server a request goes to (HostsClient: one of several)."""
+        return self.url
+
+    def started(self, sid: str, base: str) -> None:
+        """A session started on `base`."""
+
     async def call(self, method: str, path: str, form: dict | None = None) -> dict | None:
+        base = self.base_for(path)
         try:
-            async with self.http.request(method, self.url + path, data=form) as r:
+            async with self.http.request(method, base + path, data=form) as r:
                 body = await r.read()
                 if r.status != 200:
                     self.errors.append(f"{method} {path}: {r.status} {body[:200]!r}")
                     return None
-                return json.loads(body)
+                answer = json.loads(body)
+                if path == "/scxml/session/start" and isinstance(answer, dict) and "sessionid" in answer:
+                    self.started(answer["sessionid"], base)
+                return answer
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
             self.errors.append(f"{method} {path}: {type(exc).__name__}: {exc}")
             return None
@@ -368,6 +390,195 @@ class Client:
 
     async def health(self) -> dict:
         return await self.call("GET", "/ors/health") or {}
+
+
+class HostsClient(Client):
+    """The load spread over several hosts of one Redis store: starts round robin; events and
+    queries to a random host (`any`) or to the session's owner (`sticky`)."""
+
+    def __init__(self, urls: list[str], concurrency: int, routing: str):
+        super().__init__(urls[0], concurrency)
+        self.urls, self.routing = urls, routing
+        self.owner: dict[str, str] = {}
+        self.turn = 0
+        self.rng = random.Random(1)
+
+    def base_for(self, path: str) -> str:
+        if path == "/scxml/session/start":
+            self.turn += 1
+            return self.urls[self.turn % len(self.urls)]
+        if self.routing == "sticky" and path.startswith("/scxml/session/"):
+            owner = self.owner.get(path.split("/")[3])
+            if owner is not None:
+                return owner
+        return self.rng.choice(self.urls)
+
+    def started(self, sid: str, base: str) -> None:
+        self.owner[sid] = base
+
+
+def start_redis(folder: Path) -> tuple[subprocess.Popen, str]:
+    """A redis-server of the benchmark's own on a free loopback port: AOF, appendfsync always."""
+    import socket
+
+    exe = shutil.which("redis-server")
+    if exe is None:
+        raise BenchError("--redis needs redis-server on PATH (apt-get install redis-server), or --redis-url")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = open(folder / "redis.log", "wb")
+    cmd = [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", str(folder)]
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=folder)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as c:
+                c.sendall(b"PING\r\n")
+                if c.recv(16).startswith(b"+PONG"):
+                    return proc, f"redis://127.0.0.1:{port}/0"
+        except OSError:
+            pass
+        if proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    proc.kill()
+    raise BenchError(f"redis-server did not start: {(folder / 'redis.log').read_text(errors='replace')[-500:]}")
+
+
+def serve_redis_hosts(folder: Path, charts: Path, url: str, count: int) -> list[Served]:
+    import uuid
+
+    cluster = f"bench{uuid.uuid4().hex[:8]}"
+    hosts: list[Served] = []
+    try:
+        for i in range(count):
+            sub = folder / f"host{i}"
+            sub.mkdir()
+            cmd = [sys.executable, "-m", "scxmlc", "serve", str(charts), "--port", "0", "--store", url, "--cluster", cluster, "--log-level", "warning"]
+            hosts.append(Served(cmd, sub, cwd=sub))
+    except BaseException:
+        for h in hosts:
+            h.stop()
+        raise
+    return hosts
+
+
+async def hosts_run(hosts: list[Served], n: int, m: int, concurrency: int, routing: str, redis_pid: int | None) -> dict:
+    """one_run for several hosts of one Redis store."""
+
+    def cpu() -> float:
+        return sum(h.cpu() for h in hosts)
+
+    def redis_cpu() -> float:
+        return cpu_seconds(redis_pid) if redis_pid is not None else float("nan")
+
+    async with HostsClient([h.url for h in hosts], concurrency, routing) as client:
+        for _ in hosts:  # warm up every host (round robin), each session's event through any host
+            sid = await client.start("counter.scxml")
+            if sid is None:
+                client.check("warm-up start")
+            await client.call("POST", f"/scxml/session/{sid}/event/tick.a", {"k": "0"})
+            await client.verify([sid], 1)
+        warm = await client.query(sid)
+        cpu0, rcpu0 = cpu(), redis_cpu()
+        start_s, start_lat, sids = await client.starts("counter.scxml", n)
+        if len(sids) != n:
+            raise BenchError(f"{len(sids)} of {n} sessions started")
+        cpu1, rcpu1 = cpu(), redis_cpu()
+        event_s, event_lat = await client.events(sids, m)
+        cpu2, rcpu2 = cpu(), redis_cpu()
+        drain_s = await client.verify(sids, m)
+        healths = []
+        for h in hosts:
+            async with client.http.get(h.url + "/ors/health") as r:
+                healths.append(await r.json())
+    return {
+        "hosts": len(hosts),
+        "routing": routing,
+        "persistent": bool((warm or {}).get("persistent")),
+        "starts_per_s": n / start_s,
+        "start_p50_ms": pct(start_lat, 50),
+        "start_p99_ms": pct(start_lat, 99),
+        "events_per_s": n * m / event_s,
+        "event_p50_ms": pct(event_lat, 50),
+        "event_p99_ms": pct(event_lat, 99),
+        "drain_ms": drain_s * 1000,
+        "server_cpu_per_event_ms": (cpu2 - cpu1) / (n * m) * 1000,
+        "redis_cpu_per_event_ms": (rcpu2 - rcpu1) / (n * m) * 1000,
+        "server_cpu_per_start_ms": (cpu1 - cpu0) / n * 1000,
+        "redis_cpu_per_start_ms": (rcpu1 - rcpu0) / n * 1000,
+        "live_hosts": [len((hh.get("cluster") or {}).get("live_hosts", [])) for hh in healths],
+        "server_log": {k: v for h in hosts for k, v in h.log_counts().items()},
+    }
+
+
+REDIS_KEYS = ("starts_per_s", "start_p99_ms", "events_per_s", "event_p50_ms", "event_p99_ms", "drain_ms",
+              "server_cpu_per_event_ms", "redis_cpu_per_event_ms", "server_cpu_per_start_ms", "redis_cpu_per_start_ms")  # fmt: skip
+
+
+def redis_main(args, charts: Path) -> tuple[dict, list[str]]:
+    """The --redis runs: {hosts: [results per round]}, failures."""
+    results: dict[int, list[dict]] = {}
+    failures: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="scxmlc-bench-redis-") as tmp:
+        folder = Path(tmp)
+        redis_proc, url = (None, args.redis_url) if args.redis_url else start_redis(folder)
+        try:
+            for rnd in range(args.rounds):
+                for count in args.hosts:
+                    run_folder = folder / f"r{rnd}h{count}"
+                    run_folder.mkdir()
+                    hosts: list[Served] = []
+                    try:
+                        hosts = serve_redis_hosts(run_folder, charts, url, count)
+                        r = asyncio.run(hosts_run(hosts, args.sessions, args.events, args.concurrency, args.routing,
+                                                  None if redis_proc is None else redis_proc.pid))  # fmt: skip
+                    except BenchError as exc:
+                        tails = "".join(textwrap.indent(h.stderr_tail(), "    ") for h in hosts)
+                        failures.append(f"redis, {count} host(s): {exc}\n{tails}")
+                        progress(f"round {rnd + 1}: redis {count} host(s): FAILED: {exc}")
+                        continue
+                    finally:
+                        for h in hosts:
+                            h.stop()
+                    results.setdefault(count, []).append(r)
+                    progress(f"round {rnd + 1}: redis {count} host(s) {r['starts_per_s']:7,.0f} starts/s {r['events_per_s']:7,.0f} events/s "
+                             f"p50 {r['event_p50_ms']:5.1f} ms p99 {r['event_p99_ms']:6.1f} ms drain {r['drain_ms']:6.1f} ms")  # fmt: skip
+        finally:
+            if redis_proc is not None:
+                redis_proc.terminate()
+                redis_proc.wait(10)
+    return results, failures
+
+
+def redis_table(args, results: dict) -> str:
+    lines = [
+        f"scxmlc serve on one Redis (appendfsync always): {args.sessions} sessions x {args.events} events per run, {args.concurrency} "
+        f"concurrent clients, events routed {args.routing}; medians of {args.rounds} round(s); {os.cpu_count()} CPUs for everything",
+        "",
+        f"{'hosts':>5} {'starts/s':>8} {'start p99 ms':>12} {'events/s':>9} {'event p50/p99 ms':>17} {'drain ms':>8} "
+        f"{'CPU ms/event':>13} {'Redis CPU':>9}",
+    ]
+    for count in sorted(results):
+        md = {k: statistics.median(r[k] for r in results[count]) for k in REDIS_KEYS}
+        lines.append(
+            f"{count:>5} {md['starts_per_s']:>8,.0f} {md['start_p99_ms']:>12.1f} {md['events_per_s']:>9,.0f} "
+            f"{md['event_p50_ms']:>8.1f}/{md['event_p99_ms']:<8.1f} {md['drain_ms']:>8.1f} {md['server_cpu_per_event_ms']:>13.2f} "
+            f"{md['redis_cpu_per_event_ms']:>9.2f}"
+        )
+    lines += [
+        "  CPU ms/event: all the hosts' (user + system); Redis CPU: redis-server's, ms per event (nan with --redis-url);",
+        "  events/s per run: " + "; ".join(f"{c} host(s) " + ", ".join(f"{r['events_per_s']:,.0f}" for r in results[c]) for c in sorted(results)),
+    ]
+    for count in sorted(results):
+        logged: dict[str, int] = {}
+        for r in results[count]:
+            for k, v in r["server_log"].items():
+                logged[k] = logged.get(k, 0) + v
+        if logged:
+            lines.append(f"  {count} host(s): the servers logged {', '.join(f'{v} {k}' for k, v in sorted(logged.items()))} line(s)")
+    return "\n".join(lines)
 
 
 async def one_run(served: Served, n: int, m: int, concurrency: int) -> dict:
@@ -596,7 +807,17 @@ def main(argv=None) -> int:
     ap.add_argument("--no-evict", action="store_true", help="leave out the eviction runs")
     ap.add_argument("--quick", action="store_true", help="small numbers, one round: a smoke run")
     ap.add_argument("--json", action="store_true", help="print the results as JSON instead of the table")
+    ap.add_argument("--redis", action="store_true", help="measure the Redis store with 1..3 hosts instead (see above)")
+    ap.add_argument("--hosts", default="1,2,3", help="with --redis: the numbers of hosts to run (default 1,2,3)")
+    ap.add_argument("--routing", choices=("any", "sticky"), default="any", help="with --redis: events to any host, or to the owner")
+    ap.add_argument("--redis-url", help="with --redis: an existing Redis (its data is not removed) instead of one of our own")
     args = ap.parse_args(argv)
+    try:
+        args.hosts = [int(x) for x in args.hosts.split(",") if x.strip()]
+    except ValueError:
+        ap.error("--hosts must be numbers separated by commas, e.g. 1,2,3")
+    if not args.hosts or min(args.hosts) < 1:
+        ap.error("--hosts must be numbers of at least 1")
     if args.quick:
         args.sessions, args.events, args.concurrency, args.rounds = 30, 5, 10, 1
         args.idle_evict = 0.3
@@ -604,6 +825,26 @@ def main(argv=None) -> int:
         args.mem_sessions = args.sessions if args.quick else 1000
     if min(args.sessions, args.events, args.concurrency, args.rounds, args.mem_sessions) < 1:
         ap.error("--sessions, --events, --concurrency, --rounds and --mem-sessions must be at least 1")
+
+    if args.redis:
+        t_all = time.perf_counter()
+        with tempfile.TemporaryDirectory(prefix="scxmlc-bench-serve-charts-") as tmp:
+            charts = Path(tmp)
+            (charts / "counter.scxml").write_text(CHART, encoding="utf-8")
+            try:
+                redis_results, failures = redis_main(args, charts)
+            except BenchError as exc:
+                redis_results, failures = {}, [str(exc)]
+        if args.json:
+            print(json.dumps({"parameters": {k: getattr(args, k) for k in ("sessions", "events", "concurrency", "rounds", "hosts", "routing")},
+                              "cpus": os.cpu_count(), "runs": redis_results, "failures": failures, "seconds": time.perf_counter() - t_all}, indent=2))  # fmt: skip
+        else:
+            if redis_results:
+                print(redis_table(args, redis_results))
+            for f in failures:
+                print(f"FAILED: {f}")
+            print(f"({time.perf_counter() - t_all:.1f} s in all, {os.cpu_count()} CPUs)")
+        return 1 if failures else 0
 
     results: dict[str, list[dict]] = {}
     evictions: dict[str, dict] = {}

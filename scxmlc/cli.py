@@ -324,6 +324,13 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--store", metavar="PATH.db|memory|URL", help="the SQLite file sessions are kept in (default scxmlc-sessions.db), memory, "
                     "or a Redis URL: redis://HOST:PORT/DB, rediss://..., unix:///PATH, redis+cluster://HOST:PORT (docs/ors.md, Redis store)")  # fmt: skip
     sv.add_argument("--cluster", metavar="NAME", help="with a Redis store: the name in its keys' prefix scxmlc:NAME: (default: default)")
+    hosts = sv.add_argument_group("several hosts on one Redis store (docs/ors.md, Several hosts)")
+    hosts.add_argument("--route-mode", choices=("redirect", "proxy"), help="a request, query or terminate for a session another host owns: "
+                       "answer 307 to that host (redirect, the default) or forward it there (proxy)")  # fmt: skip
+    hosts.add_argument("--external-url", metavar="URL", help="where the other hosts send clients to this one (default: the URL it listens on)")
+    hosts.add_argument("--host-id", metavar="NAME", help="this host's name in the store (default: HOST:PORT of its external URL)")
+    hosts.add_argument("--heartbeat-s", type=float, metavar="S", help="how often this host says it is alive (default 2)")
+    hosts.add_argument("--host-lease-s", type=float, metavar="S", help="a host silent that long is dead and its sessions are claimed (default 10)")
     sv.add_argument("--persist-mode", choices=("document", "always", "never"), help="which sessions are stored (default: as each document's _persist says)")
     sv.add_argument("--token-file", metavar="FILE", help="require Authorization: Bearer <the token in FILE> on every request")
     sv.add_argument("--config", metavar="FILE", help="settings from a TOML or JSON file (docs/ors.md, The session server)")
@@ -496,9 +503,17 @@ def serve_settings(args):
             given["store"], given["store_path"] = "sqlite", args.store
     if args.cluster is not None:
         given["cluster"] = args.cluster
+    multi = {"route_mode": "--route-mode", "external_url": "--external-url", "host_id": "--host-id", "heartbeat_s": "--heartbeat-s", "host_lease_s": "--host-lease-s"}
+    for name in multi:
+        value = getattr(args, name)
+        if value is not None:
+            given[name] = value
     merged = ServerSettings.from_mapping(given, settings)
     if args.cluster is not None and merged.store != "redis":
         raise SettingsError("--cluster names the keys of a Redis store: use it with --store redis://HOST:PORT/DB")
+    for name, option in multi.items():
+        if getattr(args, name) is not None and merged.store != "redis":
+            raise SettingsError(f"{option} is about several hosts sharing a Redis store: use it with --store redis://HOST:PORT/DB")
     return merged
 
 

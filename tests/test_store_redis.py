@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import subprocess
 import sys
 import time
@@ -562,9 +563,58 @@ def test_serve_on_redis_loses_nothing_and_does_nothing_twice_under_sigkill(tmp_p
     input processed once, timers and guaranteed-delivery fetches done."""
     from .server import test_durable
 
+    made: list = []
+
     class ServeOnRedis(test_durable.Serve):
+        """The server's log goes to a file (read at each kill, and shown when the test fails)."""
+
         def __init__(self, root, store, port, *extra):
             super().__init__(root, redis_server.url, port, "--cluster", unique_cluster(), *extra)
+            self.log_path = tmp_path / f"serve-{len(made)}.log"
+            made.append(self)
+
+        def start(self) -> None:
+            cmd = [sys.executable, "-m", "scxmlc", "serve", str(self.root), "--port", str(self.port), "--store", str(self.store), *self.extra]
+            self.offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+            with self.log_path.open("ab") as err:
+                self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, cwd=self.root)
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                line = self.proc.stdout.readline()
+                if " on http://" in line:
+                    return
+                if not line and self.proc.poll() is not None:
+                    raise RuntimeError(f"scxmlc serve exited {self.proc.returncode}: {self.log_path.read_text(errors='replace')[-3000:]}")
+            raise RuntimeError("scxmlc serve did not start")
+
+        def _ended(self) -> None:
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+            self.proc.stdout.close()
+            with self.log_path.open("rb") as f:
+                f.seek(self.offset)
+                self.logs.append(f.read().decode("utf-8", "replace"))
+            self.proc = None
+
+        def kill(self) -> None:
+            if self.proc is not None:
+                if self.proc.poll() is None:
+                    self.proc.send_signal(signal.SIGKILL)
+                self._ended()
+
+        def stop(self) -> None:
+            if self.proc is not None:
+                if self.proc.poll() is None:
+                    self.proc.terminate()
+                self._ended()
 
     monkeypatch.setattr(test_durable, "Serve", ServeOnRedis)
-    test_durable.test_sigkill_at_random_points_under_load_loses_nothing_and_does_nothing_twice(tmp_path)
+    try:
+        test_durable.test_sigkill_at_random_points_under_load_loses_nothing_and_does_nothing_twice(tmp_path)
+    except BaseException:
+        for serve in made:  # (pytest shows this with the failure)
+            print(f"--- {serve.log_path} ---\n{serve.log_path.read_text(errors='replace')[-6000:]}")
+        raise

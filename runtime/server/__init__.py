@@ -8,7 +8,8 @@
 `Server.run()` does the same in the foreground until interrupted (the CLI). The parts:
 settings.py (what can be configured), sessions.py (what each operation does), app.py (the HTTP
 side), durable.py (the store: every input stored before it is acknowledged, every macrostep
-committed before its effects leave, sessions back after a restart).
+committed before its effects leave, sessions back after a restart), cluster.py (several hosts
+on one Redis store: heartbeats, claims of a dead host's sessions, routing to a session's owner).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Server:
         self.store = None
         self._runner = None
         self.bridge = None
+        self.cluster = None
         self.url: str | None = None
 
     def _token(self) -> str | None:
@@ -90,6 +92,10 @@ class Server:
             **adapters,
         )
         self.service = SessionService(self.settings, self.host, self.store)
+        if self.settings.store == "redis":
+            from .cluster import Cluster
+
+            self.cluster = self.service.cluster = Cluster(self.service, self.store, self.settings)
         app = make_app(self.service, token, self.bridge)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -100,6 +106,19 @@ class Server:
         self.url = url = f"http://{self.settings.host}:{port}"
         # (sessions are reached on this port for Basic HTTP too: one HTTP server)
         self.host.basichttp_location = lambda sid: f"{url}/scxml/{sid}"
+        if self.cluster is not None:
+            # (at once, before a request can come in: this host's identity and epoch, which its
+            # commits carry; then the wake channel and the heartbeats)
+            from ..store import StoreError
+
+            try:
+                self.cluster.register(url)
+            except StoreError as exc:
+                await self._runner.cleanup()
+                self._runner = None
+                raise SettingsError(f"store {self.settings.describe_store()}: {exc}") from None
+            await self.cluster.start()
+            self.host.basichttp_location = lambda sid: f"{self.cluster.url}/scxml/{sid}"
         durability = self.service.durability
         if durability is not None:
             # (listening already: a request for a session not restored yet restores it)
@@ -107,6 +126,8 @@ class Server:
             if restored:
                 _log.info("%d stored sessions are back", restored)
             durability.start_background()
+        if self.cluster is not None:
+            self.cluster.start_watch()
         _log.info("serving %s on %s", ", ".join(self.settings.roots), self.url)
 
     def _open_store(self):
@@ -136,6 +157,8 @@ class Server:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        if self.cluster is not None:
+            await self.cluster.stop()  # (after the last answer: the others may claim its sessions now)
         if self.bridge is not None:
             await self.bridge.close()
         if self.host is not None:
@@ -166,10 +189,17 @@ class Server:
                     loop.add_signal_handler(sig, stop.set)
                 except (NotImplementedError, RuntimeError):  # pragma: no cover - not on this platform
                     pass
+            waits = [asyncio.ensure_future(stop.wait())]
+            if self.cluster is not None:
+                waits.append(asyncio.ensure_future(self.cluster.fatal.wait()))
             try:
-                await stop.wait()
+                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
             finally:
+                for w in waits:
+                    w.cancel()
                 await self.stop()
+            if self.cluster is not None and self.cluster.fatal.is_set():
+                raise SettingsError(f"another process runs with host id {self.cluster.host_id}: this one stopped")
 
         asyncio.run(main())
 

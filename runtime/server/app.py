@@ -6,6 +6,10 @@ rules of §1.4-§1.5 (query string, then a form or JSON body, the body winning),
 bearer-token check (401), JSON errors for unknown paths (404), wrong verbs (405 with `Allow`),
 bodies over the limit (413), and 500 `internal` for anything unexpected, after which the server
 goes on serving.
+
+With several hosts on one Redis store (cluster.py), `request`, `query` and `terminate` for a
+session another host owns answer 307 to that host (`route_mode = redirect`) or are forwarded
+there (`proxy`); events are stored here and the owner is woken (sessions.py).
 """
 
 from __future__ import annotations
@@ -116,6 +120,26 @@ def _routes(method: str, path: str):
     return deco
 
 
+async def elsewhere(request: web.Request, sid: str) -> web.StreamResponse | None:
+    """§9.10: the answer for a session another live host owns (a redirect to it, or its own
+    answer through this host), or None to answer here."""
+    service = request.app[SERVICE]
+    cluster = service.cluster
+    if cluster is None:
+        return None
+    place = await cluster.locate(sid)
+    if place is None:
+        return None
+    from .cluster import FORWARDED
+
+    if request.headers.get(FORWARDED):  # (forwarded here, and moved on meanwhile: no second hop)
+        return respond(request, error(503, "unavailable", f"session {sid} has moved to {place.url}; retry", **{"Retry-After": "1"}))
+    if service.settings.route_mode == "proxy":
+        return await cluster.forward(request, place.url)
+    location = place.url + request.path_qs
+    return respond(request, Outcome(307, {"sessionid": sid, "location": location}, {"Location": location}))
+
+
 # -- the operations ---------------------------------------------------------------------------------
 
 
@@ -126,7 +150,15 @@ async def basichttp(request: web.Request) -> web.Response:
     from ..basichttp import incoming_event
 
     service = request.app[SERVICE]
-    machine = await service.find(request.match_info["sid"])
+    sid = request.match_info["sid"]
+    if service.cluster is not None:
+        place = await service.cluster.locate(sid)
+        if place is not None:  # another host's session: its inbox (§9.10)
+            body = (await request.read()).decode("utf-8", "replace")
+            event = incoming_event(request.method, request.path_qs, dict(request.headers), body)
+            outcome = await service.deliver_elsewhere(sid, place, event)
+            return respond(request, outcome) if outcome.status != 200 else web.Response(status=200)
+    machine = await service.find(sid)
     if isinstance(machine, Outcome):
         return respond(request, machine)
     body = (await request.read()).decode("utf-8", "replace")
@@ -143,7 +175,10 @@ async def start(request: web.Request) -> web.Response:
 
 
 @_routes("POST", "/scxml/session/{sid}/terminate")
-async def terminate(request: web.Request) -> web.Response:
+async def terminate(request: web.Request) -> web.StreamResponse:
+    moved = await elsewhere(request, request.match_info["sid"])
+    if moved is not None:
+        return moved
     await parameters(request)  # (read for the media-type checks, then ignored: §3)
     return respond(request, await request.app[SERVICE].terminate(request.match_info["sid"]))
 
@@ -156,7 +191,10 @@ async def event(request: web.Request) -> web.Response:
 
 
 @_routes("POST", "/scxml/session/{sid}/request/{name}")
-async def request_(request: web.Request) -> web.Response:
+async def request_(request: web.Request) -> web.StreamResponse:
+    moved = await elsewhere(request, request.match_info["sid"])
+    if moved is not None:
+        return moved
     params, extras = await parameters(request, raw_allowed=True)
     service = request.app[SERVICE]
     timeout = service.settings.request_timeout_s
@@ -173,7 +211,10 @@ async def request_(request: web.Request) -> web.Response:
     return respond(request, outcome)
 
 
-async def _query(request: web.Request) -> web.Response:
+async def _query(request: web.Request) -> web.StreamResponse:
+    moved = await elsewhere(request, request.match_info["sid"])
+    if moved is not None:
+        return moved
     params, _ = await parameters(request)
     items: list[str] = []
     for key in ("item", "items"):

@@ -93,6 +93,7 @@ class Durability:
         self.pending: dict[str, asyncio.Future] = {}  # session id -> its last commit, until stored
         self._tasks: list[asyncio.Task] = []
         self._noticed: set[str] = set()  # documents whose _persist="false" was announced
+        self._loading: dict[str, asyncio.Future] = {}  # session id -> its restore under way
 
     # -- which sessions persist (§9.2) --------------------------------------------------------
 
@@ -375,15 +376,20 @@ class Durability:
     def evict(self, machine: "Machine", drop_effects: bool = False) -> None:
         """Let a stored session go from memory (its store rows stay): its timers stop here,
         the store's timer index wakes it when one is due."""
-        res = self.resident.pop(machine.sessionid, None)
+        res = self.resident.get(machine.sessionid)
+        if res is not None and res.machine is not machine:
+            return  # (a copy that already went, its session back in memory since: a late commit's failure)
+        self.resident.pop(machine.sessionid, None)
         for pending in machine._timers.values():
             pending.cancel()
         machine._timers.clear()
         for _, _, child in list(machine._children.values()):
             for pending in child._timers.values():
                 pending.cancel()
-        self.host.sessions.pop(machine.sessionid, None)
-        self.host._kept.pop(machine.sessionid, None)
+        if self.host.sessions.get(machine.sessionid) is machine:
+            self.host.sessions.pop(machine.sessionid, None)
+        if self.host._kept.get(machine.sessionid) is machine:
+            self.host._kept.pop(machine.sessionid, None)
         self.service.forget(machine.sessionid)
         if res is not None and drop_effects:
             res.held = []
@@ -404,7 +410,31 @@ class Durability:
         return gone
 
     async def load(self, sid: str) -> "Machine | None":
-        """A stored session back in memory (lazy restore), or None when the store has none."""
+        """A stored session back in memory (lazy restore), or None when the store has none (or,
+        with several hosts, when another live host owns it)."""
+        res = self.resident.get(sid)
+        if res is not None:
+            return res.machine
+        loading = self._loading.get(sid)
+        if loading is not None:  # (one restore at a time per session)
+            return await asyncio.shield(loading)
+        loading = self._loading[sid] = asyncio.get_running_loop().create_future()
+        try:
+            machine = await self._load(sid)
+        except BaseException as exc:
+            loading.set_exception(exc)
+            loading.exception()  # (retrieved: a waiter may not be there)
+            raise
+        else:
+            loading.set_result(machine)
+        finally:
+            del self._loading[sid]
+        return machine
+
+    async def _load(self, sid: str) -> "Machine | None":
+        cluster = self.service.cluster
+        if cluster is not None and not await cluster.acquire(sid):
+            return None
         res = self.resident.get(sid)
         if res is not None:
             return res.machine
@@ -491,19 +521,36 @@ class Durability:
     async def tick(self) -> None:
         now_ms = int(self.host.clock.time() * 1000)
         loop = asyncio.get_running_loop()
-        for row in await loop.run_in_executor(None, self.store.due_timers, now_ms + 500, 100):
-            if row.session_id not in self.resident:
-                await self.load(row.session_id)
-        for row in await loop.run_in_executor(None, self.store.due_schedules, now_ms, 100):
+        cluster = self.service.cluster
+        # (with several hosts, the others' timers are in the index too: read further)
+        due = await loop.run_in_executor(None, self.store.due_timers, now_ms + 500, 100 if cluster is None else 1000)
+        sids = list(dict.fromkeys(row.session_id for row in due if row.session_id not in self.resident))
+        if cluster is not None:
+            sids = await cluster.ours(sids)  # (another live host's timers are its own business)
+        for sid in sids:
+            await self.load(sid)
+        rows = await loop.run_in_executor(None, self.store.due_schedules, now_ms, 100)
+        if cluster is not None:
+            mine = set(await cluster.ours([row.session_id for row in rows]))
+            rows = [row for row in rows if row.session_id in mine]
+        for row in rows:
             await self.service.start_scheduled(row)
 
     async def recover(self) -> int:
         """§9.7 on startup: sessions with inputs waiting come back now (all of them with
         `restore = eager`); the others when something happens to them."""
         loop = asyncio.get_running_loop()
+        cluster = self.service.cluster
+        if cluster is not None:
+            # several hosts: what this host's former epochs (a crash, a restart) owned is its own again
+            await cluster.take_over(cluster.host_id)
         # scheduled starts the store holds are known again (query, terminate, a repeated start)
         now_ms = int(self.host.clock.time() * 1000)
-        for row in await loop.run_in_executor(None, self.store.due_schedules, 2**62, 1_000_000):
+        rows = await loop.run_in_executor(None, self.store.due_schedules, 2**62, 1_000_000)
+        if cluster is not None:
+            mine = set(await cluster.ours([row.session_id for row in rows]))
+            rows = [row for row in rows if row.session_id in mine]
+        for row in rows:
             if row.due_ms <= now_ms:
                 await self.service.start_scheduled(row)  # (due while down: starts, or expired)
             else:
@@ -514,8 +561,11 @@ class Durability:
             headers = await loop.run_in_executor(None, lambda: self.store.headers("running", after, 500))
             if not headers:
                 break
+            ours = None if cluster is None else set(await cluster.ours([h.id for h in headers]))
             for h in headers:
                 after = h.id
+                if ours is not None and h.id not in ours:
+                    continue  # (another live host's)
                 waiting = self.settings.restore == "eager" or await loop.run_in_executor(None, self.store.inputs, h.id, 0)
                 if not waiting:
                     waiting = await loop.run_in_executor(None, lambda sid=h.id: self.store.requests(session_id=sid))

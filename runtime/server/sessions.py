@@ -94,6 +94,8 @@ class SessionService:
         host.ids = ServerIds()
         self.ws.request_answer = settings.request_answer
         self.durability = None
+        self.cluster = None  # several hosts on one Redis store (cluster.py): set by the server
+        self.taken_over: set[str] = set()  # schedule rows claimed from a dead host (§9.7 step 4 applies)
         self.up_since_ms = self.now_ms()
         if store is not None:
             from .durable import Durability
@@ -206,9 +208,22 @@ class SessionService:
         if isinstance(url, Outcome):
             return url
         sid = params.pop("scxmlc.sessionid", None)
+        if self.cluster is not None and not self.cluster.safe():
+            await self.cluster.check_in()  # (a host declared dead drops its sessions before it starts new ones)
         if sid is not None:
             if not isinstance(sid, str) or not SESSION_ID.match(sid):
                 return error(400, "invalidparameter", "scxmlc.sessionid must be 32 characters of 0-9 and A-Z")
+            if self.cluster is not None and sid not in self.host.sessions and sid not in self.src and sid not in self.scheduled:
+                place = await self.cluster.locate(sid)
+                if place is not None:  # a retry: the session is another host's
+                    if place.src != url:
+                        return error(409, "conflict", f"session {sid} exists, started from another src")
+                    if place.kind == "scheduled":
+                        row = await asyncio.get_running_loop().run_in_executor(None, self.store.scheduled, sid)
+                        if row is not None:
+                            when = row.ideal_ms if row.ideal_ms is not None else row.due_ms
+                            return Outcome(200, {"sessionid": sid, "status": "scheduled", "starttime": int(when)}, session_id=sid)
+                    return Outcome(200, {"sessionid": sid, "status": "running"}, session_id=sid)
             if self.durability is not None and sid not in self.host.sessions and sid not in self.src:
                 # a retry after a restart: the session may be in the store only
                 if await self.durability.load(sid) is None:
@@ -341,10 +356,16 @@ class SessionService:
         return Outcome(200, {"sessionid": sid, "status": status}, {"Location": f"/scxml/session/{sid}/query"}, session_id=sid)
 
     async def start_scheduled(self, row) -> None:
-        """A schedule row of the store is due (or was, while the server was down: §9.7 step 4)."""
+        """A schedule row of the store is due (or was, while the server was down: §9.7 step 4;
+        with several hosts, while the host that owned it was)."""
+        if self.cluster is not None and not await self.cluster.acquire(row.session_id):
+            self.scheduled.pop(row.session_id, None)
+            return  # (another live host's)
         self.scheduled.pop(row.session_id, None)
         latest = (row.ideal_ms + row.post_ms) if row.ideal_ms is not None else None
-        if latest is not None and row.due_ms < self.up_since_ms and self.now_ms() > latest:
+        down = row.due_ms < self.up_since_ms or row.session_id in self.taken_over
+        self.taken_over.discard(row.session_id)
+        if latest is not None and down and self.now_ms() > latest:
             # §9.7 step 4: the window passed while the server was down
             _log.info("scheduled session %s: its start window passed while the server was down; dropped", row.session_id)
             self.store.drop(row.session_id, reason="expired")
@@ -426,11 +447,32 @@ class SessionService:
             return error(400, "invalidname", f"{name!r} is not an event name")
         if not self.settings.allow_platform_event_names and name.startswith(RESERVED_PREFIXES):
             return error(400, "reservedname", f"{name!r} is reserved for events the platform raises")
+        if self.cluster is not None:
+            place = await self.cluster.locate(sid)
+            if place is not None:  # another host owns it: its inbox, and a wake for that host
+                event = make_event(name, to_js(params), type=EXTERNAL, sendid="", origin="", origintype="", invokeid="")
+                return await self.deliver_elsewhere(sid, place, event)
         machine = await self.find(sid)
         if isinstance(machine, Outcome):
             return machine
         event = make_event(name, to_js(params), type=EXTERNAL, sendid="", origin="", origintype="", invokeid="")
         await self.deliver(machine, event)
+        return Outcome(200, {"sessionid": sid, "status": "queued"}, session_id=sid)
+
+    async def deliver_elsewhere(self, sid: str, place, event: dict) -> Outcome:
+        """§9.10: an event for a session another host owns goes into its inbox (durable
+        before the answer); the store tells the owner, which processes it."""
+        from ..store import StoreError
+
+        if place.kind == "scheduled":
+            return error(409, "notrunning", f"session {sid} is scheduled and has not started")
+        try:
+            await self.durability.append(sid, event)
+        except StoreError as exc:
+            gone = self.tombstone(sid)
+            if gone is not None:
+                return error(410, "ended", f"session ended at {gone.ended_ms} ({gone.reason})")
+            return error(503, "unavailable", f"the event could not be stored: {exc}", **{"Retry-After": "1"})
         return Outcome(200, {"sessionid": sid, "status": "queued"}, session_id=sid)
 
     async def deliver(self, machine: "Machine", event: dict, request: str | None = None) -> None:
@@ -615,6 +657,8 @@ class SessionService:
             "sessions": {"resident": self.resident_count(), "scheduled": len(self.scheduled)},
             "store": store,
         }
+        if self.cluster is not None:
+            body["cluster"] = self.cluster.describe()
         return Outcome(200, body)
 
 

@@ -25,6 +25,12 @@ class ServerSettings:
     redis_url: str | None = None  # store "redis": redis://HOST:PORT/DB, rediss://..., unix://..., redis+cluster://HOST:PORT
     cluster: str = "default"  # store "redis": the key prefix scxmlc:<cluster>: (several deployments, one Redis)
     session_max_idle_s: float = 2_592_000.0  # store "redis": expiry of an untouched session's keys (§9.10)
+    # store "redis": several hosts on one Redis (§9.10; docs/ors.md, Several hosts)
+    route_mode: str = "redirect"  # redirect | proxy: a request/query/terminate for a session another host owns
+    external_url: str | None = None  # where the other hosts send clients to this one (default: the URL it listens on)
+    host_id: str | None = None  # this host's name in the store (default: from external_url, HOST:PORT)
+    heartbeat_s: float = 2.0  # how often this host says it is alive
+    host_lease_s: float = 10.0  # a host silent that long is dead: the others claim its sessions
     sqlite_synchronous: str = "FULL"
     group_commit_ms: float = 2.0
     persist_mode: str = "document"  # document | always | never (§9.2)
@@ -57,6 +63,7 @@ class ServerSettings:
 
     _CHOICES = {
         "store": ("sqlite", "memory", "redis"),
+        "route_mode": ("redirect", "proxy"),
         "sqlite_synchronous": ("FULL", "NORMAL"),
         "persist_mode": ("document", "always", "never"),
         "commit_policy": ("every", "idle"),
@@ -111,6 +118,30 @@ class ServerSettings:
                 parse_url(self.redis_url)
             except ValueError as exc:
                 raise SettingsError(f"redis_url: {exc}") from None
+        if not self.heartbeat_s > 0:
+            raise SettingsError(f"heartbeat_s must be more than 0, not {self.heartbeat_s}")
+        if not self.host_lease_s >= 2 * self.heartbeat_s:
+            raise SettingsError(
+                f"host_lease_s ({self.host_lease_s:g}) must be at least twice heartbeat_s ({self.heartbeat_s:g}): "
+                "a host would be taken for dead between two of its heartbeats"
+            )
+        if self.external_url is not None:
+            from urllib.parse import urlsplit
+
+            try:
+                parts = urlsplit(self.external_url)
+                parts.port  # noqa: B018 - raises on a bad port
+            except ValueError:
+                parts = None
+            if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+                raise SettingsError(f"external_url must be an http or https URL (http://HOST:PORT, an optional path), not {self.external_url!r}")
+        if self.host_id is not None:
+            from ..store.redis import check_host_id
+
+            try:
+                check_host_id(self.host_id)
+            except ValueError as exc:
+                raise SettingsError(f"host_id: {exc}") from None
 
     def describe_store(self) -> str:
         """The store in a few words, for logs (a Redis URL without its password)."""

@@ -20,6 +20,10 @@ tag, `P{<sid>}:...`, so they share one cluster slot and one Lua script can chang
     P schedule      zset    index: member sid, score due_ms
     P requests      hash    index: requestid -> sid
     P tombs         zset    index: member sid, score expires_ms
+    P epoch         string  the host epoch counter (INCR at each host's registration)
+    P hosts         hash    host id -> {"url", "heartbeat_ms", "epoch"[, "dead", "dead_ms"]} (JSON)
+    P owned:<host>  set     index: the sessions (and schedule rows) a host owns
+    P wake:<host>   channel PUBLISH <sid>: an input waits in a session that host owns
 
 A commit is one Lua script on the session's slot: it checks the version (and, when the store was
 given a host identity, the session's owner and epoch), then writes meta, snap, timers and
@@ -33,6 +37,14 @@ crash; `sweep_indexes()` (run by `open()`, and every `index_sweep_s` by a backgr
 rebuilds the indexes from the per-session keys and delivers what outboxes still hold, so such a
 crash costs a little delay, never a lost or doubled input.
 
+Several hosts (ors-server.md §9.10): a host registers (`register_host`: a new epoch, its entry
+in P hosts, heartbeats after that), owns the sessions it starts (meta owner/epoch, set P
+owned:<host>), and claims a dead host's sessions one by one with a compare-and-set on owner and
+epoch (`claim`), which fences the dead host: its commits fail from then on. An input appended to
+a session owned by another host (or another epoch of this one) is announced by the append
+script itself on P wake:<owner>. Heartbeats and a host's death are judged on Redis's clock
+(TIME), never on the hosts' own.
+
 The `redis` package (redis-py) is imported when a RedisStore is made, not with this module.
 """
 
@@ -45,7 +57,7 @@ import threading
 import uuid
 import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 from . import (
@@ -203,7 +215,9 @@ local function remember(eid, now, cutoff, ttl)
 end
 """
 
-# ARGV: now, ttl, seq, eid, event, dedup ('1': an outbox entry), cutoff
+# ARGV: now, ttl, seq, eid, event, dedup ('1': an outbox entry), cutoff, wake channel prefix,
+# this host's id and epoch ('' without an identity), the session id. The owner of the session
+# hears of the input on its wake channel unless it is this host at this epoch.
 _APPEND = """
 local now = tonumber(ARGV[1])
 local reason = live_tomb(now)
@@ -213,7 +227,11 @@ local last = xadd(ARGV[3], ARGV[4], ARGV[5], ARGV[1])
 if last then return {'retry', last} end
 if ARGV[6] == '1' then remember(ARGV[4], ARGV[1], ARGV[7], ARGV[2]) end
 redis.call('PEXPIRE', INBOX, ARGV[2])
-return {'ok'}
+local o = redis.call('HMGET', META, 'owner', 'epoch')
+if o[1] and o[1] ~= '' and (o[1] ~= ARGV[9] or o[2] ~= ARGV[10]) then
+  redis.call('PUBLISH', ARGV[8] .. o[1], ARGV[11])
+end
+return {'ok', o[1] or ''}
 """
 
 # ARGV: now, ttl, seq, sendid, eid
@@ -293,19 +311,20 @@ return {'ok', p.nv, {}, {}}
 
 # ARGV: now, reason, expires_ms, tombstone's Redis ttl
 _DROP = """
-local m = redis.call('HMGET', META, 'version', 'src')
-local s = redis.call('HMGET', SCHED, 'due_ms', 'src')
+local m = redis.call('HMGET', META, 'version', 'src', 'owner')
+local s = redis.call('HMGET', SCHED, 'due_ms', 'src', 'owner')
 local rt = redis.call('HKEYS', TIMERS)
 local rr = redis.call('HKEYS', REQS)
+local owners = {m[3] or '', s[3] or ''}
 redis.call('DEL', META, SNAP, INBOX, TIMERS, REQS, SEEN, SCHED)
-if not m[1] and not s[1] then return {0, rt, rr} end
+if not m[1] and not s[1] then return {0, rt, rr, owners} end
 local src = m[2]
 if not m[1] then src = s[2] end
 local t = {'ended_ms', ARGV[1], 'reason', ARGV[2], 'expires_ms', ARGV[3]}
 if src then t[#t + 1] = 'src'; t[#t + 1] = src end
 redis.call('HSET', TOMB, unpack(t))
 redis.call('PEXPIRE', TOMB, ARGV[4])
-return {1, rt, rr}
+return {1, rt, rr, owners}
 """
 
 # ARGV: now, session ttl, 'put'|'del', sched ttl, eid ('' outside an outbox), cutoff, fields...
@@ -360,6 +379,131 @@ local c = tonumber(redis.call('GET', KEYS[1]) or '0')
 if c < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
 return 1
 """
+
+
+# A claim, on the session's slot. ARGV: the owner and epoch it must still have, the new ones.
+# The session's header (meta) carries the owner; a session that has not started, its schedule
+# row (sched).
+_CLAIM = """
+local key = META
+if redis.call('EXISTS', META) == 0 then
+  if redis.call('EXISTS', SCHED) == 0 then return {'gone'} end
+  key = SCHED
+end
+local o = redis.call('HMGET', key, 'owner', 'epoch')
+if (o[1] or '') ~= ARGV[1] or (o[2] or '') ~= ARGV[2] then return {'lost', o[1] or '', o[2] or ''} end
+redis.call('HSET', key, 'owner', ARGV[3], 'epoch', ARGV[4])
+return {'won', redis.call('LLEN', OUTBOX)}
+"""
+
+# The hosts' scripts run on P hosts (KEYS[1]) and judge time by Redis's clock.
+_HOSTS_PRELUDE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now_s = string.format('%.0f', now)
+local function entry(url, epoch)
+  return cjson.encode({url = url, heartbeat_ms = now_s, epoch = epoch})
+end
+"""
+
+# ARGV: host id, url, epoch. Returns now, the entry it replaced ('' for none).
+_HOST_PUT = """
+local prev = redis.call('HGET', KEYS[1], ARGV[1])
+redis.call('HSET', KEYS[1], ARGV[1], entry(ARGV[2], ARGV[3]))
+return {now_s, prev or ''}
+"""
+
+# ARGV: host id, url, epoch, lease ms. 'ok' (renewed), 'fenced' (declared dead, or the entry is
+# gone: register again), 'duplicate' (another live process registered this host id since).
+_HEARTBEAT = """
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return {'fenced', now_s, ''} end
+local e = cjson.decode(raw)
+if e.epoch == ARGV[3] then
+  if e.dead then return {'fenced', now_s, raw} end
+  redis.call('HSET', KEYS[1], ARGV[1], entry(ARGV[2], ARGV[3]))
+  return {'ok', now_s, ''}
+end
+if not e.dead and now - tonumber(e.heartbeat_ms) < tonumber(ARGV[4]) then return {'duplicate', now_s, raw} end
+return {'fenced', now_s, raw}
+"""
+
+_HOSTS_READ = """
+return {now_s, redis.call('HGETALL', KEYS[1])}
+"""
+
+# ARGV: host id, epoch, lease ms. 'declared' (dead now), 'dead' (already), 'live' (its heartbeat is recent),
+# 'moved' (the host registered again since: that epoch is over), 'gone' (no entry).
+_DECLARE_DEAD = """
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return 'gone' end
+local e = cjson.decode(raw)
+if e.epoch ~= ARGV[2] then return 'moved' end
+if e.dead then return 'dead' end
+if now - tonumber(e.heartbeat_ms) < tonumber(ARGV[3]) then return 'live' end
+e.dead = '1'
+e.dead_ms = now_s
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(e))
+return 'declared'
+"""
+
+# ARGV: host id, epoch, and 'retire' (mark it dead: it stops) or 'forget' (remove a dead entry).
+_HOST_END = """
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return 0 end
+local e = cjson.decode(raw)
+if e.epoch ~= ARGV[2] then return 0 end
+if ARGV[3] == 'forget' then
+  if not e.dead then return 0 end
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  return 1
+end
+e.dead = '1'
+e.dead_ms = now_s
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(e))
+return 1
+"""
+
+
+class HostEntry(NamedTuple):
+    """A host's registration in P hosts: where it answers, its last heartbeat (Redis's clock),
+    its epoch, and whether another host (or itself, stopping) declared it dead."""
+
+    host_id: str
+    url: str
+    heartbeat_ms: int
+    epoch: int
+    dead: bool
+    dead_ms: int = 0  # when it was declared dead (Redis's clock)
+
+
+class Owner(NamedTuple):
+    """Who owns a stored session (`kind` "session") or a schedule row (`kind` "scheduled"):
+    `owner` "" and `epoch` None when nobody does (stored without a host identity)."""
+
+    owner: str
+    epoch: int | None
+    kind: str
+    src: str | None
+
+
+def _host_entry(host_id: str, raw: Any) -> HostEntry | None:
+    try:
+        d = json.loads(raw)
+        return HostEntry(host_id, str(d["url"]), int(d["heartbeat_ms"]), int(d["epoch"]), bool(d.get("dead")), int(d.get("dead_ms") or 0))
+    except (ValueError, KeyError, TypeError):
+        log.error("the hosts entry of %s is damaged: %r", host_id, raw[:200] if raw else raw)
+        return None
+
+
+HOST_ID = re.compile(r"^[A-Za-z0-9_.:\-]{1,200}$")
+
+
+def check_host_id(host_id: Any) -> str:
+    """A host id goes into key and channel names: 1-200 of A-Z a-z 0-9 _ . : -"""
+    if not isinstance(host_id, str) or not HOST_ID.match(host_id):
+        raise ValueError(f"a host id must be 1-200 of A-Z a-z 0-9 _ . : - (it goes into key names), not {host_id!r}")
+    return host_id
 
 
 def _tag(sid: str) -> str:
@@ -432,7 +576,7 @@ class RedisStore:
         if (host_id is None) != (epoch is None):
             raise ValueError("host_id and epoch go together: give both, or neither")
         if host_id is not None:
-            check_id(host_id, "host_id")
+            check_host_id(host_id)
             check_count(epoch, "epoch")
         if isinstance(session_max_idle_s, bool) or not isinstance(session_max_idle_s, (int, float)) or not session_max_idle_s > 0:
             raise ValueError(f"session_max_idle_s must be a positive number of seconds, not {session_max_idle_s!r}")
@@ -441,8 +585,7 @@ class RedisStore:
         if isinstance(writers, bool) or not isinstance(writers, int) or not 1 <= writers <= 64:
             raise ValueError(f"writers must be an integer from 1 to 64, not {writers!r}")
         check_count(tombstone_grace_ms, "tombstone_grace_ms")
-        self.host_id = host_id
-        self.epoch = epoch
+        self._identity: tuple[str, int] | None = None if host_id is None else (host_id, epoch)  # type: ignore[assignment]
         self.session_max_idle_ms = max(1, int(session_max_idle_s * 1000))
         self.index_sweep_s = float(index_sweep_s)
         self.tombstone_grace_ms = tombstone_grace_ms
@@ -463,6 +606,16 @@ class RedisStore:
 
     def __repr__(self) -> str:
         return f"RedisStore({self.url!r}, cluster={self.cluster!r})"
+
+    @property
+    def host_id(self) -> str | None:
+        """This host's id (None without an identity)."""
+        return None if self._identity is None else self._identity[0]
+
+    @property
+    def epoch(self) -> int | None:
+        """This host's epoch (None without an identity); `register_host` takes a new one."""
+        return None if self._identity is None else self._identity[1]
 
     # -- keys
 
@@ -500,7 +653,9 @@ class RedisStore:
                 self._check_server(client)
                 self._client = client
                 self._scripts = {
-                    name: client.register_script(_PRELUDE + text if name not in ("zrem_upto", "bump") else text)
+                    name: client.register_script(
+                        (_PRELUDE if name not in ("zrem_upto", "bump") and not name.startswith("host") else _HOSTS_PRELUDE if name.startswith("host") else "") + text
+                    )
                     for name, text in (
                         ("append", _APPEND),
                         ("fire", _FIRE),
@@ -513,6 +668,12 @@ class RedisStore:
                         ("purge_tomb", _PURGE_TOMB),
                         ("zrem_upto", _ZREM_UPTO),
                         ("bump", _BUMP),
+                        ("claim", _CLAIM),
+                        ("host_put", _HOST_PUT),
+                        ("host_beat", _HEARTBEAT),
+                        ("host_read", _HOSTS_READ),
+                        ("host_declare", _DECLARE_DEAD),
+                        ("host_end", _HOST_END),
                     )
                 }
                 self._writers = [
@@ -670,6 +831,12 @@ class RedisStore:
     def _cutoff(self, now: int) -> str:
         return str(now - SEEN_WINDOW_MS)
 
+    def _wake_args(self, sid: str) -> list[str]:
+        """The append script's last arguments: whom not to wake (this host at this epoch)."""
+        identity = self._identity
+        me, epoch = ("", "") if identity is None else (identity[0], str(identity[1]))
+        return [self._key("wake:"), me, epoch, sid]
+
     def _next_seqs(self, count: int) -> list[int]:
         top = self._c().incrby(self._key("seq"), count)
         return list(range(top - count + 1, top + 1))
@@ -697,7 +864,7 @@ class RedisStore:
             now = self._now()
             eid = uuid.uuid4().hex
             seq, status, *rest = self._xadd(
-                "append", session_id, lambda s: [str(now), str(self.session_max_idle_ms), str(s), eid, encoded, "0", self._cutoff(now)]
+                "append", session_id, lambda s: [str(now), str(self.session_max_idle_ms), str(s), eid, encoded, "0", self._cutoff(now), *self._wake_args(session_id)]
             )
             if _s(status) == "ended":
                 raise StoreError(ended_input(session_id, self._tomb_for_message(rest[0])))
@@ -771,6 +938,7 @@ class RedisStore:
         now = self._now()
         if p.ended:
             payload["exp"] = str(now + p.tombstone_ttl_ms)
+        identity = self._identity  # (read once: a new registration may change it meanwhile)
         result = self._script(
             "commit",
             sid,
@@ -779,14 +947,14 @@ class RedisStore:
                 str(self.session_max_idle_ms),
                 _json(payload),
                 p.snapshot or b"",
-                self.host_id or "",
-                "" if self.epoch is None else str(self.epoch),
+                "" if identity is None else identity[0],
+                "" if identity is None else str(identity[1]),
                 str(p.tombstone_ttl_ms + self.tombstone_grace_ms),
             ],
         )
         status = _s(result[0])
         if status != "ok":
-            self._refuse(p, status, result[1:])
+            self._refuse(p, status, result[1:], identity)
         version = int(result[1])
         removed_timers = [_s(x) for x in result[2]]
         removed_requests = [_s(x) for x in result[3]]
@@ -801,9 +969,13 @@ class RedisStore:
         if p.ended:
             pipe.zrem(self._key("sessions"), sid)
             pipe.zadd(self._key("tombs"), {sid: now + p.tombstone_ttl_ms})
+            if identity is not None:
+                pipe.srem(self._key(f"owned:{identity[0]}"), sid)
         else:
             if p.expected_version is None:
                 pipe.zadd(self._key("sessions"), {sid: 0})
+                if identity is not None:
+                    pipe.sadd(self._key(f"owned:{identity[0]}"), sid)
             if p.timers_put:
                 pipe.zadd(timers_index, {_timer_member(sid, t.sendid): t.due_ms for t in p.timers_put})
             if p.requests_put:
@@ -823,7 +995,7 @@ class RedisStore:
                 )
         return version
 
-    def _refuse(self, p: PreparedBatch, status: str | None, rest: list) -> None:
+    def _refuse(self, p: PreparedBatch, status: str | None, rest: list, identity: tuple[str, int] | None = None) -> None:
         sid = p.session_id
         if status == "nosched":
             raise StoreError(no_schedule(sid))
@@ -837,9 +1009,10 @@ class RedisStore:
             raise StaleVersion(stale_moved(sid, int(rest[0]), p.expected_version))  # type: ignore[arg-type]
         if status == "owner":
             owner, epoch = _s(rest[0]) or "(none)", _s(rest[1]) or "(none)"
+            me, mine = identity or ("(none)", "(none)")
             raise StaleVersion(
                 f"session {sid!r} is owned by host {owner} at epoch {epoch}, not by this host "
-                f"({self.host_id} at epoch {self.epoch}): another host has claimed it"
+                f"({me} at epoch {mine}): another host has claimed it"
             )
         raise StoreError(f"Redis store {self.url}: unexpected answer {status!r} from the commit script")
 
@@ -861,7 +1034,7 @@ class RedisStore:
                 continue
             if kind == "e":
                 _seq, status, *rest = self._xadd(
-                    "append", target, lambda s: [str(now), ttl, str(s), eid, entry["ev"], "1", self._cutoff(now)]
+                    "append", target, lambda s: [str(now), ttl, str(s), eid, entry["ev"], "1", self._cutoff(now), *self._wake_args(target)]
                 )
                 status = _s(status)
                 if status == "ended":
@@ -880,6 +1053,8 @@ class RedisStore:
                     applied += 1
                     if kind == "sp":
                         self._c().zadd(self._key("schedule"), {target: rec.due_ms})
+                        if self._identity is not None:
+                            self._c().sadd(self._key(f"owned:{self._identity[0]}"), target)
                     else:
                         self._c().zrem(self._key("schedule"), target)
             else:
@@ -892,9 +1067,11 @@ class RedisStore:
         pipe.execute()
         return applied
 
-    @staticmethod
-    def _sched_fields(rec: ScheduleRec) -> list[str]:
+    def _sched_fields(self, rec: ScheduleRec) -> list[str]:
         fields = ["src", rec.src, "params", rec.params, "pre_ms", str(rec.pre_ms), "post_ms", str(rec.post_ms)]
+        identity = self._identity
+        if identity is not None:  # (the host that schedules it starts it, unless it dies first)
+            fields += ["owner", identity[0], "epoch", str(identity[1])]
         fields += ["due_ms", str(rec.due_ms), "created_ms", str(rec.created_ms)]
         if rec.parent_id is not None:
             fields += ["parent", rec.parent_id]
@@ -930,6 +1107,8 @@ class RedisStore:
             args = [str(now), str(self.session_max_idle_ms), "put", str(ttl), "", self._cutoff(now), *self._sched_fields(rec)]
             self._script("sched", rec.session_id, args)
             self._c().zadd(self._key("schedule"), {rec.session_id: rec.due_ms})
+            if self._identity is not None:
+                self._c().sadd(self._key(f"owned:{self._identity[0]}"), rec.session_id)
 
         self._run(work)
 
@@ -1003,8 +1182,10 @@ class RedisStore:
             now = now_arg or self._now()
             expires = now + ttl  # type: ignore[operator]
             args = [str(now), reason, str(expires), str(ttl + self.tombstone_grace_ms)]  # type: ignore[operator]
-            existed, timers, requests = self._script("drop", session_id, args)
+            existed, timers, requests, owners = self._script("drop", session_id, args)
             pipe = self._pipeline()
+            for owner in {_s(o) for o in owners} - {""}:
+                pipe.srem(self._key(f"owned:{owner}"), session_id)
             pipe.zrem(self._key("sessions"), session_id)
             pipe.zrem(self._key("schedule"), session_id)
             if timers:
@@ -1182,6 +1363,195 @@ class RedisStore:
         tomb = Tombstone(session_id, int(t["ended_ms"]), _s(t["reason"]), _s(t.get("src")), int(t["expires_ms"]))  # type: ignore[arg-type]
         return tomb if tomb.expires_ms > self._now() else None
 
+    # -- several hosts (§9.10): registration, heartbeats, ownership, claims, wakes
+
+    def _host_script(self, name: str, args: Iterable[Any]) -> Any:
+        return self._scripts[name](keys=[self._key("hosts")], args=[str(a) for a in args], client=self._c())
+
+    def register_host(self, host_id: str, url: str) -> tuple[int, HostEntry | None]:
+        """Give this store a host identity: a new epoch (`INCR P epoch`) and this host's entry
+        in P hosts (heartbeat now). From then on commits check that the session is owned by
+        this host at this epoch, new sessions are owned by it, and inputs for sessions owned by
+        others wake their owners. Returns (the epoch, the entry it replaced: a former process of
+        this host id, or None)."""
+        check_host_id(host_id)
+        check_str(url, "url")
+
+        def work() -> tuple[int, HostEntry | None]:
+            epoch = int(self._c().incr(self._key("epoch")))
+            _now, prev = self._host_script("host_put", [host_id, url, epoch])
+            self._identity = (host_id, epoch)
+            return epoch, (_host_entry(host_id, prev) if prev else None)
+
+        return self._run(work)
+
+    def heartbeat(self, url: str, lease_ms: int) -> tuple[str, int, HostEntry | None]:
+        """Renew this host's entry: ("ok", Redis time, None); ("fenced", ..., the entry) when
+        it was declared dead or is gone (its sessions may have been claimed: register again);
+        ("duplicate", ..., the entry) when another process registered this host id since and
+        is alive."""
+        identity = self._identity
+        if identity is None:
+            raise StoreError("heartbeat() before register_host()")
+        status, now, raw = self._run(lambda: self._host_script("host_beat", [identity[0], url, identity[1], lease_ms]))
+        status = _s(status)
+        return status, int(now), (_host_entry(identity[0], raw) if raw else None)  # type: ignore[return-value]
+
+    def hosts(self) -> tuple[int, dict[str, HostEntry]]:
+        """(Redis time in ms, the registered hosts by id)."""
+        now, flat = self._run(lambda: self._host_script("host_read", []))
+        out: dict[str, HostEntry] = {}
+        for i in range(0, len(flat), 2):
+            host_id = _s(flat[i])
+            entry = _host_entry(host_id, flat[i + 1])  # type: ignore[arg-type]
+            if entry is not None:
+                out[host_id] = entry  # type: ignore[index]
+        return int(now), out
+
+    def declare_dead(self, host_id: str, epoch: int | None, lease_ms: int) -> str:
+        """Mark a host dead when its heartbeat (at that epoch) is `lease_ms` old by Redis's
+        clock: "declared" (by this call), "dead" (already), "live", "moved" (it registered
+        again since: that epoch is over) or "gone" (no entry)."""
+        check_host_id(host_id)
+        return _s(self._run(lambda: self._host_script("host_declare", [host_id, epoch, lease_ms])))  # type: ignore[return-value]
+
+    def retire(self) -> bool:
+        """Mark this host's entry dead (it stops): the others claim its sessions at once."""
+        identity = self._identity
+        if identity is None:
+            return False
+        return bool(self._run(lambda: self._host_script("host_end", [identity[0], identity[1], "retire"])))
+
+    def forget_host(self, host_id: str, epoch: int) -> bool:
+        """Remove the entry of a host that is dead at that epoch (and owns nothing any more)."""
+        return bool(self._run(lambda: self._host_script("host_end", [host_id, epoch, "forget"])))
+
+    def owned(self, host_id: str) -> list[str]:
+        """The sessions and schedule rows in P owned:<host> (an index: a member may be stale)."""
+        check_host_id(host_id)
+        return sorted(_s(m) for m in self._run(lambda: self._c().smembers(self._key(f"owned:{host_id}"))))  # type: ignore[misc]
+
+    def owners(self, session_ids: Iterable[str]) -> dict[str, Owner]:
+        """Who owns each of the sessions (its header), or each schedule row of a session that
+        has not started; a session with neither is left out."""
+        sids = [check_id(sid, "session_id") for sid in session_ids]
+
+        def work() -> dict[str, Owner]:
+            out: dict[str, Owner] = {}
+            for i in range(0, len(sids), 500):
+                chunk = sids[i : i + 500]
+                pipe = self._pipeline()
+                for sid in chunk:
+                    pipe.hmget(self._part(sid, "meta"), "owner", "epoch", "src", "version")
+                    pipe.hmget(self._part(sid, "sched"), "owner", "epoch", "src", "due_ms")
+                answers = pipe.execute()
+                for k, sid in enumerate(chunk):
+                    for kind, (owner, epoch, src, there) in (("session", answers[2 * k]), ("scheduled", answers[2 * k + 1])):
+                        if there is not None:
+                            out[sid] = Owner(_s(owner) or "", _i(epoch), kind, _s(src))
+                            break
+            return out
+
+        return self._run(work)
+
+    def owner_of(self, session_id: str) -> Owner | None:
+        return self.owners([session_id]).get(session_id)
+
+    def claim(self, session_id: str, owner: str, epoch: int | None) -> tuple[str, Owner | None]:
+        """Take a session (or its schedule row) over from `owner` at `epoch` ("" and None:
+        nobody), with a compare-and-set: ("won", this host), ("lost", the owner it has now), or
+        ("gone", None). Only one claimer wins; the former owner's commits fail from then on.
+        What the session's outbox still holds (its last commit cut short) is delivered now."""
+        check_id(session_id, "session_id")
+        identity = self._identity
+        if identity is None:
+            raise StoreError("claim() needs a host identity (register_host)")
+        args = [owner, "" if epoch is None else str(epoch), identity[0], str(identity[1])]
+
+        def work() -> tuple[str, Owner | None]:
+            result = self._script("claim", session_id, args)
+            status = _s(result[0])
+            if status == "won":
+                pipe = self._pipeline()
+                if owner and owner != identity[0]:
+                    pipe.srem(self._key(f"owned:{owner}"), session_id)
+                pipe.sadd(self._key(f"owned:{identity[0]}"), session_id)
+                pipe.execute()
+                if int(result[1]):
+                    entries = [_s(raw) for raw in self._c().lrange(self._part(session_id, "outbox"), 0, -1)]
+                    if entries:
+                        self._deliver(session_id, entries)  # type: ignore[arg-type]
+                return "won", Owner(identity[0], identity[1], "", None)
+            if status == "gone":
+                if owner:
+                    self._c().srem(self._key(f"owned:{owner}"), session_id)
+                return "gone", None
+            now_owner, now_epoch = _s(result[1]) or "", _s(result[2]) or ""
+            if owner and now_owner != owner:
+                self._c().srem(self._key(f"owned:{owner}"), session_id)  # (a stale index member)
+            return "lost", Owner(now_owner, int(now_epoch) if now_epoch else None, "", None)  # type: ignore[arg-type]
+
+        return self._run(work)
+
+    def scheduled(self, session_id: str) -> ScheduleRow | None:
+        """The schedule row of a session that starts later, or None."""
+        check_id(session_id, "session_id")
+        rec = self._sched_rec(session_id, self._run(lambda: self._c().hgetall(self._part(session_id, "sched"))))
+        return None if rec is None else rec.row()
+
+    def wake_listener(self, on_wake: Callable[[str], None], on_ready: Callable[[], None] | None = None) -> Callable[[], None]:
+        """Listen on this host's wake channel (P wake:<host id>) in a thread: `on_wake(session
+        id)` for each input announced for a session this host owns, `on_ready()` each time
+        the subscription is (again) in place (wakes sent while it was not are lost: look at
+        the inboxes then). Returns the function that stops it."""
+        identity = self._identity
+        if identity is None:
+            raise StoreError("wake_listener() needs a host identity (register_host)")
+        channel = self._key(f"wake:{identity[0]}")
+        stop = threading.Event()
+
+        def subscriber() -> Any:
+            client = self._c()
+            if self.cluster_mode:  # (PUBLISH reaches every node: one node's connection will do)
+                client = client.get_redis_connection(client.get_node_from_key(channel))
+            return client.pubsub()
+
+        def run() -> None:
+            while not stop.is_set():
+                pubsub = None
+                try:
+                    pubsub = subscriber()
+                    pubsub.subscribe(channel)
+                    while not stop.is_set():  # (the subscription's confirmation first)
+                        message = pubsub.get_message(timeout=0.5)
+                        if message is not None and message.get("type") == "subscribe":
+                            break
+                    if on_ready is not None and not stop.is_set():
+                        on_ready()
+                    while not stop.is_set():
+                        message = pubsub.get_message(timeout=0.5)
+                        if message is not None and message.get("type") == "message":
+                            on_wake(_s(message["data"]))  # type: ignore[arg-type]
+                except Exception as exc:  # noqa: BLE001 - a lost connection: subscribe again
+                    if not stop.is_set():
+                        log.warning("Redis store %s: the wake channel of host %s failed (%s); subscribing again", self.url, identity[0], exc)
+                        stop.wait(1.0)
+                finally:
+                    if pubsub is not None:
+                        try:
+                            pubsub.close()
+                        except Exception:  # noqa: BLE001
+                            pass
+
+        thread = threading.Thread(target=run, name=f"{self._thread_prefix}-wakes", daemon=True)
+        thread.start()
+
+        def close() -> None:
+            stop.set()
+            thread.join(5.0)
+
+        return close
+
     # -- the sweep
 
     def sweep_indexes(self) -> dict[str, int]:
@@ -1206,6 +1576,17 @@ class RedisStore:
                 by_part.setdefault(found[1], []).append(found[0])
         sessions.update(by_part.get("meta", ()))
         outboxes.extend(by_part.get("outbox", ()))
+        owned: dict[str, set[str]] = {}  # host id -> its sessions and schedule rows
+        for part in ("meta", "sched"):
+            sids = by_part.get(part, [])
+            for i in range(0, len(sids), 500):
+                chunk = sids[i : i + 500]
+                pipe = client.pipeline(transaction=False)
+                for sid in chunk:
+                    pipe.hget(self._part(sid, part), "owner")
+                for sid, owner in zip(chunk, pipe.execute()):
+                    if owner:
+                        owned.setdefault(_s(owner), set()).add(sid)  # type: ignore[arg-type]
         for part, read in (("timers", "hgetall"), ("reqs", "hkeys"), ("sched", "due"), ("tomb", "exp")):
             sids = by_part.get(part, [])
             for i in range(0, len(sids), 500):
@@ -1260,6 +1641,22 @@ class RedisStore:
             sid = have_requests[rid]
             if not client.hexists(self._part(sid, "reqs"), rid):  # type: ignore[arg-type]
                 counts["removed"] += client.hdel(index, rid)  # type: ignore[arg-type]
+        owned_prefix = self._key("owned:")
+        hosts = {_s(k)[len(owned_prefix) :] for k in client.scan_iter(match=owned_prefix + "*", count=1000)} | set(owned)  # type: ignore[index]
+        for host in sorted(hosts):  # type: ignore[type-var]
+            key = owned_prefix + host  # type: ignore[operator]
+            have = {_s(m) for m in client.smembers(key)}
+            want = owned.get(host, set())  # type: ignore[arg-type]
+            add = want - have
+            if add:
+                client.sadd(key, *sorted(add))  # type: ignore[type-var]
+                counts["added"] += len(add)
+            extra = sorted(have - want)  # type: ignore[type-var]
+            if extra:
+                now_owned = self.owners(extra)  # type: ignore[arg-type]
+                gone = [sid for sid in extra if sid not in now_owned or now_owned[sid].owner != host]  # type: ignore[index]
+                if gone:
+                    counts["removed"] += client.srem(key, *gone)
         for sid in outboxes:
             entries = [_s(raw) for raw in client.lrange(self._part(sid, "outbox"), 0, -1)]
             if entries:
@@ -1268,4 +1665,4 @@ class RedisStore:
         return counts
 
 
-__all__ = ["RedisStore", "parse_url", "safe_url", "check_cluster_name", "URL_SCHEMES", "CLUSTER_SCHEMES"]
+__all__ = ["HostEntry", "Owner", "RedisStore", "parse_url", "safe_url", "check_cluster_name", "check_host_id", "URL_SCHEMES", "CLUSTER_SCHEMES"]
