@@ -572,6 +572,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception:  # noqa: BLE001 - a bug of ours must not look like the user's error
         if args.debug:
+            from scxmlc_runtime.actions import add_scxml_notes
+
+            add_scxml_notes(sys.exc_info()[1])  # (the SCXML lines of generated frames, if any)
             traceback.print_exc()
         else:
             exc = sys.exc_info()[1]

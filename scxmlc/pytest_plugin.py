@@ -665,6 +665,20 @@ def scxml_chart(request):
     factory.close()
 
 
+# -- failures through generated code ----------------------------------------------------------
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A test that fails with an exception raised through a generated module: its report ends
+    with the SCXML element and line of each generated frame (actions.add_scxml_notes)."""
+    import sys
+
+    if call.excinfo is not None and "scxmlc_runtime.actions" in sys.modules:  # (only once a chart ran)
+        sys.modules["scxmlc_runtime.actions"].add_scxml_notes(call.excinfo.value)
+    yield
+
+
 # -- scenario files -----------------------------------------------------------------------------
 
 

@@ -352,3 +352,20 @@ def test_the_plugin_loads_nothing_of_the_compiler_until_used(project):
     )
     result = project.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
+
+
+def test_a_failure_through_generated_code_names_the_scxml_lines(project):
+    project.makepyfile(
+        test_through=textwrap.dedent(
+            """
+            import scxmlc
+
+            def test_calls_generated_code_wrongly():
+                module = scxmlc.load("door.scxml")
+                module._locked_t1_cond(None)  # (no session: fails inside the generated condition)
+            """
+        )
+    )
+    result = run(project)
+    result.assert_outcomes(failed=1)
+    expect_lines(result, ["*in <transition cond> at door.scxml:17 (_locked_t1_cond, line * of the generated module)"])
