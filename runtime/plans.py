@@ -122,16 +122,6 @@ class Planned:
             self.dm["_event"] = event
             self.raw_event = None
 
-    def _bind_lazy_event(self) -> None:
-        """Bind `_event` to the last event a code-free step took without building it."""
-        name = self._lazy_event
-        if name is not None:
-            self._lazy_event = None
-            event = EXTERNAL_TEMPLATE.copy()
-            event["name"] = name
-            self.dm["_event"] = event
-            self.raw_event = None
-
     # -- the external event: Machine.send ---------------------------------------------------
 
     def send(
