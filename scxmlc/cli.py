@@ -44,19 +44,25 @@ def _compile_one(src: Path, out: Path | None, options: dict) -> bool:
     _print_diags(result.warnings)
     if out is None:
         sys.stdout.write(result.source)
-    else:
-        tmp = out.with_suffix(out.suffix + ".tmp")
+        return True
+    return _write(out, result.source.encode("utf-8"), "module")
+
+
+def _write(out: Path, data: bytes, what: str) -> bool:
+    """Write `data` to `out` through a temporary file, so that a half-written file is never
+    left behind; a failure is reported as `out: error: ...`."""
+    tmp = out.with_name(out.name + ".tmp")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, out)
+    except OSError as exc:
+        print(f"{out}: error: cannot write the {what}: {exc.strerror or exc}", file=sys.stderr)
         try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(result.source, encoding="utf-8")
-            os.replace(tmp, out)  # never leave a half-written module behind
-        except OSError as exc:
-            print(f"{out}: error: cannot write the module: {exc.strerror or exc}", file=sys.stderr)
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
-            return False
+            tmp.unlink()
+        except OSError:
+            pass
+        return False
     return True
 
 
@@ -135,19 +141,7 @@ def cmd_diagram(args) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return EXIT_OK
-    tmp = out.with_name(out.name + ".tmp")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
-        os.replace(tmp, out)  # never leave a half-written diagram behind
-    except OSError as exc:
-        print(f"{out}: error: cannot write the diagram: {exc.strerror or exc}", file=sys.stderr)
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        return EXIT_ERRORS
-    return EXIT_OK
+    return EXIT_OK if _write(out, data, "diagram") else EXIT_ERRORS
 
 
 def _parse_event(text: str):
