@@ -237,25 +237,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"scxmlc {__version__}")
     p.add_argument("--debug", action="store_true", help="show Python tracebacks of internal errors")
     sub = p.add_subparsers(dest="command", required=True)
-    fetch = argparse.ArgumentParser(add_help=False)
-    fetch.add_argument(
+    front = argparse.ArgumentParser(add_help=False)  # how a document is read (every command that reads one)
+    front.add_argument(
         "--allow-fetch",
         action="store_true",
         help="load http(s) <script src> at compile time (off: a document never makes scxmlc use the network)",
     )
-    fetch.add_argument(
+    front.add_argument(
         "--dialect",
         choices=("ors", "w3c"),
         default=None,
         help="the dialect's rules: ORS (Genesys Composer output) or strict W3C (default: ORS for documents that look like ORS)",
     )
-    fetch.add_argument(
+    front.add_argument(
         "--include-root",
         action="append",
         default=[],
         metavar="DIR",
         help="a folder the chart's files (<data src>, <script src>, <invoke src>, xi:include) may be read below, besides its own folder; repeatable",
     )
+    fetch = argparse.ArgumentParser(add_help=False, parents=[front])  # ... and how it is compiled
     fetch.add_argument(
         "--no-speculate",
         action="store_true",
@@ -273,7 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--verbose", action="store_true", help="also report information (e.g. Genesys metadata attributes)")
     k.add_argument("--strict", action="store_true", help="warnings count as errors (exit 1)")
     k.set_defaults(func=cmd_check)
-    dg = sub.add_parser("diagram", parents=[fetch], help="draw a chart (after its includes are merged) as Mermaid, DOT, SVG or PNG (docs/diagrams.md)")
+    dg = sub.add_parser("diagram", parents=[front], help="draw a chart (after its includes are merged) as Mermaid, DOT, SVG or PNG (docs/diagrams.md)")
     dg.add_argument("input", help="an .scxml file")
     dg.add_argument("-f", "--format", choices=("mermaid", "dot", "svg", "png"), help="mermaid or dot (text), svg or png (through Graphviz's dot); "
                     "default: as the -o file's suffix says (.mmd .mermaid .dot .gv .svg .png), else dot")  # fmt: skip
