@@ -555,7 +555,7 @@ def test_commit_policy_idle_commits_once_per_drained_inbox(tmp_path, timers_root
 
 
 def test_the_readme_example_survives_kill_9(tmp_path):
-    """README "Serving sessions": the example chart, its curl session, and a kill -9."""
+    """docs/serving.md (README's "A session server"): the example chart, its curl session, and a kill -9."""
     root = Path(__file__).resolve().parents[2] / "examples" / "serve"
     serve = Serve(root, tmp_path / "sessions.db", free_port())
     serve.start()
