@@ -578,14 +578,7 @@ def test_serve_on_redis_loses_nothing_and_does_nothing_twice_under_sigkill(tmp_p
             self.offset = self.log_path.stat().st_size if self.log_path.exists() else 0
             with self.log_path.open("ab") as err:
                 self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, cwd=self.root)
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                line = self.proc.stdout.readline()
-                if " on http://" in line:
-                    return
-                if not line and self.proc.poll() is not None:
-                    raise RuntimeError(f"scxmlc serve exited {self.proc.returncode}: {self.log_path.read_text(errors='replace')[-3000:]}")
-            raise RuntimeError("scxmlc serve did not start")
+            self.await_ready(lambda: self.log_path.read_text(errors="replace")[-3000:])
 
         def _ended(self) -> None:
             try:

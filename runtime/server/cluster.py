@@ -261,13 +261,9 @@ class Cluster:
     async def stop(self) -> None:
         """Stop the watch, the heartbeats and the listener; mark this host dead in the store
         (unless another process has its id), so that the others claim its sessions at once."""
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            try:
-                await task
-            except (asyncio.CancelledError, Exception):  # noqa: BLE001
-                pass
+        from .durable import cancel_and_wait
+
+        await cancel_and_wait(self._tasks)
         self._tasks = []
         self._stop.set()
         loop = asyncio.get_running_loop()

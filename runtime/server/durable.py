@@ -487,13 +487,7 @@ class Durability:
         self._tasks.append(asyncio.ensure_future(self._loop()))
 
     async def stop_background(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            try:
-                await task
-            except (asyncio.CancelledError, Exception):  # noqa: BLE001
-                pass
+        await cancel_and_wait(self._tasks)
         self._tasks = []
 
     async def _loop(self) -> None:
@@ -572,6 +566,18 @@ class Durability:
                 if waiting and await self.load(h.id) is not None:
                     count += 1
         return count
+
+
+async def cancel_and_wait(tasks: list) -> None:
+    """Cancel background tasks and wait until each has ended, however it ends (this is a stop;
+    a task's own failure was logged where it happened)."""
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        try:
+            await task
+        except (asyncio.CancelledError, Exception):  # noqa: BLE001
+            pass
 
 
 def pending_target(machine: "Machine", sendid: str) -> str:

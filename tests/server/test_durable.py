@@ -117,13 +117,17 @@ class Serve:
     def start(self) -> None:
         cmd = [sys.executable, "-m", "scxmlc", "serve", str(self.root), "--port", str(self.port), "--store", str(self.store), *self.extra]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=self.root)
+        self.await_ready(lambda: self.proc.stderr.read())
+
+    def await_ready(self, what_it_said) -> None:
+        """Wait for the server's ready line; if it exits first, raise with `what_it_said()`."""
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             line = self.proc.stdout.readline()
             if " on http://" in line:
                 return
             if not line and self.proc.poll() is not None:
-                raise RuntimeError(f"scxmlc serve exited {self.proc.returncode}: {self.proc.stderr.read()}")
+                raise RuntimeError(f"scxmlc serve exited {self.proc.returncode}: {what_it_said()}")
         raise RuntimeError("scxmlc serve did not start")
 
     def kill(self) -> None:
