@@ -155,16 +155,18 @@ class Interpreter:
 
     # -- main loop (Appendix D: mainEventLoop, split at its blocking point) ----------------------
 
-    def macrostep(self) -> None:
-        """Take eventless transitions and internal events until the configuration is stable."""
+    def macrostep(self, steps: int = 0, errors0: int | None = None) -> None:
+        """Take eventless transitions and internal events until the configuration is stable
+        (`steps` microsteps of it already taken, with `errors0` errors before them: plans.py)."""
         tables = self.tables
         if self._lazy_event is not None:
             self._bind_lazy_event()  # eventless conditions may read the last event (plans.py)
         # limits.py: looked at every 256 microsteps (a macrostep pays one decrement per
         # microstep; most never reach a check)
-        errors0 = self.macro_errors
-        countdown = 256
-        steps = 0
+        if errors0 is None:
+            errors0 = self.macro_errors
+        countdown = 256 - (steps & 255)
+        steps -= steps & 255
         while self.running:
             countdown -= 1
             if not countdown:

@@ -240,6 +240,52 @@ class Planned:
         self._lean = None  # (an event waits: the next send must queue behind it)
         return super()._external()
 
+    # -- the macrostep ------------------------------------------------------------------------
+
+    def macrostep(self) -> None:
+        """Interpreter.macrostep with the plan branch of take_event inlined for the internal
+        events of a macrostep, while nothing else is to do (no eventless transition enabled
+        by the configuration): a chain of raised events is a run of replays. The limits are
+        counted as there (every 256 microsteps, Interpreter.macrostep counting on); anything
+        else goes to Interpreter.macrostep, which also finishes (eventless transitions,
+        invokes)."""
+        if self._lazy_event is not None:
+            self._bind_lazy_event()
+        tables = self.tables
+        eventless = tables.eventless_mask
+        queue = self.internal_queue
+        if queue and not self.config & eventless and self.running:
+            dm = self.dm
+            errors0 = self.macro_errors
+            steps = 0
+            self.raw_event = None  # the external event is no longer bound: nothing can read it
+            while True:
+                steps += 1
+                if not steps & 255 and self.limit_check(queue, steps, errors0):
+                    return  # (the session has ended)
+                event = queue.popleft()
+                if self._config_of_id is not self.config:
+                    self.sync_config_id()
+                plan = self._config_plans.get(event["name"])
+                if plan is None:
+                    self.take_event(event)
+                else:
+                    dm["_event"] = event
+                    for cfg, block in plan[0]:
+                        self.config = cfg
+                        try:
+                            block(self)
+                        except Exception as exc:  # noqa: BLE001 - SCXML 4.9, as in execute_content
+                            self.raise_error("error.execution", exc)
+                    self.config = self._config_of_id = plan[1]
+                    self._config_id = plan[3]
+                    self._config_plans = plan[4]
+                if not queue or self.config & eventless or not self.running:
+                    break
+            super().macrostep(steps, errors0)  # (counting on)
+        else:
+            super().macrostep()
+
     # -- selection and microsteps ------------------------------------------------------------
 
     def take_event(self, event: dict) -> None:

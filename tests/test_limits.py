@@ -15,6 +15,8 @@ HEAD = '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="
 
 EVENTLESS_LOOP = HEAD + '<state id="a"><onexit><log expr="\'bye\'"/></onexit><transition target="b"/></state><state id="b"><transition target="a"/></state></scxml>'
 RAISE_LOOP = HEAD + '<state id="a"><onentry><raise event="x"/><raise event="x"/></onentry><transition event="x" target="a"/></state></scxml>'
+# one event at a time, for ever: the microsteps grow, the queue does not
+RAISE_CHAIN = HEAD + '<state id="a"><onentry><log expr="\'step\'"/><raise event="x"/></onentry><transition event="x" target="a"/></state></scxml>'
 FAILING_CONDITIONS = (
     HEAD + '<state id="a">' + "".join(f'<transition cond="missing{k}.x" target="b"/>' for k in range(40)) + '</state><state id="b"/></scxml>'
 )
@@ -30,8 +32,8 @@ def run(text: str, name: str, **kwargs):
 
 @pytest.mark.parametrize(
     "text,limit",
-    [(EVENTLESS_LOOP, "microsteps"), (RAISE_LOOP, "internal events"), (FAILING_CONDITIONS, "error events")],
-    ids=["eventless-loop", "raise-loop", "failing-conditions"],
+    [(EVENTLESS_LOOP, "microsteps"), (RAISE_LOOP, "internal events"), (RAISE_CHAIN, "microsteps"), (FAILING_CONDITIONS, "error events")],
+    ids=["eventless-loop", "raise-loop", "raise-chain", "failing-conditions"],
 )
 def test_a_runaway_macrostep_ends_its_session_and_says_why(text, limit, caplog):
     caplog.set_level(logging.ERROR, logger="scxmlc_runtime")
@@ -40,6 +42,27 @@ def test_a_runaway_macrostep_ends_its_session_and_says_why(text, limit, caplog):
     assert limit in sm.limit_reason
     assert any(limit in r.getMessage() and sm.sessionid in r.getMessage() for r in caplog.records if r.levelno == logging.ERROR)
     assert len(sm.internal_queue) == 0  # nothing kept: no memory left behind
+
+
+# 300 raised events, one state each, then an eventless loop: a macrostep that plans.py starts
+# (replayed internal events) and Interpreter.macrostep finishes
+CHAIN_THEN_LOOP = (
+    HEAD
+    + "".join(f'<state id="s{k}"><onentry><log expr="1"/><raise event="x"/></onentry><transition event="x" target="s{k + 1}"/></state>' for k in range(300))
+    + '<state id="s300"><onentry><log expr="1"/></onentry><transition target="s300"/></state></scxml>'
+)
+
+
+def test_a_macrostep_is_counted_alike_with_and_without_plans():
+    # plans.py takes replayed internal events in a loop of its own and hands its count on to
+    # Interpreter.macrostep: the session must end after the same microstep either way
+    taken = {}
+    for plans in (True, False):
+        for _ in range(2):  # (the second session replays what the first recorded)
+            sm, logs, _ = run(CHAIN_THEN_LOOP, f"chain_then_loop_{plans}", limits=Limits(microsteps=1000), plans=plans)
+            assert "more than 1000 microsteps" in sm.limit_reason
+        taken[plans] = len(logs)
+    assert taken[True] == taken[False] and 1000 <= taken[True] <= 1000 + 256
 
 
 def test_the_active_states_are_exited_as_for_any_end():
