@@ -31,7 +31,7 @@ from .compiler import DM, Unsupported, _loc, ticks_binding
 from .errors import ECMAScriptSyntaxError
 from .names import READONLY_GLOBALS, identifier_ok as _identifier_ok
 from .scope import lexical_declarations, use_strict, var_declarations, walk, walk_all
-from .speculate import NotSpeculable, Speculator
+from .speculate import NotSpeculable
 from .statements import StmtCompiler
 
 __all__ = ["Transpiler", "ECMAScriptSyntaxError"]
@@ -256,6 +256,12 @@ def _deep(method):
     return wrapper
 
 
+# Why an expression has no fast path: the policy does not cover it, or the exact compiler
+# rejects it (which the exact code then reports). Nothing else is caught: a bug in the fast
+# paths must fail the compile, not quietly cost speed.
+_NO_FAST_PATH = (NotSpeculable, Unsupported, ECMAScriptSyntaxError, RecursionError)
+
+
 class Transpiler:
     """ECMAScript (the `cond`, `expr`, `location` and `<script>` of a chart) to Python ast."""
 
@@ -428,12 +434,13 @@ class Transpiler:
         except ECMAScriptSyntaxError:
             return None
         mark = self.mark()
-        spec = Speculator(self._compiler(text, offset, True))
+        c = self._compiler(text, offset, True)
+        c.speculating()
         try:
-            out = spec.condition(node) if cond else spec.value(node)
-            if (spec.members or always) and not _deeper_than(out, 60):
+            out = c.fast_condition(node) if cond else c.fast_value(node)
+            if (c.fast_reads or always) and not _deeper_than(out, 60):
                 return out
-        except Exception:  # noqa: BLE001 - NotSpeculable & co; optional code: the exact path reports real errors
+        except _NO_FAST_PATH:  # (the exact code reports the document's real errors)
             pass
         self.reset(mark)  # nothing of it is emitted
         return None
@@ -449,10 +456,12 @@ class Transpiler:
             mark, saved = self.mark(), dict(memo)
             try:
                 node, text, offset = self._parse_expression(src)
-                test = Speculator(self._compiler(text, offset, True), memo).condition(node)
+                c = self._compiler(text, offset, True)
+                c.speculating(memo)
+                test = c.fast_condition(node)
                 if _deeper_than(test, 60):
                     raise NotSpeculable("too deep")
-            except Exception:  # noqa: BLE001 - NotSpeculable & co; optional code, never an error
+            except _NO_FAST_PATH:
                 self.reset(mark)
                 memo.clear()
                 memo.update(saved)
@@ -471,14 +480,15 @@ class Transpiler:
         try:
             for name, src in assigns:
                 node, text, offset = self._parse_expression(src)
-                spec = Speculator(self._compiler(text, offset, True), memo)
-                value = spec.settled(spec.ex(node))
+                c = self._compiler(text, offset, True)
+                c.speculating(memo)
+                value = c.fast_settled(c.fx(node))
                 if _deeper_than(value.node, 60):
                     raise NotSpeculable("too deep")
-                temp = spec.c.tmp("_v")
+                temp = c.tmp("_v")
                 out.append((temp, value.node))
-                spec.assigned(name, temp, value.t)
-        except Exception:  # noqa: BLE001 - NotSpeculable & co; optional code, never an error
+                c.fast_assigned(name, temp, value.t)
+        except _NO_FAST_PATH:
             self.reset(mark)
             return None
         return out

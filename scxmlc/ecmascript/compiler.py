@@ -12,17 +12,13 @@ from __future__ import annotations
 
 import ast
 import math
-from dataclasses import dataclass
 from typing import Any
 
 from . import pyast as P
 from .names import READONLY_GLOBALS
 from .scope import Binding, FunctionCtx, Scope
-
-NUM, STR, BOOL, UNDEF, NULL, OBJ, FUNC = "number", "string", "boolean", "undefined", "null", "object", "function"
-PRIMITIVE_PY = {NUM: "float", STR: "str"}
-# Static types of keys whose conversion to a property name runs no JS code.
-PRIMITIVE_KEY = (NUM, STR, BOOL, UNDEF, NULL)
+from .speculate import FastPaths
+from .types import BOOLEAN, EV, FUNCTION, NULL, NUMBER, OBJECT, PRIMITIVE_KEY, PY_TYPE, STRING, UNDEFINED, Typed
 
 DM = "_dm"
 TICKS = "_ticks"  # the unit's tick iterator (tick)
@@ -31,18 +27,11 @@ TICKS = "_ticks"  # the unit's tick iterator (tick)
 def ticks_binding() -> ast.stmt:
     """`_ticks = js_ticks(_dm)`: what a unit of code that ticks binds first."""
     return ast.Assign([ast.Name(TICKS, ast.Store())], ast.Call(ast.Name("js_ticks", ast.Load()), [ast.Name(DM, ast.Load())], []))
-EV = "_ev"  # the hoisted `_event` (Transpiler(hoist_event=True))
 DATA = "_data"  # ORS: the datamodel object
 
 # Constructs rejected at compile time (the runtime has no interpreter to fall back on).
 # Dynamic code (ES5.1 15.1.2.1, 15.3.2.1): compiled when run, in the global scope (runtime/js/dynamic.py).
 DYNAMIC_CALLEES = {"eval": "js_eval", "Function": "js_new_function"}
-
-
-@dataclass
-class Typed:
-    node: ast.expr
-    t: str | None = None
 
 
 class Unsupported(Exception):
@@ -78,8 +67,9 @@ _CMP_PY = {"<": ast.Lt, ">": ast.Gt, "<=": ast.LtE, ">=": ast.GtE}
 _CMP_HELPER = {"<": "js_lt", ">": "js_gt", "<=": "js_le", ">=": "js_ge"}
 
 
-class ExprCompiler:
-    """Expression half of the code generator (statements.StmtCompiler adds statements)."""
+class ExprCompiler(FastPaths):
+    """Expression half of the code generator (statements.StmtCompiler adds statements): the
+    exact code (`ex`), and the fast paths as a second emission policy (speculate.FastPaths)."""
 
     def __init__(self, unit: Any, source: str, offset: int, lambda_mode: bool):
         self.unit = unit  # the Transpiler: shared counters and helper set
@@ -199,8 +189,8 @@ class ExprCompiler:
         if b is not None:
             self.note_read(b.owner, b.py)
             if b.numeric:
-                return Typed(P.name(b.py), NUM)
-            return Typed(P.name(b.py), FUNC if b.kind == "self" else None)
+                return Typed(P.name(b.py), NUMBER)
+            return Typed(P.name(b.py), FUNCTION if b.kind == "self" else None)
         if name == DATA:
             # ORS: the datamodel object (_data.x is data item x): the global object's view
             return Typed(self.hcall("js_global_this", P.name(DM)))
@@ -209,11 +199,11 @@ class ExprCompiler:
             # its call, not of its creation.
             return Typed(P.name(EV))
         if name == "undefined":
-            return Typed(self.undefined(), UNDEF)
+            return Typed(self.undefined(), UNDEFINED)
         if name == "NaN":
-            return Typed(self.number(math.nan), NUM)
+            return Typed(self.number(math.nan), NUMBER)
         if name == "Infinity":
-            return Typed(self.number(math.inf), NUM)
+            return Typed(self.number(math.inf), NUMBER)
         if name == "eval":
             self.fail("eval can only be called (eval(text)), not used as a value", node)
         return Typed(self.global_ref(name))
@@ -284,19 +274,19 @@ class ExprCompiler:
 
     def x_Literal(self, node: Any) -> Typed:
         if getattr(node, "regex", None) is not None:
-            return Typed(self.hcall("js_regexp", P.const(node.regex.pattern), P.const(node.regex.flags)), OBJ)
+            return Typed(self.hcall("js_regexp", P.const(node.regex.pattern), P.const(node.regex.flags)), OBJECT)
         v = node.value
         if v is None:
             return Typed(P.const(None), NULL)
         if isinstance(v, bool):
-            return Typed(P.const(v), BOOL)
+            return Typed(P.const(v), BOOLEAN)
         if isinstance(v, str):
-            return Typed(P.const(v), STR)
+            return Typed(P.const(v), STRING)
         if isinstance(v, (int, float)):
             try:
-                return Typed(self.number(float(v)), NUM)
+                return Typed(self.number(float(v)), NUMBER)
             except OverflowError:
-                return Typed(self.number(math.inf), NUM)
+                return Typed(self.number(math.inf), NUMBER)
         self.fail("unsupported literal", node)
 
     def x_Identifier(self, node: Any) -> Typed:
@@ -320,15 +310,15 @@ class ExprCompiler:
                 parts.append(P.const(cooked))
             if i < len(node.expressions):
                 e = self.ex(node.expressions[i])
-                parts.append(e.node if e.t == STR else self.hcall("js_tostr", e.node))
+                parts.append(e.node if e.t == STRING else self.hcall("js_tostr", e.node))
         if not parts:
-            return Typed(P.const(""), STR)
+            return Typed(P.const(""), STRING)
         out = parts[0]
         if not (isinstance(out, ast.Constant) or (isinstance(out, ast.Call) and out.func.id == "js_tostr")):
             out = self.hcall("js_tostr", out)
         for p in parts[1:]:
             out = self.concat(out, p)
-        return Typed(out, STR)
+        return Typed(out, STRING)
 
     def x_ArrayExpression(self, node: Any) -> Typed:
         items: list[ast.expr] = []
@@ -340,13 +330,13 @@ class ExprCompiler:
             else:
                 items.append(self.v(e))
         spread = any(isinstance(i, ast.Starred) for i in items)  # (may grow past the array cap)
-        return Typed(self.hcall("js_array_spread" if spread else "js_array", *items), OBJ)
+        return Typed(self.hcall("js_array_spread" if spread else "js_array", *items), OBJECT)
 
     def property_key(self, prop: Any) -> ast.expr:
         k = prop.key
         if prop.computed:
             kt = self.ex(k)
-            return kt.node if kt.t == STR else self.hcall("js_key", kt.node)
+            return kt.node if kt.t == STRING else self.hcall("js_key", kt.node)
         if k.type == "Identifier":
             return P.const(k.name)
         if isinstance(k.value, str):
@@ -371,7 +361,7 @@ class ExprCompiler:
                 values.append(self.function_value(prop.value, name_hint=key_name))
             else:
                 values.append(self.v(prop.value))
-        return Typed(ast.Dict(keys, values), OBJ)
+        return Typed(ast.Dict(keys, values), OBJECT)
 
     def accessor_object(self, node: Any) -> Typed:
         """An object literal with getters/setters: (key, kind, value) triples in source order
@@ -387,7 +377,7 @@ class ExprCompiler:
             else:
                 value = self.v(prop.value)
             triples.append(ast.Tuple([key, P.const(prop.kind), value], ast.Load()))
-        return Typed(self.hcall("js_object_literal", ast.Tuple(triples, ast.Load())), OBJ)
+        return Typed(self.hcall("js_object_literal", ast.Tuple(triples, ast.Load())), OBJECT)
 
     def x_SequenceExpression(self, node: Any) -> Typed:
         parts = [self.ex(e) for e in node.expressions]
@@ -421,19 +411,19 @@ class ExprCompiler:
         key_type = None if static else self.last_key_type
         if static:
             if key.value == "length":
-                if obj.t == STR:
-                    return Typed(P.call("float", P.call("len", obj.node)), NUM)
+                if obj.t == STRING:
+                    return Typed(P.call("float", P.call("len", obj.node)), NUMBER)
                 if self.compact:
                     return Typed(self.hcall("js_length", obj.node))
                 first, ref = self.bind_temp(obj) if not isinstance(obj.node, ast.Name) else (obj.node, obj.node)
                 # Strings and arrays (the common cases) answer len(); anything else asks js_length.
                 test = ast.Compare(P.type_of(first), [ast.In()], [self.helper("js_LENGTH_TYPES")])
                 return Typed(P.ifexp(test, P.call("float", P.call("len", ref)), self.hcall("js_length", ref)))
-            if obj.t in (STR, NUM, BOOL, NULL, UNDEF):
+            if obj.t in (STRING, NUMBER, BOOLEAN, NULL, UNDEFINED):
                 return Typed(self.hcall("js_getp", obj.node, key))
             return Typed(self.getp(obj.node, key))
         if isinstance(key, ast.Constant) and type(key.value) is float and key.value.is_integer() and 0 <= key.value < 2**31:
-            if obj.t in (STR, NUM, BOOL, NULL, UNDEF):
+            if obj.t in (STRING, NUMBER, BOOLEAN, NULL, UNDEFINED):
                 return Typed(self.hcall("js_index", obj.node, P.const(int(key.value))))
             if self.compact:
                 return Typed(self.hcall("js_index", obj.node, P.const(int(key.value))))
@@ -451,7 +441,7 @@ class ExprCompiler:
                     ],
                 )
                 return Typed(P.ifexp(test, P.name(v), self.hcall("js_index", ref, i)))
-        if key_type == NUM and not isinstance(key, ast.Constant) and obj.t not in (STR, NUM, BOOL, NULL, UNDEF) and not self.compact:
+        if key_type == NUMBER and not isinstance(key, ast.Constant) and obj.t not in (STRING, NUMBER, BOOLEAN, NULL, UNDEFINED) and not self.compact:
             # a[i] with a numeric index: an integral i below 1024 in range of an array, and not
             # a hole, is read inline (js_ARRAY_INDEX maps such floats to list indexes; -0 too,
             # as in JS); everything else goes through js_get.
@@ -463,7 +453,7 @@ class ExprCompiler:
             else:
                 # JS evaluates the object, then the key, whatever they turn out to be: both
                 # first, in a tuple (always true), before any test can cut the chain short.
-                kfirst, kref = self.bind_temp(Typed(key, NUM))
+                kfirst, kref = self.bind_temp(Typed(key, NUMBER))
                 conjuncts.append(ast.Tuple([first, kfirst], ast.Load()))
                 array_test = P.is_(P.type_of(ref), self.helper("JSArray"))
             k, v = self.tmp(), self.tmp()
@@ -528,7 +518,7 @@ class ExprCompiler:
             if not f.class_ctor:
                 self.fail("'super' keyword unexpected here", callee)
             this = self.x_ThisExpression(callee).node
-            return Typed(self.hcall("js_super_call", P.name(f.home), this, *self.args(node.arguments)), OBJ)
+            return Typed(self.hcall("js_super_call", P.name(f.home), this, *self.args(node.arguments)), OBJECT)
         if callee.type == "MemberExpression" and callee.object.type == "Super":
             f = self.super_context(callee.object)
             key, static = self.member_key(callee)
@@ -561,9 +551,9 @@ class ExprCompiler:
     def x_NewExpression(self, node: Any) -> Typed:
         callee = node.callee
         if callee.type == "Identifier" and callee.name == "Function" and self.resolve(callee.name) is None:
-            return Typed(self.hcall("js_new_function", P.name(DM), *self.args(node.arguments)), FUNC)
+            return Typed(self.hcall("js_new_function", P.name(DM), *self.args(node.arguments)), FUNCTION)
         f = self.v(callee)
-        return Typed(self.hcall("js_new", f, P.const(self.describe(node.callee)), *self.args(node.arguments)), OBJ)
+        return Typed(self.hcall("js_new", f, P.const(self.describe(node.callee)), *self.args(node.arguments)), OBJECT)
 
     # -- unary and update -----------------------------------------------------------------
 
@@ -573,32 +563,32 @@ class ExprCompiler:
         if op == "typeof":
             if arg.type == "Identifier" and self.resolve(arg.name) is None and arg.name not in ("undefined", "NaN", "Infinity", DATA):
                 lookup = "js_shadow_lookup" if arg.name in self.unit.shadowed or self.unit.dynamic_scope else "js_lookup"
-                return Typed(self.hcall("js_typeof", self.hcall(lookup, P.name(DM), P.const(arg.name))), STR)
+                return Typed(self.hcall("js_typeof", self.hcall(lookup, P.name(DM), P.const(arg.name))), STRING)
             a = self.ex(arg)
-            if a.t in (NUM, STR, BOOL, UNDEF, FUNC):
-                return Typed(P.seq(a.node, P.const(a.t)) if not P.is_pure(a.node) else P.const(a.t), STR)
+            if a.t in (NUMBER, STRING, BOOLEAN, UNDEFINED, FUNCTION):
+                return Typed(P.seq(a.node, P.const(a.t)) if not P.is_pure(a.node) else P.const(a.t), STRING)
             if a.t == NULL:
-                return Typed(P.const("object"), STR)
-            return Typed(self.hcall("js_typeof", a.node), STR)
+                return Typed(P.const("object"), STRING)
+            return Typed(self.hcall("js_typeof", a.node), STRING)
         if op == "delete":
-            return Typed(self.delete(arg), BOOL)
+            return Typed(self.delete(arg), BOOLEAN)
         if op == "!":
-            return Typed(P.not_(self.test(arg)), BOOL)
+            return Typed(P.not_(self.test(arg)), BOOLEAN)
         a = self.ex(arg)
         if op == "-":
-            if isinstance(a.node, ast.Constant) and a.t == NUM:
-                return Typed(self.number(-a.node.value), NUM)
-            if a.t == NUM:
-                return Typed(ast.UnaryOp(ast.USub(), a.node), NUM)
-            return Typed(self.hcall("js_neg", a.node), NUM)
+            if isinstance(a.node, ast.Constant) and a.t == NUMBER:
+                return Typed(self.number(-a.node.value), NUMBER)
+            if a.t == NUMBER:
+                return Typed(ast.UnaryOp(ast.USub(), a.node), NUMBER)
+            return Typed(self.hcall("js_neg", a.node), NUMBER)
         if op == "+":
-            if a.t == NUM:
+            if a.t == NUMBER:
                 return a
-            return Typed(self.hcall("js_pos", a.node), NUM)
+            return Typed(self.hcall("js_pos", a.node), NUMBER)
         if op == "~":
-            return Typed(self.hcall("js_bitnot", a.node), NUM)
+            return Typed(self.hcall("js_bitnot", a.node), NUMBER)
         if op == "void":
-            return Typed(P.seq(a.node, self.undefined()) if not P.is_pure(a.node) else self.undefined(), UNDEF)
+            return Typed(P.seq(a.node, self.undefined()) if not P.is_pure(a.node) else self.undefined(), UNDEFINED)
         self.fail(f"unary operator {op} is not supported", node)
 
     def ref_key(self, obj: ast.Name, key: ast.expr, key_type: str | None) -> ast.expr:
@@ -669,7 +659,7 @@ class ExprCompiler:
             cur_t = self.read_ident(target.name, target)
             cur = cur_t.node
             if node.prefix:
-                return Typed(self.assign_ident_expr(target.name, self.step(cur, node.operator, cur_t.t == NUM), target), NUM)
+                return Typed(self.assign_ident_expr(target.name, self.step(cur, node.operator, cur_t.t == NUMBER), target), NUMBER)
             old = self.tmp()
             new = ast.BinOp(P.name(old), ast.Add() if node.operator == "++" else ast.Sub(), P.const(1.0))
             return Typed(
@@ -678,11 +668,11 @@ class ExprCompiler:
                     P.const(0),
                     ast.Load(),
                 ),
-                NUM,
+                NUMBER,
             )
         if target.type != "MemberExpression":
             self.fail("Invalid left-hand side expression in postfix operation", node)
-        return Typed(self.update_member(target, node.operator, node.prefix), NUM)
+        return Typed(self.update_member(target, node.operator, node.prefix), NUMBER)
 
     def update_member(self, target: Any, operator: str, prefix: bool) -> ast.expr:
         """obj[key]++ and friends (11.3.1, 11.4.4): obj and key are evaluated once."""
@@ -737,19 +727,19 @@ class ExprCompiler:
             return self.hcall(helper, left.node, right.node)
         l1, r1, lr, rr = self.pair(left, right)
         if left.t is not None and right.t is not None:
-            if PRIMITIVE_PY.get(left.t) in types and left.t == right.t:
+            if PY_TYPE.get(left.t) in types and left.t == right.t:
                 return fast(l1, r1)
             return self.hcall(helper, l1, r1)
         simple_left = l1 is lr
         simple_right = r1 is rr
         if left.t is not None and simple_left:
-            if PRIMITIVE_PY.get(left.t) not in types:
+            if PY_TYPE.get(left.t) not in types:
                 return self.hcall(helper, l1, r1)
-            test = P.is_(P.type_of(r1), P.name(PRIMITIVE_PY[left.t]))
+            test = P.is_(P.type_of(r1), P.name(PY_TYPE[left.t]))
         elif right.t is not None and simple_right:
-            if PRIMITIVE_PY.get(right.t) not in types:
+            if PY_TYPE.get(right.t) not in types:
                 return self.hcall(helper, l1, r1)
-            test = P.is_(P.type_of(l1), P.name(PRIMITIVE_PY[right.t]))
+            test = P.is_(P.type_of(l1), P.name(PY_TYPE[right.t]))
         else:
             # Both unknown: test for two numbers only (a `(float, str)` tuple would be built on
             # every evaluation); two strings take the helper, whose first test is theirs.
@@ -799,18 +789,18 @@ class ExprCompiler:
             return None
         value = fn(a, b)
         if type(value) is str:
-            return Typed(P.const(value), STR) if len(value) <= 1000 else None
-        return Typed(self.number(value), NUM)
+            return Typed(P.const(value), STRING) if len(value) <= 1000 else None
+        return Typed(self.number(value), NUMBER)
 
     def binary(self, node: Any, left: Typed | None) -> Typed:
         """A BinaryExpression whose left operand is already compiled (None for equality)."""
         op = node.operator
         if op in ("==", "!=", "===", "!=="):
             if left is None:
-                return Typed(self.equality(node), BOOL)
+                return Typed(self.equality(node), BOOLEAN)
             right = self.ex(node.right)
             result = self.eq(left, right, op in ("===", "!=="))
-            return Typed(P.not_(result) if op in ("!=", "!==") else result, BOOL)
+            return Typed(P.not_(result) if op in ("!=", "!==") else result, BOOLEAN)
         right = self.ex(node.right)
         folded = self.fold(op, left, right)
         if folded is not None:
@@ -819,63 +809,63 @@ class ExprCompiler:
             return self.add(left, right)
         if op in _CMP_PY:
             pyop = _CMP_PY[op]
-            if left.t == NUM and right.t == NUM:
-                return Typed(ast.Compare(left.node, [pyop()], [right.node]), BOOL)
-            return Typed(self.guard(left, right, lambda a, b: ast.Compare(a, [pyop()], [b]), _CMP_HELPER[op]), BOOL)
+            if left.t == NUMBER and right.t == NUMBER:
+                return Typed(ast.Compare(left.node, [pyop()], [right.node]), BOOLEAN)
+            return Typed(self.guard(left, right, lambda a, b: ast.Compare(a, [pyop()], [b]), _CMP_HELPER[op]), BOOLEAN)
         if op in _BINOP_PY:
             pyop = _BINOP_PY[op]
-            if left.t == NUM and right.t == NUM:
-                return Typed(ast.BinOp(left.node, pyop(), right.node), NUM)
-            return Typed(self.guard(left, right, lambda a, b: ast.BinOp(a, pyop(), b), _BINOP_HELPER[op]), NUM)
+            if left.t == NUMBER and right.t == NUMBER:
+                return Typed(ast.BinOp(left.node, pyop(), right.node), NUMBER)
+            return Typed(self.guard(left, right, lambda a, b: ast.BinOp(a, pyop(), b), _BINOP_HELPER[op]), NUMBER)
         if op == "/":
-            if left.t == NUM and isinstance(right.node, ast.Constant) and right.node.value != 0:
-                return Typed(ast.BinOp(left.node, ast.Div(), right.node), NUM)
-            return Typed(self.hcall("js_div", left.node, right.node), NUM)
+            if left.t == NUMBER and isinstance(right.node, ast.Constant) and right.node.value != 0:
+                return Typed(ast.BinOp(left.node, ast.Div(), right.node), NUMBER)
+            return Typed(self.hcall("js_div", left.node, right.node), NUMBER)
         if op == "%" and isinstance(right.node, ast.Constant) and type(right.node.value) is float and 0 < right.node.value < math.inf and not self.compact:
             # For a positive dividend and a positive finite divisor, Python's % is C fmod,
             # i.e. JS % (11.5.3); zero, negative and non-float dividends take the helper.
             l1, _, lr, _ = self.pair(left, right)
             test = ast.BoolOp(ast.And(), [P.is_(P.type_of(l1), P.name("float")), ast.Compare(lr, [ast.Gt()], [P.const(0.0)])])
-            return Typed(P.ifexp(test, ast.BinOp(lr, ast.Mod(), right.node), self.hcall("js_mod", lr, right.node)), NUM)
+            return Typed(P.ifexp(test, ast.BinOp(lr, ast.Mod(), right.node), self.hcall("js_mod", lr, right.node)), NUMBER)
         if op in _BINOP_HELPER:
-            return Typed(self.hcall(_BINOP_HELPER[op], left.node, right.node), NUM)
+            return Typed(self.hcall(_BINOP_HELPER[op], left.node, right.node), NUMBER)
         if op == "in":
-            key = left.node if left.t == STR else self.hcall("js_key", left.node)
+            key = left.node if left.t == STRING else self.hcall("js_key", left.node)
             if isinstance(key, ast.Constant) and right.t is None:
                 # An own key of a plain object answers at once; anything else (inherited
                 # names, other objects, the TypeError for primitives) goes to js_in.
                 first, ref = (right.node, right.node) if isinstance(right.node, ast.Name) else self.bind_temp(right)
                 own = ast.BoolOp(ast.And(), [P.is_(P.type_of(first), P.name("dict")), ast.Compare(key, [ast.In()], [ref])])
-                return Typed(ast.BoolOp(ast.Or(), [own, self.hcall("js_in", key, ref)]), BOOL)
+                return Typed(ast.BoolOp(ast.Or(), [own, self.hcall("js_in", key, ref)]), BOOLEAN)
             # js_in converts the key itself, after its TypeError for a non-object (11.8.7 steps 5-6)
-            return Typed(self.hcall("js_in", left.node, right.node), BOOL)
+            return Typed(self.hcall("js_in", left.node, right.node), BOOLEAN)
         if op == "instanceof":
-            return Typed(self.hcall("js_instanceof", left.node, right.node), BOOL)
+            return Typed(self.hcall("js_instanceof", left.node, right.node), BOOLEAN)
         self.fail(f"operator {op} is not supported", node)
 
     def add(self, left: Typed, right: Typed) -> Typed:
-        if left.t == NUM and right.t == NUM:
-            return Typed(ast.BinOp(left.node, ast.Add(), right.node), NUM)
-        if left.t == STR and right.t == STR:
-            return Typed(self.concat(left.node, right.node), STR)
-        if left.t == STR:
-            return Typed(self.concat(left.node, self.str_operand(right)), STR)
-        if right.t == STR:
-            return Typed(self.concat(self.str_operand(left), right.node), STR)
-        if left.t in (NUM, BOOL, NULL, UNDEF) and right.t in (NUM, BOOL, NULL, UNDEF):
-            return Typed(self.hcall("js_add", left.node, right.node), NUM)
+        if left.t == NUMBER and right.t == NUMBER:
+            return Typed(ast.BinOp(left.node, ast.Add(), right.node), NUMBER)
+        if left.t == STRING and right.t == STRING:
+            return Typed(self.concat(left.node, right.node), STRING)
+        if left.t == STRING:
+            return Typed(self.concat(left.node, self.str_operand(right)), STRING)
+        if right.t == STRING:
+            return Typed(self.concat(self.str_operand(left), right.node), STRING)
+        if left.t in (NUMBER, BOOLEAN, NULL, UNDEFINED) and right.t in (NUMBER, BOOLEAN, NULL, UNDEFINED):
+            return Typed(self.hcall("js_add", left.node, right.node), NUMBER)
         return Typed(self.guard(left, right, lambda a, b: ast.BinOp(a, ast.Add(), b), "js_add", ("float", "str")))
 
     def str_operand(self, e: Typed) -> ast.expr:
         """ToString(ToPrimitive(e)) for the other operand of a string `+`."""
-        if e.t == STR:
+        if e.t == STRING:
             return e.node
         if isinstance(e.node, ast.Constant):
             from scxmlc_runtime.js.conversions import to_string
 
             v = e.node.value
             return P.const(to_string(v if v is not None else None))
-        if e.t in (NUM, BOOL, NULL, UNDEF):
+        if e.t in (NUMBER, BOOLEAN, NULL, UNDEFINED):
             return self.hcall("js_to_string", e.node)
         if self.compact:
             return self.hcall("js_str_add", e.node)
@@ -909,8 +899,8 @@ class ExprCompiler:
         lt, rt = left.t, right.t
         # Comparisons with null/undefined literals.
         for a, b in ((left, right), (right, left)):
-            if b.t in (NULL, UNDEF) and isinstance(b.node, (ast.Constant, ast.Name)):
-                if a.t in (NULL, UNDEF):
+            if b.t in (NULL, UNDEFINED) and isinstance(b.node, (ast.Constant, ast.Name)):
+                if a.t in (NULL, UNDEFINED):
                     return P.seq(a.node, P.const(not strict or a.t == b.t)) if not P.is_pure(a.node) else P.const(not strict or a.t == b.t)
                 if a.t is not None:
                     return P.seq(a.node, P.const(False)) if not P.is_pure(a.node) else P.const(False)
@@ -921,24 +911,24 @@ class ExprCompiler:
                 # x == null is true exactly for null and undefined (11.9.3 steps 2-3).
                 t = self.tmp()
                 return ast.BoolOp(ast.Or(), [P.is_(P.walrus(t, a.node), P.const(None)), P.is_(P.name(t), self.undefined())])
-        if lt is not None and lt == rt and lt in (NUM, STR, BOOL):
-            if lt == BOOL:
+        if lt is not None and lt == rt and lt in (NUMBER, STRING, BOOLEAN):
+            if lt == BOOLEAN:
                 return ast.Compare(left.node, [ast.Is()], [right.node])
             return ast.Compare(left.node, [ast.Eq()], [right.node])
-        if strict and lt is not None and rt is not None and lt != rt and lt != OBJ and rt != OBJ:
+        if strict and lt is not None and rt is not None and lt != rt and lt != OBJECT and rt != OBJECT:
             return P.seq(left.node, right.node, P.const(False))
-        if strict and (lt, rt) in ((STR, None), (None, STR), (BOOL, None), (None, BOOL)):
+        if strict and (lt, rt) in ((STRING, None), (None, STRING), (BOOLEAN, None), (None, BOOLEAN)):
             # x === 'a' holds only for a str equal to 'a' (js_strict_eq compares exact types),
             # x === true only for True: no helper needed for the other types.
             l1, r1, lr, rr = self.pair(left, right)
             known_t = lt or rt
-            if known_t == BOOL:
+            if known_t == BOOLEAN:
                 return ast.Compare(l1, [ast.Is()], [r1])
-            unknown_first = r1 if lt == STR else l1
-            if l1 is lr and r1 is rr or (lt == STR and l1 is lr) or (rt == STR and r1 is rr):
+            unknown_first = r1 if lt == STRING else l1
+            if l1 is lr and r1 is rr or (lt == STRING and l1 is lr) or (rt == STRING and r1 is rr):
                 return ast.BoolOp(ast.And(), [P.is_(P.type_of(unknown_first), P.name("str")), ast.Compare(lr, [ast.Eq()], [rr])])
         helper = "js_strict_eq" if strict else "js_eq"
-        if lt in (NUM, STR) or rt in (NUM, STR):
+        if lt in (NUMBER, STRING) or rt in (NUMBER, STRING):
             return self.guard(left, right, lambda a, b: ast.Compare(a, [ast.Eq()], [b]), helper, ("float", "str"))
         if lt is None and rt is None:
             return self.guard(left, right, lambda a, b: ast.Compare(a, [ast.Eq()], [b]), helper, ("float", "str"))
@@ -967,13 +957,13 @@ class ExprCompiler:
         return self.truthy(e)
 
     def truthy(self, e: Typed) -> ast.expr:
-        if e.t == BOOL:
+        if e.t == BOOLEAN:
             return e.node
-        if e.t in (NULL, UNDEF):
+        if e.t in (NULL, UNDEFINED):
             return P.seq(e.node, P.const(False)) if not P.is_pure(e.node) else P.const(False)
-        if e.t in (OBJ, FUNC) and not isinstance(e.node, ast.Name):
+        if e.t in (OBJECT, FUNCTION) and not isinstance(e.node, ast.Name):
             return P.seq(e.node, P.const(True))
-        if e.t == STR:
+        if e.t == STRING:
             return ast.Compare(e.node, [ast.NotEq()], [P.const("")])
         return self.hcall("js_truthy", e.node)
 
@@ -1011,7 +1001,7 @@ class ExprCompiler:
                 self.fail("Invalid left-hand side in assignment", node)
             return Typed(self.destructure_expr(target, self.v(node.right)))
         if op == "=":
-            value = self.ex(node.right) if not self.is_anon_fn(node.right) else Typed(self.function_value(node.right, name_hint=self.target_name(target)), FUNC)
+            value = self.ex(node.right) if not self.is_anon_fn(node.right) else Typed(self.function_value(node.right, name_hint=self.target_name(target)), FUNCTION)
             return Typed(self.assign_to(target, value.node, node), value.t)
         binop = op[:-1]
         return self.compound(target, binop, node.right, node)
@@ -1041,11 +1031,11 @@ class ExprCompiler:
             return self.add(left, right)
         if op in _BINOP_PY:
             pyop = _BINOP_PY[op]
-            if left.t == NUM and right.t == NUM:
-                return Typed(ast.BinOp(left.node, pyop(), right.node), NUM)
-            return Typed(self.guard(left, right, lambda a, b: ast.BinOp(a, pyop(), b), _BINOP_HELPER[op]), NUM)
+            if left.t == NUMBER and right.t == NUMBER:
+                return Typed(ast.BinOp(left.node, pyop(), right.node), NUMBER)
+            return Typed(self.guard(left, right, lambda a, b: ast.BinOp(a, pyop(), b), _BINOP_HELPER[op]), NUMBER)
         if op in _BINOP_HELPER:
-            return Typed(self.hcall(_BINOP_HELPER[op], left.node, right.node), NUM)
+            return Typed(self.hcall(_BINOP_HELPER[op], left.node, right.node), NUMBER)
         if op in ("&&", "||", "??"):
             self.fail("logical assignment operators are not supported", node)
         self.fail(f"operator {op}= is not supported", node)

@@ -7,7 +7,8 @@ import ast
 from typing import Any
 
 from . import pyast as P
-from .compiler import DM, FUNC, NUM, ExprCompiler, Typed, Unsupported, ticks_binding
+from .compiler import DM, ExprCompiler, Unsupported, ticks_binding
+from .types import FUNCTION, NUMBER, Typed
 from .names import py_local
 from .numeric import numeric_locals
 from .scope import Binding, FunctionCtx, JumpTarget, Scope, lexical_declarations, pattern_names, use_strict, var_declarations, walk
@@ -142,7 +143,7 @@ class StmtCompiler(ExprCompiler):
         if e.type == "UpdateExpression" and e.argument.type == "Identifier":
             # x++ as a statement: no need to keep the old value.
             cur = self.read_ident(e.argument.name, e.argument)
-            return self.assign_ident_stmts(e.argument.name, self.step(cur.node, e.operator, cur.t == NUM), e.argument)
+            return self.assign_ident_stmts(e.argument.name, self.step(cur.node, e.operator, cur.t == NUMBER), e.argument)
         return [P.expr_stmt(self.v(e))]
 
     def s_VariableDeclaration(self, node: Any) -> list[ast.stmt]:
@@ -589,13 +590,13 @@ class StmtCompiler(ExprCompiler):
         return self.assign_ident_stmts(node.id.name, value, node.id)
 
     def x_FunctionExpression(self, node: Any) -> Typed:
-        return Typed(self.function_value(node), FUNC)
+        return Typed(self.function_value(node), FUNCTION)
 
     def x_ArrowFunctionExpression(self, node: Any) -> Typed:
-        return Typed(self.function_value(node), FUNC)
+        return Typed(self.function_value(node), FUNCTION)
 
     def x_ClassExpression(self, node: Any) -> Typed:
-        return Typed(self.class_value(node), FUNC)
+        return Typed(self.class_value(node), FUNCTION)
 
     def class_value(self, node: Any) -> ast.expr:
         """A class (ES2015 14.5): methods compiled like functions (strict, not constructors,
