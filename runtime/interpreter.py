@@ -112,8 +112,6 @@ class Interpreter:
     tables: ChartTables
     macro_serial = 0  # macrosteps begun (the script budget's refills: js/budget.py)
     plans = False  # the recorded plans and caches in use (plans.Planned: True)
-    # the name of an event a code-free step took without building `_event` (plans.py only)
-    _lazy_event: str | None = None
 
     def _internal(self) -> deque[dict]:
         """The internal queue, made on first use (see _init_interpreter)."""
@@ -139,6 +137,12 @@ class Interpreter:
         # calls convert_event before anything but a fast path could read it.
         self.raw_event: dict | None = None
 
+    def settle_event(self) -> None:
+        """Make `_event` in the datamodel what code would read now, as JS values: for readers
+        outside the algorithm (Machine.datamodel, snapshots)."""
+        if self.raw_event is not None:
+            self.convert_event()
+
     def convert_event(self) -> None:
         """Make the data of the bound event JS values (to_js), once. Data that cannot be
         converted becomes undefined, and the code about to read it fails with a TypeError
@@ -159,8 +163,6 @@ class Interpreter:
         """Take eventless transitions and internal events until the configuration is stable
         (`steps` microsteps of it already taken, with `errors0` errors before them: plans.py)."""
         tables = self.tables
-        if self._lazy_event is not None:
-            self._bind_lazy_event()  # eventless conditions may read the last event (plans.py)
         # limits.py: looked at every 256 microsteps (a macrostep pays one decrement per
         # microstep; most never reach a check)
         if errors0 is None:
@@ -521,8 +523,6 @@ class Interpreter:
             return
         self.exited = True
         self._exiting = -1  # every state: requests issued now belong to the ending session
-        if self._lazy_event is not None:
-            self._bind_lazy_event()  # onexit handlers may read the last event (plans.py)
         tables = self.tables
         self.final_configuration = self.config
         for s in iter_bits_reversed(self.config):

@@ -400,10 +400,7 @@ class MachineBase(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
 
     @property
     def datamodel(self) -> dict:
-        if self._lazy_event is not None:
-            self._bind_lazy_event()
-        if self.raw_event is not None:
-            self.convert_event()
+        self.settle_event()
         return self.dm
 
     def is_active(self, state_id: str) -> bool:

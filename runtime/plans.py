@@ -112,6 +112,12 @@ class Planned:
         self._config_plans = tables.event_plans.setdefault(cid, {})
         self._config_of_id = config
 
+    def settle_event(self) -> None:
+        """MachineBase.settle_event, binding first the event a code-free step took."""
+        if self._lazy_event is not None:
+            self._bind_lazy_event()
+        super().settle_event()
+
     def _bind_lazy_event(self) -> None:
         """Bind `_event` to the last event a code-free step took without building it."""
         name = self._lazy_event
@@ -250,7 +256,7 @@ class Planned:
         else goes to Interpreter.macrostep, which also finishes (eventless transitions,
         invokes)."""
         if self._lazy_event is not None:
-            self._bind_lazy_event()
+            self._bind_lazy_event()  # eventless conditions may read the last event
         tables = self.tables
         eventless = tables.eventless_mask
         queue = self.internal_queue
@@ -529,6 +535,8 @@ class Planned:
 
     def exit_interpreter(self) -> None:
         self._lean = None  # (the shortest path of send does not look at `running`)
+        if self._lazy_event is not None:
+            self._bind_lazy_event()  # onexit handlers may read the last event
         super().exit_interpreter()
 
     def close(self) -> None:

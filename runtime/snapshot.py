@@ -145,8 +145,7 @@ def snapshot_state(machine: "Machine", writer: HeapWriter | None = None) -> dict
         raise SnapshotError("the session has not started")
     if machine._busy or machine.internal_queue:
         raise SnapshotError("a session can be stored only between macrosteps")
-    if machine.raw_event is not None:
-        machine.convert_event()
+    machine.settle_event()  # (the `_event` code would read now: see Planned.settle_event)
     tables = machine.tables
     dm = machine.dm
     top = writer is None

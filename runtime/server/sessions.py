@@ -569,7 +569,7 @@ class SessionService:
         from ..js.properties import js_getp, own_keys
         from ..js.values import HOLE, GlobalObject, JSArray, JSFunction, JSObject, global_object
 
-        dm = machine.dm
+        dm = machine.datamodel  # (settled: the `_event` code would read now)
         names = global_object(dm).js_keys() if not items else items
         truncated = [False]
         hidden = self.settings.query_hidden_items
