@@ -89,6 +89,13 @@ class Planned:
 
     plans = True
     tables: PlannedTables
+    # Whether macrostep may take internal events without calling take_event and replay:
+    # not in a class that hooks either (trace.py's traced sessions, the tests' checked ones).
+    _inline_steps = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._inline_steps = cls.take_event is Planned.take_event and cls.replay is Planned.replay
     _plan: list | None = None  # the microstep being recorded: [(configuration, block), ...]
 
     def _init_interpreter(self) -> None:
@@ -260,7 +267,7 @@ class Planned:
         tables = self.tables
         eventless = tables.eventless_mask
         queue = self.internal_queue
-        if queue and not self.config & eventless and self.running:
+        if queue and not self.config & eventless and self.running and self._inline_steps:
             dm = self.dm
             errors0 = self.macro_errors
             steps = 0
