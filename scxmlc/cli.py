@@ -383,14 +383,19 @@ def _sessions_parser(sub) -> None:
     formatter = argparse.RawDescriptionHelpFormatter
     # --store and --config may come before or after the subcommand
     where = argparse.ArgumentParser(add_help=False)
-    where.add_argument("--store", metavar="PATH.db", default=argparse.SUPPRESS, help="the SQLite file of the store (default: as `scxmlc serve` with the same --config would use)")
+    where.add_argument("--store", metavar="PATH.db|URL", default=argparse.SUPPRESS,
+                       help="the SQLite file or the Redis URL (redis://HOST:PORT/DB, rediss://..., unix:///PATH, redis+cluster://HOST:PORT) "
+                       "of the store (default: as `scxmlc serve` with the same --config would use)")  # fmt: skip
+    where.add_argument("--cluster", metavar="NAME", default=argparse.SUPPRESS,
+                       help="a Redis store: the cluster name its server runs with (default: the --config's, else default)")  # fmt: skip
     where.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS, help="the server's settings file (TOML or JSON): its store_path")
     ss = sub.add_parser(
         "sessions",
         parents=[where],
         help="list, show, resume or drop the sessions a `scxmlc serve` store keeps",
         description="Operate on the sessions stored by `scxmlc serve` (best while the server is stopped). "
-        "The store is --store, else the store_path of --config, else scxmlc-sessions.db; it is never created.",
+        "The store is --store (an SQLite file or a Redis URL), else the store of --config, else scxmlc-sessions.db; "
+        "it is never created.",
         epilog=SESSIONS_EPILOG,
         formatter_class=formatter,
     )
@@ -436,7 +441,7 @@ def cmd_sessions(args) -> int:
     try:
         config, given = getattr(args, "config", None), getattr(args, "store", None)
         settings = ServerSettings.load(config) if config else ServerSettings()
-        store = admin.open_store(admin.store_path(settings, given))
+        store = admin.open_store(admin.store_location(settings, given, getattr(args, "cluster", None)))
     except SettingsError as exc:
         return fail(str(exc), admin.EXIT_STORE)
     except admin.AdminError as exc:

@@ -1,4 +1,4 @@
-"""Operates on the sessions a session store keeps, for operators (`scxmlc sessions list|show|resume|drop`, ors-server.md §9.7 step 2): opens a store file without creating one, and lists, describes, resumes and drops stored sessions.
+"""Operates on the sessions a session store keeps, for operators (`scxmlc sessions list|show|resume|drop`, ors-server.md §9.7 step 2): opens an SQLite or Redis store without creating one, and lists, describes, resumes and drops stored sessions.
 
 Every function takes an open store (any SessionStore) and returns data or printable lines; the
 command line (scxmlc/cli.py) only parses arguments and prints. What cannot be done is an
@@ -48,32 +48,79 @@ class AdminError(Exception):
 # -- the store -------------------------------------------------------------------------------
 
 
-def store_path(settings: Any = None, given: str | None = None) -> str:
-    """The SQLite file to operate on: `given` (the --store option), else the settings' store
-    (ServerSettings, as `scxmlc serve` reads them), else the settings' default path."""
-    if given is not None:
-        if given == "memory":
-            raise AdminError(
-                "--store memory: a memory store lives only inside a running `scxmlc serve`; "
-                "give the SQLite file of the server's store (--store PATH.db)",
-                EXIT_STORE,
-            )
-        if not given:
-            raise AdminError("--store: an empty path", EXIT_STORE)
-        return given
+@dataclass(frozen=True)
+class RedisLocation:
+    """A Redis store: its URL (redis://, rediss://, unix://, redis+cluster://) and cluster name."""
+
+    url: str
+    cluster: str = "default"
+
+
+def store_location(settings: Any = None, given: str | None = None, cluster: str | None = None) -> str | RedisLocation:
+    """The store to operate on: `given` (the --store option: an SQLite file or a Redis URL),
+    else the settings' store (ServerSettings, as `scxmlc serve` reads them), else the settings'
+    default SQLite file. `cluster` (the --cluster option) names the keys of a Redis store; by
+    default the settings' cluster name."""
+    from ..store.redis import URL_SCHEMES
+
     if settings is None:
         from .settings import ServerSettings
 
         settings = ServerSettings()
+    if given is not None:
+        if given == "memory":
+            raise AdminError(
+                "--store memory: a memory store lives only inside a running `scxmlc serve`; "
+                "give the SQLite file or the Redis URL of the server's store (--store PATH.db, --store redis://HOST:PORT/DB)",
+                EXIT_STORE,
+            )
+        if not given:
+            raise AdminError("--store: an empty path", EXIT_STORE)
+        if given.split("://", 1)[0].lower() in URL_SCHEMES and "://" in given:
+            return RedisLocation(given, cluster or settings.cluster)
+        if cluster is not None:
+            raise AdminError("--cluster names the keys of a Redis store: use it with --store redis://HOST:PORT/DB", EXIT_STORE)
+        return given
+    if settings.store == "redis":
+        return RedisLocation(settings.redis_url, cluster or settings.cluster)
+    if cluster is not None:
+        raise AdminError("--cluster names the keys of a Redis store: use it with --store redis://HOST:PORT/DB", EXIT_STORE)
     if settings.store != "sqlite":
         raise AdminError(
-            f"the settings say store = {settings.store}: such a server keeps no sessions on disk; give --store PATH.db",
+            f"the settings say store = {settings.store}: such a server keeps no sessions outside its process; "
+            "give --store PATH.db or --store redis://HOST:PORT/DB",
             EXIT_STORE,
         )
     return settings.store_path
 
 
-def open_store(path: str | os.PathLike[str]):
+def open_store(where: str | os.PathLike[str] | RedisLocation):
+    """The store at `where` (store_location), open, without creating one."""
+    if isinstance(where, RedisLocation):
+        return open_redis_store(where)
+    return open_sqlite_store(where)
+
+
+def open_redis_store(where: RedisLocation):
+    """The RedisStore of an existing store, open: an unreachable server, a URL it cannot use,
+    a missing redis package, or a cluster name under which no store exists (create=False) is
+    an AdminError (EXIT_STORE)."""
+    from ..store.redis import RedisStore, check_cluster_name, parse_url, safe_url
+
+    try:
+        parse_url(where.url)
+        check_cluster_name(where.cluster)
+    except ValueError as exc:
+        raise AdminError(f"--store {safe_url(where.url)}: {exc}", EXIT_STORE) from None
+    try:
+        store = RedisStore(where.url, where.cluster, create=False, index_sweep_s=0, writers=1, socket_timeout_s=10.0)
+        store.open()
+    except (StoreError, ImportError, ValueError, OSError) as exc:
+        raise AdminError(f"store {safe_url(where.url)}, cluster {where.cluster}: {exc}", EXIT_STORE) from None
+    return store
+
+
+def open_sqlite_store(path: str | os.PathLike[str]):
     """The SqliteStore of an existing session store file, open. Nothing is created: a missing
     file, a file that is not SQLite, or an SQLite file that is not a session store is an
     AdminError (EXIT_STORE) before the store is opened for writing; the store's own checks (a

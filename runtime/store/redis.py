@@ -551,7 +551,8 @@ class RedisStore:
     same one, in order). `clock` returns milliseconds (default time.time() * 1000); it stamps
     the records and decides whether a tombstone is live. `tombstone_grace_ms`: how long after
     its expiry by that clock a tombstone's key stays in Redis (its Redis expiry counts Redis's
-    own time).
+    own time). `create=False`: `open()` refuses a cluster name under which no store exists
+    (its schema key is missing) instead of starting one there (`scxmlc sessions`).
     """
 
     blocking = True  # every call is a round trip to Redis
@@ -569,8 +570,10 @@ class RedisStore:
         clock: MsClock | None = None,
         tombstone_grace_ms: int = 60_000,
         socket_timeout_s: float = 30.0,
+        create: bool = True,
     ) -> None:
         self.cluster_mode, self._client_url = parse_url(url)
+        self.create = create
         self.url = safe_url(url)
         self.cluster = check_cluster_name(cluster)
         if (host_id is None) != (epoch is None):
@@ -754,8 +757,11 @@ class RedisStore:
                 raise StoreError(f"Redis at {name} is version {version}; the Redis store needs {'.'.join(map(str, MIN_REDIS))} or later")
             self._check_durability(name, node)
         key = self._key("schema")
-        client.set(key, str(SCHEMA_VERSION), nx=True)
+        if self.create:
+            client.set(key, str(SCHEMA_VERSION), nx=True)
         found = _s(client.get(key))
+        if found is None and not self.create:
+            raise StoreError(f"no session store under the cluster name {self.cluster!r} (no key {key}): give the --cluster the server runs with")
         if found is None or not found.isdigit():
             raise StoreError(f"Redis store {self.url} (cluster {self.cluster}) is damaged: {key} is {found!r}, not a schema version")
         if int(found) > SCHEMA_VERSION:

@@ -1,4 +1,4 @@
-"""`scxmlc sessions list|show|resume|drop` (runtime/server/admin.py, ors-server.md §9.7 step 2): run as a subprocess against real SQLite stores filled through the store API, and once against the store of a `scxmlc serve` that ran."""
+"""`scxmlc sessions list|show|resume|drop` (runtime/server/admin.py, ors-server.md §9.7 step 2): run as a subprocess against real SQLite files and a real redis-server filled through the store API, and once against the store of a `scxmlc serve` that ran."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from scxmlc_runtime.server import admin
 from scxmlc_runtime.snapshot import chart_digest
 from scxmlc_runtime.store import CommitBatch, MemoryStore, RequestRow, SqliteStore, TimerRow
 
+from ..redis_server import redis_server, unique_cluster  # noqa: F401 - fixture
 from .conftest import CHARTS, copy_charts, eventually, serve
 
 T0 = 1_700_000_000_000  # the store's fake clock, in ms
@@ -52,13 +53,18 @@ def chart():
 
 
 class Filled:
-    """A store file with: `run` (running, two inputs waiting, a timer, a GD request), `orph`
-    (orphaned), `term` (terminating), and `gone` (ended: only its tombstone)."""
+    """A store with: `run` (running, two inputs waiting, a timer, a GD request), `orph`
+    (orphaned), `term` (terminating), and `gone` (ended: only its tombstone). An SQLite file at
+    `path`, or with `redis` (the test server's URL) a Redis store under a cluster name of its
+    own; `args` are the command line's options that name it."""
 
-    def __init__(self, path: Path, snap: bytes, digest: str) -> None:
+    def __init__(self, path: Path, snap: bytes, digest: str, redis: str | None = None) -> None:
         self.path = path
         self.snap = snap
         self.clock = FakeClock()
+        self.redis = redis
+        self.cluster = unique_cluster() if redis else None
+        self.args = ("--store", str(path)) if redis is None else ("--store", redis, "--cluster", self.cluster)
         s = self.open()
         try:
             common = dict(module="queueing.scxml", doc_hash=digest)
@@ -83,8 +89,13 @@ class Filled:
         finally:
             s.close()
 
-    def open(self) -> SqliteStore:
-        s = SqliteStore(self.path, group_commit_ms=0, clock=self.clock)
+    def open(self):
+        if self.redis is not None:
+            from scxmlc_runtime.store.redis import RedisStore
+
+            s = RedisStore(self.redis, self.cluster, clock=self.clock, index_sweep_s=0)
+        else:
+            s = SqliteStore(self.path, group_commit_ms=0, clock=self.clock)
         s.open()
         return s
 
@@ -97,15 +108,28 @@ class Filled:
 
 
 @pytest.fixture
-def filled(tmp_path, chart) -> Filled:
+def sqlite_filled(tmp_path, chart) -> Filled:
     return Filled(tmp_path / "sessions.db", *chart)
+
+
+@pytest.fixture
+def redis_filled(tmp_path, chart, redis_server) -> Filled:  # noqa: F811 - the fixture's name
+    return Filled(tmp_path / "unused.db", *chart, redis=redis_server.url)
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def filled(request, tmp_path, chart) -> Filled:
+    """The same sessions in either store: the command line treats them alike."""
+    if request.param == "sqlite":
+        return Filled(tmp_path / "sessions.db", *chart)
+    return request.getfixturevalue("redis_filled")
 
 
 # -- list ----------------------------------------------------------------------------------------
 
 
 def test_list_prints_one_aligned_line_per_stored_session(filled):
-    proc = sessions("--store", str(filled.path), "list")
+    proc = sessions(*filled.args, "list")
     assert proc.returncode == 0 and proc.stderr == ""
     lines = proc.stdout.splitlines()
     assert lines[0].split() == ["ID", "STATUS", "VERSION", "UPDATED", "INBOX", "TIMERS", "REQUESTS", "SRC"]
@@ -121,11 +145,11 @@ def test_list_prints_one_aligned_line_per_stored_session(filled):
     assert all(line[start:].startswith("2023-") for line in lines[1:-1])
     assert lines[-1] == "3 sessions (1 running, 1 terminating, 1 orphaned)"
     # the output is the same on a second run (nothing in it depends on the moment)
-    assert sessions("--store", str(filled.path), "list").stdout == proc.stdout
+    assert sessions(*filled.args, "list").stdout == proc.stdout
 
 
 def test_list_json_and_status_filter(filled):
-    proc = sessions("list", "--store", str(filled.path), "--json")  # (--store after the subcommand too)
+    proc = sessions("list", *filled.args, "--json")  # (--store after the subcommand too)
     assert proc.returncode == 0
     doc = json.loads(proc.stdout)
     assert doc["count"] == 3 and [s["id"] for s in doc["sessions"]] == ["orph", "run", "term"]
@@ -144,11 +168,11 @@ def test_list_json_and_status_filter(filled):
         "timers": 1,
         "requests": 1,
     }
-    orphaned = json.loads(sessions("--store", str(filled.path), "list", "--status", "orphaned", "--json").stdout)
+    orphaned = json.loads(sessions(*filled.args, "list", "--status", "orphaned", "--json").stdout)
     assert [s["id"] for s in orphaned["sessions"]] == ["orph"] and orphaned["sessions"][0]["parent_id"] == "run"
-    none = sessions("--store", str(filled.path), "list", "--status", "forced")
+    none = sessions(*filled.args, "list", "--status", "forced")
     assert none.returncode == 0 and none.stdout == "no stored sessions with status forced\n"
-    bad = sessions("--store", str(filled.path), "list", "--status", "asleep")
+    bad = sessions(*filled.args, "list", "--status", "asleep")
     assert bad.returncode == 2 and "invalid choice" in bad.stderr
 
 
@@ -189,7 +213,7 @@ def test_list_sessions_reads_headers_page_by_page():
 
 
 def test_show_prints_header_snapshot_summary_timers_requests_inbox(filled):
-    proc = sessions("--store", str(filled.path), "show", "run")
+    proc = sessions(*filled.args, "show", "run")
     assert proc.returncode == 0 and proc.stderr == ""
     out = proc.stdout
     assert "session:    run\n" in out and "status:     running\n" in out and "version:    2\n" in out
@@ -204,7 +228,7 @@ def test_show_prints_header_snapshot_summary_timers_requests_inbox(filled):
 
 
 def test_show_json_has_the_whole_decoded_snapshot(filled):
-    proc = sessions("--store", str(filled.path), "show", "run", "--json")
+    proc = sessions(*filled.args, "show", "run", "--json")
     assert proc.returncode == 0
     doc = json.loads(proc.stdout)
     assert doc["snapshot"] == json.loads(zlib.decompress(filled.snap))
@@ -227,10 +251,10 @@ def test_show_a_snapshot_that_cannot_be_decoded(tmp_path):
 
 
 def test_show_unknown_and_ended_sessions(filled):
-    proc = sessions("--store", str(filled.path), "show", "nope")
+    proc = sessions(*filled.args, "show", "nope")
     assert (proc.returncode, proc.stdout) == (1, "")
     assert proc.stderr == "scxmlc: error: no stored session 'nope'\n"
-    ended = sessions("--store", str(filled.path), "show", "gone")
+    ended = sessions(*filled.args, "show", "gone")
     assert ended.returncode == 1
     assert ended.stderr.startswith("scxmlc: error: no stored session 'gone': it ended at ")
     assert ended.stderr == f"scxmlc: error: no stored session 'gone': it ended at {T1_TEXT} (final); its tombstone is kept until {admin.format_ms(T0 + 1000 + 2**40)}\n"
@@ -240,21 +264,21 @@ def test_show_unknown_and_ended_sessions(filled):
 
 
 def test_resume_an_orphaned_session_puts_it_back_to_running(filled):
-    proc = sessions("--store", str(filled.path), "resume", "orph")
+    proc = sessions(*filled.args, "resume", "orph")
     assert proc.returncode == 0 and "orph: running again" in proc.stdout and "orphaned again" in proc.stdout
     stored = filled.read(lambda s: s.load("orph"))
     assert (stored.status, stored.version) == ("running", 1)  # a mark, not a commit
 
 
 def test_resume_force_marks_it_forced(filled):
-    proc = sessions("--store", str(filled.path), "resume", "orph", "--force")
+    proc = sessions(*filled.args, "resume", "orph", "--force")
     assert proc.returncode == 0 and "orph: forced" in proc.stdout
     stored = filled.read(lambda s: s.load("orph"))
     assert (stored.status, stored.version, stored.snapshot) == ("forced", 1, filled.snap)
-    assert [s["id"] for s in json.loads(sessions("--store", str(filled.path), "list", "--status", "forced", "--json").stdout)["sessions"]] == ["orph"]
-    again = sessions("--store", str(filled.path), "resume", "orph", "--force")
+    assert [s["id"] for s in json.loads(sessions(*filled.args, "list", "--status", "forced", "--json").stdout)["sessions"]] == ["orph"]
+    again = sessions(*filled.args, "resume", "orph", "--force")
     assert again.returncode == 0 and "already forced" in again.stdout
-    plain = sessions("--store", str(filled.path), "resume", "orph")
+    plain = sessions(*filled.args, "resume", "orph")
     assert plain.returncode == 1 and "orph is forced, not orphaned" in plain.stderr
     assert filled.read(lambda s: s.load("orph").status) == "forced"
 
@@ -262,14 +286,14 @@ def test_resume_force_marks_it_forced(filled):
 def test_resume_of_a_running_or_terminating_session(filled):
     before = filled.read(lambda s: s.load("run"))
     for extra in ((), ("--force",)):
-        proc = sessions("--store", str(filled.path), "resume", "run", *extra)
+        proc = sessions(*filled.args, "resume", "run", *extra)
         assert proc.returncode == 0 and proc.stdout == "session run is already running: nothing to do\n"
     after = filled.read(lambda s: s.load("run"))
     assert (after.status, after.updated_ms, after.version) == ("running", before.updated_ms, before.version)
-    term = sessions("--store", str(filled.path), "resume", "term", "--force")
+    term = sessions(*filled.args, "resume", "term", "--force")
     assert term.returncode == 1 and term.stderr == "scxmlc: error: session term is terminating, not orphaned: nothing to resume\n"
     assert filled.read(lambda s: s.load("term").status) == "terminating"
-    unknown = sessions("--store", str(filled.path), "resume", "nope")
+    unknown = sessions(*filled.args, "resume", "nope")
     assert unknown.returncode == 1 and "no stored session 'nope'" in unknown.stderr
 
 
@@ -291,7 +315,7 @@ def test_forced_is_a_status_of_both_stores(tmp_path):
 
 
 def test_drop_removes_the_session_and_leaves_a_tombstone(filled):
-    proc = sessions("--store", str(filled.path), "drop", "run", "--reason", "operator")
+    proc = sessions(*filled.args, "drop", "run", "--reason", "operator")
     assert proc.returncode == 0 and proc.stdout.startswith("session run: dropped (operator)")
 
     def check(s):
@@ -301,9 +325,9 @@ def test_drop_removes_the_session_and_leaves_a_tombstone(filled):
         assert [h.id for h in s.headers()] == ["orph", "term"]
 
     filled.read(check)
-    again = sessions("--store", str(filled.path), "drop", "run")
+    again = sessions(*filled.args, "drop", "run")
     assert again.returncode == 1 and "no stored session 'run': it ended at" in again.stderr and "(operator)" in again.stderr
-    unknown = sessions("--store", str(filled.path), "drop", "nope")
+    unknown = sessions(*filled.args, "drop", "nope")
     assert unknown.returncode == 1 and unknown.stderr == "scxmlc: error: no stored session 'nope'\n"
 
 
@@ -321,7 +345,8 @@ def test_a_missing_store_is_an_error_and_is_not_created(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_store_from_a_settings_file(filled, tmp_path):
+def test_the_store_from_a_settings_file(sqlite_filled, tmp_path):
+    filled = sqlite_filled
     config = tmp_path / "server.toml"
     config.write_text(f'[server]\nstore_path = "{filled.path.name}"\ntombstone_ttl_s = 120\n')
     proc = sessions("--config", str(config), "list", "--json", cwd=filled.path.parent)
@@ -365,7 +390,8 @@ def test_a_file_that_is_not_a_store_is_refused_and_left_alone(tmp_path, content,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.db"]
 
 
-def test_a_foreign_database_and_a_newer_schema(tmp_path, filled):
+def test_a_foreign_database_and_a_newer_schema(tmp_path, sqlite_filled):
+    filled = sqlite_filled
     foreign = tmp_path / "foreign.db"
     raw = sqlite3.connect(foreign)
     raw.execute("CREATE TABLE contacts (name TEXT)")
@@ -377,9 +403,37 @@ def test_a_foreign_database_and_a_newer_schema(tmp_path, filled):
     with raw:
         raw.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
     raw.close()
-    newer = sessions("--store", str(filled.path), "show", "run")
+    newer = sessions(*filled.args, "show", "run")
     assert newer.returncode == 2
     assert "has schema version 7, newer than this scxmlc_runtime understands" in newer.stderr
+
+
+def test_a_redis_store_from_a_settings_file_and_what_is_refused(redis_filled, tmp_path):
+    filled = redis_filled
+    config = tmp_path / "server.toml"
+    config.write_text(f'[server]\nstore = "redis"\nredis_url = "{filled.redis}"\ncluster = "{filled.cluster}"\n')
+    proc = sessions("--config", str(config), "list", "--json")
+    assert proc.returncode == 0 and json.loads(proc.stdout)["count"] == 3
+    # a cluster name under which no store exists is refused, and no store is started there
+    other = unique_cluster()
+    missing = sessions("--config", str(config), "--cluster", other, "list")
+    assert missing.returncode == 2 and missing.stdout == ""
+    assert f"no session store under the cluster name '{other}' (no key scxmlc:{other}:schema)" in missing.stderr
+    from scxmlc_runtime.store.redis import RedisStore
+
+    probe = RedisStore(filled.redis, other)
+    client = probe._redis.Redis.from_url(filled.redis)
+    try:
+        assert list(client.scan_iter(match=f"scxmlc:{other}:*")) == []
+    finally:
+        client.close()
+    unreachable = sessions("--store", "redis://127.0.0.1:1/0", "list")
+    assert unreachable.returncode == 2 and "cannot reach Redis at redis://127.0.0.1:1/0" in unreachable.stderr
+    bad_name = sessions("--store", filled.redis, "--cluster", "no spaces", "list")
+    assert bad_name.returncode == 2 and "the cluster name must be" in bad_name.stderr
+    for args in (("--store", str(tmp_path / "x.db"), "--cluster", "prod"), ("--cluster", "prod")):
+        sqlite = sessions(*args, "list", cwd=tmp_path)
+        assert sqlite.returncode == 2 and sqlite.stderr == "scxmlc: error: --cluster names the keys of a Redis store: use it with --store redis://HOST:PORT/DB\n"
 
 
 def test_help_documents_the_exit_statuses():
