@@ -89,6 +89,7 @@ class Planned:
 
     plans = True
     tables: PlannedTables
+    _plan: list | None = None  # the microstep being recorded: [(configuration, block), ...]
     # Whether macrostep may take internal events without calling take_event and replay:
     # not in a class that hooks either (trace.py's traced sessions, the tests' checked ones).
     _inline_steps = True
@@ -96,7 +97,6 @@ class Planned:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._inline_steps = cls.take_event is Planned.take_event and cls.replay is Planned.replay
-    _plan: list | None = None  # the microstep being recorded: [(configuration, block), ...]
 
     def _init_interpreter(self) -> None:
         super()._init_interpreter()
@@ -480,8 +480,6 @@ class Planned:
             # False marks a microstep that must always run in full.
             tables.plan_cache[key] = (tuple(self._plan), self.config, self.config & ~key[0]) if record else False
         self._plan = None
-
-    _plan: list | None = None
 
     def replay(self, plan) -> None:
         """Run a recorded microstep: its blocks in order, each seeing the configuration it
