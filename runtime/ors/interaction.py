@@ -223,7 +223,7 @@ class InteractionModule(ModuleService):
         """A new interaction for a session: registered as its own, in its object model, then
         `interaction.added {interactionid}`. Returns the g_uid (made when `props` has none)."""
         props = dict(props)
-        g_uid = str(props.get("g_uid") or f"IXN-{next(_g_uids)}")
+        g_uid = str(props.get("g_uid") or f"{getattr(self.platform, 'g_uid_prefix', 'IXN-')}{next(_g_uids)}")
         props["g_uid"] = g_uid
         props.setdefault("state", "ringing")
         props.setdefault("udata", {})

@@ -96,6 +96,8 @@ class Server:
             from .cluster import Cluster
 
             self.cluster = self.service.cluster = Cluster(self.service, self.store, self.settings)
+            if self.bridge is not None:
+                self.bridge.cluster = self.cluster  # (its requests are indexed for the other hosts)
         app = make_app(self.service, token, self.bridge)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()

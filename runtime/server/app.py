@@ -9,7 +9,8 @@ goes on serving.
 
 With several hosts on one Redis store (cluster.py), `request`, `query` and `terminate` for a
 session another host owns answer 307 to that host (`route_mode = redirect`) or are forwarded
-there (`proxy`); events are stored here and the owner is woken (sessions.py).
+there (`proxy`); events are stored here and the owner is woken (sessions.py). The interaction
+bridge's calls (bridge.py) go to the owner through `elsewhere` too.
 """
 
 from __future__ import annotations

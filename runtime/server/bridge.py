@@ -11,6 +11,11 @@ interactions and late results through the `/ors/interactions` routes. Each answe
 the sessions it changed have stored what the report made of them (G2), so a platform that got
 200 need not say it again.
 
+With several hosts on one Redis store, a call about a session another live host owns goes to
+that host like the other session routes (app.py `elsewhere`: 307 or forwarded, per route_mode):
+a new interaction by its "sessionid", the others through the bridge index (cluster.py), which
+the host that has the interaction or the request keeps: g_uid -> session, requestid -> session.
+
 The JSON shapes are documented in docs/ors.md; `check_*` below are what the server accepts.
 """
 
@@ -29,6 +34,7 @@ from .sessions import Outcome, error
 if TYPE_CHECKING:  # pragma: no cover
     from ..host import Host
     from ..ors.interaction import InteractionModule
+    from .cluster import Cluster
     from .sessions import SessionService
 
 _log = logging.getLogger("scxmlc_runtime.server")
@@ -48,9 +54,17 @@ class HttpInteractions:
         self.pending: dict[str, tuple[str, Callable[[bool, dict], None]]] = {}  # request id -> (session, on_result)
         self._tasks: dict[str, asyncio.Task] = {}
         self._client: ClientSession | None = None
+        self.cluster: "Cluster | None" = None  # several hosts: requests are indexed there (set by Server.start)
 
     def attach(self, host: "Host") -> None:
         self.host = host
+
+    @property
+    def g_uid_prefix(self) -> str:
+        """How the g_uids this server makes begin (InteractionModule.new_interaction): with
+        several hosts, this host's epoch too, so that no two hosts (nor two runs of one) make
+        the same g_uid for the bridge index."""
+        return "IXN-" if self.cluster is None else f"IXN-{self.cluster.store.epoch}-"
 
     def _session(self) -> ClientSession:
         if self._client is None or self._client.closed:
@@ -68,6 +82,8 @@ class HttpInteractions:
 
     async def _send(self, requestid: str, body: dict) -> None:
         try:
+            if self.cluster is not None:  # (before the platform has the id: its late result may go to any host)
+                await self.cluster.index("request", requestid, body["sessionid"])
             async with self._session().post(self.url, json=body) as r:
                 if r.status == 202:
                     return  # the result comes later, through /ors/interactions/results/{requestid}
@@ -96,6 +112,8 @@ class HttpInteractions:
         waiting = self.pending.pop(requestid, None)
         if waiting is None:
             return None
+        if self.cluster is not None:
+            self.cluster.unindex_soon("request", requestid)
         session_id, on_result = waiting
         if payload["ok"]:
             on_result(True, dict(payload.get("changes") or {}))
@@ -104,7 +122,8 @@ class HttpInteractions:
         return session_id
 
     def cancel(self, requestid: str) -> None:
-        self.pending.pop(requestid, None)
+        if self.pending.pop(requestid, None) is not None and self.cluster is not None:
+            self.cluster.unindex_soon("request", requestid)
         task = self._tasks.pop(requestid, None)
         if task is not None:
             task.cancel()
@@ -169,6 +188,10 @@ class Inbound:
     def __init__(self, service: "SessionService", bridge: HttpInteractions | None) -> None:
         self.service = service
         self.bridge = bridge
+
+    def waiting(self, kind: str, name: str) -> bool:
+        """Whether this host has the request `name` waiting (no need to look further)."""
+        return kind == "request" and self.bridge is not None and name in self.bridge.pending
 
     @property
     def module(self) -> "InteractionModule":
@@ -286,14 +309,29 @@ routes = web.RouteTableDef()
 INBOUND = web.AppKey("inbound", Inbound)
 
 
-async def _handle(request: web.Request, call) -> web.Response:
-    from .app import respond
+async def _handle(request: web.Request, call, kind: str, name: str, gone: bool = False) -> web.StreamResponse:
+    """The answer of call(inbound, payload) for a call about interaction or request `name`
+    (kind "interaction" or "request"). With several hosts, the bridge index says which session
+    it belongs to: another live host's goes there (app.elsewhere); here, an index entry that
+    led to nothing (404), or to what the call deleted (`gone`), is removed."""
+    from .app import elsewhere, respond
 
     inbound = request.app[INBOUND]
+    cluster = inbound.service.cluster
+    indexed = None
+    if cluster is not None and not inbound.waiting(kind, name):
+        indexed = await cluster.indexed(kind, name)
+        if indexed is not None:
+            moved = await elsewhere(request, indexed)
+            if moved is not None:
+                return moved
     payload = await _body(request)
     if isinstance(payload, Outcome):
         return respond(request, payload)
-    return respond(request, await call(inbound, payload))
+    outcome = await call(inbound, payload)
+    if cluster is not None and indexed is not None and (outcome.status == 404 or gone and outcome.status == 200):
+        await cluster.unindex(kind, name, indexed)
+    return respond(request, outcome)
 
 
 def _checked(request: web.Request, name: str) -> str:
@@ -306,31 +344,48 @@ def _checked(request: web.Request, name: str) -> str:
 
 
 @routes.post("/ors/interactions")
-async def new_interaction(request: web.Request) -> web.Response:
-    return await _handle(request, lambda inbound, p: inbound.new(p))
+async def new_interaction(request: web.Request) -> web.StreamResponse:
+    from .app import elsewhere, respond
+
+    inbound = request.app[INBOUND]
+    payload = await _body(request)  # (request.read() is cached: a forward sends the same body)
+    if isinstance(payload, Outcome):
+        return respond(request, payload)
+    cluster = inbound.service.cluster
+    if cluster is None:
+        return respond(request, await inbound.new(payload))
+    sid = payload.get("sessionid")
+    if isinstance(sid, str) and sid:
+        moved = await elsewhere(request, sid)
+        if moved is not None:
+            return moved
+    outcome = await inbound.new(payload)
+    if outcome.status == 200:  # (before the 200: the platform's next call may go to any host)
+        await cluster.index("interaction", outcome.body["interactionid"], outcome.body["sessionid"])
+    return respond(request, outcome)
 
 
 @routes.post("/ors/interactions/results/{requestid}")
-async def interaction_result(request: web.Request) -> web.Response:
+async def interaction_result(request: web.Request) -> web.StreamResponse:
     rid = _checked(request, "requestid")
-    return await _handle(request, lambda inbound, p: inbound.result(rid, p))
+    return await _handle(request, lambda inbound, p: inbound.result(rid, p), "request", rid)
 
 
 @routes.post("/ors/interactions/{g_uid}/update")
-async def interaction_update(request: web.Request) -> web.Response:
+async def interaction_update(request: web.Request) -> web.StreamResponse:
     g_uid = _checked(request, "g_uid")
-    return await _handle(request, lambda inbound, p: inbound.update(g_uid, p))
+    return await _handle(request, lambda inbound, p: inbound.update(g_uid, p), "interaction", g_uid)
 
 
 @routes.post("/ors/interactions/{g_uid}/event")
-async def interaction_event(request: web.Request) -> web.Response:
+async def interaction_event(request: web.Request) -> web.StreamResponse:
     g_uid = _checked(request, "g_uid")
-    return await _handle(request, lambda inbound, p: inbound.event(g_uid, p))
+    return await _handle(request, lambda inbound, p: inbound.event(g_uid, p), "interaction", g_uid)
 
 
 @routes.post("/ors/interactions/{g_uid}/delete")
-async def interaction_delete(request: web.Request) -> web.Response:
+async def interaction_delete(request: web.Request) -> web.StreamResponse:
     g_uid = _checked(request, "g_uid")
-    return await _handle(request, lambda inbound, p: inbound.delete(g_uid, p))
+    return await _handle(request, lambda inbound, p: inbound.delete(g_uid, p), "interaction", g_uid, gone=True)
 
 __all__ = ["INBOUND", "HttpInteractions", "Inbound", "check_result", "routes"]

@@ -14,6 +14,11 @@ Inputs for a session another host owns go into its inbox; the append script anno
 the owner's wake channel, and the owner's listener pumps the session. `locate` says where a
 session is served: here (resident, owned, or claimed just now because its owner is dead), or at
 the owner's URL, where app.py redirects (307) or forwards (`proxy`) requests that need the owner.
+
+The interaction bridge's calls name an interaction (g_uid) or an ixn: request (requestid), which
+only the memory of the host that owns the session knows: `indexed` finds the session through an
+index in the store (written by the host that has them, `index`; removed with them, `unindex`),
+and bridge.py routes the call to that session's host like any other.
 """
 
 from __future__ import annotations
@@ -512,6 +517,37 @@ class Cluster:
 
             _log.warning("forwarding %s %s to %s failed: %s", request.method, request.path, url, exc)
             return respond(request, error(503, "unavailable", f"the host that owns this session ({url}) does not answer; retry", **{"Retry-After": "1"}))
+
+    # -- the interaction bridge's index (bridge.py) ----------------------------------------------
+    # kind "interaction" (name: a g_uid) or "request" (name: an ixn: request's id) -> the session.
+    # A hint: the host that serves the session answers from its own memory, so a stale entry
+    # costs a hop and a 404, and a failed write or read leaves the call to the host it reached.
+
+    async def indexed(self, kind: str, name: str) -> str | None:
+        """The session `name` belongs to, as the index has it, or None."""
+        try:
+            return await asyncio.get_running_loop().run_in_executor(None, self.store.bridge_get, kind, name)
+        except StoreError as exc:
+            _log.warning("the bridge index could not be read for %s %s (%s): answered by this host", kind, name, exc)
+            return None
+
+    async def index(self, kind: str, name: str, sid: str) -> None:
+        """`name` belongs to session `sid` (until unindexed, or session_max_idle_s)."""
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, self.store.bridge_put, kind, name, sid)
+        except StoreError as exc:
+            _log.warning("the bridge index could not be written for %s %s (%s): other hosts will not find it", kind, name, exc)
+
+    async def unindex(self, kind: str, name: str, sid: str | None = None) -> None:
+        """`name` is gone (with `sid`: only while the index has it under that session)."""
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, self.store.bridge_drop, kind, name, sid)
+        except StoreError as exc:
+            _log.warning("the bridge index could not be cleared for %s %s (%s): it expires", kind, name, exc)
+
+    def unindex_soon(self, kind: str, name: str) -> None:
+        """unindex, without waiting (on the loop)."""
+        self._spawn(self.unindex(kind, name))
 
     def describe(self) -> dict:
         """For /ors/health."""

@@ -24,6 +24,8 @@ tag, `P{<sid>}:...`, so they share one cluster slot and one Lua script can chang
     P hosts         hash    host id -> {"url", "heartbeat_ms", "epoch"[, "dead", "dead_ms"]} (JSON)
     P owned:<host>  set     index: the sessions (and schedule rows) a host owns
     P wake:<host>   channel PUBLISH <sid>: an input waits in a session that host owns
+    P ixn:<g_uid>   string  the interaction bridge's index: the session an interaction was reported for (expires)
+    P ixnreq:<rid>  string  the interaction bridge's index: the session of an ixn: request sent to the platform (expires)
 
 A commit is one Lua script on the session's slot: it checks the version (and, when the store was
 given a host identity, the session's owner and epoch), then writes meta, snap, timers and
@@ -463,6 +465,16 @@ e.dead_ms = now_s
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(e))
 return 1
 """
+
+
+# The bridge index's compare-and-delete: KEYS[1] goes only while it still names session ARGV[1].
+_UNLINK_IF = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+BRIDGE_KEYS = {"interaction": "ixn:", "request": "ixnreq:"}
+"""The interaction bridge's index (server/cluster.py): kind -> the key name's prefix."""
 
 
 class HostEntry(NamedTuple):
@@ -1557,6 +1569,43 @@ class RedisStore:
             thread.join(5.0)
 
         return close
+
+    # -- the interaction bridge's index (server/cluster.py): which session an interaction (kind
+    # "interaction", by g_uid) or an ixn: request ("request", by requestid) belongs to
+
+    def _bridge_key(self, kind: str, name: str) -> str:
+        prefix = BRIDGE_KEYS.get(kind)
+        if prefix is None:
+            raise ValueError(f"the bridge index has no kind {kind!r} (one of {', '.join(BRIDGE_KEYS)})")
+        return self._key(prefix + check_id(name, kind))
+
+    def bridge_put(self, kind: str, name: str, session_id: str) -> None:
+        """Index `name` under `session_id` (replacing what it named), expiring after
+        `session_max_idle_s`."""
+        key = self._bridge_key(kind, name)
+        check_id(session_id, "session_id")
+        self._run(lambda: self._c().set(key, session_id, px=self.session_max_idle_ms))
+
+    def bridge_get(self, kind: str, name: str) -> str | None:
+        """The session `name` is indexed under, or None."""
+        key = self._bridge_key(kind, name)
+        return _s(self._run(lambda: self._c().get(key)))
+
+    def bridge_drop(self, kind: str, name: str, session_id: str | None = None) -> bool:
+        """Remove `name` from the index (with `session_id`: only while it is indexed under that
+        session). Returns whether it was there."""
+        key = self._bridge_key(kind, name)
+        if session_id is None:
+            return bool(self._run(lambda: self._c().delete(key)))
+        check_id(session_id, "session_id")
+
+        def work() -> bool:
+            script = self._scripts.get("unlink_if")
+            if script is None:  # (registered on first use)
+                script = self._scripts["unlink_if"] = self._c().register_script(_UNLINK_IF)
+            return bool(script(keys=[key], args=[session_id], client=self._c()))
+
+        return self._run(work)
 
     # -- the sweep
 
