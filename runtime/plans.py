@@ -173,7 +173,7 @@ class Planned:
                 # Idle machine, no invokes: this event is processed now, before send returns,
                 # so its data is converted only when code other than a fast path may read it
                 # (convert_event, called by generated code): fast paths read the host's data
-                # as it is (scxmlc/ecmascript/speculate.py, RAW), and converting a payload
+                # as it is (HOST in scxmlc/ecmascript/types.py), and converting a payload
                 # costs more than the rest of a step. Events that wait in a queue are
                 # converted now.
                 event["data"] = data

@@ -292,7 +292,7 @@ class _Lowerer:
     def convert_event_first(body: list[ast.stmt]) -> list[ast.stmt]:
         """Convert the event's data (Machine.send leaves the host's data there) before the
         first statement that could observe it: anything but a fast path, which reads either
-        form (speculate.py, RAW), and statements that run no code. Once per function: the
+        form (HOST in scxmlc/ecmascript/types.py), and statements that run no code. Once per function: the
         conversion is for good, and a fast path that fails goes on to the exact code."""
         out: list[ast.stmt] = []
         for k, stmt in enumerate(body):

@@ -33,7 +33,7 @@ def to_js(v: Any) -> Any:
                 out[k] = x
             elif (key := str(k)) not in v:
                 # A str key of the same spelling wins, wherever it stands: fast paths read
-                # event data before conversion, by str keys (speculate.py, RAW).
+                # event data before conversion, by str keys (HOST in scxmlc/ecmascript/types.py).
                 out[key] = x
         return out
     if t is list or t is tuple:
