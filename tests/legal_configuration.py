@@ -104,7 +104,8 @@ class CheckedMixin:
         self._check("after a replayed microstep")
 
     # take_event replays event plans inline; Machine.send sets the configuration of code-free
-    # steps itself.
+    # steps itself. (Overriding take_event and replay makes Planned.macrostep hand every
+    # internal event to take_event: Planned.__init_subclass__.)
     def take_event(self, event: dict) -> None:
         super().take_event(event)
         self._check(f"after the microstep of event '{event['name']}'")
