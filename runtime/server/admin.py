@@ -107,16 +107,21 @@ def open_redis_store(where: RedisLocation):
     an AdminError (EXIT_STORE)."""
     from ..store.redis import RedisStore, check_cluster_name, parse_url, safe_url
 
+    url = safe_url(where.url)
+
+    def named(exc: Exception) -> str:  # (the message names the URL once)
+        return str(exc) if url in str(exc) else f"store {url}: {exc}"
+
     try:
         parse_url(where.url)
         check_cluster_name(where.cluster)
     except ValueError as exc:
-        raise AdminError(f"--store {safe_url(where.url)}: {exc}", EXIT_STORE) from None
+        raise AdminError(named(exc), EXIT_STORE) from None
     try:
         store = RedisStore(where.url, where.cluster, create=False, index_sweep_s=0, writers=1, socket_timeout_s=10.0)
         store.open()
     except (StoreError, ImportError, ValueError, OSError) as exc:
-        raise AdminError(f"store {safe_url(where.url)}, cluster {where.cluster}: {exc}", EXIT_STORE) from None
+        raise AdminError(named(exc), EXIT_STORE) from None
     return store
 
 
