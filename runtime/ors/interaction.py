@@ -47,6 +47,10 @@ class InteractionPlatform(Protocol):
 
     Unsolicited changes go the other way, through the host's module service
     (`host.service("ixn")`): `new_interaction`, `update`, `notify`, `delete`.
+
+    Optional hooks: `udata(g_uid, changed, deleted)` hears of user data a strategy changed;
+    `forgotten(g_uid)` hears that an interaction left the registry (deleted, or terminated by a
+    session).
     """
 
     def request(self, session_id: str, action: str, requestid: str, args: dict, on_result: Callable[[bool, dict], None]) -> Any: ...
@@ -251,11 +255,19 @@ class InteractionModule(ModuleService):
 
     def delete(self, g_uid: str, resultof: str = "deletion") -> None:
         """The interaction is gone: out of the registry, then `interaction.deleted` to its owner."""
-        entry = self.interactions.pop(g_uid, None)
+        entry = self._forget(g_uid)
         if entry is not None and entry.owner is not None:
             owner = entry.owner
             self.set_owner(entry, None)
             self._tell(owner, "interaction.deleted", {"interactionid": g_uid, "resultof": resultof})
+
+    def _forget(self, g_uid: str) -> Interaction | None:
+        """Take the interaction out of the registry, and tell the platform (`forgotten`)."""
+        entry = self.interactions.pop(g_uid, None)
+        hook = getattr(self.platform, "forgotten", None)
+        if entry is not None and hook is not None:
+            hook(g_uid)
+        return entry
 
     def get(self, g_uid: str) -> Interaction | None:
         return self.interactions.get(g_uid)
@@ -353,7 +365,7 @@ class InteractionModule(ModuleService):
             self._tell(sid, "interaction.deleted", {"interactionid": g_uid, "resultof": "redirect"})
         elif action == "terminate":
             self.set_owner(entry, None)
-            self.interactions.pop(g_uid, None)
+            self._forget(g_uid)
             request.deliver("interaction.terminate.done", data)
             self._tell(sid, "interaction.deleted", {"interactionid": g_uid, "resultof": "deletion"})
         elif action == "associate":

@@ -121,6 +121,12 @@ class HttpInteractions:
             on_result(False, {"error": str(payload.get("error") or "remote"), "description": str(payload.get("description") or "")})
         return session_id
 
+    def forgotten(self, g_uid: str) -> None:
+        """InteractionModule's hook: the interaction left the registry (deleted by the platform,
+        or terminated by a session), so the bridge index forgets it too."""
+        if self.cluster is not None:
+            self.cluster.unindex_soon("interaction", g_uid)
+
     def cancel(self, requestid: str) -> None:
         if self.pending.pop(requestid, None) is not None and self.cluster is not None:
             self.cluster.unindex_soon("request", requestid)
@@ -309,11 +315,12 @@ routes = web.RouteTableDef()
 INBOUND = web.AppKey("inbound", Inbound)
 
 
-async def _handle(request: web.Request, call, kind: str, name: str, gone: bool = False) -> web.StreamResponse:
+async def _handle(request: web.Request, call, kind: str, name: str) -> web.StreamResponse:
     """The answer of call(inbound, payload) for a call about interaction or request `name`
     (kind "interaction" or "request"). With several hosts, the bridge index says which session
     it belongs to: another live host's goes there (app.elsewhere); here, an index entry that
-    led to nothing (404), or to what the call deleted (`gone`), is removed."""
+    led to nothing (404) is removed. (What leaves the registry leaves the index through
+    HttpInteractions.forgotten.)"""
     from .app import elsewhere, respond
 
     inbound = request.app[INBOUND]
@@ -329,7 +336,7 @@ async def _handle(request: web.Request, call, kind: str, name: str, gone: bool =
     if isinstance(payload, Outcome):
         return respond(request, payload)
     outcome = await call(inbound, payload)
-    if cluster is not None and indexed is not None and (outcome.status == 404 or gone and outcome.status == 200):
+    if cluster is not None and indexed is not None and outcome.status == 404:
         await cluster.unindex(kind, name, indexed)
     return respond(request, outcome)
 
@@ -386,6 +393,6 @@ async def interaction_event(request: web.Request) -> web.StreamResponse:
 @routes.post("/ors/interactions/{g_uid}/delete")
 async def interaction_delete(request: web.Request) -> web.StreamResponse:
     g_uid = _checked(request, "g_uid")
-    return await _handle(request, lambda inbound, p: inbound.delete(g_uid, p), "interaction", g_uid, gone=True)
+    return await _handle(request, lambda inbound, p: inbound.delete(g_uid, p), "interaction", g_uid)
 
 __all__ = ["INBOUND", "HttpInteractions", "Inbound", "check_result", "routes"]

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from aiohttp import ClientSession
+from aiohttp import ClientSession, web
 
 from ..redis_server import redis_cluster, redis_server, unique_cluster  # noqa: F401 - the fixtures
 from .conftest import eventually
@@ -30,6 +30,17 @@ def root(tmp_path) -> Path:
 
 
 class LatePlatform(Platform):
+    terminate_ok = False  # True: terminate succeeds (test_bridge.py's platform refuses it)
+
+    async def handle(self, request):
+        if self.terminate_ok:
+            body = await request.json()
+            if body.get("action") == "terminate":
+                self.received.append(body)
+                return web.json_response({"ok": True, "changes": {"state": "null"}})
+        return await super().handle(request)
+
+
     """The platform of test_bridge.py, whose late results go to `server_url` as an HTTP client
     sends them (a 307 followed with the same POST); each answer is recorded, and what the
     bridge index said when the result went out (`probe`)."""
@@ -151,7 +162,7 @@ def test_interaction_calls_to_a_host_that_does_not_own_the_session_reach_its_own
     assert post(a.url, "/ors/interactions/CALL-B/delete", {}).status == 307
     assert post_following(a.url, "/ors/interactions/CALL-B/delete", {"resultof": "deletion"}).status == 200
     assert events(b, on_b)[-1] == "interaction.deleted"
-    assert redis.get(P + "ixn:CALL-A") is None and redis.get(P + "ixn:CALL-B") is None
+    assert eventually(lambda: redis.get(P + "ixn:CALL-A") is None and redis.get(P + "ixn:CALL-B") is None)
 
     # what is known nowhere is 404 everywhere
     for host in (a, b):
@@ -189,6 +200,21 @@ def test_g_uids_the_servers_make_differ_between_hosts_and_lead_to_their_owner(ho
         answer = post_following(other.url, f"/ors/interactions/{made[owner.name]}/event", {"name": "interaction.partystatechanged", "data": {}})
         assert (answer.status, answer.json()) == (200, {"interactionid": made[owner.name], "delivered": True})
         assert events(owner, sid) == [*ACCEPTED, "interaction.partystatechanged connected"]
+
+
+def test_an_interaction_a_session_terminates_leaves_the_bridge_index(hosts, platform, redis_server):  # noqa: F811
+    """<ixn:terminate> takes the interaction out of the owner's registry: its index entry goes
+    too (InteractionModule's `forgotten` hook), so terminated calls leave no keys behind."""
+    platform.terminate_ok = True
+    a = hosts("a", "--interaction-url", platform.url)
+    redis = redis_server.client()
+    P = f"scxmlc:{a.cluster}:"
+    sid = start(a.url, "desk.scxml")
+    assert post(a.url, "/ors/interactions", {"sessionid": sid, "interaction": {"g_uid": "CALL-T"}}).status == 200
+    assert eventually(lambda: events(a, sid) == ACCEPTED) and redis.get(P + "ixn:CALL-T") == sid.encode()
+    assert call(a.url, "POST", f"/scxml/session/{sid}/event/hangup").status == 200
+    assert eventually(lambda: events(a, sid)[-2:] == ["interaction.terminate.done", "interaction.deleted"])
+    assert eventually(lambda: redis.get(P + "ixn:CALL-T") is None)
 
 
 def test_a_late_result_posted_to_a_host_that_did_not_send_the_request_reaches_the_one_that_did(hosts, platform, redis_server):  # noqa: F811
