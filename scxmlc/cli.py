@@ -476,10 +476,8 @@ def cmd_sessions(args) -> int:
 
 def serve_settings(args):
     """The server's settings: defaults, then --config, then the options given."""
-    import re
-
     from scxmlc_runtime.server import ServerSettings, SettingsError
-    from scxmlc_runtime.store.redis import URL_SCHEMES
+    from scxmlc_runtime.server.settings import CLUSTER_WITHOUT_REDIS, store_option
 
     settings = ServerSettings.load(args.config) if args.config else ServerSettings()
     given: dict = {}
@@ -492,15 +490,7 @@ def serve_settings(args):
         if value is not None:
             given[name] = value
     if args.store is not None:
-        url = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*)://", args.store)
-        if args.store == "memory":
-            given["store"] = "memory"
-        elif url is not None:
-            if url.group(1).lower() not in URL_SCHEMES:
-                raise SettingsError(f"--store {url.group(1)}://...: not a store (expected PATH.db, memory, or a Redis URL: {', '.join(s + '://' for s in URL_SCHEMES)})")
-            given["store"], given["redis_url"] = "redis", args.store
-        else:
-            given["store"], given["store_path"] = "sqlite", args.store
+        given.update(store_option(args.store))
     if args.cluster is not None:
         given["cluster"] = args.cluster
     multi = {"route_mode": "--route-mode", "external_url": "--external-url", "host_id": "--host-id", "heartbeat_s": "--heartbeat-s", "host_lease_s": "--host-lease-s"}
@@ -510,7 +500,7 @@ def serve_settings(args):
             given[name] = value
     merged = ServerSettings.from_mapping(given, settings)
     if args.cluster is not None and merged.store != "redis":
-        raise SettingsError("--cluster names the keys of a Redis store: use it with --store redis://HOST:PORT/DB")
+        raise SettingsError(CLUSTER_WITHOUT_REDIS)
     for name, option in multi.items():
         if getattr(args, name) is not None and merged.store != "redis":
             raise SettingsError(f"{option} is about several hosts sharing a Redis store: use it with --store redis://HOST:PORT/DB")

@@ -57,15 +57,13 @@ class RedisLocation:
 
 
 def store_location(settings: Any = None, given: str | None = None, cluster: str | None = None) -> str | RedisLocation:
-    """The store to operate on: `given` (the --store option: an SQLite file or a Redis URL),
-    else the settings' store (ServerSettings, as `scxmlc serve` reads them), else the settings'
-    default SQLite file. `cluster` (the --cluster option) names the keys of a Redis store; by
-    default the settings' cluster name."""
-    from ..store.redis import URL_SCHEMES
+    """The store to operate on: `given` (the --store option: an SQLite file or a Redis URL, read
+    as `scxmlc serve` reads it), else the settings' store (ServerSettings, as `scxmlc serve`
+    reads them), else the settings' default SQLite file. `cluster` (the --cluster option) names
+    the keys of a Redis store; by default the settings' cluster name."""
+    from .settings import CLUSTER_WITHOUT_REDIS, ServerSettings, SettingsError, store_option
 
     if settings is None:
-        from .settings import ServerSettings
-
         settings = ServerSettings()
     if given is not None:
         if given == "memory":
@@ -76,15 +74,14 @@ def store_location(settings: Any = None, given: str | None = None, cluster: str 
             )
         if not given:
             raise AdminError("--store: an empty path", EXIT_STORE)
-        if given.split("://", 1)[0].lower() in URL_SCHEMES and "://" in given:
-            return RedisLocation(given, cluster or settings.cluster)
-        if cluster is not None:
-            raise AdminError("--cluster names the keys of a Redis store: use it with --store redis://HOST:PORT/DB", EXIT_STORE)
-        return given
+        try:
+            settings = ServerSettings.from_mapping(store_option(given), settings)
+        except SettingsError as exc:
+            raise AdminError(str(exc), EXIT_STORE) from None
     if settings.store == "redis":
         return RedisLocation(settings.redis_url, cluster or settings.cluster)
     if cluster is not None:
-        raise AdminError("--cluster names the keys of a Redis store: use it with --store redis://HOST:PORT/DB", EXIT_STORE)
+        raise AdminError(CLUSTER_WITHOUT_REDIS, EXIT_STORE)
     if settings.store != "sqlite":
         raise AdminError(
             f"the settings say store = {settings.store}: such a server keeps no sessions outside its process; "

@@ -12,6 +12,27 @@ class SettingsError(ValueError):
     """A setting with a wrong name or value; the message names it."""
 
 
+# --cluster given for a store that is not Redis (scxmlc serve, scxmlc sessions)
+CLUSTER_WITHOUT_REDIS = "--cluster names the keys of a Redis store: use it with --store redis://HOST:PORT/DB"
+
+
+def store_option(value: str) -> dict:
+    """The settings a `--store` option stands for (scxmlc serve, scxmlc sessions): `memory`, a
+    Redis URL (redis://, rediss://, unix://, redis+cluster://...) or an SQLite file."""
+    import re
+
+    from ..store.redis import URL_SCHEMES  # (light: redis itself loads with a RedisStore)
+
+    if value == "memory":
+        return {"store": "memory"}
+    url = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*)://", value)
+    if url is None:
+        return {"store": "sqlite", "store_path": value}
+    if url.group(1).lower() not in URL_SCHEMES:
+        raise SettingsError(f"--store {url.group(1)}://...: not a store (expected PATH.db, memory, or a Redis URL: {', '.join(s + '://' for s in URL_SCHEMES)})")
+    return {"store": "redis", "redis_url": value}
+
+
 @dataclass
 class ServerSettings:
     # where it listens and what it serves

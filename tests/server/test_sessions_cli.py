@@ -429,6 +429,9 @@ def test_a_redis_store_from_a_settings_file_and_what_is_refused(redis_filled, tm
         client.close()
     unreachable = sessions("--store", "redis://127.0.0.1:1/0", "list")
     assert unreachable.returncode == 2 and "cannot reach Redis at redis://127.0.0.1:1/0" in unreachable.stderr
+    # --store is read as `scxmlc serve` reads it
+    not_a_store = sessions("--store", "http://example.com/x", "list")
+    assert not_a_store.returncode == 2 and "--store http://...: not a store" in not_a_store.stderr
     bad_name = sessions("--store", filled.redis, "--cluster", "no spaces", "list")
     assert bad_name.returncode == 2 and "the cluster name must be" in bad_name.stderr
     for args in (("--store", str(tmp_path / "x.db"), "--cluster", "prod"), ("--cluster", "prod")):
