@@ -22,7 +22,6 @@ class ChartMaker:
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
         self.ids: list[str] = []
-        self.leaves: list[str] = []
         self.parent_of: dict[str, tuple] = {}
 
     def content(self) -> str:
@@ -77,9 +76,8 @@ class ChartMaker:
         # the tree first (ids known before transitions name them)
         tree = self.node("s", 0)
         body = self.render(tree)
-        initial = tree[0] if tree[1] != "final" else self.leaves[0]
         return (
-            HEAD.format(initial=initial)
+            HEAD.format(initial=tree[0])  # (the root is always a <state> with children)
             + '<datamodel><data id="n" expr="0"/><data id="seen" expr="0"/></datamodel>'
             + body
             + "</scxml>"
@@ -90,7 +88,6 @@ class ChartMaker:
         self.ids.append(sid)
         if depth >= 3 or (depth and rng.random() < 0.4):
             kind = "final" if depth and rng.random() < 0.08 else "state"
-            self.leaves.append(sid)
             return (sid, kind, [])
         kind = "parallel" if depth and rng.random() < 0.25 else "state"
         children = [self.node(f"{sid}{k}", depth + 1) for k in range(rng.randrange(1, 4))]
