@@ -10,7 +10,7 @@ from typing import Any, Callable
 from .actions import SCXML_PROCESSOR, ActionsMixin, ExecutionError, add_scxml_notes, locate_error
 from .clock import Clock
 from .host import Host
-from .events import EXTERNAL_TEMPLATE, PLATFORM, make_event
+from .events import EXTERNAL_TEMPLATE, PLATFORM, make_event, send_fields
 from .basichttp import BASICHTTP_TYPE, IOProcessorEntry
 from .limits import Limits
 from .plans import Planned, PlannedTables
@@ -271,27 +271,19 @@ class MachineBase(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
                 self.execute_content(script)
         self.enter_states([tables.states[0].initial])
 
-    def send(
-        self,
-        name: str,
-        data: Any = None,
-        *,
-        sendid: Any = UNDEFINED,
-        origin: Any = UNDEFINED,
-        origintype: Any = UNDEFINED,
-        invokeid: Any = UNDEFINED,
-    ) -> None:
+    def send(self, name: str, data: Any = None, **fields: Any) -> None:
         """Queue an external event and process events until the machine is stable.
 
         `data` is Python data (dicts, lists, numbers, strings); it reaches ECMAScript as
         `_event.data`, converted when code first needs it (data that cannot be converted is
-        then an error.execution there). The other fields set the SCXML event fields of the
-        same names. (plans.Planned.send is this with the plans.)
+        then an error.execution there). The keyword fields `sendid`, `origin`, `origintype`
+        and `invokeid` set the SCXML event fields of the same names. (plans.Planned.send is
+        this with the plans.)
         """
         event = EXTERNAL_TEMPLATE.copy()  # copying beats building (the hottest path)
         event["name"] = name
-        if sendid is not UNDEFINED or origin is not UNDEFINED or origintype is not UNDEFINED or invokeid is not UNDEFINED:
-            event.update(sendid=sendid, origin=origin, origintype=origintype, invokeid=invokeid)
+        if fields:
+            event.update(send_fields(fields))
         queued = self._busy or self.external_queue or not self.running
         if data is not None:
             if queued or self.tables.invoke_mask:

@@ -27,9 +27,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .events import EXTERNAL_TEMPLATE
+from .events import EXTERNAL_TEMPLATE, send_fields
 from .interpreter import ChartTables, iter_bits
-from .js import UNDEFINED, to_js
+from .js import to_js
 
 # Each per-chart cache stops growing at this many entries (event names and configurations are
 # unbounded in principle); past it the algorithm simply runs uncached.
@@ -137,33 +137,23 @@ class Planned:
 
     # -- the external event: Machine.send ---------------------------------------------------
 
-    def send(
-        self,
-        name: str,
-        data: Any = None,
-        *,
-        sendid: Any = UNDEFINED,
-        origin: Any = UNDEFINED,
-        origintype: Any = UNDEFINED,
-        invokeid: Any = UNDEFINED,
-    ) -> None:
+    def send(self, name: str, data: Any = None, **fields: Any) -> None:
         """Machine.send (machine.py: MachineBase.send says what it does) with the plans: a
         code-free step known from this configuration changes only the configuration; a known
         step is replayed; where conditions decide, the state's selector picks the candidate."""
         lean = self._lean  # (None unless idle, queue empty, in the configuration it was made for)
-        if lean is not None and data is None and (plan := lean.get(name)) is not None and sendid is origin is origintype is invokeid is UNDEFINED:
+        if lean is not None and data is None and (plan := lean.get(name)) is not None and not fields:
             # A step seen before from this configuration that runs no code and leaves nothing
             # to do (no eventless transitions, no internal events, no invokes): only the
             # configuration changes. No code can observe `_event` until code runs again, so
             # the event object is built then (_bind_lazy_event), not now.
             self._lazy_event = name
-            self.config = plan[0]
-            self._lean = plan[1]
+            self.config, self._lean = plan
             return
         event = EXTERNAL_TEMPLATE.copy()  # copying beats building (the hottest path)
         event["name"] = name
-        if sendid is not UNDEFINED or origin is not UNDEFINED or origintype is not UNDEFINED or invokeid is not UNDEFINED:
-            event.update(sendid=sendid, origin=origin, origintype=origintype, invokeid=invokeid)
+        if fields:
+            event.update(send_fields(fields))
         tables = self.tables
         queued = self._busy or self.external_queue or not self.running
         if data is not None:

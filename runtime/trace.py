@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .events import EXTERNAL_TEMPLATE
+from .events import EXTERNAL_TEMPLATE, send_fields
 from .interpreter import iter_bits, iter_bits_reversed
 from .js import UNDEFINED, js_display, to_js, to_py
 
@@ -105,11 +105,11 @@ class TracingMixin:
     def _plannable(self, enabled) -> bool:
         return False
 
-    def send(self, name: str, data: Any = None, *, sendid=UNDEFINED, origin=UNDEFINED, origintype=UNDEFINED, invokeid=UNDEFINED) -> None:
+    def send(self, name: str, data: Any = None, **fields: Any) -> None:
         event = EXTERNAL_TEMPLATE.copy()
         event["name"] = name
-        if sendid is not UNDEFINED or origin is not UNDEFINED or origintype is not UNDEFINED or invokeid is not UNDEFINED:
-            event.update(sendid=sendid, origin=origin, origintype=origintype, invokeid=invokeid)
+        if fields:
+            event.update(send_fields(fields))
         if data is not None:
             event["data"] = to_js(data)
         self.enqueue_external(event)

@@ -578,6 +578,19 @@ def test_lean_path_is_not_taken_with_data_fields_or_while_busy():
     assert sm.datamodel["_event"]["sendid"] == "s1"
 
 
+def test_send_refuses_a_field_it_does_not_take_on_every_path():
+    sm = machine(TOGGLE)
+    for _ in range(4):
+        sm.send("t")  # (a lean step from here, with plans)
+    config = sm.configuration
+    for data in (None, {"k": 1}):
+        with pytest.raises(TypeError, match="unexpected keyword argument 'sendId'"):
+            sm.send("t", data, sendId="s1")
+    assert sm.configuration == config  # nothing was taken
+    sm.send("t")
+    assert sm.configuration != config
+
+
 @pytest.mark.plans
 def test_onexit_on_cancel_sees_the_last_lazily_taken_event():
     sm = machine(
