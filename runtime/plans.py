@@ -65,6 +65,9 @@ class PlannedTables(ChartTables):
         self.guarded_plans: dict[int, dict[str, tuple | bool]] = {}
         self.guarded_count = 0
         self.config_ids: dict[int, int] = {}
+        # the chart's compiled steps (Planned.STEPS) by the microstep each stands for (its
+        # blocks and the configuration after), once a microstep is recorded
+        self.compiled_steps: dict[tuple, Any] | None = None
 
     def config_id(self, config: int) -> int:
         """A small integer naming a configuration (stable for the life of the chart class)."""
@@ -93,6 +96,10 @@ class Planned:
     # Whether macrostep may take internal events without calling take_event and replay:
     # not in a class that hooks either (trace.py's traced sessions, the tests' checked ones).
     _inline_steps = True
+    # Compiled steps (scxmlc/steps.py): (((configuration, block), ...), configuration after,
+    # function) for each microstep the compiler could foresee; the function runs those blocks
+    # inline, each seeing its configuration, and then sets the configuration after.
+    STEPS: tuple = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -467,9 +474,25 @@ class Planned:
         self.execute_transition_content(enabled)
         self.enter_states(enabled)
         if plan is None and len(tables.plan_cache) < CACHE_LIMIT:
-            # False marks a microstep that must always run in full.
-            tables.plan_cache[key] = (tuple(self._plan), self.config, self.config & ~key[0]) if record else False
+            if record:
+                steps = tuple(self._plan)
+                if len(steps) > 1 and self.STEPS:
+                    steps = self.compiled_step(steps, self.config)
+                tables.plan_cache[key] = (steps, self.config, self.config & ~key[0])
+            else:
+                tables.plan_cache[key] = False  # a microstep that must always run in full
         self._plan = None
+
+    def compiled_step(self, steps: tuple, after: int) -> tuple:
+        """The recorded blocks `steps` of a microstep that ends in `after`, as one compiled step
+        when the compiler foresaw exactly that (STEPS): a call in place of one per block.
+        Otherwise `steps` as they are."""
+        tables = self.tables
+        compiled = tables.compiled_steps
+        if compiled is None:
+            compiled = tables.compiled_steps = {(blocks, config): fn for blocks, config, fn in self.STEPS}
+        fn = compiled.get((steps, after))
+        return steps if fn is None else ((steps[0][0], fn),)
 
     def replay(self, plan) -> None:
         """Run a recorded microstep: its blocks in order, each seeing the configuration it

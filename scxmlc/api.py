@@ -16,6 +16,7 @@ from .diagnostics import CompileError, CompileWarning, Diagnostic, Diagnostics, 
 from .emitter import Unit, class_name_for, emit
 from .lowering import lower
 from .parser import parse_bytes
+from .steps import fuse_steps
 from .verifier import verify
 
 
@@ -67,11 +68,15 @@ def compile_source(
         class_name = f"_{main_class}_{prefix.rstrip('_')}"
         chart = analyse(child, prefix)
         lowered = lower(chart, diags, compile_child, speculate)
+        if speculate:
+            fuse_steps(chart, lowered)
         units.append(Unit(chart, lowered, class_name, child.name or class_name))
         return class_name
 
     chart = analyse(doc)
     lowered = lower(chart, diags, compile_child, speculate)
+    if speculate:
+        fuse_steps(chart, lowered)  # (like the fast paths, a pass the reference mode leaves out)
     diags.raise_if_errors()
     units.append(Unit(chart, lowered, main_class, doc.name or name.rsplit(".", 1)[0]))
     # Files the module embeds, relative to the chart (deterministic wherever it is built).

@@ -159,6 +159,13 @@ def _transition_rows(chart: Chart, lowered: Lowered) -> list[str]:
     return rows
 
 
+def _step_row(blocks: tuple, after: int, name: str) -> str:
+    """A row of STEPS: the (configuration, block) pairs a compiled step stands for, the
+    configuration after, and the step."""
+    pairs = _tuple(_tuple([ast.Constant(config), _name(block)]) for config, block in blocks)
+    return ast.unparse(_tuple([pairs, ast.Constant(after), _name(name)]))
+
+
 class Unit:
     """One chart of a module: the main chart, or a child compiled for an <invoke>."""
 
@@ -209,7 +216,9 @@ def emit(units: list[Unit], source_name: str, dependencies: tuple[str, ...] = ()
             }
         )
         rendered = _TABLES.render(
-            states=_state_rows(unit.chart, lowered), transitions=_transition_rows(unit.chart, lowered)
+            states=_state_rows(unit.chart, lowered),
+            transitions=_transition_rows(unit.chart, lowered),
+            steps=[_step_row(*step) for step in lowered.steps],
         ).rstrip("\n")
         tables.append((placeholder, rendered))
     functions, verbatim = _verbatim_regions(functions)

@@ -110,6 +110,8 @@ class Lowered:
     # requests (Machine.REQUEST_OWNERS; scxmlc_runtime/requests.py).
     actions: set[str] = field(default_factory=set)
     request_owners: set[int] = field(default_factory=set)
+    # Compiled steps (steps.py): ([(configuration, block name), ...], configuration after, name)
+    steps: list[tuple[tuple, int, str]] = field(default_factory=list)
 
 
 def lower(chart: Chart, diags: Diagnostics, compile_child=None, speculate: bool = True) -> Lowered:

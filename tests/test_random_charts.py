@@ -1,4 +1,8 @@
-"""Random charts run alike with the runtime's plans and the compiler's fast paths and without them (the reference mode, issue 14): nested, parallel and history states, raised chains, eventless transitions, conditions on event data, errors and runaway loops, each driven by a random event stream."""
+"""Random charts run alike with the runtime's plans and the compiler's fast paths and without them (the reference mode, issue 14): nested, parallel and history states, raised chains, eventless transitions, conditions on event data, errors and runaway loops, each driven by a random event stream.
+
+Charts of a second series have neither <parallel> nor <history>, so that the compiler foresees
+their microsteps (compiled steps, scxmlc/steps.py): there every microstep of two blocks or
+more that the runtime records must be one it has a compiled step for."""
 
 from __future__ import annotations
 
@@ -19,8 +23,9 @@ HEAD = '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="
 class ChartMaker:
     """One random chart (seeded): a tree of states and transitions between them."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, chains: bool = False) -> None:
         self.rng = random.Random(seed)
+        self.chains = chains  # no <parallel>, no <history>: every configuration is a chain
         self.ids: list[str] = []
         self.parent_of: dict[str, tuple] = {}
 
@@ -89,9 +94,9 @@ class ChartMaker:
         if depth >= 3 or (depth and rng.random() < 0.4):
             kind = "final" if depth and rng.random() < 0.08 else "state"
             return (sid, kind, [])
-        kind = "parallel" if depth and rng.random() < 0.25 else "state"
+        kind = "parallel" if depth and rng.random() < 0.25 and not self.chains else "state"
         children = [self.node(f"{sid}{k}", depth + 1) for k in range(rng.randrange(1, 4))]
-        if kind == "state" and depth and rng.random() < 0.3:
+        if kind == "state" and depth and rng.random() < 0.3 and not self.chains:
             hid = f"{sid}h"
             self.ids.append(hid)
             children.append((hid, "history", [], rng.choice(["shallow", "deep"])))
@@ -111,8 +116,10 @@ class ChartMaker:
         return f'<{kind} id="{sid}">{entry}{exit_}{trans}{inner}</{kind}>'
 
 
-def run(source: str, name: str, fast: bool, stream: list, sessions: int) -> list:
+def run(source: str, name: str, fast: bool, stream: list, sessions: int, modules: list | None = None) -> list:
     module = scxmlc.load_string(source, module_name=f"{name}_{'fast' if fast else 'plain'}", speculate=fast)
+    if modules is not None:
+        modules.append(module)
     steps = []
     for _ in range(sessions):  # (later sessions replay what the first ones recorded)
         trace = Trace()
@@ -139,3 +146,19 @@ def test_a_random_chart_runs_alike_with_and_without_plans_and_fast_paths(seed):
     plain = run(source, f"random_{seed}", False, stream, sessions=1)
     for k, steps in enumerate(fast):
         assert steps == plain[0], f"session {k + 1} of the chart differs from the reference mode:\n{source}"
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_random_chain_chart_runs_alike_and_takes_compiled_steps(seed):
+    source = ChartMaker(seed, chains=True).make()
+    rng = random.Random(seed * 7919)
+    stream = [(rng.choice(EVENTS), rng.choice([None, None, {"k": rng.randrange(4)}, {"k": "x"}])) for _ in range(40)]
+    modules: list = []
+    fast = run(source, f"chain_{seed}", True, stream, sessions=2, modules=modules)
+    plain = run(source, f"chain_{seed}", False, stream, sessions=1)
+    for k, steps in enumerate(fast):
+        assert steps == plain[0], f"session {k + 1} of the chart differs from the reference mode:\n{source}"
+    for plan in modules[0].Chart.tables.plan_cache.values():
+        if plan:  # (False: a microstep that is never recorded)
+            blocks = plan[0]
+            assert len(blocks) < 2, f"a recorded microstep of {len(blocks)} blocks has no compiled step:\n{source}"

@@ -148,6 +148,24 @@ def _locked_t2(_sm):
     _sm.log("door", "wrong code")
 
 
+# Compiled step: 2 blocks, from 'locked' by the <transition> at line 20
+def _locked_step_1(_sm):
+    # <transition> line 20
+    _sm.config = 0
+    try:
+        # <log> line 21
+        _sm.log("door", "wrong code")
+    except Exception as _scxml_exc:
+        _sm.raise_error("error.execution", _scxml_exc)
+    # <onentry> of <state> 'locked' line 16
+    _sm.config = 4
+    try:
+        # <log> line 16
+        _sm.log("door", "locked")
+    except Exception as _scxml_exc:
+        _sm.raise_error("error.execution", _scxml_exc)
+
+
 class Door(Machine):
     """The door statechart (4 states, 7 transitions)."""
 
@@ -178,6 +196,13 @@ class Door(Machine):
         TransitionDef(source=3, events=('leave',), targets=(4,), domain=0, line=34),
         TransitionDef(source=0, targets=(1,), domain=0, line=0),
     )
+
+    # Compiled steps (scxmlc/steps.py): each microstep below, as (configuration, block) pairs in
+    # the order it runs them, the configuration after, and the function that runs it inline.
+    # The runtime uses one where it records exactly that microstep (runtime/plans.py).
+    STEPS = (
+        (((0, _locked_t2), (4, _locked_onentry)), 4, _locked_step_1),
+    )
     # fmt: on
 
 
@@ -205,5 +230,9 @@ __scxmlc_locations__ = (
     (141, '<log>', 18, ''),
     (145, '<transition>', 20, ''),
     (147, '<log>', 21, ''),
+    (153, '<transition>', 20, ''),
+    (156, '<log>', 21, ''),
+    (160, "<onentry> of <state> 'locked'", 16, ''),
+    (163, '<log>', 16, ''),
 )
 # fmt: on

@@ -1,0 +1,216 @@
+"""Compiled steps: the microsteps a chart's structure fixes, each fused into one function whose blocks run inline (a pass after lowering, left out with the fast paths).
+
+A microstep (SCXML Appendix D: exitStates, executeTransitionContent, enterStates) runs a list
+of blocks, the onexit, transition, onentry and default-initial content, each seeing the
+configuration of its moment. The runtime records that list the first time it takes a step
+whose outcome depends on nothing but the configuration (runtime/plans.py, `plan_cache`), and
+replays it after: one call per block. In a chart with no <parallel>, no <history>, no <invoke>
+and early binding, the configuration is the chain of ancestors of one atomic state, so for each
+atomic state and each transition it can take the list is known here already. This pass
+predicts it and emits, for each list of two blocks or more, one function that runs the
+blocks' bodies in order, each in its own `try` (SCXML 4.9: an error ends its block only, as
+error.execution) after storing the configuration that block would see, and stores the
+configuration the microstep ends in.
+
+The prediction is checked where it is used: the chart class lists each fused function with the
+list of (configuration, block) pairs it stands for (`STEPS`), and the runtime swaps a recorded
+plan for a fused function only when the two lists are equal. A wrong prediction costs only
+speed. What it saves is a call and a loop turn per block; a chart such as the benchmark's
+deep.scxml (16 blocks per event) runs a third faster.
+
+Size policy: at most STEP_BLOCK_LIMIT blocks are inlined per chart, in document order of the
+atomic states and their candidates, so a large chart's module grows by a bounded amount.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+
+from scxmlc_runtime.tables import ATOMIC, COMPOUND, DEEP_HISTORY, FINAL, PARALLEL, SHALLOW_HISTORY
+
+from .analysis import Chart
+from .lowering import DM, SM, Lowered, marker
+
+# Blocks inlined into compiled steps per chart, at most (each is a copy of a block's code).
+STEP_BLOCK_LIMIT = 1_000
+# The exception name in a compiled step's handlers (generated code never names it).
+_EXC = "_scxml_exc"
+# Statements a block may contain that would not mean the same inlined: a `return` would end the
+# whole step, nested functions would share the step's locals, and names declared global or
+# nonlocal would change for every block.
+_NOT_INLINABLE = (ast.Return, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Global, ast.Nonlocal, ast.Yield, ast.YieldFrom, ast.Await)
+
+
+def fuse_steps(chart: Chart, lowered: Lowered) -> None:
+    """Add a compiled step to `lowered` for each static microstep of two blocks or more
+    (lowered.functions, and lowered.steps: its blocks with their configurations, the
+    configuration after, and its name),
+    in document order of the atomic states and their candidates, up to STEP_BLOCK_LIMIT
+    blocks. Each inlined block keeps its location comment, so that an error in it is
+    located as in the block's own function."""
+    functions = {fn.name: fn for fn in lowered.functions}
+    taken = set(functions)
+    budget = STEP_BLOCK_LIMIT
+    count: dict[int, int] = {}
+    made: dict[tuple, str] = {}  # (blocks, configuration after) -> the step made for them
+    for leaf, t, blocks, after in static_microsteps(chart, lowered, functions):
+        tr = chart.transitions[t]
+        what = f"line {tr.line}" if tr.node is not None else "its initial transition"
+        blocks = tuple(blocks)
+        if (blocks, after) in made:  # another transition from the same state, alike
+            lowered.comments[made[blocks, after]] += f", {what}"
+            continue
+        if len(blocks) > budget:
+            break
+        budget -= len(blocks)
+        body: list[ast.stmt] = []
+        binds_dm = False
+        for config, name in blocks:
+            stmts = copy.deepcopy(functions[name].body)
+            if stmts and ast.unparse(stmts[0]) == f"{DM} = {SM}.dm":
+                del stmts[0]  # (bound once for the step: the datamodel object never changes)
+                binds_dm = True
+            body.append(marker(lowered.comments[name]))
+            body.append(_set_config(config))
+            handler = ast.ExceptHandler(
+                ast.Name("Exception", ast.Load()),
+                _EXC,
+                [ast.Expr(ast.Call(_sm_attr("raise_error"), [ast.Constant("error.execution"), ast.Name(_EXC, ast.Load())], []))],
+            )
+            body.append(ast.Try(stmts or [ast.Pass()], [handler], [], []))
+        if blocks[-1][0] != after:  # (states entered after the last block)
+            body.append(_set_config(after))
+        if binds_dm:
+            body.insert(0, ast.Assign([ast.Name(DM, ast.Store())], _sm_attr("dm")))
+        row = chart.states[leaf]
+        count[leaf] = k = count.get(leaf, 0) + 1
+        name = base = f"_{row.fname}_step_{k}"
+        n = 2
+        while name in taken:
+            name = f"{base}_{n}"
+            n += 1
+        taken.add(name)
+        fn = ast.FunctionDef(
+            name=name,
+            args=ast.arguments(posonlyargs=[], args=[ast.arg(SM)], kwonlyargs=[], kw_defaults=[], defaults=[]),
+            body=body,
+            decorator_list=[],
+            returns=None,
+        )
+        if hasattr(ast, "TypeAlias"):  # Python 3.12+ requires the field
+            fn.type_params = []
+        ast.fix_missing_locations(fn)
+        lowered.functions.append(fn)
+        made[blocks, after] = name
+        lowered.comments[name] = f"Compiled step: {len(blocks)} blocks, from '{row.id}' by the <transition> at {what}"
+        lowered.steps.append((blocks, after, name))
+
+
+def _sm_attr(name: str) -> ast.Attribute:
+    return ast.Attribute(ast.Name(SM, ast.Load()), name, ast.Load())
+
+
+def _set_config(config: int) -> ast.stmt:
+    return ast.Assign([ast.Attribute(ast.Name(SM, ast.Load()), "config", ast.Store())], ast.Constant(config))
+
+
+def static_microsteps(chart: Chart, lowered: Lowered, functions: dict[str, ast.FunctionDef]) -> list[tuple[int, int, list[tuple[int, str]], int]]:
+    """The static microsteps of a chart: (atomic state, transition, [(configuration, block
+    name), ...] in the order Appendix D runs them, configuration after), for those of two
+    blocks or more whose blocks can be inlined; [] for a chart whose configurations are not
+    chains of ancestors."""
+    states = chart.states
+    if chart.doc.binding == "late":
+        return []  # (the first entry of a state initialises its data: not a plain block)
+    for row in states:
+        if row.kind in (PARALLEL, SHALLOW_HISTORY, DEEP_HISTORY) or getattr(row.node, "invokes", ()):
+            return []
+    transitions = chart.transitions
+    out = []
+    for leaf in states:
+        if leaf.kind not in (ATOMIC, FINAL) or not leaf.index:
+            continue
+        chain = [leaf.index, *leaf.ancestors[:-1]]  # innermost first; the root (0) is never active
+        before = 0
+        for s in chain:
+            before |= 1 << s
+        for t in leaf.candidates:
+            tr = transitions[t]
+            if len(tr.targets) != 1 or tr.domain < 0:
+                continue  # targetless (one block at most), or a domain the run decides
+            blocks, after = _microstep(chart, lowered, chain, before, t)
+            if blocks is not None and len(blocks) >= 2 and all(_inlinable(functions[name]) for _, name in blocks):
+                out.append((leaf.index, t, blocks, after))
+    return out
+
+
+def _microstep(chart: Chart, lowered: Lowered, chain: list[int], config: int, t: int) -> tuple[list | None, int]:
+    """Appendix D microstep for the one transition `t` from the chain configuration `config`:
+    the blocks with the configuration each sees, and the configuration after (None for a
+    step the runtime never records: one that enters a final state or leaves a state that can
+    own requests, runtime/plans.py: Planned._plannable)."""
+    states = chart.states
+    tr = chart.transitions[t]
+    domain = tr.domain
+    blocks: list[tuple[int, str]] = []
+    # exitStates: the active descendants of the domain, innermost first (reverse document
+    # order); each state's onexit blocks see it still active.
+    below = states[domain].descendants
+    for s in chain:
+        if below >> s & 1:
+            if s in lowered.request_owners:
+                return None, 0  # (leaving it cancels its requests: never recorded)
+            for fn in lowered.state_fns.get(s, {}).get("onexit") or ():
+                blocks.append((config, fn))
+            config &= ~(1 << s)
+    # executeTransitionContent
+    action = lowered.transition_fns.get(t, {}).get("action")
+    if action is not None:
+        blocks.append((config, action))
+    # computeEntrySet (no parallel, no history: addDescendantStatesToEnter follows initial
+    # transitions; addAncestorStatesToEnter adds the proper ancestors below the domain)
+    enter: set[int] = set()
+    default: set[int] = set()
+
+    def add_ancestors(s: int, ancestor: int) -> None:
+        for a in states[s].ancestors:
+            if a == ancestor or a == 0:
+                break
+            enter.add(a)
+
+    def add_descendants(s: int) -> None:
+        enter.add(s)
+        if states[s].kind == COMPOUND:
+            default.add(s)
+            targets = chart.transitions[states[s].initial].targets
+            for x in targets:
+                add_descendants(x)
+            for x in targets:
+                add_ancestors(x, s)
+
+    target = tr.targets[0]
+    add_descendants(target)
+    add_ancestors(target, domain)
+    # enterStates, in document order: each state is active for its own onentry blocks, then
+    # for the content of its initial transition when entered by default
+    for s in sorted(enter):
+        if states[s].kind == FINAL:
+            return None, 0
+        config |= 1 << s
+        for fn in lowered.state_fns.get(s, {}).get("onentry") or ():
+            blocks.append((config, fn))
+        if s in default:
+            initial = lowered.transition_fns.get(states[s].initial, {}).get("action")
+            if initial is not None:
+                blocks.append((config, initial))
+    return blocks, config
+
+
+def _inlinable(fn: ast.FunctionDef) -> bool:
+    """Whether the block's body means the same inlined into a compiled step."""
+    return not any(
+        isinstance(node, _NOT_INLINABLE) or (isinstance(node, ast.Name) and node.id == _EXC)
+        for stmt in fn.body
+        for node in ast.walk(stmt)
+    )

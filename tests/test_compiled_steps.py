@@ -1,0 +1,156 @@
+"""Compiled steps (scxmlc/steps.py): the microsteps the compiler foresees run as one function each, exactly as their blocks would one by one (the reference mode is the judge), and only where the runtime records that very microstep."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import scxmlc
+import scxmlc.steps
+from scxmlc_runtime import Host, SimulatedClock
+
+from .test_reference_mode import Trace, datamodel
+
+REPO = Path(__file__).resolve().parents[1]
+BENCH = Path(os.environ.get("SCXMLC_BENCH_DIR", REPO.parent / "shared" / "bench"))
+HEAD = '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript" initial="{initial}">\n'
+
+
+def compiled(plan) -> bool:
+    return bool(plan) and len(plan[0]) == 1 and "_step_" in plan[0][0][1].__name__
+
+
+def drive(module, events, plans: bool = True) -> Trace:
+    trace = Trace()
+    host = Host(SimulatedClock(), plans=plans, on_error=trace.error)
+    sm = module.Chart(host=host, log=trace.log)
+    sm.start()
+    trace.state(sm)
+    for name in events:
+        sm.send(name)
+        trace.state(sm)
+    trace.steps.append(("data", datamodel(sm)))
+    host.close()
+    return trace
+
+
+def alike(source: str, events, name: str) -> type:
+    """Run `source` with plans and compiled steps and in the reference mode: the same trace.
+    Returns the fast module's chart class."""
+    fast = scxmlc.load_string(source, module_name=f"{name}_fast")
+    plain = scxmlc.load_string(source, module_name=f"{name}_plain", speculate=False)
+    assert not getattr(plain.Chart, "STEPS", ()), "the reference mode's modules have no compiled steps"
+    traces = [drive(fast, events).steps, drive(fast, events).steps, drive(plain, events, plans=False).steps]
+    traces = [[tuple(str(x).replace(f"{name}_fast", name).replace(f"{name}_plain", name) for x in step) for step in t] for t in traces]
+    assert traces[0] == traces[2] and traces[1] == traces[2]
+    return fast.Chart
+
+
+def test_the_deep_benchmark_chart_takes_one_compiled_step_per_event():
+    module = scxmlc.load(BENCH / "charts" / "deep.scxml", module_name="steps_deep")
+    chart = module.Chart
+    assert len(chart.STEPS) == 2  # (t and u take the same 16 blocks from each leaf: one step each)
+    sm = chart(clock=SimulatedClock()).start()
+    for k in range(10):
+        sm.send("tu"[k % 2])
+    assert sm.datamodel["entries"] == 88 and sm.datamodel["exits"] == 80
+    plans = [p for p in chart.tables.plan_cache.values() if p]
+    assert plans and all(compiled(p) for p in plans)
+
+
+# A parent's guarded transition to itself: exit L, exit P, enter P (its onentry sees P without
+# L), enter L by default (no block). Conditions decide, so the session's guarded path calls the
+# step's one function alone: the step must leave the configuration it ends in.
+SELF = (
+    HEAD.format(initial="P")
+    + '<datamodel><data id="n" expr="0"/></datamodel>\n'
+    + '<state id="P">\n'
+    + '  <onentry><log label="P in" expr="In(\'L\')"/></onentry>\n'
+    + '  <onexit><log label="P out" expr="In(\'L\')"/></onexit>\n'
+    + '  <transition event="e" cond="n &lt; 0" target="P"/>\n'
+    + '  <transition event="e" cond="n &gt;= 0" target="P"><assign location="n" expr="n + 1"/></transition>\n'
+    + '  <transition event="f" cond="In(\'L\')" target="Q"/>\n'
+    + '  <state id="L"><onexit><log label="L out" expr="n"/></onexit></state>\n'
+    + "</state>\n"
+    + '<state id="Q"/>\n'
+    + "</scxml>\n"
+)
+
+
+def test_a_compiled_step_leaves_the_configuration_it_ends_in():
+    chart = alike(SELF, ["e", "e", "e", "e", "f"], "steps_self")
+    assert chart.STEPS
+    assert any(compiled(p) for p in chart.tables.plan_cache.values())
+
+
+# An error in the second block of a step: error.execution located at that block's element, the
+# blocks after it run; and In() inside a step sees each block's own configuration.
+ERRORS = (
+    HEAD.format(initial="a1")
+    + '<datamodel><data id="n" expr="0"/></datamodel>\n'
+    + '<state id="a1">\n'
+    + '  <onexit><log label="a1 out" expr="In(\'a2\')"/></onexit>\n'
+    + '  <state id="a2">\n'
+    + '    <onentry><log label="a2 in" expr="In(\'b1\')"/></onentry>\n'
+    + '    <onexit>\n'
+    + '      <assign location="n" expr="n + 1"/>\n'
+    + '      <assign location="n" expr="n.no.such"/>\n'
+    + "    </onexit>\n"
+    + '    <transition event="t" target="b2"><log label="t" expr="In(\'a1\')"/></transition>\n'
+    + "  </state>\n"
+    + "</state>\n"
+    + '<state id="b1">\n'
+    + '  <onentry><log label="b1 in" expr="In(\'b2\')"/></onentry>\n'
+    + '  <state id="b2">\n'
+    + '    <onentry><log label="b2 in" expr="In(\'b2\') + \':\' + n"/></onentry>\n'
+    + '    <onexit><log label="b2 out" expr="In(\'a1\')"/></onexit>\n'
+    + '    <transition event="t" target="a1"/>\n'
+    + "  </state>\n"
+    + "</state>\n"
+    + "</scxml>\n"
+)
+
+
+def test_an_error_inside_a_compiled_step_is_located_and_the_step_goes_on():
+    chart = alike(ERRORS, ["t"] * 6, "steps_errors")
+    assert len(chart.STEPS) >= 2
+    assert all(compiled(p) for p in chart.tables.plan_cache.values() if p and len(p[0]) > 0)
+    trace = drive(scxmlc.load_string(ERRORS, module_name="steps_errors_again"), ["t"] * 3)
+    errors = [s for s in trace.steps if s[0] == "error"]
+    line = next(k for k, text in enumerate(ERRORS.splitlines(), 1) if "n.no.such" in text)
+    assert len(errors) == 2 and all(f"steps_errors_again.scxml:{line}" in s[2] for s in errors)
+    logs = [s[1:] for s in trace.steps if s[0] == "log"]
+    assert ("b2 in", "true:1") in logs and ("a1 out", "false") in logs and ("t", "false") in logs
+
+
+def test_compiled_steps_are_left_out_where_configurations_are_not_chains_and_deterministic():
+    with_parallel = (
+        HEAD.format(initial="p")
+        + '<parallel id="p"><state id="x"><onentry><log expr="1"/></onentry><onexit><log expr="2"/></onexit>'
+        + '<transition event="t" target="x"/></state><state id="y"/></parallel></scxml>'
+    )
+    assert "STEPS" not in scxmlc.compile_source(with_parallel).source
+    first = scxmlc.compile_source(ERRORS).source
+    assert "STEPS = (" in first and first == scxmlc.compile_source(ERRORS).source
+    assert "STEPS" not in scxmlc.compile_source(ERRORS, speculate=False).source
+
+
+def test_compiled_steps_stop_at_the_block_limit(monkeypatch):
+    whole = scxmlc.compile_file(BENCH / "charts" / "deep.scxml")
+    monkeypatch.setattr(scxmlc.steps, "STEP_BLOCK_LIMIT", 20)  # room for one step of 16 blocks
+    capped = scxmlc.compile_file(BENCH / "charts" / "deep.scxml")
+    assert whole.count("# Compiled step:") == 2 and capped.count("# Compiled step:") == 1
+
+
+@pytest.mark.parametrize("block", ["<script>function f() { return 1; }</script>", '<foreach array="[1, 2]" item="x"><log expr="x"/></foreach>'])
+def test_blocks_that_could_not_run_inline_keep_their_plan(block):
+    source = (
+        HEAD.format(initial="a")
+        + '<datamodel><data id="n" expr="0"/></datamodel>'
+        + f'<state id="a"><onexit>{block}</onexit><onentry><log expr="1"/></onentry><transition event="t" target="a"/></state></scxml>'
+    )
+    chart = alike(source, ["t"] * 3, f"steps_block_{len(block)}")
+    inlinable = "function" not in block
+    assert bool(chart.STEPS) == inlinable
