@@ -269,16 +269,33 @@ class Planned:
             errors0 = self.macro_errors
             steps = 0
             self.raw_event = None  # the external event is no longer bound: nothing can read it
+            if self._config_of_id is not self.config:
+                self.sync_config_id()
+            plans = self._config_plans
+            # The last plan replayed: the configuration it ended in, and its id and plans,
+            # are written back to the session only when something other than a replay is to
+            # read them (take_event, the limits, the end of the loop). Blocks set the
+            # configuration each sees themselves.
+            last = None
             while True:
                 steps += 1
-                if not steps & 255 and self.limit_check(queue, steps, errors0):
-                    return  # (the session has ended)
+                if not steps & 255:
+                    if last is not None:
+                        self._end_in(last)
+                        last = None
+                    if self.limit_check(queue, steps, errors0):
+                        return  # (the session has ended)
                 event = queue.popleft()
-                if self._config_of_id is not self.config:
-                    self.sync_config_id()
-                plan = self._config_plans.get(event["name"])
+                plan = plans.get(event["name"])
                 if plan is None:
+                    if last is not None:
+                        self._end_in(last)
+                        last = None
                     self.take_event(event)
+                    if self._config_of_id is not self.config:
+                        self.sync_config_id()
+                    plans = self._config_plans
+                    config = self.config
                 else:
                     dm["_event"] = event
                     for cfg, block in plan[0]:
@@ -287,14 +304,22 @@ class Planned:
                             block(self)
                         except Exception as exc:  # noqa: BLE001 - SCXML 4.9, as in execute_content
                             self.raise_error("error.execution", exc)
-                    self.config = self._config_of_id = plan[1]
-                    self._config_id = plan[3]
-                    self._config_plans = plan[4]
-                if not queue or self.config & eventless or not self.running:
+                    config = plan[1]
+                    plans = plan[4]
+                    last = plan
+                if not queue or config & eventless or not self.running:
                     break
+            if last is not None:
+                self._end_in(last)
             super().macrostep(steps, errors0)  # (counting on)
         else:
             super().macrostep()
+
+    def _end_in(self, plan: tuple) -> None:
+        """Make the configuration an event plan ends in the session's, with its id and plans."""
+        self.config = self._config_of_id = plan[1]
+        self._config_id = plan[3]
+        self._config_plans = plan[4]
 
     # -- selection and microsteps ------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Compiled steps (scxmlc/steps.py): the microsteps the compiler foresees run as one function each, exactly as their blocks would one by one (the reference mode is the judge), and only where the runtime records that very microstep."""
+"""Compiled steps (scxmlc/steps.py): the microsteps the compiler foresees run as one function each, exactly as their blocks would one by one (the reference mode is the judge), and only where the runtime records that very microstep; and the replays of a macrostep (plans.py), which write the configuration back only when something reads it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 import scxmlc
 import scxmlc.steps
-from scxmlc_runtime import Host, SimulatedClock
+from scxmlc_runtime import Host, Limits, SimulatedClock
 
 from .test_reference_mode import Trace, datamodel
 
@@ -22,9 +22,9 @@ def compiled(plan) -> bool:
     return bool(plan) and len(plan[0]) == 1 and "_step_" in plan[0][0][1].__name__
 
 
-def drive(module, events, plans: bool = True) -> Trace:
+def drive(module, events, plans: bool = True, limits: Limits | None = None) -> Trace:
     trace = Trace()
-    host = Host(SimulatedClock(), plans=plans, on_error=trace.error)
+    host = Host(SimulatedClock(), plans=plans, on_error=trace.error, limits=limits)
     sm = module.Chart(host=host, log=trace.log)
     sm.start()
     trace.state(sm)
@@ -36,13 +36,13 @@ def drive(module, events, plans: bool = True) -> Trace:
     return trace
 
 
-def alike(source: str, events, name: str) -> type:
+def alike(source: str, events, name: str, limits: Limits | None = None) -> type:
     """Run `source` with plans and compiled steps and in the reference mode: the same trace.
     Returns the fast module's chart class."""
     fast = scxmlc.load_string(source, module_name=f"{name}_fast")
     plain = scxmlc.load_string(source, module_name=f"{name}_plain", speculate=False)
     assert not getattr(plain.Chart, "STEPS", ()), "the reference mode's modules have no compiled steps"
-    traces = [drive(fast, events).steps, drive(fast, events).steps, drive(plain, events, plans=False).steps]
+    traces = [drive(fast, events, limits=limits).steps, drive(fast, events, limits=limits).steps, drive(plain, events, plans=False, limits=limits).steps]
     traces = [[tuple(str(x).replace(f"{name}_fast", name).replace(f"{name}_plain", name) for x in step) for step in t] for t in traces]
     assert traces[0] == traces[2] and traces[1] == traces[2]
     return fast.Chart
@@ -154,3 +154,41 @@ def test_blocks_that_could_not_run_inline_keep_their_plan(block):
     chart = alike(source, ["t"] * 3, f"steps_block_{len(block)}")
     inlinable = "function" not in block
     assert bool(chart.STEPS) == inlinable
+
+
+# The replays of a macrostep (Planned.macrostep) keep the configuration they end in to
+# themselves until something else reads it. Here a code-free replay (x: s1 -> s2) is followed by
+# an event no plan covers (y has a condition), which take_event must select from s2.
+UNPLANNED_AFTER_CODE_FREE = (
+    HEAD.format(initial="s0")
+    + '<datamodel><data id="n" expr="0"/></datamodel>'
+    + '<state id="s0"><transition event="go" target="s1"><raise event="x"/><raise event="y"/></transition></state>'
+    + '<state id="s1"><transition event="x" target="s2"/></state>'
+    + '<state id="s2"><transition event="y" cond="n &gt;= 0" target="s3"><assign location="n" expr="n + 1"/></transition></state>'
+    + '<state id="s3"><transition event="back" target="s0"/></state></scxml>'
+)
+
+
+def test_an_event_without_a_plan_after_code_free_replays_sees_their_configuration():
+    alike(UNPLANNED_AFTER_CODE_FREE, ["go", "back"] * 4, "steps_unplanned")
+    module = scxmlc.load_string(UNPLANNED_AFTER_CODE_FREE, module_name="steps_unplanned_again")
+    sm = module.Chart(clock=SimulatedClock()).start()
+    for _ in range(4):
+        sm.send("go")
+        assert sm.configuration == {"s3"}
+        sm.send("back")
+    assert sm.datamodel["n"] == 4
+
+
+# A runaway loop of raised events, every other step code-free: when the limit ends the session,
+# the states then active are the ones whose onexit runs.
+RUNAWAY = (
+    HEAD.format(initial="A")
+    + '<state id="A"><onexit><log label="exit" expr="\'A\'"/></onexit>'
+    + '<transition event="p" target="B"><raise event="q"/><raise event="p"/></transition></state>'
+    + '<state id="B"><transition event="q" target="A"/></state></scxml>'
+)
+
+
+def test_the_limits_end_a_run_of_replays_in_the_configuration_it_reached():
+    alike(RUNAWAY, ["p", "p"], "steps_runaway", limits=Limits(microsteps=1000))
