@@ -260,7 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument(
         "--no-speculate",
         action="store_true",
-        help="the reference mode: the exact code only, no fast paths (also the default when SCXMLC_REFERENCE=1)",
+        help="the reference mode: the exact code only, no fast paths or compiled steps (also the default when SCXMLC_REFERENCE=1)",
     )
     c = sub.add_parser("compile", parents=[fetch], help="compile a chart (or a directory of charts) to Python")
     c.add_argument("input", help="an .scxml file or a directory")
