@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import logging
 import re
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from . import basichttp
 from . import content as _content
 from .basichttp import BASICHTTP_TYPES
 from .events import EXTERNAL, INTERNAL, INTERNAL_TEMPLATE, make_event
 from .js import HOLE, UNDEFINED, JSArray, JSThrow, js_display, js_to_string, make_error, to_js
+
+if TYPE_CHECKING:  # pragma: no cover
+    import logging
 
 SCXML_TYPES = {
     None,
@@ -21,13 +23,18 @@ SCXML_TYPES = {
 }
 SCXML_PROCESSOR = "http://www.w3.org/TR/scxml/#SCXMLEventProcessor"
 _send_ids = itertools.count(1)
-_log_output = logging.getLogger("scxmlc_runtime.log")
+_log_output: logging.Logger | None = None  # scxmlc_runtime.log (made on first use: _chart_logger)
 _chart_loggers: dict[str, logging.Logger] = {}
 
 
 def _chart_logger(name: str | None) -> logging.Logger:
     """`scxmlc_runtime.log.<chart name>` (ors-dialect.md §4.6), a child of `scxmlc_runtime.log`."""
+    global _log_output
+    import logging  # (imported on first use: keeps the runtime's import light, issue 14)
+
     if not name:
+        if _log_output is None:
+            _log_output = logging.getLogger("scxmlc_runtime.log")
         return _log_output
     found = _chart_loggers.get(name)
     if found is None:
@@ -161,6 +168,8 @@ class ActionsMixin:
         elif self.host.log is not None:
             self.host.log(self.sessionid, label, text)
         else:
+            import logging  # (imported on first use: keeps the runtime's import light, issue 14)
+
             logger = _chart_logger(self.name)
             py_level = self.host.log_levels.get(level, logging.INFO) if level is not None else logging.INFO
             if not logger.isEnabledFor(py_level):

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import threading
-import urllib.parse
 from typing import Any
 
 from .events import EXTERNAL, make_event
@@ -87,6 +86,8 @@ def _handler() -> type:
 def incoming_event(method: str, path: str, headers: dict, body: str) -> dict:
     """C.2: the event a POST becomes: named by `_scxmleventname` (else HTTP.POST), with the form
     fields (or a JSON body) as data and the whole message as `raw`."""
+    import urllib.parse  # (imported on first use: keeps the runtime's import light, issue 14)
+
     ctype = headers.get("Content-Type", "")
     data: Any = UNDEFINED
     name = DEFAULT_EVENT
@@ -110,6 +111,8 @@ def incoming_event(method: str, path: str, headers: dict, body: str) -> dict:
 def form_body(event: Any, data: Any) -> bytes:
     """C.2: the body of the POST that sends an event: `_scxmleventname` and the data's fields
     form-encoded (a value that is not an object is sent as it is)."""
+    import urllib.parse  # (imported on first use: keeps the runtime's import light, issue 14)
+
     if isinstance(data, dict):
         fields = [(k, js_to_string(v)) for k, v in data.items()]
         if event is not UNDEFINED and event is not None:

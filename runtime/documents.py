@@ -15,7 +15,6 @@ runtime never imports the compiler itself. Compiled charts are cached by content
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 import types
@@ -23,7 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import unquote, urljoin, urlsplit
 
-_log = logging.getLogger("scxmlc_runtime")
+from ._lazylog import LazyLogger
+
+_log = LazyLogger("scxmlc_runtime")  # (logging is imported on first use, issue 14)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .host import Host

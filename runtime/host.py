@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import itertools
 import queue
-import logging
 import threading
 import time
 import weakref
@@ -64,9 +63,12 @@ class IOToken:
 
 
 # ORS <log level> (1 reporting, 2 error, 3 warning, 4 debug; ors-dialect.md §4.6) as Python
-# logging levels, and the presets of Host(log_levels=...).
-ORS_LOG_LEVELS = {1: logging.INFO, 2: logging.ERROR, 3: logging.WARNING, 4: logging.DEBUG}
-LOG_LEVEL_PRESETS = {"ors": ORS_LOG_LEVELS, "composer": {**ORS_LOG_LEVELS, 2: logging.INFO}}
+# logging levels, and the presets of Host(log_levels=...). The levels' values, fixed by the
+# logging module (INFO 20, ERROR 40, WARNING 30, DEBUG 10): logging is imported on first use,
+# to keep the runtime's import light (issue 14).
+_DEBUG, _INFO, _WARNING, _ERROR = 10, 20, 30, 40
+ORS_LOG_LEVELS = {1: _INFO, 2: _ERROR, 3: _WARNING, 4: _DEBUG}
+LOG_LEVEL_PRESETS = {"ors": ORS_LOG_LEVELS, "composer": {**ORS_LOG_LEVELS, 2: _INFO}}
 
 
 def _log_levels(value: dict | str | None) -> dict:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import itertools
 import sys
-from pathlib import Path
 from typing import Any
 
 from .actions import ExecutionError
-from .documents import DocumentError, compile_document, confined
 from .events import make_event
 from .js import UNDEFINED, js_to_string
 
@@ -159,6 +157,8 @@ class InvokeMixin:
     def _base_dir(self) -> str:
         if self.base_dir:
             return self.base_dir
+        from pathlib import Path  # (imported on first use: keeps the runtime's import light, issue 14)
+
         module = sys.modules.get(type(self).__module__)
         path = getattr(module, "__file__", None)
         return str(Path(path).parent) if path and not path.startswith("<") else "."
@@ -182,6 +182,10 @@ class InvokeMixin:
 
     def _load_src(self, src: str) -> type:
         """A child document in a file (http(s) ones are fetched: _fetch_child)."""
+        from pathlib import Path  # (pathlib and documents are imported on first use: keeps the runtime's import light, issue 14)
+
+        from .documents import confined
+
         path = src[5:] if src.startswith("file:") else src
         roots = self.host.loader.roots_for(self) + [self._base_dir()]
         full = confined(Path(self._base_dir()) / path, roots)
@@ -197,6 +201,8 @@ class InvokeMixin:
 
 def _compile_at_run_time(text: str, name: str, base_dir: str) -> type:
     """A document known only at run time goes through the compiler's hook (documents.py)."""
+    from .documents import DocumentError, compile_document  # (imported on first use: keeps the runtime's import light, issue 14)
+
     try:
         return compile_document(text, name if name.endswith(".scxml") else "invoked.scxml", base_dir)
     except DocumentError as exc:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections import deque
 from typing import Any, Callable
 
+from ._lazylog import LazyLogger
 from .actions import SCXML_PROCESSOR, ActionsMixin, ExecutionError, add_scxml_notes, locate_error
 from .clock import Clock
 from .host import Host
@@ -24,7 +24,7 @@ from .requests import RequestsMixin
 from .tables import StateDef, TransitionDef
 
 _QUEUE_LOCK = threading.Lock()  # (Machine._external)
-_log = logging.getLogger("scxmlc_runtime")
+_log = LazyLogger("scxmlc_runtime")  # (logging is imported on first use: keeps the runtime's import light, issue 14)
 
 
 class MachineBase(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):

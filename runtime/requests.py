@@ -25,11 +25,11 @@ so the replay paths need no check.
 
 from __future__ import annotations
 
-import logging
 import math
 import re
 from typing import TYPE_CHECKING, Any, Callable
 
+from ._lazylog import LazyLogger
 from .events import EXTERNAL, PLATFORM, make_event
 from .js import UNDEFINED, JSArray, JSThrow, error_name_message, js_to_string, to_js
 
@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .host import Host
     from .machine import Machine
 
-_log = logging.getLogger("scxmlc_runtime")
+_log = LazyLogger("scxmlc_runtime")  # (logging is imported on first use: keeps the runtime's import light, issue 14)
 
 PENDING, DONE, CANCELLED = "pending", "done", "cancelled"
 

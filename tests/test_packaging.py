@@ -128,3 +128,80 @@ def test_the_lazy_features_load_what_they_need():
     )
     out = run([sys.executable, "-c", code])
     assert out.stdout.strip() == "['decimal', 'random', 'xml.etree.ElementTree']"
+
+
+# The standard library's modules that the common path (import the runtime, import a generated
+# module, create a machine, start it, send events) leaves for later (issue 14): logging, with
+# the traceback, linecache, tokenize, textwrap and string modules it loads, until something is
+# logged; pathlib and urllib.parse (with fnmatch and ipaddress) until a document is loaded from a
+# file or a URL, or an event goes over Basic HTTP.
+LAZY_STDLIB = (
+    "logging",
+    "traceback",
+    "linecache",
+    "tokenize",
+    "textwrap",
+    "string",
+    "pathlib",
+    "fnmatch",
+    "urllib.parse",
+    "ipaddress",
+)
+
+LIGHT_CHART = """<?xml version="1.0" encoding="UTF-8"?>
+<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript" name="light" initial="off">
+  <datamodel><data id="n" expr="0"/></datamodel>
+  <state id="off">
+    <onentry><send id="t" event="tick" delay="1s"/></onentry>
+    <onexit><cancel sendid="t"/></onexit>
+    <transition event="toggle" cond="n &lt; 10" target="on"><assign location="n" expr="n + 1"/></transition>
+  </state>
+  <state id="on">
+    <onentry><raise event="lit"/></onentry>
+    <transition event="lit"/>
+    <transition event="toggle" target="off"/>
+    <transition event="speak" target="spoken"/>
+  </state>
+  <state id="spoken">
+    <onentry><log label="light" expr="'n is ' + n"/><assign location="nowhere.x" expr="1"/></onentry>
+  </state>
+</scxml>
+"""
+
+
+def test_the_common_path_leaves_the_stdlib_extras_for_later(tmp_path):
+    """Without site (-S: an editable install's finder loads pathlib and urllib.parse when the
+    interpreter starts), the runtime found through a symlink; then the first <log> and the first
+    error still reach the runtime's loggers by their names, with the caller's frame."""
+    (tmp_path / "light.scxml").write_text(LIGHT_CHART, encoding="utf-8")
+    run([sys.executable, "-m", "scxmlc", "compile", str(tmp_path / "light.scxml"), "-o", str(tmp_path / "light.py")])
+    (tmp_path / "scxmlc_runtime").symlink_to(REPO / "runtime", target_is_directory=True)
+    code = textwrap.dedent(
+        f"""
+        import sys
+        lazy = {LAZY_STDLIB!r}
+        import scxmlc_runtime
+        assert scxmlc_runtime.__file__.startswith({str(tmp_path)!r}), scxmlc_runtime.__file__
+        print(sorted(m for m in lazy if m in sys.modules))
+        import light
+        sm = light.Chart(clock=scxmlc_runtime.SimulatedClock())
+        sm.start()
+        for _ in range(3):
+            sm.send("toggle")
+        sm.clock.advance(2.0)
+        sm.run_until_idle()
+        assert sm.configuration == {{"on"}}, sm.configuration
+        print(sorted(m for m in lazy if m in sys.modules))
+        import logging
+        records = []
+        handler = logging.Handler()
+        handler.emit = records.append
+        logging.getLogger("scxmlc_runtime").addHandler(handler)
+        logging.getLogger("scxmlc_runtime").setLevel(logging.INFO)
+        sm.send("speak")
+        print([(r.name, r.levelname, r.funcName, r.getMessage().split(":")[0]) for r in records])
+        """
+    )
+    out = run([sys.executable, "-S", "-c", code], cwd=tmp_path).stdout.splitlines()
+    assert out[:2] == ["[]", "[]"], out
+    assert out[2] == str([("scxmlc_runtime.log.light", "INFO", "log", "light"), ("scxmlc_runtime", "WARNING", "error_event", "1")]), out
