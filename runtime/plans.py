@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .events import EXTERNAL_TEMPLATE, send_fields
+from .events import EXTERNAL_TEMPLATE, INTERNAL_TEMPLATE, send_fields
 from .interpreter import ChartTables, iter_bits
 from .js import to_js
 
@@ -51,8 +51,10 @@ class PlannedTables(ChartTables):
         # (configuration, transitions) -> (blocks with the configuration each sees, new
         # configuration, entered mask), for microsteps that depend on nothing else
         self.plan_cache: dict[tuple, tuple] = {}
-        # configuration id -> {event name: the plan of the whole selection + microstep, plus
-        # the id of the configuration it leads to and that configuration's dict here}
+        # configuration id -> {event name: the plan of the whole selection + microstep (blocks,
+        # configuration after, entered mask), the id of the configuration it leads to, that
+        # configuration's dict here, and the name of the event its one block raises when that
+        # is all the block does (else None)}
         self.event_plans: dict[int, dict[str, tuple]] = {}
         self.event_plan_count = 0
         # configuration id -> {event name: (next configuration, the next one's dict)} for the
@@ -68,6 +70,9 @@ class PlannedTables(ChartTables):
         # the chart's compiled steps (Planned.STEPS) by the microstep each stands for (its
         # blocks and the configuration after), once a microstep is recorded
         self.compiled_steps: dict[tuple, Any] | None = None
+        # block -> the event it raises, for the blocks that do nothing else (Planned.RAISES),
+        # once an event plan is recorded
+        self.raises: dict | None = None
 
     def config_id(self, config: int) -> int:
         """A small integer naming a configuration (stable for the life of the chart class)."""
@@ -100,6 +105,9 @@ class Planned:
     # function) for each microstep the compiler could foresee; the function runs those blocks
     # inline, each seeing its configuration, and then sets the configuration after.
     STEPS: tuple = ()
+    # The blocks that do nothing but raise an event of a constant name, with that name:
+    # ((block, name), ...) (scxmlc/steps.py).
+    RAISES: tuple = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -215,7 +223,7 @@ class Planned:
                 # process_external_event, inlined: this is the hottest path of the runtime.
                 self.dm["_event"] = event
                 self._lazy_event = None
-                steps, config, _, self._config_id, self._config_plans = plan
+                steps, config, _, self._config_id, self._config_plans, _ = plan
                 if steps:
                     self.replay(plan)
                 else:
@@ -255,7 +263,11 @@ class Planned:
     def macrostep(self) -> None:
         """Interpreter.macrostep with the plan branch of take_event inlined for the internal
         events of a macrostep, while nothing else is to do (no eventless transition enabled
-        by the configuration): a chain of raised events is a run of replays. The limits are
+        by the configuration): a chain of raised events is a run of replays. A step whose one
+        block does nothing but raise an event (RAISES), taken while the queue is empty, is not
+        run: the event it would raise is taken next, and neither event object is built unless
+        something could read it (SCXML 4.2, Appendix D: the raised event is the only one
+        queued, so it is the next one taken; no code runs in between). The limits are
         counted as there (every 256 microsteps, Interpreter.macrostep counting on); anything
         else goes to Interpreter.macrostep, which also finishes (eventless transitions,
         invokes)."""
@@ -277,43 +289,79 @@ class Planned:
             # read them (take_event, the limits, the end of the loop). Blocks set the
             # configuration each sees themselves.
             last = None
+            # A step whose one block would only raise an event, with the queue empty, is taken
+            # without running it: its event is taken next (`pending`), and the event of that
+            # step, which no code reads, is bound only if something could (`unbound`).
+            pending = unbound = None
             while True:
                 steps += 1
                 if not steps & 255:
                     if last is not None:
                         self._end_in(last)
                         last = None
+                    if unbound is not None:
+                        self._bind_internal(unbound, pending)
+                        unbound = pending = None
                     if self.limit_check(queue, steps, errors0):
                         return  # (the session has ended)
-                event = queue.popleft()
-                plan = plans.get(event["name"])
+                if pending is None:
+                    event = queue.popleft()
+                    name = event["name"]
+                else:
+                    name = pending
+                    pending = event = None
+                plan = plans.get(name)
                 if plan is None:
                     if last is not None:
                         self._end_in(last)
                         last = None
+                    if event is None:
+                        event = INTERNAL_TEMPLATE.copy()
+                        event["name"] = name
+                    unbound = None
                     self.take_event(event)
                     if self._config_of_id is not self.config:
                         self.sync_config_id()
                     plans = self._config_plans
                     config = self.config
                 else:
-                    dm["_event"] = event
-                    for cfg, block in plan[0]:
-                        self.config = cfg
-                        try:
-                            block(self)
-                        except Exception as exc:  # noqa: BLE001 - SCXML 4.9, as in execute_content
-                            self.raise_error("error.execution", exc)
+                    if plan[5] is not None and not queue:
+                        pending = plan[5]
+                        unbound = name
+                    else:
+                        if event is None:
+                            event = INTERNAL_TEMPLATE.copy()
+                            event["name"] = name
+                        unbound = None
+                        dm["_event"] = event
+                        for cfg, block in plan[0]:
+                            self.config = cfg
+                            try:
+                                block(self)
+                            except Exception as exc:  # noqa: BLE001 - SCXML 4.9, as in execute_content
+                                self.raise_error("error.execution", exc)
                     config = plan[1]
                     plans = plan[4]
                     last = plan
-                if not queue or config & eventless or not self.running:
+                if config & eventless or not self.running or (not queue and pending is None):
                     break
             if last is not None:
                 self._end_in(last)
+            if unbound is not None:
+                self._bind_internal(unbound, pending)
             super().macrostep(steps, errors0)  # (counting on)
         else:
             super().macrostep()
+
+    def _bind_internal(self, name: str, pending: str | None) -> None:
+        """Bind `_event` to the internal event `name` that macrostep took without building it,
+        and queue `pending`, the event its step's block would have raised and that macrostep
+        has not taken yet."""
+        event = INTERNAL_TEMPLATE.copy()
+        event["name"] = name
+        self.dm["_event"] = event
+        if pending is not None:
+            self.raise_event(pending)
 
     def _end_in(self, plan: tuple) -> None:
         """Make the configuration an event plan ends in the session's, with its id and plans."""
@@ -375,7 +423,10 @@ class Planned:
                 after_id = tables.config_id(after)
                 plans = tables.event_plans
                 after_plans = plans.setdefault(after_id, {})
-                plans.setdefault(key[0], {})[event["name"]] = (steps, after, entered, after_id, after_plans)
+                # (and the event its one block raises, when that is all the block does: see
+                # Planned.macrostep)
+                forward = self.raised_by(steps[0][1]) if len(steps) == 1 and self.RAISES else None
+                plans.setdefault(key[0], {})[event["name"]] = (steps, after, entered, after_id, after_plans, forward)
                 tables.event_plan_count += 1
                 if not steps and not after & tables.eventless_mask:
                     # Code-free and nothing left to do after it: Machine.send's shortest path.
@@ -507,6 +558,14 @@ class Planned:
             else:
                 tables.plan_cache[key] = False  # a microstep that must always run in full
         self._plan = None
+
+    def raised_by(self, block) -> str | None:
+        """The name of the event `block` raises, when that is all it does (RAISES)."""
+        tables = self.tables
+        raises = tables.raises
+        if raises is None:
+            raises = tables.raises = dict(self.RAISES)
+        return raises.get(block)
 
     def compiled_step(self, steps: tuple, after: int) -> tuple:
         """The recorded blocks `steps` of a microstep that ends in `after`, as one compiled step

@@ -219,6 +219,7 @@ def emit(units: list[Unit], source_name: str, dependencies: tuple[str, ...] = ()
             states=_state_rows(unit.chart, lowered),
             transitions=_transition_rows(unit.chart, lowered),
             steps=[_step_row(*step) for step in lowered.steps],
+            raises=[ast.unparse(_tuple([_name(block), ast.Constant(event)])) for block, event in lowered.raises],
         ).rstrip("\n")
         tables.append((placeholder, rendered))
     functions, verbatim = _verbatim_regions(functions)

@@ -112,6 +112,8 @@ class Lowered:
     request_owners: set[int] = field(default_factory=set)
     # Compiled steps (steps.py): ([(configuration, block name), ...], configuration after, name)
     steps: list[tuple[tuple, int, str]] = field(default_factory=list)
+    # The blocks that only raise an event (steps.py): (block name, event name)
+    raises: list[tuple[str, str]] = field(default_factory=list)
 
 
 def lower(chart: Chart, diags: Diagnostics, compile_child=None, speculate: bool = True) -> Lowered:

@@ -1,4 +1,4 @@
-"""Compiled steps: the microsteps a chart's structure fixes, each fused into one function whose blocks run inline (a pass after lowering, left out with the fast paths).
+"""Compiled steps: the microsteps a chart's structure fixes, each fused into one function whose blocks run inline, and the blocks that only raise an event (a pass after lowering, left out with the fast paths).
 
 A microstep (SCXML Appendix D: exitStates, executeTransitionContent, enterStates) runs a list
 of blocks, the onexit, transition, onentry and default-initial content, each seeing the
@@ -18,6 +18,12 @@ plan for a fused function only when the two lists are equal. A wrong prediction 
 speed. What it saves is a call and a loop turn per block; a chart such as the benchmark's
 deep.scxml (16 blocks per event) runs a third faster.
 
+The blocks whose whole body is `<raise event="name"/>` are listed too (`RAISES`): when the
+runtime replays a step whose one block is such a block, with the internal queue empty, it takes
+the event the block would raise at once, without running the block or building the events no
+code reads (runtime/plans.py: Planned.macrostep). A chain of raised events, as in the
+benchmark's internal.scxml, then costs a dictionary lookup per step.
+
 Size policy: at most STEP_BLOCK_LIMIT blocks are inlined per chart, in document order of the
 atomic states and their candidates, so a large chart's module grows by a bounded amount.
 """
@@ -30,7 +36,7 @@ import copy
 from scxmlc_runtime.tables import ATOMIC, COMPOUND, DEEP_HISTORY, FINAL, PARALLEL, SHALLOW_HISTORY
 
 from .analysis import Chart
-from .lowering import DM, SM, Lowered, marker
+from .lowering import DM, MARKER, SM, Lowered, marker
 
 # Blocks inlined into compiled steps per chart, at most (each is a copy of a block's code).
 STEP_BLOCK_LIMIT = 1_000
@@ -43,6 +49,36 @@ _NOT_INLINABLE = (ast.Return, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
 
 
 def fuse_steps(chart: Chart, lowered: Lowered) -> None:
+    """The pass: compiled steps (`compile_steps`) and the blocks that only raise (`find_raises`)."""
+    find_raises(lowered)
+    compile_steps(chart, lowered)
+
+
+def find_raises(lowered: Lowered) -> None:
+    """lowered.raises: the blocks whose whole body is `<raise event="name"/>` (no data), with
+    the name. The runtime takes such a block's event at once instead of running the block
+    (runtime/plans.py: Planned.macrostep), when its step is replayed with the queue empty."""
+    blocks = {name for fns in lowered.state_fns.values() for key in ("onentry", "onexit") for name in fns.get(key) or ()}
+    blocks |= {fns["action"] for fns in lowered.transition_fns.values() if fns.get("action")}
+    for fn in lowered.functions:
+        if fn.name not in blocks:
+            continue
+        body = [stmt for stmt in fn.body if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and str(stmt.value.value).startswith(MARKER))]
+        if len(body) != 1 or not isinstance(body[0], ast.Expr):
+            continue
+        call = body[0].value
+        if (
+            isinstance(call, ast.Call)
+            and ast.unparse(call.func) == f"{SM}.raise_event"
+            and not call.keywords
+            and len(call.args) == 1
+            and isinstance(call.args[0], ast.Constant)
+            and isinstance(call.args[0].value, str)
+        ):
+            lowered.raises.append((fn.name, call.args[0].value))
+
+
+def compile_steps(chart: Chart, lowered: Lowered) -> None:
     """Add a compiled step to `lowered` for each static microstep of two blocks or more
     (lowered.functions, and lowered.steps: its blocks with their configurations, the
     configuration after, and its name),

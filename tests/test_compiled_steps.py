@@ -192,3 +192,81 @@ RUNAWAY = (
 
 def test_the_limits_end_a_run_of_replays_in_the_configuration_it_reached():
     alike(RUNAWAY, ["p", "p"], "steps_runaway", limits=Limits(microsteps=1000))
+
+
+# Blocks that only raise (RAISES): a replayed step whose one block this is takes the raised event
+# at once. Where the chain stops (an eventless transition enabled, the limits), the event of the
+# last step is bound and the raised one queued, as if each block had run.
+RAISE_CHAIN = (
+    HEAD.format(initial="s0")
+    + '<state id="s0"><transition event="go" target="s1"><raise event="a"/></transition></state>'
+    + '<state id="s1"><transition event="a" target="s2"><raise event="b"/></transition></state>'
+    + '<state id="s2"><transition event="b" target="s3"><raise event="c"/></transition></state>'
+    + "<state id=\"s3\"><transition cond=\"_event.name == 'b'\" target=\"s4\"><log label=\"eventless\" expr=\"_event.name\"/></transition></state>"
+    + '<state id="s4"><transition event="c" target="s5"><log label="c" expr="_event.name + _event.type"/></transition></state>'
+    + '<state id="s5"><onentry><log label="s5" expr="_event.name"/></onentry><transition event="back" target="s0"/></state></scxml>'
+)
+
+
+def test_a_chain_of_raises_is_taken_at_once_and_binds_the_event_code_reads():
+    chart = alike(RAISE_CHAIN, ["go", "back"] * 4, "steps_raises")
+    assert dict((event, block.__name__) for block, event in chart.RAISES) == {"a": "_s0_t1", "b": "_s1_t1", "c": "_s2_t1"}
+    forwarded = [p for plans in chart.tables.event_plans.values() for p in plans.values() if p[5] is not None]
+    assert len(forwarded) >= 2  # (a from s1 and b from s2; go is an external event: taken by send)
+    trace = drive(scxmlc.load_string(RAISE_CHAIN, module_name="steps_raises_again"), ["go", "back", "go"])
+    logs = [s[1:] for s in trace.steps if s[0] == "log"]
+    assert logs[-3:] == [("eventless", "b"), ("c", "cinternal"), ("s5", "c")]
+
+
+RAISE_LOOP = (
+    HEAD.format(initial="A")
+    + '<state id="A"><onexit><log label="A out" expr="_event.name"/></onexit><transition event="p" target="B"><raise event="q"/></transition></state>'
+    + '<state id="B"><onexit><log label="B out" expr="_event.name"/></onexit><transition event="q" target="A"><raise event="p"/></transition></state></scxml>'
+)
+
+
+def test_the_limits_end_a_chain_of_raises_taken_at_once_as_they_end_any():
+    # (onexit blocks make these steps two blocks each: the loop below has none)
+    alike(RAISE_LOOP, ["p", "p"], "steps_raise_loop", limits=Limits(microsteps=1000))
+    # Steps of one block each, taken at once; the parent's onexit, run as the limit ends the
+    # session, reads the event of the last step taken.
+    bare = HEAD.format(initial="A") + (
+        '<state id="P"><onexit><log label="P out" expr="_event.name + _event.type"/></onexit>'
+        '<state id="A"><transition event="p" target="B"><raise event="q"/></transition></state>'
+        '<state id="B"><transition event="q" target="A"><raise event="p"/></transition></state></state></scxml>'
+    )
+    chart = alike(bare, ["p", "p"], "steps_raise_bare", limits=Limits(microsteps=1000))
+    assert any(p[5] for plans in chart.tables.event_plans.values() for p in plans.values())
+    logs = []
+    sm = chart(clock=SimulatedClock(), limits=Limits(microsteps=1000), log=lambda label, text: logs.append(text)).start()
+    sm.send("p")
+    assert not sm.running and "microsteps" in sm.limit_reason
+    assert len(logs) == 1 and logs[0] in ("pinternal", "qinternal")  # (not the external p)
+
+
+def test_only_blocks_that_raise_and_nothing_else_are_listed():
+    source = (
+        HEAD.format(initial="a")
+        + '<state id="a"><onentry><raise event="x"/><log expr="1"/></onentry><onexit><raise event="y"/></onexit>'
+        + '<transition event="t" target="a"><if cond="true"><raise event="z"/></if></transition></state></scxml>'
+    )
+    chart = scxmlc.load_string(source, module_name="steps_only_raise").Chart
+    assert [(block.__name__, event) for block, event in chart.RAISES] == [("_a_onexit", "y")]
+    assert "RAISES" not in scxmlc.compile_source(source, speculate=False).source
+
+
+def test_an_event_raised_behind_others_waits_its_turn():
+    source = (
+        HEAD.format(initial="s0")
+        + '<state id="s0"><transition event="go" target="s1"><raise event="x"/><raise event="y"/></transition></state>'
+        + '<state id="s1"><transition event="x" target="s2"><raise event="z"/></transition></state>'
+        + '<state id="s2"><transition event="y" target="s3"/><transition event="z" target="s4"/></state>'
+        + '<state id="s3"><transition event="z" target="s5"/></state><state id="s4"/><state id="s5"><transition event="back" target="s0"/></state></scxml>'
+    )
+    chart = alike(source, ["go", "back"] * 3, "steps_raise_behind")
+    assert chart.RAISES
+    sm = chart(clock=SimulatedClock()).start()
+    for _ in range(3):
+        sm.send("go")
+        assert sm.configuration == {"s5"}
+        sm.send("back")
