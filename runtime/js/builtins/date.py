@@ -132,21 +132,33 @@ def this_time(this: Any, method: str) -> float:
     throw_type_error(f"this is not a Date object. (Date.prototype.{method})")
 
 
-_ISO = re.compile(
-    r"([+-]\d{6}|\d{4})(?:-(\d{2})(?:-(\d{2}))?)?"
-    r"(?:T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?"
-    r"(Z|[+-]\d{2}:?\d{2})?\Z"
-)
-_TOSTRING = re.compile(
-    r"(?:[A-Za-z]{3},?\s+)?([A-Za-z]{3})\s+(\d{1,2}),?\s+(-?\d{1,6})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
-    r"\s*(?:(?:GMT|UTC|Z)?\s*([+-]\d{4})?)?(?:\s*\(.*\))?\s*\Z"
-)
-_RFC = re.compile(
-    r"(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})\s+(-?\d{1,6})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
-    r"\s*(GMT|UTC|Z|[+-]\d{4})?\s*\Z"
-)
-_SLASH = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{1,6})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*\Z")
-_YMD_SLASH = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*\Z")
+# Date.parse's formats, compiled on first use (compiling them costs a millisecond or two at
+# import, and most charts never parse a date: issue 14, the runtime's import time).
+_FORMATS: tuple | None = None
+
+
+def _formats() -> tuple:
+    """(ISO, toString, RFC 1123, m/d/y, y/m/d) patterns."""
+    global _FORMATS
+    if _FORMATS is None:
+        _FORMATS = (
+            re.compile(
+                r"([+-]\d{6}|\d{4})(?:-(\d{2})(?:-(\d{2}))?)?"
+                r"(?:T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?"
+                r"(Z|[+-]\d{2}:?\d{2})?\Z"
+            ),
+            re.compile(
+                r"(?:[A-Za-z]{3},?\s+)?([A-Za-z]{3})\s+(\d{1,2}),?\s+(-?\d{1,6})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+                r"\s*(?:(?:GMT|UTC|Z)?\s*([+-]\d{4})?)?(?:\s*\(.*\))?\s*\Z"
+            ),
+            re.compile(
+                r"(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})\s+(-?\d{1,6})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+                r"\s*(GMT|UTC|Z|[+-]\d{4})?\s*\Z"
+            ),
+            re.compile(r"(\d{1,2})/(\d{1,2})/(\d{1,6})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*\Z"),
+            re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*\Z"),
+        )
+    return _FORMATS
 
 
 def _month_index(name: str) -> int:
@@ -159,7 +171,8 @@ def parse_date(s: str) -> float:
     forms without an offset are local, as ES2016 settled), plus the toString/toUTCString
     outputs and the common `Month D, YYYY` and slash forms engines accept. Anything else NaN."""
     s = s.strip()
-    m = _ISO.match(s)
+    iso, tostring, rfc, slash, ymd_slash = _formats()
+    m = iso.match(s)
     if m:
         ys, mo, d, h, mi, sec, frac, tz = m.groups()
         if ys == "-000000":
@@ -183,7 +196,7 @@ def parse_date(s: str) -> float:
         sign = 1 if tz[0] == "+" else -1
         digits = tz[1:].replace(":", "")
         return time_clip(t - sign * (int(digits[:2]) * 60 + int(digits[2:])) * 60000)
-    for pattern, order in ((_TOSTRING, "mdy"), (_RFC, "dmy")):
+    for pattern, order in ((tostring, "mdy"), (rfc, "dmy")):
         m = pattern.match(s)
         if m:
             a, b, y, h, mi, sec, tz = m.groups()
@@ -200,7 +213,7 @@ def parse_date(s: str) -> float:
             if order == "mdy" and "GMT" in s:
                 return time_clip(t)
             return time_clip(utc_from_local(t))
-    for pattern, order in ((_SLASH, "mdy"), (_YMD_SLASH, "ymd")):
+    for pattern, order in ((slash, "mdy"), (ymd_slash, "ymd")):
         m = pattern.match(s)
         if m:
             g = m.groups()
