@@ -423,21 +423,34 @@ def test_hosts_on_a_redis_cluster_claim_fence_and_wake_across_slots(redis_cluste
 def test_a_dead_hosts_scheduled_starts_are_taken_over(hosts):
     """A REST start scheduled on a host that dies starts on another once due, once; one whose
     window passed while its host was dead expires (§9.7 step 4)."""
-    a, b = hosts("a"), hosts("b")
+    # A lease of 3 s here, so that the timing holds on a loaded machine: a is killed well before
+    # the missed start is due (1 s after it is made), and b cannot take a for dead (a's last
+    # heartbeat + the lease) until long after its window (100 ms more) has passed. With a 1 s
+    # lease both margins were a few hundred milliseconds, and a clean-clone CI run on a busy
+    # machine missed one of them twice.
+    lease = 3.0
+    a, b = hosts("a", "--host-lease-s", str(lease)), hosts("b", "--host-lease-s", str(lease))
     later = call(a.url, "POST", "/scxml/session/start", {"src": "tally.scxml", "scxmlc.delay": "2"}).json()
     r = call(b.url, "GET", f"/scxml/session/{later['sessionid']}/query")
     assert r.status == 307  # (a owns it: its schedule row)
-    # its window ends before b can take a for dead (a's last heartbeat + the lease)
     now_ms = int(time.time() * 1000)
-    missed = call(a.url, "POST", "/scxml/session/start", {"src": "tally.scxml", "idealtime": str(now_ms + 500), "scxmlc.postwindow": "100"}).json()
+    missed = call(a.url, "POST", "/scxml/session/start", {"src": "tally.scxml", "idealtime": str(now_ms + 1000), "scxmlc.postwindow": "100"}).json()
     a.kill()
+    killed_ms = int(time.time() * 1000)
+    assert killed_ms < now_ms + 1000, "a was killed after the missed start was due: the scenario did not happen"
     assert later["status"] == missed["status"] == "scheduled"
-    assert eventually(lambda: (r := call(b.url, "GET", f"/scxml/session/{later['sessionid']}/query")) is not None and r.status == 200
-                      and r.json()["status"] == "running", timeout=LEASE_S + 4)  # fmt: skip
-    # (the claim takes the dead host's schedule rows one by one, in no set order, and the row
-    # expires at the next timer tick after its claim: seconds on a loaded machine)
-    assert eventually(lambda: (r := call(b.url, "GET", f"/scxml/session/{missed['sessionid']}/query")) is not None and r.status == 410
-                      and "expired" in r.json()["description"], timeout=15)  # fmt: skip
+    seen: list = []
+
+    def query(sid: str):
+        r = call(b.url, "GET", f"/scxml/session/{sid}/query")
+        seen.append((sid, None if r is None else (r.status, r.body[:300])))
+        return r
+
+    assert eventually(lambda: (r := query(later["sessionid"])) is not None and r.status == 200
+                      and r.json()["status"] == "running", timeout=lease + 5), seen[-1:]  # fmt: skip
+    # (the claim takes the dead host's schedule rows one by one, in no set order)
+    assert eventually(lambda: (r := query(missed["sessionid"])) is not None and r.status == 410
+                      and "expired" in r.json()["description"], timeout=10), seen[-1:]  # fmt: skip
     assert call(b.url, "POST", f"/scxml/session/{later['sessionid']}/event/tick", {"n": 1}).status == 200
     assert eventually(lambda: (data_via(b.url, later["sessionid"]) or {}).get("seen") == ["1"])
     assert "did not start" not in b.log()
