@@ -444,7 +444,10 @@ class Cluster:
             try:
                 if kind == "scheduled":
                     row = await loop.run_in_executor(None, self.store.scheduled, sid)
-                    if row is not None:
+                    # (still in taken_over: start_scheduled, which takes it out, has not
+                    # started or expired the row while it was read; a row put back after
+                    # that would say "scheduled" for good)
+                    if row is not None and sid in self.service.taken_over:
                         self.service.rescheduled(row)
                     continue
                 sessions += 1
