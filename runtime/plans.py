@@ -10,7 +10,10 @@ interpreter (Machine = Planned + MachineBase), overrides the procedures concerne
 
 - `select_transitions`, `entry_set`: remembered results (select_cache, entry_cache, match_cache);
 - `microstep`: recorded once (`execute_content` notes each block and its configuration) and
-  replayed after (plan_cache);
+  replayed after (plan_cache); where the compiler foresaw exactly those blocks, one compiled
+  step runs them (STEPS, scxmlc/steps.py);
+- `macrostep`: a chain of internal events replayed in a loop of its own, and a step whose one
+  block only raises an event (RAISES) taken by taking that event next;
 - `take_event`: a step seen before from this configuration is one lookup (event_plans); where
   conditions decide and one atomic state has the candidates, they are tested in order, through
   the state's compiled selector (guarded_plans, take_guarded);
@@ -390,9 +393,7 @@ class Planned:
                     block(self)
                 except Exception as exc:  # noqa: BLE001 - SCXML 4.9, as in execute_content
                     self.raise_error("error.execution", exc)
-            self.config = self._config_of_id = plan[1]
-            self._config_id = plan[3]
-            self._config_plans = plan[4]
+            self._end_in(plan)
             return
         guards = tables.guarded_plans.get(self._config_id)
         if guards is not None and (guards := guards.get(event["name"])):

@@ -144,6 +144,16 @@ def _drop_dead_bindings(fn: ast.FunctionDef) -> ast.FunctionDef:
     return _DeadBindings(read).visit(fn)
 
 
+def unique_name(name: str, taken: set[str]) -> str:
+    """`name`, or `name_2`, `name_3`... the first not in `taken`; added to it."""
+    found, n = name, 2
+    while found in taken:
+        found = f"{name}_{n}"
+        n += 1
+    taken.add(found)
+    return found
+
+
 def candidates_by_name(candidates, events) -> dict[str, list[int]]:
     """For each event name that a descriptor of `events` spells out (`*` and the empty prefix
     aside), the candidates, in order, whose descriptors match it (SCXML 3.12.1: equal to the
@@ -486,12 +496,7 @@ class _Lowerer:
                 body.append(ast.Return(const(k)))  # enabled: it has no condition
             else:
                 body.append(ast.Return(const(-1 - k)))
-            name = base = f"_{row.fname}_select_{python_name(event)}"
-            n = 2
-            while name in taken:
-                name = f"{base}_{n}"
-                n += 1
-            taken.add(name)
+            name = unique_name(f"_{row.fname}_select_{python_name(event)}", taken)
             lines = ", ".join(str(ts[t].line) for t in cands[: k + 1])
             comment = f"<transition> selection of '{row.id}' on {event!r}, lines {lines}"
             selectors.append((event, self.function(name, comment, [guessing(body, [ast.Return(const(-1))])])))
@@ -866,7 +871,7 @@ class _Lowerer:
         request pattern (RequestsMixin.module_action) with the owner of the request."""
         element = extensions.lookup(a.namespace).declaration.elements[a.tag]
         where = f"<{a.label}> line {a.loc.line}{self.of_file(a.loc)}"
-        base = self.unique_name(f"_{self.prefix}_{python_name(a.module)}_{python_name(a.tag)}_{a.loc.line}")
+        base = unique_name(f"_{self.prefix}_{python_name(a.module)}_{python_name(a.tag)}_{a.loc.line}", self.taken)
         pre: list[ast.stmt] = []
         args = self.action_args(a, element, pre)  # (fills `pre`)
         self.define(base, f"{where}: its attributes, <param>s and <content>, in document order", [*pre, ast.Return(args)])
@@ -930,11 +935,3 @@ class _Lowerer:
             keys.append(const("children"))
             values.append(ast.Tuple(nested, ast.Load()))
         return ast.Dict(keys=keys, values=values)
-
-    def unique_name(self, name: str) -> str:
-        found, n = name, 2
-        while found in self.taken:
-            found = f"{name}_{n}"
-            n += 1
-        self.taken.add(found)
-        return found

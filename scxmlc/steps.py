@@ -36,7 +36,7 @@ import copy
 from scxmlc_runtime.tables import ATOMIC, COMPOUND, DEEP_HISTORY, FINAL, PARALLEL, SHALLOW_HISTORY
 
 from .analysis import Chart
-from .lowering import DM, MARKER, SM, Lowered, marker
+from .lowering import DM, MARKER, SM, Lowered, marker, unique_name
 
 # Blocks inlined into compiled steps per chart, at most (each is a copy of a block's code).
 STEP_BLOCK_LIMIT = 1_000
@@ -121,12 +121,7 @@ def compile_steps(chart: Chart, lowered: Lowered) -> None:
             body.insert(0, ast.Assign([ast.Name(DM, ast.Store())], _sm_attr("dm")))
         row = chart.states[leaf]
         count[leaf] = k = count.get(leaf, 0) + 1
-        name = base = f"_{row.fname}_step_{k}"
-        n = 2
-        while name in taken:
-            name = f"{base}_{n}"
-            n += 1
-        taken.add(name)
+        name = unique_name(f"_{row.fname}_step_{k}", taken)
         fn = ast.FunctionDef(
             name=name,
             args=ast.arguments(posonlyargs=[], args=[ast.arg(SM)], kwonlyargs=[], kw_defaults=[], defaults=[]),
