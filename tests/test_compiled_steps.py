@@ -142,6 +142,13 @@ def test_compiled_steps_stop_at_the_block_limit(monkeypatch):
     monkeypatch.setattr(scxmlc.steps, "STEP_BLOCK_LIMIT", 20)  # room for one step of 16 blocks
     capped = scxmlc.compile_file(BENCH / "charts" / "deep.scxml")
     assert whole.count("# Compiled step:") == 2 and capped.count("# Compiled step:") == 1
+    # past the floor, a chart gets as many inlined blocks as it has blocks
+    monkeypatch.setattr(scxmlc.steps, "STEP_BLOCK_LIMIT", 1_000)
+    monkeypatch.setattr(scxmlc.steps, "STEP_BLOCK_FLOOR", 0)
+    chart = scxmlc.load_string(SELF, module_name="steps_floor").Chart
+    blocks = sum(len(s.onentry) + len(s.onexit) for s in chart.STATES) + sum(t.action is not None for t in chart.TRANSITIONS)
+    inlined = sum(len(pairs) for pairs, _, _ in chart.STEPS)
+    assert 0 < inlined <= blocks == 4
 
 
 @pytest.mark.parametrize("block", ["<script>function f() { return 1; }</script>", '<foreach array="[1, 2]" item="x"><log expr="x"/></foreach>'])

@@ -12,6 +12,7 @@ import random
 import pytest
 
 import scxmlc
+import scxmlc.steps
 from scxmlc_runtime import Host, Limits, SimulatedClock
 
 from .test_reference_mode import Trace, datamodel, value
@@ -149,7 +150,10 @@ def test_a_random_chart_runs_alike_with_and_without_plans_and_fast_paths(seed):
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_a_random_chain_chart_runs_alike_and_takes_compiled_steps(seed):
+def test_a_random_chain_chart_runs_alike_and_takes_compiled_steps(seed, monkeypatch):
+    # (no size limit here: this checks the prediction, which must then cover every microstep)
+    monkeypatch.setattr(scxmlc.steps, "STEP_BLOCK_FLOOR", 100_000)
+    monkeypatch.setattr(scxmlc.steps, "STEP_BLOCK_LIMIT", 100_000)
     source = ChartMaker(seed, chains=True).make()
     rng = random.Random(seed * 7919)
     stream = [(rng.choice(EVENTS), rng.choice([None, None, {"k": rng.randrange(4)}, {"k": "x"}])) for _ in range(40)]
