@@ -46,6 +46,14 @@ def make_event(
 INTERNAL_TEMPLATE = make_event("", type=INTERNAL)
 EXTERNAL_TEMPLATE = make_event("", type=EXTERNAL)
 
+
+def internal_event(name: str) -> dict:
+    """A new internal event named `name` with no data, as `<raise>` makes one."""
+    event = INTERNAL_TEMPLATE.copy()
+    event["name"] = name
+    return event
+
+
 # The fields Machine.send takes beside the name and the data.
 SEND_FIELDS = ("sendid", "origin", "origintype", "invokeid")
 

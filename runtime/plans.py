@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .events import EXTERNAL_TEMPLATE, INTERNAL_TEMPLATE, send_fields
+from .events import EXTERNAL_TEMPLATE, internal_event, send_fields
 from .interpreter import ChartTables, iter_bits
 from .js import to_js
 
@@ -318,11 +318,8 @@ class Planned:
                     if last is not None:
                         self._end_in(last)
                         last = None
-                    if event is None:
-                        event = INTERNAL_TEMPLATE.copy()
-                        event["name"] = name
                     unbound = None
-                    self.take_event(event)
+                    self.take_event(event if event is not None else internal_event(name))
                     if self._config_of_id is not self.config:
                         self.sync_config_id()
                     plans = self._config_plans
@@ -332,11 +329,8 @@ class Planned:
                         pending = plan[5]
                         unbound = name
                     else:
-                        if event is None:
-                            event = INTERNAL_TEMPLATE.copy()
-                            event["name"] = name
                         unbound = None
-                        dm["_event"] = event
+                        dm["_event"] = event if event is not None else internal_event(name)
                         for cfg, block in plan[0]:
                             self.config = cfg
                             try:
@@ -360,9 +354,7 @@ class Planned:
         """Bind `_event` to the internal event `name` that macrostep took without building it,
         and queue `pending`, the event its step's block would have raised and that macrostep
         has not taken yet."""
-        event = INTERNAL_TEMPLATE.copy()
-        event["name"] = name
-        self.dm["_event"] = event
+        self.dm["_event"] = internal_event(name)
         if pending is not None:
             self.raise_event(pending)
 

@@ -41,8 +41,23 @@ def sm_call(method: str, *args: ast.expr, **kwargs: ast.expr) -> ast.Call:
     )
 
 
-def _is_marker(stmt: ast.stmt) -> bool:
+def is_marker(stmt: ast.stmt) -> bool:
+    """Whether `stmt` is a `marker` (a `# ...` comment once emitted)."""
     return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and str(stmt.value.value).startswith(MARKER)
+
+
+def function_def(name: str, body: list[ast.stmt], args: tuple[str, ...] = (SM,)) -> ast.FunctionDef:
+    """`def name(*args): body`, with its locations filled in."""
+    fn = ast.FunctionDef(
+        name=name,
+        args=ast.arguments(posonlyargs=[], args=[ast.arg(a) for a in args], kwonlyargs=[], kw_defaults=[], defaults=[]),
+        body=body,
+        decorator_list=[],
+        returns=None,
+    )
+    if hasattr(ast, "TypeAlias"):  # Python 3.12+ requires the field
+        fn.type_params = []
+    return ast.fix_missing_locations(fn)
 
 
 def const(value) -> ast.Constant:
@@ -286,18 +301,7 @@ class _Lowerer:
             prologue.append(ast.Assign([ast.Name(DM, ast.Store())], ast.Attribute(ast.Name(SM, ast.Load()), "dm", ast.Load())))
         if uses_event:
             prologue.append(ast.Assign([ast.Name("_ev", ast.Store())], ast.Subscript(ast.Name(DM, ast.Load()), ast.Constant("_event"), ast.Load())))
-        fn = ast.FunctionDef(
-            name=name,
-            args=ast.arguments(
-                posonlyargs=[], args=[ast.arg(a) for a in (SM, *extra_args)], kwonlyargs=[], kw_defaults=[], defaults=[]
-            ),
-            body=[*prologue, *(flat or [ast.Pass()])],
-            decorator_list=[],
-            returns=None,
-        )
-        if hasattr(ast, "TypeAlias"):  # Python 3.12+ requires the field
-            fn.type_params = []
-        fn = _drop_dead_bindings(fn)
+        fn = _drop_dead_bindings(function_def(name, [*prologue, *(flat or [ast.Pass()])], (SM, *extra_args)))
         ast.fix_missing_locations(fn)
         self.out.functions.append(fn)
         self.out.comments[name] = comment
@@ -318,12 +322,12 @@ class _Lowerer:
                 if not all(_inert(x) for x in stmt.orelse):
                     stmt.orelse.insert(0, _convert_event())  # (stores are plain: not so far)
                 out.append(stmt)
-            elif _is_marker(stmt) or _inert(stmt):
+            elif is_marker(stmt) or _inert(stmt):
                 out.append(stmt)
             else:
                 # before the marker of the element it belongs to
                 at = len(out)
-                while at and _is_marker(out[at - 1]):
+                while at and is_marker(out[at - 1]):
                     at -= 1
                 return [*out[:at], _convert_event(), *out[at:], *body[k:]]
         return out

@@ -39,7 +39,7 @@ import copy
 from scxmlc_runtime.tables import ATOMIC, COMPOUND, DEEP_HISTORY, FINAL, PARALLEL, SHALLOW_HISTORY
 
 from .analysis import Chart
-from .lowering import DM, MARKER, SM, Lowered, marker, unique_name
+from .lowering import DM, SM, Lowered, const, function_def, is_marker, marker, sm_call, unique_name
 
 # Blocks inlined into compiled steps per chart (each is a copy of a block's code): as many as
 # the chart has, but at least STEP_BLOCK_FLOOR (a small chart's steps are all worth having) and
@@ -64,12 +64,11 @@ def find_raises(lowered: Lowered) -> None:
     """lowered.raises: the blocks whose whole body is `<raise event="name"/>` (no data), with
     the name. The runtime takes such a block's event at once instead of running the block
     (runtime/plans.py: Planned.macrostep), when its step is replayed with the queue empty."""
-    blocks = {name for fns in lowered.state_fns.values() for key in ("onentry", "onexit") for name in fns.get(key) or ()}
-    blocks |= {fns["action"] for fns in lowered.transition_fns.values() if fns.get("action")}
+    blocks = set(_block_names(lowered))
     for fn in lowered.functions:
         if fn.name not in blocks:
             continue
-        body = [stmt for stmt in fn.body if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and str(stmt.value.value).startswith(MARKER))]
+        body = [stmt for stmt in fn.body if not is_marker(stmt)]
         if len(body) != 1 or not isinstance(body[0], ast.Expr):
             continue
         call = body[0].value
@@ -94,9 +93,7 @@ def compile_steps(chart: Chart, lowered: Lowered) -> None:
     the block's own function."""
     functions = {fn.name: fn for fn in lowered.functions}
     taken = set(functions)
-    blocks_in_chart = sum(len(fns.get(key) or ()) for fns in lowered.state_fns.values() for key in ("onentry", "onexit"))
-    blocks_in_chart += sum(1 for fns in lowered.transition_fns.values() if fns.get("action"))
-    budget = min(STEP_BLOCK_LIMIT, max(STEP_BLOCK_FLOOR, blocks_in_chart))
+    budget = min(STEP_BLOCK_LIMIT, max(STEP_BLOCK_FLOOR, len(_block_names(lowered))))
     count: dict[int, int] = {}
     made: dict[tuple, str] = {}  # (blocks, configuration after) -> the step made for them
     for leaf, t, blocks, after in static_microsteps(chart, lowered, functions):
@@ -119,36 +116,27 @@ def compile_steps(chart: Chart, lowered: Lowered) -> None:
             body.append(marker(lowered.comments[name]))
             body.append(_set_config(config))
             handler = ast.ExceptHandler(
-                ast.Name("Exception", ast.Load()),
-                _EXC,
-                [ast.Expr(ast.Call(_sm_attr("raise_error"), [ast.Constant("error.execution"), ast.Name(_EXC, ast.Load())], []))],
+                ast.Name("Exception", ast.Load()), _EXC, [ast.Expr(sm_call("raise_error", const("error.execution"), ast.Name(_EXC, ast.Load())))]
             )
             body.append(ast.Try(stmts or [ast.Pass()], [handler], [], []))
         if blocks[-1][0] != after:  # (states entered after the last block)
             body.append(_set_config(after))
         if binds_dm:
-            body.insert(0, ast.Assign([ast.Name(DM, ast.Store())], _sm_attr("dm")))
+            body.insert(0, ast.Assign([ast.Name(DM, ast.Store())], ast.Attribute(ast.Name(SM, ast.Load()), "dm", ast.Load())))
         row = chart.states[leaf]
         count[leaf] = k = count.get(leaf, 0) + 1
         name = unique_name(f"_{row.fname}_step_{k}", taken)
-        fn = ast.FunctionDef(
-            name=name,
-            args=ast.arguments(posonlyargs=[], args=[ast.arg(SM)], kwonlyargs=[], kw_defaults=[], defaults=[]),
-            body=body,
-            decorator_list=[],
-            returns=None,
-        )
-        if hasattr(ast, "TypeAlias"):  # Python 3.12+ requires the field
-            fn.type_params = []
-        ast.fix_missing_locations(fn)
+        fn = function_def(name, body)
         lowered.functions.append(fn)
         made[blocks, after] = name
         lowered.comments[name] = f"Compiled step: {len(blocks)} blocks, from '{row.id}' by the <transition> at {what}"
         lowered.steps.append((blocks, after, name))
 
 
-def _sm_attr(name: str) -> ast.Attribute:
-    return ast.Attribute(ast.Name(SM, ast.Load()), name, ast.Load())
+def _block_names(lowered: Lowered) -> list[str]:
+    """The chart's blocks: its onentry, onexit and transition content functions."""
+    names = [name for fns in lowered.state_fns.values() for key in ("onentry", "onexit") for name in fns.get(key) or ()]
+    return names + [fns["action"] for fns in lowered.transition_fns.values() if fns.get("action")]
 
 
 def _set_config(config: int) -> ast.stmt:
@@ -167,6 +155,7 @@ def static_microsteps(chart: Chart, lowered: Lowered, functions: dict[str, ast.F
         if row.kind in (PARALLEL, SHALLOW_HISTORY, DEEP_HISTORY) or getattr(row.node, "invokes", ()):
             return []
     transitions = chart.transitions
+    inlinable: dict[str, bool] = {}  # (a block is in many steps: walk it once)
     out = []
     for leaf in states:
         if leaf.kind not in (ATOMIC, FINAL) or not leaf.index:
@@ -180,7 +169,12 @@ def static_microsteps(chart: Chart, lowered: Lowered, functions: dict[str, ast.F
             if len(tr.targets) != 1 or tr.domain < 0:
                 continue  # targetless (one block at most), or a domain the run decides
             blocks, after = _microstep(chart, lowered, chain, before, t)
-            if blocks is not None and len(blocks) >= 2 and all(_inlinable(functions[name]) for _, name in blocks):
+            if blocks is None or len(blocks) < 2:
+                continue
+            for _, name in blocks:
+                if name not in inlinable:
+                    inlinable[name] = _inlinable(functions[name])
+            if all(inlinable[name] for _, name in blocks):
                 out.append((leaf.index, t, blocks, after))
     return out
 
