@@ -4,7 +4,9 @@ errors never logs (issue 14: the runtime's import time)."""
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class LazyLogger:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Callable
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Callable
 
 from .clock import Clock, Timer
 

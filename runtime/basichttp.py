@@ -14,9 +14,11 @@ queue (an atomic deque append) and answers 200; the machine processes it on its 
 
 from __future__ import annotations
 
-import json
 import threading
-from typing import Any
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any
 
 from .events import EXTERNAL, make_event
 from .js import UNDEFINED, HostObject, js_to_string, to_js
@@ -86,7 +88,8 @@ def _handler() -> type:
 def incoming_event(method: str, path: str, headers: dict, body: str) -> dict:
     """C.2: the event a POST becomes: named by `_scxmleventname` (else HTTP.POST), with the form
     fields (or a JSON body) as data and the whole message as `raw`."""
-    import urllib.parse  # (imported on first use: keeps the runtime's import light, issue 14)
+    import json  # (these two on first use: keeps the runtime's import light, issue 14)
+    import urllib.parse
 
     ctype = headers.get("Content-Type", "")
     data: Any = UNDEFINED

@@ -5,7 +5,10 @@ from __future__ import annotations
 import heapq
 import itertools
 import time
-from typing import Callable
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Callable
 
 
 class Timer:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .dom import parse_xml_fragment
-from .js import JSThrow, json_parse
+from .js import JSThrow
 
 __all__ = ["source_value", "text_value", "xml_value"]
 
@@ -12,6 +12,8 @@ def text_value(text: str):
     """JSON when the text is JSON; otherwise the text with whitespace normalised (B.2.2)."""
     stripped = text.strip()
     if stripped:
+        from .js import json_parse  # (made with the JSON built-in, on first use)
+
         try:
             return json_parse(stripped)
         except JSThrow:

@@ -19,7 +19,10 @@ import os
 import threading
 import types
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any, Callable
 from urllib.parse import unquote, urljoin, urlsplit
 
 from ._lazylog import LazyLogger

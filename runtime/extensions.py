@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from typing import Any
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any
 
 # Attribute kinds (what the text of the attribute is).
 VALUE = "value"  # an ECMAScript expression, evaluated when the action runs

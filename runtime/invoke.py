@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import itertools
 import sys
-from typing import Any
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any
 
 from .actions import ExecutionError
 from .events import make_event

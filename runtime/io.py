@@ -15,7 +15,10 @@ delivers a result event runs on the host's thread, between macrosteps.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, Awaitable, Callable
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any, Awaitable, Callable
 
 if TYPE_CHECKING:  # pragma: no cover
     from .host import Host

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from typing import Any, Callable
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 from ._lazylog import LazyLogger
 from .actions import SCXML_PROCESSOR, ActionsMixin, ExecutionError, add_scxml_notes, locate_error

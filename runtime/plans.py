@@ -28,7 +28,9 @@ Every cache stops growing at CACHE_LIMIT entries, past which the algorithm runs 
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any
 
 from .events import EXTERNAL_TEMPLATE, internal_event, send_fields
 from .interpreter import ChartTables, iter_bits

@@ -27,7 +27,10 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING, Any, Callable
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 from ._lazylog import LazyLogger
 from .events import EXTERNAL, PLATFORM, make_event

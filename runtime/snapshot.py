@@ -25,7 +25,10 @@ import sys
 import types
 import weakref
 import zlib
-from typing import TYPE_CHECKING, Any
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any
 
 from .actions import DelayedSend
 from .events import make_event

@@ -7,7 +7,34 @@ hot-path arrays from them once per chart class.
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
+from collections import namedtuple
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Callable
+    from typing import NamedTuple as _Row
+
+    Action = Callable[..., object]
+else:
+
+    class _RowType(type):
+        """typing.NamedTuple's class syntax without importing typing (a few milliseconds of
+        every process's start): the class body's annotated names, with their defaults, become
+        a collections.namedtuple."""
+
+        def __new__(mcls, name, bases, ns):
+            if not bases:
+                return super().__new__(mcls, name, bases, ns)
+            fields = tuple(ns.get("__annotations__", ()))
+            defaults = [ns[f] for f in fields if f in ns]
+            row = namedtuple(name, fields, defaults=defaults, module=ns["__module__"])
+            if ns.get("__doc__"):
+                row.__doc__ = ns["__doc__"]
+            return row
+
+    class _Row(metaclass=_RowType):
+        pass
+
 
 # State kinds (SCXML 3.2-3.7, 3.10)
 ROOT = 0
@@ -18,10 +45,8 @@ FINAL = 4
 SHALLOW_HISTORY = 5
 DEEP_HISTORY = 6
 
-Action = Callable[..., object]
 
-
-class StateDef(NamedTuple):
+class StateDef(_Row):
     id: str
     kind: int
     parent: int
@@ -48,7 +73,7 @@ class StateDef(NamedTuple):
     line: int = 0
 
 
-class TransitionDef(NamedTuple):
+class TransitionDef(_Row):
     source: int
     # Event descriptors, normalised: "foo.*" and "foo." become "foo"; "*" stays.
     events: tuple[str, ...] = ()
@@ -61,7 +86,7 @@ class TransitionDef(NamedTuple):
     line: int = 0
 
 
-class InvokeDef(NamedTuple):
+class InvokeDef(_Row):
     """One <invoke> (SCXML 6.4). Expressions are functions of the machine; `chart` is the child
     class compiled ahead of time (inline <content> or a file src)."""
 

@@ -9,7 +9,10 @@ sessions pay nothing for this: tracing is off unless a host has a `trace` callab
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 from .events import EXTERNAL_TEMPLATE, send_fields
 from .interpreter import iter_bits, iter_bits_reversed

@@ -883,10 +883,10 @@ class _Builder:
     def known_name(self, text: str) -> bool:
         """Whether the first identifier of `text` is declared anywhere in the document (data,
         script variables and functions) or is a built-in."""
-        from scxmlc_runtime.js.values import BUILTINS
+        from scxmlc_runtime.js.values import is_builtin
 
         first = text.strip().split(".")[0]
-        if first in BUILTINS or first in ("_event", "_data", "_sessionid", "_name", "_genesys", "this"):
+        if is_builtin(first) or first in ("_event", "_data", "_sessionid", "_name", "_genesys", "this"):
             return True
         if self.declared_names is None:
             root = self.root_element

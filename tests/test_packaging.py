@@ -146,6 +146,13 @@ LAZY_STDLIB = (
     "fnmatch",
     "urllib.parse",
     "ipaddress",
+    "typing",
+    "json",
+    # the JavaScript built-ins made on first use (js/values.py, LAZY_BUILTINS)
+    "scxmlc_runtime.js.builtins.date",
+    "scxmlc_runtime.js.builtins.json",
+    "scxmlc_runtime.js.builtins.math",
+    "scxmlc_runtime.js.builtins.uri",
 )
 
 LIGHT_CHART = """<?xml version="1.0" encoding="UTF-8"?>
@@ -167,6 +174,64 @@ LIGHT_CHART = """<?xml version="1.0" encoding="UTF-8"?>
   </state>
 </scxml>
 """
+
+
+LAZY_BUILTINS_CHART = """<?xml version="1.0" encoding="UTF-8"?>
+<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript" name="lazy" initial="s">
+  <datamodel><data id="out" expr="[]"/></datamodel>
+  <script>var Date; var saved = this;</script>
+  <state id="s">
+    <onentry><script>
+      out.push(Math.max(1, 2), JSON.stringify({a: [1]}), typeof Date, 'encodeURI' in saved, typeof nothing);
+      out.push(new Date(0).getTime(), encodeURIComponent('a b'));
+      try { Math.max = null; out.push(Math.max === null); } catch (e) { out.push(e.name); }
+    </script></onentry>
+  </state>
+</scxml>
+"""
+
+
+def test_builtins_made_on_first_use_are_there_from_the_start(tmp_path):
+    """Date, JSON, Math and the URI functions are made on first use (issue 14: a sixth of the
+    runtime's import), in a fresh process: a script sees them from the start (read, typeof, `in`;
+    a `var` of the same name does not hide them); the objects are frozen even when their module
+    was imported directly first (as ors/ws.py imports JSON's), so a session's change stays its
+    own (realm.py); and a snapshot made before any of them was used finds them (heap.py)."""
+    (tmp_path / "lazy.scxml").write_text(LAZY_BUILTINS_CHART, encoding="utf-8")
+    run([sys.executable, "-m", "scxmlc", "compile", str(tmp_path / "lazy.scxml"), "-o", str(tmp_path / "lazy.py")])
+    code = textwrap.dedent(
+        """
+        from scxmlc_runtime import SimulatedClock
+        from scxmlc_runtime.js import to_py
+        from scxmlc_runtime.js.values import BUILTINS, load_builtin
+        import lazy
+
+        print(sorted(k for k in ("Date", "JSON", "Math", "encodeURI") if k in BUILTINS))
+        first = lazy.Chart(clock=SimulatedClock())
+        first.start()
+        print(to_py(first.datamodel["out"]))
+        other = lazy.Chart(clock=SimulatedClock())
+        other.start()
+        print(load_builtin("Math").frozen, to_py(other.datamodel["out"])[-1])
+        """
+    )
+    out = run([sys.executable, "-c", code], cwd=tmp_path).stdout.splitlines()
+    assert out[0] == "[]", out
+    assert out[1] == str([2, '{"a":[1]}', "function", True, "undefined", 0, "a%20b", True]), out
+    # the other session still has Math.max: the first one's change was its own
+    assert out[2] == "True True", out
+    code = textwrap.dedent(
+        """
+        from scxmlc_runtime.js.builtins.json import json_stringify  # the module first, not `JSON`
+        from scxmlc_runtime.js.values import BUILTINS
+        from scxmlc_runtime.js.heap import _intrinsics
+
+        print(BUILTINS["JSON"].frozen, "Math" in BUILTINS)
+        print(sorted(v for v in _intrinsics().values() if v in ("%Math.max%", "%Date.prototype.getTime%", "%escape%")))
+        """
+    )
+    out = run([sys.executable, "-c", code], cwd=tmp_path).stdout.splitlines()
+    assert out == ["True False", str(["%Date.prototype.getTime%", "%Math.max%", "%escape%"])], out
 
 
 def test_the_common_path_leaves_the_stdlib_extras_for_later(tmp_path):

@@ -8,7 +8,7 @@ import scxmlc
 from scxmlc_runtime import Host, SimulatedClock
 import scxmlc_runtime.js as js
 from scxmlc_runtime.js import realm, to_py
-from scxmlc_runtime.js.values import ARRAY_PROTO, BUILTINS
+from scxmlc_runtime.js.values import ARRAY_PROTO, load_builtin
 
 HEAD = '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript">'
 
@@ -126,7 +126,7 @@ def test_what_stays_refused(script, error):
     sm = host.start(module.Chart)
     assert to_py(sm.datamodel["out"]) == error
     assert Host(SimulatedClock()).start(module.Chart) is not None
-    assert js.js_getp(BUILTINS["Math"], "PI") > 3 and js.js_getp(ARRAY_PROTO, "p0") is js.UNDEFINED
+    assert js.js_getp(load_builtin("Math"), "PI") > 3 and js.js_getp(ARRAY_PROTO, "p0") is js.UNDEFINED
     host.close()
 
 

@@ -70,7 +70,6 @@ from .operators import (
 )
 from . import builtins as _builtins  # noqa: F401  (installs the built-ins)
 from .builtins._util import js_native
-from .builtins.json import json_parse, json_stringify
 from .interop import js_display, js_to_string, to_js, to_py
 from .dynamic import js_eval, js_new_function
 from .codegen_support import *  # noqa: F401,F403
@@ -142,3 +141,13 @@ __all__ = [
     "js_new_function",
     *_support_all,
 ]
+
+
+def __getattr__(name: str):
+    # json_parse and json_stringify come with the JSON built-in, which is made on first use
+    # (values.LAZY_BUILTINS): importing them from here makes it.
+    if name in ("json_parse", "json_stringify"):
+        from .builtins import json
+
+        return getattr(json, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -26,7 +26,10 @@ from __future__ import annotations
 
 import itertools
 import time
-from typing import Any
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any
 
 # A key no JS property name can be (not a str): the datamodel's tick iterator.
 TICKS_KEY = ("script budget",)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 from .conversions import _SMALL_INT_STRINGS, is_object, number_to_string, to_string
 from .errors import make_error, throw_reference_error, throw_type_error
 from .properties import _SMALL_INDEX, for_in_keys
-from .values import BUILTINS, DECLARED_GLOBALS_KEY, HOLE, INF, NAN, OBJECT_PROTO, SCRIPT_VARS_KEY, UNDEFINED, JSArray, JSFunction, JSObject, JSThrow, global_get, global_lookup, global_object
+from .values import DECLARED_GLOBALS_KEY, HOLE, INF, NAN, OBJECT_PROTO, SCRIPT_VARS_KEY, UNDEFINED, JSArray, JSFunction, JSObject, JSThrow, global_get, global_lookup, global_object, is_builtin
 
 js_NAN = NAN
 js_INF = INF
@@ -126,7 +129,7 @@ def js_declare(dm: dict, names: tuple, bound: tuple = ()) -> None:
     declarations (`bound`: functions, let/const/class, which the script assigns itself) are
     declared bindings from now on, which `delete` does not remove (js_delete_global)."""
     for n in names:
-        if n not in dm and n not in BUILTINS:
+        if n not in dm and not is_builtin(n):
             dm[n] = UNDEFINED
     declared = dm.get(DECLARED_GLOBALS_KEY)
     if declared is None:
@@ -140,7 +143,7 @@ def js_declare_configurable(dm: dict, names: tuple) -> None:
     """The top-level `var` names of eval code: globals as js_declare makes them, but deletable
     (ES5.1 10.5 step 2: eval code's bindings are configurable)."""
     for n in names:
-        if n not in dm and n not in BUILTINS:
+        if n not in dm and not is_builtin(n):
             dm[n] = UNDEFINED
 
 

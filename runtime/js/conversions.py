@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any
 
 from .values import INF, NAN, UNDEFINED, HostObject, JSArray, JSFunction, JSObject, _Hole
 
@@ -134,7 +137,7 @@ def _digits(x: float) -> tuple[str, int]:
 
 
 # Small integers are by far the most common numbers turned into strings (counters, indices).
-_SMALL_INT_STRINGS = {float(i): str(i) for i in range(-1024, 4096)}
+_SMALL_INT_STRINGS = {float(i): str(i) for i in range(-256, 1024)}
 
 
 def number_to_string(x: float) -> str:

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import math
 import threading
-from typing import Any, Callable
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 from .conversions import to_string
 from .errors import make_error

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
 from .values import ERROR_PROTO, ERROR_PROTOS, OBJECT_PROTO, UNDEFINED, HostObject, JSArray, JSFunction, JSObject, JSThrow
 

@@ -22,7 +22,10 @@ import importlib
 import math
 import sys
 import types
-from typing import Any, Callable
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 from .values import (
     ARRAY_PROTO,
@@ -42,6 +45,7 @@ from .values import (
     JSArray,
     JSFunction,
     JSObject,
+    load_all_builtins,
 )
 
 FORMAT = 1
@@ -63,6 +67,8 @@ def _intrinsics() -> dict[int, str]:
     global _NAMES
     if _NAMES is None:
         from . import builtins as _load  # noqa: F401  (the built-ins are installed on import)
+
+        load_all_builtins()  # (and those made on first use)
 
         names: dict[int, str] = {}
 

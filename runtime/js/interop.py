@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any
 
 from .conversions import number_to_string, to_string
 from .values import HOLE, UNDEFINED, HostObject, JSArray, JSFunction, JSObject, JSThrow

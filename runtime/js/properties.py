@@ -8,7 +8,9 @@ by a JavaScript string, which is what keeps `__class__`, `__globals__` & co out 
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any
 
 from . import realm
 from .conversions import to_number, to_property_key, to_string, to_uint32

@@ -26,7 +26,10 @@ at once must not run documents that patch them (docs/ecmascript.md).
 from __future__ import annotations
 
 import sys
-from typing import Any
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any
 
 from .values import MISSING, JSFunction
 

@@ -9,7 +9,9 @@ that came from JavaScript: property access goes through dict/list lookups or `Ho
 
 from __future__ import annotations
 
-from typing import Any, Callable
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 
 class _Undefined:
@@ -244,6 +246,39 @@ ERROR_PROTOS: dict[str, JSObject] = {"Error": ERROR_PROTO}
 
 # Global built-ins (Math, JSON, parseInt, ...), filled by the builtins package.
 BUILTINS: dict[str, Any] = {}
+# Global built-ins made on first use, by name: the module of the builtins package that installs
+# them. To a script they exist from the start (global_get, global_lookup, js_has and
+# is_builtin load them); most charts never use them, and they were a sixth of the runtime's
+# import. (Their objects are reachable only through these names: Date objects from `Date`.)
+LAZY_BUILTINS: dict[str, str] = {
+    "Date": "date",
+    "JSON": "json",
+    "Math": "math",
+    **dict.fromkeys(("encodeURIComponent", "encodeURI", "decodeURIComponent", "decodeURI", "escape", "unescape"), "uri"),
+}
+
+
+def load_builtin(key: str) -> Any:
+    """The built-in global `key` of LAZY_BUILTINS, installed now if it is not yet (its module
+    freezes what it makes, whoever imports it first)."""
+    v = BUILTINS.get(key, MISSING)
+    if v is MISSING:
+        import importlib
+
+        importlib.import_module(f"{__package__}.builtins.{LAZY_BUILTINS[key]}")
+        v = BUILTINS[key]
+    return v
+
+
+def load_all_builtins() -> None:
+    """Install every lazily made built-in (for code that walks them all: heap.py)."""
+    for key in LAZY_BUILTINS:
+        load_builtin(key)
+
+
+def is_builtin(key: str) -> bool:
+    """Whether `key` names a global built-in, made yet or not."""
+    return key in BUILTINS or key in LAZY_BUILTINS
 
 
 # SCXML 5.10 system variables: the datamodel's read-only globals (the transpiler refuses to
@@ -291,6 +326,8 @@ def global_get(dm: dict, key: str) -> Any:
     if v is MISSING:
         v = BUILTINS.get(key, MISSING)
         if v is MISSING:
+            if key in LAZY_BUILTINS:
+                return load_builtin(key)
             from .errors import throw_reference_error
 
             throw_reference_error(f"{key} is not defined")
@@ -300,7 +337,11 @@ def global_get(dm: dict, key: str) -> Any:
 def global_lookup(dm: dict, key: str) -> Any:
     """The value of global `key`, or UNDEFINED when undeclared (for `typeof`)."""
     v = dm.get(key, MISSING)
-    return BUILTINS.get(key, UNDEFINED) if v is MISSING else v
+    if v is MISSING:
+        v = BUILTINS.get(key, MISSING)
+        if v is MISSING:
+            return load_builtin(key) if key in LAZY_BUILTINS else UNDEFINED
+    return v
 
 
 class GlobalObject(HostObject):
@@ -329,7 +370,7 @@ class GlobalObject(HostObject):
         return [k for k in self.dm if type(k) is str and k not in SYSTEM_VARIABLES and k not in HIDDEN_GLOBALS]
 
     def js_has(self, key: str) -> bool:
-        return key in self.dm or key in BUILTINS
+        return key in self.dm or is_builtin(key)
 
     def js_delete(self, key: str) -> bool:
         dm = self.dm

@@ -20,6 +20,7 @@ from scxmlc_runtime.js.values import (
     OBJECT_PROTO,
     REGEXP_PROTO,
     STRING_PROTO,
+    load_all_builtins,
 )
 
 from .jsrun import evaluate
@@ -46,6 +47,7 @@ def _objects():
 
 
 def _functions():
+    load_all_builtins()  # (Date, JSON, Math and the URI functions are made on first use)
     seen = set()
     out = []
     holders = [("", BUILTINS)] + [

@@ -1,16 +1,18 @@
-"""The built-in objects of the shared realm; importing this package installs them all."""
+"""The built-in objects of the shared realm; importing this package installs them, but for those made on first use (values.LAZY_BUILTINS)."""
 
 from __future__ import annotations
 
 from . import object as _object  # noqa: F401  (Object, Function, Boolean first: others use them)
-from . import array, error, json, math, number, regexp, string, uri  # noqa: F401
-from . import date, source  # noqa: F401
+from . import array, error, number, regexp, string  # noqa: F401
+from . import source  # noqa: F401
+
+# date, json, math and uri are imported on first use of their globals (values.LAZY_BUILTINS);
+# each freezes what it makes.
 from ._util import freeze_all
 from ..values import (
     ARRAY_PROTO,
     BOOLEAN_PROTO,
     BUILTINS,
-    DATE_PROTO,
     ERROR_PROTOS,
     FUNCTION_PROTO,
     NUMBER_PROTO,
@@ -31,7 +33,6 @@ freeze_all(
     NUMBER_PROTO,
     BOOLEAN_PROTO,
     REGEXP_PROTO,
-    DATE_PROTO,
     *ERROR_PROTOS.values(),
     *(v for v in BUILTINS.values() if isinstance(v, (JSFunction, JSObject))),
 )

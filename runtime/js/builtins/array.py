@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any
 
 from ..conversions import to_integer, to_number, to_string, to_uint32, js_truthy, is_object
 from ..errors import throw_range_error, throw_type_error

@@ -11,12 +11,15 @@ from __future__ import annotations
 import math
 import re
 import time as _time
-from typing import Any
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any
 
 from ..conversions import to_number, to_primitive, to_string
 from ..errors import throw_range_error, throw_type_error
 from ..values import BUILTINS, DATE_PROTO, NAN, UNDEFINED, JSObject
-from ._util import define, native
+from ._util import define, freeze_all, native
 
 MS_PER_DAY = 86400000
 _DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
@@ -487,3 +490,7 @@ def _to_locale_time_string(this, *_):
 
 
 BUILTINS["Date"] = Date
+
+
+# Made on first use of `Date` (values.LAZY_BUILTINS): frozen here, whoever imports this first.
+freeze_all(DATE_PROTO, Date)

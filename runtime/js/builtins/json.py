@@ -5,14 +5,17 @@ from __future__ import annotations
 import json as _json
 import math
 import re
-from typing import Any
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any
 
 from ..conversions import is_object, number_to_string, to_integer, to_number, to_string
 from ..budget import MAX_STRING_LENGTH, builtin_tick
 from ..errors import throw_range_error, throw_syntax_error, throw_type_error
 from ..properties import js_getp, js_setp, js_delete, own_keys
 from ..values import BUILTINS, HOLE, OBJECT_PROTO, UNDEFINED, JSArray, JSFunction, JSObject
-from ._util import define
+from ._util import define, freeze_all
 
 JSON = JSObject(OBJECT_PROTO, "JSON")
 
@@ -236,3 +239,7 @@ def _stringify(this, value=UNDEFINED, replacer=UNDEFINED, space=UNDEFINED, *_):
 
 
 BUILTINS["JSON"] = JSON
+
+
+# Made on first use of `JSON` (values.LAZY_BUILTINS): frozen here, whoever imports this first.
+freeze_all(JSON)

@@ -8,7 +8,7 @@ import struct
 from ..conversions import to_number, to_uint32, to_int32
 from ..operators import js_pow
 from ..values import BUILTINS, INF, NAN, OBJECT_PROTO, JSObject
-from ._util import define
+from ._util import define, freeze_all
 
 Math = JSObject(OBJECT_PROTO, "Math")
 dict.update(
@@ -268,3 +268,7 @@ def _clz32(this, *args):
 
 
 BUILTINS["Math"] = Math
+
+
+# Made on first use of `Math` (values.LAZY_BUILTINS): frozen here, whoever imports this first.
+freeze_all(Math)

@@ -3,7 +3,9 @@ String.prototype.match/replace/search/split share."""
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any
 
 from ..conversions import to_integer, to_string
 from ..errors import throw_syntax_error, throw_type_error

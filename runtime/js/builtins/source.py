@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any
 
 from ..budget import MAX_STRING_LENGTH, builtin_tick
 from ..conversions import number_to_string, to_string

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
+if TYPE_CHECKING:
+    from typing import Any
 
 from ..conversions import WHITESPACE, to_integer, to_number, to_string, to_uint32, to_uint16
 from ..budget import MAX_STRING_LENGTH, check_array_length, check_string

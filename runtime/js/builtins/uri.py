@@ -7,7 +7,7 @@ from ..errors import throw_range_error
 from ..conversions import to_string
 from ..errors import throw
 from ..values import BUILTINS
-from ._util import native
+from ._util import freeze_all, native
 
 _ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 _MARK = "-_.!~*'()"
@@ -136,3 +136,6 @@ BUILTINS.update(
     escape=native(_escape, "escape", 1),
     unescape=native(_unescape, "unescape", 1),
 )
+
+# Made on first use of one of these (values.LAZY_BUILTINS): frozen here, whoever imports this first.
+freeze_all(*(BUILTINS[k] for k in ("encodeURIComponent", "encodeURI", "decodeURIComponent", "decodeURI", "escape", "unescape")))
