@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import re
 
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:
     from typing import Any, Callable
 
 from . import basichttp
+from ._lazyre import LazyPattern
 from . import content as _content
 from .basichttp import BASICHTTP_TYPES
 from .events import EXTERNAL, INTERNAL, INTERNAL_TEMPLATE, make_event
@@ -47,7 +47,7 @@ def _chart_logger(name: str | None) -> logging.Logger:
     return found
 
 # CSS2 time values (SCXML 6.2.4 delay): "5s", ".5s", "1.5s", "200ms".
-_DELAY = re.compile(r"^\s*(\d*\.?\d+)\s*(ms|s|min|h|d)?\s*$")
+_DELAY = LazyPattern(r"^\s*(\d*\.?\d+)\s*(ms|s|min|h|d)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1.0, None: 1.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
 
 

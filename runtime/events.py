@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:
     from typing import Any
 
+from ._lazyre import LazyPattern
 from .js import UNDEFINED
 
-_EVENT_NAME = re.compile(r"[^\s.*]+(\.[^\s.*]+)*")
+_EVENT_NAME = LazyPattern(r"[^\s.*]+(\.[^\s.*]+)*")
 
 
 def valid_event_name(name: str) -> bool:

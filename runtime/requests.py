@@ -26,13 +26,13 @@ so the replay paths need no check.
 from __future__ import annotations
 
 import math
-import re
 
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:
     from typing import Any, Callable
 
 from ._lazylog import LazyLogger
+from ._lazyre import LazyPattern
 from .events import EXTERNAL, PLATFORM, make_event
 from .js import UNDEFINED, JSArray, JSThrow, error_name_message, js_to_string, to_js
 
@@ -179,12 +179,15 @@ class ModuleService:
 
 # -- coercion of evaluated values (ors-extensions.md §1.3) --------------------------------------
 
-_DIGITS = re.compile(r"^\s*\d+\s*$")
-_NUMBER = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
+_DIGITS = LazyPattern(r"^\s*\d+\s*$")
+_NUMBER = LazyPattern(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
 # xs:duration (XML Schema 1.0 3.2.6): PnYnMnDTnHnMnS, at least one field, T only before a time field.
-_DURATION = re.compile(
+_DURATION = LazyPattern(
     r"^\s*(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?\s*$"
 )
+
+# the name of a JS error, as the last token of its error event (error.<kind>.<name>)
+_IDENTIFIER = LazyPattern(r"[A-Za-z_$][\w$]*")
 
 
 def _show(v: Any) -> str:
@@ -412,7 +415,7 @@ class RequestsMixin:
         else:
             name, message = type(exc).__name__, str(exc)
             _log.debug("error in %s:%s", module.name, element.tag, exc_info=exc)
-        if not re.fullmatch(r"[A-Za-z_$][\w$]*", name or ""):
+        if not _IDENTIFIER.fullmatch(name or ""):
             name = "Error"
         data = self._action_data(module, element, line, message)
         self._raise_platform(f"error.{kind}.{name}", data)

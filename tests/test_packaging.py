@@ -148,6 +148,9 @@ LAZY_STDLIB = (
     "ipaddress",
     "typing",
     "json",
+    "re",
+    "scxmlc_runtime.js.regexp",  # (the JS regular expression translator, with `regex`)
+    "regex",
     # the JavaScript built-ins made on first use (js/values.py, LAZY_BUILTINS)
     "scxmlc_runtime.js.builtins.date",
     "scxmlc_runtime.js.builtins.json",

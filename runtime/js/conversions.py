@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-import re
 
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:
     from typing import Any
 
+from .._lazyre import LazyPattern
 from .values import INF, NAN, UNDEFINED, HostObject, JSArray, JSFunction, JSObject, _Hole
 
 # ES5.1 7.2 WhiteSpace and 7.3 LineTerminator: what String.prototype.trim and ToNumber strip
@@ -18,8 +18,8 @@ WHITESPACE = (
     "\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 )
 
-_DECIMAL = re.compile(r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)\Z")
-_RADIX = re.compile(r"0([xXoObB])([0-9a-fA-F]+)\Z")
+_DECIMAL = LazyPattern(r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)\Z")
+_RADIX = LazyPattern(r"0([xXoObB])([0-9a-fA-F]+)\Z")
 
 
 def js_truthy(v: Any) -> bool:

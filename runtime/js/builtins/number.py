@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:
@@ -12,6 +11,7 @@ if TYPE_CHECKING:
 if TYPE_CHECKING:
     from decimal import Decimal
 
+from ..._lazyre import LazyPattern
 from ..conversions import WHITESPACE, number_to_string, to_integer, to_number, to_string
 from ..errors import throw_range_error, throw_type_error
 from ..values import BUILTINS, INF, NAN, NUMBER_PROTO, UNDEFINED, JSObject
@@ -270,7 +270,7 @@ def _to_precision(this, precision=UNDEFINED, *_):
 
 # -- global functions (15.1.2) ------------------------------------------------------------
 
-_FLOAT_PREFIX = re.compile(r"[+-]?(?:Infinity|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)")
+_FLOAT_PREFIX = LazyPattern(r"[+-]?(?:Infinity|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)")
 
 
 def _parse_float(this, s=UNDEFINED, *_):

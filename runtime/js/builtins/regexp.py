@@ -10,7 +10,6 @@ if TYPE_CHECKING:
 from ..conversions import to_integer, to_string
 from ..errors import throw_syntax_error, throw_type_error
 from ..properties import js_getp, js_setp
-from ..regexp import RegExpSyntaxError, compile_js_regexp
 from ..values import BUILTINS, REGEXP_PROTO, UNDEFINED, JSArray, JSObject
 from ._util import define, native
 
@@ -63,6 +62,9 @@ def escape_pattern(source: str) -> str:
 
 def new_regexp(source: str, flags: str = "") -> JSObject:
     """A RegExp object for a pattern (a JS SyntaxError if the pattern is invalid)."""
+    # (the translator, with `re` and the `regex` package, is imported by the first RegExp made)
+    from ..regexp import RegExpSyntaxError, compile_js_regexp
+
     try:
         compiled, names = compile_js_regexp(source, flags)
     except RegExpSyntaxError as exc:

@@ -10,12 +10,12 @@ their source text in parentheses, and `(new Date(0))`, `(new Number(5))`, `(new 
 from __future__ import annotations
 
 import math
-import re
 
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:
     from typing import Any
 
+from ..._lazyre import LazyPattern
 from ..budget import MAX_STRING_LENGTH, builtin_tick
 from ..conversions import number_to_string, to_string
 from ..properties import js_getp, own_keys
@@ -41,7 +41,7 @@ from ._util import define, native
 _ESCAPES = {"\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v", "\\": "\\\\"}
 
 
-_PLAIN = re.compile(r"[\x20-\x7e]*")
+_PLAIN = LazyPattern(r"[\x20-\x7e]*")
 
 
 def quote(s: str, q: str = '"') -> str:
