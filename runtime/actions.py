@@ -5,18 +5,16 @@ from __future__ import annotations
 import bisect
 import itertools
 
-TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
-if TYPE_CHECKING:
-    from typing import Any, Callable
-
 from . import basichttp
-from ._lazyre import LazyPattern
 from . import content as _content
+from ._lazyre import LazyPattern
 from .basichttp import BASICHTTP_TYPES
 from .events import EXTERNAL, INTERNAL, INTERNAL_TEMPLATE, make_event
 from .js import HOLE, UNDEFINED, JSArray, JSThrow, js_display, js_to_string, make_error, to_js
 
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Callable
     import logging
 
 SCXML_TYPES = {

@@ -20,16 +20,15 @@ import threading
 import types
 from pathlib import Path
 
-TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
-if TYPE_CHECKING:
-    from typing import Any, Callable
 from urllib.parse import unquote, urljoin, urlsplit
 
 from ._lazylog import LazyLogger
 
 _log = LazyLogger("scxmlc_runtime")  # (logging is imported on first use, issue 14)
 
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Callable
     from .host import Host
     from .machine import Machine
 

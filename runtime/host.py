@@ -19,13 +19,11 @@ import threading
 import time
 import weakref
 
-TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
-if TYPE_CHECKING:
-    from typing import Any, Callable
-
 from .clock import Clock, RealClock
 
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Callable
     from .basichttp import BasicHTTPServer
     from .documents import DocumentLoader
     from .io import HostIO

@@ -19,10 +19,8 @@ import asyncio
 from dataclasses import dataclass, field
 
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
-if TYPE_CHECKING:
-    from typing import Callable
-
 if TYPE_CHECKING:  # pragma: no cover
+    from typing import Callable
     from .host import Host
     from .io import IOHandle
 

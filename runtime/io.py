@@ -17,10 +17,8 @@ from __future__ import annotations
 import asyncio
 
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
-if TYPE_CHECKING:
-    from typing import Any, Awaitable, Callable
-
 if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Awaitable, Callable
     from .host import Host
 
 

@@ -27,16 +27,14 @@ from __future__ import annotations
 
 import math
 
-TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
-if TYPE_CHECKING:
-    from typing import Any, Callable
-
 from ._lazylog import LazyLogger
 from ._lazyre import LazyPattern
 from .events import EXTERNAL, PLATFORM, make_event
 from .js import UNDEFINED, JSArray, JSThrow, error_name_message, js_to_string, to_js
 
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Callable
     from .extensions import Element, Module
     from .host import Host
     from .machine import Machine

@@ -7,8 +7,6 @@ import math
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:
     from typing import Any
-
-if TYPE_CHECKING:
     from decimal import Decimal
 
 from ..._lazyre import LazyPattern
