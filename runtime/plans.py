@@ -209,7 +209,9 @@ class Planned:
                     self._lazy_event = None
                     select, candidates = guards
                     k = select(self) if select is not None else -1
-                    if 0 <= k < len(candidates) and (block := candidates[k][3]) is not None:
+                    if k < 0:  # the conditions themselves, from candidate -1 - k on
+                        k = self.first_enabled(candidates, -1 - k)
+                    if k < len(candidates) and (block := candidates[k][3]) is not None:
                         # a targetless transition's block: the whole microstep
                         try:
                             block(self)
@@ -441,22 +443,27 @@ class Planned:
             k = selected
         elif select is not None:
             k = select(self)
-        if k >= 0:
-            if k < len(candidates):
-                self.take_guard(candidates[k])
-            return
-        for i in range(-1 - k, len(candidates)):  # the conditions from candidate -1 - k on
-            guard = candidates[i]
-            cond = guard[0]
+        if k < 0:
+            k = self.first_enabled(candidates, -1 - k)
+        if k < len(candidates):
+            self.take_guard(candidates[k])
+
+    def first_enabled(self, candidates: tuple, start: int) -> int:
+        """The index of the first of `candidates` from `start` on whose condition holds (or
+        that has none), their number when none does (take_guarded). A condition that cannot
+        be evaluated is false, and error.execution is raised (SCXML 5.9.1, as in
+        select_transitions)."""
+        for i in range(start, len(candidates)):
+            cond = candidates[i][0]
             if cond is not None:
                 try:
                     if not cond(self):
                         continue
-                except Exception as exc:  # noqa: BLE001 - SCXML 5.9.1, as in select_transitions
+                except Exception as exc:  # noqa: BLE001 - SCXML 5.9.1
                     self.raise_error("error.execution", exc)
                     continue
-            self.take_guard(guard)
-            return
+            return i
+        return len(candidates)
 
     def take_guard(self, guard: list) -> None:
         """The microstep of an enabled candidate (take_guarded), replayed when recorded."""

@@ -676,6 +676,28 @@ def test_guarded_plans_follow_the_conditions_on_every_event():
 
 
 @pytest.mark.plans
+def test_a_single_condition_decides_in_send_without_a_selector():
+    # One condition is not enough for a selector (lowering.lower_selectors): Machine.send
+    # evaluates the conditions itself (Planned.first_enabled) and calls the recorded block of
+    # the candidate they enable. A condition that fails is false, with error.execution.
+    sm = machine(
+        '<datamodel><data id="n" expr="0"/></datamodel>'
+        '<state id="p"><transition event="error.execution"><log expr="\'error\'"/></transition>'
+        '<state id="a">'
+        '<transition event="e" cond="_event.data.k.x &gt; n"><assign location="n" expr="n + 1"/><log expr="\'up \' + n"/></transition>'
+        '<transition event="e"><log expr="\'else \' + n"/></transition>'
+        "</state></state>"
+    )
+    assert not sm.tables.states[sm.tables.index["a"]].selectors
+    for data in ({"k": {"x": 5}}, {"k": {}}, None, {"k": {"x": 5}}, {"k": {"x": 1}}, None):
+        sm.send("e", data)
+    assert sm.logs == ["up 1", "else 1", "else 1", "error", "up 2", "else 2", "else 2", "error"]
+    guards = [g for plans in sm.tables.guarded_plans.values() for g in plans.values()]
+    assert len(guards) == 1 and guards[0][0] is None
+    assert all(g[3] is not None for g in guards[0][1]), "both candidates' blocks should be called directly"
+
+
+@pytest.mark.plans
 def test_guarded_plans_are_not_used_when_several_states_have_candidates():
     sm = machine(
         '<datamodel><data id="n" expr="0"/></datamodel>'
