@@ -194,12 +194,21 @@ LAZY_BUILTINS_CHART = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
+HELD_CHART = """<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript" name="held" initial="s">
+  <datamodel><data id="d" expr="new Date(5)"/><data id="m" expr="Math.max"/><data id="out" expr="0"/></datamodel>
+  <state id="s"><transition event="go" target="t"/></state>
+  <state id="t"><onentry><assign location="out" expr="d.getTime() + m(1, 2)"/></onentry></state>
+</scxml>
+"""
+
+
 def test_builtins_made_on_first_use_are_there_from_the_start(tmp_path):
     """Date, JSON, Math and the URI functions are made on first use (issue 14: a sixth of the
     runtime's import), in a fresh process: a script sees them from the start (read, typeof, `in`;
     a `var` of the same name does not hide them); the objects are frozen even when their module
     was imported directly first (as ors/ws.py imports JSON's), so a session's change stays its
-    own (realm.py); and a snapshot made before any of them was used finds them (heap.py)."""
+    own (realm.py); a snapshot made before any of them was used finds them, and one that holds
+    them is restored where they have not been made yet (heap.py)."""
     (tmp_path / "lazy.scxml").write_text(LAZY_BUILTINS_CHART, encoding="utf-8")
     run([sys.executable, "-m", "scxmlc", "compile", str(tmp_path / "lazy.scxml"), "-o", str(tmp_path / "lazy.py")])
     code = textwrap.dedent(
@@ -235,6 +244,24 @@ def test_builtins_made_on_first_use_are_there_from_the_start(tmp_path):
     )
     out = run([sys.executable, "-c", code], cwd=tmp_path).stdout.splitlines()
     assert out == ["True False", str(["%Date.prototype.getTime%", "%Math.max%", "%escape%"])], out
+    # A snapshot holding a Date and Math.max, restored where neither has been made yet.
+    (tmp_path / "held.scxml").write_text(HELD_CHART, encoding="utf-8")
+    run([sys.executable, "-m", "scxmlc", "compile", str(tmp_path / "held.scxml"), "-o", str(tmp_path / "held.py")])
+    make = "import held; sm = held.Chart(); sm.start(); open('held.bin', 'wb').write(sm.snapshot())"
+    run([sys.executable, "-c", make], cwd=tmp_path)
+    code = textwrap.dedent(
+        """
+        import held
+        from scxmlc_runtime.js.values import BUILTINS
+
+        print("Date" in BUILTINS, "Math" in BUILTINS)
+        sm = held.Chart.restore(open("held.bin", "rb").read())
+        sm.send("go")
+        print(sm.datamodel["out"])
+        """
+    )
+    out = run([sys.executable, "-c", code], cwd=tmp_path).stdout.splitlines()
+    assert out == ["False False", "7.0"], out
 
 
 def test_the_common_path_leaves_the_stdlib_extras_for_later(tmp_path):

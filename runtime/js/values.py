@@ -247,9 +247,10 @@ ERROR_PROTOS: dict[str, JSObject] = {"Error": ERROR_PROTO}
 # Global built-ins (Math, JSON, parseInt, ...), filled by the builtins package.
 BUILTINS: dict[str, Any] = {}
 # Global built-ins made on first use, by name: the module of the builtins package that installs
-# them. To a script they exist from the start (global_get, global_lookup, js_has and
-# is_builtin load them); most charts never use them, and they were a sixth of the runtime's
-# import. (Their objects are reachable only through these names: Date objects from `Date`.)
+# them. To a script they exist from the start (global_get and global_lookup make them, and
+# is_builtin knows them); most charts never use them, and they were a sixth of the runtime's
+# import. Their objects are reached only through these names (a Date object is made by `Date`)
+# or through a snapshot, whose reader makes them all first (heap.py).
 LAZY_BUILTINS: dict[str, str] = {
     "Date": "date",
     "JSON": "json",
