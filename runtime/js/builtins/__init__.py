@@ -1,13 +1,12 @@
-"""The built-in objects of the shared realm; importing this package installs them, but for those made on first use (values.LAZY_BUILTINS)."""
+"""The built-in objects of the shared realm; importing this package installs them, but for
+those made on first use: the modules date, json, math and uri are imported by the first use of
+their globals (values.LAZY_BUILTINS), and each freezes what it makes."""
 
 from __future__ import annotations
 
 from . import object as _object  # noqa: F401  (Object, Function, Boolean first: others use them)
 from . import array, error, number, regexp, string  # noqa: F401
 from . import source  # noqa: F401
-
-# date, json, math and uri are imported on first use of their globals (values.LAZY_BUILTINS);
-# each freezes what it makes.
 from ._util import freeze_all
 from ..values import (
     ARRAY_PROTO,
