@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._lazylog import LazyLogger
 from ..documents import document_url
 from ..events import INTERNAL, make_event, valid_event_name
 from ..interpreter import iter_bits
@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..host import Host
     from ..machine import Machine
 
-_log = logging.getLogger("scxmlc_runtime")
+_log = LazyLogger("scxmlc_runtime")  # (logging is imported on first use, issue 14)
 
 ENVIRONMENT_GLOBALS = ("_genesys", "__Log", "__Raise", "__GetCurrentStates", "__GetDocumentURL", "_my_prefix")
 hide_globals(*ENVIRONMENT_GLOBALS)

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import collections
 import errno
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
+from .._lazylog import LazyLogger
 from ..documents import confined, file_path
 from .encoding import hints as header_hints
 from .encoding import type_matches
@@ -32,7 +32,7 @@ from .esp import EspAddress, EspReply, EspRequest, UnconfiguredEsp, esp_error_co
 if TYPE_CHECKING:  # pragma: no cover
     from ..host import Host
 
-_log = logging.getLogger("scxmlc_runtime")
+_log = LazyLogger("scxmlc_runtime")  # (logging is imported on first use, issue 14)
 
 
 @dataclass

@@ -13,9 +13,9 @@ before the event that reports a change is queued.
 from __future__ import annotations
 
 import itertools
-import logging
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 
+from .._lazylog import LazyLogger
 from ..js import UNDEFINED, JSArray, js_native, js_to_string, to_js, to_py
 from ..js.errors import throw_type_error
 from ..js.properties import js_getp, own_keys
@@ -26,7 +26,7 @@ from .declarations import INTERACTION
 if TYPE_CHECKING:  # pragma: no cover
     from ..machine import Machine
 
-_log = logging.getLogger("scxmlc_runtime")
+_log = LazyLogger("scxmlc_runtime")  # (logging is imported on first use, issue 14)
 _g_uids = itertools.count(1)
 
 # States an interaction can be in (§8.1).

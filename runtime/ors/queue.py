@@ -9,10 +9,10 @@ agents you describe.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 
+from .._lazylog import LazyLogger
 from ..requests import IllegalValue, ModuleService, Request
 from .declarations import QUEUE
 from .targets import Target, TargetError, parse_target, target_from_element
@@ -20,7 +20,7 @@ from .targets import Target, TargetError, parse_target, target_from_element
 if TYPE_CHECKING:  # pragma: no cover
     from ..machine import Machine
 
-_log = logging.getLogger("scxmlc_runtime")
+_log = LazyLogger("scxmlc_runtime")  # (logging is imported on first use, issue 14)
 
 # T-Library route types (_genesys.queue.rType: values are the names, as strings; the numbers
 # are T-Library's, for platforms that want them).

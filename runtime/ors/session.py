@@ -8,11 +8,11 @@ and clock. Sessions it starts belong to the host (nobody else holds them) until 
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from .._lazylog import LazyLogger
 from ..documents import document_url, resolve_url
 from ..js import UNDEFINED
 from ..requests import ModuleService, Request, result_event, structured_clone
@@ -24,7 +24,7 @@ from .fetch import EspFetchTransport, FetchDispatcher, FetchRequest, FetchResult
 if TYPE_CHECKING:  # pragma: no cover
     from ..machine import Machine
 
-_log = logging.getLogger("scxmlc_runtime")
+_log = LazyLogger("scxmlc_runtime")  # (logging is imported on first use, issue 14)
 
 
 @dataclass
