@@ -381,14 +381,9 @@ class Planned:
         plan = self._config_plans.get(event["name"])
         if plan is not None:
             # Seen before from this configuration, and nothing but the configuration decided
-            # what happened: replay it (replay, inlined; event plans exist only for charts
-            # without invokes, so there is no states_to_invoke to keep).
-            for cfg, block in plan[0]:
-                self.config = cfg
-                try:
-                    block(self)
-                except Exception as exc:  # noqa: BLE001 - SCXML 4.9, as in execute_content
-                    self.raise_error("error.execution", exc)
+            # what happened: replay it. (macrostep inlines the replay for chains of internal
+            # events, its hottest loop; this path takes queued events and traced sessions.)
+            self.replay(plan)
             self._end_in(plan)
             return
         guards = tables.guarded_plans.get(self._config_id)
