@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import itertools
 
 from . import basichttp
@@ -96,6 +95,8 @@ def scxml_location(module_globals: dict, lineno: int) -> tuple[str, int, str] | 
     table = module_globals.get("__scxmlc_locations__")
     if not table:
         return None
+    import bisect  # (on first use: only errors are located)
+
     i = bisect.bisect_right(table, lineno, key=lambda row: row[0]) - 1
     return table[i][1:] if i >= 0 else None
 

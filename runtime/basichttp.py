@@ -14,8 +14,6 @@ queue (an atomic deque append) and answers 200; the machine processes it on its 
 
 from __future__ import annotations
 
-import threading
-
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:
     from typing import Any
@@ -33,7 +31,8 @@ class BasicHTTPServer:
     has the location PATH_PREFIX + its session id."""
 
     def __init__(self, sessions, host: str = "127.0.0.1", port: int = 0, notify=None):
-        from http.server import ThreadingHTTPServer  # (only a host that uses Basic HTTP pays for it)
+        import threading
+        from http.server import ThreadingHTTPServer  # (only a host that uses Basic HTTP pays for them)
 
         self.httpd = ThreadingHTTPServer((host, port), _handler())
         self.httpd.daemon_threads = True

@@ -13,11 +13,17 @@ whose results come back to the host's thread (io.py).
 
 from __future__ import annotations
 
+import _thread
 import itertools
-import queue
-import threading
 import time
 import weakref
+
+# The lock and the inbox are what threading.Lock and queue.SimpleQueue are, without importing
+# those modules (about 2 ms of a process's start, issue 14).
+try:
+    from _queue import Empty, SimpleQueue
+except ImportError:  # pragma: no cover - an interpreter without the C module
+    from queue import Empty, SimpleQueue
 
 from .clock import Clock, RealClock
 
@@ -145,7 +151,7 @@ class Host:
         self.http_host = http_host
         self.http_port = http_port
         self._http = None
-        self._http_lock = threading.Lock()
+        self._http_lock = _thread.allocate_lock()
         # Weak: a session the application dropped leaves the registry by itself.
         self.sessions: "weakref.WeakValueDictionary[str, Machine]" = weakref.WeakValueDictionary()
         # Sessions the runtime started (<session:start>): nobody else holds them while they run.
@@ -184,7 +190,7 @@ class Host:
         self._io = None
         # Network I/O in flight (io_begin/IOToken.end), and results waiting for this thread.
         self.outstanding = 0
-        self._inbox: "queue.SimpleQueue[tuple]" = queue.SimpleQueue()
+        self._inbox: "SimpleQueue[tuple]" = SimpleQueue()
 
     @classmethod
     def for_clock(cls, clock: Clock | None) -> "Host":
@@ -342,7 +348,7 @@ class Host:
         while True:
             try:
                 fn, args = inbox.get_nowait()
-            except queue.Empty:
+            except Empty:
                 return n
             fn(*args)
             n += 1
@@ -354,7 +360,7 @@ class Host:
         if io is None:
             try:
                 fn, args = self._inbox.get(timeout=max(0.0, timeout))
-            except queue.Empty:
+            except Empty:
                 return True
             fn(*args)
             return True

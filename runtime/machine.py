@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import threading
+import _thread  # (threading.Lock is _thread.allocate_lock: threading is not imported, see host.py)
 from collections import deque
 
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
@@ -26,7 +26,7 @@ from .js.realm import APPLIED, switch_realm
 from .requests import RequestsMixin
 from .tables import StateDef, TransitionDef
 
-_QUEUE_LOCK = threading.Lock()  # (Machine._external)
+_QUEUE_LOCK = _thread.allocate_lock()  # (Machine._external)
 _log = LazyLogger("scxmlc_runtime")  # (logging is imported on first use: keeps the runtime's import light, issue 14)
 
 

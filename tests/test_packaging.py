@@ -134,8 +134,13 @@ def test_the_lazy_features_load_what_they_need():
 # module, create a machine, start it, send events) leaves for later (issue 14): logging, with
 # the traceback, linecache, tokenize, textwrap and string modules it loads, until something is
 # logged; pathlib and urllib.parse (with fnmatch and ipaddress) until a document is loaded from a
-# file or a URL, or an event goes over Basic HTTP.
+# file or a URL, or an event goes over Basic HTTP; threading and queue (the host's lock and inbox
+# are their C parts), functools and unicodedata until a script sorts or normalizes.
 LAZY_STDLIB = (
+    "threading",
+    "queue",
+    "functools",
+    "unicodedata",
     "logging",
     "traceback",
     "linecache",

@@ -12,8 +12,8 @@ the session: the same sandbox as all generated code. Without the compiler it thr
 
 from __future__ import annotations
 
+import _thread  # (threading.Lock is _thread.allocate_lock: threading is not imported, see host.py)
 import math
-import threading
 
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ from .values import MISSING, UNDEFINED, JSArray, JSThrow
 _script_compiler: Callable[[str], Callable[[dict], Any]] | None = None
 _found = False
 _compiled: dict[str, Callable[[dict], Any]] = {}
-_lock = threading.Lock()
+_lock = _thread.allocate_lock()
 SCRIPT_COMPILERS_ENTRY_POINT = "scxmlc_runtime.script_compilers"
 CACHE_LIMIT = 2000
 

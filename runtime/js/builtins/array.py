@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:
     from typing import Any
@@ -388,11 +386,13 @@ def _sort(this, comparefn=UNDEFINED, *_):
     values = [v for v in a if v is not HOLE and v is not UNDEFINED]
     n_undef = sum(1 for v in a if v is UNDEFINED)
     n_holes = len(a) - len(values) - n_undef
+    from functools import cmp_to_key  # (on first use: functools is not on the runtime's import path)
+
     if comparefn is UNDEFINED:
         if all(type(v) is str for v in values) and all(_utf16_key(v) is v for v in values):
             values.sort()
         else:
-            values.sort(key=functools.cmp_to_key(_default_compare))
+            values.sort(key=cmp_to_key(_default_compare))
     else:
         f = comparefn
 
@@ -400,7 +400,7 @@ def _sort(this, comparefn=UNDEFINED, *_):
             r = to_number(f.fn(UNDEFINED, x, y))
             return -1 if r < 0 else (1 if r > 0 else 0)
 
-        values.sort(key=functools.cmp_to_key(cmp))
+        values.sort(key=cmp_to_key(cmp))
     a[:] = values + [UNDEFINED] * n_undef + [HOLE] * n_holes
     return a
 

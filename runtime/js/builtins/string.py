@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:
     from typing import Any
@@ -281,6 +279,8 @@ def _pad_end(this, max_length=UNDEFINED, fill=UNDEFINED, *_):
 
 
 def _collation_key(s: str):
+    import unicodedata  # (on first use, as in _normalize)
+
     decomposed = unicodedata.normalize("NFD", s)
     base = "".join(c for c in decomposed if not unicodedata.combining(c))
     return (base.casefold(), decomposed.casefold(), s.swapcase())
@@ -299,6 +299,8 @@ def _normalize(this, form=UNDEFINED, *_):
     f = "NFC" if form is UNDEFINED else to_string(form)
     if f not in ("NFC", "NFD", "NFKC", "NFKD"):
         throw_range_error(f"The normalization form should be one of NFC, NFD, NFKC, NFKD.")
+    import unicodedata  # (on first use: few charts normalize or compare with locales)
+
     return check_string(unicodedata.normalize(f, this_string(this, "normalize")))
 
 
