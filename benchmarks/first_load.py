@@ -8,10 +8,11 @@ alternating the sides run by run; medians of N:
   big.scxml generated: import + create + start, against the hand-written baseline
                                          target <= 1.5x
 
-Whole processes are timed twice: as this interpreter starts (with `site`: in an editable
-install its finder loads pathlib, re and more before anything else, for both sides), and
-without `site` (-S, the runtime reached through a symlink), which is closer to what a plain
-`pip install .` pays and shows the runtime's own share.
+Every side runs in a fresh venv made for the run (no packages, no editable-install finder: this
+checkout's own venv has one, which loads pathlib, re and more at start-up for both sides), with
+the runtime and the two modules on PYTHONPATH, as a plain `pip install .` puts them on sys.path.
+Whole processes are timed twice: as that interpreter starts (with `site`), and without `site`
+(-S), which shows the runtime's own share.
 
     python benchmarks/first_load.py [-n N] [--bench DIR]
 """
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import venv
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,11 +35,13 @@ REPO = Path(__file__).resolve().parent.parent
 TIMED = "import time; t = time.perf_counter()\n{body}\nprint((time.perf_counter() - t) * 1000)\n"
 
 
-def run(code: str, cwd: str, *flags: str) -> tuple[float, float]:
+def run(python: str, code: str, path: str, *flags: str) -> tuple[float, float]:
     """(ms inside the process, ms of the whole process)."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # (caches on)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}  # (caches on)
+    if "-S" not in flags:
+        env["PYTHONPATH"] = path  # (-S: the current directory, `path`, is on sys.path anyway)
     start = time.perf_counter()
-    out = subprocess.run([sys.executable, *flags, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run([python, *flags, "-c", code], cwd=path, env=env, capture_output=True, text=True, check=True)
     return float(out.stdout.split()[-1]), (time.perf_counter() - start) * 1000
 
 
@@ -53,19 +57,21 @@ def main() -> None:
         runtime = TIMED.format(body="import scxmlc_runtime")
         ours = TIMED.format(body="import big_generated\nsm = big_generated.Chart()\nsm.start()")
         theirs = TIMED.format(body="import big_baseline\nsm = big_baseline.Machine()")
-        bare = Path(tmp) / "bare"  # for -S: the runtime through a symlink, the modules beside it
+        bare = Path(tmp) / "bare"  # the runtime through a symlink, the modules beside it
         bare.mkdir()
         (bare / "scxmlc_runtime").symlink_to(REPO / "runtime", target_is_directory=True)
         shutil.copy(f"{tmp}/big_generated.py", bare)
         shutil.copy(f"{tmp}/big_baseline.py", bare)
-        sides = (("runtime", runtime, tmp, ()), ("ours", ours, tmp, ()), ("theirs", theirs, tmp, ()),
-                 ("ours -S", ours, str(bare), ("-S",)), ("theirs -S", theirs, str(bare), ("-S",)))  # fmt: skip
-        for _, code, cwd, flags in sides:
-            run(code, cwd, *flags)  # write the bytecode caches
+        venv.create(f"{tmp}/venv", with_pip=False)
+        python = f"{tmp}/venv/bin/python"
+        sides = (("runtime", runtime, ()), ("ours", ours, ()), ("theirs", theirs, ()),
+                 ("ours -S", ours, ("-S",)), ("theirs -S", theirs, ("-S",)))  # fmt: skip
+        for _, code, flags in sides:
+            run(python, code, str(bare), *flags)  # write the bytecode caches
         samples: dict[str, list[tuple[float, float]]] = {key: [] for key, *_ in sides}
         for _ in range(args.n):
-            for key, code, cwd, flags in sides:
-                samples[key].append(run(code, cwd, *flags))
+            for key, code, flags in sides:
+                samples[key].append(run(python, code, str(bare), *flags))
     med = {k: statistics.median(x for x, _ in v) for k, v in samples.items()}
     whole = {k: statistics.median(w for _, w in v) for k, v in samples.items()}
     print(f"import scxmlc_runtime: {med['runtime']:.1f} ms (median of {args.n}; target 50 ms)")
@@ -75,7 +81,7 @@ def main() -> None:
         f"{med['runtime']:.1f} ms"
     )
     print(
-        f"the same as whole processes (interpreter start-up included): generated {whole['ours']:.0f} ms, "
+        f"the same as whole processes (interpreter start-up with site included): generated {whole['ours']:.0f} ms, "
         f"hand-written {whole['theirs']:.0f} ms: {whole['ours'] / whole['theirs']:.1f}x"
     )
     print(
