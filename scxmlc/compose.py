@@ -26,6 +26,7 @@ from pathlib import Path
 from lxml import etree
 
 from .diagnostics import Diagnostics, Location
+from .positions import syntax_error_location
 
 XI = "http://www.w3.org/2001/XInclude"
 SCXML = "http://www.w3.org/2005/07/scxml"
@@ -79,7 +80,7 @@ class Composer:
         return os.path.normpath(os.path.join(folder, rel)) if folder else os.path.normpath(rel)
 
     def loc(self, el, file: str | None = None) -> Location:
-        return Location(file or origin_of(el) or self.filename, el.sourceline or 0)
+        return self.diags.positions.location(el, file or origin_of(el) or self.filename)
 
     # -- entry ------------------------------------------------------------------------------
 
@@ -126,6 +127,8 @@ class Composer:
                     self.diags.warning(self.loc(inc), f"{self.display(path)} is not valid {encoding}: read as Latin-1 [ORS-W11]")
         if text is None:
             text = self._fallback_text(inc)
+        elif inc.getprevious() is None:  # (the script's source then holds it at this offset)
+            self.diags.positions.piece(parent, len(parent.text or ""), text, self.display(path))
         _replace_with_text(inc, text or "")
 
     def _fallback_text(self, inc) -> str | None:
@@ -160,10 +163,11 @@ class Composer:
             _remove(inc)
             return
         except etree.XMLSyntaxError as exc:
-            self.diags.error(Location(self.display(path), exc.lineno or 0), f"XML syntax error in an included file: {exc.msg}")
+            self.diags.error(syntax_error_location(self.display(path), exc), f"XML syntax error in an included file: {exc.msg}")
             _remove(inc)
             return
         self.dependencies.append(str(path))
+        self.diags.positions.add(included, data)
         if pointer is not None:
             selected = [e for e in included.iter() if isinstance(e.tag, str) and e.get("id") == pointer]
             if not selected:
@@ -175,13 +179,13 @@ class Composer:
                 self.diags.error(self.loc(inc), f"xpointer {pointer!r} selects <{etree.QName(element).localname}>, not a state [ORS-E13]")
                 _remove(inc)
                 return
-            parts = [copy.deepcopy(element)]
+            parts = [self._copy(element)]
         else:
             if etree.QName(included).localname != "scxml":
                 self.diags.error(self.loc(inc), f"{path} is included whole, so its root must be <scxml> [ORS-E13]")
                 _remove(inc)
                 return
-            parts = [copy.deepcopy(c) for c in included if isinstance(c.tag, str)]
+            parts = [self._copy(c) for c in included if isinstance(c.tag, str)]
         prefix = inc.get("resolveid")
         for part in parts:
             part.set(ORIGIN, self.display(path))
@@ -195,9 +199,15 @@ class Composer:
     def _fallback_xml(self, inc) -> bool:
         for child in inc:
             if isinstance(child.tag, str) and child.tag == f"{{{XI}}}fallback":
-                _replace_with_elements(inc, [copy.deepcopy(c) for c in child if isinstance(c.tag, str)])
+                _replace_with_elements(inc, [self._copy(c) for c in child if isinstance(c.tag, str)])
                 return True
         return False
+
+    def _copy(self, element):
+        """A copy of `element` to insert, whose elements keep the positions of the originals."""
+        made = copy.deepcopy(element)
+        self.diags.positions.copied(element, made)
+        return made
 
     def _resolve(self, inc, file: Path) -> Path | None:
         href = (inc.get("href") or "").strip()

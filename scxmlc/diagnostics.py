@@ -4,16 +4,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .positions import Positions
+
 
 @dataclass(frozen=True, order=True)
 class Location:
-    """A place in a source document (1-based line; 0 when unknown)."""
+    """A place in a source document (1-based line and column; 0 when unknown)."""
 
     file: str
     line: int = 0
+    column: int = 0
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}" if self.line else self.file
+        if not self.line:
+            return self.file
+        return f"{self.file}:{self.line}:{self.column}" if self.column else f"{self.file}:{self.line}"
+
+
+def _positions() -> Positions:
+    from .positions import Positions  # (positions.py builds Locations: imported here, not above)
+
+    return Positions()
 
 
 @dataclass(frozen=True)
@@ -31,6 +44,9 @@ class Diagnostics:
     """Collects every problem of a compilation; the caller decides when to give up."""
 
     items: list[Diagnostic] = field(default_factory=list)
+    # Where the elements of the documents being compiled begin (positions.py): the columns of
+    # their locations, and the place of an error inside an expression or a script.
+    positions: Positions = field(default_factory=_positions, repr=False, compare=False)
 
     def error(self, location: Location, message: str) -> None:
         self.items.append(Diagnostic("error", location, message))
@@ -57,7 +73,7 @@ class Diagnostics:
 
 class CompileWarning(UserWarning):
     """A compile warning, reported through Python's `warnings` module by `scxmlc.load()`,
-    `load_string()` and `compile_file()` (the message is `file:line: warning: ...`)."""
+    `load_string()` and `compile_file()` (the message is `file:line:column: warning: ...`)."""
 
 
 class CompileError(Exception):

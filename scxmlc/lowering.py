@@ -514,6 +514,9 @@ class _Lowerer:
         return sm_call("fail", const(name), const(message))
 
     def syntax(self, exc: ECMAScriptSyntaxError, loc: Location, source: str) -> ast.expr:
+        # where in the attribute value or the script the error is, when the document's text
+        # there is the source (positions.py); else the element's location
+        loc = self.diags.positions.locate(loc, source, exc.line, exc.column)
         if self.ors:
             # ORS documents: a syntax error is the document's error (ors-dialect.md §10)
             self.diags.error(loc, f"ECMAScript: {exc.message} in {source.strip()[:60]!r} [ORS-E31]")

@@ -17,6 +17,7 @@ from . import extensions
 from . import model as m
 from .compose import PLACEHOLDER, Composer, origin_of
 from .diagnostics import Diagnostics, Location
+from .positions import syntax_error_location
 
 NS = m.SCXML_NS
 _STATE_TAGS = {"state", "parallel", "final", "history"}
@@ -82,12 +83,13 @@ def parse_bytes(
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
-        line = exc.lineno or 0
+        at = syntax_error_location(filename, exc)
         msg = exc.msg or str(exc)
         # lxml appends "(<string>, line N)"; the location is already in front.
         msg = msg.split(", line ")[0].rstrip(" (")
-        diags.error(Location(filename, line), f"XML syntax error: {msg}{_syntax_hint(data, line, msg)}")
+        diags.error(at, f"XML syntax error: {msg}{_syntax_hint(data, at.line, msg)}")
         return None
+    diags.positions.add(root, data)  # (columns for the locations: positions.py)
     if root.getroottree().docinfo.internalDTD is not None:
         # Entities are never expanded; say so instead of silently dropping the text.
         diags.warning(Location(filename, 1), "the DOCTYPE declaration is ignored (entities are never expanded)")
@@ -194,7 +196,7 @@ class _Builder:
 
     def loc(self, el) -> Location:
         # (an element merged from an included file keeps that file's name: compose.py)
-        return Location(origin_of(el) or self.filename, el.sourceline or 0)
+        return self.diags.positions.location(el, origin_of(el) or self.filename)
 
     def elements(self, el):
         """Child elements, in document order."""
@@ -762,6 +764,9 @@ class _Builder:
                 text = self.fetch(el, a["src"])
             else:
                 text = self.load_file(el, a["src"], "<script>")
+                if text:  # (errors in it are located in that file)
+                    shown = os.path.relpath(self.resolve(a["src"]), self.base_dir)
+                    self.diags.positions.piece(el, 0, text, os.path.normpath(os.path.join(os.path.dirname(self.filename), shown)))
             return m.Script(loc=self.loc(el), source=text or "", src=a["src"])
         for child in self.elements(el):
             self.unexpected(child, "script")

@@ -326,8 +326,8 @@ def test_an_empty_cond_is_no_condition_with_a_warning_at_its_line():
     )
     result = scxmlc.compile_source(chart(body), "t.scxml")
     assert [str(d) for d in result.diagnostics] == [
-        "t.scxml:2: warning: empty 'cond' on <transition> is read as no condition: the transition is unconditional",
-        "t.scxml:3: warning: empty 'cond' on <transition> is read as no condition: the transition is unconditional",
+        "t.scxml:2:1: warning: empty 'cond' on <transition> is read as no condition: the transition is unconditional",
+        "t.scxml:3:1: warning: empty 'cond' on <transition> is read as no condition: the transition is unconditional",
     ]
     with pytest.warns(scxmlc.CompileWarning, match="empty 'cond'"):
         sm = machine('<state id="a"><transition event="go" cond="" target="b"/></state><state id="b"/>')

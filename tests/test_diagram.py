@@ -748,11 +748,11 @@ def test_cli_reports_a_bad_document_with_its_line(tmp_path):
     done = cli(bad)
     err = done.stderr.decode()
     assert done.returncode == 1 and done.stdout == b""
-    assert f"{bad}:3: error: transition target 'nowhere' does not exist" in err.splitlines()
+    assert f"{bad}:3:1: error: transition target 'nowhere' does not exist" in err.splitlines()
     assert "Traceback" not in err
     broken = write(tmp_path, "broken.scxml", f"<scxml {SCXML_NS}>\n<state id='a'>\n</scxml>\n")
     done = cli(broken, "-f", "mermaid")
-    assert done.returncode == 1 and re.match(rf"{re.escape(str(broken))}:3: error: XML syntax error", done.stderr.decode())
+    assert done.returncode == 1 and re.match(rf"{re.escape(str(broken))}:3:\d+: error: XML syntax error", done.stderr.decode())
     done = cli(tmp_path / "missing.scxml")
     assert done.returncode == 1 and "cannot read file" in done.stderr.decode()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -50,7 +51,7 @@ def test_a_file_outside_the_charts_folder_is_a_located_error_and_never_quoted(la
     chart = layout / "charts" / "c.scxml"
     chart.write_text(HEAD + element + '<state id="s"/></scxml>')
     text = compile_errors(chart)
-    assert f"{chart}:1: error: cannot load" in text and "outside the folders files are read from" in text
+    assert re.search(rf"{re.escape(str(chart))}:1:\d+: error: cannot load", text) and "outside the folders files are read from" in text
     assert SECRET not in text and "root:" not in text
 
 

@@ -130,7 +130,7 @@ def test_a_chart_that_does_not_compile_is_an_import_error_with_its_diagnostics(t
     with pytest.raises(ImportError) as info:
         import hookchart_broken  # noqa: F401
     path = tmp_path / "hookchart_broken.scxml"
-    assert f"{path}:3: error: transition target 'nowhere' does not exist" in str(info.value)
+    assert f"{path}:3:5: error: transition target 'nowhere' does not exist" in str(info.value)
     assert info.value.name == "hookchart_broken" and info.value.path == str(path)
     assert "hookchart_broken" not in sys.modules
     assert not (tmp_path / "__pycache__").exists() or not list((tmp_path / "__pycache__").iterdir())

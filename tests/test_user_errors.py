@@ -21,7 +21,7 @@ BAD_COND = (
 def test_load_reports_compile_warnings_through_the_warnings_module(tmp_path):
     path = tmp_path / "bad.scxml"
     path.write_text(BAD_COND)
-    with pytest.warns(scxmlc.CompileWarning, match=r"bad.scxml:1: warning: ECMAScript: Unexpected token"):
+    with pytest.warns(scxmlc.CompileWarning, match=r"bad.scxml:1:131: warning: ECMAScript: Unexpected token"):
         scxmlc.load(path)
     with pytest.warns(scxmlc.CompileWarning):
         module, found = scxmlc.load_string(BAD_COND, module_name="bad_cond", return_warnings=True)

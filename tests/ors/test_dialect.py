@@ -82,8 +82,8 @@ def test_the_dialect_option_overrides_the_detection():
 def test_profile_means_the_ecmascript_datamodel():
     sm, logs = run(ors_doc('<state id="a"><onentry><log expr="1 + 1"/></onentry></state>'))
     assert logs == ["2"] and sm.datamodel_kind == "ecmascript"
-    assert "doc.scxml:1: error: unsupported profile 'xpath' (ORS supports ecmascript) [ORS-E01]" in diagnostics(ors_doc('<state id="a"/>', 'profile="xpath"'))
-    assert "doc.scxml:1: error: profile 'ecmascript' and datamodel 'null' disagree [ORS-E02]" in diagnostics(
+    assert "doc.scxml:1:1: error: unsupported profile 'xpath' (ORS supports ecmascript) [ORS-E01]" in diagnostics(ors_doc('<state id="a"/>', 'profile="xpath"'))
+    assert "doc.scxml:1:1: error: profile 'ecmascript' and datamodel 'null' disagree [ORS-E02]" in diagnostics(
         ors_doc('<state id="a"/>', 'profile="ecmascript" datamodel="null"')
     )
 
@@ -91,7 +91,7 @@ def test_profile_means_the_ecmascript_datamodel():
 def test_underscore_attributes_are_metadata_in_ors_mode():
     text = ors_doc('<state id="a" _persist="May" _color="red"><datamodel><data id="x" _type="parameter" _desc="d"/></datamodel></state>', 'profile="ecmascript" _persist="false"')
     found = diagnostics(text)
-    assert found == ["doc.scxml:3: info: attribute '_color' on <state> is kept as metadata [ORS-I01]"]
+    assert found == ["doc.scxml:3:1: info: attribute '_color' on <state> is kept as metadata [ORS-I01]"]
     assert "error: unknown attribute '_color'" in "\n".join(diagnostics(text, dialect="w3c"))
 
 
@@ -138,14 +138,15 @@ def test_merged_elements_keep_their_own_file_and_line(project):
     with pytest.raises(CompileError) as info:
         scxmlc.compile_file(project / "src-gen" / "IPD_default_Main.scxml")
     (error,) = [str(d) for d in info.value.diagnostics if d.severity == "error"]
-    line = next(n for n, text in enumerate(main.read_text().splitlines(), 1) if "Nowhere" in text)
-    assert error == f"{main}:{line}: error: transition target 'MainWorkflow.Nowhere' does not exist"
+    line, text = next((n, text) for n, text in enumerate(main.read_text().splitlines(), 1) if "Nowhere" in text)
+    column = text.index("<transition") + 1  # (the included file's own line and column)
+    assert error == f"{main}:{line}:{column}: error: transition target 'MainWorkflow.Nowhere' does not exist"
 
 
 def test_a_workflow_page_compiled_alone_runs_its_noboot_state(project):
     main = project / "src-gen" / "Main.scxml"
     result = scxmlc.compile_path(main)
-    assert [str(d) for d in result.warnings] == [f"{main}:9: warning: $$_MY_PREFIX_$$ outside an including page: a fragment compiled on its own, the prefix is empty [ORS-W17]"]
+    assert [str(d) for d in result.warnings] == [f"{main}:9:2: warning: $$_MY_PREFIX_$$ outside an including page: a fragment compiled on its own, the prefix is empty [ORS-W17]"]
     sm, logs = run(main.read_text(), base_dir=main.parent)
     assert logs == ["This page cannot be the first page"] and sm.done
 
@@ -181,13 +182,13 @@ def test_include_errors_are_located(tmp_path, include, message):
     code = {"include not": "E10", "is outside": "E10", "remote": "E12", "xpointer": "E13", "include cycle": "E14", "duplicate": "E15"}
     expected = next(v for k, v in code.items() if message.startswith(k) or k in message)
     # located at the include (or, for the cycle, at the include inside the included file)
-    assert any(message in d and d.endswith(f"[ORS-{expected}]") and (":4: error: " in d or ":1: error: " in d) for d in found), found
+    assert any(message in d and d.endswith(f"[ORS-{expected}]") and (":4:1: error: " in d or ":1:108: error: " in d or ":4:54: error: " in d) for d in found), found
 
 
 def test_an_expression_that_does_not_parse_is_e31():
     text = ors_doc('<state id="a"><onentry><log expr="1 +"/></onentry></state>')
     found = diagnostics(text)
-    assert any(d.startswith("doc.scxml:3: error: ECMAScript: ") and d.endswith("[ORS-E31]") for d in found), found
+    assert any(d.startswith("doc.scxml:3:38: error: ECMAScript: ") and d.endswith("[ORS-E31]") for d in found), found
 
 
 def test_text_includes_fallbacks_encodings_and_roots(tmp_path):
@@ -204,7 +205,7 @@ def test_text_includes_fallbacks_encodings_and_roots(tmp_path):
         '<state id="a"><onentry><log expr="word + fell + far"/></onentry></state>'
     )
     found = diagnostics(text, base_dir=doc_dir)
-    assert "doc.scxml:3: warning: " in "\n".join(found) and "[ORS-W11]" in "\n".join(found)
+    assert "doc.scxml:3:52: warning: " in "\n".join(found) and "[ORS-W11]" in "\n".join(found)
     result = compile_text(text, base_dir=doc_dir)  # ../elsewhere is below the parent of doc/
     module = scxmlc.load_source(result.source, "dialect_text_includes", "doc.scxml")
     sm = module.Chart(clock=SimulatedClock(), log=lambda label, t: logs.append(t))
@@ -219,7 +220,7 @@ def test_text_includes_fallbacks_encodings_and_roots(tmp_path):
 
 def test_assigning_my_prefix_is_an_error():
     text = ors_doc('<state id="a"><onentry><script>_my_prefix = "x";</script></onentry></state>')
-    assert "doc.scxml:3: error: _my_prefix cannot be assigned [ORS-E16]" in diagnostics(text)
+    assert "doc.scxml:3:24: error: _my_prefix cannot be assigned [ORS-E16]" in diagnostics(text)
 
 
 def test_the_build_step_rebuilds_when_an_included_file_changes(project, tmp_path):
@@ -265,10 +266,10 @@ def test_send_diagnostics():
             '<send event="\'x\'" timeout="5"/>\n</onentry></state>'
         )
     )
-    assert "doc.scxml:4: warning: <send event='1st.done'> is not an expression: taken as the event name [ORS-W20]" in found
-    assert "doc.scxml:5: warning: <send event='undeclared'>: undeclared is declared nowhere: did you mean a quoted name? [ORS-W21]" in found
-    assert any(d.startswith("doc.scxml:6: warning:") and "[ORS-W22]" in d for d in found)
-    assert "doc.scxml:7: warning: <send timeout> (a 2009 draft attribute) is ignored [ORS-W23]" in found
+    assert "doc.scxml:4:1: warning: <send event='1st.done'> is not an expression: taken as the event name [ORS-W20]" in found
+    assert "doc.scxml:5:1: warning: <send event='undeclared'>: undeclared is declared nowhere: did you mean a quoted name? [ORS-W21]" in found
+    assert any(d.startswith("doc.scxml:6:1: warning:") and "[ORS-W22]" in d for d in found)
+    assert "doc.scxml:7:1: warning: <send timeout> (a 2009 draft attribute) is ignored [ORS-W23]" in found
 
 
 def test_type_fm_raises_error_unsupported_element():
@@ -291,7 +292,7 @@ def test_cancel_expressions_literal_ids_and_replies():
     seen = to_py(sm.datamodel["seen"])
     assert seen[0] == "cancel.successful:lit" and seen[1].startswith("cancel.successful:send") and seen[2] == "error.notallowed:unknown"
     assert len(seen) == 3
-    assert "doc.scxml:3: error: <cancel> must not have both 'id' and 'sendid' [ORS-E24]" in diagnostics(
+    assert "doc.scxml:3:24: error: <cancel> must not have both 'id' and 'sendid' [ORS-E24]" in diagnostics(
         ors_doc('<state id="a"><onentry><cancel id="\'a\'" sendid="\'b\'"/></onentry></state>')
     )
 
@@ -308,7 +309,7 @@ def test_raise_with_params_and_event():
     text = ors_doc(body, data='<data id="got"/><data id="legacy"/>')
     sm, _ = run(text)
     assert to_py(sm.datamodel["got"]) == {"interactionid": "IXN-1", "n": [1, 2]} and sm.datamodel["legacy"] == "internal"
-    assert "doc.scxml:6: warning: <event name> is the old spelling of <raise event> [ORS-W26]" in diagnostics(text)
+    assert "doc.scxml:6:9: warning: <event name> is the old spelling of <raise event> [ORS-W26]" in diagnostics(text)
     assert "[ORS-E25]" in "\n".join(diagnostics(ors_doc('<state id="a"><onentry><raise event="x"><content>1</content></raise></onentry></state>')))
     assert "<param> is not allowed in <raise>" in "\n".join(diagnostics(text, dialect="w3c"))
 
@@ -317,8 +318,8 @@ def test_a_labelled_statement_is_read_as_its_expression():
     text = ors_doc('<state id="a"><onentry><log expr="caller_id: 6 * 7"/></onentry></state>')
     sm, logs = run(text)
     assert logs == ["42"]
-    assert "doc.scxml:3: warning: 'caller_id: 6 * 7' is a statement, not an expression: read as its expression [ORS-W30]" in diagnostics(text)
-    assert "doc.scxml:3: error: ECMAScript:" in "\n".join(diagnostics(ors_doc('<state id="a"><onentry><log expr="a b c"/></onentry></state>')))
+    assert "doc.scxml:3:24: warning: 'caller_id: 6 * 7' is a statement, not an expression: read as its expression [ORS-W30]" in diagnostics(text)
+    assert "doc.scxml:3:37: error: ECMAScript:" in "\n".join(diagnostics(ors_doc('<state id="a"><onentry><log expr="a b c"/></onentry></state>')))
     # W3C documents keep W3C's rule: a warning, and error.execution when run
     w3c = '<scxml xmlns="http://www.w3.org/2005/07/scxml"><state id="a"><onentry><log expr="a b c"/></onentry></state></scxml>'
     assert all(": error: " not in d for d in diagnostics(w3c))

@@ -171,7 +171,7 @@ class DefaultIpd(Machine):
     # per line by scxmlc (a table reads best that way), so black leaves them alone.
     # fmt: off
     STATES = (
-        StateDef(id='', kind=ROOT, parent=-1, children=(1, 5), descendants=62, initial=2, data=(('system', _scxml_data_system),), line=4),
+        StateDef(id='', kind=ROOT, parent=-1, children=(1, 5), descendants=62, initial=2, data=(('system', _scxml_data_system),), line=3),
         StateDef(id='Wf', kind=COMPOUND, parent=0, children=(2,), ancestors=(0,), descendants=28, initial=3, onentry=(_Wf_onentry,), line=7),
         StateDef(id='Wf._composer_entry', kind=COMPOUND, parent=1, children=(3, 4), ancestors=(1, 0), descendants=24, initial=4, onentry=(_Wf__composer_entry_onentry,), line=4),
         StateDef(id='Wf.Entry1', kind=ATOMIC, parent=2, ancestors=(2, 1, 0), onentry=(_Wf_Entry1_onentry,), candidates=(1, 0), line=6),

@@ -180,7 +180,7 @@ class Door(Machine):
     # per line by scxmlc (a table reads best that way), so black leaves them alone.
     # fmt: off
     STATES = (
-        StateDef(id='', kind=ROOT, parent=-1, children=(1, 2, 3, 4), descendants=30, initial=6, data=(('opened', _scxml_data_opened), ('code', _scxml_data_code)), line=4),
+        StateDef(id='', kind=ROOT, parent=-1, children=(1, 2, 3, 4), descendants=30, initial=6, data=(('opened', _scxml_data_opened), ('code', _scxml_data_code)), line=3),
         StateDef(id='closed', kind=ATOMIC, parent=0, ancestors=(0,), candidates=(0, 1), line=10),
         StateDef(id='locked', kind=ATOMIC, parent=0, ancestors=(0,), onentry=(_locked_onentry,), candidates=(2, 3), line=15),
         StateDef(id='open', kind=ATOMIC, parent=0, ancestors=(0,), onentry=(_open_onentry,), onexit=(_open_onexit,), candidates=(4, 5), line=25),

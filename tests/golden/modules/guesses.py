@@ -238,7 +238,7 @@ class Guesses(Machine):
     # per line by scxmlc (a table reads best that way), so black leaves them alone.
     # fmt: off
     STATES = (
-        StateDef(id='', kind=ROOT, parent=-1, children=(1, 2), descendants=6, initial=3, data=(('count', _scxml_data_count), ('label', _scxml_data_label), ('items', _scxml_data_items)), line=5),
+        StateDef(id='', kind=ROOT, parent=-1, children=(1, 2), descendants=6, initial=3, data=(('count', _scxml_data_count), ('label', _scxml_data_label), ('items', _scxml_data_items)), line=4),
         StateDef(id='idle', kind=ATOMIC, parent=0, ancestors=(0,), candidates=(0, 1, 2), line=11),
         StateDef(id='bad', kind=FINAL, parent=0, ancestors=(0,), line=22),
     )
