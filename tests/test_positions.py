@@ -146,3 +146,35 @@ def test_compile_errors_carry_columns_in_the_api():
     assert (diag.location.line, diag.location.column) == (1, 1)
     assert str(diag).startswith("t.scxml:1:1: error: initial state 'x'")
     assert isinstance(Diagnostics().positions, Positions)
+
+
+def test_random_documents_get_locations_inside_their_text():
+    """Scripts and conditions with entities, character references, CDATA sections, comments
+    and CR LF line ends, most of them not parsing: nothing escapes, and every diagnostic names a
+    line of the document and a column on that line (or just past its end)."""
+    import random
+
+    pieces = ["a", " ", "+", "(", ")", ";", "1", "\n", "\r\n", "&amp;", "&lt;", "&#65;", "&#x42;", "'", "=", "b.c", "\t"]
+    rng = random.Random(7)
+    checked = 0
+    for k in range(200):
+        cond = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))).replace("\n", " ")
+        script = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        if rng.random() < 0.4:
+            script = script.replace("&amp;", "<![CDATA[&&]]>").replace("&lt;", "<!-- c --><![CDATA[<]]>")
+        text = (
+            '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript">\r\n'
+            f'  <script>{script}</script>\r\n  <state id="s"><transition event="e" cond="{cond}"/></state>\r\n</scxml>\r\n'
+        )
+        try:
+            result = scxmlc.compile_source(text, "r.scxml")
+            diags = result.diagnostics
+        except scxmlc.CompileError as exc:
+            diags = exc.diagnostics
+        lines = text.replace("\r\n", "\n").split("\n")
+        for d in diags:
+            loc = d.location
+            assert loc.file == "r.scxml" and 1 <= loc.line <= len(lines), (d, text)
+            assert 1 <= loc.column <= len(lines[loc.line - 1]) + 1, (d, text)
+            checked += 1
+    assert checked > 100
