@@ -83,7 +83,7 @@ def compile_source(
     root = Path(base_dir if base_dir is not None else ".").resolve()
     deps = tuple(Path(os.path.relpath(d, root)).as_posix() for d in doc.dependencies)
     source = emit(units, name, deps)
-    return CompileResult(source, list(diags.items))
+    return CompileResult(source, diags.in_order())
 
 
 def compile_path(path: str | os.PathLike, allow_fetch: bool = False, dialect: str | None = None, include_roots: tuple | list = (), speculate: bool | None = None) -> CompileResult:

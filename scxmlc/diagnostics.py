@@ -66,9 +66,17 @@ class Diagnostics:
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity == "warning"]
 
+    def in_order(self) -> list[Diagnostic]:
+        """Every diagnostic in the order of the text, whichever pass found it: file by file
+        (in the order the files were first named), then by line and column."""
+        files: dict[str, int] = {}
+        for d in self.items:
+            files.setdefault(d.location.file, len(files))
+        return sorted(self.items, key=lambda d: (files[d.location.file], d.location.line, d.location.column))
+
     def raise_if_errors(self) -> None:
         if self.errors:
-            raise CompileError(list(self.items))
+            raise CompileError(self.in_order())
 
 
 class CompileWarning(UserWarning):

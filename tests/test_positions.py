@@ -178,3 +178,16 @@ def test_random_documents_get_locations_inside_their_text():
             assert 1 <= loc.column <= len(lines[loc.line - 1]) + 1, (d, text)
             checked += 1
     assert checked > 100
+
+
+def test_diagnostics_come_in_the_order_of_the_text():
+    # (the lowering takes the states before the document's scripts)
+    text = (
+        '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript">\n'
+        "  <script>var a = ;</script>\n"
+        '  <state id="s"><transition event="e" cond="1 +"/></state>\n'
+        "  <script>var b = ;</script>\n"
+        "</scxml>\n"
+    )
+    found = [(d.location.line, d.location.column) for d in scxmlc.compile_source(text, "o.scxml").diagnostics]
+    assert found == [(2, 19), (3, 48), (4, 19)]
