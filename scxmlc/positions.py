@@ -22,6 +22,7 @@ import re
 from .diagnostics import Location
 
 _TAG_STOP = re.compile("[\"'>]")
+_DECLARATION_STOP = re.compile("[\"'>\\[\\]]")
 
 
 def start_tags(text: str) -> list[tuple[int, int]] | None:
@@ -78,21 +79,26 @@ def _declaration_end(text: str, j: int) -> int:
     """The offset of the '>' that ends `<!DOCTYPE ...>` (an internal subset in brackets and
     quoted literals may hold '>')."""
     depth = 0
-    quote = ""
-    for k in range(j + 2, len(text)):
+    k = j + 2
+    while True:
+        m = _DECLARATION_STOP.search(text, k)
+        if m is None:
+            return -1
+        k = m.start()
         c = text[k]
-        if quote:
-            if c == quote:
-                quote = ""
-        elif c == '"' or c == "'":
-            quote = c
+        if c == ">":
+            if depth <= 0:
+                return k
         elif c == "[":
             depth += 1
         elif c == "]":
             depth -= 1
-        elif c == ">" and depth <= 0:
-            return k
-    return -1
+        else:
+            close = text.find(c, k + 1)  # (a quoted literal)
+            if close < 0:
+                return -1
+            k = close
+        k += 1
 
 
 def syntax_error_location(file: str, exc) -> Location:
