@@ -321,7 +321,7 @@ class DocumentLoader:
                 target = Path(folder) / rel.parent / (module_name_for(chart) + ".py")
                 if up_to_date(chart, target):
                     return _import_built(target)
-                if target.exists():
+                if os.path.exists(target):  # (False, not OSError, for a name too long)
                     _log.debug("%s is older than %s (or of another scxmlc): compiling the chart instead", target, chart)
         return None
 

@@ -14,6 +14,7 @@ import asyncio
 import fnmatch
 import json
 import logging
+import os
 import re
 import secrets
 import time
@@ -184,7 +185,9 @@ class SessionService:
             path = None
             for root in self.settings.roots:
                 candidate = Path(root) / src
-                if confined(candidate, self.settings.roots) is not None and candidate.is_file():
+                # (os.path.isfile: a name the file system refuses, too long say, is no file;
+                # Path.is_file raises for it)
+                if confined(candidate, self.settings.roots) is not None and os.path.isfile(candidate):
                     path = candidate
                     break
             if path is None:

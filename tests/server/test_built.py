@@ -37,6 +37,9 @@ def test_up_to_date_built_modules_are_used_and_stale_ones_are_not(tmp_path):
         chart.write_text("<scxml this is not a chart")
         r = c.post("/scxml/session/start", form={"src": "queueing.scxml"})
         assert r.status == 422 and r.json()["error"] == "badsyntax"
+        # a name the file system refuses (too long) is no document, with built modules too
+        r = c.post("/scxml/session/start", form={"src": (root / ("a" * 300 + ".scxml")).as_uri()})
+        assert r.status == 422 and r.json()["error"] == "badfetch.file", r.json()
     finally:
         serve.stop()
 

@@ -56,6 +56,8 @@ def test_json_start_keeps_types_and_query_parameters_count_too(server):
         ({"src": "nope.scxml"}, 422, "badfetch.file"),
         ({"src": "../../../../etc/passwd"}, 422, "badfetch.file"),
         ({"src": "file:///etc/passwd"}, 422, "badfetch.file"),
+        ({"src": "a" * 5000}, 422, "badfetch.file"),  # (a name too long for the file system)
+        ({"src": "file:///" + "a" * 5000}, 422, "badfetch.file"),
         ({"src": "broken.scxml"}, 422, "badsyntax"),
         ({"src": "queueing.scxml", "idealtime": "soon"}, 400, "invalidparameter"),
         ({"src": "queueing.scxml", "idealtime": "1000"}, 400, "expired"),
