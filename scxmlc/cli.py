@@ -156,6 +156,17 @@ def _parse_event(text: str):
         raise ValueError(f"bad --event {text!r}: the data is not JSON ({exc.msg})") from None
 
 
+def _seconds(text: str) -> float:
+    """--max-seconds: a finite number of seconds, 0 or more."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value < float("inf"):  # (false for nan too)
+        raise argparse.ArgumentTypeError(f"must be 0 or more seconds, not {text}")
+    return value
+
+
 def _parse_document(text: str) -> tuple[str, str]:
     url, sep, path = text.partition("=")
     if not url or not sep or not path:
@@ -285,7 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("input")
     r.add_argument("--event", action="append", default=[], metavar="NAME[=JSON]", help="send an external event")
     r.add_argument("--simulated-clock", action="store_true", help="jump over delays instead of waiting")
-    r.add_argument("--max-seconds", type=float, default=60.0, help="how long to let timers run (default 60)")
+    r.add_argument("--max-seconds", type=_seconds, default=60.0, help="how long to let timers run (default 60)")
     r.add_argument("--quiet", action="store_true", help="do not print the runtime's error events on stderr")
     r.add_argument(
         "--document",

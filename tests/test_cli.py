@@ -117,6 +117,13 @@ def test_run_bad_event_json(capsys):
     assert "the data is not JSON" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("value,message", [("-1", "must be 0 or more seconds, not -1"), ("nan", "not nan"), ("inf", "not inf"), ("soon", "not a number of seconds")])
+def test_run_rejects_a_time_limit_that_is_no_number_of_seconds(value, message, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["run", str(EXAMPLES / "door.scxml"), "--max-seconds", value])
+    assert info.value.code == 2 and message in capsys.readouterr().err
+
+
 def test_version():
     proc = subprocess.run([sys.executable, "-m", "scxmlc", "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.startswith("scxmlc ")
