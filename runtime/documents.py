@@ -33,6 +33,23 @@ if TYPE_CHECKING:  # pragma: no cover
     from .machine import Machine
 
 
+# The largest file a chart is made of (the chart, a script, data, an include): ORS's file fetches
+# stop at the same size (ors/fetch.py). A device such as /dev/zero never ends; this does.
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+
+
+def read_limited(path: str | os.PathLike, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
+    """The bytes of the file at `path`; OSError as reading raises it, and with errno EFBIG for
+    a file larger than `limit` (nothing past the limit is read)."""
+    with open(path, "rb") as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        import errno
+
+        raise OSError(errno.EFBIG, f"larger than {limit} bytes, the limit for a chart's files")
+    return data
+
+
 class DocumentError(Exception):
     """A document that cannot be had: `code` is `badfetch.<protocol>[.<status>]`, `badsyntax`
     (not a valid chart), `timeout` or `nocompiler`."""
@@ -288,7 +305,7 @@ class DocumentLoader:
         if isinstance(value, (str, os.PathLike)):
             path = Path(value)
             try:
-                text = path.read_bytes()
+                text = read_limited(path)
             except OSError as exc:
                 raise DocumentError("badfetch.file", f"cannot read {path}: {exc.strerror or exc}") from None
             return compile_document(text, path.name, str(path.resolve().parent))
@@ -304,7 +321,7 @@ class DocumentLoader:
         if built is not None:
             return built
         try:
-            text = real.read_bytes()
+            text = read_limited(real)
         except OSError as exc:
             raise DocumentError("badfetch.file", f"cannot read {url}: {exc.strerror or exc}") from None
         return compile_document(text, real.name, str(real.parent))

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, overload
 
+from scxmlc_runtime.documents import read_limited
+
 from .analysis import analyse
 from .diagnostics import CompileError, CompileWarning, Diagnostic, Diagnostics, Location
 from .emitter import Unit, class_name_for, emit
@@ -89,7 +91,7 @@ def compile_source(
 def compile_path(path: str | os.PathLike, allow_fetch: bool = False, dialect: str | None = None, include_roots: tuple | list = (), speculate: bool | None = None) -> CompileResult:
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_limited(path)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise CompileError([Diagnostic("error", Location(str(path)), f"cannot read file: {reason}")]) from None

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Iterable
 
-from scxmlc_runtime.documents import module_header, module_name_for
+from scxmlc_runtime.documents import module_header, module_name_for, read_limited
 
 from . import __version__
 
@@ -33,7 +33,7 @@ def digest(chart: Path, dependencies: Iterable[str], options: dict) -> str:
     h = hashlib.sha256(f"scxmlc {__version__}\0{sorted((k, repr(v)) for k, v in options.items())!r}\0".encode("utf-8"))
     for path in [chart, *(chart.parent / d for d in dependencies)]:
         try:
-            data = path.read_bytes()
+            data = read_limited(path)
         except OSError:
             data = b"\0missing"
         h.update(f"{len(data)}\0".encode("ascii"))

@@ -24,6 +24,7 @@ import re
 from pathlib import Path
 
 from lxml import etree
+from scxmlc_runtime.documents import read_limited
 
 from .diagnostics import Diagnostics, Location
 from .positions import syntax_error_location
@@ -114,7 +115,7 @@ class Composer:
         text = None
         if path is not None:
             try:
-                data = path.read_bytes()
+                data = read_limited(path)
             except OSError as exc:
                 self.diags.error(self.loc(inc), f"cannot read the included file {self.display(path)}: {exc.strerror or exc} [ORS-E10]")
             else:
@@ -156,7 +157,7 @@ class Composer:
             _remove(inc)
             return
         try:
-            data = path.read_bytes()
+            data = read_limited(path)
             included = etree.fromstring(data, self.parser_factory())
         except OSError as exc:
             self.diags.error(self.loc(inc), f"cannot read the included file {path}: {exc.strerror or exc} [ORS-E10]")

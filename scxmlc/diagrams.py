@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scxmlc_runtime.tables import COMPOUND, DEEP_HISTORY, FINAL, PARALLEL, ROOT, SHALLOW_HISTORY
+from scxmlc_runtime.documents import read_limited
 
 from . import model as m
 from .analysis import Chart, analyse
@@ -244,7 +245,7 @@ def load_chart(
     if isinstance(source, os.PathLike) or (isinstance(source, str) and not source.lstrip().startswith("<")):
         path = Path(source)
         try:
-            data = path.read_bytes()
+            data = read_limited(path)
         except OSError as exc:
             raise CompileError([Diagnostic("error", Location(str(path)), f"cannot read file: {exc.strerror or exc}")]) from None
         filename = filename or str(path)

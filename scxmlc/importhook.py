@@ -37,6 +37,8 @@ import warnings
 from pathlib import Path
 from typing import Iterable
 
+from scxmlc_runtime.documents import read_limited
+
 CACHE_DIR = "__pycache__"
 KEY_PREFIX = "# scxmlc-cache-key: "
 DEPENDS_PREFIX = "# Depends on: "
@@ -97,7 +99,7 @@ def _key(data: bytes, folder: Path, deps: Iterable[str], options: tuple) -> str:
     h.update(len(data).to_bytes(8, "big") + data)
     for dep in deps:
         try:
-            content = (folder / dep).read_bytes()
+            content = read_limited(folder / dep)
         except OSError:
             content = None
         h.update(dep.encode("utf-8") + b"\0")
@@ -139,7 +141,7 @@ def chart_source(
     (and cached when `cache` and the folder allow). Raises CompileError (from the compiler) when
     the chart does not compile, OSError when it cannot be read."""
     path = Path(path)
-    data = path.read_bytes()
+    data = read_limited(path)
     speculate = _speculate(speculate)
     options = tuple(x for x in (("dialect", dialect) if dialect else None, ("include_roots", tuple(map(str, include_roots))) if include_roots else None,
                                 ("speculate", False) if not speculate else None) if x)  # fmt: skip

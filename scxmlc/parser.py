@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from lxml import etree
+from scxmlc_runtime.documents import read_limited
 
 from . import extensions
 from . import model as m
@@ -55,7 +56,7 @@ def parse_file(path: str | os.PathLike, diags: Diagnostics) -> m.Document | None
     """Parse an SCXML file; None (with diagnostics) when it is not well-formed XML."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_limited(path)
     except OSError as exc:
         diags.error(Location(str(path)), f"cannot read file: {exc.strerror or exc}")
         return None
@@ -287,7 +288,8 @@ class _Builder:
             report(self.loc(el), f"cannot load {what} src '{src}': it is outside the folders files are read from ({where}; add one with --include-root){suffix}")
             return None
         try:
-            text = path.read_text(encoding="utf-8")
+            # (as read_text reads it: line ends made "\n")
+            text = read_limited(path).decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
             self.dependencies.append(str(path.resolve()))
             return text
         except (OSError, UnicodeDecodeError) as exc:

@@ -140,3 +140,23 @@ def test_an_invoke_src_outside_the_roots_is_an_error_event_that_quotes_nothing(l
     errors = to_py(sm.datamodel["errors"])
     assert len(errors) == 1 and "no such document below" in errors[0]
     assert SECRET not in errors[0] and "root:" not in errors[0]
+
+
+def test_a_file_larger_than_the_limit_is_an_error_and_is_not_read_to_its_end(tmp_path):
+    from scxmlc_runtime.documents import read_limited
+
+    big = tmp_path / "big.js"
+    big.write_bytes(b"x" * 11)
+    assert read_limited(big, limit=11) == b"x" * 11
+    with pytest.raises(OSError) as info:
+        read_limited(big, limit=10)
+    assert "larger than 10 bytes" in info.value.strerror
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero on this system (a file that never ends)")
+def test_a_chart_file_that_never_ends_is_a_located_error():
+    from scxmlc_runtime.documents import MAX_DOCUMENT_BYTES
+
+    out = subprocess.run([sys.executable, "-m", "scxmlc", "check", "/dev/zero"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert f"/dev/zero: error: cannot read file: larger than {MAX_DOCUMENT_BYTES} bytes" in out.stderr
