@@ -60,13 +60,25 @@ def internal_event(name: str) -> dict:
 SEND_FIELDS = ("sendid", "origin", "origintype", "invokeid")
 
 
+def plain_string(value: object, what: str) -> str:
+    """A string Machine.send was given (the event name, a field) as a plain str: the text of a
+    str subclass (an enum member, say), which the JavaScript value layer does not know; a
+    TypeError for anything else."""
+    if isinstance(value, str):
+        return str.__str__(value)
+    raise TypeError(f"send() takes {what} as a string, not {type(value).__name__}")
+
+
 def send_fields(fields: dict) -> dict:
-    """Machine.send's keyword fields, checked: a TypeError names one it does not take.
+    """Machine.send's keyword fields, checked: a TypeError names one it does not take, or a
+    value that is no string (or None).
 
     (send takes them as **fields, not as keyword-only parameters with defaults: filling four
     keyword-only defaults costs CPython more per call than the whole of send's shortest
     path, and most sends pass none.)"""
-    for key in fields:
+    for key, value in fields.items():
         if key not in SEND_FIELDS:
             raise TypeError(f"send() got an unexpected keyword argument {key!r}")
+        if value.__class__ is not str and value is not None and value is not UNDEFINED:  # (None: null, as before)
+            fields[key] = plain_string(value, key)
     return fields

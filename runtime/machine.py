@@ -13,7 +13,7 @@ from ._lazylog import LazyLogger
 from .actions import SCXML_PROCESSOR, ActionsMixin, ExecutionError, add_scxml_notes, locate_error
 from .clock import Clock
 from .host import Host
-from .events import EXTERNAL_TEMPLATE, PLATFORM, make_event, send_fields
+from .events import EXTERNAL_TEMPLATE, PLATFORM, make_event, plain_string, send_fields
 from .basichttp import BASICHTTP_TYPE, IOProcessorEntry
 from .limits import Limits
 from .plans import Planned, PlannedTables
@@ -280,9 +280,12 @@ class MachineBase(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         `data` is Python data (dicts, lists, numbers, strings); it reaches ECMAScript as
         `_event.data`, converted when code first needs it (data that cannot be converted is
         then an error.execution there). The keyword fields `sendid`, `origin`, `origintype`
-        and `invokeid` set the SCXML event fields of the same names. (plans.Planned.send is
-        this with the plans.)
+        and `invokeid` set the SCXML event fields of the same names. The name and the fields
+        are strings (a str subclass, such as an enum's members, gives its text; anything else
+        is a TypeError). (plans.Planned.send is this with the plans.)
         """
+        if name.__class__ is not str:
+            name = plain_string(name, "the event name")
         event = EXTERNAL_TEMPLATE.copy()  # copying beats building (the hottest path)
         event["name"] = name
         if fields:

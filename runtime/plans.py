@@ -32,7 +32,7 @@ TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run 
 if TYPE_CHECKING:
     from typing import Any
 
-from .events import EXTERNAL_TEMPLATE, internal_event, send_fields
+from .events import EXTERNAL_TEMPLATE, internal_event, plain_string, send_fields
 from .interpreter import ChartTables, iter_bits
 from .js import to_js
 
@@ -151,7 +151,7 @@ class Planned:
         if name is not None:
             self._lazy_event = None
             event = EXTERNAL_TEMPLATE.copy()
-            event["name"] = name
+            event["name"] = name if name.__class__ is str else plain_string(name, "the event name")
             self.dm["_event"] = event
             self.raw_event = None
 
@@ -170,6 +170,8 @@ class Planned:
             self._lazy_event = name
             self.config, self._lean = plan
             return
+        if name.__class__ is not str:
+            name = plain_string(name, "the event name")
         event = EXTERNAL_TEMPLATE.copy()  # copying beats building (the hottest path)
         event["name"] = name
         if fields:

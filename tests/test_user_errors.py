@@ -171,3 +171,48 @@ def test_a_traceback_through_generated_code_names_the_scxml_of_each_generated_fr
     assert records, [r.getMessage() for r in caplog.records]
     text = "".join(traceback.format_exception(records[-1].exc_info[1]))
     assert "in <transition cond> at noted.scxml:8" in text
+
+
+NAMED = """<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript">
+<datamodel><data id="log" expr="[]"/></datamodel>
+<state id="s">
+  <transition event="go"><script>log.push(typeof _event.name, _event.name + '!', _event.sendid)</script></transition>
+  <transition event="lean" target="t"/>
+</state>
+<state id="t">
+  <transition event="lean" target="s"/>
+  <transition event="show"><script>log.push(_event.name.length)</script></transition>
+</state>
+</scxml>"""
+
+
+@pytest.mark.parametrize("plans", [True, False], ids=["plans", "reference"])
+def test_send_takes_names_and_fields_as_strings(plans):
+    """An enum's members (str subclasses) reach ECMAScript as their text, on every path of
+    send (the code-free one too); a name or field that is no string is a TypeError, before
+    anything happens."""
+    import enum
+
+    from scxmlc_runtime.js import to_py
+
+    class Events(enum.StrEnum):
+        GO = "go"
+        LEAN = "lean"
+        SHOW = "show"
+
+    sm = scxmlc.load_string(NAMED, module_name=f"named_{plans}").Chart(clock=SimulatedClock(), plans=plans)
+    sm.start()
+    sm.send(Events.GO, {"a": 1}, sendid=Events.GO)
+    for _ in range(3):
+        sm.send(Events.LEAN)  # (recorded, then taken without running code)
+    sm.send(Events.SHOW)
+    assert to_py(sm.datamodel["log"]) == ["string", "go!", "go", 4]
+    assert type(to_py(sm.datamodel["_event"])["name"]) is str
+    for bad in (5, None, b"go"):
+        with pytest.raises(TypeError, match="send\\(\\) takes the event name as a string"):
+            sm.send(bad)
+    with pytest.raises(TypeError, match="send\\(\\) takes sendid as a string, not int"):
+        sm.send("go", sendid=7)
+    sm.send("lean")
+    sm.send("go", sendid=None)  # (None is null, as it always was)
+    assert to_py(sm.datamodel["log"])[-3:] == ["string", "go!", None] and sm.configuration == {"s"}
