@@ -302,15 +302,17 @@ def restore(cls: type, data: bytes | dict, host: "Host | None" = None, log=None,
             data = json.loads(zlib.decompress(data).decode("utf-8"))
         except (zlib.error, UnicodeDecodeError, json.JSONDecodeError, TypeError) as exc:
             raise SnapshotError(f"not a snapshot: {exc}") from None
+    if not isinstance(data, dict):
+        raise SnapshotError(f"not a snapshot: a JSON {type(data).__name__}, not an object")
     if data.get("v") != FORMAT:
         raise SnapshotError(f"snapshot format {data.get('v')!r} (this runtime reads {FORMAT})")
     if data.get("chart") != cls.__name__ or (data.get("digest") != chart_digest(cls) and not force):
         raise SnapshotError(f"the snapshot is of another chart ({data.get('chart')}) or of another version of {cls.__name__}")
-    reader = HeapReader(data["heap"])
     try:
-        return _restore(cls, data, reader, host, log, force)
-    except (Unstorable, KeyError, IndexError, TypeError, ValueError) as exc:
-        raise SnapshotError(f"the snapshot cannot be restored: {exc}") from None
+        return _restore(cls, data, HeapReader(data["heap"]), host, log, force)
+    except (Unstorable, KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        # (a snapshot damaged in the store: whatever its parts are instead of what they should be)
+        raise SnapshotError(f"the snapshot cannot be restored: {type(exc).__name__}: {exc}") from None
 
 
 def _restore(cls: type, data: dict, reader: HeapReader, host: "Host | None", log, force: bool = False) -> "Machine":
@@ -321,6 +323,24 @@ def _restore(cls: type, data: dict, reader: HeapReader, host: "Host | None", log
     if data["id"] in host.sessions:
         raise SnapshotError(f"session {data['id']} is already running in this host")
     machine = cls(host=host, log=log, sessionid=data["id"])
+    try:
+        _fill(machine, cls, data, reader, host, log, force)
+    except BaseException:
+        machine.close()  # (half restored: its timers and children go, and it leaves the host)
+        raise
+    return machine
+
+
+def _event_value(value: Any) -> dict:
+    """An event read back from a snapshot (an event object: a plain dict named by a string)."""
+    if type(value) is not dict or type(value.get("name")) is not str:
+        raise SnapshotError("the snapshot cannot be restored: an event in it is not an event")
+    return value
+
+
+def _fill(machine: "Machine", cls: type, data: dict, reader: HeapReader, host: "Host", log, force: bool) -> None:
+    """_restore's work on the machine it made: its datamodel, configuration, queue, timers,
+    invoked children and requests."""
     tables = machine.tables
     index = {state_id: i for i, state_id in enumerate(tables.ids)}  # (the root's id is "")
 
@@ -345,7 +365,8 @@ def _restore(cls: type, data: dict, reader: HeapReader, host: "Host | None", log
     dm = machine.dm
     for key, value in data["data"]:
         dm[key] = reader.value(value)
-    dm["_event"] = reader.value(data["event"])
+    event = reader.value(data["event"])
+    dm["_event"] = event if event is UNDEFINED else _event_value(event)
     if "vars" in data:
         dm[SCRIPT_VARS_KEY] = {k: reader.value(v) for k, v in data["vars"]}
     if "declared" in data:
@@ -358,14 +379,14 @@ def _restore(cls: type, data: dict, reader: HeapReader, host: "Host | None", log
     machine.final_configuration = mask(data["final_configuration"])
     machine.history_value = {index[h]: mask(ids) for h, ids in data["history"].items()}
     machine.late_bound = mask(data["late_bound"])
-    machine._external().extend(reader.value(e) for e in data["queue"])
+    machine._external().extend(_event_value(reader.value(e)) for e in data["queue"])
     if "realm" in data:
         _restore_realm(machine, data["realm"], reader)
     clock = machine.clock
     elapsed = max(0.0, clock.time() - data["time"])
     for t in data["timers"]:
         left = max(0.0, t["left"] - elapsed)
-        event = reader.value(t["event"])
+        event = _event_value(reader.value(t["event"]))
         if t["kind"] == "scxml":
             fire = machine._delayed_scxml(t["sendid"], t["target"], event)
         else:
@@ -391,7 +412,6 @@ def _restore(cls: type, data: dict, reader: HeapReader, host: "Host | None", log
         # §9.7 step 5: a request in flight cannot be taken back; the chart hears of it
         name, payload = _interrupted(host, r)
         machine._external().append(make_event(name, payload, type="external", sendid="", origin="", origintype="", invokeid=""))
-    return machine
 
 
 def _resume(machine: "Machine", r: dict, reader: HeapReader, stored_at: float) -> None:

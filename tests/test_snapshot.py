@@ -254,6 +254,64 @@ def test_restoring_what_is_not_a_snapshot_of_this_chart_is_refused():
         one.Chart.restore(zlib.compress(json.dumps(damaged).encode()), host=Host(SimulatedClock()))
 
 
+RICH = HEAD.replace('datamodel="ecmascript">', 'datamodel="ecmascript" initial="p">') + """
+  <datamodel><data id="n" expr="0"/><data id="o" expr="({a: [1, {b: 'x'}], d: new Date(5)})"/></datamodel>
+  <state id="p">
+    <onentry><send id="t1" event="tick" delay="5s"/><send id="t2" event="tock" delay="9s" target="#_internal"/></onentry>
+    <invoke id="kid" autoforward="true"><content>
+      <scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript">
+        <datamodel><data id="k" expr="1"/></datamodel>
+        <state id="c"><onentry><send event="hi" target="#_parent" delay="2s"/></onentry>
+          <transition event="go"><assign location="k" expr="k + 1"/></transition></state>
+      </scxml></content></invoke>
+    <transition event="go"><assign location="n" expr="n + 1"/></transition>
+    <transition event="hi"><assign location="n" expr="n + 10"/></transition>
+    <history id="h" type="deep"/>
+  </state>
+</scxml>"""
+
+
+def _damage(doc, rng, depth: int = 0) -> None:
+    """One part of a snapshot's JSON replaced by a value of another kind."""
+    if isinstance(doc, (dict, list)) and doc:
+        key = rng.choice(list(doc)) if isinstance(doc, dict) else rng.randrange(len(doc))
+        if depth > 6 or rng.random() < 0.3:
+            doc[key] = rng.choice([None, -1, 2**70, "x", [], {}, 1.5, True, [[[]]], {"$": 1}])
+        else:
+            _damage(doc[key], rng, depth + 1)
+
+
+def test_a_damaged_snapshot_is_refused_or_runs_and_never_raises_anything_else():
+    """A snapshot damaged in its store (any part of it of another kind than it should be): the
+    restore says SnapshotError, and a half-restored session leaves its host (its id can be
+    restored again); or the restored session runs, its errors becoming error events."""
+    import random
+
+    module = scxmlc.load_string(RICH, module_name="snapshot_rich")
+    sm = Host(SimulatedClock()).start(module.Chart)
+    sm.send("go")
+    data = json.loads(zlib.decompress(sm.snapshot()))
+    rng = random.Random(14)
+    outcomes = {"refused": 0, "ran": 0}
+    for _ in range(400):
+        doc = json.loads(json.dumps(data))
+        for _ in range(rng.randint(1, 3)):
+            _damage(doc, rng)
+        host = Host(SimulatedClock(), on_error=lambda m, e: None)
+        try:
+            restored = module.Chart.restore(zlib.compress(json.dumps(doc).encode()), host=host)
+        except SnapshotError:
+            outcomes["refused"] += 1
+            assert not host.sessions  # (nothing of a half-restored session stays)
+            continue
+        restored.send("go", {"x": 1})
+        restored.run_until_idle(20)
+        outcomes["ran"] += 1
+    assert outcomes["refused"] > 50 and outcomes["ran"] > 50, outcomes
+    with pytest.raises(SnapshotError, match="not a snapshot: a JSON list"):
+        module.Chart.restore(zlib.compress(b"[1, 2]"), host=Host(SimulatedClock()))
+
+
 def test_a_session_that_holds_a_host_object_cannot_be_stored_and_says_why():
     module = scxmlc.load_string(
         HEAD + """<datamodel><data id="io"/></datamodel><state id="s"><onentry><assign location="io" expr="_ioprocessors.basichttp"/></onentry></state></scxml>""",
