@@ -34,18 +34,23 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 # The largest file a chart is made of (the chart, a script, data, an include): ORS's file fetches
-# stop at the same size (ors/fetch.py). A device such as /dev/zero never ends; this does.
+# stop at the same size (ors/fetch.py).
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 
 
 def read_limited(path: str | os.PathLike, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
-    """The bytes of the file at `path`; OSError as reading raises it, and with errno EFBIG for
-    a file larger than `limit` (nothing past the limit is read)."""
+    """The bytes of the regular file at `path`; OSError as reading raises it, and also for what
+    is no regular file (a pipe would block until someone writes to it, a device such as
+    /dev/zero never ends) and, with errno EFBIG, for a file larger than `limit` (nothing past
+    the limit is read)."""
+    import errno
+    import stat
+
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise OSError(errno.EINVAL, "not a regular file (a device, a pipe or a folder)")
     with open(path, "rb") as f:
         data = f.read(limit + 1)
     if len(data) > limit:
-        import errno
-
         raise OSError(errno.EFBIG, f"larger than {limit} bytes, the limit for a chart's files")
     return data
 

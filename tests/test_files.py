@@ -153,10 +153,19 @@ def test_a_file_larger_than_the_limit_is_an_error_and_is_not_read_to_its_end(tmp
     assert "larger than 10 bytes" in info.value.strerror
 
 
-@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero on this system (a file that never ends)")
-def test_a_chart_file_that_never_ends_is_a_located_error():
-    from scxmlc_runtime.documents import MAX_DOCUMENT_BYTES
-
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not os.path.exists("/dev/zero"), reason="no named pipes or /dev/zero here")
+def test_what_is_no_regular_file_is_a_located_error_and_nothing_waits_for_it(tmp_path):
+    """A device that never ends (/dev/zero) or a named pipe nobody writes to (which would block
+    the reader): the chart itself, a file it embeds, or a chart a directory build finds."""
     out = subprocess.run([sys.executable, "-m", "scxmlc", "check", "/dev/zero"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 1 and "Traceback" not in out.stderr
-    assert f"/dev/zero: error: cannot read file: larger than {MAX_DOCUMENT_BYTES} bytes" in out.stderr
+    assert "/dev/zero: error: cannot read file: not a regular file" in out.stderr
+    src = tmp_path / "src"
+    src.mkdir()
+    os.mkfifo(src / "pipe.scxml")
+    os.mkfifo(src / "pipe.js")
+    (src / "uses.scxml").write_text(HEAD + '<script src="pipe.js"/><state id="s"/></scxml>')
+    out = subprocess.run([sys.executable, "-m", "scxmlc", "compile", str(src), "-o", str(tmp_path / "out")], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert f"{src / 'pipe.scxml'}: error: cannot read file: not a regular file" in out.stderr
+    assert f"{src / 'uses.scxml'}:1:85: error: cannot load <script> src 'pipe.js': not a regular file" in out.stderr
