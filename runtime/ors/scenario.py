@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..clock import SimulatedClock
-from ..documents import DocumentError, compile_document
+from ..documents import DocumentError, compile_document, read_limited
 from ..host import Host
 from ..trace import TraceRecord, format_record
 from .simulated import SimulatedDialog, SimulatedInteractions, SimulatedRouting
@@ -101,7 +101,7 @@ class Scenario:
     def load(cls, path: str | Path) -> "Scenario":
         path = Path(path)
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_limited(path, 16 * 1024 * 1024).decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise ScenarioError(str(path), 0, f"cannot read the scenario: {getattr(exc, 'strerror', None) or exc}") from None
         return cls.parse(text, path.parent, str(path))
@@ -206,7 +206,9 @@ class Scenario:
         try:
             main_path = self.base_dir / data["main"]
             try:
-                chart = compile_document(main_path.read_bytes(), main_path.name, str(main_path.resolve().parent))
+                chart = compile_document(read_limited(main_path), main_path.name, str(main_path.resolve().parent))
+            except OSError as exc:
+                raise self._error(f"main: cannot read {data['main']}: {exc.strerror or exc}", "main") from None
             except DocumentError as exc:
                 raise self._error(f"main: {exc.description}", "main") from None
             main = host.start(chart, params=data.get("params"))

@@ -193,11 +193,15 @@ class ServerSettings:
     @classmethod
     def load(cls, path: str | Path, base: "ServerSettings | None" = None) -> "ServerSettings":
         """Settings from a TOML or JSON file (a `[server]` table, or the top level)."""
+        from ..documents import read_limited
+
         path = Path(path)
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_limited(path, 1024 * 1024).decode("utf-8")
         except OSError as exc:
             raise SettingsError(f"cannot read {path}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            raise SettingsError(f"cannot read {path}: not UTF-8 text") from None
         try:
             if path.suffix.lower() == ".json":
                 data = json.loads(text)

@@ -361,6 +361,8 @@ def test_the_store_from_a_settings_file(sqlite_filled, tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("colour = 1\n")
     assert sessions("--config", str(bad), "list").stderr == "scxmlc: error: unknown setting 'colour'\n"
+    bad.write_bytes(b"port = \xff\xfe\n")  # (not UTF-8: an error, not an internal one)
+    assert sessions("--config", str(bad), "list").stderr == f"scxmlc: error: cannot read {bad}: not UTF-8 text\n"
 
 
 def test_a_memory_store_is_refused(tmp_path):
