@@ -253,8 +253,8 @@ class Genesys:
         name = js_to_string(tz)
         try:
             return ZoneInfo(self.timezones.get(name, name))
-        except (ZoneInfoNotFoundError, ValueError):
-            _throw(f"unknown time zone {name!r} (Genesys(timezones={{...}}) maps zone names)")
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # (OSError: a folder of the zone database, a name too long)
+            _throw(f"unknown time zone {name[:80]!r} (Genesys(timezones={{...}}) maps zone names)")
 
     def now_in(self, tz: Any) -> _dt.datetime:
         """Now (the host clock's time) in a zone."""

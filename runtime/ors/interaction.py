@@ -155,7 +155,7 @@ class IxnPart(HostObject):
         g_uid = self.service.first(self.sid) if ixnid is UNDEFINED or ixnid is None else js_to_string(ixnid)
         entry = self.service.interactions.get(g_uid) if g_uid is not None else None
         if entry is None or entry.owner != self.sid:
-            throw_type_error(f"no interaction {g_uid} in this session")
+            throw_type_error(f"no interaction {g_uid[:80]!r} in this session" if g_uid is not None else "no interaction in this session")
         return entry
 
     def _setuData(self, this, obj=UNDEFINED, ixnid=UNDEFINED, *_):

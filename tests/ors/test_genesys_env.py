@@ -91,10 +91,11 @@ def test_interaction_shortcuts(make_host, caplog):
         "_genesys.ixn.deleteuData('a');"
         "out.push(Object.keys(_genesys.ixn.interactions.I1.udata).join());"
         "_genesys.ixn.deleteuData();"
-        "out.push(Object.keys(_genesys.ixn.interactions.I1.udata).length);",
+        "out.push(Object.keys(_genesys.ixn.interactions.I1.udata).length);"
+        "try { _genesys.ixn.getuData('c', 'I9'); } catch (e) { out.push(String(e)); }",
         interactions=ixn,
     )
-    assert out == ["I1", "I1", 1, 3, 3, "b,c", 0]
+    assert out == ["I1", "I1", 1, 3, 3, "b,c", 0, "TypeError: no interaction 'I9' in this session"]
     assert len([r for r in caplog.records if "[ORS-W40]" in r.getMessage()]) == 1
 
 
