@@ -42,10 +42,13 @@ def test_time_zones(make_host):
         make_host,
         "out.push(_genesys.session.dayInZone('ECT'), _genesys.session.timeInZone('ECT'), _genesys.session.dateInZone('ECT'));"
         "out.push(_genesys.session.dayInZone('UTC'), _genesys.session.day.Sunday, _genesys.session.day.Monday);"
-        "try { _genesys.session.timeInZone('Mars'); } catch (e) { out.push(e.name); }",
+        "try { _genesys.session.timeInZone('Mars'); } catch (e) { out.push(e.name); }"
+        # a folder of the zone database, a name too long for a file: the same Error, no Python's
+        "try { _genesys.session.timeInZone('America'); } catch (e) { out.push(e.name + ': ' + e.message.slice(0, 27)); }"
+        "try { _genesys.session.dayInZone('a'.repeat(300)); } catch (e) { out.push(e.name); }",
         genesys=genesys,
     )
-    assert out == [1, "00:30:00", "2026-12-07", 0, 0, 1, "Error"]
+    assert out == [1, "00:30:00", "2026-12-07", 0, 0, 1, "Error", "Error: unknown time zone 'America'", "Error"]
 
 
 def test_special_days_options_lookupseq_and_statistics(make_host, caplog):
