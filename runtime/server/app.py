@@ -164,8 +164,8 @@ async def basichttp(request: web.Request) -> web.Response:
         return respond(request, machine)
     body = (await request.read()).decode("utf-8", "replace")
     event = incoming_event(request.method, request.path_qs, dict(request.headers), body)
-    await service.deliver(machine, event)
-    return web.Response(status=200)
+    refused = await service.deliver(machine, event)
+    return respond(request, refused) if refused is not None else web.Response(status=200)
 
 
 

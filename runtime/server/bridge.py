@@ -211,7 +211,8 @@ class Inbound:
             if isinstance(machine, Outcome):
                 _log.info("interaction event %s for session %s dropped: the session is gone", name, sid)
                 continue
-            await self.service.deliver(machine, result_event(name, data))
+            if await self.service.deliver(machine, result_event(name, data)) is not None:
+                _log.info("interaction event %s for session %s dropped: the session ended meanwhile", name, sid)
         if durability is not None:
             for sid in {sid for sid, _, _ in told}:
                 await durability.committed(sid)

@@ -459,8 +459,8 @@ class SessionService:
         if isinstance(machine, Outcome):
             return machine
         event = make_event(name, to_js(params), type=EXTERNAL, sendid="", origin="", origintype="", invokeid="")
-        await self.deliver(machine, event)
-        return Outcome(200, {"sessionid": sid, "status": "queued"}, session_id=sid)
+        refused = await self.deliver(machine, event)
+        return refused if refused is not None else Outcome(200, {"sessionid": sid, "status": "queued"}, session_id=sid)
 
     async def deliver_elsewhere(self, sid: str, place, event: dict) -> Outcome:
         """§9.10: an event for a session another host owns goes into its inbox (durable
@@ -472,23 +472,35 @@ class SessionService:
         try:
             await self.durability.append(sid, event)
         except StoreError as exc:
-            gone = self.tombstone(sid)
-            if gone is not None:
-                return error(410, "ended", f"session ended at {gone.ended_ms} ({gone.reason})")
-            return error(503, "unavailable", f"the event could not be stored: {exc}", **{"Retry-After": "1"})
+            return self._refused(sid, exc)
         return Outcome(200, {"sessionid": sid, "status": "queued"}, session_id=sid)
 
-    async def deliver(self, machine: "Machine", event: dict, request: str | None = None) -> None:
+    def _refused(self, sid: str, exc: Exception) -> Outcome:
+        """The answer when the store refused an input: 410 when the session has ended
+        meanwhile (a terminate that came first), else 503."""
+        gone = self.tombstone(sid)
+        if gone is not None:
+            return error(410, "ended", f"session ended at {gone.ended_ms} ({gone.reason})")
+        return error(503, "unavailable", f"the event could not be stored: {exc}", **{"Retry-After": "1"})
+
+    async def deliver(self, machine: "Machine", event: dict, request: str | None = None) -> Outcome | None:
         """An input for a session: stored first when the session is (§9.6), then processed
-        (the client's answer does not wait for that)."""
+        (the client's answer does not wait for that). None when it is delivered; the answer
+        to give instead when the store refused it (the session ended meanwhile, say)."""
+        from ..store import StoreError
+
         sid = machine.sessionid
         res = self.durability.resident.get(sid) if self.durability is not None else None
         if res is not None and res.durable:
-            await self.durability.append(sid, event, request)
+            try:
+                await self.durability.append(sid, event, request)
+            except StoreError as exc:
+                return self._refused(sid, exc)
             self.durability.pump(sid)
         else:
             machine.enqueue_external(event)
         self.updated_ms[sid] = self.now_ms()
+        return None
 
     # -- request (§5) -------------------------------------------------------------------
 
@@ -513,7 +525,9 @@ class SessionService:
         event = make_event(name, to_js(params), type=EXTERNAL, sendid=rid, origin="", origintype="", invokeid="")
         self.requests_waiting += 1
         try:
-            await self.deliver(machine, event, rid)
+            refused = await self.deliver(machine, event, rid)
+            if refused is not None:
+                return refused
             try:
                 answer = await asyncio.wait_for(asyncio.shield(answered), timeout)
             except asyncio.TimeoutError:

@@ -679,3 +679,34 @@ def test_persist_false_sessions_live_in_memory_only_unless_persist_mode_always(t
             serve.stop()
         notices = "".join(serve.logs).count('says _persist="false"')
         assert notices == (0 if survives else 1), serve.logs
+
+
+def test_an_input_that_meets_the_end_of_its_session_is_410_not_500(tmp_path):
+    """The race of an event and a terminate: the store has the session's tombstone while the
+    session is still in memory (its end being written). The store refuses the input; the
+    client gets 410 ended, as for any ended session, not an internal error."""
+    import aiohttp
+
+    from scxmlc_runtime.server import Server, ServerSettings
+
+    from .conftest import copy_charts
+
+    root = copy_charts(tmp_path)
+
+    async def run() -> tuple[int, dict, int]:
+        server = Server(ServerSettings(roots=[str(root)], port=0, store="sqlite", store_path=str(tmp_path / "s.db")))
+        await server.start()
+        try:
+            async with aiohttp.ClientSession(server.url) as http:
+                async with http.post("/scxml/session/start", data={"src": "queueing.scxml"}) as r:
+                    sid = (await r.json())["sessionid"]
+                server.store.drop(sid, reason="terminated")  # (the end, written first)
+                async with http.post(f"/scxml/session/{sid}/event/go") as r:
+                    status, body = r.status, await r.json()
+                async with http.get("/ors/health") as r:
+                    return status, body, r.status
+        finally:
+            await server.stop()
+
+    status, body, health = asyncio.run(run())
+    assert (status, body["error"], health) == (410, "ended", 200), body
