@@ -42,6 +42,15 @@ _MY_PREFIX = re.compile(r"(?<![\w$.])_my_prefix(?![\w$])")
 _ASSIGN_MY_PREFIX = re.compile(r"(?<![\w$.])_my_prefix\s*(?:=(?!=)|\+=|-=|\+\+|--)")
 
 
+def shown_beside(path: str | os.PathLike, filename: str, folder: str | os.PathLike) -> str:
+    """How diagnostics name a file the document read (an include, a `<script src>`): beside
+    the document's name as it was given, `filename`, whose file lies in `folder`
+    (`src-gen/IPD.scxml` includes `src-gen/Main.scxml`)."""
+    rel = os.path.relpath(path, folder)
+    given = os.path.dirname(filename)
+    return os.path.normpath(os.path.join(given, rel)) if given else os.path.normpath(rel)
+
+
 def origin_of(el) -> str | None:
     """The file an element was included from (None: the top-level document)."""
     while el is not None:
@@ -74,11 +83,7 @@ class Composer:
         self.standalone_warned = False
 
     def display(self, path: Path) -> str:
-        """How diagnostics name an included file: beside the document's name as it was given
-        (`src-gen/IPD.scxml` includes `src-gen/Main.scxml`)."""
-        rel = os.path.relpath(path, self.path.parent)
-        folder = os.path.dirname(self.filename)
-        return os.path.normpath(os.path.join(folder, rel)) if folder else os.path.normpath(rel)
+        return shown_beside(path, self.filename, self.path.parent)
 
     def loc(self, el, file: str | None = None) -> Location:
         return self.diags.positions.location(el, file or origin_of(el) or self.filename)

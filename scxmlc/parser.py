@@ -16,7 +16,7 @@ from scxmlc_runtime.documents import read_limited
 
 from . import extensions
 from . import model as m
-from .compose import PLACEHOLDER, Composer, origin_of
+from .compose import PLACEHOLDER, Composer, origin_of, shown_beside
 from .diagnostics import Diagnostics, Location
 from .positions import syntax_error_location
 
@@ -767,8 +767,7 @@ class _Builder:
             else:
                 text = self.load_file(el, a["src"], "<script>")
                 if text:  # (errors in it are located in that file)
-                    shown = os.path.relpath(self.resolve(a["src"]), self.base_dir)
-                    self.diags.positions.piece(el, 0, text, os.path.normpath(os.path.join(os.path.dirname(self.filename), shown)))
+                    self.diags.positions.piece(el, 0, text, shown_beside(self.resolve(a["src"]), self.filename, self.base_dir))
             return m.Script(loc=self.loc(el), source=text or "", src=a["src"])
         for child in self.elements(el):
             self.unexpected(child, "script")
