@@ -483,8 +483,8 @@ def compile_js_regexp(source: str, flags: str):
         if f not in "gimsuy" or flags.count(f) > 1:
             raise RegExpSyntaxError(f"Invalid flags supplied to RegExp constructor '{flags}'")
     t = _Translator(source, flags)
-    py = t.translate()
     try:
+        py = t.translate()  # (recursive descent: a RecursionError here is a nesting too deep)
         compiled = BoundedPattern(regex.compile(py, regex.V0 | (regex.IGNORECASE if "i" in flags else 0)))
     except (re.error, regex.error) as exc:
         raise RegExpSyntaxError(f"Invalid regular expression: /{source}/{flags}: {exc}") from None

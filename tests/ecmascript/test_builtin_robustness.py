@@ -152,3 +152,16 @@ def test_set_with_odd_keys():
                 rt.js_get(target, key)
             except rt.JSThrow:
                 pass
+
+
+def test_parse_int_of_more_digits_than_a_double_holds():
+    # int() refuses more than 4,300 digits in a radix that is no power of two (and takes
+    # quadratic time below that): a long digit string is Infinity, as in JS, not a ValueError.
+    for radix, digits in ((36, "9" * 99_999), (3, "2" * 5_000), (2, "1" * 5_000), (10, "9" * 100_000)):
+        assert evaluate(f"parseInt('{digits}', {radix})") == float("inf"), radix
+        assert evaluate(f"parseInt('-{digits}', {radix})") == -float("inf"), radix
+    # leading zeros do not count, and the largest values still round as doubles do
+    assert evaluate("parseInt(Array(6001).join('0') + 'z', 36)") == 35.0
+    assert evaluate("parseInt(Array(1024).join('1'), 2)") == float(2**1023 - 1)  # (2^1023)
+    assert evaluate("parseInt(Array(1025).join('1'), 2)") == float("inf")  # (2^1024 - 1 rounds up)
+    assert evaluate("parseInt('zz.z', 36)") == 1295.0

@@ -91,6 +91,16 @@ def test_invalid_regexp_is_a_js_syntax_error():
     assert throws(evaluate, "new RegExp('(')")[0] == "SyntaxError"
 
 
+def test_a_pattern_nested_past_the_translators_depth_is_a_syntax_error():
+    # (the translator recurses per group: a RecursionError there was reported as itself, a
+    # Python error no JS catch could take)
+    from .jsrun import throws
+
+    name, message = throws(evaluate, "new RegExp(Array(100001).join('('))")[:2]
+    assert name == "SyntaxError" and "too deeply nested" in message
+    assert throws(evaluate, "new RegExp(Array(3001).join('(') + Array(3001).join(')'))")[0] == "SyntaxError"
+
+
 def test_variable_width_lookbehind_works():
     assert evaluate("/(?<=a+)b/.exec('xaab').index") == 3.0
     assert evaluate("/(?<!a+)b/.test('aab')") is False

@@ -311,8 +311,13 @@ def _parse_int(this, s=UNDEFINED, radix=UNDEFINED, *_):
         end += 1
     if end == 0:
         return NAN
-    digits = text[:end]
+    digits = text[:end].lstrip("0") or "0"
     # sign * value keeps -0 for "-0" (15.1.2.2 step 16 multiplies by the sign).
+    if len(digits) > 1100:
+        # More significant digits than any double holds in any radix (2^1024 has 1,025 binary
+        # digits): Infinity. (int() refuses over 4,300 digits in a radix that is no power of
+        # two, and takes quadratic time below that.)
+        return sign * INF
     if r == 10:
         # Decimal: the spec allows approximating past 20 digits; V8 rounds correctly.
         return sign * (float(int(digits)) if len(digits) < 309 else float(digits))
