@@ -431,9 +431,23 @@ class RequestsMixin:
         _log.info("%s: %s (%s:%s)", name, data.get("description"), data.get("document"), int(data.get("linenumber", 0)))
 
 
-def structured_clone(value: Any, attr_name: str = "param", _stack: list | None = None) -> Any:
+# What one structured clone may copy (values, counted as copied: shared parts count each time,
+# as JSON.stringify would write them) before it is an IllegalValue: a chart's data must not
+# make a copy that exhausts the host (a = [a, a] twenty times is a million values).
+CLONE_MAX_VALUES = 100_000
+
+
+def structured_clone(value: Any, attr_name: str = "param") -> Any:
     """A JSON-compatible deep copy of a JS value (ors-extensions.md §2): functions become
-    undefined, Dates their time value in ms; a cycle is an IllegalValue."""
+    undefined, Dates their time value in ms; a cycle, a nesting too deep for the interpreter,
+    or more than CLONE_MAX_VALUES values is an IllegalValue."""
+    try:
+        return _clone(value, attr_name, [], [CLONE_MAX_VALUES])
+    except RecursionError:
+        raise IllegalValue(attr_name, UNDEFINED, f"{attr_name} is nested too deeply to be copied") from None
+
+
+def _clone(value: Any, attr_name: str, stack: list, left: list) -> Any:
     from .js import JSFunction, JSObject
     from .js.values import HostObject
 
@@ -448,26 +462,28 @@ def structured_clone(value: Any, attr_name: str = "param", _stack: list | None =
         return value.internal
     if isinstance(value, JSObject) and value.cls in ("Number", "String", "Boolean"):
         return value.internal
-    stack = _stack if _stack is not None else []
     if any(value is s for s in stack):
         raise IllegalValue(attr_name, value, f"{attr_name} holds a cycle and cannot be copied")
+    left[0] -= 1 + (len(value) if isinstance(value, (list, dict)) else 0)
+    if left[0] < 0:
+        raise IllegalValue(attr_name, UNDEFINED, f"{attr_name} is too large to be copied (more than {CLONE_MAX_VALUES:,} values)")
     stack.append(value)
     try:
         if isinstance(value, list):
-            return JSArray(structured_clone(x, attr_name, stack) for x in value)
+            return JSArray(_clone(x, attr_name, stack, left) for x in value)
         if isinstance(value, dict):
             from .js.properties import js_getp, own_keys
 
             out = {}
             for k in own_keys(value):
-                v = structured_clone(js_getp(value, k), attr_name, stack)
+                v = _clone(js_getp(value, k), attr_name, stack, left)
                 if v is not UNDEFINED:
                     out[k] = v
             return out
         if isinstance(value, HostObject):
             out = {}
             for k in value.js_keys():
-                v = structured_clone(value.js_get(k), attr_name, stack)
+                v = _clone(value.js_get(k), attr_name, stack, left)
                 if v is not UNDEFINED:
                     out[k] = v
             return out

@@ -267,10 +267,13 @@ class Genesys:
             _throw(f"no special-day table {js_to_string(table)!r}")
         if day is UNDEFINED or day is None:
             date = self.now_in(tz if tz is not UNDEFINED else "UTC").date()
-        elif isinstance(day, float):
-            date = _dt.datetime.fromtimestamp(day / 1000.0, self.zone(tz if tz is not UNDEFINED else "UTC")).date()
-        elif hasattr(day, "cls") and getattr(day, "cls", None) == "Date":
-            date = _dt.datetime.fromtimestamp(day.internal / 1000.0, self.zone(tz if tz is not UNDEFINED else "UTC")).date()
+        elif isinstance(day, float) or (hasattr(day, "cls") and getattr(day, "cls", None) == "Date"):
+            ms = day if isinstance(day, float) else day.internal
+            zone = self.zone(tz if tz is not UNDEFINED else "UTC")
+            try:  # (NaN, an invalid Date, or a time outside the years 1-9999)
+                date = _dt.datetime.fromtimestamp(ms / 1000.0, zone).date()
+            except (ValueError, OverflowError, OSError):
+                _throw(f"isSpecialDay: {js_to_string(day)[:40]} is not a date in the years 1 to 9999")
         else:
             text = js_to_string(day)
             try:

@@ -66,10 +66,14 @@ def test_special_days_options_lookupseq_and_statistics(make_host, caplog):
         "out.push(s.lookupseq.StartFromStrategy, s.lookupseq.StartFromTenant);"
         "out.push(_genesys.statistic.sData('ann@SS.A', 'StatAgentsAvailable'), _genesys.statistic.sData('bob@SS.A', 'StatAgentsAvailable'));"
         "out.push(_genesys.statistic.sData('bob@SS.A', 'StatAgentsAvailable'));"
-        "try { s.isSpecialDay('Nope', '2026-01-01'); } catch (e) { out.push(e.name); }",
+        "try { s.isSpecialDay('Nope', '2026-01-01'); } catch (e) { out.push(e.name); }"
+        # a time no date of the years 1-9999 has (Python's datetime raised ValueError or OverflowError)
+        "[NaN, new Date(NaN), 8.64e15, -6.3e13, Infinity, -1e308].forEach(function (d) {"
+        "  try { s.isSpecialDay('Holidays', d); out.push('no error'); } catch (e) { out.push(e.name); } });"
+        "out.push(s.isSpecialDay('Holidays', Date.UTC(2026, 11, 25)), s.isSpecialDay('Holidays', new Date(Date.UTC(2026, 11, 6, 12))));",
         genesys=genesys,
     )
-    assert out == [True, False, True, "hello", "3", "", -1, -5, 2, 0, 0, "Error"]
+    assert out == [True, False, True, "hello", "3", "", -1, -5, 2, 0, 0, "Error"] + ["Error"] * 6 + [True, True]
     assert len([r for r in caplog.records if "sData('bob@SS.A'" in r.getMessage()]) == 1
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from scxmlc_runtime import SimulatedClock
@@ -94,6 +96,25 @@ def test_a_param_with_a_cycle_is_illegalvalue_in_the_parent(make_host, child_fil
     host.run_until_idle(max_seconds=1)
     assert names(sm) == ["error.illegalvalue.param"]
     assert sm.datamodel["kid"] == "" and len(host.sessions) == 1
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        # shared parts, as JSON would write them: 2^18 values (at 2^22 this took seconds and gigabytes)
+        "(function(){var a=[1]; for (var i=0; i &lt; 18; i++) a=[a,a]; return a})()",
+        # deeper than the interpreter's stack (a RecursionError escaped)
+        "(function(){var a=[]; for (var i=0; i &lt; 20000; i++) a=[a]; return a})()",
+    ],
+)
+def test_a_param_too_large_or_deep_to_copy_is_illegalvalue_at_once(make_host, child_file, expr):
+    host = make_host(documents={"u:child": child_file})
+    sm = host.start(load(parent("src=\"'u:child'\"", '<param name="a" expr="big"/>', data=f'<data id="big" expr="{expr}"/>')).Chart)
+    began = time.perf_counter()
+    host.run_until_idle(max_seconds=1)
+    assert time.perf_counter() - began < 1.0
+    assert names(sm) == ["error.illegalvalue.param"]
+    assert len(host.sessions) == 1
 
 
 @pytest.mark.parametrize("how", ["class", "module", "path"])
