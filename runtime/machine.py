@@ -528,6 +528,10 @@ class MachineBase(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
             err_name, message = error_name_message(exc.value)
         elif isinstance(exc, ExecutionError):
             err_name, message = exc.kind, str(exc)
+        elif isinstance(exc, RecursionError):
+            # JS's own stack overflow, as a script's catch sees it (js_caught): a built-in that
+            # generated code calls directly recursed too deep in Python (String of a deep array)
+            err_name, message = "RangeError", "Maximum call stack size exceeded"
         else:
             # A failure of generated or runtime code itself: still an error event, never a crash.
             err_name, message = type(exc).__name__, str(exc)

@@ -216,3 +216,21 @@ def test_send_takes_names_and_fields_as_strings(plans):
     sm.send("lean")
     sm.send("go", sendid=None)  # (None is null, as it always was)
     assert to_py(sm.datamodel["log"])[-3:] == ["string", "go!", None] and sm.configuration == {"s"}
+
+
+def test_a_stack_overflow_in_a_built_in_is_the_range_error_a_catch_would_see():
+    # String(a) of a deeply nested array recurses in Python inside the built-in, which generated
+    # code calls directly: the error event named Python's RecursionError
+    module = scxmlc.load_string(
+        '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript">'
+        '<datamodel><data id="caught"/></datamodel><state id="a"><onentry><script>'
+        "var a = []; for (var i = 0; i &lt; 100000; i++) a = [a];"
+        "try { String(a); } catch (e) { caught = e.name + ': ' + e.message; }"
+        "String(a);</script></onentry></state></scxml>",
+        module_name="deep_string",
+    )
+    errors = []
+    sm = module.Chart(host=Host(SimulatedClock()), on_error=lambda m, e: errors.append(e["data"]))
+    sm.start()
+    assert sm.datamodel["caught"] == "RangeError: Maximum call stack size exceeded"
+    assert [(e["name"], e["message"]) for e in errors] == [("RangeError", "Maximum call stack size exceeded")]
