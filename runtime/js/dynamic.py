@@ -234,7 +234,10 @@ class _Literal:
                 j += 1
             if j == self.i + 2:
                 self.fail()
-            value = float(int(s[self.i + 2 : j], 16))
+            try:
+                value = float(int(s[self.i + 2 : j], 16))
+            except OverflowError:  # (2**1024 and above, after rounding: Infinity, as V8 reads it)
+                value = math.inf
             self.i = j
             return sign * value
         j = self.i
@@ -265,8 +268,8 @@ def parse_literal(text: str) -> Any:
         if reader.i != len(text):
             return MISSING
         return value
-    except (ValueError, IndexError, RecursionError):
-        return MISSING
+    except (ValueError, IndexError, RecursionError, OverflowError):
+        return MISSING  # (the compiler says what is wrong with it, if anything)
 
 
 __all__ = ["install_script_compiler", "js_eval", "js_new_function", "parse_literal"]

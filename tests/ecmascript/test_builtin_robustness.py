@@ -165,3 +165,129 @@ def test_parse_int_of_more_digits_than_a_double_holds():
     assert evaluate("parseInt(Array(1024).join('1'), 2)") == float(2**1023 - 1)  # (2^1023)
     assert evaluate("parseInt(Array(1025).join('1'), 2)") == float("inf")  # (2^1024 - 1 rounds up)
     assert evaluate("parseInt('zz.z', 36)") == 1295.0
+
+
+# -- fuzz findings: Python errors, exponential reprs and unbounded loops in built-ins ---------
+
+import contextlib  # noqa: E402
+import types  # noqa: E402
+
+from scxmlc_runtime.js import budget as _budget  # noqa: E402
+
+from .jsrun import run_script, throws  # noqa: E402
+
+
+@contextlib.contextmanager
+def _budgeted(steps: int):
+    """A datamodel whose script budget (`steps` ticks) belongs to a session that is running,
+    the only kind builtin_tick charges (budget.py); the budget last in use is put back after."""
+    owner = types.SimpleNamespace(_busy=True, macro_serial=0, dm={})
+    dm = rt.new_globals()
+    dm[_budget.TICKS_KEY] = _budget.ScriptBudget(steps, 60.0, owner)
+    before = _budget._ACTIVE[0]
+    try:
+        yield dm
+    finally:
+        _budget._ACTIVE[0] = before
+
+
+def test_repeat_of_the_empty_string_any_finite_number_of_times():
+    # ''.repeat(1e308) raised OverflowError: '' * n wants n to fit in a C ssize_t
+    for count in ("1e308", "2 ** 63", "2 ** 1023", "Number.MAX_VALUE", "0", "NaN", "'7'"):
+        assert evaluate(f"''.repeat({count})") == "", count
+    for count, shown in (("-1", "-1"), ("Infinity", "Infinity"), ("-Infinity", "-Infinity"), ("'-2'", "-2"), ("-0.5 - 1", "-1")):
+        assert throws(evaluate, f"''.repeat({count})") == ("RangeError", f"Invalid count value: {shown}"), count
+    assert throws(evaluate, "'ab'.repeat(1e308)") == ("RangeError", "Invalid string length")
+    assert throws(evaluate, "'ab'.repeat(2 ** 63)") == ("RangeError", "Invalid string length")
+    assert evaluate("'ab'.repeat(2.9)") == "abab"
+
+
+def test_eval_of_number_literals_past_the_largest_double():
+    # a hex literal of 2**1024 and more raised OverflowError (float(int)): V8 reads Infinity
+    inf = float("inf")
+    f300 = "'f'.repeat(300)"
+    assert evaluate(f"eval('0x' + {f300})") == inf
+    assert evaluate(f"eval('-0x' + {f300})") == -inf
+    assert rt.to_py(evaluate(f"eval('[0x' + {f300} + ', 1]')")) == [inf, 1.0]
+    assert evaluate(f"eval('({{a: 0X' + {f300} + '}})').a") == inf
+    assert evaluate(f"eval('0x' + {f300} + ' + 1')") == inf
+    # rounding at the top: 2**1024 - 2**971 is the largest double, 2**1024 - 2**970 rounds up
+    assert evaluate("eval('0xfffffffffffff8' + '0'.repeat(242))") == 1.7976931348623157e308
+    assert evaluate("eval('0xfffffffffffffc' + '0'.repeat(242))") == inf
+    # the other forms: long decimals, exponents, octal and binary
+    assert evaluate("eval('1' + '0'.repeat(400))") == inf
+    assert evaluate("eval('-1e400')") == -inf
+    assert evaluate("eval('1e-400')") == 0.0
+    assert evaluate("eval('1' + '0'.repeat(400) + 'e-400')") == 1.0
+    assert evaluate("eval('0o' + '7'.repeat(400))") == inf
+    assert evaluate("eval('0b' + '1'.repeat(1100))") == inf
+
+
+def test_a_callback_that_is_no_function_is_named_briefly():
+    # the TypeError named the callback by its Python repr: exponential for an array whose
+    # parts are shared (depth 23: 6 s and 567 MB), and "JSArray([...])" in a JS message
+    dm = run_script("var a = [1]; for (var i = 0; i < 18; i++) a = [a, a]; var o = {}; var s = 'x'.repeat(1000);")
+    for method in ("forEach", "map", "filter", "some", "every", "find", "findIndex"):
+        assert throws(evaluate, f"[1].{method}(a)", dm) == ("TypeError", "[object Array] is not a function"), method
+        assert throws(evaluate, f"[].{method}(o)", dm) == ("TypeError", "#<Object> is not a function"), method
+        assert throws(evaluate, f"[].{method}(1.5)", dm) == ("TypeError", "1.5 is not a function"), method
+        assert throws(evaluate, f"[].{method}()", dm) == ("TypeError", "undefined is not a function"), method
+        name, message = throws(evaluate, f"[].{method}(s)", dm)
+        assert name == "TypeError" and message.startswith("xxx") and len(message) < 150, method
+    assert throws(evaluate, "[].reduce(a)", dm) == ("TypeError", "reducer is not a function")
+
+
+@pytest.mark.parametrize("expr", ["a.join()", "a.join('')", "a.toString()", "a.toLocaleString()", "String(a)", "'' + a", "`${a}`"])
+def test_joining_shared_parts_is_bounded_by_the_budget(expr):
+    # a = [a, a] n times: 2**n joins of a few bytes (depth 20: 10.7 s, 26-30: 100 s before
+    # the RangeError); each array joined is a step of the script budget, as in JSON.stringify
+    with _budgeted(1_000) as dm:
+        with pytest.raises(_budget.ScriptBudgetExceeded):
+            run_script(f"var a = [1]; for (var i = 0; i < 13; i++) a = [a, a]; r = ({expr}).length;", dm)
+    # within the budget (and with none), the same as before: 256 ones and their commas
+    length = 510.0 if expr == "a.join('')" else 511.0
+    with _budgeted(1_000_000) as dm:
+        assert run_script(f"var a = [1]; for (var i = 0; i < 8; i++) a = [a, a]; r = ({expr}).length;", dm)["r"] == length
+    assert run_script(f"var a = [1]; for (var i = 0; i < 8; i++) a = [a, a]; r = ({expr}).length;")["r"] == length
+
+
+def test_join_checks_the_string_cap_as_it_goes():
+    # each part may be a long string of its own: the cap is counted part by part, not once all
+    # are made (here the third element is never converted)
+    dm = run_script(
+        "var b = ['x'.repeat(2 ** 24)]; var seen = false; var a = [b, b, {toString: function () { seen = true; return ''; }}];"
+        "try { r = a.join(); } catch (e) { r = e.name; }"
+    )
+    assert dm["r"] == "RangeError" and dm["seen"] is False
+    # the separators alone are counted before any element is converted
+    dm = run_script("var seen = false; var a = new Array(2 ** 20); a[0] = {toString: function () { seen = true; return ''; }}; try { r = a.join('x'.repeat(64)); } catch (e) { r = e.name; }")
+    assert dm["r"] == "RangeError" and dm["seen"] is False
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "Array.prototype.indexOf.call(o, 1)",
+        "Array.prototype.lastIndexOf.call(o, 1)",
+        "Array.prototype.includes.call(o, 1)",
+        "Array.prototype.join.call(o).length",
+        "Array.prototype.slice.call(o).length",
+        "Array.from(o).length",
+        "Math.max.apply(null, o)",
+    ],
+)
+def test_generic_array_likes_are_read_within_the_budget(expr):
+    # {length: 2**24} was 16 M lookups in one call (4.3 s, 128 MB), unseen by the budget
+    with _budgeted(1_000) as dm:
+        with pytest.raises(_budget.ScriptBudgetExceeded):
+            run_script(f"var o = {{length: 2 ** 18}}; for (var i = 0; i < 1; i++) {{}} r = {expr};", dm)
+    with _budgeted(1_000) as dm:
+        run_script(f"var o = {{length: 3, 0: 1, 2: 5}}; for (var i = 0; i < 1; i++) {{}} r = {expr};", dm)
+    assert rt.to_py(run_script(f"var o = {{length: 3, 0: 1, 2: 5}}; r = [{expr}];")["r"]) != []
+
+
+def test_bound_names_stop_growing():
+    # f = f.bind(null) in a loop made names of "bound " * n: memory of the square of n
+    dm = run_script("function f() { return 7; } var g = f; for (var i = 0; i < 2000; i++) g = g.bind(null); n = g.name; var h = f; for (var i = 0; i < 50; i++) h = h.bind(null); r = h(); m = f.bind(null).bind(null).name;")
+    assert dm["r"] == 7.0 and dm["m"] == "bound bound f"
+    assert dm["n"].startswith("bound bound ") and dm["n"].endswith("bound f") and len(dm["n"]) < 300

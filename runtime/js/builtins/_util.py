@@ -6,7 +6,7 @@ TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run 
 if TYPE_CHECKING:
     from typing import Any, Callable
 
-from ..budget import check_array_length
+from ..budget import builtin_tick, check_array_length
 from ..conversions import to_integer, to_number, to_string, to_uint32
 from ..errors import throw_type_error
 from ..properties import js_getp, own_get, MISSING
@@ -45,9 +45,29 @@ def arg(args: tuple, i: int) -> Any:
     return args[i] if len(args) > i else UNDEFINED
 
 
+def describe_value(v: Any, limit: int = 100) -> str:
+    """How an error message names a value, running no script and in at most about `limit`
+    characters (V8's NoSideEffectsToString, roughly): a primitive by ToString (cut short), an
+    array as "[object Array]", a function by its name, another object as "#<Class>". (Never a
+    Python repr: that of an array whose parts are shared takes exponential time and memory.)"""
+    t = type(v)
+    if t is str:
+        return v if len(v) <= limit else v[:limit] + "..."
+    if t is float or t is int or t is bool or v is None or v is UNDEFINED or v is HOLE:
+        return to_string(v)
+    if t is JSArray:
+        return "[object Array]"
+    if t is JSFunction:
+        name = v.name if type(v.name) is str else ""
+        return f"function {name if len(name) <= limit else name[:limit] + '...'}"
+    if t is JSObject and type(v.cls) is str:
+        return f"#<{v.cls}>"
+    return "#<Object>"
+
+
 def callable_arg(f: Any, what: str) -> JSFunction:
     if type(f) is not JSFunction:
-        throw_type_error(f"{to_string(f) if type(f) is str else what} is not a function")
+        throw_type_error(f"{describe_value(f) if type(f) is str else what} is not a function")
     return f
 
 
@@ -64,6 +84,9 @@ def length_of(obj: Any) -> int:
     return to_uint32(js_getp(obj, "length"))
 
 
+AS_LIST_CHUNK = 64  # (indices of a generic array-like read per budget step: as_list)
+
+
 def as_list(obj: Any) -> list:
     """Elements of an array-like as a Python list, holes kept as HOLE."""
     if type(obj) is JSArray:
@@ -74,10 +97,17 @@ def as_list(obj: Any) -> list:
     check_array_length(n)
     if type(obj) is str:
         return list(obj)
+    if isinstance(obj, (float, bool)):
+        return [HOLE] * n
     out = []
-    for i in range(n):
-        v = own_get(obj, str(i)) if not isinstance(obj, (float, bool)) else MISSING
-        out.append(HOLE if v is MISSING else v)
+    # A generic array-like is read index by index ({length: 2**24} is 16 M lookups for a few
+    # bytes): one step of the script budget per AS_LIST_CHUNK indices (budget.py; a step per
+    # index made this loop a third slower), so the budget bounds this loop too.
+    for start in range(0, n, AS_LIST_CHUNK):
+        builtin_tick()
+        for i in range(start, min(n, start + AS_LIST_CHUNK)):
+            v = own_get(obj, str(i))
+            out.append(HOLE if v is MISSING else v)
     return out
 
 
@@ -114,6 +144,7 @@ __all__ = [
     "define",
     "arg",
     "callable_arg",
+    "describe_value",
     "call",
     "length_of",
     "as_list",

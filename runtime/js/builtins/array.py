@@ -6,12 +6,12 @@ TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run 
 if TYPE_CHECKING:
     from typing import Any
 
-from ..conversions import to_integer, to_number, to_string, to_uint32, js_truthy, is_object
+from ..conversions import number_to_string, to_integer, to_number, to_string, to_uint32, js_truthy, is_object
 from ..errors import throw_range_error, throw_type_error
 from ..operators import js_strict_eq, _utf16_key
 from ..budget import MAX_ARRAY_LENGTH, MAX_STRING_LENGTH, builtin_tick, check_array_length
 from ..values import ARRAY_PROTO, BUILTINS, HOLE, UNDEFINED, JSArray, JSFunction
-from ._util import arg, as_list, callable_arg, define, native, relative_index
+from ._util import arg, as_list, callable_arg, define, describe_value, native, relative_index
 
 
 def _array_call(this, *args):
@@ -132,11 +132,21 @@ def _concat(this, *items):
     return out
 
 
-def _join_value(v: Any) -> str:
-    return "" if v is UNDEFINED or v is None or v is HOLE else to_string(v)
-
-
 _joining: set[int] = set()
+
+
+def _join_part(v: Any, room: list) -> str:
+    """An element's part of a joined string: an object's (an array inside, joined, say: it may be
+    long) is counted against the `room` left under the string cap as it is made."""
+    if type(v) is float:
+        return number_to_string(v)  # (a short one: counted with the rest)
+    if v is UNDEFINED or v is None or v is HOLE:
+        return ""
+    p = to_string(v)
+    room[0] -= len(p)
+    if room[0] < 0:
+        throw_range_error("Invalid string length")
+    return p
 
 
 @define(ARRAY_PROTO, "join", 1)
@@ -145,11 +155,20 @@ def _join(this, sep=UNDEFINED, *_):
     # A cyclic array joins its inner occurrence as "" (what every engine does, not in ES5.1).
     if id(this) in _joining:
         return ""
+    # One step of the budget per array joined (toString, String(a) and '' + a come here too):
+    # a = [a, a] twenty times is a million joins of a few bytes (budget.py, as JSON.stringify).
+    builtin_tick()
     _joining.add(id(this))
     try:
-        parts = [_join_value(v) for v in _elements(this)]
-        # (the string cap, counted before joining: new Array(1e7).join('x'.repeat(72)))
-        if len(s) * max(len(parts) - 1, 0) + sum(map(len, parts)) > MAX_STRING_LENGTH:
+        src = _elements(this)
+        # (the string cap, counted before joining: new Array(1e7).join('x'.repeat(72)); the
+        # separators first, then the parts as they are made: each may be a long string)
+        left = MAX_STRING_LENGTH - len(s) * max(len(src) - 1, 0)
+        if left < 0:
+            throw_range_error("Invalid string length")
+        room = [left]
+        parts = [v if type(v) is str else _join_part(v, room) for v in src]
+        if sum(map(len, parts)) > left:
             throw_range_error("Invalid string length")
         return s.join(parts)
     finally:
@@ -218,7 +237,7 @@ def _includes(this, target=UNDEFINED, from_index=UNDEFINED, *_):
 
 def _iterate(this: Any, fn: Any, name: str):
     """(index, value) of present elements, visiting at most the initial length (15.4.4.18)."""
-    f = callable_arg(fn, f"{to_string(fn) if type(fn) is str else fn!r}")
+    f = callable_arg(fn, describe_value(fn))
     src = _elements(this)
     n = len(src)
     return f, src, n

@@ -367,6 +367,9 @@ def _apply(this, this_arg=UNDEFINED, args=UNDEFINED, *_):
     return f.fn(this_arg, *[UNDEFINED if v is HOLE else v for v in as_list(args)])
 
 
+BOUND_NAME_LIMIT = 256  # (the longest name of a function that bind still prefixes with "bound ")
+
+
 @define(FUNCTION_PROTO, "bind", 1)
 def _bind(this, this_arg=UNDEFINED, *bound):
     target = callable_arg(this, "Bind target")
@@ -379,9 +382,12 @@ def _bind(this, this_arg=UNDEFINED, *bound):
 
         return js_new(target, target.name, *bound, *args)
 
+    # Deviation: the name stops growing past BOUND_NAME_LIMIT characters (V8 adds "bound " at
+    # every bind): `f = f.bind(null)` in a loop would otherwise hold names of quadratic size.
+    name = target.name if type(target.name) is str else ""
     f = JSFunction(
         bound_fn,
-        "bound " + target.name,
+        "bound " + name if len(name) <= BOUND_NAME_LIMIT else name,
         max(0, target.length - len(bound)),
         construct=construct if target.constructible else None,
         constructible=target.constructible,

@@ -6,7 +6,7 @@ TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run 
 if TYPE_CHECKING:
     from typing import Any
 
-from ..conversions import WHITESPACE, to_integer, to_number, to_string, to_uint32, to_uint16
+from ..conversions import WHITESPACE, number_to_string, to_integer, to_number, to_string, to_uint32, to_uint16
 from ..budget import MAX_STRING_LENGTH, check_array_length, check_string
 from ..errors import throw_range_error, throw_type_error
 from ..properties import js_setp
@@ -250,7 +250,9 @@ def _repeat(this, count=UNDEFINED, *_):
     s = this_string(this, "repeat")
     n = to_integer(count)
     if n < 0 or n == float("inf"):
-        throw_range_error(f"Invalid count value: {to_string(count)}")
+        throw_range_error(f"Invalid count value: {number_to_string(n)}")  # (the count as converted, as V8 shows it: ToString again could call a script)
+    if not s or n == 0:
+        return ""  # ('' any finite number of times: a count past sys.maxsize would not fit `s * n`)
     _check_len(len(s) * int(n))
     return s * int(n)
 
