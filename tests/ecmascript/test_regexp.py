@@ -96,7 +96,7 @@ def test_a_pattern_nested_past_the_translators_depth_is_a_syntax_error():
     # Python error no JS catch could take)
     from .jsrun import throws
 
-    name, message = throws(evaluate, "new RegExp(Array(100001).join('('))")[:2]
+    name, message = throws(evaluate, "new RegExp(Array(30001).join('('))")[:2]  # (within MAX_PATTERN_LENGTH)
     assert name == "SyntaxError" and "too deeply nested" in message
     assert throws(evaluate, "new RegExp(Array(3001).join('(') + Array(3001).join(')'))")[0] == "SyntaxError"
 
@@ -124,3 +124,100 @@ def test_a_match_that_runs_too_long_is_stopped_and_no_catch_takes_it():
     with pytest.raises(TimeoutError):
         evaluate("(function () { try { return /(a|aa)+$/.test('a'.repeat(40) + 'b') } catch (e) { return 'caught' } })()")
     assert time.monotonic() - began < regexp.MATCH_TIMEOUT_S + 3
+
+
+def test_a_decimal_escape_is_ascii_digits_only():
+    # str.isdigit() accepts '²', '①', Arabic-Indic digits: '\\²' crashed the translator
+    # (AttributeError), '\\1٣' read as \\13; JS (and V8) take them as identity escapes.
+    assert evaluate("/\\²/.test('²')") is True
+    assert evaluate("new RegExp('\\\\①').test('①')") is True
+    assert search("(a)\\1\u0663", "", "aa\u0663") == "aa\u0663"  # backreference 1, then the digit
+    assert search("x{\u0663}", "", "x{\u0663}") == "x{\u0663}"  # not a quantifier: literal
+    with pytest.raises(RegExpSyntaxError):
+        compile_js_regexp("\\²", "u")  # (an identity escape of a non-syntax character, as V8)
+
+
+def test_a_decimal_escape_of_thousands_of_digits():
+    # int() refused the 5000-digit run (ValueError): it is no group, so Annex B reads \111
+    # as an octal escape and the rest as digits, as V8 does.
+    assert evaluate("new RegExp('\\\\' + '1'.repeat(5000)).exec('I' + '1'.repeat(4997))[0].length") == 4998.0
+    with pytest.raises(RegExpSyntaxError, match="implementation limit"):
+        compile_js_regexp("x{" + "1" * 5000 + "}", "")  # (int() raised here too)
+
+
+def test_counted_repetition_is_bounded():
+    # the regex package copies a repeated atom per count: x{2147483648} took all memory.
+    # (The patterns over the limit here cost the unfixed translator only tens of MB.)
+    from scxmlc_runtime.js.regexp import MAX_PATTERN_WEIGHT
+    from .jsrun import throws
+
+    import time
+
+    began = time.monotonic()
+    for pattern in (f"x{{{MAX_PATTERN_WEIGHT + 1}}}", f"x{{{MAX_PATTERN_WEIGHT + 1},}}", "(?:x{300}){300}", "(?:(?:ab){200}){200}", "(?:x{200}){200}(?:y{200}){200}"):
+        with pytest.raises(RegExpSyntaxError, match="implementation limit"):
+            compile_js_regexp(pattern, "")
+    assert time.monotonic() - began < 0.5
+    name, message = throws(evaluate, "new RegExp('(?:x{300}){300}')")[:2]
+    assert name == "SyntaxError" and "implementation limit" in message
+    # at the limit, patterns work
+    assert search("(?:x{250}){250}", "", "x" * 62500) == "x" * 62500
+    assert search(f"x{{{MAX_PATTERN_WEIGHT - 16},}}", "", "x" * MAX_PATTERN_WEIGHT) == "x" * MAX_PATTERN_WEIGHT
+    # an upper bound costs nothing: past 2**31-1 it is unbounded, as in V8 (regex refused it)
+    assert search("x{2,4294967296}", "", "xxxxx") == "xxxxx"
+    assert search("x{2,99999999999999999999}", "", "x") is None
+    assert search("x{003,04}", "", "xxxxx") == "xxxx"
+
+
+def test_pattern_length_is_bounded():
+    # compiling costs ~4 s and 250 MB per million characters: over the limit, a SyntaxError
+    from scxmlc_runtime.js.regexp import MAX_PATTERN_LENGTH
+    from .jsrun import throws
+
+    import time
+
+    began = time.monotonic()
+    name, message = throws(evaluate, f"'x'.match('g'.repeat({MAX_PATTERN_LENGTH + 1}))")[:2]
+    assert name == "SyntaxError" and "implementation limit" in message
+    assert time.monotonic() - began < 0.1
+    assert evaluate(f"'g'.repeat({MAX_PATTERN_LENGTH}).match('g'.repeat({MAX_PATTERN_LENGTH})) !== null") is True
+
+
+def test_the_first_search_for_a_long_literal_is_not_cubic():
+    # regex's Boyer-Moore set-up for a literal run is cubic in its length for repetitive text
+    # (C code, past the match timeout: 13 s for 4000 characters); the translation now breaks
+    # literal runs. (2000 characters took 2 s without that.)
+    import time
+
+    for flags in ("", "i"):
+        began = time.monotonic()
+        assert evaluate(f"'a'.repeat(2000).search(/{'b' * 2000}/{flags})") == -1.0
+        assert time.monotonic() - began < 0.5
+    assert evaluate("('x' + 'b'.repeat(3000) + 'c').search('b'.repeat(3000) + 'c')") == 1.0
+    assert evaluate("('x' + 'B'.repeat(3000)).search(new RegExp('b'.repeat(3000), 'i'))") == 1.0
+    assert evaluate("('ab'.repeat(700) + 'x').replace(new RegExp('(a)' + 'ba'.repeat(699) + 'b'), '[$1]')") == "[a]x"
+
+
+def test_many_named_groups_compile_in_linear_time(monkeypatch):
+    # reporting the JS names of the groups was quadratic (a name translation per pair of
+    # groups: 3 s for the 7,500 groups a pattern within the length limit can have), and so was
+    # the group scan on unterminated '(?<' (it kept every slice up to the next '>').
+    import tracemalloc
+
+    from scxmlc_runtime.js import regexp
+
+    calls = []
+    real = regexp._group_name
+    monkeypatch.setattr(regexp, "_group_name", lambda name: calls.append(name) or real(name))
+    pattern = "".join(f"(?<g{i}>a)" for i in range(2500)) + "\\k<g2499>"
+    _, names = compile_js_regexp(pattern, "")
+    assert names[1] == "g0" and names[2500] == "g2499"
+    assert len(calls) < 4 * 2500
+    tracemalloc.start()
+    try:
+        with pytest.raises(RegExpSyntaxError):
+            compile_js_regexp("(?<" * 3000 + ">", "")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4_000_000
