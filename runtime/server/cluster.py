@@ -424,6 +424,12 @@ class Cluster:
                     continue
                 if self.verdict(info) not in ("free", "stale"):
                     continue
+                if info.kind == "scheduled":
+                    # Known as taken over before the claim can be seen: a due row that the
+                    # background loop finds ours meanwhile is then judged by §9.7 step 4 (its
+                    # window passed while its host was dead), not started as if on time
+                    # (_claimed_one, which also notes it, runs on the loop only later).
+                    self.service.taken_over.add(sid)
                 status, _ = self.store.claim(sid, info.owner, info.epoch)
                 if status == "won":
                     won.append((sid, info.kind))
