@@ -285,6 +285,11 @@ class Host:
     # Whether a session with this id exists beyond `sessions` (a server's store): a restored
     # <session:start> does not start a session that started before the restart.
     known_session: Callable[[str], bool] | None = None
+    # A session server's durable schedule (ors-server.md §9.5 step 6, G4): a <session:start>
+    # that waits for its time is also a schedule row of the store (`put(item, due_ms)`), so it
+    # starts after a restart even when its starter is gone; `remove(sessionid)` when it will not
+    # start (terminated, its window passed, its document failed). None: the host's clock only.
+    schedule_rows: Any = None
 
     def after_commit(self, machine: "Machine", effect: Callable[[], None]) -> None:
         gate = self.commit_gate

@@ -318,6 +318,22 @@ def test_schedule_rows(h):
     assert [(r.session_id, r.due_ms) for r in s.due_schedules(T0 + 1000)] == [("c2", T0 + 50), ("c1", T0 + 100)]
 
 
+def test_unschedule_deletes_the_row_and_nothing_else(h):
+    s = h.store
+    s.commit(new("kid"))  # (a session of the same id, started in memory only, may be stored later)
+    s.append_input("kid", {"name": "hi"})
+    s.schedule(sched("kid", T0 + 100))
+    s.schedule(sched("other", T0 + 200))
+    assert s.unschedule("kid") is True
+    assert [r.session_id for r in s.due_schedules(T0 + 1000)] == ["other"]
+    assert s.load("kid").snapshot == b"s1" and len(s.inputs("kid")) == 1 and s.tombstone("kid") is None
+    assert s.unschedule("kid") is False and s.unschedule("nobody") is False
+    if h.kind.startswith("redis"):
+        assert s.scheduled("kid") is None and s.scheduled("other") is not None
+    h.reopen()
+    assert [r.session_id for r in h.store.due_schedules(T0 + 1000)] == ["other"]
+
+
 def test_start_scheduled_is_one_transaction(h):
     s = h.store
     s.commit(new("parent"))

@@ -34,14 +34,19 @@ class Scheduled:
     sessionid: str
     src: str
     params: dict
-    starter: "Machine"
-    request: Request
+    starter: "Machine | None"  # (None: started from a server's schedule row, its starter gone)
+    request: "Request | _Unheard"
     idealtime: float | None  # ms since the epoch
     prewindow: float  # seconds
     postwindow: float
     delay: float | None  # seconds
     timer: Any = None
     restart: bool = False
+    starter_id: str = ""
+
+    def __post_init__(self) -> None:
+        if self.starter is not None:
+            self.starter_id = self.starter.sessionid
 
 
 class SessionModule(ModuleService):
@@ -154,6 +159,7 @@ class SessionModule(ModuleService):
             restart=args["_restart"] is not None,
         )
         if not self._schedule(item):
+            self._unrow(item)  # (the row its first issue wrote)
             request.deliver(
                 "error.session.start",
                 {"sessionid": sid, "error": "expired", "description": "the start window passed while the session was stored"},
@@ -337,7 +343,45 @@ class SessionModule(ModuleService):
             item.timer.cancel()
         self.scheduled[item.sessionid] = item
         item.timer = clock.call_later(wait, lambda: self._launch(item))
+        rows = self.host.schedule_rows
+        if rows is not None and wait > 0 and not item.restart:
+            # a session server keeps it as a schedule row too (G4): it starts after a restart
+            # even when its starter is gone (a restart of a live session stays with the clock)
+            rows.put(item, int((clock.time() + wait) * 1000))
         return True
+
+    def _unrow(self, item: Scheduled) -> None:
+        """A scheduled session that will not start: its schedule row goes too."""
+        rows = self.host.schedule_rows
+        if rows is not None and not item.restart:
+            rows.remove(item.sessionid)
+
+    def start_stored(self, sessionid: str, src: str, params: dict, starter_id: str) -> None:
+        """A session server's schedule row is due and nobody here holds its start (its starter
+        ended, or lived in memory only, before a restart): it starts now, reporting its end to
+        `starter_id` as any started session does; what its starter would have heard of the
+        start is logged instead (ors-server.md §9.2)."""
+        item = Scheduled(sessionid, src, params, None, _Unheard(sessionid, starter_id), None, 0.0, 0.0, None, starter_id=starter_id)
+        self.scheduled[sessionid] = item
+        self._launch(item)
+
+    def cancel_scheduled(self, sessionid: str) -> Scheduled | None:
+        """Drop a session scheduled here before it starts (<session:terminate>, a REST
+        terminate): what was scheduled, or None when nothing was."""
+        item = self.scheduled.pop(sessionid, None)
+        if item is None:
+            return None
+        if item.timer is not None:
+            item.timer.cancel()
+        starter = item.starter
+        if starter is not None and starter.running:
+            # in a run of the starter: a session server stores that its start is no longer
+            # pending (else, restored, it would start it again)
+            starter.run_guarded(item.request.finish)
+        else:
+            item.request.finish()
+        self._unrow(item)
+        return item
 
     def _launch(self, item: Scheduled) -> None:
         """§4.3 step 3: fetch the document, then build and start the session."""
@@ -350,6 +394,7 @@ class SessionModule(ModuleService):
                 return  # terminated while its document was on its way
             del self.scheduled[item.sessionid]
             if error is not None:
+                self._unrow(item)
                 _log.info("error.session.start: %s: %s", error.code, error.description)
                 item.request.deliver(
                     "error.session.start",
@@ -366,6 +411,7 @@ class SessionModule(ModuleService):
             # limits.py: a chart that starts copies of itself must not fill the host
             description = f"the host holds {host.limits.sessions} sessions already"
             _log.warning("error.session.start: %s: %s", item.sessionid, description)
+            self._unrow(item)
             item.request.deliver("error.session.start", {"sessionid": item.sessionid, "error": "limit", "description": description})
             return
         if item.restart:
@@ -376,7 +422,7 @@ class SessionModule(ModuleService):
         child = host.create(chart, sessionid=item.sessionid)
         child.document_url = url  # relative URLs of the child resolve against it
         child._start_params = item.params or None
-        child.report_end_to("session", {"starter": item.starter.sessionid})
+        child.report_end_to("session", {"starter": item.starter_id})
         host.keep(child)
         if host.on_create is not None:
             host.on_create(child)  # (a session server stores it)
@@ -384,6 +430,7 @@ class SessionModule(ModuleService):
             child.start()
         except Exception as exc:  # noqa: BLE001 - the chart's own failure is not the starter's
             _log.exception("session %s failed to start", item.sessionid)
+            self._unrow(item)
             item.request.deliver(
                 "error.session.start", {"sessionid": item.sessionid, "error": "badsyntax", "description": str(exc)}
             )
@@ -419,6 +466,7 @@ class SessionModule(ModuleService):
         if not self._schedule(item):
             del self.scheduled[sid]
             item.request.finish()
+            self._unrow(item)
             return fail("expired", "the new start window has already passed; the session is dropped")
         request.deliver("session.updatestart.done", {"sessionid": sid})
 
@@ -434,12 +482,7 @@ class SessionModule(ModuleService):
             request.finish()  # the session ends itself: nobody is left to tell (§6)
             end_session(machine)
             return
-        item = self.scheduled.get(sid)
-        if item is not None:
-            if item.timer is not None:
-                item.timer.cancel()
-            del self.scheduled[sid]
-            item.request.finish()
+        if self.cancel_scheduled(sid) is not None:
             request.deliver("session.terminate.done", {"sessionid": sid})
             return
         target = self.host.sessions.get(sid)
@@ -457,6 +500,23 @@ class SessionModule(ModuleService):
 
         target.on_end(report)
         end_session(target)
+
+
+class _Unheard:
+    """The request of a start whose starter is gone (Scheduled.request of start_stored): what
+    it would have delivered is logged."""
+
+    def __init__(self, sessionid: str, starter_id: str) -> None:
+        self.sessionid = sessionid
+        self.starter_id = starter_id
+        self.info: dict = {}
+
+    def deliver(self, name: str, data: Any = None, final: bool = True) -> bool:
+        _log.info("%s of session %s dropped: the session that started it (%s) is gone", name, self.sessionid, self.starter_id)
+        return False
+
+    def finish(self) -> None:
+        pass
 
 
 class _Loading:

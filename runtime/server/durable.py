@@ -11,7 +11,9 @@ How the guarantees of §9.1 are met:
 - G3 (rule E): the host's commit gate holds a session's effects (module and fetch requests, HTTP
   answers, events to other sessions) until its commit is durable, then releases them.
 - G4: delayed sends are in the snapshot (re-armed with the time left) and in the store's timer
-  index, which wakes sessions that are not in memory; REST scheduled starts are schedule rows.
+  index, which wakes sessions that are not in memory; scheduled starts are schedule rows, those
+  of REST starts and those of `<session:start>`s (host.schedule_rows), which start after a
+  restart even when their starter is gone; a started session's row goes with its first commit.
 - G6: a request in flight at a crash comes back as an `interrupted` error event (snapshot.py).
 
 Sessions whose document says `_persist="false"` (under `persist_mode = document`), all of them
@@ -90,6 +92,9 @@ class Durability:
         self.host.local_delivery = self.send_local
         self.host.on_create = self.created
         self.host.known_session = self.known
+        if self.settings.persist_mode != "never":
+            self.host.schedule_rows = self  # (put, remove: §9.2, the schedule persists in any other mode)
+        self.rows: set[str] = set()  # sessions with a schedule row of a <session:start>
         self.pending: dict[str, asyncio.Future] = {}  # session id -> its last commit, until stored
         self._tasks: list[asyncio.Task] = []
         self._noticed: set[str] = set()  # documents whose _persist="false" was announced
@@ -122,7 +127,51 @@ class Durability:
         if getattr(machine, "parent", None) is not None:
             machine.supervise(self.quiet)
         elif machine.sessionid not in self.resident:
-            self.adopt(machine, machine.document_url or "")
+            res = self.adopt(machine, machine.document_url or "")
+            sid = machine.sessionid
+            self.service.scheduled.pop(sid, None)  # (a row known since a restart: started)
+            if sid in self.rows:
+                # its schedule row goes with its first commit (a crash before that starts it
+                # again from the row, never twice); a session kept in memory only has none
+                self.rows.discard(sid)
+                if res.durable:
+                    res.schedule_del.append(sid)
+                else:
+                    self.unschedule(sid)
+
+    # -- <session:start>s waiting for their time: schedule rows (§9.5 step 6, G4) -------------
+
+    def put(self, item: Any, due_ms: int) -> None:
+        """host.schedule_rows: a <session:start> that waits for its time is a schedule row as
+        well, written now: its starter's macrostep is stored already (module requests leave
+        after their commit, rule E). After a restart the row starts it whoever is left: its
+        starter, restored, hears of it as before (SessionModule._resume_start)."""
+        from ..documents import document_url, resolve_url
+
+        starter = item.starter
+        src = item.src
+        if src not in self.host.documents:  # (the URL it names, for whoever starts it)
+            src = resolve_url(src, (lambda: document_url(starter)) if starter is not None else None)
+        ideal = None if item.idealtime is None else int(item.idealtime)
+        row = ScheduleRow(item.sessionid, src, {"$js": encode_event(item.params)}, item.starter_id or None, ideal,
+                          int(item.prewindow * 1000), int(item.postwindow * 1000), due_ms, self.service.now_ms())  # fmt: skip
+        try:
+            self.store.schedule(row)
+        except (StoreError, ValueError) as exc:
+            _log.error("session %s: its scheduled start could not be stored (%s); it starts only if this server runs until then", item.sessionid, exc)
+            return
+        self.rows.add(item.sessionid)
+
+    def remove(self, sid: str) -> None:
+        """host.schedule_rows: a scheduled session that will not start."""
+        self.rows.discard(sid)
+        self.unschedule(sid)
+
+    def unschedule(self, sid: str) -> None:
+        try:
+            self.store.unschedule(sid)
+        except StoreError as exc:
+            _log.error("session %s: its schedule row could not be deleted (%s)", sid, exc)
 
     def _ended(self, machine: "Machine") -> None:
         """A session ended outside a run of its own (a REST terminate): its end is stored now

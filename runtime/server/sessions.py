@@ -343,7 +343,11 @@ class SessionService:
         self.started_ms[sid] = self.updated_ms[sid] = self.now_ms()
         if self.durability is not None:
             res = self.durability.adopt(machine, url)
-            res.schedule_del = list(schedule_rows)
+            if res.durable:
+                res.schedule_del = list(schedule_rows)  # (with its first commit: never twice)
+            else:
+                for row in schedule_rows:  # no commit will: a session in memory only starts once
+                    self.durability.unschedule(row)
         try:
             machine.start()
         except Exception as exc:  # noqa: BLE001 - a chart's own failure must not take the server down
@@ -365,6 +369,17 @@ class SessionService:
             self.scheduled.pop(row.session_id, None)
             return  # (another live host's)
         self.scheduled.pop(row.session_id, None)
+        module = self.host.service("session") if row.parent_id is not None else None
+        if module is not None:
+            # A <session:start>'s row. Its starter, stored, comes back first: its pending start
+            # goes on as it was (its time, its window, what it hears: _resume_start).
+            self.durability.rows.add(row.session_id)
+            if row.session_id in module.scheduled:
+                return  # (in memory: it starts on the host's clock)
+            if row.parent_id not in self.host.sessions and self.durability.known(row.parent_id, stored_only=True):
+                await self.durability.load(row.parent_id)
+                if row.session_id in module.scheduled or row.session_id in self.host.sessions:
+                    return
         latest = (row.ideal_ms + row.post_ms) if row.ideal_ms is not None else None
         down = row.due_ms < self.up_since_ms or row.session_id in self.taken_over
         self.taken_over.discard(row.session_id)
@@ -375,6 +390,18 @@ class SessionService:
             return
         if row.session_id in self.host.sessions:
             return
+        if module is not None:  # its starter ended, or lived in memory only (§9.2)
+            from ..js.heap import Unstorable
+            from .durable import decode_event
+
+            try:
+                params = decode_event(row.params["$js"])
+            except (KeyError, TypeError, ValueError, IndexError, Unstorable) as exc:  # (a row of another writer)
+                _log.error("scheduled session %s: its schedule row is damaged (%s); dropped", row.session_id, exc)
+                self.store.drop(row.session_id, reason="error")
+                return
+            module.start_stored(row.session_id, row.src, params if isinstance(params, dict) else {}, row.parent_id)
+            return
         outcome = await self._start_now(row.session_id, row.src, dict(row.params), schedule_rows=(row.session_id,))
         if outcome.status != 200:
             _log.error("scheduled session %s did not start: %s", row.session_id, outcome.body)
@@ -382,6 +409,8 @@ class SessionService:
 
     def rescheduled(self, row) -> None:
         """A schedule row of the store, after a restart (§9.7 step 4)."""
+        if row.parent_id is not None:
+            self.durability.rows.add(row.session_id)  # (a <session:start>'s: its start deletes it)
         when = row.ideal_ms if row.ideal_ms is not None else row.due_ms
         self.scheduled.setdefault(row.session_id, {"src": row.src, "starttime": int(when), "params": dict(row.params), "timer": _NoTimer(), "stored": True})
 
@@ -412,11 +441,13 @@ class SessionService:
 
     async def terminate(self, sid: str) -> Outcome:
         item = self.scheduled.pop(sid, None)
-        if item is not None:
-            item["timer"].cancel()
-            if item.get("stored"):
-                self.store.drop(sid, reason="cancelled")
-            self._ended_scheduled(sid, item)
+        chart = self.host.service("session").cancel_scheduled(sid)  # (a <session:start>'s, with its row)
+        if item is not None or chart is not None:
+            if item is not None:
+                item["timer"].cancel()
+                if item.get("stored"):
+                    self.store.drop(sid, reason="cancelled")
+            self._ended_scheduled(sid, item or {"src": chart.src})
             return Outcome(200, {"sessionid": sid, "status": "cancelled"}, session_id=sid)
         found = await self.find(sid)
         machine = self.host.sessions.get(sid)

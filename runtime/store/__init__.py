@@ -180,7 +180,12 @@ class SessionStore(Protocol):
         """Move a due timer to its session's inbox, atomically (None: it was gone)."""
 
     def schedule(self, row: ScheduleRow) -> None:
-        """Add a schedule row outside a commit (a REST start with idealtime)."""
+        """Add a schedule row outside a commit (a REST start with idealtime, a <session:start>
+        that waits for its time), or replace the row of the same session."""
+
+    def unschedule(self, session_id: str) -> bool:
+        """Delete a session's schedule row outside a commit, leaving everything else (its
+        session started in memory only, or will not start); False when there was none."""
 
     def due_schedules(self, now_ms: int, limit: int = 100) -> list[ScheduleRow]: ...
 

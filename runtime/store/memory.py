@@ -548,6 +548,12 @@ class MemoryStore:
             self._check_open()
             self._schedule[rec.session_id] = rec
 
+    def unschedule(self, session_id: str) -> bool:
+        check_id(session_id, "session_id")
+        with self._lock:
+            self._check_open()
+            return self._schedule.pop(session_id, None) is not None
+
     def start_scheduled(self, row: ScheduleRow, first: CommitBatch, notify: tuple[str, dict] | None) -> int:
         rec, p, note = prepare_start(row, first, notify)
         with self._lock:

@@ -1130,6 +1130,19 @@ class RedisStore:
 
         self._run(work)
 
+    def unschedule(self, session_id: str) -> bool:
+        check_id(session_id, "session_id")
+
+        def work() -> bool:
+            now = self._now()
+            existed = bool(self._c().exists(self._part(session_id, "sched")))
+            # (the "del" of an outbox's "sd" entry; a stale owned: member goes at the next claim)
+            self._script("sched", session_id, [str(now), str(self.session_max_idle_ms), "del", "0", "", self._cutoff(now)])
+            self._c().zrem(self._key("schedule"), session_id)
+            return existed
+
+        return self._run(work)
+
     def start_scheduled(self, row: ScheduleRow, first: CommitBatch, notify: tuple[str, dict] | None) -> int:
         rec, p, note = prepare_start(row, first, notify)
         return self._run(lambda: self._commit(p, start=rec, notify=note))

@@ -478,6 +478,10 @@ class SqliteStore:
 
         self._write(work)
 
+    def unschedule(self, session_id: str) -> bool:
+        check_id(session_id, "session_id")
+        return self._write(lambda conn: conn.execute("DELETE FROM schedule WHERE session_id = ?", (session_id,)).rowcount > 0)
+
     def start_scheduled(self, row: ScheduleRow, first: CommitBatch, notify: tuple[str, dict] | None) -> int:
         rec, p, note = prepare_start(row, first, notify)
 

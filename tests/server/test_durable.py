@@ -656,6 +656,80 @@ def test_session_start_across_a_downtime_the_parent_hears_started_expired_and_do
         serve.stop()
 
 
+SESSION_NS = 'xmlns="http://www.w3.org/2005/07/scxml" xmlns:session="http://www.genesyslab.com/modules/session" version="1.0" datamodel="ecmascript"'
+DELAY_S = 5  # the kids' delay: the server is killed before it, and started again after
+
+
+def test_scheduled_starts_outlive_their_starters_and_start_once(tmp_path):
+    """G4 and §9.2 for <session:start>s that wait for their time: they are schedule rows, so
+    they start after a restart when their starter lived in memory only (a Composer IPD) or
+    ended meanwhile; one terminated before it started (by a chart or over REST) never starts;
+    and no row is left once they started. A REST-scheduled session of a `_persist="false"`
+    document starts once, not again after a restart (its row had waited for a commit that a
+    session in memory only never makes)."""
+    from scxmlc_runtime.store import ScheduleRow
+    from scxmlc_runtime.store.sqlite import SqliteStore
+
+    root = tmp_path / "charts"
+    root.mkdir()
+    kid = f'<scxml {SESSION_NS} name="kid"><state id="k"/></scxml>'
+    start = f"<session:start sessionid=\"kid\" src=\"'kid.scxml'\" delay=\"'{DELAY_S}'\"/>"
+    (root / "kid.scxml").write_text(kid)
+    (root / "inmemory.scxml").write_text(kid.replace('name="kid"', 'name="inmemory" _persist="false"'))
+    (root / "ipd.scxml").write_text(f'<scxml {SESSION_NS} _persist="false"><datamodel><data id="kid"/></datamodel><state id="s"><onentry>{start}</onentry></state></scxml>')
+    (root / "ender.scxml").write_text(
+        f'<scxml {SESSION_NS}><datamodel><data id="kid"/></datamodel><state id="s"><onentry>{start}</onentry>'
+        '<transition event="end" target="f"/></state><final id="f"/></scxml>'
+    )
+    (root / "canceller.scxml").write_text(
+        f'<scxml {SESSION_NS}><datamodel><data id="kid"/><data id="other"/></datamodel><state id="s"><onentry>{start}'
+        f"<session:start sessionid=\"other\" src=\"'kid.scxml'\" delay=\"'{DELAY_S}'\"/>"
+        '<session:terminate sessionid="kid"/></onentry></state></scxml>'
+    )
+    serve = Serve(root, tmp_path / "s.db", free_port())
+    serve.start()
+    try:
+        c = Client(serve.url)
+        began = time.monotonic()
+        np_sid = c.post("/scxml/session/start", form={"src": "inmemory.scxml", "scxmlc.delay": "1"}).json()["sessionid"]
+        kids = {}
+        for name in ("ipd", "ender", "canceller"):
+            sid = c.start(f"{name}.scxml")
+            kids[name] = eventually(lambda: (data_of(serve.port, sid) or {}).get("kid"), timeout=5)
+            if name == "canceller":
+                kids["other"] = data_of(serve.port, sid)["other"]
+            elif name == "ender":
+                assert post(serve.port, f"/scxml/session/{sid}/event/end")[0] == 200
+        assert post(serve.port, f"/scxml/session/{kids['other']}/terminate")[1]["status"] == "cancelled"
+        assert eventually(lambda: (query(serve.port, np_sid) or {}).get("status") == "running", timeout=5)
+        assert post(serve.port, f"/scxml/session/{np_sid}/terminate")[1]["status"] == "terminated"
+        assert time.monotonic() - began < DELAY_S - 0.5, "too slow to kill the server before the kids' time"
+        serve.kill()
+        store = SqliteStore(str(tmp_path / "s.db"))  # (and a row no <session:start> wrote)
+        store.open()
+        store.schedule(ScheduleRow("DAMAGED", "kid.scxml", {"$js": {"heap": 5}}, "NOBODY", None, 0, 0, 1, 1))
+        store.close()
+        time.sleep(max(0.0, DELAY_S + 0.5 - (time.monotonic() - began)))
+        serve.start()
+        for name in ("ipd", "ender"):  # their starters are gone: they start all the same
+            assert eventually(lambda: (query(serve.port, kids[name]) or {}).get("configuration") == ["k"], timeout=5), name
+        time.sleep(1.0)
+        for sid in (kids["canceller"], kids["other"], np_sid):  # terminated before (or after) they started
+            assert (query(serve.port, sid) or {}).get("status") != "running", sid
+    finally:
+        serve.stop()
+    log = "".join(serve.logs)
+    assert f"session.start.done of session {kids['ipd']} dropped" in log, log
+    assert "scheduled session DAMAGED: its schedule row is damaged" in log and "Traceback" not in log, log
+    store = SqliteStore(str(tmp_path / "s.db"))
+    store.open()
+    try:
+        assert store.due_schedules(2**62) == []  # every row went: with its start, or its terminate
+        assert store.load(kids["ipd"]) is not None and store.load(kids["ender"]) is not None
+    finally:
+        store.close()
+
+
 def test_persist_false_sessions_live_in_memory_only_unless_persist_mode_always(tmp_path):
     """§9.2: `_persist="false"` (as Composer IPDs write it) under persist_mode document: a
     notice once per document, and the sessions do not survive a restart; `always` stores them."""
