@@ -291,3 +291,19 @@ def test_bound_names_stop_growing():
     dm = run_script("function f() { return 7; } var g = f; for (var i = 0; i < 2000; i++) g = g.bind(null); n = g.name; var h = f; for (var i = 0; i < 50; i++) h = h.bind(null); r = h(); m = f.bind(null).bind(null).name;")
     assert dm["r"] == 7.0 and dm["m"] == "bound bound f"
     assert dm["n"].startswith("bound bound ") and dm["n"].endswith("bound f") and len(dm["n"]) < 300
+
+
+def test_eval_compiles_code_of_a_bounded_length_and_reads_literals_of_any(monkeypatch):
+    # compiling is about 0.05 ms a character and the budget cannot interrupt it: 100 KB of code
+    # in an event's data took 5 s of the host's time (the limit made small here: quick to run)
+    from scxmlc_runtime.js import dynamic
+
+    from .jsrun import throws
+
+    monkeypatch.setattr(dynamic, "MAX_COMPILED_SOURCE", 410, raising=False)
+    code = "var x = 0;" + "x++;" * 100
+    assert len(code) == 410 and evaluate(f"eval('{code}')") == 99.0
+    name, message = throws(evaluate, f"eval('{code} ')")[:2]
+    assert name == "RangeError" and "implementation limit" in message
+    big = "[" + ",".join(["{a: 1, b: 'x'}"] * 20_000) + "]"  # (a literal: read, not compiled)
+    assert evaluate(f"eval(\"{big}\").length") == 20_000.0
