@@ -43,6 +43,7 @@ class Scheduled:
     timer: Any = None
     restart: bool = False
     starter_id: str = ""
+    due_ms: int = 0  # when it starts (ms since the epoch), as last scheduled
 
     def __post_init__(self) -> None:
         if self.starter is not None:
@@ -343,11 +344,12 @@ class SessionModule(ModuleService):
             item.timer.cancel()
         self.scheduled[item.sessionid] = item
         item.timer = clock.call_later(wait, lambda: self._launch(item))
+        item.due_ms = int((clock.time() + wait) * 1000)
         rows = self.host.schedule_rows
         if rows is not None and wait > 0 and not item.restart:
             # a session server keeps it as a schedule row too (G4): it starts after a restart
             # even when its starter is gone (a restart of a live session stays with the clock)
-            rows.put(item, int((clock.time() + wait) * 1000))
+            rows.put(item, item.due_ms)
         return True
 
     def _unrow(self, item: Scheduled) -> None:

@@ -127,7 +127,7 @@ class SessionService:
         machine = self.host.sessions.get(sid)
         if machine is not None and machine.running:
             return machine
-        if sid in self.scheduled:
+        if self.scheduled_here(sid) is not None:
             return error(409, "notrunning", f"session {sid} is scheduled and has not started")
         gone = self.tombstone(sid)
         if gone is not None:
@@ -135,6 +135,16 @@ class SessionService:
         if machine is not None:
             return error(409, "notrunning", f"session {sid} is ending")
         return error(404, "notfound", f"no session {sid}")
+
+    def scheduled_here(self, sid: str) -> dict | None:
+        """A session scheduled here that has not started: a REST start's ({"src", "starttime",
+        "params", ...}), or a <session:start>'s, in the same shape."""
+        item = self.scheduled.get(sid)
+        if item is None:
+            chart = self.host.service("session").scheduled.get(sid)
+            if chart is not None:
+                item = {"src": chart.src, "starttime": chart.due_ms, "params": {k: to_py(v) for k, v in chart.params.items()}}
+        return item
 
     def tombstone(self, sid: str) -> Ended | None:
         gone = self.ended.get(sid)
@@ -409,10 +419,12 @@ class SessionService:
 
     def rescheduled(self, row) -> None:
         """A schedule row of the store, after a restart (§9.7 step 4)."""
+        params = dict(row.params)
         if row.parent_id is not None:
             self.durability.rows.add(row.session_id)  # (a <session:start>'s: its start deletes it)
+            params = {}  # (its params are JS values in the heap encoding: not shown)
         when = row.ideal_ms if row.ideal_ms is not None else row.due_ms
-        self.scheduled.setdefault(row.session_id, {"src": row.src, "starttime": int(when), "params": dict(row.params), "timer": _NoTimer(), "stored": True})
+        self.scheduled.setdefault(row.session_id, {"src": row.src, "starttime": int(when), "params": params, "timer": _NoTimer(), "stored": True})
 
     def restored(self, machine: "Machine", stored) -> None:
         """A stored session is in memory again."""
@@ -581,8 +593,8 @@ class SessionService:
     async def query(self, sid: str, items: list[str], configuration: bool) -> Outcome:
         if not self.settings.query_enabled:
             return error(404, "notfound", "query is not enabled on this server")
-        if sid in self.scheduled:
-            item = self.scheduled[sid]
+        item = self.scheduled_here(sid)
+        if item is not None:
             return Outcome(200, {"sessionid": sid, "src": item["src"], "status": "scheduled", "starttime": item["starttime"],
                                  "configuration": [], "data": item["params"]}, session_id=sid)  # fmt: skip
         machine = await self.find(sid)
@@ -702,7 +714,7 @@ class SessionService:
         body = {
             "status": "ok",
             "role": "primary",
-            "sessions": {"resident": self.resident_count(), "scheduled": len(self.scheduled)},
+            "sessions": {"resident": self.resident_count(), "scheduled": len(self.scheduled.keys() | self.host.service("session").scheduled.keys())},
             "store": store,
         }
         if self.cluster is not None:

@@ -700,6 +700,9 @@ def test_scheduled_starts_outlive_their_starters_and_start_once(tmp_path):
                 kids["other"] = data_of(serve.port, sid)["other"]
             elif name == "ender":
                 assert post(serve.port, f"/scxml/session/{sid}/event/end")[0] == 200
+        waiting = query(serve.port, kids["ipd"])  # (scheduled by a chart: seen over REST as a REST start is)
+        assert waiting["status"] == "scheduled" and waiting["starttime"] > time.time() * 1000 and waiting["data"] == {}
+        assert post(serve.port, f"/scxml/session/{kids['ipd']}/event/early")[0] == 409
         assert post(serve.port, f"/scxml/session/{kids['other']}/terminate")[1]["status"] == "cancelled"
         assert eventually(lambda: (query(serve.port, np_sid) or {}).get("status") == "running", timeout=5)
         assert post(serve.port, f"/scxml/session/{np_sid}/terminate")[1]["status"] == "terminated"
