@@ -145,9 +145,13 @@ def cmd_diagram(args) -> int:
 
 
 def _parse_event(text: str):
+    from scxmlc_runtime.events import valid_event_name
+
     name, sep, payload = text.partition("=")
     if not name:
         raise ValueError(f"bad --event {text!r}: expected NAME or NAME=JSON")
+    if not valid_event_name(name):  # (no transition could take it: SCXML 3.12.1)
+        raise ValueError(f"bad --event {text!r}: {name!r} is not an event name (tokens separated by dots, no spaces, no '*')")
     if not sep:
         return name, None
     try:

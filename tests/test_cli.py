@@ -117,6 +117,12 @@ def test_run_bad_event_json(capsys):
     assert "the data is not JSON" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("name", ["bad name", "open.", "*", "a..b", "x*"])
+def test_run_rejects_an_event_name_no_transition_could_take(name, capsys):
+    assert main(["run", str(EXAMPLES / "door.scxml"), "--event", name]) == 2
+    assert f"{name!r} is not an event name" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("value,message", [("-1", "must be 0 or more seconds, not -1"), ("nan", "not nan"), ("inf", "not inf"), ("soon", "not a number of seconds")])
 def test_run_rejects_a_time_limit_that_is_no_number_of_seconds(value, message, capsys):
     with pytest.raises(SystemExit) as info:
