@@ -418,7 +418,8 @@ def _sessions_parser(sub) -> None:
     act = ss.add_subparsers(dest="action", required=True, metavar="SUBCOMMAND")
     ls = act.add_parser("list", parents=[where], help="one line per stored session", epilog=SESSIONS_EPILOG, formatter_class=formatter,
                         description="One line per stored session: id, status, version, last update (UTC), inputs waiting in its inbox, "
-                        "timers, requests, src. Ended sessions are not stored (only their tombstones).")  # fmt: skip
+                        "timers, requests, src. Ended sessions are not stored (only their tombstones). Then, without --status, "
+                        "the sessions that start later: id, when (UTC), the session that started it (- for a REST start), src.")  # fmt: skip
     ls.add_argument("--status", choices=SESSION_STATUSES, help="only the sessions with this status")
     ls.add_argument("--json", action="store_true", help='print {"sessions": [...], "count": N} as JSON')
     sh = act.add_parser("show", parents=[where], help="a stored session: header, snapshot summary, timers, requests, inbox",
@@ -464,10 +465,17 @@ def cmd_sessions(args) -> int:
     try:
         if args.action == "list":
             summaries = list(admin.list_sessions(store, args.status))
+            scheduled = admin.list_scheduled(store) if args.status is None else []
             if args.json:
-                print(json.dumps({"sessions": [s.to_json() for s in summaries], "count": len(summaries)}, indent=2))
+                doc = {"sessions": [s.to_json() for s in summaries], "count": len(summaries)}
+                if args.status is None:
+                    doc["scheduled"] = [admin.scheduled_json(r) for r in scheduled]
+                print(json.dumps(doc, indent=2))
             else:
-                print("\n".join(admin.list_lines(summaries, args.status)))
+                lines = admin.list_lines(summaries, args.status)
+                if scheduled:
+                    lines += [""] + admin.scheduled_lines(scheduled)
+                print("\n".join(lines))
         elif args.action == "show":
             details = admin.session_details(store, args.id)
             print(json.dumps(details, indent=2) if args.json else "\n".join(admin.show_lines(details)))

@@ -274,6 +274,29 @@ def list_lines(summaries: list[SessionSummary], status: str | None = None) -> li
     return lines
 
 
+SCHEDULED_COLUMNS = ("SCHEDULED", "DUE", "STARTER", "SRC")
+
+
+def list_scheduled(store: Any) -> list:
+    """The sessions that start later (schedule rows: REST starts with a time, <session:start>s
+    that wait for theirs), by due time."""
+    return store.due_schedules(2**62, 1_000_000)
+
+
+def scheduled_json(row: Any) -> dict:
+    return {"id": row.session_id, "due_ms": row.due_ms, "ideal_ms": row.ideal_ms, "starter": row.parent_id, "src": row.src}
+
+
+def scheduled_lines(rows: list) -> list[str]:
+    """A table, one line per schedule row (its starter: the session whose <session:start> it
+    is, "-" for a REST start), then a count."""
+    table = [SCHEDULED_COLUMNS] + [(r.session_id, format_ms(r.due_ms), r.parent_id or "-", r.src) for r in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(SCHEDULED_COLUMNS) - 1)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1] for row in table]
+    lines.append(f"{len(rows)} scheduled start{'s' if len(rows) != 1 else ''}")
+    return lines
+
+
 # -- show ----------------------------------------------------------------------------------------
 
 
@@ -498,7 +521,10 @@ __all__ = [
     "drop",
     "format_ms",
     "list_lines",
+    "list_scheduled",
     "list_sessions",
+    "scheduled_json",
+    "scheduled_lines",
     "missing_message",
     "open_store",
     "resume",

@@ -15,7 +15,7 @@ import scxmlc
 from scxmlc_runtime import Host, SimulatedClock
 from scxmlc_runtime.server import admin
 from scxmlc_runtime.snapshot import chart_digest
-from scxmlc_runtime.store import CommitBatch, MemoryStore, RequestRow, SqliteStore, TimerRow
+from scxmlc_runtime.store import CommitBatch, MemoryStore, RequestRow, ScheduleRow, SqliteStore, TimerRow
 
 from ..redis_server import redis_server, unique_cluster  # noqa: F401 - fixture
 from .conftest import CHARTS, copy_charts, eventually, serve
@@ -174,6 +174,29 @@ def test_list_json_and_status_filter(filled):
     assert none.returncode == 0 and none.stdout == "no stored sessions with status forced\n"
     bad = sessions(*filled.args, "list", "--status", "asleep")
     assert bad.returncode == 2 and "invalid choice" in bad.stderr
+
+
+def test_list_shows_the_sessions_that_start_later(filled):
+    def schedule(s):
+        s.schedule(ScheduleRow("kid", "kid.scxml", {}, "run", None, 0, 0, T0 + 5000, T0))  # a <session:start>'s
+        s.schedule(ScheduleRow("rest", "queueing.scxml", {}, None, T0 + 1000, 0, 0, T0 + 1000, T0))  # a REST start's
+
+    filled.read(schedule)
+    lines = sessions(*filled.args, "list").stdout.splitlines()
+    at = lines.index("") + 1
+    assert [line.split() for line in lines[at:]] == [
+        ["SCHEDULED", "DUE", "STARTER", "SRC"],
+        ["rest", T1_TEXT, "-", "queueing.scxml"],
+        ["kid", "2023-11-14T22:13:25.000Z", "run", "kid.scxml"],
+        ["2", "scheduled", "starts"],
+    ]
+    assert lines[at - 2] == "3 sessions (1 running, 1 terminating, 1 orphaned)"
+    doc = json.loads(sessions(*filled.args, "list", "--json").stdout)
+    assert doc["scheduled"] == [
+        {"id": "rest", "due_ms": T0 + 1000, "ideal_ms": T0 + 1000, "starter": None, "src": "queueing.scxml"},
+        {"id": "kid", "due_ms": T0 + 5000, "ideal_ms": None, "starter": "run", "src": "kid.scxml"},
+    ]
+    assert "SCHEDULED" not in sessions(*filled.args, "list", "--status", "running").stdout  # (sessions only)
 
 
 def test_list_pages_through_many_sessions(tmp_path, chart):
