@@ -818,7 +818,8 @@ class ExprCompiler(FastPaths):
                 return Typed(ast.BinOp(left.node, pyop(), right.node), NUMBER)
             return Typed(self.guard(left, right, lambda a, b: ast.BinOp(a, pyop(), b), _BINOP_HELPER[op]), NUMBER)
         if op == "/":
-            if left.t == NUMBER and isinstance(right.node, ast.Constant) and right.node.value != 0:
+            # (a non-zero number constant only: '2', null or true would reach Python's `/`)
+            if left.t == NUMBER and isinstance(right.node, ast.Constant) and type(right.node.value) is float and right.node.value != 0:
                 return Typed(ast.BinOp(left.node, ast.Div(), right.node), NUMBER)
             return Typed(self.hcall("js_div", left.node, right.node), NUMBER)
         if op == "%" and isinstance(right.node, ast.Constant) and type(right.node.value) is float and 0 < right.node.value < math.inf and not self.compact:

@@ -50,6 +50,13 @@ from .jsrun import condition, evaluate, run_script, script_value, throws
         ("0 || 'x'", "x"),
         ("1 && 'y'", "y"),
         ("`a${1+1}b`", "a2b"),
+        # a number (not folded) divided by a constant that is no number: ToNumber of it, not
+        # Python's `/` (TypeError: unsupported operand types)
+        ("(function (x) { return (x * 2) / '2'; })(3)", 3.0),
+        ("(function (x) { return (x * 2) / 'b'; })(3)", math.nan),
+        ("(function (x) { return (x * 2) / null; })(3)", math.inf),
+        ("(function (x) { return (x * 2) / true; })(3)", 6.0),
+        ("(function (x) { return -(x * 2) / '0'; })(3)", -math.inf),
     ],
 )
 def test_expressions(src, expected):
