@@ -5,6 +5,7 @@ internal error instead of error.execution with a JS error name)."""
 from __future__ import annotations
 
 import itertools
+import math
 
 import pytest
 
@@ -307,3 +308,19 @@ def test_eval_compiles_code_of_a_bounded_length_and_reads_literals_of_any(monkey
     assert name == "RangeError" and "implementation limit" in message
     big = "[" + ",".join(["{a: 1, b: 'x'}"] * 20_000) + "]"  # (a literal: read, not compiled)
     assert evaluate(f"eval(\"{big}\").length") == 20_000.0
+
+
+def test_math_cbrt_and_dates_before_year_0_and_array_like_lengths_agree_with_v8():
+    # (found by a differential run against V8; the values are V8's)
+    assert evaluate("Math.cbrt(6e18)") == 1817120.5928321397  # (abs(x) ** (1/3): ...1383)
+    assert evaluate("Math.cbrt(-27)") == -3.0 and evaluate("Math.cbrt(2)") == 1.2599210498948732
+    assert evaluate("Math.cbrt(5e-324)") == 1.7031839360032603e-108 and evaluate("1 / Math.cbrt(-0)") == -math.inf
+    assert evaluate("Math.cbrt(-506854.33476033935)") == -79.73109373259122  # (glibc's cbrt: ...912)
+    # Python's // floors: the C algorithm's adjustment for negative years made them a day off
+    assert evaluate("Date.UTC(-1, 0, 1)") == -62198755200000.0
+    assert evaluate("new Date(-8.64e15).toISOString()") == "-271821-04-20T00:00:00.000Z"
+    assert evaluate("new Date(Date.UTC(-1, 11, 31)).getUTCDate()") == 31.0
+    # ToLength, as V8 reads an array-like's length (ToUint32 made -1 four billion: a RangeError)
+    assert evaluate("Array.from({length: -1}).length") == 0.0
+    assert evaluate("Array.prototype.indexOf.call({length: -1, 0: 1}, 1)") == -1.0
+    assert evaluate("Array.prototype.join.call({length: 2.7, 0: 'a', 1: 'b', 2: 'c'})") == "a,b"

@@ -7,7 +7,7 @@ if TYPE_CHECKING:
     from typing import Any, Callable
 
 from ..budget import builtin_tick, check_array_length
-from ..conversions import to_integer, to_number, to_string, to_uint32
+from ..conversions import to_integer, to_number, to_string
 from ..errors import throw_type_error
 from ..properties import js_getp, own_get, MISSING
 from ..realm import register_builtin
@@ -76,12 +76,14 @@ def call(f: JSFunction, this: Any, *args: Any) -> Any:
 
 
 def length_of(obj: Any) -> int:
-    """ToUint32(obj.length) for array-likes (ES5.1 15.4.4 generic methods)."""
+    """ToLength(obj.length) for array-likes, as V8 reads it (ES2015 7.1.15: the integer,
+    clamped to 0 ... 2**53-1; ES5.1's ToUint32 made {length: -1} four billion elements)."""
     if type(obj) is JSArray:
         return len(obj)
     if type(obj) is str:
         return len(obj)
-    return to_uint32(js_getp(obj, "length"))
+    n = to_integer(js_getp(obj, "length"))
+    return 0 if n <= 0 else int(min(n, 2.0**53 - 1))
 
 
 AS_LIST_CHUNK = 64  # (indices of a generic array-like read per budget step: as_list)

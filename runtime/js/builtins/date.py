@@ -32,7 +32,7 @@ _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 def _days_from_civil(y: int, m: int, d: int) -> int:
     """Days since 1970-01-01 of a proleptic Gregorian date (m 1-12)."""
     y -= m <= 2
-    era = (y if y >= 0 else y - 399) // 400
+    era = y // 400  # (Python's // floors: the C algorithm's adjustment for negative years is not needed)
     yoe = y - era * 400
     doy = (153 * (m + (-3 if m > 2 else 9)) + 2) // 5 + d - 1
     doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
@@ -42,7 +42,7 @@ def _days_from_civil(y: int, m: int, d: int) -> int:
 def _civil_from_days(z: int) -> tuple[int, int, int]:
     """(year, month 1-12, day) of a day number."""
     z += 719468
-    era = (z if z >= 0 else z - 146096) // 146097
+    era = z // 146097  # (floored, as above)
     doe = z - era * 146097
     yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
     y = yoe + era * 400
