@@ -221,3 +221,65 @@ def test_many_named_groups_compile_in_linear_time(monkeypatch):
     finally:
         tracemalloc.stop()
     assert peak < 4_000_000
+
+
+def _json(src: str):
+    return evaluate(f"JSON.stringify({src})")
+
+
+def test_global_matching_advances_one_past_an_empty_match():
+    # JS searches again from lastIndex + 1 after an empty match (RegExpBuiltinExec loop,
+    # AdvanceStringIndex); Python's finditer went on to a non-empty match at the same place.
+    # (values from V8)
+    assert _json("'abc'.match(/a*?/g)") == '["","","",""]'
+    assert evaluate("'abc'.replace(/a*?/g, '-')") == "-a-b-c-"
+    assert evaluate("'abc'.replaceAll(/a*?/g, '-')") == "-a-b-c-"
+    assert evaluate("'aaa'.replace(/a??/g, '-')") == "-a-a-a-"
+    assert _json("[...'abc'.matchAll(/a*?/g)].map(function (m) { return [m[0], m.index] })") == '[["",0],["",1],["",2],["",3]]'
+    assert evaluate("'abcabc'.replace(/(?=b)|c/g, '-')") == "a-b-a-b-"
+    assert evaluate("'aaa'.replace(/a|/g, '-')") == "----"  # an empty match right after a non-empty one
+    # with the u flag the step is a code point: a surrogate pair is not split
+    assert _json("'\\ud83d\\ude00'.match(/(?:)/gu)") == '["",""]'
+    assert _json("'\\ud83d\\ude00'.match(/(?:)/g)") == '["","",""]'
+    # matchAll's clone of the regexp starts at its lastIndex (which it leaves as it was)
+    assert _json("(function () { var r = /a/g; r.lastIndex = 1; return [[...'aab'.matchAll(r)].length, r.lastIndex] })()") == "[1,1]"
+    assert _json("(function () { var r = /a/g; r.lastIndex = 9; return [[...'aab'.matchAll(r)].length, r.lastIndex] })()") == "[0,9]"
+
+
+def test_the_sticky_flag_anchors_global_matches_and_search():
+    # with y every match must start where the last one ended (values from V8)
+    assert evaluate("'aba'.replace(/a/gy, '-')") == "-ba"
+    assert evaluate("'baa'.replace(/a/gy, '-')") == "baa"
+    assert _json("'aba'.match(/a/gy)") == '["a"]'
+    assert _json("'baa'.match(/a/gy)") == "null"
+    assert _json("[...'baa'.matchAll(/a/gy)].length") == "0"
+    assert evaluate("'aab'.replace(/a/gy, function (m, i) { return '[' + i + ']' })") == "[0][1]b"
+    # search matches at 0 only, and leaves lastIndex as it was
+    assert evaluate("'ab'.search(/b/y)") == -1.0
+    assert _json("(function () { var r = /b/y; r.lastIndex = 1; return ['ab'.search(r), r.lastIndex] })()") == "[-1,1]"
+    assert evaluate("'ba'.search(/b/y)") == 0.0
+    assert _json("(function () { var r = /a/y; r.lastIndex = 1; return [r.test('ab'), r.lastIndex] })()") == "[false,0]"
+    assert _json("(function () { var r = /b/y; r.lastIndex = 1; return [r.exec('ab')[0], r.lastIndex] })()") == '["b",2]'
+
+
+def test_the_groups_object_has_a_null_prototype():
+    from .jsrun import throws
+
+    # V8: '' + groups throws (no toString to find); the same for replace callbacks and matchAll
+    assert throws(evaluate, "'' + 'abc'.match(/(?<n>a)/).groups")[0] == "TypeError"
+    assert evaluate("Object.getPrototypeOf(/(?<n>a)/.exec('abc').groups)") is None
+    assert evaluate("'toString' in 'abc'.match(/(?<n>b)(?<m>x)?/).groups") is False
+    assert _json("Object.keys('abc'.match(/(?<n>b)(?<m>x)?/).groups)") == '["n","m"]'
+    assert evaluate("'abc'.replace(/(?<n>a)/, function () { return Object.getPrototypeOf(arguments[arguments.length - 1]) === null })") == "truebc"
+    assert evaluate("'abc'.replace(/(?<n>b)/, function () { return JSON.stringify(arguments[arguments.length - 1]) })") == 'a{"n":"b"}c'
+    assert _json("[...'abab'.matchAll(/(?<x>a)/g)].map(function (m) { return Object.getPrototypeOf(m.groups) === null })") == "[true,true]"
+    assert evaluate("'abc'.replace(/(?<n>b)|(?<m>x)/, '[$<n>$<m>]')") == "a[b]c"
+
+
+def test_a_negative_last_index_reads_as_zero():
+    # ToLength clamps it (ES2015; ES5.1 failed the match): V8 matches and moves lastIndex on
+    assert _json("(function () { var r = /a/g; r.lastIndex = -1; var m = r.exec('a'); return [m[0], r.lastIndex] })()") == '["a",1]'
+    assert _json("(function () { var r = /a/y; r.lastIndex = -3; return [r.test('a'), r.lastIndex] })()") == "[true,1]"
+    assert _json("(function () { var r = /a/g; r.lastIndex = -Infinity; return [r.test('a'), r.lastIndex] })()") == "[true,1]"
+    assert _json("(function () { var r = /a/g; r.lastIndex = 5; return [r.exec('a'), r.lastIndex] })()") == "[null,0]"
+    assert _json("(function () { var r = /a/; r.lastIndex = -1; return [r.exec('a')[0], r.lastIndex] })()") == '["a",-1]'

@@ -7,6 +7,7 @@ TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run 
 if TYPE_CHECKING:
     from typing import Any
 
+from ..budget import builtin_tick
 from ..conversions import to_integer, to_string
 from ..errors import throw_syntax_error, throw_type_error
 from ..properties import js_getp, js_setp
@@ -108,13 +109,19 @@ def this_regexp(this: Any, method: str) -> JSObject:
     return this
 
 
+def groups_object(names: dict, captures) -> JSObject:
+    """The `groups` object of a match (ES2018 21.2.5.2.2 step 25): null prototype, one property
+    per named group (`captures[i]` is group i, undefined if it did not take part)."""
+    return JSObject(None, items={names[i]: captures[i] for i in sorted(names)})
+
+
 def match_to_array(m, s: str, names: dict) -> JSArray:
     """The array exec returns (15.10.6.2 steps 12-20): groups, index, input, groups object."""
     groups = m.groups()
     arr = JSArray([m.group(0), *(UNDEFINED if g is None else g for g in groups)])
     arr.props = {"index": float(m.start()), "input": s}
     if names:
-        arr.props["groups"] = {names[i]: arr[i] for i in sorted(names)}
+        arr.props["groups"] = groups_object(names, arr)
     else:
         arr.props["groups"] = UNDEFINED
     return arr
@@ -126,8 +133,9 @@ def regexp_exec_raw(r: JSObject, s: str):
     global_or_sticky = "g" in flags or "y" in flags
     i = 0
     if global_or_sticky:
-        i = to_integer(js_getp(r, "lastIndex"))
-        if i < 0 or i > len(s):
+        # ToLength (ES2015 7.1.15): a negative lastIndex reads as 0 (ES5.1 failed the match; V8 follows ES2015)
+        i = max(to_integer(js_getp(r, "lastIndex")), 0.0)
+        if i > len(s):
             js_setp(r, "lastIndex", 0.0)
             return None
         i = int(i)
@@ -139,6 +147,52 @@ def regexp_exec_raw(r: JSObject, s: str):
     if global_or_sticky:
         js_setp(r, "lastIndex", float(m.end()))
     return m
+
+
+def advance_index(s: str, i: int, unicode: bool) -> int:
+    """AdvanceStringIndex (ES2015 21.2.5.2.3): past a surrogate pair at i when unicode."""
+    if unicode and i + 1 < len(s) and "\ud800" <= s[i] <= "\udbff" and "\udc00" <= s[i + 1] <= "\udfff":
+        return i + 2
+    return i + 1
+
+
+def iter_matches(r: JSObject, s: str, start: int = 0):
+    """The matches of the RegExpBuiltinExec loop of a global match/replace/matchAll (ES2015
+    21.2.5.6, 21.2.5.8): from `start`, each search starts where the last match ended, or one
+    further after an empty match (AdvanceStringIndex), so `'abc'.match(/a*?/g)` is four empty
+    matches; with the sticky flag a match must start exactly there, and the first failure
+    ends the loop."""
+    flags, compiled = r.internal[1], r.internal[2]
+    sticky = "y" in flags
+    unicode = "u" in flags
+    i = start
+    if not sticky:
+        # finditer agrees with that loop (and is about twice as fast as a search per match)
+        # except after an empty match at b: it goes on to a non-empty match at b (or, with
+        # the u flag, one starting inside a surrogate pair), where JS searches from the next
+        # index; there the loop below takes over.
+        resume = -1
+        for m in compiled.finditer(s, i):
+            b, e = m.span()
+            if b < resume:
+                i = resume
+                break
+            builtin_tick()
+            yield m
+            resume = advance_index(s, b, unicode) if b == e else -1
+        else:
+            return
+    find = compiled.match if sticky else compiled.search
+    n = len(s)
+    while i <= n:
+        m = find(s, i)
+        if m is None:
+            return
+        builtin_tick()
+        yield m
+        i = m.end()
+        if i == m.start():
+            i = advance_index(s, i, unicode)
 
 
 @define(REGEXP_PROTO, "exec", 1)

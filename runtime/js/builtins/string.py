@@ -9,10 +9,10 @@ if TYPE_CHECKING:
 from ..conversions import WHITESPACE, number_to_string, to_integer, to_number, to_string, to_uint32, to_uint16
 from ..budget import MAX_STRING_LENGTH, check_array_length, check_string
 from ..errors import throw_range_error, throw_type_error
-from ..properties import js_setp
+from ..properties import js_getp, js_setp
 from ..values import BUILTINS, STRING_PROTO, UNDEFINED, JSArray, JSFunction, JSObject
 from ._util import define, native, relative_index
-from .regexp import is_regexp, match_to_array, new_regexp, regexp_exec_raw
+from .regexp import groups_object, is_regexp, iter_matches, match_to_array, new_regexp, regexp_exec_raw
 
 # Strings are built in memory: every operation that makes a longer string than it was given
 # checks the cap (../budget.py) before it builds, or right after when what it builds is within a
@@ -323,7 +323,7 @@ def _match(this, regexp=UNDEFINED, *_):
         m = regexp_exec_raw(r, s)
         return None if m is None else match_to_array(m, s, r.internal[3])
     js_setp(r, "lastIndex", 0.0)
-    found = [m.group(0) for m in r.internal[2].finditer(s)]
+    found = [m.group(0) for m in iter_matches(r, s)]
     return JSArray(found) if found else None
 
 
@@ -333,14 +333,20 @@ def _match_all(this, regexp=UNDEFINED, *_):
     r = _as_regexp(regexp)
     if is_regexp(regexp) and "g" not in r.internal[1]:
         throw_type_error("String.prototype.matchAll called with a non-global RegExp argument")
-    return JSArray(match_to_array(m, s, r.internal[3]) for m in r.internal[2].finditer(s))
+    # (the iterator's clone of the regexp starts at ToLength(lastIndex): ES2020 21.1.3.12 / 21.2.5.8)
+    start = max(to_integer(js_getp(r, "lastIndex")), 0.0) if is_regexp(regexp) else 0.0
+    if start > len(s):
+        return JSArray()
+    return JSArray(match_to_array(m, s, r.internal[3]) for m in iter_matches(r, s, int(start)))
 
 
 @define(STRING_PROTO, "search", 1)
 def _search(this, regexp=UNDEFINED, *_):
     s = this_string(this, "search")
     r = _as_regexp(regexp)
-    m = r.internal[2].search(s)
+    # (from index 0 whatever lastIndex says, which is left as it was; sticky: only at 0)
+    compiled = r.internal[2]
+    m = compiled.match(s) if "y" in r.internal[1] else compiled.search(s)
     return -1.0 if m is None else float(m.start())
 
 
@@ -409,7 +415,7 @@ def _replace(this, pattern, replacement, all_: bool, name: str) -> str:
             throw_type_error("replaceAll must be called with a global RegExp")
         if "g" in flags:
             js_setp(pattern, "lastIndex", 0.0)
-            matches = list(compiled.finditer(s))
+            matches = list(iter_matches(pattern, s))
         else:
             m = regexp_exec_raw(pattern, s)
             matches = [] if m is None else [m]
@@ -417,7 +423,7 @@ def _replace(this, pattern, replacement, all_: bool, name: str) -> str:
         last = size = 0
         for m in matches:
             groups = list(m.groups())
-            named = {names[i]: (UNDEFINED if groups[i - 1] is None else groups[i - 1]) for i in names} if names else None
+            named = groups_object(names, [None, *(UNDEFINED if g is None else g for g in groups)]) if names else None
             if functional:
                 args = [m.group(0), *(UNDEFINED if g is None else g for g in groups), float(m.start()), s]
                 if named is not None:
