@@ -40,6 +40,7 @@ from .values import (
     REGEXP_PROTO,
     STRING_PROTO,
     UNDEFINED,
+    ACCESSORS_EXIST,
     Accessor,
     GlobalObject,
     JSArray,
@@ -306,6 +307,8 @@ class HeapWriter:
             entry["h"] = sorted(v.hidden)
         if v.frozen:
             entry["f"] = 1
+        if v.integrity:
+            entry["lv"] = v.integrity  # Object.preventExtensions/seal/freeze
         return entry
 
     def _function(self, f: JSFunction) -> dict:
@@ -419,6 +422,9 @@ class HeapReader:
                 obj.hidden = frozenset(entry["h"])
             if "f" in entry:
                 obj.frozen = True
+            if "lv" in entry:
+                obj.integrity = entry["lv"]
+                ACCESSORS_EXIST[0] = True  # ([[Put]] checks integrity from then on: object.py)
         elif c == "F":
             obj = JSFunction(_placeholder, entry["n"], entry["l"], constructible="nc" not in entry, source=entry.get("src"))
             self.built[n] = obj
@@ -433,6 +439,7 @@ class HeapReader:
                 obj.frozen = True
         elif c == "G":
             obj = Accessor()
+            ACCESSORS_EXIST[0] = True  # (reads and writes look for accessors from now on: values.py)
             self.built[n] = obj
             g, s = self.value(entry["g"]), self.value(entry["s"])
             obj.get, obj.set = (None if g is None else g), (None if s is None else s)

@@ -192,15 +192,23 @@ def chain_get(obj: Any, key: str, receiver: Any = MISSING) -> Any:
     return UNDEFINED
 
 
+# What find_setter answers for a data property of a frozen object (non-writable): an assignment
+# to it, or to the same name on an object inheriting it, is ignored (8.12.4 steps 2.b and 8.b).
+READ_ONLY = Accessor()
+
+
 def find_setter(obj: Any, key: str) -> Accessor | None:
-    """The accessor that an assignment obj.key = v must call (own or inherited), if any."""
+    """The accessor that an assignment obj.key = v must call (own or inherited), if any;
+    READ_ONLY when the property found is a frozen object's data property."""
     while obj is not None:
         if isinstance(obj, JSObject):
             v = dict.get(obj, key, MISSING)
+            if v is not MISSING:
+                return v if type(v) is Accessor else READ_ONLY if obj.integrity == 3 else None
         else:
             v = own_get(obj, key)
-        if v is not MISSING:
-            return v if type(v) is Accessor else None
+            if v is not MISSING:
+                return v if type(v) is Accessor else None
         obj = get_proto(obj)
     return None
 
@@ -349,7 +357,9 @@ def js_setp(obj: Any, key: str, value: Any) -> Any:
             return value
         if obj.cls == "String" and (key == "length" or 0 <= array_index(key) < len(obj.internal)):
             return value  # read-only own properties of a String object (15.5.5)
-        if ACCESSORS_EXIST[0]:
+        if ACCESSORS_EXIST[0]:  # (also set by the first Object.preventExtensions/seal/freeze)
+            if obj.integrity:
+                return _restricted_put(obj, key, value)
             setter = find_setter(obj, key)
             if setter is not None:
                 setter.write(obj, value)  # [[Put]] step 5 (8.12.5)
@@ -377,6 +387,22 @@ def js_setp(obj: Any, key: str, value: Any) -> Any:
     elif isinstance(obj, dict):
         dict.__setitem__(obj, key, value)
     # Primitives (string, number, boolean): PutValue on a primitive base does nothing (8.7.2).
+    return value
+
+
+def _restricted_put(obj: JSObject, key: str, value: Any) -> Any:
+    """[[Put]] (8.12.5) on an object that Object.preventExtensions/seal/freeze changed: no new
+    own property, and with freeze no data property changes; refused writes are ignored (sloppy
+    mode), setters still run."""
+    v = dict.get(obj, key, MISSING)
+    if v is MISSING:
+        setter = find_setter(obj.proto, key)
+        if setter is not None:
+            setter.write(obj, value)
+    elif type(v) is Accessor:
+        v.write(obj, value)
+    elif obj.integrity != 3:
+        dict.__setitem__(obj, key, value)
     return value
 
 
@@ -423,6 +449,8 @@ def js_delete(obj: Any, key: Any) -> bool:
             return dict.get(obj, key, MISSING) is MISSING or realm.patch(obj, key, MISSING)
         if obj.cls == "String" and (key == "length" or 0 <= array_index(key) < len(obj.internal)):
             return False
+        if obj.integrity >= 2 and key in obj:
+            return False  # sealed or frozen: own properties are not configurable
         obj.pop(key, None)
         return True
     if t is JSFunction:

@@ -84,10 +84,13 @@ class JSObject(dict):
     `cls` is [[Class]] (ES5.1 8.6.2) as Object.prototype.toString reports it; `internal` holds
     [[PrimitiveValue]] for wrappers and dates, or the compiled pattern for regular expressions;
     `frozen` marks the shared built-in objects, which scripts cannot modify (one chart must not
-    be able to change what another sees).
+    be able to change what another sees). `integrity` is what Object.preventExtensions (1),
+    Object.seal (2) and Object.freeze (3) did to a script's object (0: none; ES5.1 15.2.3.8-10):
+    not extensible, then every own property non-configurable, then every data property
+    non-writable too (properties.py ignores the writes, sloppy mode).
     """
 
-    __slots__ = ("proto", "cls", "internal", "frozen", "hidden")
+    __slots__ = ("proto", "cls", "internal", "frozen", "hidden", "integrity")
 
     def __init__(self, proto=None, cls: str = "Object", internal: Any = None, items=()):
         dict.__init__(self, items)
@@ -96,6 +99,7 @@ class JSObject(dict):
         self.internal = internal
         self.frozen = False
         self.hidden: frozenset | None = None  # own non-enumerable keys (e.g. prototype.constructor)
+        self.integrity = 0  # 0 extensible, 1 not extensible, 2 sealed, 3 frozen (Object.freeze)
 
     def __repr__(self):
         return f"JSObject<{self.cls}>({dict.__repr__(self)})"
@@ -129,7 +133,8 @@ class Accessor:
             s.fn(receiver, value)
 
 
-ACCESSORS_EXIST = [False]
+ACCESSORS_EXIST = [False]  # (also set by the first Object.preventExtensions/seal/freeze: [[Put]] on a
+# JSObject then checks `integrity`, and finds inherited read-only properties of frozen objects)
 
 
 class JSArray(list):

@@ -11,6 +11,8 @@ from ..errors import throw_type_error
 from .. import realm
 from ..properties import (
     MISSING,
+    READ_ONLY,
+    find_setter,
     get_proto,
     has_property,
     hidden_keys,
@@ -128,8 +130,37 @@ def _assign(this, target=UNDEFINED, *sources):
         if s is UNDEFINED or s is None:
             continue
         for k in own_keys(s):
-            js_setp(target, k, js_getp(s, k))
+            v = js_getp(s, k)
+            if isinstance(target, JSObject) and target.integrity:
+                _check_put(target, k)  # [[Put]] with Throw true (ES2015 19.1.2.1)
+            js_setp(target, k, v)
     return target
+
+
+def _object_desc(o: Any) -> str:
+    """How V8 names an object in its messages: #<Constructor name>."""
+    p = o
+    while isinstance(p, dict):
+        c = dict.get(p, "constructor", MISSING)
+        if c is not MISSING:
+            if type(c) is JSFunction and type(c.name) is str and c.name:
+                return f"#<{c.name}>"
+            break
+        p = get_proto(p)
+    return "[object Object]"
+
+
+def _check_put(o: JSObject, key: str) -> None:
+    """The TypeError of an assignment that a non-extensible or frozen object refuses, where
+    the assignment must throw (strict [[Put]], 8.12.5 step 1)."""
+    v = dict.get(o, key, MISSING)
+    if v is MISSING:
+        setter = find_setter(o.proto, key)
+        if setter is None:
+            throw_type_error(f"Cannot add property {key}, object is not extensible")
+        v = setter
+    if v is READ_ONLY or (o.integrity == 3 and type(v) is not Accessor):
+        throw_type_error(f"Cannot assign to read only property '{key}' of object '{_object_desc(o)}'")
 
 
 @define(Object, "create", 2)
@@ -150,6 +181,8 @@ def _get_prototype_of(this, o=UNDEFINED, *_):
 @define(Object, "setPrototypeOf", 2)
 def _set_prototype_of(this, o=UNDEFINED, proto=UNDEFINED, *_):
     if isinstance(o, JSObject) and not o.frozen and (proto is None or is_object(proto)):
+        if o.integrity and proto is not o.proto:
+            throw_type_error(f"{_object_desc(o)} is not extensible")
         o.proto = proto
         return o
     throw_type_error("Object.setPrototypeOf is only supported on objects created by Object.create or new")
@@ -166,9 +199,37 @@ def _get_own_property_names(this, o=UNDEFINED, *_):
     return JSArray(keys)
 
 
+def _check_redefine(o: JSObject, key: str, desc: Any, current: Any, getter: Any, setter: Any) -> None:
+    """DefineOwnProperty's refusals (ES5.1 8.12.9 steps 3-4, 7, 9-11) for the objects that
+    Object.preventExtensions/seal/freeze changed, whose own properties are all configurable,
+    or all non-configurable (sealed), and also non-writable (frozen). Properties that
+    defineProperty itself made non-writable or non-configurable are not tracked."""
+    if current is MISSING:
+        throw_type_error(f"Cannot define property {key}, object is not extensible")
+    if o.integrity < 2:
+        return
+    ok = not js_truthy(js_getp(desc, "configurable")) and (
+        not has_property(desc, "enumerable") or js_truthy(js_getp(desc, "enumerable")) == (key not in hidden_keys(o))
+    )
+    if type(current) is Accessor:
+        if has_property(desc, "value") or has_property(desc, "writable"):
+            ok = False
+        if ok and getter is not MISSING:
+            ok = getter is (UNDEFINED if current.get is None else current.get)
+        if ok and setter is not MISSING:
+            ok = setter is (UNDEFINED if current.set is None else current.set)
+    elif getter is not MISSING or setter is not MISSING:
+        ok = False
+    elif o.integrity == 3 and ok:
+        ok = not js_truthy(js_getp(desc, "writable")) and (not has_property(desc, "value") or _is(None, js_getp(desc, "value"), current))
+    if not ok:
+        throw_type_error(f"Cannot redefine property: {key}")
+
+
 def _define_property(o: Any, key: str, desc: Any) -> None:
     """DefineOwnProperty (ES5.1 8.12.9) as far as scxmlc models attributes: data and accessor
-    properties, and `enumerable` on JSObjects. writable/configurable are not enforced."""
+    properties, `enumerable` on JSObjects, and the objects Object.preventExtensions/seal/freeze
+    changed (_check_redefine). Otherwise writable/configurable are not enforced."""
     if not is_object(desc):
         throw_type_error("Property description must be an object")
     getter = js_getp(desc, "get") if has_property(desc, "get") else MISSING
@@ -182,6 +243,8 @@ def _define_property(o: Any, key: str, desc: Any) -> None:
         if not isinstance(o, JSObject) or o.frozen:
             throw_type_error("accessor properties can only be defined on objects made by Object.create or new (scxmlc)")
         current = dict.get(o, key, MISSING)
+        if o.integrity:
+            _check_redefine(o, key, desc, current, getter, setter)
         acc = current if type(current) is Accessor else Accessor()
         if getter is not MISSING:
             acc.get = None if getter is UNDEFINED else getter
@@ -189,17 +252,31 @@ def _define_property(o: Any, key: str, desc: Any) -> None:
             acc.set = None if setter is UNDEFINED else setter
         ACCESSORS_EXIST[0] = True
         dict.__setitem__(o, key, acc)
+        _set_enumerable(o, key, desc, current)
     elif isinstance(o, JSObject) and not o.frozen:
-        dict.__setitem__(o, key, js_getp(desc, "value"))  # replaces an accessor too
+        current = dict.get(o, key, MISSING)
+        if o.integrity:
+            _check_redefine(o, key, desc, current, MISSING, MISSING)
+        if has_property(desc, "value") or current is MISSING or (type(current) is Accessor and has_property(desc, "writable")):
+            dict.__setitem__(o, key, js_getp(desc, "value"))  # replaces an accessor too
+        _set_enumerable(o, key, desc, current)
     elif getattr(o, "frozen", False):
         # a built-in: the running session's own change (realm.py), non-enumerable by default
         if not realm.patch(o, key, js_getp(desc, "value"), enumerable=js_truthy(js_getp(desc, "enumerable"))):
             throw_type_error(f"Cannot redefine property: {key}")
-        return
     else:
         js_setp(o, key, js_getp(desc, "value"))
-    if isinstance(o, JSObject) and not js_truthy(js_getp(desc, "enumerable")):
-        o.hidden = frozenset((o.hidden or frozenset()) | {key})
+
+
+def _set_enumerable(o: JSObject, key: str, desc: Any, current: Any) -> None:
+    """[[Enumerable]] of a JSObject's property as the descriptor says; absent, a new property is
+    not enumerable and an existing one keeps its attribute (8.12.9 steps 4, 12)."""
+    if has_property(desc, "enumerable") or current is MISSING:
+        if js_truthy(js_getp(desc, "enumerable")):
+            if o.hidden and key in o.hidden:
+                o.hidden = frozenset(o.hidden - {key})
+        else:
+            o.hidden = frozenset((o.hidden or frozenset()) | {key})
 
 
 @define(Object, "getOwnPropertyDescriptor", 2)
@@ -212,15 +289,16 @@ def _get_own_property_descriptor(this, o=UNDEFINED, key=UNDEFINED, *_):
     if v is MISSING:
         return UNDEFINED
     enumerable = key in own_keys(o)
+    frozen = bool(getattr(o, "frozen", False))
+    level = o.integrity if isinstance(o, JSObject) else 0
     if type(v) is Accessor:
         return {
             "get": v.get if v.get is not None else UNDEFINED,
             "set": v.set if v.set is not None else UNDEFINED,
             "enumerable": enumerable,
-            "configurable": True,
+            "configurable": level < 2,
         }
-    frozen = bool(getattr(o, "frozen", False))
-    return {"value": v, "writable": not frozen, "enumerable": enumerable, "configurable": not frozen}
+    return {"value": v, "writable": not frozen and level < 3, "enumerable": enumerable, "configurable": not frozen and level < 2}
 
 
 @define(Object, "defineProperty", 3)
@@ -240,40 +318,64 @@ def _define_properties(this, o=UNDEFINED, props=UNDEFINED, *_):
     return o
 
 
-# Freezing: JSObjects honour it; plain objects and arrays have no room for the flag, so the
-# integrity functions leave them unchanged (documented deviation) and report them as open.
+# Integrity levels (ES5.1 15.2.3.8-13): JSObjects record them in `integrity` (values.py), which
+# properties.py honours; built-ins (`frozen`) are not changed and report themselves frozen.
+# Plain objects and arrays have no room for the flag, so these functions leave them unchanged
+# (documented deviation) and report them as open.
+def _raise_integrity(o: Any, level: int) -> Any:
+    if isinstance(o, JSObject) and not o.frozen and o.integrity < level:
+        o.integrity = level
+        # [[Put]] on JSObjects looks at `integrity` only once this is set, and then looks along
+        # the prototype chain too: objects inheriting a frozen data property cannot shadow it by
+        # assignment (properties.find_setter). Until the first accessor or integrity change in
+        # the process, writes pay nothing for either.
+        ACCESSORS_EXIST[0] = True
+    return o
+
+
 @define(Object, "freeze", 1)
 def _freeze(this, o=UNDEFINED, *_):
-    if isinstance(o, JSObject):
-        o.frozen = True
-    return o
+    return _raise_integrity(o, 3)
 
 
 @define(Object, "seal", 1)
 def _seal(this, o=UNDEFINED, *_):
-    return o
+    return _raise_integrity(o, 2)
 
 
 @define(Object, "preventExtensions", 1)
 def _prevent_extensions(this, o=UNDEFINED, *_):
-    return o
+    return _raise_integrity(o, 1)
+
+
+def _level(o: Any) -> int:
+    """The integrity level an object has (TestIntegrityLevel): a non-extensible object is also
+    sealed when it has no own property left, and frozen when it has no own data property."""
+    if not isinstance(o, JSObject):
+        return 3 if getattr(o, "frozen", False) else 0
+    if o.frozen:
+        return 3
+    level = o.integrity
+    if level == 0 or level == 3:
+        return level
+    if all(type(v) is Accessor for v in dict.values(o)):
+        return 3 if level == 2 or not o else level
+    return level
 
 
 @define(Object, "isFrozen", 1)
 def _is_frozen(this, o=UNDEFINED, *_):
-    if not is_object(o):
-        return True
-    return bool(getattr(o, "frozen", False)) if isinstance(o, (JSObject, JSFunction)) else False
+    return not is_object(o) or _level(o) == 3
 
 
 @define(Object, "isSealed", 1)
 def _is_sealed(this, o=UNDEFINED, *_):
-    return _is_frozen(this, o)
+    return not is_object(o) or _level(o) >= 2
 
 
 @define(Object, "isExtensible", 1)
 def _is_extensible(this, o=UNDEFINED, *_):
-    return is_object(o) and not _is_frozen(this, o)
+    return is_object(o) and _level(o) == 0
 
 
 @define(Object, "is", 2)
