@@ -351,3 +351,26 @@ def test_a_restored_accessor_turns_the_accessor_checks_on():
         assert evaluate("(function () { o.x = 5; return Object.keys(o).join(); })()", dm) == ""
     finally:
         ACCESSORS_EXIST[0] = ACCESSORS_EXIST[0] or saved
+
+
+@pytest.mark.parametrize(
+    "src, expected",
+    [  # (V8's answers)
+        ("[1, 2, 3].at(-1)", 3.0),
+        ("[1, 2, 3].at(1.7)", 2.0),
+        ("String([1, 2, 3].at(5))", "undefined"),
+        ("String([, 1].at(0))", "undefined"),
+        ("[1, 2, 3, 4].findLast(function (x) { return x % 2 == 1; })", 3.0),
+        ("[1, 2, 3, 4].findLastIndex(function (x) { return x < 3; })", 1.0),
+        ("[1, 2, 3, 4].findLastIndex(function (x) { return x > 5; })", -1.0),
+        ("JSON.stringify([1, [2, [3]], 4].flatMap(function (x) { return x; }))", "[1,2,[3],4]"),
+        ("JSON.stringify([[1, 2], 3].flatMap(function (x, i) { return [x, i]; }))", "[[1,2],0,3,1]"),
+        ("JSON.stringify([1, 2, 3, 4, 5].copyWithin(0, 3))", "[4,5,3,4,5]"),
+        ("JSON.stringify([1, 2, 3, 4, 5].copyWithin(-2, 0, 2))", "[1,2,3,1,2]"),
+        ("JSON.stringify([1, 2, 3, 4, 5].copyWithin(1, 3, 4))", "[1,4,3,4,5]"),
+        ("Object.hasOwn({a: 1}, 'a') && !Object.hasOwn({a: 1}, 'toString') && Object.hasOwn('ab', 'length')", True),
+        ("JSON.stringify(Object.getOwnPropertyDescriptors({a: 1}))", '{"a":{"value":1,"writable":true,"enumerable":true,"configurable":true}}'),
+    ],
+)
+def test_the_later_editions_built_ins_that_v8_has(src, expected):
+    assert evaluate(src) == expected

@@ -312,6 +312,38 @@ def _find_index(this, fn=UNDEFINED, this_arg=UNDEFINED, *_):
     return -1.0
 
 
+@define(ARRAY_PROTO, "findLast", 1)
+def _find_last(this, fn=UNDEFINED, this_arg=UNDEFINED, *_):
+    """ES2023 23.1.3.11: find, from the end."""
+    f, src, n = _iterate(this, fn, "findLast")
+    for i in range(n - 1, -1, -1):
+        v = _value(src[i]) if i < len(src) else UNDEFINED
+        if js_truthy(f.fn(this_arg, v, float(i), this)):
+            return v
+    return UNDEFINED
+
+
+@define(ARRAY_PROTO, "findLastIndex", 1)
+def _find_last_index(this, fn=UNDEFINED, this_arg=UNDEFINED, *_):
+    """ES2023 23.1.3.12: findIndex, from the end."""
+    f, src, n = _iterate(this, fn, "findLastIndex")
+    for i in range(n - 1, -1, -1):
+        v = _value(src[i]) if i < len(src) else UNDEFINED
+        if js_truthy(f.fn(this_arg, v, float(i), this)):
+            return float(i)
+    return -1.0
+
+
+@define(ARRAY_PROTO, "at", 1)
+def _at(this, index=UNDEFINED, *_):
+    """ES2022 23.1.3.1: the element at a relative index (negative counts from the end)."""
+    src = _elements(this)
+    i = to_integer(index)
+    if i < 0:
+        i += len(src)
+    return _value(src[int(i)]) if 0 <= i < len(src) else UNDEFINED
+
+
 def _reduce(this, args, indices):
     f = callable_arg(arg(args, 0), "reducer")
     src = _elements(this)
@@ -382,6 +414,35 @@ def _flat(this, depth=UNDEFINED, *_):
         return out
 
     return JSArray(flatten(_elements(this), d))
+
+
+@define(ARRAY_PROTO, "flatMap", 1)
+def _flat_map(this, fn=UNDEFINED, this_arg=UNDEFINED, *_):
+    """ES2019 23.1.3.14: map, then flatten one level."""
+    f, src, n = _iterate(this, fn, "flatMap")
+    out = JSArray()
+    for i in range(n):
+        if i < len(src) and src[i] is not HOLE:
+            v = f.fn(this_arg, src[i], float(i), this)
+            if type(v) is JSArray:
+                builtin_tick()
+                out.extend(x for x in v if x is not HOLE)
+            else:
+                out.append(v)
+            check_array_length(len(out))
+    return out
+
+
+@define(ARRAY_PROTO, "copyWithin", 2)
+def _copy_within(this, target=UNDEFINED, start=UNDEFINED, end=UNDEFINED, *_):
+    """ES2015 22.1.3.3: copy [start, end) to target, inside the array (holes copied as holes)."""
+    a = _this_array(this, "copyWithin")
+    n = len(a)
+    to, frm, stop = relative_index(target, n, 0), relative_index(start, n, 0), relative_index(end, n, n)
+    count = min(stop - frm, n - to)
+    if count > 0:
+        a[to : to + count] = a[frm : frm + count]
+    return a
 
 
 def _default_compare(x: Any, y: Any) -> int:

@@ -402,6 +402,20 @@ def _has_own_property(this, key=UNDEFINED, *_):
     return own_get(o, key) is not MISSING
 
 
+@define(Object, "hasOwn", 2)
+def _has_own(this, o=UNDEFINED, key=UNDEFINED, *_):
+    """ES2022 20.1.2.13: hasOwnProperty as a function of the object (ToObject first)."""
+    o = to_object(o)
+    return own_get(o, to_property_key(key)) is not MISSING
+
+
+@define(Object, "getOwnPropertyDescriptors", 1)
+def _get_own_property_descriptors(this, o=UNDEFINED, *_):
+    """ES2017 20.1.2.9: a descriptor per own property name."""
+    names = _get_own_property_names(UNDEFINED, o)
+    return {k: _get_own_property_descriptor(UNDEFINED, o, k) for k in names}
+
+
 @define(OBJECT_PROTO, "propertyIsEnumerable", 1)
 def _property_is_enumerable(this, key=UNDEFINED, *_):
     key = to_property_key(key)
