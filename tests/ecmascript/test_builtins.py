@@ -374,3 +374,11 @@ def test_a_restored_accessor_turns_the_accessor_checks_on():
 )
 def test_the_later_editions_built_ins_that_v8_has(src, expected):
     assert evaluate(src) == expected
+
+
+def test_json_stringify_writes_a_surrogate_pair_as_its_character_and_escapes_a_lone_one():
+    # (V8's answers; a pair written as escapes is two code points here, see Strings)
+    assert evaluate('JSON.stringify("\\ud83d\\ude00")') == '"\U0001f600"'
+    assert evaluate('JSON.stringify("\\ud83d")') == '"\\ud83d"'
+    assert evaluate('JSON.stringify("\\ude00\\ud83d")') == '"\\ude00\\ud83d"'
+    assert evaluate('JSON.stringify({"\\ud83d\\ude00": "x\\ud83d"})') == '{"\U0001f600":"x\\ud83d"}'

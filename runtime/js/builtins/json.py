@@ -96,11 +96,15 @@ def _parse(this, text=UNDEFINED, reviver=UNDEFINED, *_):
 
 
 _QUOTED = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_TO_QUOTE = re.compile('["\\\\\x00-\x1f\ud800-\udfff]')
+# (a surrogate pair first: written from escapes, '\\ud83d\\ude00' is two code points here, and
+# JSON text holds the character they make, as V8 writes it; a lone surrogate is escaped)
+_TO_QUOTE = re.compile('[\ud800-\udbff][\udc00-\udfff]|["\\\\\x00-\x1f\ud800-\udfff]')
 
 
 def _quoted(m: "re.Match") -> str:
     c = m.group()
+    if len(c) == 2:
+        return chr(0x10000 + ((ord(c[0]) - 0xD800) << 10) + (ord(c[1]) - 0xDC00))
     return _QUOTED.get(c) or f"\\u{ord(c):04x}"
 
 
