@@ -359,7 +359,7 @@ def js_setp(obj: Any, key: str, value: Any) -> Any:
             return value  # read-only own properties of a String object (15.5.5)
         if ACCESSORS_EXIST[0]:  # (also set by the first Object.preventExtensions/seal/freeze)
             if obj.integrity:
-                return _restricted_put(obj, key, value)
+                return restricted_put(obj, key, value)
             setter = find_setter(obj, key)
             if setter is not None:
                 setter.write(obj, value)  # [[Put]] step 5 (8.12.5)
@@ -390,20 +390,38 @@ def js_setp(obj: Any, key: str, value: Any) -> Any:
     return value
 
 
-def _restricted_put(obj: JSObject, key: str, value: Any) -> Any:
+def restricted_put(obj: JSObject, key: str, value: Any, throw: bool = False) -> Any:
     """[[Put]] (8.12.5) on an object that Object.preventExtensions/seal/freeze changed: no new
-    own property, and with freeze no data property changes; refused writes are ignored (sloppy
-    mode), setters still run."""
+    own property, and with freeze no data property changes; setters still run. A refused write
+    is ignored (sloppy mode), or with `throw` a TypeError in V8's words (Object.assign)."""
     v = dict.get(obj, key, MISSING)
     if v is MISSING:
         setter = find_setter(obj.proto, key)
-        if setter is not None:
-            setter.write(obj, value)
-    elif type(v) is Accessor:
+        if setter is None:
+            if throw:
+                _type_error(f"Cannot add property {key}, object is not extensible")
+            return value
+        v = setter
+    if type(v) is Accessor and v is not READ_ONLY:
         v.write(obj, value)
-    elif obj.integrity != 3:
+    elif v is not READ_ONLY and obj.integrity != 3:
         dict.__setitem__(obj, key, value)
+    elif throw:
+        _type_error(f"Cannot assign to read only property '{key}' of object '{object_description(obj)}'")
     return value
+
+
+def object_description(o: Any) -> str:
+    """How V8 names an object in its messages: #<Constructor name>."""
+    p = o
+    while isinstance(p, dict):
+        c = dict.get(p, "constructor", MISSING)
+        if c is not MISSING:
+            if type(c) is JSFunction and type(c.name) is str and c.name:
+                return f"#<{c.name}>"
+            break
+        p = get_proto(p)
+    return "[object Object]"
 
 
 def js_set(obj: Any, key: Any, value: Any) -> Any:

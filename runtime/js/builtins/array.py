@@ -292,46 +292,35 @@ def _every(this, fn=UNDEFINED, this_arg=UNDEFINED, *_):
     return True
 
 
-@define(ARRAY_PROTO, "find", 1)
-def _find(this, fn=UNDEFINED, this_arg=UNDEFINED, *_):
-    f, src, n = _iterate(this, fn, "find")
-    for i in range(n):
+def _find(this, fn, this_arg, name: str, backwards: bool = False) -> tuple[int, Any]:
+    """(index, value) of the first element, or with `backwards` the last, that `fn` holds true
+    for, holes read as undefined (ES2015 22.1.3.8-9, ES2023 23.1.3.11-12); (-1, undefined)."""
+    f, src, n = _iterate(this, fn, name)
+    for i in range(n - 1, -1, -1) if backwards else range(n):
         v = _value(src[i]) if i < len(src) else UNDEFINED
         if js_truthy(f.fn(this_arg, v, float(i), this)):
-            return v
-    return UNDEFINED
+            return i, v
+    return -1, UNDEFINED
+
+
+@define(ARRAY_PROTO, "find", 1)
+def _find_first(this, fn=UNDEFINED, this_arg=UNDEFINED, *_):
+    return _find(this, fn, this_arg, "find")[1]
 
 
 @define(ARRAY_PROTO, "findIndex", 1)
 def _find_index(this, fn=UNDEFINED, this_arg=UNDEFINED, *_):
-    f, src, n = _iterate(this, fn, "findIndex")
-    for i in range(n):
-        v = _value(src[i]) if i < len(src) else UNDEFINED
-        if js_truthy(f.fn(this_arg, v, float(i), this)):
-            return float(i)
-    return -1.0
+    return float(_find(this, fn, this_arg, "findIndex")[0])
 
 
 @define(ARRAY_PROTO, "findLast", 1)
 def _find_last(this, fn=UNDEFINED, this_arg=UNDEFINED, *_):
-    """ES2023 23.1.3.11: find, from the end."""
-    f, src, n = _iterate(this, fn, "findLast")
-    for i in range(n - 1, -1, -1):
-        v = _value(src[i]) if i < len(src) else UNDEFINED
-        if js_truthy(f.fn(this_arg, v, float(i), this)):
-            return v
-    return UNDEFINED
+    return _find(this, fn, this_arg, "findLast", backwards=True)[1]
 
 
 @define(ARRAY_PROTO, "findLastIndex", 1)
 def _find_last_index(this, fn=UNDEFINED, this_arg=UNDEFINED, *_):
-    """ES2023 23.1.3.12: findIndex, from the end."""
-    f, src, n = _iterate(this, fn, "findLastIndex")
-    for i in range(n - 1, -1, -1):
-        v = _value(src[i]) if i < len(src) else UNDEFINED
-        if js_truthy(f.fn(this_arg, v, float(i), this)):
-            return float(i)
-    return -1.0
+    return float(_find(this, fn, this_arg, "findLastIndex", backwards=True)[0])
 
 
 @define(ARRAY_PROTO, "at", 1)

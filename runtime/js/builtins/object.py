@@ -11,15 +11,15 @@ from ..errors import throw_type_error
 from .. import realm
 from ..properties import (
     MISSING,
-    READ_ONLY,
-    find_setter,
     get_proto,
     has_property,
     hidden_keys,
     js_getp,
     js_setp,
+    object_description,
     own_get,
     own_keys,
+    restricted_put,
 )
 from ..values import (
     ACCESSORS_EXIST,
@@ -130,37 +130,11 @@ def _assign(this, target=UNDEFINED, *sources):
         if s is UNDEFINED or s is None:
             continue
         for k in own_keys(s):
-            v = js_getp(s, k)
             if isinstance(target, JSObject) and target.integrity:
-                _check_put(target, k)  # [[Put]] with Throw true (ES2015 19.1.2.1)
-            js_setp(target, k, v)
+                restricted_put(target, k, js_getp(s, k), throw=True)  # [[Put]] with Throw true (ES2015 19.1.2.1)
+            else:
+                js_setp(target, k, js_getp(s, k))
     return target
-
-
-def _object_desc(o: Any) -> str:
-    """How V8 names an object in its messages: #<Constructor name>."""
-    p = o
-    while isinstance(p, dict):
-        c = dict.get(p, "constructor", MISSING)
-        if c is not MISSING:
-            if type(c) is JSFunction and type(c.name) is str and c.name:
-                return f"#<{c.name}>"
-            break
-        p = get_proto(p)
-    return "[object Object]"
-
-
-def _check_put(o: JSObject, key: str) -> None:
-    """The TypeError of an assignment that a non-extensible or frozen object refuses, where
-    the assignment must throw (strict [[Put]], 8.12.5 step 1)."""
-    v = dict.get(o, key, MISSING)
-    if v is MISSING:
-        setter = find_setter(o.proto, key)
-        if setter is None:
-            throw_type_error(f"Cannot add property {key}, object is not extensible")
-        v = setter
-    if v is READ_ONLY or (o.integrity == 3 and type(v) is not Accessor):
-        throw_type_error(f"Cannot assign to read only property '{key}' of object '{_object_desc(o)}'")
 
 
 @define(Object, "create", 2)
@@ -182,7 +156,7 @@ def _get_prototype_of(this, o=UNDEFINED, *_):
 def _set_prototype_of(this, o=UNDEFINED, proto=UNDEFINED, *_):
     if isinstance(o, JSObject) and not o.frozen and (proto is None or is_object(proto)):
         if o.integrity and proto is not o.proto:
-            throw_type_error(f"{_object_desc(o)} is not extensible")
+            throw_type_error(f"{object_description(o)} is not extensible")
         o.proto = proto
         return o
     throw_type_error("Object.setPrototypeOf is only supported on objects created by Object.create or new")
