@@ -5,11 +5,12 @@ from __future__ import annotations
 import itertools
 
 from . import basichttp
-from . import content as _content
 from ._lazyre import LazyPattern
 from .basichttp import BASICHTTP_TYPES
 from .events import EXTERNAL, INTERNAL, INTERNAL_TEMPLATE, make_event
-from .js import HOLE, UNDEFINED, JSArray, JSThrow, js_display, js_to_string, make_error, to_js
+from .js.errors import make_error
+from .js.interop import js_display, js_to_string, to_js
+from .js.values import HOLE, UNDEFINED, JSArray, JSThrow
 
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:  # pragma: no cover
@@ -369,15 +370,22 @@ class ActionsMixin:
         raise ExecutionError(f"<foreach> array is not an array: {js_display(value)}", kind="TypeError")
 
     # -- <content>, <data src> values (SCXML 5.3, B.2) ------------------------------------
+    # (content.py and its DOM are imported by the first chart that has such values: start-up)
 
     def text_value(self, text: str) -> Any:
-        return _content.text_value(text)
+        from .content import text_value
+
+        return text_value(text)
 
     def xml_value(self, xml: str) -> Any:
-        return _content.xml_value(xml)
+        from .content import xml_value
+
+        return xml_value(xml)
 
     def source_value(self, text: str) -> Any:
-        return _content.source_value(text)
+        from .content import source_value
+
+        return source_value(text)
 
     def fetch_value(self, url: str, timeout: float = 10.0) -> Any:
         """<data src="http(s)://..."> (SCXML 5.3): GET it; XML becomes a DOM, JSON an object,
@@ -390,7 +398,7 @@ class ActionsMixin:
                 text = response.read().decode(response.headers.get_content_charset() or "utf-8", "replace")
         except (OSError, ValueError) as exc:
             raise ExecutionError(f"cannot fetch <data> src {url!r}: {exc}") from None
-        return _content.source_value(text)
+        return self.source_value(text)
 
     def param_data(self, pairs) -> Any:
         """Event data from namelist and <param> pairs with repeated names, as a JS object: a

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 from .events import EXTERNAL, make_event
-from .js import UNDEFINED, HostObject, js_to_string, to_js
+from .js.interop import js_to_string, to_js
+from .js.values import UNDEFINED, HostObject
 
 BASICHTTP_TYPE = "http://www.w3.org/TR/scxml/#BasicHTTPEventProcessor"
 BASICHTTP_TYPES = {BASICHTTP_TYPE, "basichttp"}

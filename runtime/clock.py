@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import time
+
+import _heapq as heapq  # (heapq's C half, all that is used here: heapq.py is start-up time)
 
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .dom import parse_xml_fragment
-from .js import JSThrow
+from .js.values import JSThrow
 
 __all__ = ["source_value", "text_value", "xml_value"]
 

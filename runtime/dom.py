@@ -4,7 +4,8 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 
-from .js import UNDEFINED, HostObject, JSArray, js_native, js_to_string
+from .js.interop import js_to_string
+from .js.values import UNDEFINED, HostObject, JSArray, js_native
 
 if TYPE_CHECKING:
     import xml.etree.ElementTree as ET

@@ -7,7 +7,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 from ._lazyre import LazyPattern
-from .js import UNDEFINED
+from .js.values import UNDEFINED
 
 _EVENT_NAME = LazyPattern(r"[^\s.*]+(\.[^\s.*]+)*")
 

@@ -10,10 +10,11 @@ overrides some of these procedures (Machine mixes it in; the reference mode does
 
 from __future__ import annotations
 
-from collections import deque
+from _collections import deque  # (collections itself is not needed: start-up)
 
 from .events import INTERNAL, PLATFORM, make_event
-from .js import UNDEFINED, to_js
+from .js.interop import to_js
+from .js.values import UNDEFINED
 from .tables import ATOMIC, COMPOUND, DEEP_HISTORY, FINAL, PARALLEL, ROOT, SHALLOW_HISTORY, StateDef, TransitionDef
 
 
@@ -90,10 +91,13 @@ class ChartTables:
                     self.has_history_children |= 1 << i
         # Exit set of a transition with a static domain: config & exit_mask[t] (Appendix D
         # computeExitSet); 0 for targetless transitions and dynamic domains.
-        self.exit_mask = tuple(
-            self.desc[t.domain] if t.targets and t.domain >= 0 else 0 for t in transitions
-        )
+        desc = self.desc
+        self.exit_mask = tuple([desc[t.domain] if t.targets and t.domain >= 0 else 0 for t in transitions])
+        # Eventless candidates: initial and default history transitions have no event but are
+        # never candidates (every chart has the <scxml> element's), so they need no scan.
         unnamed = {i for i, t in enumerate(transitions) if not t.events}
+        if unnamed:
+            unnamed.difference_update([s.initial for s in states])
         if unnamed:
             self.eventless = tuple(tuple(t for t in s.candidates if t in unnamed) for s in states)
             for i, e in enumerate(self.eventless):

@@ -11,7 +11,8 @@ if TYPE_CHECKING:
 
 from .actions import ExecutionError
 from .events import make_event
-from .js import UNDEFINED, js_to_string
+from .js.interop import js_to_string
+from .js.values import UNDEFINED
 
 # The type names of the SCXML event processor that <invoke> accepts (6.4.1 and the spellings
 # the W3C tests use).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import _thread  # (threading.Lock is _thread.allocate_lock: threading is not imported, see host.py)
-from collections import deque
+from _collections import deque  # (collections itself is not needed: start-up)
 
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:
@@ -21,7 +21,9 @@ from .version import VERSION as RUNTIME_VERSION
 from .js.budget import install_budget
 from .interpreter import ChartTables, Interpreter, iter_bits
 from .invoke import InvokeMixin
-from .js import JSThrow, UNDEFINED, error_name_message, js_native, new_globals, to_js
+from .js.errors import error_name_message
+from .js.interop import to_js
+from .js.values import UNDEFINED, JSThrow, js_native, new_globals
 from .js.realm import APPLIED, switch_realm
 from .requests import RequestsMixin
 from .tables import StateDef, TransitionDef

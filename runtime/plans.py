@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 from .events import EXTERNAL_TEMPLATE, internal_event, plain_string, send_fields
 from .interpreter import ChartTables, iter_bits
-from .js import to_js
+from .js.interop import to_js
 
 # Each per-chart cache stops growing at this many entries (event names and configurations are
 # unbounded in principle); past it the algorithm simply runs uncached.

@@ -30,7 +30,9 @@ import math
 from ._lazylog import LazyLogger
 from ._lazyre import LazyPattern
 from .events import EXTERNAL, PLATFORM, make_event
-from .js import UNDEFINED, JSArray, JSThrow, error_name_message, js_to_string, to_js
+from .js.errors import error_name_message
+from .js.interop import js_to_string, to_js
+from .js.values import UNDEFINED, JSArray, JSThrow
 
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:  # pragma: no cover
@@ -189,7 +191,7 @@ _IDENTIFIER = LazyPattern(r"[A-Za-z_$][\w$]*")
 
 
 def _show(v: Any) -> str:
-    from .js import js_display
+    from .js.interop import js_display
 
     try:
         return js_display(v)
@@ -448,7 +450,7 @@ def structured_clone(value: Any, attr_name: str = "param") -> Any:
 
 
 def _clone(value: Any, attr_name: str, stack: list, left: list) -> Any:
-    from .js import JSFunction, JSObject
+    from .js.values import JSFunction, JSObject
     from .js.values import HostObject
 
     t = type(value)

@@ -7,33 +7,18 @@ hot-path arrays from them once per chart class.
 
 from __future__ import annotations
 
-from collections import namedtuple
+from types import SimpleNamespace as _Row
 
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:
     from typing import Callable
-    from typing import NamedTuple as _Row
 
     Action = Callable[..., object]
-else:
 
-    class _RowType(type):
-        """typing.NamedTuple's class syntax without importing typing (a few milliseconds of
-        every process's start): the class body's annotated names, with their defaults, become
-        a collections.namedtuple."""
-
-        def __new__(mcls, name, bases, ns):
-            if not bases:
-                return super().__new__(mcls, name, bases, ns)
-            fields = tuple(ns.get("__annotations__", ()))
-            defaults = [ns[f] for f in fields if f in ns]
-            row = namedtuple(name, fields, defaults=defaults, module=ns["__module__"])
-            if ns.get("__doc__"):
-                row.__doc__ = ns["__doc__"]
-            return row
-
-    class _Row(metaclass=_RowType):
-        pass
+# A row class: its annotated names are the fields, the values in its body the defaults (class
+# attributes). Rows are namespaces, not named tuples: generated modules make thousands of rows
+# as they load (a large chart's first load), and C code makes a namespace in half the time of a
+# named tuple's `__new__` (collections, which that imports, is not needed at all).
 
 
 # State kinds (SCXML 3.2-3.7, 3.10)
@@ -47,6 +32,8 @@ DEEP_HISTORY = 6
 
 
 class StateDef(_Row):
+    __slots__ = ()
+
     id: str
     kind: int
     parent: int
@@ -74,6 +61,8 @@ class StateDef(_Row):
 
 
 class TransitionDef(_Row):
+    __slots__ = ()
+
     source: int
     # Event descriptors, normalised: "foo.*" and "foo." become "foo"; "*" stays.
     events: tuple[str, ...] = ()
@@ -89,6 +78,8 @@ class TransitionDef(_Row):
 class InvokeDef(_Row):
     """One <invoke> (SCXML 6.4). Expressions are functions of the machine; `chart` is the child
     class compiled ahead of time (inline <content> or a file src)."""
+
+    __slots__ = ()
 
     type: str | None = None
     typeexpr: Action | None = None

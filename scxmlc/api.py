@@ -196,7 +196,7 @@ def runtime_script_compiler(text: str):
     value; `undefined` for other programs). Text that does not parse throws a SyntaxError."""
     import ast as _ast
 
-    import scxmlc_runtime.js as js_runtime
+    import scxmlc_runtime.js.api as js_runtime  # (the loaded API: the package loads names on use)
     from scxmlc_runtime.js import JSThrow, make_error
 
     from .ecmascript import ECMAScriptSyntaxError, Transpiler

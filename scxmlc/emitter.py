@@ -188,6 +188,8 @@ def emit(units: list[Unit], source_name: str, dependencies: tuple[str, ...] = ()
     for i, unit in enumerate(units):
         lowered = unit.lowered
         helpers |= lowered.helpers
+        if any(isinstance(n, ast.Name) and n.id == "UNDEFINED" for fn in lowered.functions for n in ast.walk(fn)):
+            helpers.add("UNDEFINED")
         runtime_names |= {_KIND_NAMES[row.kind] for row in unit.chart.states}
         if any(fns.get("invokes") for fns in lowered.state_fns.values()):
             runtime_names.add("InvokeDef")
@@ -229,7 +231,9 @@ def emit(units: list[Unit], source_name: str, dependencies: tuple[str, ...] = ()
         dependencies=[_safe_comment(d) for d in dependencies],
         chart_label=_safe_comment(main.label).replace('"', "'").replace("\\", "/"),
         class_name=main.class_name,
-        js_imports=sorted({"UNDEFINED", *helpers}),
+        # (a chart without ECMAScript imports nothing from the JS package, whose first name
+        # asked loads the operators and built-ins: docs/architecture.md, "Start-up")
+        js_imports=sorted(helpers),
         runtime_imports=sorted(runtime_names),
         functions=functions,
         source_literal=repr(source_name),

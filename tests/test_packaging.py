@@ -152,6 +152,8 @@ LAZY_STDLIB = (
     "urllib.parse",
     "ipaddress",
     "typing",
+    "collections",  # (deque is _collections', rows are namespaces)
+    "heapq",  # (_heapq)
     "json",
     "re",
     "scxmlc_runtime.js.regexp",  # (the JS regular expression translator, with `regex`)
@@ -305,3 +307,79 @@ def test_the_common_path_leaves_the_stdlib_extras_for_later(tmp_path):
     out = run([sys.executable, "-S", "-c", code], cwd=tmp_path).stdout.splitlines()
     assert out[:2] == ["[]", "[]"], out
     assert out[2] == str([("scxmlc_runtime.log.light", "INFO", "log", "light"), ("scxmlc_runtime", "WARNING", "error_event", "1")]), out
+
+
+RING_CHART = """<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript" name="ring" initial="a">
+  <state id="a"><transition event="go" target="b"/></state>
+  <state id="b"><transition event="go" target="a"/><transition event="stop" target="end"/></state>
+  <final id="end"/>
+</scxml>
+"""
+
+SCRIPTED_CHART = """<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript" name="scripted" initial="s">
+  <datamodel><data id="out" expr="''"/></datamodel>
+  <state id="s">
+    <transition event="take" target="t">
+      <assign location="out" expr="Object.keys(_event.data).join() + ':' + [1, 2].map(String) + ':' + _event.data"/>
+    </transition>
+  </state>
+  <state id="t"/>
+</scxml>
+"""
+
+
+def test_a_chart_without_ecmascript_loads_neither_the_operators_nor_the_built_ins(tmp_path):
+    """The JavaScript layer's API and built-ins load with the first chart that has code (issue
+    14: first load); before that, the runtime's own paths that meet a built-in install them:
+    an object made before them converts to a string, and a chart with code loaded later in the
+    same process finds every built-in."""
+    for name, text in (("ring", RING_CHART), ("scripted", SCRIPTED_CHART)):
+        (tmp_path / f"{name}.scxml").write_text(text, encoding="utf-8")
+        run([sys.executable, "-m", "scxmlc", "compile", str(tmp_path / f"{name}.scxml"), "-o", str(tmp_path / f"{name}.py")])
+    assert "scxmlc_runtime.js import" not in (tmp_path / "ring.py").read_text(encoding="utf-8")
+    code = textwrap.dedent(
+        """
+        import sys
+        import ring
+        from scxmlc_runtime import SimulatedClock
+
+        def loaded():
+            return sorted(m for m in ("scxmlc_runtime.js.api", "scxmlc_runtime.js.builtins", "scxmlc_runtime.js.operators") if m in sys.modules)
+
+        sm = ring.Chart(clock=SimulatedClock())
+        sm.start()
+        sm.send("go", {"k": [1, {"j": 2}]})
+        sm.send("stop")
+        print(sm.done, loaded())
+        from scxmlc_runtime.js.interop import js_to_string, to_js
+        early = to_js({"k": 1})
+        print(js_to_string(early), loaded())
+        import scripted
+        other = scripted.Chart(clock=SimulatedClock())
+        other.start()
+        other.send("take", early)
+        print(other.datamodel["out"])
+        """
+    )
+    out = run([sys.executable, "-c", code], cwd=tmp_path).stdout.splitlines()
+    assert out == [
+        "True []",
+        "[object Object] ['scxmlc_runtime.js.builtins', 'scxmlc_runtime.js.operators']",
+        "k:1,2:[object Object]",
+    ], out
+    # A global's lookup is the other path that may meet a built-in first.
+    code = "import ring; from scxmlc_runtime.js.values import global_get; print(global_get({}, 'Object').name, global_get({}, 'Math').frozen)"
+    assert run([sys.executable, "-c", code], cwd=tmp_path).stdout.split() == ["Object", "True"]
+
+
+def test_the_js_package_knows_its_submodules_from_its_api():
+    """`scxmlc_runtime.js` answers a name of its API by loading it, and a submodule's name by
+    letting the import system import the submodule: its list of submodules is its files."""
+    import scxmlc_runtime.js as js
+
+    files = {p.stem for p in (REPO / "runtime" / "js").glob("*.py") if p.stem != "__init__"}
+    packages = {p.parent.name for p in (REPO / "runtime" / "js").glob("*/__init__.py")}
+    assert js._SUBMODULES == files | packages
+    assert js.to_js is js.api.to_js and "js_add" in js.__all__ and "js_add" in dir(js)
+    with pytest.raises(AttributeError):
+        js.no_such_name

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 from .._lazyre import LazyPattern
-from .values import INF, NAN, UNDEFINED, HostObject, JSArray, JSFunction, JSObject, _Hole
+from .values import INF, NAN, UNDEFINED, HostObject, JSArray, JSFunction, JSObject, _Hole, ensure_builtins
 
 # ES5.1 7.2 WhiteSpace and 7.3 LineTerminator: what String.prototype.trim and ToNumber strip
 # (ES2015+ dropped U+180E from Zs; V8 follows that, and so do we).
@@ -214,6 +214,8 @@ def to_primitive(v: Any, hint: str = "default") -> Any:
             r = f.fn(v)
             if not is_object(r):
                 return r
+    if ensure_builtins():  # (no valueOf or toString before the built-ins: values.ensure_builtins)
+        return to_primitive(v, hint)
     from .errors import throw_type_error
 
     throw_type_error("Cannot convert object to primitive value")

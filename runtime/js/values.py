@@ -199,6 +199,11 @@ class JSFunction:
         return f"JSFunction({self.name!r})"
 
 
+def js_native(func: Callable, name: str = "") -> JSFunction:
+    """Wrap a Python callable `func(this, *args)` as a JS function (not a constructor)."""
+    return JSFunction(func, name, 0, constructible=False)
+
+
 class HostObject:
     """Base of runtime objects exposed to JavaScript (the SCXML `_event`, DOM nodes).
 
@@ -276,6 +281,19 @@ def load_builtin(key: str) -> Any:
     return v
 
 
+def ensure_builtins() -> bool:
+    """Install the built-ins made at once (Object, Array, String, ...) if they are not yet; True
+    when this call did. A chart with ECMAScript code installs them as its module imports the
+    JavaScript API (js/__init__.py); a chart without never needs them, but the paths that could
+    meet one from the runtime's side (a global's lookup, an object converted to a primitive)
+    call this where they miss it."""
+    if "Object" in BUILTINS:
+        return False
+    from . import builtins  # noqa: F401  (installs them)
+
+    return True
+
+
 def load_all_builtins() -> None:
     """Install every lazily made built-in (for code that walks them all: heap.py)."""
     for key in LAZY_BUILTINS:
@@ -284,7 +302,7 @@ def load_all_builtins() -> None:
 
 def is_builtin(key: str) -> bool:
     """Whether `key` names a global built-in, made yet or not."""
-    return key in BUILTINS or key in LAZY_BUILTINS
+    return key in BUILTINS or key in LAZY_BUILTINS or (ensure_builtins() and key in BUILTINS)
 
 
 # SCXML 5.10 system variables: the datamodel's read-only globals (the transpiler refuses to
@@ -334,6 +352,8 @@ def global_get(dm: dict, key: str) -> Any:
         if v is MISSING:
             if key in LAZY_BUILTINS:
                 return load_builtin(key)
+            if ensure_builtins():
+                return global_get(dm, key)
             from .errors import throw_reference_error
 
             throw_reference_error(f"{key} is not defined")
@@ -346,7 +366,9 @@ def global_lookup(dm: dict, key: str) -> Any:
     if v is MISSING:
         v = BUILTINS.get(key, MISSING)
         if v is MISSING:
-            return load_builtin(key) if key in LAZY_BUILTINS else UNDEFINED
+            if key in LAZY_BUILTINS:
+                return load_builtin(key)
+            return global_lookup(dm, key) if ensure_builtins() else UNDEFINED
     return v
 
 

@@ -11,18 +11,13 @@ from ..conversions import to_integer, to_number, to_string
 from ..errors import throw_type_error
 from ..properties import js_getp, own_get, MISSING
 from ..realm import register_builtin
-from ..values import HOLE, UNDEFINED, JSArray, JSFunction, JSObject
+from ..values import HOLE, UNDEFINED, JSArray, JSFunction, JSObject, js_native  # noqa: F401  (js_native: here for the built-ins' modules)
 
 
 def native(fn: Callable, name: str, length: int = 0, construct: Callable | None = None) -> JSFunction:
     """A built-in function object; constructible only when `construct` is given."""
     f = JSFunction(fn, name, length, construct=construct, constructible=construct is not None)
     return f
-
-
-def js_native(func: Callable, name: str = "") -> JSFunction:
-    """Wrap a Python callable `func(this, *args)` as a JS function (not a constructor)."""
-    return JSFunction(func, name, 0, constructible=False)
 
 
 def define(target: Any, name: str, length: int = 0) -> Callable:

@@ -10,7 +10,6 @@ Import the class, construct it (optionally with a clock) and drive it:
 
 from scxmlc_runtime import ATOMIC, FINAL, Machine, ROOT, StateDef, TransitionDef
 from scxmlc_runtime.js import (
-    UNDEFINED,
     js_LENGTH_TYPES,
     js_add,
     js_array,
@@ -173,21 +172,21 @@ Chart = ForeachSend
 # element, SCXML line, included file or ""), in line order.
 # fmt: off
 __scxmlc_locations__ = (
-    (33, "<data id='items'>", 5, ''),
-    (38, "<data id='sum'>", 6, ''),
-    (43, "<data id='when'>", 7, ''),
-    (48, "<data id='config'>", 8, ''),
-    (53, "<onentry> of <state> 's'", 12, ''),
-    (58, '<foreach>', 12, ''),
-    (62, '<if>', 13, ''),
-    (68, '<assign>', 13, ''),
-    (85, '<log>', 14, ''),
-    (88, '<assign>', 15, ''),
-    (94, '<send>', 17, ''),
-    (110, '<send>', 18, ''),
-    (112, '<log>', 19, ''),
-    (116, '<transition cond>', 21, ''),
-    (134, '<transition>', 21, ''),
-    (139, '<cancel>', 21, ''),
+    (32, "<data id='items'>", 5, ''),
+    (37, "<data id='sum'>", 6, ''),
+    (42, "<data id='when'>", 7, ''),
+    (47, "<data id='config'>", 8, ''),
+    (52, "<onentry> of <state> 's'", 12, ''),
+    (57, '<foreach>', 12, ''),
+    (61, '<if>', 13, ''),
+    (67, '<assign>', 13, ''),
+    (84, '<log>', 14, ''),
+    (87, '<assign>', 15, ''),
+    (93, '<send>', 17, ''),
+    (109, '<send>', 18, ''),
+    (111, '<log>', 19, ''),
+    (115, '<transition cond>', 21, ''),
+    (133, '<transition>', 21, ''),
+    (138, '<cancel>', 21, ''),
 )
 # fmt: on

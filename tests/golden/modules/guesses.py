@@ -11,7 +11,6 @@ Import the class, construct it (optionally with a clock) and drive it:
 from scxmlc_runtime import ATOMIC, FINAL, Machine, ROOT, StateDef, TransitionDef
 from scxmlc_runtime.js import (
     JSArray,
-    UNDEFINED,
     js_ADD_TYPES,
     js_INT_STRINGS,
     js_LENGTH_TYPES,
@@ -259,17 +258,17 @@ Chart = Guesses
 # element, SCXML line, included file or ""), in line order.
 # fmt: off
 __scxmlc_locations__ = (
-    (45, "<data id='count'>", 7, ''),
-    (50, "<data id='label'>", 8, ''),
-    (55, "<data id='items'>", 9, ''),
-    (60, '<transition cond>', 12, ''),
-    (80, '<transition>', 12, ''),
-    (147, '<assign>', 13, ''),
-    (149, '<assign>', 14, ''),
-    (161, '<assign>', 15, ''),
-    (173, '<transition cond>', 17, ''),
-    (198, '<transition cond>', 18, ''),
-    (210, '<transition>', 18, ''),
-    (213, '<assign>', 19, ''),
+    (44, "<data id='count'>", 7, ''),
+    (49, "<data id='label'>", 8, ''),
+    (54, "<data id='items'>", 9, ''),
+    (59, '<transition cond>', 12, ''),
+    (79, '<transition>', 12, ''),
+    (146, '<assign>', 13, ''),
+    (148, '<assign>', 14, ''),
+    (160, '<assign>', 15, ''),
+    (172, '<transition cond>', 17, ''),
+    (197, '<transition cond>', 18, ''),
+    (209, '<transition>', 18, ''),
+    (212, '<assign>', 19, ''),
 )
 # fmt: on

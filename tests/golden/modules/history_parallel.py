@@ -19,7 +19,7 @@ from scxmlc_runtime import (
     StateDef,
     TransitionDef,
 )
-from scxmlc_runtime.js import UNDEFINED, js_LENGTH_TYPES, js_array, js_declare, js_invoke, js_length
+from scxmlc_runtime.js import js_LENGTH_TYPES, js_array, js_declare, js_invoke, js_length
 
 # Marks this module as generated: the runtime finds its frames in a traceback, and reports
 # the SCXML line of a failing element from `__scxmlc_locations__` (the table at the end).

@@ -9,7 +9,7 @@ Import the class, construct it (optionally with a clock) and drive it:
 """
 
 from scxmlc_runtime import ATOMIC, FINAL, InvokeDef, Machine, ROOT, StateDef, TransitionDef
-from scxmlc_runtime.js import UNDEFINED, js_add, js_deopt, js_guess_failed
+from scxmlc_runtime.js import js_add, js_deopt, js_guess_failed
 
 # Marks this module as generated: the runtime finds its frames in a traceback, and reports
 # the SCXML line of a failing element from `__scxmlc_locations__` (the table at the end).
