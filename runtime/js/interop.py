@@ -8,7 +8,6 @@ TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run 
 if TYPE_CHECKING:
     from typing import Any
 
-from .conversions import number_to_string, to_string
 from .values import HOLE, UNDEFINED, HostObject, JSArray, JSFunction, JSObject, JSThrow
 
 
@@ -97,8 +96,17 @@ def to_py(v: Any) -> Any:
     return v
 
 
+# The conversions (and the property machinery they use) are imported by the first value that
+# needs one, not with this module: the runtime's core imports it, and a chart without
+# ECMAScript may never convert anything (docs/architecture.md, "Start-up").
+
+
 def js_to_string(v: Any) -> str:
     """ToString (ES5.1 9.8): the conversion JS applies in `'' + v`, String(v) and friends."""
+    if type(v) is str:
+        return v
+    from .conversions import to_string
+
     return to_string(v)
 
 
@@ -110,6 +118,8 @@ def js_display(v: Any) -> str:
     t = type(v)
     if t is str:
         return v
+    from .conversions import number_to_string, to_string
+
     if t is float or t is int:
         return number_to_string(float(v))
     if v is UNDEFINED or v is HOLE:
