@@ -316,6 +316,15 @@ RING_CHART = """<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" dat
 </scxml>
 """
 
+BROKEN_CHART = """<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript" name="broken" initial="s">
+  <state id="s">
+    <onentry><log expr="'unterminated"/></onentry>
+    <transition event="error.execution" target="t"/>
+  </state>
+  <state id="t"/>
+</scxml>
+"""
+
 SCRIPTED_CHART = """<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript" name="scripted" initial="s">
   <datamodel><data id="out" expr="''"/></datamodel>
   <state id="s">
@@ -367,9 +376,16 @@ def test_a_chart_without_ecmascript_loads_neither_the_operators_nor_the_built_in
         "[object Object] ['scxmlc_runtime.js.builtins', 'scxmlc_runtime.js.operators']",
         "k:1,2:[object Object]",
     ], out
-    # A global's lookup is the other path that may meet a built-in first.
+    # A global's lookup is another path that may meet a built-in first.
     code = "import ring; from scxmlc_runtime.js.values import global_get; print(global_get({}, 'Object').name, global_get({}, 'Math').frozen)"
     assert run([sys.executable, "-c", code], cwd=tmp_path).stdout.split() == ["Object", "True"]
+    # And an error object the runtime makes: a chart whose only ECMAScript failed to compile
+    # raises the SyntaxError when run, named by its prototype.
+    (tmp_path / "broken.scxml").write_text(BROKEN_CHART, encoding="utf-8")
+    run([sys.executable, "-m", "scxmlc", "compile", str(tmp_path / "broken.scxml"), "-o", str(tmp_path / "broken.py")])
+    assert "scxmlc_runtime.js import" not in (tmp_path / "broken.py").read_text(encoding="utf-8")
+    code = "import broken; errors = []; sm = broken.Chart(on_error=lambda m, e: errors.append(e)); sm.start(); print(sorted(sm.configuration), errors[0]['data']['name'])"
+    assert run([sys.executable, "-c", code], cwd=tmp_path).stdout.split() == ["['t']", "SyntaxError"]
 
 
 def test_the_js_package_knows_its_submodules_from_its_api():

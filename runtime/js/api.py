@@ -71,9 +71,10 @@ from . import builtins as _builtins  # noqa: F401  (installs the built-ins)
 from .interop import js_display, js_to_string, to_js, to_py
 from .dynamic import js_eval, js_new_function
 from .codegen_support import *  # noqa: F401,F403
+from .codegen_support import __all__ as _support_all
 
-from .codegen_support import __all__ as _support_all  # noqa: E402
-
+# The package's names (json_parse and json_stringify are not here: the package makes them with
+# the JSON built-in on first use).
 __all__ = [
     "UNDEFINED",
     "HOLE",

@@ -6,7 +6,7 @@ TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run 
 if TYPE_CHECKING:
     from typing import Any, NoReturn
 
-from .values import ERROR_PROTO, ERROR_PROTOS, OBJECT_PROTO, UNDEFINED, HostObject, JSArray, JSFunction, JSObject, JSThrow
+from .values import ERROR_PROTO, ERROR_PROTOS, OBJECT_PROTO, UNDEFINED, HostObject, JSArray, JSFunction, JSObject, JSThrow, ensure_builtins
 
 ERROR_NAMES = ("Error", "EvalError", "RangeError", "ReferenceError", "SyntaxError", "TypeError", "URIError")
 
@@ -17,6 +17,9 @@ for _name in ERROR_NAMES[1:]:
 
 def make_error(name: str, message: str) -> JSObject:
     """A new JS error object of class `name` (unknown names give a plain Error with that name)."""
+    # Its name, and how it converts, come from its prototype: the built-ins must be there
+    # (a chart without other ECMAScript may make one first: a compile error raised when run).
+    ensure_builtins()
     proto = ERROR_PROTOS.get(name)
     err = JSObject(proto if proto is not None else ERROR_PROTO, "Error")
     if proto is None:
