@@ -124,13 +124,18 @@ class HTTPClient:
                     timeout=limit,
                     skip_auto_headers=("Accept-Encoding",),
                 ) as response:
-                    data = await response.content.read(self.max_body + 1)
-                    if len(data) > self.max_body:
-                        raise HTTPFailure("io", f"the response body is larger than {self.max_body} bytes")
+                    # The whole body, as it arrives: `read(n)` returns what has come so far (a
+                    # body in several segments was cut to its first), and a connection closed
+                    # before the body's announced length raises ClientPayloadError on a later read.
+                    data = bytearray()
+                    while chunk := await response.content.read(self.max_body + 1 - len(data)):
+                        data += chunk
+                        if len(data) > self.max_body:
+                            raise HTTPFailure("io", f"the response body is larger than {self.max_body} bytes")
                     return HTTPResponse(
                         status=response.status,
                         headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers],
-                        body=data,
+                        body=bytes(data),
                         url=str(response.url),
                         content_type=response.content_type.lower() if "Content-Type" in response.headers else "",
                         charset=response.charset,

@@ -459,3 +459,56 @@ def test_https_certificates_are_verified_by_default(make_host, tls_server):
     assert ev["name"] == "session.fetch.done" and srv.received()[-1].target == "/s"
     _, ev = run_fetch(make_host, f"srcexpr=\"{q(srv.url('/s'))}\" type=\"'text/plain'\"", services=[HTTPClient(verify_tls=False)])
     assert ev["name"] == "session.fetch.done"
+
+
+class _RawServer:
+    """A loopback TCP server that answers each connection with fixed bytes, HTTP or not, and
+    closes it (what no HTTP server library would send)."""
+
+    def __init__(self, reply: bytes, *more: bytes, pause: float = 0.05):
+        import socket
+        import threading
+
+        self.reply = (reply, *more)  # (sent one after another, `pause` seconds apart)
+        self.pause = pause
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    chunk = conn.recv(4096)
+                    if not chunk:
+                        break
+                    data += chunk
+                try:
+                    for i, part in enumerate(self.reply):
+                        if i:
+                            time.sleep(self.pause)
+                        conn.sendall(part)
+                except OSError:
+                    pass  # (the client gave up first)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def test_a_body_that_arrives_in_parts_is_read_whole(make_host):
+    """The client read what had arrived when the headers were read: a body in several TCP
+    segments came back cut to the first, as a successful fetch."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 200000\r\n\r\n"
+    srv = _RawServer(head, *(bytes([c]) * 50000 for c in b"abcd"))
+    try:
+        _, ev = run_fetch(make_host, f"srcexpr=\"'http://127.0.0.1:{srv.port}/x'\" type=\"'text/plain'\"")
+    finally:
+        srv.close()
+    assert ev["name"] == "session.fetch.done", ev
+    assert ev["data"]["content"] == "a" * 50000 + "b" * 50000 + "c" * 50000 + "d" * 50000
