@@ -151,7 +151,7 @@ class HTTPClient:
             except aiohttp.InvalidURL as exc:
                 raise HTTPFailure("url", f"invalid URL: {exc}") from None
             except (aiohttp.ClientError, OSError, ValueError) as exc:
-                raise HTTPFailure("io", f"{type(exc).__name__}: {exc}") from None
+                raise HTTPFailure("io", _io_description(exc)) from None
 
         def done(result, exc) -> None:
             if exc is None:
@@ -159,9 +159,34 @@ class HTTPClient:
             elif isinstance(exc, HTTPFailure):
                 on_done(None, exc)
             else:
-                on_done(None, HTTPFailure("io", f"{type(exc).__name__}: {exc}"))
+                on_done(None, HTTPFailure("io", _io_description(exc)))
 
         return self.host.io.run(run, done)
+
+
+def _io_description(exc: BaseException) -> str:
+    """What broke, in the words of HTTP rather than of the client library's classes (a chart's
+    error event and its log line show it)."""
+    import aiohttp
+
+    if isinstance(exc, aiohttp.ClientPayloadError):
+        # (its arguments: a message and the parser's error, whose `message` says by how much)
+        why = [getattr(a, "message", None) for a in exc.args[1:]]
+        return "the response body was cut short" + (f": {why[0]}" if why and isinstance(why[0], str) else "")
+    if isinstance(exc, aiohttp.ClientResponseError):
+        # (aiohttp raises it for a response it cannot parse: its status is 400, ours, not the server's)
+        return f"the server's response is not valid HTTP ({exc.message})"
+    if isinstance(exc, aiohttp.ServerConnectionError):
+        return f"the connection broke ({_detail(exc)})"
+    if isinstance(exc, OSError):
+        return f"network error: {exc.strerror or _detail(exc)}"
+    if isinstance(exc, ValueError):
+        return f"the request cannot be sent: {_detail(exc)}"
+    return f"the exchange failed ({_detail(exc)})"
+
+
+def _detail(exc: BaseException) -> str:
+    return str(exc) or type(exc).__name__
 
 
 __all__ = ["HTTPClient", "HTTPFailure", "HTTPResponse"]

@@ -501,6 +501,26 @@ class _RawServer:
         self.sock.close()
 
 
+@pytest.mark.parametrize(
+    "reply, said",
+    [
+        (b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nonly this", "the response body was cut short"),
+        (b"SMTP ready\r\n\r\n", "the server's response is not valid HTTP"),
+    ],
+    ids=["truncated body", "not HTTP"],
+)
+def test_a_broken_response_is_http_io_told_in_http_terms(make_host, reply, said):
+    srv = _RawServer(reply)
+    try:
+        _, ev = run_fetch(make_host, f"srcexpr=\"'http://127.0.0.1:{srv.port}/x'\" type=\"'text/plain'\"")
+    finally:
+        srv.close()
+    assert ev["name"] == "error.session.fetch" and ev["data"]["error"] == "http.io", ev
+    description = ev["data"]["description"]
+    assert f"GET http://127.0.0.1:{srv.port}/x: {said}" in description, description
+    assert "Error" not in description and "aiohttp" not in description, description
+
+
 def test_a_body_that_arrives_in_parts_is_read_whole(make_host):
     """The client read what had arrived when the headers were read: a body in several TCP
     segments came back cut to the first, as a successful fetch."""
