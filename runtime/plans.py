@@ -39,6 +39,9 @@ from .js.interop import to_js
 # Each per-chart cache stops growing at this many entries (event names and configurations are
 # unbounded in principle); past it the algorithm simply runs uncached.
 CACHE_LIMIT = 100_000
+# The event plans of a configuration first seen past the limit (PlannedTables.config_id):
+# none, and nothing is ever recorded here.
+_NO_PLANS: dict = {}
 
 
 class PlannedTables(ChartTables):
@@ -80,9 +83,13 @@ class PlannedTables(ChartTables):
         self.raises: dict | None = None
 
     def config_id(self, config: int) -> int:
-        """A small integer naming a configuration (stable for the life of the chart class)."""
+        """A small integer naming a configuration (stable for the life of the chart class);
+        -1 for one first seen when CACHE_LIMIT configurations have ids: no plans are kept for
+        it (a chart of parallel regions has more configurations than memory)."""
         found = self.config_ids.get(config)
         if found is None:
+            if len(self.config_ids) >= CACHE_LIMIT:
+                return -1
             found = self.config_ids[config] = len(self.config_ids)
         return found
 
@@ -136,7 +143,7 @@ class Planned:
         config = self.config
         tables = self.tables
         self._config_id = cid = tables.config_id(config)
-        self._config_plans = tables.event_plans.setdefault(cid, {})
+        self._config_plans = tables.event_plans.setdefault(cid, {}) if cid >= 0 else _NO_PLANS
         self._config_of_id = config
 
     def settle_event(self) -> None:
@@ -397,6 +404,8 @@ class Planned:
         if enabled:
             self.microstep(enabled)
         cached = tables.select_cache.get((config, event["name"])) is enabled
+        if key[0] < 0:
+            return  # a configuration past the limit: nothing is remembered from it
         if not cached and guards is None and not tables.invoke_mask and tables.guarded_count < CACHE_LIMIT:
             self._record_guards(key[0], config, event["name"])
         if (
@@ -409,12 +418,11 @@ class Planned:
                 plan = tables.plan_cache.get((config, enabled[0] if len(enabled) == 1 else tuple(enabled)))
             else:
                 plan = ((), config, 0)
-            if plan:
+            if plan and (after_id := tables.config_id(plan[1])) >= 0:
                 # Keyed by small configuration ids (hashing a configuration of hundreds of
                 # states costs more than the rest of the step) and chained: a plan holds the
                 # next configuration's dict, so a run of replayed steps looks up only names.
                 steps, after, entered = plan
-                after_id = tables.config_id(after)
                 plans = tables.event_plans
                 after_plans = plans.setdefault(after_id, {})
                 # (and the event its one block raises, when that is all the block does: see
@@ -629,7 +637,7 @@ class Planned:
         cached = tables.entry_cache.get(key)  # noqa: SIM401
         if cached is None:
             to_enter, default_entry, history_content, static = self.compute_entry_set(enabled)
-            if static:
+            if static and len(tables.entry_cache) < CACHE_LIMIT:  # (sets of transitions are unbounded too)
                 tables.entry_cache[key] = (to_enter, default_entry, history_content)
             return to_enter, default_entry, history_content
         return cached

@@ -54,8 +54,11 @@ class Trace:
         self.steps.append(("state", sorted(sm.configuration), sm.done))
 
 
-def run(path: Path, fast: bool, events=(), vars_=None, name: str = "") -> list:
+def run(path: Path, fast: bool, events=(), vars_=None, name: str = "", keep: list | None = None) -> list:
+    """The trace of a session given `events`; `keep` gets its chart's tables."""
     module = scxmlc.load(path, module_name=f"refmode_{name}_{'fast' if fast else 'plain'}", speculate=fast)
+    if keep is not None:
+        keep.append(module.Chart.tables)
     trace = Trace()
     # the same ids in both runs (send and invoke ids count per process)
     scxmlc_runtime.actions._send_ids = itertools.count(1)
@@ -116,3 +119,46 @@ def test_the_algorithm_and_ecmascript_tests_pass_in_the_reference_mode():
     )  # fmt: skip
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]
     assert " passed" in r.stdout and " failed" not in r.stdout
+
+
+def _regions_chart(tmp_path: Path, regions: int) -> Path:
+    """A <parallel> of `regions` rings of 4 states (4**regions configurations), with a counter
+    so that guarded plans are made too."""
+    parts = []
+    for r in range(regions):
+        states = "".join(
+            f'<state id="r{r}s{k}"><transition event="e{r}" target="r{r}s{(k + 1) % 4}"/>'
+            f'<transition event="f{r}" cond="n % 2 == 0" target="r{r}s{(k + 3) % 4}"><assign location="n" expr="n + 1"/></transition>'
+            f'<transition event="f{r}" target="r{r}s{(k + 2) % 4}"><assign location="n" expr="n + 3"/></transition></state>'
+            for k in range(4)
+        )
+        parts.append(f'<state id="r{r}">{states}</state>')
+    path = tmp_path / f"regions{regions}.scxml"
+    path.write_text(
+        '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript" initial="p">'
+        f'<datamodel><data id="n" expr="0"/></datamodel><parallel id="p">{"".join(parts)}</parallel></scxml>',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_the_plans_stop_growing_at_the_cache_limit_and_the_run_stays_exact(tmp_path, monkeypatch):
+    """A chart of parallel regions has more configurations than memory: the plans of each new
+    one (its id, its event plans, its guarded candidates) stop being kept at CACHE_LIMIT, as
+    the other caches do, and the session goes on exactly as the reference mode runs it."""
+    import random
+
+    import scxmlc_runtime.plans as plans
+
+    monkeypatch.setattr(plans, "CACHE_LIMIT", 40)
+    rng = random.Random(7)
+    events = [(f"{rng.choice('ef')}{rng.randrange(5)}", None) for _ in range(600)]
+    path = _regions_chart(tmp_path, 5)
+    tables = []
+    fast = run(path, True, events, ["n"], "regions", keep=tables)
+    assert fast == run(path, False, events, ["n"], "regions")
+    tables = tables[0]
+    assert len(tables.config_ids) == 40
+    for cache in (tables.event_plans, tables.guarded_plans, tables.lean_plans, tables.plan_cache, tables.select_cache, tables.entry_cache):
+        assert len(cache) <= 40
+    assert -1 not in tables.event_plans and -1 not in tables.guarded_plans and -1 not in tables.lean_plans
