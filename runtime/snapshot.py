@@ -90,9 +90,11 @@ def chart_digest(cls: type) -> str:
 
 def _digest(cls: type) -> str:
     namespace = chart_globals(cls)
-    filename = namespace.get("__file__") if namespace else None
-    lines = linecache.getlines(filename) if filename else []
-    text = "".join(lines) if lines else repr([(r.id, r.kind, r.parent) for r in cls.STATES])
+    text = namespace.get("__scxmlc_source__") if namespace else None  # (a module compiled in memory)
+    if text is None:
+        filename = namespace.get("__file__") if namespace else None
+        lines = linecache.getlines(filename) if filename else []
+        text = "".join(lines) if lines else repr([(r.id, r.kind, r.parent) for r in cls.STATES])
     import hashlib  # (imported when a session is first stored)
 
     return hashlib.sha256(f"{cls.__qualname__}\n{text}".encode("utf-8")).hexdigest()[:32]

@@ -163,13 +163,33 @@ def load_string(text: str | bytes, module_name: str = "scxmlc_chart", base_dir: 
     return (module, result.warnings) if return_warnings else module
 
 
+# Module texts registered in linecache (register_text), oldest first. linecache keeps a text
+# registered this way for the life of the process, and a server compiles the documents it is
+# handed at run time (runtime_compiler) without end: only the latest LINECACHE_LIMIT stay. An
+# older module's traceback shows no source lines; its errors' SCXML locations are table data,
+# and its snapshots' chart digest reads the text the module keeps (`__scxmlc_source__`).
+LINECACHE_LIMIT = 1000
+_registered: dict[str, None] = {}
+
+
+def register_text(filename: str, source: str) -> None:
+    """Register a generated module's text under `filename`, so tracebacks can show it."""
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    _registered.pop(filename, None)
+    _registered[filename] = None
+    while len(_registered) > LINECACHE_LIMIT:
+        oldest = next(iter(_registered))
+        del _registered[oldest]
+        linecache.cache.pop(oldest, None)
+
+
 def load_source(source: str, module_name: str, origin: str) -> types.ModuleType:
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
     filename = f"<scxmlc {origin} {digest}>"
-    # Register the text so tracebacks and the runtime's error locator can read it.
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    register_text(filename, source)
     module = types.ModuleType(module_name)
     module.__file__ = filename
+    module.__scxmlc_source__ = source  # (what linecache may let go of: snapshot.chart_digest)
     code = compile(source, filename, "exec")
     exec(code, module.__dict__)
     return module

@@ -28,7 +28,6 @@ from __future__ import annotations
 import hashlib
 import importlib.abc
 import importlib.util
-import linecache
 import os
 import sys
 import tempfile
@@ -166,8 +165,10 @@ def chart_source(
             return ChartSource(source, str(target), True, target)
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
     filename = f"<scxmlc {path} {digest}>"
-    # Register the text so tracebacks and the runtime's error locator can read it.
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    # Register the text so tracebacks can show it (bounded: api.register_text).
+    from .api import register_text
+
+    register_text(filename, source)
     return ChartSource(source, filename, True, None)
 
 
@@ -175,6 +176,8 @@ def exec_chart(module: types.ModuleType, found: ChartSource, chart: Path) -> Non
     """Run a generated module's code in `module`; relative `file:` names of the chart resolve
     against the chart's folder."""
     code = compile(found.source, found.filename, "exec", dont_inherit=True)
+    if found.filename.startswith("<"):
+        module.__scxmlc_source__ = found.source  # (no file to read it again: snapshot.chart_digest)
     exec(code, module.__dict__)
     chart_class = module.__dict__.get("Chart")
     if chart_class is not None:

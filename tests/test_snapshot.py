@@ -383,3 +383,24 @@ def test_a_statement_function_written_in_an_expression_is_stored_and_restored():
     restored = again(sm)
     restored.send("go", {"n": 5})
     assert restored.datamodel["out"] == 20.0
+
+
+def test_modules_compiled_in_memory_keep_their_digest_when_linecache_lets_go(monkeypatch):
+    """A server compiles the documents it is handed at run time without end: linecache keeps
+    only the latest texts (scxmlc.api.LINECACHE_LIMIT), and a module whose text went still has
+    the chart digest its snapshots were taken with."""
+    import linecache
+
+    import scxmlc.api
+    from scxmlc_runtime import snapshot
+
+    monkeypatch.setattr(scxmlc.api, "LINECACHE_LIMIT", 5)
+    text = HEAD + '<datamodel><data id="n" expr="1"/></datamodel><state id="s"/></scxml>'
+    module = scxmlc.load_string(text, module_name="digest_kept")
+    chart = module.Chart
+    before = snapshot._digest(chart)
+    for i in range(8):  # (other documents: the first one's text leaves linecache)
+        scxmlc.load_string(HEAD + f'<state id="s{i}"/></scxml>', module_name=f"digest_other_{i}")
+    assert module.__file__ not in linecache.cache
+    assert sum(1 for name in linecache.cache if name.startswith("<scxmlc ")) <= 5
+    assert snapshot._digest(chart) == before
