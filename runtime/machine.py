@@ -642,13 +642,26 @@ class SupervisedSession:
                 hook(self)
 
 
-_SUPERVISED_CLASSES: dict[type, type] = {}
+def derived_class(cls: type, kind: str, make: Callable[[], type]) -> type:
+    """The class `make()` builds from `cls` for `kind` (supervised, plain, traced), made once
+    and kept on `cls` itself: a chart class compiled at run time goes, with the classes made
+    from it, when nothing uses it any more (a dict by class would keep each one for the life of
+    the process)."""
+    made = cls.__dict__.get("_derived_classes")
+    if made is None:
+        made = {}
+        cls._derived_classes = made
+    found = made.get(kind)
+    if found is None:
+        found = made[kind] = make()
+    return found
 
 
 def _supervised_class(cls: type) -> type:
     """SupervisedSession in front of a chart class (made once per class, sharing its tables)."""
-    found = _SUPERVISED_CLASSES.get(cls)
-    if found is None:
+
+    def make() -> type:
         namespace = {"__module__": cls.__module__, "__qualname__": cls.__qualname__, "tables": cls.tables, "chart_class": cls.chart_class or cls}  # (a reference-mode class names its chart too)
-        found = _SUPERVISED_CLASSES[cls] = type(cls.__name__, (SupervisedSession, cls), namespace)
-    return found
+        return type(cls.__name__, (SupervisedSession, cls), namespace)
+
+    return derived_class(cls, "supervised", make)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 
-from .machine import MachineBase
+from .machine import MachineBase, derived_class
 from .plans import Planned
 
 ENV = "SCXMLC_REFERENCE"
@@ -39,9 +39,6 @@ def _plain_procedures() -> dict:
 PlainAlgorithm = type("PlainAlgorithm", (), _plain_procedures())
 
 
-_PLAIN: dict[type, type] = {}
-
-
 def plain_class(cls: type) -> type:
     """The reference-mode class of a session class (made once, sharing its tables): for a
     generated chart class, PlainAlgorithm before it; for a class that adds to one (a
@@ -49,18 +46,19 @@ def plain_class(cls: type) -> type:
     that what they add still runs first."""
     if issubclass(cls, PlainAlgorithm):
         return cls
-    found = _PLAIN.get(cls)
-    if found is None:
-        namespace = {k: v for k, v in cls.__dict__.items() if k not in ("__dict__", "__weakref__")}
-        namespace["tables"] = cls.tables  # (not a fresh ChartTables: Machine.__init_subclass__)
-        namespace["chart_class"] = getattr(cls, "chart_class", None) or cls  # (snapshots name the chart)
-        if "STATES" in cls.__dict__:
-            bases: tuple = (PlainAlgorithm, cls)
-            namespace = {k: namespace[k] for k in ("__module__", "__qualname__", "tables", "chart_class") if k in namespace}
-        else:
-            bases = tuple(plain_class(b) if "tables" in vars(b) or "STATES" in vars(b) else b for b in cls.__bases__)
-        found = _PLAIN[cls] = type(cls.__name__, bases, namespace)
-    return found
+    return derived_class(cls, "plain", lambda: _plain_class(cls))
+
+
+def _plain_class(cls: type) -> type:
+    namespace = {k: v for k, v in cls.__dict__.items() if k not in ("__dict__", "__weakref__", "_derived_classes")}
+    namespace["tables"] = cls.tables  # (not a fresh ChartTables: Machine.__init_subclass__)
+    namespace["chart_class"] = getattr(cls, "chart_class", None) or cls  # (snapshots name the chart)
+    if "STATES" in cls.__dict__:
+        bases: tuple = (PlainAlgorithm, cls)
+        namespace = {k: namespace[k] for k in ("__module__", "__qualname__", "tables", "chart_class") if k in namespace}
+    else:
+        bases = tuple(plain_class(b) if "tables" in vars(b) or "STATES" in vars(b) else b for b in cls.__bases__)
+    return type(cls.__name__, bases, namespace)
 
 
 __all__ = ["ENV", "PlainAlgorithm", "plain_class", "reference_mode"]

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 from .events import EXTERNAL_TEMPLATE, send_fields
 from .interpreter import iter_bits, iter_bits_reversed
+from .machine import derived_class
 from .js import UNDEFINED, js_display, to_js, to_py
 
 KINDS = ("start", "event", "transition", "exit", "enter", "log", "error", "request", "queued", "end")
@@ -84,15 +85,9 @@ def _data(value: Any) -> Any:
         return js_display(value)
 
 
-_TRACED: dict[type, type] = {}
-
-
 def traced(chart: type) -> type:
     """The traced subclass of a chart class (made once per chart)."""
-    found = _TRACED.get(chart)
-    if found is None:
-        found = _TRACED[chart] = type(chart.__name__, (TracingMixin, chart), {"__module__": chart.__module__})
-    return found
+    return derived_class(chart, "traced", lambda: type(chart.__name__, (TracingMixin, chart), {"__module__": chart.__module__}))
 
 
 class TracingMixin:

@@ -404,3 +404,33 @@ def test_modules_compiled_in_memory_keep_their_digest_when_linecache_lets_go(mon
     assert module.__file__ not in linecache.cache
     assert sum(1 for name in linecache.cache if name.startswith("<scxmlc ")) <= 5
     assert snapshot._digest(chart) == before
+
+
+def test_a_chart_class_made_at_run_time_goes_with_the_classes_made_from_it():
+    """A server compiles documents it is handed without end; the classes the runtime makes
+    from a chart class (supervised: every stored session's; plain: the reference mode's;
+    traced) were kept by class in module-level dicts, and so was every chart class with them."""
+    import gc
+    import weakref
+
+    from scxmlc_runtime.reference import plain_class
+    from scxmlc_runtime.trace import traced
+
+    def use_once():
+        module = scxmlc.load_string(HEAD + '<state id="s"><transition event="go" target="t"/></state><state id="t"/></scxml>', module_name="used_once")
+        sm = module.Chart(clock=SimulatedClock())
+        sm.supervise(lambda m: None)
+        sm.start()
+        sm.send("go")
+        assert sm.configuration == {"t"}
+        plain = module.Chart(clock=SimulatedClock(), plans=False)
+        plain.supervise(lambda m: None)  # (the plain class of a supervised class)
+        plain.start()
+        plain.send("go")
+        assert plain.configuration == {"t"} and not type(plain).plans
+        assert plain_class(type(sm)) is plain_class(type(sm)) and traced(module.Chart) is traced(module.Chart)
+        return weakref.ref(module.Chart)
+
+    chart = use_once()
+    gc.collect()
+    assert chart() is None
