@@ -26,6 +26,8 @@ BASICHTTP_TYPE = "http://www.w3.org/TR/scxml/#BasicHTTPEventProcessor"
 BASICHTTP_TYPES = {BASICHTTP_TYPE, "basichttp"}
 DEFAULT_EVENT = "HTTP.POST"  # C.2: the name of an event that names none
 PATH_PREFIX = "/scxml/"
+MAX_BODY_BYTES = 64 * 1024 * 1024  # the largest POST body taken (bigger: 413)
+REQUEST_TIMEOUT_S = 30.0  # a client that sends nothing for this long is disconnected
 
 class BasicHTTPServer:
     """The Basic HTTP processor of one host, on loopback by default; every session of the host
@@ -62,9 +64,15 @@ def _handler() -> type:
         class _Handler(BaseHTTPRequestHandler):
             server_version = "scxmlc-basichttp"
 
+            def setup(self) -> None:
+                self.timeout = REQUEST_TIMEOUT_S  # (a client that stops sending does not hold a thread for ever)
+                super().setup()
+
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+                data = self._body()
+                if data is None:
+                    return  # (answered: the body was not had whole)
+                body = data.decode("utf-8", "replace")
                 path = self.path.split("?", 1)[0]
                 sessions = self.server.sessions
                 session = sessions.get(path[len(PATH_PREFIX):]) if path.startswith(PATH_PREFIX) else None
@@ -77,6 +85,53 @@ def _handler() -> type:
                 self.send_response(200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+
+            def _body(self) -> bytes | None:
+                """The whole body (its Content-Length, or chunked), or None after an error answer:
+                a body cut short is no event, nor one larger than MAX_BODY_BYTES."""
+                coding = (self.headers.get("Transfer-Encoding") or "").strip().lower()
+                if coding:
+                    if coding != "chunked":
+                        return self._refuse(501, f"Transfer-Encoding {coding} is not supported")
+                    return self._chunked()
+                given = (self.headers.get("Content-Length") or "0").strip()
+                if not (given.isascii() and given.isdigit()):  # (neither negative nor a sign nor several values)
+                    return self._refuse(400, "invalid Content-Length")
+                length = int(given)
+                if length > MAX_BODY_BYTES:
+                    return self._refuse(413, f"the body is larger than {MAX_BODY_BYTES} bytes")
+                data = self.rfile.read(length) if length else b""
+                if len(data) < length:
+                    return self._refuse(400, "the body is shorter than its Content-Length")
+                return data
+
+            def _chunked(self) -> bytes | None:
+                data = bytearray()
+                while True:
+                    line = self.rfile.readline(1026)
+                    size = line.split(b";", 1)[0].strip()
+                    if not line.endswith(b"\n") or not size or any(c not in b"0123456789abcdefABCDEF" for c in size):
+                        return self._refuse(400, "invalid chunked body")
+                    n = int(size, 16)
+                    if n == 0:
+                        break
+                    if len(data) + n > MAX_BODY_BYTES:
+                        return self._refuse(413, f"the body is larger than {MAX_BODY_BYTES} bytes")
+                    chunk = self.rfile.read(n)
+                    if len(chunk) < n or self.rfile.readline(3) not in (b"\r\n", b"\n"):
+                        return self._refuse(400, "invalid chunked body")
+                    data += chunk
+                while True:  # the trailer, up to its blank line
+                    line = self.rfile.readline(8192)
+                    if line in (b"\r\n", b"\n"):
+                        return bytes(data)
+                    if not line.endswith(b"\n"):
+                        return self._refuse(400, "invalid chunked body")
+
+            def _refuse(self, status: int, why: str) -> None:
+                self.close_connection = True  # (what is left of the body is not read)
+                self.send_error(status, why)
+                return None
 
             def log_message(self, format: str, *args: Any) -> None:  # quiet: the runtime logs errors itself
                 pass

@@ -21,6 +21,7 @@ import logging
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from .sessions import Outcome, SessionService, error
 
@@ -296,6 +297,9 @@ async def errors(request: web.Request, handler) -> web.StreamResponse:
         return await handler(request)
     except BadRequest as exc:
         return respond(request, exc.outcome)
+    except (web.RequestPayloadError, HttpProcessingError) as exc:  # a body whose framing is broken (bad chunks)
+        why = getattr(exc, "message", None) or getattr(exc.__cause__, "message", None) or "invalid framing"
+        return respond(request, error(400, "invalidbody", f"the body cannot be read: {str(why).strip()}"))
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
@@ -306,6 +310,11 @@ async def errors(request: web.Request, handler) -> web.StreamResponse:
             outcome.headers["Allow"] = exc.headers["Allow"]
         return respond(request, outcome)
     except Exception as exc:  # noqa: BLE001 - a bug answers 500, the server goes on
+        if isinstance(exc, ConnectionError) and request.transport is None:
+            # the client went away before its body was in (no event comes of it): nothing is
+            # wrong here, and the answer reaches nobody
+            _log.debug("%s %s: the client disconnected before the request was read", request.method, request.path)
+            return respond(request, error(400, "invalidbody", "the connection closed before the whole body came"))
         _log.exception("internal error answering %s %s", request.method, request.path)
         return respond(request, error(500, "internal", f"internal error: {type(exc).__name__}"))
 
