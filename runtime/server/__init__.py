@@ -99,7 +99,9 @@ class Server:
             if self.bridge is not None:
                 self.bridge.cluster = self.cluster  # (its requests are indexed for the other hosts)
         app = make_app(self.service, token, self.bridge)
-        self._runner = web.AppRunner(app, access_log=None)
+        # keepalive_timeout also closes a connection that never completes a request (aiohttp
+        # starts that timer as a connection opens; its default is an hour)
+        self._runner = web.AppRunner(app, access_log=None, keepalive_timeout=self.settings.idle_timeout_s)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.settings.host, self.settings.port)
         await site.start()

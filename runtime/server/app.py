@@ -60,7 +60,7 @@ async def parameters(request: web.Request, raw_allowed: bool = False) -> tuple[d
     request whose body is not form-encoded (§5.2)."""
     params = _multi(request.query.items())
     extras: dict[str, Any] = {}
-    if not request.can_read_body:
+    if not request.body_exists:  # (not can_read_body: whole_body has read it already)
         return params, extras
     ctype = request.content_type or ""
     body = await request.read()
@@ -332,13 +332,37 @@ async def bearer(request: web.Request, handler) -> web.StreamResponse:
     return await handler(request)
 
 
+@web.middleware
+async def whole_body(request: web.Request, handler) -> web.StreamResponse:
+    """Read the body whole before the handler runs, within `body_timeout_s`: aiohttp sets no
+    deadline on a body, so a client that announces more than it sends, or stops sending, held
+    its request (and connection) for ever. It answers 408 and the connection is closed. The
+    handlers read the body again from aiohttp's cache; a body over `max_body_bytes` is still 413
+    (errors)."""
+    if request.body_exists:
+        import asyncio
+
+        try:
+            await asyncio.wait_for(request.read(), request.app[SERVICE].settings.body_timeout_s)
+        except asyncio.TimeoutError:
+            response = respond(request, error(408, "bodytimeout", f"the body did not arrive within {request.app[SERVICE].settings.body_timeout_s:g} s"))
+            response.force_close()
+            # Answered, then closed at once: aiohttp would otherwise wait 10 s more for the rest
+            # of the body (its lingering close) on a connection that sends nothing.
+            await response.prepare(request)
+            await response.write_eof()
+            request.protocol.force_close()
+            return response
+    return await handler(request)
+
+
 def make_app(service: SessionService, token: str | None = None, bridge: Any = None) -> web.Application:
     """The application; `bridge`: the HttpInteractions adapter when the server has an
     `interaction_url` (the `/ors/interactions` routes are there either way, for platforms
     that report interactions to a server whose sessions request nothing of them)."""
     from . import bridge as ixn_bridge
 
-    app = web.Application(middlewares=[errors, bearer], client_max_size=service.settings.max_body_bytes)
+    app = web.Application(middlewares=[errors, bearer, whole_body], client_max_size=service.settings.max_body_bytes)
     app[SERVICE] = service
     app[ixn_bridge.INBOUND] = ixn_bridge.Inbound(service, bridge)
     if token:

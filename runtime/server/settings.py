@@ -66,6 +66,8 @@ class ServerSettings:
     token_file: str | None = None
     max_body_bytes: int = 1_048_576
     request_timeout_s: float = 30.0
+    body_timeout_s: float = 30.0  # a request body not in whole by then: 408 (app.whole_body)
+    idle_timeout_s: float = 75.0  # a connection without a whole request for this long is closed
     terminate_wait_s: float = 5.0
     start_answer: str = "json"  # json | text (§1.10)
     request_answer: str = "flat"  # flat | envelope
@@ -119,8 +121,9 @@ class ServerSettings:
             raise SettingsError("roots: at least one folder to serve documents from")
         if self.interaction_url is not None and not self.interaction_url.lower().startswith(("http://", "https://")):
             raise SettingsError(f"interaction_url must be an http or https URL, not {self.interaction_url!r}")
-        if not self.interaction_timeout_s > 0:
-            raise SettingsError("interaction_timeout_s must be more than 0")
+        for name in ("interaction_timeout_s", "body_timeout_s", "idle_timeout_s"):
+            if not getattr(self, name) > 0:
+                raise SettingsError(f"{name} must be more than 0")
         self._validate_redis()
 
     def _validate_redis(self) -> None:

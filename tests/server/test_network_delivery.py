@@ -235,3 +235,44 @@ def test_a_chart_fetched_in_parts_starts_whole(served, framing):
         assert (r.status, r.json()) == (200, {"position": 3, "ewt": 95})
     finally:
         srv.close()
+
+
+def test_server_a_body_that_stops_coming_is_408_within_body_timeout_s(charts, tmp_path):
+    """aiohttp sets no deadline on a request body: a client that announced more than it sent
+    and kept its connection held the request for ever (and broken chunk framing in a later
+    segment, which aiohttp's compiled parser never reports, the same). Now: 408 bodytimeout after
+    `body_timeout_s`, the connection closed, no event; the server goes on serving."""
+    config = tmp_path / "settings.json"
+    config.write_text(json.dumps({"body_timeout_s": 0.5}), encoding="utf-8")
+    s = serve(charts, "--store", "memory", "--config", str(config))
+    try:
+        c = s.client()
+        sid = c.start("queueing.scxml")
+        port = port_of(s.url)
+        path = f"/scxml/session/{sid}/event/callback.confirmed"
+        answer = exchange(port, head(path, "Content-Length: 100") + b"slot=abc", timeout=10)
+        assert status(answer) == 408 and b'"bodytimeout"' in answer, answer
+        answer = exchange(port, head(path, "Transfer-Encoding: chunked"), b"5\r\nslot=\r\n", b"zz\r\n", timeout=10)
+        assert status(answer) in (400, 408), answer
+        assert c.get(f"/scxml/session/{sid}/query?item=seen").json()["data"]["seen"] == []
+        assert status(exchange(port, head(path, "Content-Length: 8") + b"slot=abc")) == 200
+        assert c.get(f"/scxml/session/{sid}/query?item=seen").json()["data"]["seen"] == ["abc"]
+    finally:
+        log = s.stop()
+    assert "internal error" not in log and "Traceback" not in log, log[-3000:]
+
+
+def test_server_a_connection_that_never_completes_its_request_is_closed(charts, tmp_path):
+    """aiohttp closes a connection that never sends a whole request line and headers only after
+    its keep-alive timeout, an hour by default: `idle_timeout_s` (75 s) bounds it."""
+    config = tmp_path / "settings.json"
+    config.write_text(json.dumps({"idle_timeout_s": 0.5}), encoding="utf-8")
+    s = serve(charts, "--store", "memory", "--config", str(config))
+    try:
+        port = port_of(s.url)
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(b"POST /scxml/session/start HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            assert sock.recv(65536) == b""  # closed by the server (a socket timeout here: held)
+        assert s.client().get("/ors/health").status == 200
+    finally:
+        s.stop()
