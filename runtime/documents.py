@@ -68,6 +68,10 @@ class DocumentError(Exception):
 # -- the compiler hook -------------------------------------------------------------------------
 
 _compiler: Callable[[bytes, str, str], type] | None = None
+# Charts compiled at run time, by (content digest, folder), the most recently used last: a
+# server may be handed documents without end, and a compiled chart takes from 60 KB (a small
+# chart) to megabytes (a large Composer document), so only the latest COMPILED_LIMIT stay.
+COMPILED_LIMIT = 256
 _compiled: dict[tuple[str, str], type] = {}
 _compiled_lock = threading.Lock()
 COMPILERS_ENTRY_POINT = "scxmlc_runtime.compilers"
@@ -98,7 +102,9 @@ def compile_document(text: bytes | str, name: str, base_dir: str) -> type:
 
     key = (hashlib.sha256(text).hexdigest(), str(base_dir))
     with _compiled_lock:
-        chart = _compiled.get(key)
+        chart = _compiled.pop(key, None)
+        if chart is not None:
+            _compiled[key] = chart  # (used now: the last to go)
     if chart is not None:
         return chart
     compile_chart = _find_compiler()
@@ -111,8 +117,9 @@ def compile_document(text: bytes | str, name: str, base_dir: str) -> type:
     # how a stored session of this chart finds it again (snapshot.py)
     chart.document_source = (text, name, str(base_dir))
     with _compiled_lock:
-        if len(_compiled) < 10_000:  # bounded: documents can be generated without end
-            _compiled[key] = chart
+        _compiled[key] = chart
+        while len(_compiled) > COMPILED_LIMIT:
+            del _compiled[next(iter(_compiled))]
     return chart
 
 

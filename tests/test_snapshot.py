@@ -434,3 +434,26 @@ def test_a_chart_class_made_at_run_time_goes_with_the_classes_made_from_it():
     chart = use_once()
     gc.collect()
     assert chart() is None
+
+
+def test_charts_compiled_at_run_time_are_kept_for_the_latest_documents_only(monkeypatch):
+    """documents.compile_document kept up to 10,000 compiled charts (a large Composer document's
+    takes megabytes): now the COMPILED_LIMIT most recently used, and one evicted is collected."""
+    import gc
+    import weakref
+
+    import scxmlc.api  # noqa: F401  (installs the run-time compiler)
+    from scxmlc_runtime import documents
+
+    monkeypatch.setattr(documents, "COMPILED_LIMIT", 3)
+    monkeypatch.setattr(documents, "_compiled", {})
+    doc = lambda n: (HEAD + f'<state id="s{n}"/></scxml>').encode()  # noqa: E731
+    first = documents.compile_document(doc(0), "d0.scxml", ".")
+    assert documents.compile_document(doc(0), "d0.scxml", ".") is first  # (compiled once)
+    gone = weakref.ref(documents.compile_document(doc(1), "d1.scxml", "."))
+    for n in (2, 0, 3):  # (0 used again: it stays, 1 is the oldest)
+        documents.compile_document(doc(n), f"d{n}.scxml", ".")
+    assert len(documents._compiled) == 3
+    assert documents.compile_document(doc(0), "d0.scxml", ".") is first
+    gc.collect()
+    assert gone() is None
