@@ -35,7 +35,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from .io import HostIO
     from .machine import Machine
 
-_default_hosts: "weakref.WeakKeyDictionary[Clock, Host]" = weakref.WeakKeyDictionary()
+# The default host of each clock, held weakly at both ends: a host holds its clock, so a strong
+# value would keep every clock and host ever made (each `Chart(clock=SimulatedClock())` made one
+# for good); the host lives as long as a session (`machine.host`) or the caller holds it.
+_default_hosts: "weakref.WeakKeyDictionary[Clock, weakref.ref[Host]]" = weakref.WeakKeyDictionary()
 _process_host: "Host | None" = None
 _session_counter = itertools.count(1)
 
@@ -200,9 +203,11 @@ class Host:
             if _process_host is None:
                 _process_host = cls()
             return _process_host
-        host = _default_hosts.get(clock)
+        found = _default_hosts.get(clock)
+        host = found() if found is not None else None
         if host is None:
-            host = _default_hosts[clock] = cls(clock)
+            host = cls(clock)
+            _default_hosts[clock] = weakref.ref(host)
         return host
 
     def start(self, chart: "type[Machine]", *, params: dict | None = None, **kwargs: Any) -> "Machine":

@@ -172,3 +172,32 @@ def test_asyncio_host_wakes_for_http_even_without_timers():
         return state
 
     assert asyncio.run(main()) == {"b"}
+
+
+def test_machines_made_with_a_clock_of_their_own_leave_no_trace(small):
+    """`Chart(clock=SimulatedClock())`, the usual way to make one session, gives it its clock's
+    default host. The hosts were kept by clock in a weak-key table whose values (the hosts) held
+    their clocks: every such session left its host and clock behind for good. Sessions of one
+    clock still share its host while any of them lives."""
+    from scxmlc_runtime import host as host_module
+
+    clock = SimulatedClock()
+    first, second = small.Chart(clock=clock), small.Chart(clock=clock)
+    assert first.host is second.host and Host.for_clock(clock) is first.host
+    del first, second
+    tracemalloc.start()
+    try:
+        for _ in range(2):  # (the first round fills what is per chart, not per session)
+            gc.collect()
+            before = tracemalloc.get_traced_memory()[0]
+            for _ in range(500):
+                sm = small.Chart(clock=SimulatedClock())
+                sm.start()
+                sm.send("go")
+            del sm
+            gc.collect()
+            after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert len(host_module._default_hosts) <= 1  # (the clock above, if still alive)
+    assert after - before < 20_000, f"{after - before} bytes still held after 500 sessions with clocks of their own"
