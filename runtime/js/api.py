@@ -68,7 +68,8 @@ from .operators import (
     js_ushr,
 )
 from . import builtins as _builtins  # noqa: F401  (installs the built-ins)
-from .interop import js_display, js_to_string, to_js, to_py
+from .interop import js_display, to_js, to_py
+from .conversions import to_string as js_to_string  # (what interop.js_to_string calls, called directly)
 from .dynamic import js_eval, js_new_function
 from .codegen_support import *  # noqa: F401,F403
 from .codegen_support import __all__ as _support_all

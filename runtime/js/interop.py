@@ -98,16 +98,25 @@ def to_py(v: Any) -> Any:
 
 # The conversions (and the property machinery they use) are imported by the first value that
 # needs one, not with this module: the runtime's core imports it, and a chart without
-# ECMAScript may never convert anything (docs/architecture.md, "Start-up").
+# ECMAScript may never convert anything (docs/architecture.md, "Start-up"). Kept here once
+# imported: an import statement per call would cost more than most conversions.
+_to_string: Any = None
+_number_to_string: Any = None
+
+
+def _conversions() -> Any:
+    global _to_string, _number_to_string
+    from .conversions import number_to_string, to_string
+
+    _to_string, _number_to_string = to_string, number_to_string
+    return to_string
 
 
 def js_to_string(v: Any) -> str:
     """ToString (ES5.1 9.8): the conversion JS applies in `'' + v`, String(v) and friends."""
     if type(v) is str:
         return v
-    from .conversions import to_string
-
-    return to_string(v)
+    return (_to_string or _conversions())(v)
 
 
 def js_display(v: Any) -> str:
@@ -118,10 +127,9 @@ def js_display(v: Any) -> str:
     t = type(v)
     if t is str:
         return v
-    from .conversions import number_to_string, to_string
-
+    to_string = _to_string or _conversions()
     if t is float or t is int:
-        return number_to_string(float(v))
+        return _number_to_string(float(v))
     if v is UNDEFINED or v is HOLE:
         return "undefined"
     if v is None or t is bool:
