@@ -142,6 +142,17 @@ def locate_error(exc: BaseException, source_file: str) -> str:
     return f"{source_file}:{line}"
 
 
+_content: Any = None  # content.py, once a chart has used a <content> or <data src> value
+
+
+def _import_content() -> Any:
+    global _content
+    from . import content
+
+    _content = content
+    return content
+
+
 class ActionsMixin:
     """Executable content services; `self` is the running Machine."""
 
@@ -373,19 +384,13 @@ class ActionsMixin:
     # (content.py and its DOM are imported by the first chart that has such values: start-up)
 
     def text_value(self, text: str) -> Any:
-        from .content import text_value
-
-        return text_value(text)
+        return (_content or _import_content()).text_value(text)
 
     def xml_value(self, xml: str) -> Any:
-        from .content import xml_value
-
-        return xml_value(xml)
+        return (_content or _import_content()).xml_value(xml)
 
     def source_value(self, text: str) -> Any:
-        from .content import source_value
-
-        return source_value(text)
+        return (_content or _import_content()).source_value(text)
 
     def fetch_value(self, url: str, timeout: float = 10.0) -> Any:
         """<data src="http(s)://..."> (SCXML 5.3): GET it; XML becomes a DOM, JSON an object,
