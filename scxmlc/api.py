@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import linecache
 import os
+import threading
 import types
 import warnings
 from dataclasses import dataclass, field
@@ -170,17 +171,20 @@ def load_string(text: str | bytes, module_name: str = "scxmlc_chart", base_dir: 
 # and its snapshots' chart digest reads the text the module keeps (`__scxmlc_source__`).
 LINECACHE_LIMIT = 1000
 _registered: dict[str, None] = {}
+_registered_lock = threading.Lock()  # (documents are compiled in the threads that need them)
 
 
 def register_text(filename: str, source: str) -> None:
     """Register a generated module's text under `filename`, so tracebacks can show it."""
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    _registered.pop(filename, None)
-    _registered[filename] = None
-    while len(_registered) > LINECACHE_LIMIT:
-        oldest = next(iter(_registered))
-        del _registered[oldest]
-        linecache.cache.pop(oldest, None)
+    lines = source.splitlines(True)
+    with _registered_lock:
+        linecache.cache[filename] = (len(source), None, lines, filename)
+        _registered.pop(filename, None)
+        _registered[filename] = None
+        while len(_registered) > LINECACHE_LIMIT:
+            oldest = next(iter(_registered))
+            del _registered[oldest]
+            linecache.cache.pop(oldest, None)
 
 
 def load_source(source: str, module_name: str, origin: str) -> types.ModuleType:
