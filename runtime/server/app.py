@@ -15,6 +15,7 @@ bridge's calls (bridge.py) go to the owner through `elsewhere` too.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -339,13 +340,12 @@ async def whole_body(request: web.Request, handler) -> web.StreamResponse:
     its request (and connection) for ever. It answers 408 and the connection is closed. The
     handlers read the body again from aiohttp's cache; a body over `max_body_bytes` is still 413
     (errors)."""
-    if request.body_exists:
-        import asyncio
-
+    if request.body_exists and not request.content.is_eof():  # (a body in with its headers: no wait)
+        timeout = request.app[SERVICE].settings.body_timeout_s
         try:
-            await asyncio.wait_for(request.read(), request.app[SERVICE].settings.body_timeout_s)
+            await asyncio.wait_for(request.read(), timeout)
         except asyncio.TimeoutError:
-            response = respond(request, error(408, "bodytimeout", f"the body did not arrive within {request.app[SERVICE].settings.body_timeout_s:g} s"))
+            response = respond(request, error(408, "bodytimeout", f"the body did not arrive within {timeout:g} s"))
             response.force_close()
             # Answered, then closed at once: aiohttp would otherwise wait 10 s more for the rest
             # of the body (its lingering close) on a connection that sends nothing.
