@@ -357,7 +357,7 @@ class Durability:
                 machine.enqueue_external(event)
         res.local = []
         try:
-            self.store.drop(res.machine.sessionid, reason="unstorable")
+            self.store.drop(res.machine.sessionid, reason="unstorable", ttl_ms=self.service.tombstone_ttl_ms())
         except StoreError:
             pass
 
@@ -380,8 +380,15 @@ class Durability:
         if not getattr(self.store, "blocking", True):
             self.store.append_input(sid, data)
             return
+        res = self.resident.get(sid)
+        if res is not None:
+            res.last_input = time.monotonic()  # (an input on its way: not idle)
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, self.store.append_input, sid, data)
+        if res is not None and sid not in self.resident:
+            # it left memory (evict_idle) while its input was being stored: nothing would feed
+            # it that input until something else brought it back, so it comes back for it
+            asyncio.ensure_future(self.load(sid))
 
     def pump_soon(self, sid: str) -> None:
         asyncio.get_event_loop().call_soon(self.pump, sid)

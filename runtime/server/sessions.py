@@ -11,6 +11,7 @@ before it is acknowledged and every macrostep is committed before its effects le
 from __future__ import annotations
 
 import asyncio
+import collections
 import fnmatch
 import json
 import logging
@@ -86,7 +87,8 @@ class SessionService:
         self.settings = settings
         self.host = host
         self.store = store
-        self.ended: dict[str, Ended] = {}
+        # (oldest first: each is kept tombstone_ttl_s from its end, so the expired ones are at the front)
+        self.ended: collections.OrderedDict[str, Ended] = collections.OrderedDict()
         self.src: dict[str, str] = {}  # session id -> the src it was started from
         self.started_ms: dict[str, int] = {}
         self.updated_ms: dict[str, int] = {}
@@ -109,6 +111,11 @@ class SessionService:
 
     def now_ms(self) -> int:
         return int(self.host.clock.time() * 1000)
+
+    def tombstone_ttl_ms(self) -> int:
+        """How long the store keeps a tombstone this server leaves (tombstone_ttl_s; a
+        store's own default is an hour)."""
+        return int(self.settings.tombstone_ttl_s * 1000)
 
     # -- lookups -------------------------------------------------------------------------
 
@@ -160,11 +167,21 @@ class SessionService:
     def _ended(self, machine: "Machine") -> None:
         sid = machine.sessionid
         reason = "terminated" if getattr(machine, "_ors_terminated", False) else ("final" if machine.final_state else "ended")
-        self.ended[sid] = Ended(self.now_ms(), reason, self.src.get(sid), time.monotonic() + self.settings.tombstone_ttl_s)
+        self._tombstone(sid, Ended(self.now_ms(), reason, self.src.get(sid), time.monotonic() + self.settings.tombstone_ttl_s))
         self.forget(sid)
-        if len(self.ended) > 100_000:  # bounded: the oldest go first
-            for key in list(self.ended)[:10_000]:
-                del self.ended[key]
+
+    def _tombstone(self, sid: str, gone: Ended) -> None:
+        """Keep a tombstone in memory; those whose time is up go (not only when asked for:
+        a server that ends sessions all day would keep every one of them)."""
+        ended = self.ended
+        ended.pop(sid, None)  # (to the end: the order is the order of expiry)
+        ended[sid] = gone
+        now = time.monotonic()
+        while ended:
+            first = next(iter(ended.values()))
+            if first.expires >= now and len(ended) <= 100_000:  # (bounded: the oldest go first)
+                break
+            ended.popitem(last=False)
 
     def forget(self, sid: str) -> None:
         """What the service keeps about a session in memory, let go (it ended, or it left
@@ -363,7 +380,8 @@ class SessionService:
         except Exception as exc:  # noqa: BLE001 - a chart's own failure must not take the server down
             _log.exception("session %s failed to start", sid)
             return error(500, "internal", f"the session failed to start: {exc}")
-        self.updated_ms[sid] = self.now_ms()
+        if machine.running:  # (one that ended already was forgotten: _ended)
+            self.updated_ms[sid] = self.now_ms()
         if self.durability is not None and not await self.durability.committed(sid):
             return error(500, "store", f"session {sid} started but could not be stored")
         status = "running" if machine.running else "ended"
@@ -383,6 +401,8 @@ class SessionService:
         if module is not None:
             # A <session:start>'s row. Its starter, stored, comes back first: its pending start
             # goes on as it was (its time, its window, what it hears: _resume_start).
+            if row.session_id in self.host.sessions:
+                return  # (started on the host's clock since the row was read: its first commit deletes the row)
             self.durability.rows.add(row.session_id)
             if row.session_id in module.scheduled:
                 return  # (in memory: it starts on the host's clock)
@@ -396,7 +416,7 @@ class SessionService:
         if latest is not None and down and self.now_ms() > latest:
             # §9.7 step 4: the window passed while the server was down
             _log.info("scheduled session %s: its start window passed while the server was down; dropped", row.session_id)
-            self.store.drop(row.session_id, reason="expired")
+            self.store.drop(row.session_id, reason="expired", ttl_ms=self.tombstone_ttl_ms())
             return
         if row.session_id in self.host.sessions:
             return
@@ -408,14 +428,14 @@ class SessionService:
                 params = decode_event(row.params["$js"])
             except (KeyError, TypeError, ValueError, IndexError, Unstorable) as exc:  # (a row of another writer)
                 _log.error("scheduled session %s: its schedule row is damaged (%s); dropped", row.session_id, exc)
-                self.store.drop(row.session_id, reason="error")
+                self.store.drop(row.session_id, reason="error", ttl_ms=self.tombstone_ttl_ms())
                 return
             module.start_stored(row.session_id, row.src, params if isinstance(params, dict) else {}, row.parent_id)
             return
         outcome = await self._start_now(row.session_id, row.src, dict(row.params), schedule_rows=(row.session_id,))
         if outcome.status != 200:
             _log.error("scheduled session %s did not start: %s", row.session_id, outcome.body)
-            self.store.drop(row.session_id, reason="error")
+            self.store.drop(row.session_id, reason="error", ttl_ms=self.tombstone_ttl_ms())
 
     def rescheduled(self, row) -> None:
         """A schedule row of the store, after a restart (§9.7 step 4)."""
@@ -458,7 +478,7 @@ class SessionService:
             if item is not None:
                 item["timer"].cancel()
                 if item.get("stored"):
-                    self.store.drop(sid, reason="cancelled")
+                    self.store.drop(sid, reason="cancelled", ttl_ms=self.tombstone_ttl_ms())
             self._ended_scheduled(sid, item or {"src": chart.src})
             return Outcome(200, {"sessionid": sid, "status": "cancelled"}, session_id=sid)
         found = await self.find(sid)
@@ -484,7 +504,7 @@ class SessionService:
         return Outcome(202, {"sessionid": sid, "status": "terminating"}, session_id=sid)
 
     def _ended_scheduled(self, sid: str, item: dict) -> None:
-        self.ended[sid] = Ended(self.now_ms(), "cancelled", item["src"], time.monotonic() + self.settings.tombstone_ttl_s)
+        self._tombstone(sid, Ended(self.now_ms(), "cancelled", item["src"], time.monotonic() + self.settings.tombstone_ttl_s))
 
     # -- event (§4) ---------------------------------------------------------------------
 
@@ -542,7 +562,8 @@ class SessionService:
             self.durability.pump(sid)
         else:
             machine.enqueue_external(event)
-        self.updated_ms[sid] = self.now_ms()
+        if machine.running:  # (an event that ended it: _ended forgot it already)
+            self.updated_ms[sid] = self.now_ms()
         return None
 
     # -- request (§5) -------------------------------------------------------------------
