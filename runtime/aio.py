@@ -11,6 +11,20 @@ if TYPE_CHECKING:
 from .clock import Clock, Timer
 
 
+class _LoopTimer(Timer):
+    """A timer the loop schedules: cancelling it cancels the loop's handle too. The handle held
+    the timer until its due time, so an ended session's hour-long delayed <send> kept a handle
+    in the loop for that hour (a server ending sessions all day grew its loop's timer heap);
+    asyncio drops cancelled handles from its heap by itself."""
+
+    __slots__ = ("handle",)
+
+    def cancel(self) -> None:
+        if not self.cancelled:
+            super().cancel()
+            self.handle.cancel()
+
+
 class AsyncioClock(Clock):
     """Loop time; each timer is also scheduled on the loop, so delayed events arrive while the
     application awaits something else (no `run_until_idle` needed)."""
@@ -32,8 +46,8 @@ class AsyncioClock(Clock):
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> Timer:
         # The loop keeps the schedule; the clock's own heap stays empty (next_due() is None).
-        timer = Timer(self.now() + max(0.0, delay), next(self._seq), callback, self)
-        self.loop.call_at(timer.when, self._fire, timer)
+        timer = _LoopTimer(self.now() + max(0.0, delay), next(self._seq), callback, self)
+        timer.handle = self.loop.call_at(timer.when, self._fire, timer)
         return timer
 
     def _fire(self, timer: Timer) -> None:

@@ -201,3 +201,26 @@ def test_machines_made_with_a_clock_of_their_own_leave_no_trace(small):
         tracemalloc.stop()
     assert len(host_module._default_hosts) <= 1  # (the clock above, if still alive)
     assert after - before < 20_000, f"{after - before} bytes still held after 500 sessions with clocks of their own"
+
+
+def test_an_asyncio_clocks_cancelled_timers_leave_the_loop(small):
+    """A session's delayed <send> on an AsyncioClock is a loop handle as well: cancelling the
+    timer (the session ended, or cancelled it) left the handle, and the timer, in the loop's
+    schedule until its due time (the small chart's 60 s nap: an hour-long one held them an hour)."""
+    import asyncio
+
+    from scxmlc_runtime import AsyncioClock
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        host = Host(AsyncioClock())
+        machines = [host.start(small.Chart) for _ in range(300)]
+        scheduled = len(loop._scheduled)  # noqa: SLF001 - asyncio's own heap of timer handles
+        for sm in machines:
+            sm.send("go")  # (exits idle: cancels its 60 s nap)
+        await asyncio.sleep(0)
+        host.close()
+        return scheduled, sum(1 for h in loop._scheduled if not h.cancelled())  # noqa: SLF001
+
+    scheduled, live = asyncio.run(main())
+    assert scheduled >= 300 and live == 0, (scheduled, live)
