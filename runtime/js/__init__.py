@@ -41,7 +41,9 @@ def __getattr__(name: str):
         # importing them from here makes it.
         from .builtins import json
 
-        return getattr(json, name)
+        value = getattr(json, name)
+        globals()[name] = value  # (asked once)
+        return value
     from . import api
 
     try:

@@ -285,8 +285,9 @@ def ensure_builtins() -> bool:
     """Install the built-ins made at once (Object, Array, String, ...) if they are not yet; True
     when this call did. A chart with ECMAScript code installs them as its module imports the
     JavaScript API (js/__init__.py); a chart without never needs them, but the paths that could
-    meet one from the runtime's side (a global's lookup, an object converted to a primitive)
-    call this where they miss it."""
+    meet one from the runtime's side call this where they miss it: a global's lookup
+    (global_get, global_lookup, is_builtin), an object converted to a primitive
+    (conversions.to_primitive) and an error object the runtime makes (errors.make_error)."""
     if "Object" in BUILTINS:
         return False
     from . import builtins  # noqa: F401  (installs them)

@@ -97,6 +97,7 @@ class Durability:
         self.rows: set[str] = set()  # sessions with a schedule row of a <session:start>
         self.pending: dict[str, asyncio.Future] = {}  # session id -> its last commit, until stored
         self._tasks: list[asyncio.Task] = []
+        self._loads: set[asyncio.Task] = set()  # (load_soon's, until they end)
         self._noticed: set[str] = set()  # documents whose _persist="false" was announced
         self._loading: dict[str, asyncio.Future] = {}  # session id -> its restore under way
 
@@ -335,7 +336,7 @@ class Durability:
             if target in self.resident:
                 self.pump_soon(target)
             else:
-                asyncio.ensure_future(self.load(target))  # (restored, it takes its inbox)
+                self.load_soon(target)  # (restored, it takes its inbox)
 
     def _release(self, effects: list) -> None:
         for effect in effects:
@@ -388,7 +389,20 @@ class Durability:
         if res is not None and sid not in self.resident:
             # it left memory (evict_idle) while its input was being stored: nothing would feed
             # it that input until something else brought it back, so it comes back for it
-            asyncio.ensure_future(self.load(sid))
+            self.load_soon(sid)
+
+    def load_soon(self, sid: str) -> None:
+        """Bring a stored session back in the background, to take its inbox. The task is held
+        until it ends (the loop keeps only a weak reference to a task), and a failure is
+        logged here rather than as an exception nobody retrieved."""
+        task = asyncio.ensure_future(self.load(sid))
+        self._loads.add(task)
+        task.add_done_callback(lambda done: self._loaded(sid, done))
+
+    def _loaded(self, sid: str, task: asyncio.Task) -> None:
+        self._loads.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            _log.error("session %s could not be brought back to take its inbox: %s", sid, task.exception())
 
     def pump_soon(self, sid: str) -> None:
         asyncio.get_event_loop().call_soon(self.pump, sid)
