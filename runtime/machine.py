@@ -211,6 +211,8 @@ class MachineBase(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         d = self.__dict__
         d["_realm_busy"] = d.pop("_busy", False)
         d["_realm_prev"] = prev
+        if "_lean" in d:
+            d["_lean"] = None  # (see SupervisedSession._refresh_lean)
         self.__class__ = _supervised_class(type(self))
 
     def in_realm(self, fn, *args, **kwargs) -> Any:
@@ -618,6 +620,10 @@ class SupervisedSession:
     from before), sets `_busy`, and here that puts the session's changes to built-ins in place;
     the run's end puts back what was there and tells the supervisor. The hot paths of sessions
     that are not watched have no such step."""
+
+    def _refresh_lean(self) -> None:
+        """None of Machine.send's shortest paths (plans.py: lean plans and handlers): they
+        pass `_busy` by, and every run of a watched session must go through it."""
 
     @property
     def _busy(self) -> bool:

@@ -66,7 +66,9 @@ class PlannedTables(ChartTables):
         self.event_plans: dict[int, dict[str, tuple]] = {}
         self.event_plan_count = 0
         # configuration id -> {event name: (next configuration, the next one's dict)} for the
-        # event plans that run no code and leave no eventless transition enabled
+        # event plans that run no code and leave no eventless transition enabled; and
+        # {event name: handler} for the compiled steps of targetless transitions that
+        # Machine.send may take in that configuration (handlers_of), from its first id on
         self.lean_plans: dict[int, dict[str, tuple]] = {}
         # configuration id -> {event name: (selector, ([condition, transition, plan], ...))}, the
         # candidates in document order, when conditions decide and a single atomic state has
@@ -91,7 +93,21 @@ class PlannedTables(ChartTables):
             if len(self.config_ids) >= CACHE_LIMIT:
                 return -1
             found = self.config_ids[config] = len(self.config_ids)
+            handlers = self.handlers_of(config)
+            if handlers:
+                self.lean_plans[found] = dict(handlers)
         return found
+
+    def handlers_of(self, config: int) -> tuple:
+        """The handlers (StateDef.handlers: scxmlc/lowering.py, lower_handlers) send may call
+        in this configuration: those of its atomic state when it has only one (its candidates
+        are then the only ones: SCXML Appendix D, selectTransitions), no eventless transition
+        can follow (the macrostep after the step has nothing to do) and the chart has no
+        invokes (an event is then forwarded and converted first)."""
+        atomic = config & self.atomic_mask
+        if not atomic or atomic & (atomic - 1) or config & self.eventless_mask or self.invoke_mask:
+            return ()
+        return self.states[atomic.bit_length() - 1].handlers
 
     def cached_candidates(self, state: int, name: str) -> tuple[int, ...]:
         """ChartTables.candidates_for, remembered."""
@@ -153,14 +169,21 @@ class Planned:
         super().settle_event()
 
     def _bind_lazy_event(self) -> None:
-        """Bind `_event` to the last event a code-free step took without building it."""
+        """Bind `_event` to the last event that a code-free step or a handler took without
+        building it."""
         name = self._lazy_event
         if name is not None:
             self._lazy_event = None
+            data = None
+            if name.__class__ is tuple:  # (a handler's: the name and the host's data)
+                name, data = name
             event = EXTERNAL_TEMPLATE.copy()
             event["name"] = name if name.__class__ is str else plain_string(name, "the event name")
             self.dm["_event"] = event
             self.raw_event = None
+            if data is not None:
+                event["data"] = data  # converted when read (Machine.send: raw_event)
+                self.raw_event = event
 
     # -- the external event: Machine.send ---------------------------------------------------
 
@@ -169,14 +192,23 @@ class Planned:
         code-free step known from this configuration changes only the configuration; a known
         step is replayed; where conditions decide, the state's selector picks the candidate."""
         lean = self._lean  # (None unless idle, queue empty, in the configuration it was made for)
-        if lean is not None and data is None and (plan := lean.get(name)) is not None and not fields:
-            # A step seen before from this configuration that runs no code and leaves nothing
-            # to do (no eventless transitions, no internal events, no invokes): only the
-            # configuration changes. No code can observe `_event` until code runs again, so
-            # the event object is built then (_bind_lazy_event), not now.
-            self._lazy_event = name
-            self.config, self._lean = plan
-            return
+        if lean is not None and (plan := lean.get(name)) is not None and not fields:
+            if plan.__class__ is tuple:
+                if data is None:
+                    # A step seen before from this configuration that runs no code and leaves
+                    # nothing to do (no eventless transitions, no internal events, no
+                    # invokes): only the configuration changes. No code can observe `_event`
+                    # until code runs again, so the event object is built then
+                    # (_bind_lazy_event), not now.
+                    self._lazy_event = name
+                    self.config, self._lean = plan
+                    return
+            elif plan(self, data) >= 0:
+                # The compiled step of a targetless transition (PlannedTables.handlers_of):
+                # it read the data as the host passed it and changed only data items; the
+                # configuration stays, and so does this path. `_event` as above.
+                self._lazy_event = (name, data)
+                return
         if name.__class__ is not str:
             name = plain_string(name, "the event name")
         event = EXTERNAL_TEMPLATE.copy()  # copying beats building (the hottest path)

@@ -54,6 +54,10 @@ class StateDef(_Row):
     # (event name, selector) of atomic states: the transition selection for that name as one
     # function (see scxmlc/lowering.py, lower_selectors).
     selectors: tuple[tuple[str, Action], ...] = ()
+    # (event name, handler) of atomic states: the whole step of a targetless transition for
+    # that name, taken by Machine.send without building the event (scxmlc/lowering.py,
+    # lower_handlers; runtime/plans.py, PlannedTables.handlers_of).
+    handlers: tuple[tuple[str, Action], ...] = ()
     # History children (indices), recorded when this state is exited.
     history: tuple[int, ...] = ()
     invokes: tuple[object, ...] = ()

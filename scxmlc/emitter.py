@@ -124,6 +124,8 @@ def _state_rows(chart: Chart, lowered: Lowered) -> list[str]:
             kw["candidates"] = _tuple(ast.Constant(t) for t in row.candidates)
         if fns.get("selectors"):
             kw["selectors"] = _tuple(_tuple([ast.Constant(e), _name(f)]) for e, f in fns["selectors"])
+        if fns.get("handlers"):
+            kw["handlers"] = _tuple(_tuple([ast.Constant(e), _name(f)]) for e, f in fns["handlers"])
         if row.history:
             kw["history"] = _tuple(ast.Constant(h) for h in row.history)
         if fns.get("invokes"):

@@ -91,6 +91,19 @@ _INERT_CALLS = frozenset(
 _INERT_HELPERS = frozenset(("js_array",))  # (with constant arguments)
 
 
+def _plain_store(stmt: ast.stmt) -> bool:
+    """`_dm["name"] = temporary`: a store that cannot fail or run code."""
+    return (
+        isinstance(stmt, ast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(target := stmt.targets[0], ast.Subscript)
+        and isinstance(target.value, ast.Name)
+        and target.value.id == DM
+        and isinstance(target.slice, ast.Constant)
+        and isinstance(stmt.value, ast.Name)
+    )
+
+
 def _inert(stmt: ast.stmt) -> bool:
     """Runs no JavaScript and reads no event (e.g. `_dm["x"] = 0.0`, `return "text"`,
     `_sm.log("label", "text")`)."""
@@ -243,6 +256,8 @@ class _Lowerer:
             for row in self.chart.states:
                 if row.kind in (ATOMIC, FINAL):
                     self.lower_selectors(row, taken)
+                    if self.speculate and row.kind == ATOMIC:
+                        self.lower_handlers(row, taken)
         for k, script in enumerate(self.doc.scripts, 1):
             name = "_scxml_script" if k == 1 else f"_scxml_script_{k}"
             self.out.global_scripts.append(
@@ -506,6 +521,63 @@ class _Lowerer:
             selectors.append((event, self.function(name, comment, [guessing(body, [ast.Return(const(-1))])])))
         if selectors:
             self.out.state_fns.setdefault(row.index, {})["selectors"] = selectors
+
+    def lower_handlers(self, row: StateRow, taken: set[str]) -> None:
+        """Per event name whose candidates in this state are all targetless transitions that
+        only <assign> to data items, the whole step as one function of the event's data as
+        the host passed it, `(_sm, _d) -> k`: the fast paths of the conditions in order (as
+        in a selector), and of the first enabled candidate's assignments, stored when all
+        succeeded. It returns the index of the candidate taken (their number when none is
+        enabled: nothing happens), or -1 when a guess failed, having changed nothing.
+        Machine.send calls it while the session is idle in a configuration whose one atomic
+        state this is (runtime/plans.py, PlannedTables.handlers_of): there a targetless
+        transition exits and enters nothing, and assignments raise no event, so the step is
+        the block alone (SCXML Appendix D, microstep) and the event object is built only
+        when code could read it."""
+        ts = self.chart.transitions
+        handlers: list = []
+        for event, cands in candidates_by_name(row.candidates, [ts[t].events for t in row.candidates]).items():
+            branches: list = []
+            for t in cands:
+                tr = ts[t]
+                if tr.targets or tr.node is None or not all(self.regionable(a) for a in tr.actions):
+                    branches = []
+                    break
+                branches.append((tr.cond, tr.actions))
+                if tr.cond is None:
+                    break  # always enabled: the ones after it are never reached
+            if not branches or not any(cond is not None or actions for cond, actions in branches):
+                continue  # (a step that runs no code is a lean plan's: plans.py)
+            mark = self.js.mark()
+            fast = self.js.fast_handler([(cond, [(a.location.strip(), a.expr) for a in actions]) for cond, actions in branches], "_d")
+            body = self.handler_body(branches, fast) if fast is not None else None
+            if body is None or "_ev" in {n.id for s in body for n in ast.walk(s) if isinstance(n, ast.Name)}:
+                self.js.reset(mark)  # (`_ev`: it reads the event other than by its data)
+                continue
+            name = unique_name(f"_{row.fname}_on_{python_name(event)}", taken)
+            lines = ", ".join(str(ts[t].line) for t in cands[: len(branches)])
+            comment = f"<transition> selection of '{row.id}' on {event!r} with its <assign>s, lines {lines}"
+            handlers.append((event, self.function(name, comment, [guessing(body, [ast.Pass()]), ast.Return(const(-1))], ("_d",))))
+        if handlers:
+            self.out.state_fns.setdefault(row.index, {})["handlers"] = handlers
+
+    def handler_body(self, branches: list, fast: list) -> list[ast.stmt] | None:
+        """The statements of lower_handlers' function inside its guess; None when a store is
+        not a plain one (it must not fail: the guess has succeeded by then)."""
+        body: list[ast.stmt] = []
+        for k, ((cond, actions), (test, values)) in enumerate(zip(branches, fast)):
+            stmts: list[ast.stmt] = [ast.Assign([ast.Name(temp, ast.Store())], value) for temp, value in values]
+            for a, (temp, _) in zip(actions, values):
+                stores = self.assign_to(a.location, ast.Name(temp, ast.Load()), a.loc)
+                if not all(_plain_store(s) for s in stores):
+                    return None
+                stmts.extend(stores)
+            stmts.append(ast.Return(const(k)))
+            if test is None:
+                return [*body, *stmts]
+            body.append(ast.If(test, stmts, []))
+        body.append(ast.Return(const(len(branches))))  # none enabled: the event is dropped
+        return body
 
     # -- expressions ----------------------------------------------------------------------
 

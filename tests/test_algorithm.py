@@ -857,6 +857,140 @@ def test_a_condition_without_fast_path_stops_the_selector_there():
     assert sm.datamodel["log"] == "12B31"
 
 
+# -- handlers: a targetless step of assignments as one call, the event built when read ----
+
+
+def handlers_of(sm, state: str) -> dict:
+    return dict(sm.tables.states[sm.tables.index[state]].handlers)
+
+
+@pytest.mark.plans
+def test_a_state_whose_candidates_only_assign_gets_a_handler_per_event():
+    sm = machine(SELECTING)
+    handlers = handlers_of(sm, "a")
+    assert list(handlers) == ["e", "f", "error.execution"]  # (p's transition is a candidate of a)
+    e = handlers["e"]
+    assert e(sm, {"k": 4, "s": "x"}) == 1 and sm.dm["log"] == "1"  # the condition, then the assign
+    assert e(sm, {"k": 5, "s": "y"}) == 3 and sm.dm["log"] == "1-"  # the one without a condition
+    # A failed guess changes nothing: "3" % 3 is the exact code's to compute
+    assert e(sm, {"k": "3", "s": "y"}) == -1 and sm.dm["log"] == "1-"
+    sm.dm["n"] = "0"  # (a string now: the condition n == 0 is not guessed for it)
+    assert handlers["f"](sm, None) == -1
+    sm.dm["n"] = 1.0
+    assert handlers["f"](sm, None) == 1  # none enabled: the event is dropped
+
+
+@pytest.mark.plans
+def test_send_takes_a_handlers_step_and_binds_the_event_when_it_is_read():
+    sm = machine(SELECTING)
+    sm.send("e", {"k": 3})  # (the first step of a configuration gives it its handlers)
+    payload = {"k": 4, "s": "x", "arr": [1, 2]}
+    sm.send("e", payload)
+    assert sm._lazy_event == ("e", payload)  # taken by the handler: no event object yet
+    assert sm.dm["log"] == "01"
+    event = sm.datamodel["_event"]  # reading the datamodel binds it, its data converted
+    assert event["name"] == "e" and event["type"] == "external"
+    assert event["data"]["k"] == 4.0 and type(event["data"]["arr"]).__name__ == "JSArray"
+    assert sm._lazy_event is None
+    sm.send("e", {"k": 10**400})  # no JS number: the guess fails, the full path decides
+    assert sm.datamodel["log"] == "01-EEE"
+
+
+@pytest.mark.plans
+def test_a_snapshot_after_a_handlers_step_has_its_event():
+    sm = machine(SELECTING)
+    for k in (3, 4):
+        sm.send("e", {"k": k, "s": "q"})
+    assert sm._lazy_event is not None
+    restored = type(sm).restore(sm.snapshot(), host=Host(SimulatedClock()))
+    event = restored.datamodel["_event"]
+    assert event["name"] == "e" and event["data"]["k"] == 4.0 and event["data"]["s"] == "q"
+
+
+def test_the_code_after_a_handlers_step_sees_its_event():
+    sm = machine(
+        '<datamodel><data id="n" expr="0"/></datamodel>'
+        '<state id="a"><transition event="e" cond="_event.data.k &gt; 0"><assign location="n" expr="n + _event.data.k"/></transition>'
+        '<transition event="stop" target="b"/></state>'
+        '<state id="b"><onentry><log expr="n"/></onentry></state>'
+    )
+    for k in (1, 2, 3):
+        sm.send("e", {"k": k})
+    sm.cancel_session()
+    assert sm.logs == []
+    sm = machine(
+        '<datamodel><data id="n" expr="0"/></datamodel>'
+        '<state id="a"><onexit><log expr="_event.name + \' \' + _event.data.k"/></onexit>'
+        '<transition event="e" cond="_event.data.k &gt; 0"><assign location="n" expr="n + _event.data.k"/></transition></state>'
+    )
+    for k in (1, 2, 3):
+        sm.send("e", {"k": k})
+    sm.cancel_session()  # exitInterpreter runs onexit, which reads the last event taken
+    assert sm.logs == ["e 3"]
+
+
+def test_handlers_are_not_used_where_several_atomic_states_are_active():
+    sm = machine(
+        '<datamodel><data id="log" expr="\'\'"/></datamodel>'
+        '<parallel id="p"><state id="r1"><state id="a">'
+        '<transition event="e" cond="_event.data.k &gt; 0"><assign location="log" expr="log + \'a\'"/></transition>'
+        "</state></state>"
+        '<state id="r2"><state id="b"><transition event="e"><assign location="log" expr="log + \'b\'"/></transition>'
+        "</state></state></parallel>"
+    )
+    if sm.plans:  # (the reference mode's code has none)
+        assert handlers_of(sm, "a") and handlers_of(sm, "b")  # (each state has its own)
+    for _ in range(3):
+        sm.send("e", {"k": 1})
+    assert sm.datamodel["log"] == "ab" * 3  # both regions take the event every time
+
+
+def test_handlers_are_not_used_where_an_eventless_transition_may_follow():
+    sm = machine(
+        '<datamodel><data id="n" expr="0"/></datamodel>'
+        '<state id="a"><transition event="e" cond="_event.data.k &gt; 0"><assign location="n" expr="n + _event.data.k"/></transition>'
+        '<transition cond="n &gt;= 3" target="done"/></state>'
+        '<final id="done"/>'
+    )
+    for _ in range(3):
+        sm.send("e", {"k": 1})
+    assert sm.done and sm.configuration == {"done"}
+
+
+@pytest.mark.parametrize(
+    "transition",
+    [
+        '<transition event="e" cond="_event.data.k &gt; 0" target="b"><assign location="n" expr="1"/></transition>',
+        '<transition event="e" cond="_event.data.k &gt; 0"><assign location="n" expr="1"/><log expr="n"/></transition>',
+        '<transition event="e" cond="_event.name == \'e\'"><assign location="n" expr="1"/></transition>',
+        '<transition event="e" cond="_event.data.k &gt; 0"><assign location="n" expr="_event.origin"/></transition>',
+        '<transition event="e" cond="_event.data.k &gt; 0"><assign location="undeclared" expr="1"/></transition>',
+    ],
+    ids=["target", "log", "event-name", "event-origin", "undeclared"],
+)
+def test_no_handler_for_a_step_that_does_more_than_assign_from_the_events_data(transition):
+    body = f'<datamodel><data id="n" expr="0"/></datamodel><state id="a">{transition}</state><state id="b"/>'
+    sm = machine(body)
+    assert handlers_of(sm, "a") == {}
+    module = scxmlc.load_string(chart(body), module_name="t_chart_ref", speculate=False)
+    assert module.Chart.STATES[1].handlers == ()  # nor in the reference mode's code
+
+
+def test_a_watched_session_runs_every_send_through_its_supervisor():
+    # Machine.send's shortest paths (lean plans, handlers) pass `_busy` by: a session whose
+    # runs are watched (a session server's, one that changed built-ins) never takes them.
+    for body, events in (
+        (TOGGLE, [("t", None)] * 6),
+        (SELECTING, [("e", {"k": k}) for k in (3, 4, 5, 3, 4, 5)]),
+    ):
+        sm = machine(body)
+        quiet = []
+        sm.supervise(lambda s: quiet.append(s.configuration))
+        for name, data in events:
+            sm.send(name, data)
+        assert len(quiet) == len(events)
+
+
 # -- event data as the host passed it: converted when code other than a fast path reads it --
 
 RAW_CHART = (

@@ -33,6 +33,7 @@ from .names import READONLY_GLOBALS, identifier_ok as _identifier_ok
 from .scope import lexical_declarations, use_strict, var_declarations, walk, walk_all
 from .speculate import NotSpeculable
 from .statements import StmtCompiler
+from .types import HOST, Typed
 
 __all__ = ["Transpiler", "ECMAScriptSyntaxError"]
 
@@ -488,6 +489,48 @@ class Transpiler:
                 temp = c.tmp("_v")
                 out.append((temp, value.node))
                 c.fast_assigned(name, temp, value.t)
+        except _NO_FAST_PATH:
+            self.reset(mark)
+            return None
+        return out
+
+    @_deep
+    def fast_handler(self, branches: list[tuple[str | None, list[tuple[str, str]]]], data: str) -> list[tuple[ast.expr | None, list[tuple[str, ast.expr]]]] | None:
+        """Fast paths of a whole transition selection and of the assignments of the one
+        selected, read from the event's data as the host passed it in the Python name `data`
+        (`_event.data`; the event object itself is not built: lowering.py, lower_handlers).
+        `branches`: each candidate's condition (None: none) and its `name = src`
+        assignments. The conditions share what they read, as in `fast_conds`; a branch's
+        assignments also see what its condition read, as in `fast_assigns` (the branch runs
+        only when that condition held). [(test or None, [(temporary, value)])], or None when
+        one of them has no fast path."""
+        mark = self.mark()
+        key = ("get", ("id", "_event"), "data")
+        memo: dict = {key: Typed(P.name(data), HOST, key)}
+        out: list[tuple[ast.expr | None, list[tuple[str, ast.expr]]]] = []
+        try:
+            for cond, assigns in branches:
+                test = None
+                if cond is not None:
+                    node, text, offset = self._parse_expression(cond)
+                    c = self._compiler(text, offset, True)
+                    c.speculating(memo)
+                    test = c.fast_condition(node)
+                    if _deeper_than(test, 60):
+                        raise NotSpeculable("too deep")
+                mine = dict(memo)  # (what a branch reads and assigns is not known after it)
+                values: list[tuple[str, ast.expr]] = []
+                for name, src in assigns:
+                    node, text, offset = self._parse_expression(src)
+                    c = self._compiler(text, offset, True)
+                    c.speculating(mine)
+                    value = c.fast_settled(c.fx(node))
+                    if _deeper_than(value.node, 60):
+                        raise NotSpeculable("too deep")
+                    temp = c.tmp("_v")
+                    values.append((temp, value.node))
+                    c.fast_assigned(name, temp, value.t)
+                out.append((test, values))
         except _NO_FAST_PATH:
             self.reset(mark)
             return None

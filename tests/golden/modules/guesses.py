@@ -223,6 +223,24 @@ def _idle_t3(_sm):
         _dm["label"] = js_getp(js_get(_dm["items"], js_sub(js_length(_dm["items"]), 1.0)), "name")
 
 
+# <transition> selection of 'idle' on 'last' with its <assign>s, lines 18
+def _idle_on_last(_sm, _d):
+    _dm = _sm.dm
+    try:
+        if (len(_f1) if type((_f1 := _dm["items"])) in js_LENGTH_TYPES else js_deopt()) > 0.0:
+            _v4 = (
+                _f3
+                if type((_f3 := (_f1 if type(_f1) is JSArray else js_deopt())[-1])) is dict
+                else js_deopt()
+            )["name"]
+            _dm["label"] = _v4
+            return 0
+        return 1
+    except js_guess_failed:
+        pass
+    return -1
+
+
 class Guesses(Machine):
     """The guesses statechart (2 states, 4 transitions)."""
 
@@ -238,7 +256,7 @@ class Guesses(Machine):
     # fmt: off
     STATES = (
         StateDef(id='', kind=ROOT, parent=-1, children=(1, 2), descendants=6, initial=3, data=(('count', _scxml_data_count), ('label', _scxml_data_label), ('items', _scxml_data_items)), line=4),
-        StateDef(id='idle', kind=ATOMIC, parent=0, ancestors=(0,), candidates=(0, 1, 2), line=11),
+        StateDef(id='idle', kind=ATOMIC, parent=0, ancestors=(0,), candidates=(0, 1, 2), handlers=(('last', _idle_on_last),), line=11),
         StateDef(id='bad', kind=FINAL, parent=0, ancestors=(0,), line=22),
     )
 
