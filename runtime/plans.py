@@ -193,17 +193,19 @@ class Planned:
         step is replayed; where conditions decide, the state's selector picks the candidate."""
         lean = self._lean  # (None unless idle, queue empty, in the configuration it was made for)
         if lean is not None and (plan := lean.get(name)) is not None and not fields:
-            if plan.__class__ is tuple:
-                if data is None:
-                    # A step seen before from this configuration that runs no code and leaves
-                    # nothing to do (no eventless transitions, no internal events, no
-                    # invokes): only the configuration changes. No code can observe `_event`
-                    # until code runs again, so the event object is built then
-                    # (_bind_lazy_event), not now.
-                    self._lazy_event = name
+            if data is None:
+                # A step seen before from this configuration that runs no code and leaves
+                # nothing to do (no eventless transitions, no internal events, no invokes):
+                # only the configuration changes. No code can observe `_event` until code
+                # runs again, so the event object is built then (_bind_lazy_event), not now.
+                try:
                     self.config, self._lean = plan
+                except TypeError:
+                    pass  # not a pair: a handler (below). (No test on the shortest path.)
+                else:
+                    self._lazy_event = name
                     return
-            elif plan(self, data) >= 0:
+            if plan.__class__ is not tuple and plan(self, data) >= 0:
                 # The compiled step of a targetless transition (PlannedTables.handlers_of):
                 # it read the data as the host passed it and changed only data items; the
                 # configuration stays, and so does this path. `_event` as above.

@@ -755,6 +755,30 @@ def test_regions_are_emitted_for_runs_of_assigns():
     assert "# <assign> line 1 (with the next 2)" in source
 
 
+ARITHMETIC = (
+    '<datamodel><data id="n" expr="4"/><data id="a" expr="0"/><data id="b" expr="0"/><data id="c" expr="0"/></datamodel>'
+    '<state id="run"><transition event="go">'
+    '<assign location="a" expr="n % 3 + n * 2 + n % 3"/><assign location="n" expr="n + 1"/>'
+    '<assign location="b" expr="n % 3"/><assign location="c" expr="n * 2 + _event.data.k % 3 + _event.data.k % 3"/>'
+    "</transition></state>"
+)
+
+
+def test_arithmetic_on_values_read_before_is_reused_until_one_of_them_is_assigned():
+    sm = machine(ARITHMETIC)
+    sm.send("go", {"k": 5})
+    # a = 1 + 8 + 1; n = 5; b = 5 % 3 (not the 4 % 3 of before); c = 10 + 2 + 2
+    assert [sm.datamodel[k] for k in "anbc"] == [10.0, 5.0, 2.0, 14.0]
+
+
+@pytest.mark.plans
+def test_arithmetic_on_values_read_before_is_computed_once():
+    source = scxmlc.compile_source(chart(ARITHMETIC), "arith.scxml").source
+    fast = source[source.index("    try:") : source.index("    except js_guess_failed:")]
+    # n % 3 before and after n is assigned, and _event.data.k % 3 once
+    assert fast.count("% 3.0") == 3, fast
+
+
 # -- ORS: _data is the datamodel object -----------------------------------------------------
 
 

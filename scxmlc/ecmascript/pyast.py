@@ -42,6 +42,13 @@ def type_of(e: ast.expr) -> ast.Call:
     return call("type", e)
 
 
+def class_of(e: ast.expr) -> ast.Attribute:
+    """`e.__class__`: type(e) for every value but a proxy that names another class, and a
+    little faster (an attribute read, not a call): the fast paths' type checks, where a
+    proxy's class decides as the runtime's conversion of it would (isinstance)."""
+    return ast.Attribute(e, "__class__", ast.Load())
+
+
 def ifexp(test: ast.expr, body: ast.expr, orelse: ast.expr) -> ast.IfExp:
     return ast.IfExp(test, body, orelse)
 

@@ -122,7 +122,7 @@ class FastPaths:
             raise NotSpeculable("event data escapes")
         if f.t == HOST:
             first, ref = self.fast_bind(f)
-            plain = ast.Compare(P.type_of(ref), [ast.In()], [self.helper("js_RAW_PLAIN")])
+            plain = ast.Compare(P.class_of(ref), [ast.In()], [self.helper("js_RAW_PLAIN")])
             return Typed(self.fast_from_int(first, ref, P.ifexp(plain, ref, self.fast_deopt())), ANY, f.key)
         if f.t == ELEMENT:
             first, ref = self.fast_bind(f)
@@ -133,7 +133,7 @@ class FastPaths:
         """`float(ref) if type(ref) is int else <otherwise>`: a host int in event data as the
         number to_js makes of it (OverflowError past the doubles fails the guess). Ints are
         tested first: host data holds them more often than floats."""
-        return P.ifexp(P.is_(P.type_of(first), P.name("int")), P.call("float", ref), otherwise)
+        return P.ifexp(P.is_(P.class_of(first), P.name("int")), P.call("float", ref), otherwise)
 
     def fast_number(self, f: Typed) -> Typed:
         """An operand of float arithmetic: a float, or an int from len()."""
@@ -160,15 +160,15 @@ class FastPaths:
         if host and want == NUMBER:
             # `ref` may be the host's int: later mentions must reuse the float made of it
             t = self.tmp("_f")
-            as_float = P.ifexp(P.is_(P.type_of(ref), P.name("float")), ref, self.fast_deopt())
+            as_float = P.ifexp(P.is_(P.class_of(ref), P.name("float")), ref, self.fast_deopt())
             node: ast.expr = P.walrus(t, self.fast_from_int(first, ref, as_float))
             ref = P.name(t)
         else:
             if host and want == ARRAY:
-                test = ast.Compare(P.type_of(first), [ast.In()], [self.helper("js_RAW_ARRAYS")])
+                test = ast.Compare(P.class_of(first), [ast.In()], [self.helper("js_RAW_ARRAYS")])
             else:
                 py = self.helper("JSArray") if want == ARRAY else P.name(PY_TYPE[want])
-                test = P.is_(P.type_of(first), py)
+                test = P.is_(P.class_of(first), py)
             node = P.ifexp(test, ref, self.fast_deopt())
         host = host and want in (PLAIN, ARRAY)
         if f.key is not None:
@@ -258,7 +258,7 @@ class FastPaths:
                     raise NotSpeculable("_event.length")
                 first, ref = self.fast_bind(obj)
                 types = "js_RAW_LENGTH_TYPES" if obj.t == HOST else "js_LENGTH_TYPES"
-                test = ast.Compare(P.type_of(first), [ast.In()], [self.helper(types)])
+                test = ast.Compare(P.class_of(first), [ast.In()], [self.helper(types)])
                 return self.fast_remember(Typed(P.ifexp(test, P.call("len", ref), self.fast_deopt()), INT, key))
             d = self.fast_need(obj, PLAIN)
             # A plain object's own property, or KeyError (the exact code then walks the
@@ -343,6 +343,22 @@ class FastPaths:
             return self.fast_plus(node)
         left = self.fx(node.left)
         right = self.fx(node.right)
+        if op in _ARITH or op == "%":
+            # Arithmetic on values read before is pure: computed once, reused (a selection's
+            # `_event.data.n % 3 == 0` and `_event.data.n % 3 == 1`)
+            key = _operation_key(op, left, right)
+            if key is not None and key in self.fast_memo:
+                return self.fast_memo[key]
+            value = self.fast_arithmetic(op, left, right)
+            return self.fast_remember(Typed(value.node, value.t, key)) if key is not None else value
+        if op in _CMP:
+            a, b = self.fast_number(left), self.fast_number(right)
+            return Typed(ast.Compare(a.node, [_CMP[op]()], [b.node]), BOOLEAN)
+        if op in ("===", "!==", "==", "!="):
+            return self.fast_equality(op, left, right)
+        raise NotSpeculable(op)
+
+    def fast_arithmetic(self, op: str, left: Typed, right: Typed) -> Typed:
         if op in _ARITH:
             # float / 0.0 raises ZeroDivisionError: the exact code gives Infinity or NaN
             a, b = self.fast_numbers(left, right)
@@ -358,11 +374,6 @@ class FastPaths:
                 # `&`, not `and`: b must be bound on both branches (js_fmod reads it)
                 positive = ast.BinOp(positive, ast.BitAnd(), ast.Compare(b1, [ast.Gt()], [P.const(0.0)]))
             return Typed(P.ifexp(positive, ast.BinOp(a2, ast.Mod(), b2), self.hcall("js_fmod", a2, b2)), NUMBER)
-        if op in _CMP:
-            a, b = self.fast_number(left), self.fast_number(right)
-            return Typed(ast.Compare(a.node, [_CMP[op]()], [b.node]), BOOLEAN)
-        if op in ("===", "!==", "==", "!="):
-            return self.fast_equality(op, left, right)
         raise NotSpeculable(op)
 
     def fast_plus(self, node: Any) -> Typed:
@@ -398,12 +409,12 @@ class FastPaths:
             # Two numbers or two strings add as in Python; a mix (or objects) is not guessed.
             a1, a2 = self.fast_bind(left)
             b1, b2 = self.fast_bind(right)
-            same = ast.Compare(P.type_of(a1), [ast.Is()], [P.type_of(b1)])
-            plain = ast.Compare(P.type_of(a2), [ast.In()], [self.helper("js_ADD_TYPES")])
+            same = ast.Compare(P.class_of(a1), [ast.Is()], [P.class_of(b1)])
+            plain = ast.Compare(P.class_of(a2), [ast.In()], [self.helper("js_ADD_TYPES")])
             # two strings: within the size cap (runtime/js/budget.py), else the exact code's
             # RangeError
             total = ast.BinOp(P.call(P.name("len"), a2), ast.Add(), P.call(P.name("len"), b2))
-            small = ast.BoolOp(ast.Or(), [P.is_(P.type_of(a2), P.name("float")), ast.Compare(total, [ast.LtE()], [self.helper("js_MAX_STRING")])])
+            small = ast.BoolOp(ast.Or(), [P.is_(P.class_of(a2), P.name("float")), ast.Compare(total, [ast.LtE()], [self.helper("js_MAX_STRING")])])
             checked = P.ifexp(small, ast.BinOp(a2, ast.Add(), b2), self.fast_deopt())
             return Typed(P.ifexp(ast.BoolOp(ast.And(), [same, plain]), checked, self.fast_deopt()), ANY)
         a, b = self.fast_need(left, NUMBER), self.fast_need(right, NUMBER)
@@ -430,10 +441,10 @@ class FastPaths:
         if f.t == NUMBER:
             return number(first)
         if f.t == HOST:
-            numeric = ast.Compare(P.type_of(ref), [ast.In()], [self.helper("js_RAW_NUMBERS")])
+            numeric = ast.Compare(P.class_of(ref), [ast.In()], [self.helper("js_RAW_NUMBERS")])
         else:
-            numeric = P.is_(P.type_of(ref), P.name("float"))
-        return P.ifexp(P.is_(P.type_of(first), P.name("str")), ref, P.ifexp(numeric, number(ref), self.fast_deopt()))
+            numeric = P.is_(P.class_of(ref), P.name("float"))
+        return P.ifexp(P.is_(P.class_of(first), P.name("str")), ref, P.ifexp(numeric, number(ref), self.fast_deopt()))
 
     def fast_equality(self, op: str, left: Typed, right: Typed) -> Typed:
         strict = op in ("===", "!==")
@@ -453,7 +464,7 @@ class FastPaths:
                 test = ast.Compare(left.node, [ast.Eq()], [right.node])
             else:
                 first, ref = self.fast_bind(left)
-                test = P.ifexp(P.is_(P.type_of(first), P.name("str")), ast.Compare(ref, [ast.Eq()], [right.node]), self.fast_deopt())
+                test = P.ifexp(P.is_(P.class_of(first), P.name("str")), ast.Compare(ref, [ast.Eq()], [right.node]), self.fast_deopt())
         elif right.t == NUMBER and left.t == ANY:
             test = ast.Compare(self.fast_need(left, NUMBER).node, [ast.Eq()], [right.node])
         elif left.t == NUMBER and right.t == ANY:
@@ -463,10 +474,26 @@ class FastPaths:
         return Typed(P.not_(test) if negate else test, BOOLEAN)
 
 
+def _operation_key(op: str, left: Typed, right: Typed) -> tuple | None:
+    """The memo key of `left op right` when both are values read before (or constants)."""
+    operands = []
+    for f in (left, right):
+        if f.key is not None:
+            operands.append(f.key)
+        elif isinstance(f.node, ast.Constant) and f.t is not None:
+            operands.append(("const", f.t, f.node.value))
+        else:
+            return None
+    return ("op", op, *operands)
+
+
 def _rooted(key: Any, root: tuple) -> bool:
-    """Is `key` (nested read keys) a read through `root`?"""
-    while isinstance(key, tuple) and key:
-        if key == root:
-            return True
-        key = key[1] if key[0] in ("get", "idx") else None
+    """Is `key` (nested read keys) a read through `root`, or an operation on one?"""
+    if key == root:
+        return True
+    if isinstance(key, tuple) and key:
+        if key[0] in ("get", "idx"):
+            return _rooted(key[1], root)
+        if key[0] == "op":
+            return _rooted(key[2], root) or _rooted(key[3], root)
     return False

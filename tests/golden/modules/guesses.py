@@ -63,10 +63,12 @@ def _idle_t1_cond(_sm):
     try:
         return (
             float(_f2)
-            if type((_f2 := (_f1 if type((_f1 := _ev["data"])) is dict else js_deopt())["qty"]))
+            if (
+                _f2 := (_f1 if (_f1 := _ev["data"]).__class__ is dict else js_deopt())["qty"]
+            ).__class__
             is int
-            else _f2 if type(_f2) is float else js_deopt()
-        ) > 0.0 and (not (_f4 if type((_f4 := _f1["sku"])) is str else js_deopt()) == "")
+            else _f2 if _f2.__class__ is float else js_deopt()
+        ) > 0.0 and (not (_f4 if (_f4 := _f1["sku"]).__class__ is str else js_deopt()) == "")
     except js_guess_failed:
         pass
     if _sm.raw_event is not None:
@@ -85,27 +87,23 @@ def _idle_t1(_sm):
         _v5 = (
             (
                 _f1 + _f4
-                if type(_f1) is float or len(_f1) + len(_f4) <= js_MAX_STRING
+                if _f1.__class__ is float or len(_f1) + len(_f4) <= js_MAX_STRING
                 else js_deopt()
             )
-            if type((_f1 := _dm["count"]))
-            is type(
-                (
-                    _f4 := (
-                        float(_f3)
-                        if type(
-                            (
-                                _f3 := (_f2 if type((_f2 := _ev["data"])) is dict else js_deopt())[
-                                    "qty"
-                                ]
-                            )
-                        )
-                        is int
-                        else _f3 if type(_f3) in js_RAW_PLAIN else js_deopt()
-                    )
+            if (_f1 := _dm["count"]).__class__
+            is (
+                _f4 := (
+                    float(_f3)
+                    if (
+                        _f3 := (_f2 if (_f2 := _ev["data"]).__class__ is dict else js_deopt())[
+                            "qty"
+                        ]
+                    ).__class__
+                    is int
+                    else _f3 if _f3.__class__ in js_RAW_PLAIN else js_deopt()
                 )
-            )
-            and type(_f1) in js_ADD_TYPES
+            ).__class__
+            and _f1.__class__ in js_ADD_TYPES
             else js_deopt()
         )
         _v10 = (
@@ -114,10 +112,10 @@ def _idle_t1(_sm):
                 (
                     _s8 := (
                         _f6
-                        if type((_f6 := _f2["sku"])) is str
+                        if (_f6 := _f2["sku"]).__class__ is str
                         else (
                             js_INT_STRINGS.get(_f6) or js_number_to_string(float(_f6))
-                            if type(_f6) in js_RAW_NUMBERS
+                            if _f6.__class__ in js_RAW_NUMBERS
                             else js_deopt()
                         )
                     )
@@ -128,10 +126,10 @@ def _idle_t1(_sm):
                 (
                     _s9 := (
                         _f3
-                        if type(_f3) is str
+                        if _f3.__class__ is str
                         else (
                             js_INT_STRINGS.get(_f3) or js_number_to_string(float(_f3))
-                            if type(_f3) in js_RAW_NUMBERS
+                            if _f3.__class__ in js_RAW_NUMBERS
                             else js_deopt()
                         )
                     )
@@ -159,7 +157,7 @@ def _idle_t1(_sm):
         _dm["label"] = _v10
     # <assign> line 15
     try:
-        _v = float(len(_f14) if type((_f14 := _dm["label"])) in js_LENGTH_TYPES else js_deopt())
+        _v = float(len(_f14) if (_f14 := _dm["label"]).__class__ in js_LENGTH_TYPES else js_deopt())
     except js_guess_failed:
         if _sm.raw_event is not None:
             _sm.convert_event()
@@ -198,7 +196,9 @@ def _idle_t2_cond(_sm):
 def _idle_t3_cond(_sm):
     _dm = _sm.dm
     try:
-        return (len(_f1) if type((_f1 := _dm["items"])) in js_LENGTH_TYPES else js_deopt()) > 0.0
+        return (
+            len(_f1) if (_f1 := _dm["items"]).__class__ in js_LENGTH_TYPES else js_deopt()
+        ) > 0.0
     except js_guess_failed:
         pass
     if _sm.raw_event is not None:
@@ -213,7 +213,9 @@ def _idle_t3(_sm):
     try:
         _dm["label"] = (
             _f2
-            if type((_f2 := (_f1 if type((_f1 := _dm["items"])) is JSArray else js_deopt())[-1]))
+            if (
+                _f2 := (_f1 if (_f1 := _dm["items"]).__class__ is JSArray else js_deopt())[-1]
+            ).__class__
             is dict
             else js_deopt()
         )["name"]
@@ -227,10 +229,10 @@ def _idle_t3(_sm):
 def _idle_on_last(_sm, _d):
     _dm = _sm.dm
     try:
-        if (len(_f1) if type((_f1 := _dm["items"])) in js_LENGTH_TYPES else js_deopt()) > 0.0:
+        if (len(_f1) if (_f1 := _dm["items"]).__class__ in js_LENGTH_TYPES else js_deopt()) > 0.0:
             _v4 = (
                 _f3
-                if type((_f3 := (_f1 if type(_f1) is JSArray else js_deopt())[-1])) is dict
+                if (_f3 := (_f1 if _f1.__class__ is JSArray else js_deopt())[-1]).__class__ is dict
                 else js_deopt()
             )["name"]
             _dm["label"] = _v4
@@ -280,12 +282,12 @@ __scxmlc_locations__ = (
     (49, "<data id='label'>", 8, ''),
     (54, "<data id='items'>", 9, ''),
     (59, '<transition cond>', 12, ''),
-    (79, '<transition>', 12, ''),
-    (146, '<assign>', 13, ''),
-    (148, '<assign>', 14, ''),
-    (160, '<assign>', 15, ''),
-    (172, '<transition cond>', 17, ''),
-    (197, '<transition cond>', 18, ''),
+    (81, '<transition>', 12, ''),
+    (144, '<assign>', 13, ''),
+    (146, '<assign>', 14, ''),
+    (158, '<assign>', 15, ''),
+    (170, '<transition cond>', 17, ''),
+    (195, '<transition cond>', 18, ''),
     (209, '<transition>', 18, ''),
     (212, '<assign>', 19, ''),
 )

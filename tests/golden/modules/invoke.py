@@ -32,7 +32,7 @@ def _waiting_i1_counting_t1(_sm):
     _dm = _sm.dm
     # <assign> line 12
     try:
-        _dm["start"] = (_f1 if type((_f1 := _dm["start"])) is float else js_deopt()) + 1.0
+        _dm["start"] = (_f1 if (_f1 := _dm["start"]).__class__ is float else js_deopt()) + 1.0
     except js_guess_failed:
         if _sm.raw_event is not None:
             _sm.convert_event()
