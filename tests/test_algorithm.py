@@ -10,7 +10,7 @@ from scxmlc.diagnostics import Diagnostics
 from scxmlc.parser import parse_bytes
 from scxmlc_runtime import ExecutionError, Host, SimulatedClock, parse_delay
 from scxmlc_runtime.interpreter import event_matches, iter_bits, iter_bits_reversed
-from scxmlc_runtime.js import to_js
+from scxmlc_runtime.js import UNDEFINED, to_js
 from scxmlc_runtime.tables import ATOMIC, COMPOUND, PARALLEL, ROOT
 
 from .legal_configuration import IllegalConfiguration, assert_legal, checked, configuration_problems
@@ -918,6 +918,9 @@ def test_send_takes_a_handlers_step_and_binds_the_event_when_it_is_read():
     assert sm._lazy_event is None
     sm.send("e", {"k": 10**400})  # no JS number: the guess fails, the full path decides
     assert sm.datamodel["log"] == "01-EEE"
+    sm.send("f")  # a handler's event without data: as the handler decides (n == 0: taken)
+    assert sm._lazy_event == ("f", None)
+    assert sm.datamodel["_event"]["name"] == "f" and sm.datamodel["_event"]["data"] is UNDEFINED
 
 
 @pytest.mark.plans
