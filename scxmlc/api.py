@@ -41,12 +41,14 @@ def compile_source(
     dialect: str | None = None,
     include_roots: tuple | list = (),
     speculate: bool | None = None,
+    format: bool = True,
 ) -> CompileResult:
     """Compile SCXML text; raises CompileError carrying every diagnostic when there are errors.
     `dialect`: "ors" or "w3c" (default: ORS when the document looks like one); `include_roots`:
     folders `xi:include` may read below, besides the document's folder and its parent;
     `speculate=False`: no fast paths, the exact code only (the reference mode; default: False
-    when SCXMLC_REFERENCE=1)."""
+    when SCXMLC_REFERENCE=1); `format=False`: the module is not formatted with black (what
+    `load` and `load_string` compile is never written: the same code, with long lines)."""
     if speculate is None:
         from scxmlc_runtime.reference import reference_mode
 
@@ -85,18 +87,18 @@ def compile_source(
     # Files the module embeds, relative to the chart (deterministic wherever it is built).
     root = Path(base_dir if base_dir is not None else ".").resolve()
     deps = tuple(Path(os.path.relpath(d, root)).as_posix() for d in doc.dependencies)
-    source = emit(units, name, deps)
+    source = emit(units, name, deps, format=format)
     return CompileResult(source, diags.in_order())
 
 
-def compile_path(path: str | os.PathLike, allow_fetch: bool = False, dialect: str | None = None, include_roots: tuple | list = (), speculate: bool | None = None) -> CompileResult:
+def compile_path(path: str | os.PathLike, allow_fetch: bool = False, dialect: str | None = None, include_roots: tuple | list = (), speculate: bool | None = None, format: bool = True) -> CompileResult:
     path = Path(path)
     try:
         data = read_limited(path)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise CompileError([Diagnostic("error", Location(str(path)), f"cannot read file: {reason}")]) from None
-    return compile_source(data, str(path), base_dir=path.parent, allow_fetch=allow_fetch, dialect=dialect, include_roots=include_roots, speculate=speculate)
+    return compile_source(data, str(path), base_dir=path.parent, allow_fetch=allow_fetch, dialect=dialect, include_roots=include_roots, speculate=speculate, format=format)
 
 
 def _warn(result: CompileResult) -> None:
@@ -139,7 +141,7 @@ def load(
     """Compile an SCXML file and import the result in memory (nothing is written to disk).
     Warnings are reported as CompileWarning; `return_warnings=True` returns `(module,
     warnings)`."""
-    result = compile_path(path, dialect=dialect, include_roots=include_roots, speculate=speculate)
+    result = compile_path(path, dialect=dialect, include_roots=include_roots, speculate=speculate, format=False)
     _warn(result)
     module = load_source(result.source, module_name or f"scxmlc_chart_{Path(path).stem}", str(path))
     # Relative `file:` sources of <invoke>s resolve against the chart's folder.
@@ -155,7 +157,7 @@ def load_string(text: str | bytes, module_name: str = "scxmlc_chart", base_dir: 
 
 def load_string(text: str | bytes, module_name: str = "scxmlc_chart", base_dir: str | os.PathLike | None = None, return_warnings: bool = False, speculate: bool | None = None) -> types.ModuleType | tuple[types.ModuleType, list[Diagnostic]]:
     """Compile SCXML text and import the result in memory (as `load`)."""
-    result = compile_source(text, f"{module_name}.scxml", base_dir=base_dir, speculate=speculate)
+    result = compile_source(text, f"{module_name}.scxml", base_dir=base_dir, speculate=speculate, format=False)
     _warn(result)
     module = load_source(result.source, module_name, f"{module_name}.scxml")
     if base_dir is not None:
@@ -207,7 +209,7 @@ def runtime_compiler(text: bytes, name: str, base_dir: str) -> type:
 
     label = name if name.endswith(".scxml") else f"{name or 'document'}.scxml"
     try:
-        result = compile_source(text, label, base_dir=base_dir or None)
+        result = compile_source(text, label, base_dir=base_dir or None, format=False)
     except CompileError as exc:
         raise DocumentError("badsyntax", "; ".join(str(d) for d in exc.diagnostics if d.severity == "error")) from None
     digest = hashlib.sha256(result.source.encode("utf-8")).hexdigest()[:12]

@@ -103,7 +103,7 @@ def cmd_check(args) -> int:
     ok = True
     for name in args.inputs:
         try:
-            result = compile_path(name, **_options(args))
+            result = compile_path(name, **_options(args), format=False)  # (nothing is written)
         except CompileError as exc:
             _print_diags([d for d in exc.diagnostics if args.verbose or d.severity != "info"])
             ok = False
@@ -191,7 +191,7 @@ def cmd_run(args) -> int:
         return EXIT_USAGE
     path = Path(args.input)
     try:
-        result = compile_path(path, **_options(args))
+        result = compile_path(path, **_options(args), format=False)  # (run in memory: load)
     except CompileError as exc:
         _print_diags([d for d in exc.diagnostics if d.severity != "info"])
         return EXIT_ERRORS

@@ -1,4 +1,4 @@
-"""Emitter: renders the generated module from templates/ with jinja2, formats it with black, checks it."""
+"""Emitter: renders the generated module from templates/ with jinja2, formats it with black (a module that is written), checks it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import keyword
 import re
 from importlib import resources
 
-import black
 import jinja2
 
 from scxmlc_runtime.tables import ATOMIC, COMPOUND, DEEP_HISTORY, FINAL, PARALLEL, ROOT, SHALLOW_HISTORY
@@ -38,7 +37,6 @@ def _reserved() -> frozenset:
 _RESERVED = _reserved()
 # ast.unparse writes a marker as '...' or, first in a function body, as a """docstring""".
 _MARKER_LINE = re.compile(r"^(\s*)('|\"|\"\"\"|\'\'\')" + re.escape(MARKER) + r"(.*)\2$")
-_BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=100)
 
 
 def _template(name: str) -> jinja2.Template:
@@ -178,8 +176,11 @@ class Unit:
         self.label = label
 
 
-def emit(units: list[Unit], source_name: str, dependencies: tuple[str, ...] = ()) -> str:
-    """The module of a chart; `units` lists child charts first and the main chart last."""
+def emit(units: list[Unit], source_name: str, dependencies: tuple[str, ...] = (), format: bool = True) -> str:
+    """The module of a chart; `units` lists child charts first and the main chart last.
+    `format=False`: not formatted with black, for a module compiled into memory (api.load):
+    nobody reads it but a traceback, and black takes three quarters of a compile. The same
+    code, as deterministic, with ast.unparse's long lines."""
     main = units[-1]
     functions = []
     helpers: set[str] = set()
@@ -241,7 +242,7 @@ def emit(units: list[Unit], source_name: str, dependencies: tuple[str, ...] = ()
         source_literal=repr(source_name),
         classes=classes,
     )
-    formatted = black.format_str(source, mode=_BLACK_MODE)
+    formatted = _black(source) if format else source
     for placeholder, rendered in tables + verbatim:
         assert formatted.count(placeholder + "\n") == 1
         formatted = formatted.replace(placeholder + "\n", rendered + "\n")
@@ -250,6 +251,19 @@ def emit(units: list[Unit], source_name: str, dependencies: tuple[str, ...] = ()
     # not the user's: report it as such).
     compile(formatted, source_name, "exec")
     return formatted
+
+
+def black_mode():
+    """The black settings of generated modules (a module that is written is stable under them)."""
+    import black  # (imported only where a module is formatted: it is a third of the compiler)
+
+    return black.Mode(target_versions={black.TargetVersion.PY311}, line_length=100)
+
+
+def _black(source: str) -> str:
+    import black
+
+    return black.format_str(source, mode=black_mode())
 
 
 def _verbatim_regions(functions: list[str]) -> tuple[list[str], list[tuple[str, str]]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 
 import scxmlc
@@ -777,6 +779,24 @@ def test_arithmetic_on_values_read_before_is_computed_once():
     fast = source[source.index("    try:") : source.index("    except js_guess_failed:")]
     # n % 3 before and after n is assigned, and _event.data.k % 3 once
     assert fast.count("% 3.0") == 3, fast
+
+
+def test_an_unformatted_module_is_the_same_code():
+    # compile_source(format=False), what load and load_string run: black left out, the same
+    # statements (black keeps the AST), deterministic, and a session runs alike.
+    text = chart(REGION)
+    formatted = scxmlc.compile_source(text, "region.scxml").source
+    plain = scxmlc.compile_source(text, "region.scxml", format=False).source
+    assert plain != formatted and plain == scxmlc.compile_source(text, "region.scxml", format=False).source
+    body = lambda source: ast.dump(ast.parse(source.split("__scxmlc_locations__")[0]))  # noqa: E731
+    assert body(plain) == body(formatted)
+    results = []
+    for source in (formatted, plain):
+        module = scxmlc.load_source(source, "t_region_fmt", "region.scxml")
+        sm = module.Chart(clock=SimulatedClock()).start()
+        sm.send("go")
+        results.append((sm.datamodel["a"], sm.datamodel["s"]))
+    assert results[0] == results[1] == (3.0, "n36")
 
 
 # -- ORS: _data is the datamodel object -----------------------------------------------------

@@ -14,7 +14,6 @@ from scxmlc import emitter
 from scxmlc.lowering import candidates_by_name
 from scxmlc_runtime.interpreter import event_matches
 
-_BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=100)
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -67,7 +66,7 @@ def test_large_module_is_verbatim_and_black_stable(monkeypatch):
     # the functions, the tables and the locations table
     assert source.count("# fmt: off") == source.count("# fmt: on") == 3
     assert "_dm['x']" in source  # ast.unparse's quotes: black did not touch the functions
-    assert black.format_str(source, mode=_BLACK_MODE) == source
+    assert black.format_str(source, mode=emitter.black_mode()) == source
     assert scxmlc.compile_source(_chart(12), "big.scxml").source == source
     sm = scxmlc.load_string(_chart(12)).Chart()
     sm.start()
@@ -94,7 +93,7 @@ def test_huge_function_alone_is_verbatim():
     off = source.index("# fmt: off")
     assert "<onentry>" in source[off : source.index("# fmt: on")]
     assert '_dm["y"]' in source  # the other functions are black's
-    assert black.format_str(source, mode=_BLACK_MODE) == source
+    assert black.format_str(source, mode=emitter.black_mode()) == source
     sm = scxmlc.load_string(doc).Chart()
     sm.start()
     assert sm.dm["y"] == sum(i - i % 7 for i in range(2000))

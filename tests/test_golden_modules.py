@@ -8,7 +8,7 @@ import black
 import pytest
 
 import scxmlc
-from scxmlc.emitter import _BLACK_MODE
+from scxmlc.emitter import black_mode
 
 from .conftest import check_golden
 
@@ -26,7 +26,7 @@ def test_generated_module(case, update_golden):
     src = HERE / f"{case}.scxml"
     first = scxmlc.compile_file(src)
     assert scxmlc.compile_file(src) == first, "output must be deterministic"
-    assert black.format_str(first, mode=_BLACK_MODE) == first, "output must be black-stable"
+    assert black.format_str(first, mode=black_mode()) == first, "output must be black-stable"
     check_golden(HERE / f"{case}.py", first, update_golden)
 
 

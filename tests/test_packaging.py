@@ -111,6 +111,25 @@ def test_importing_the_runtime_leaves_the_heavy_modules_for_later():
     assert out.stdout.strip() == "[]"
 
 
+def test_compiling_into_memory_leaves_black_out(tmp_path):
+    # load, load_string, `scxmlc run` and documents compiled at run time write nothing: their
+    # modules are not formatted, and black (a third of the compiler) is not imported.
+    chart = tmp_path / "c.scxml"
+    chart.write_text('<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0"><final id="f"/></scxml>')
+    code = textwrap.dedent(
+        f"""
+        import sys, scxmlc
+        scxmlc.load({str(chart)!r})
+        scxmlc.load_string(open({str(chart)!r}).read())
+        print("black" in sys.modules)
+        scxmlc.compile_file({str(chart)!r})
+        print("black" in sys.modules)
+        """
+    )
+    out = run([sys.executable, "-c", code])
+    assert out.stdout.split() == ["False", "True"]
+
+
 def test_the_lazy_features_load_what_they_need():
     code = textwrap.dedent(
         """
