@@ -446,6 +446,34 @@ class Transpiler:
         self.reset(mark)  # nothing of it is emitted
         return None
 
+    def _fast_test(self, src: str, memo: dict) -> ast.expr:
+        """The fast path of one condition of a selection, sharing `memo` (raises what
+        _NO_FAST_PATH lists when it has none)."""
+        node, text, offset = self._parse_expression(src)
+        c = self._compiler(text, offset, True)
+        c.speculating(memo)
+        test = c.fast_condition(node)
+        if _deeper_than(test, 60):
+            raise NotSpeculable("too deep")
+        return test
+
+    def _fast_assignments(self, assigns: list[tuple[str, str]], memo: dict) -> list[tuple[str, ast.expr]]:
+        """The fast paths of consecutive assignments `name = src` to globals sharing `memo`,
+        computed in order without storing anything: each sees the values assigned before it
+        (raises what _NO_FAST_PATH lists when one has none). [(temporary, value)]."""
+        out: list[tuple[str, ast.expr]] = []
+        for name, src in assigns:
+            node, text, offset = self._parse_expression(src)
+            c = self._compiler(text, offset, True)
+            c.speculating(memo)
+            value = c.fast_settled(c.fx(node))
+            if _deeper_than(value.node, 60):
+                raise NotSpeculable("too deep")
+            temp = c.tmp("_v")
+            out.append((temp, value.node))
+            c.fast_assigned(name, temp, value.t)
+        return out
+
     @_deep
     def fast_conds(self, conds: list[str]) -> list[ast.expr]:
         """Fast paths of conditions evaluated one after the other (a transition selection):
@@ -456,18 +484,12 @@ class Transpiler:
         for src in conds:
             mark, saved = self.mark(), dict(memo)
             try:
-                node, text, offset = self._parse_expression(src)
-                c = self._compiler(text, offset, True)
-                c.speculating(memo)
-                test = c.fast_condition(node)
-                if _deeper_than(test, 60):
-                    raise NotSpeculable("too deep")
+                out.append(self._fast_test(src, memo))
             except _NO_FAST_PATH:
                 self.reset(mark)
                 memo.clear()
                 memo.update(saved)
                 break
-            out.append(test)
         return out
 
     @_deep
@@ -476,23 +498,11 @@ class Transpiler:
         without storing anything: each sees the values assigned before it and reuses what
         the others read. [(temporary, value)] or None when one of them has no fast path."""
         mark = self.mark()
-        memo: dict = {}
-        out: list[tuple[str, ast.expr]] = []
         try:
-            for name, src in assigns:
-                node, text, offset = self._parse_expression(src)
-                c = self._compiler(text, offset, True)
-                c.speculating(memo)
-                value = c.fast_settled(c.fx(node))
-                if _deeper_than(value.node, 60):
-                    raise NotSpeculable("too deep")
-                temp = c.tmp("_v")
-                out.append((temp, value.node))
-                c.fast_assigned(name, temp, value.t)
+            return self._fast_assignments(assigns, {})
         except _NO_FAST_PATH:
             self.reset(mark)
             return None
-        return out
 
     @_deep
     def fast_handler(self, branches: list[tuple[str | None, list[tuple[str, str]]]], data: str) -> list[tuple[ast.expr | None, list[tuple[str, ast.expr]]]] | None:
@@ -507,34 +517,12 @@ class Transpiler:
         mark = self.mark()
         key = ("get", ("id", "_event"), "data")
         memo: dict = {key: Typed(P.name(data), HOST, key)}
-        out: list[tuple[ast.expr | None, list[tuple[str, ast.expr]]]] = []
         try:
-            for cond, assigns in branches:
-                test = None
-                if cond is not None:
-                    node, text, offset = self._parse_expression(cond)
-                    c = self._compiler(text, offset, True)
-                    c.speculating(memo)
-                    test = c.fast_condition(node)
-                    if _deeper_than(test, 60):
-                        raise NotSpeculable("too deep")
-                mine = dict(memo)  # (what a branch reads and assigns is not known after it)
-                values: list[tuple[str, ast.expr]] = []
-                for name, src in assigns:
-                    node, text, offset = self._parse_expression(src)
-                    c = self._compiler(text, offset, True)
-                    c.speculating(mine)
-                    value = c.fast_settled(c.fx(node))
-                    if _deeper_than(value.node, 60):
-                        raise NotSpeculable("too deep")
-                    temp = c.tmp("_v")
-                    values.append((temp, value.node))
-                    c.fast_assigned(name, temp, value.t)
-                out.append((test, values))
+            # (what a branch reads and assigns is not known after it: its own copy of memo)
+            return [(None if cond is None else self._fast_test(cond, memo), self._fast_assignments(assigns, dict(memo))) for cond, assigns in branches]
         except _NO_FAST_PATH:
             self.reset(mark)
             return None
-        return out
 
     @_deep
     def assign(self, location_src: str, value: ast.expr) -> list[ast.stmt]:
