@@ -1067,6 +1067,23 @@ def test_fast_paths_read_event_data_without_converting_it():
     assert type(data["arr"]).__name__ == "JSArray" and data["n"] == 2.0 and type(data["n"]) is float
 
 
+def test_fast_paths_run_no_code_of_the_hosts_objects_in_event_data():
+    # A fast path checks the host's data with type(), never `__class__`, which an object of the
+    # host's may compute (a proxy's does): such data fails the guess, and its conversion
+    # fails as data that is not JSON-like does (error.execution).
+    class Sly:
+        @property
+        def __class__(self):
+            raise RuntimeError("host code ran")
+
+    sm = machine(RAW_CHART)
+    sm.send("add", {"n": 1, "arr": [1, 2], "s": "x"})  # (then the handler's path is open: plans)
+    for payload in ({"n": Sly(), "arr": [1, 2], "s": "x"}, {"n": 2, "arr": [1, Sly()], "s": "x"}, {"n": 2, "arr": [1, 2], "s": Sly()}):
+        sm.send("add", payload)
+    assert len(sm.logs) == 3 and all("not JSON-like" in line for line in sm.logs), sm.logs
+    assert sm.datamodel["total"] == 2.0
+
+
 def test_code_other_than_fast_paths_sees_converted_data():
     sm = machine(RAW_CHART)
     sm.send("show", {"n": 1, "arr": [1, 2], "t": (3, 4)})

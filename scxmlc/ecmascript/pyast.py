@@ -43,9 +43,9 @@ def type_of(e: ast.expr) -> ast.Call:
 
 
 def class_of(e: ast.expr) -> ast.Attribute:
-    """`e.__class__`: type(e) for every value but a proxy that names another class, and a
-    little faster (an attribute read, not a call): the fast paths' type checks, where a
-    proxy's class decides as the runtime's conversion of it would (isinstance)."""
+    """`e.__class__`: type(e), read as an attribute rather than called (faster), for values
+    of the runtime's own types (a proxy's `__class__` may name another class, and runs code:
+    the host's objects are checked with type_of)."""
     return ast.Attribute(e, "__class__", ast.Load())
 
 

@@ -92,6 +92,14 @@ class FastPaths:
     def fast_deopt(self) -> ast.expr:
         return self.hcall("js_deopt")
 
+    @staticmethod
+    def fast_type(e: ast.expr, host: bool) -> ast.expr:
+        """The class a type check compares: `type(e)` for the host's data (HOST), whose
+        objects are not ours and may say another class (a proxy's `__class__` runs its code,
+        and a fast path runs none), else `e.__class__` (JS values are the runtime's own
+        types; an attribute read is faster than the call)."""
+        return P.type_of(e) if host else P.class_of(e)
+
     def fast_bind(self, f: Typed) -> tuple[ast.expr, ast.expr]:
         """(first use, later uses) of a value needed twice."""
         if isinstance(f.node, (ast.Name, ast.Constant)):
@@ -122,7 +130,7 @@ class FastPaths:
             raise NotSpeculable("event data escapes")
         if f.t == HOST:
             first, ref = self.fast_bind(f)
-            plain = ast.Compare(P.class_of(ref), [ast.In()], [self.helper("js_RAW_PLAIN")])
+            plain = ast.Compare(P.type_of(ref), [ast.In()], [self.helper("js_RAW_PLAIN")])
             return Typed(self.fast_from_int(first, ref, P.ifexp(plain, ref, self.fast_deopt())), ANY, f.key)
         if f.t == ELEMENT:
             first, ref = self.fast_bind(f)
@@ -133,7 +141,7 @@ class FastPaths:
         """`float(ref) if type(ref) is int else <otherwise>`: a host int in event data as the
         number to_js makes of it (OverflowError past the doubles fails the guess). Ints are
         tested first: host data holds them more often than floats."""
-        return P.ifexp(P.is_(P.class_of(first), P.name("int")), P.call("float", ref), otherwise)
+        return P.ifexp(P.is_(P.type_of(first), P.name("int")), P.call("float", ref), otherwise)
 
     def fast_number(self, f: Typed) -> Typed:
         """An operand of float arithmetic: a float, or an int from len()."""
@@ -160,15 +168,15 @@ class FastPaths:
         if host and want == NUMBER:
             # `ref` may be the host's int: later mentions must reuse the float made of it
             t = self.tmp("_f")
-            as_float = P.ifexp(P.is_(P.class_of(ref), P.name("float")), ref, self.fast_deopt())
+            as_float = P.ifexp(P.is_(P.type_of(ref), P.name("float")), ref, self.fast_deopt())
             node: ast.expr = P.walrus(t, self.fast_from_int(first, ref, as_float))
             ref = P.name(t)
         else:
             if host and want == ARRAY:
-                test = ast.Compare(P.class_of(first), [ast.In()], [self.helper("js_RAW_ARRAYS")])
+                test = ast.Compare(P.type_of(first), [ast.In()], [self.helper("js_RAW_ARRAYS")])
             else:
                 py = self.helper("JSArray") if want == ARRAY else P.name(PY_TYPE[want])
-                test = P.is_(P.class_of(first), py)
+                test = P.is_(self.fast_type(first, host), py)
             node = P.ifexp(test, ref, self.fast_deopt())
         host = host and want in (PLAIN, ARRAY)
         if f.key is not None:
@@ -258,7 +266,7 @@ class FastPaths:
                     raise NotSpeculable("_event.length")
                 first, ref = self.fast_bind(obj)
                 types = "js_RAW_LENGTH_TYPES" if obj.t == HOST else "js_LENGTH_TYPES"
-                test = ast.Compare(P.class_of(first), [ast.In()], [self.helper(types)])
+                test = ast.Compare(self.fast_type(first, obj.t == HOST), [ast.In()], [self.helper(types)])
                 return self.fast_remember(Typed(P.ifexp(test, P.call("len", ref), self.fast_deopt()), INT, key))
             d = self.fast_need(obj, PLAIN)
             # A plain object's own property, or KeyError (the exact code then walks the
@@ -441,10 +449,10 @@ class FastPaths:
         if f.t == NUMBER:
             return number(first)
         if f.t == HOST:
-            numeric = ast.Compare(P.class_of(ref), [ast.In()], [self.helper("js_RAW_NUMBERS")])
+            numeric = ast.Compare(P.type_of(ref), [ast.In()], [self.helper("js_RAW_NUMBERS")])
         else:
             numeric = P.is_(P.class_of(ref), P.name("float"))
-        return P.ifexp(P.is_(P.class_of(first), P.name("str")), ref, P.ifexp(numeric, number(ref), self.fast_deopt()))
+        return P.ifexp(P.is_(self.fast_type(first, f.t == HOST), P.name("str")), ref, P.ifexp(numeric, number(ref), self.fast_deopt()))
 
     def fast_equality(self, op: str, left: Typed, right: Typed) -> Typed:
         strict = op in ("===", "!==")

@@ -104,9 +104,9 @@ def _Wf_Entry1_t1_cond(_sm):
     try:
         return (
             _f2
-            if (
-                _f2 := (_f1 if (_f1 := _ev["data"]).__class__ is dict else js_deopt())["resolveid"]
-            ).__class__
+            if type(
+                (_f2 := (_f1 if type((_f1 := _ev["data"])) is dict else js_deopt())["resolveid"])
+            )
             is str
             else js_deopt()
         ) == "Wf"

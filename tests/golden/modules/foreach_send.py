@@ -119,11 +119,9 @@ def _s_t1_cond(_sm):
     try:
         return (
             float(_f2)
-            if (
-                _f2 := (_f1 if (_f1 := _ev["data"]).__class__ is dict else js_deopt())["sum"]
-            ).__class__
+            if type((_f2 := (_f1 if type((_f1 := _ev["data"])) is dict else js_deopt())["sum"]))
             is int
-            else _f2 if _f2.__class__ is float else js_deopt()
+            else _f2 if type(_f2) is float else js_deopt()
         ) == 14.0
     except js_guess_failed:
         pass
@@ -188,7 +186,7 @@ __scxmlc_locations__ = (
     (109, '<send>', 18, ''),
     (111, '<log>', 19, ''),
     (115, '<transition cond>', 21, ''),
-    (135, '<transition>', 21, ''),
-    (140, '<cancel>', 21, ''),
+    (133, '<transition>', 21, ''),
+    (138, '<cancel>', 21, ''),
 )
 # fmt: on

@@ -63,12 +63,10 @@ def _idle_t1_cond(_sm):
     try:
         return (
             float(_f2)
-            if (
-                _f2 := (_f1 if (_f1 := _ev["data"]).__class__ is dict else js_deopt())["qty"]
-            ).__class__
+            if type((_f2 := (_f1 if type((_f1 := _ev["data"])) is dict else js_deopt())["qty"]))
             is int
-            else _f2 if _f2.__class__ is float else js_deopt()
-        ) > 0.0 and (not (_f4 if (_f4 := _f1["sku"]).__class__ is str else js_deopt()) == "")
+            else _f2 if type(_f2) is float else js_deopt()
+        ) > 0.0 and (not (_f4 if type((_f4 := _f1["sku"])) is str else js_deopt()) == "")
     except js_guess_failed:
         pass
     if _sm.raw_event is not None:
@@ -94,13 +92,11 @@ def _idle_t1(_sm):
             is (
                 _f4 := (
                     float(_f3)
-                    if (
-                        _f3 := (_f2 if (_f2 := _ev["data"]).__class__ is dict else js_deopt())[
-                            "qty"
-                        ]
-                    ).__class__
+                    if type(
+                        (_f3 := (_f2 if type((_f2 := _ev["data"])) is dict else js_deopt())["qty"])
+                    )
                     is int
-                    else _f3 if _f3.__class__ in js_RAW_PLAIN else js_deopt()
+                    else _f3 if type(_f3) in js_RAW_PLAIN else js_deopt()
                 )
             ).__class__
             and _f1.__class__ in js_ADD_TYPES
@@ -112,10 +108,10 @@ def _idle_t1(_sm):
                 (
                     _s8 := (
                         _f6
-                        if (_f6 := _f2["sku"]).__class__ is str
+                        if type((_f6 := _f2["sku"])) is str
                         else (
                             js_INT_STRINGS.get(_f6) or js_number_to_string(float(_f6))
-                            if _f6.__class__ in js_RAW_NUMBERS
+                            if type(_f6) in js_RAW_NUMBERS
                             else js_deopt()
                         )
                     )
@@ -126,10 +122,10 @@ def _idle_t1(_sm):
                 (
                     _s9 := (
                         _f3
-                        if _f3.__class__ is str
+                        if type(_f3) is str
                         else (
                             js_INT_STRINGS.get(_f3) or js_number_to_string(float(_f3))
-                            if _f3.__class__ in js_RAW_NUMBERS
+                            if type(_f3) in js_RAW_NUMBERS
                             else js_deopt()
                         )
                     )
@@ -282,13 +278,13 @@ __scxmlc_locations__ = (
     (49, "<data id='label'>", 8, ''),
     (54, "<data id='items'>", 9, ''),
     (59, '<transition cond>', 12, ''),
-    (81, '<transition>', 12, ''),
-    (144, '<assign>', 13, ''),
-    (146, '<assign>', 14, ''),
-    (158, '<assign>', 15, ''),
-    (170, '<transition cond>', 17, ''),
-    (195, '<transition cond>', 18, ''),
-    (209, '<transition>', 18, ''),
-    (212, '<assign>', 19, ''),
+    (79, '<transition>', 12, ''),
+    (140, '<assign>', 13, ''),
+    (142, '<assign>', 14, ''),
+    (154, '<assign>', 15, ''),
+    (166, '<transition cond>', 17, ''),
+    (191, '<transition cond>', 18, ''),
+    (205, '<transition>', 18, ''),
+    (208, '<assign>', 19, ''),
 )
 # fmt: on
