@@ -565,14 +565,12 @@ class _Lowerer:
         """The statements of lower_handlers' function inside its guess; None when a store is
         not a plain one (it must not fail: the guess has succeeded by then)."""
         body: list[ast.stmt] = []
-        for k, ((cond, actions), (test, values)) in enumerate(zip(branches, fast)):
-            stmts: list[ast.stmt] = [ast.Assign([ast.Name(temp, ast.Store())], value) for temp, value in values]
-            for a, (temp, _) in zip(actions, values):
-                stores = self.assign_to(a.location, ast.Name(temp, ast.Load()), a.loc)
-                if not all(_plain_store(s) for s in stores):
-                    return None
-                stmts.extend(stores)
-            stmts.append(ast.Return(const(k)))
+        for k, ((cond, actions), (test, guessed)) in enumerate(zip(branches, fast)):
+            values, stores = self.guessed_assigns(actions, guessed)
+            # (regionable locations are data items, stored by subscript: this guards that)
+            if not all(_plain_store(s) for s in stores):
+                return None
+            stmts = [*values, *stores, ast.Return(const(k))]
             if test is None:
                 return [*body, *stmts]
             body.append(ast.If(test, stmts, []))
@@ -768,6 +766,15 @@ class _Lowerer:
             and a.location.strip() not in self.shadowed
         )
 
+    def guessed_assigns(self, run, fast: list[tuple[str, ast.expr]]) -> tuple[list[ast.stmt], list[ast.stmt]]:
+        """For assigns guessed together (Transpiler.fast_assigns' [(temporary, value)]): the
+        statements computing the temporaries, and those storing them at the locations."""
+        values: list[ast.stmt] = [ast.Assign([ast.Name(temp, ast.Store())], value) for temp, value in fast]
+        stores: list[ast.stmt] = []
+        for a, (temp, _) in zip(run, fast):
+            stores.extend(self.assign_to(a.location, ast.Name(temp, ast.Load()), a.loc))
+        return values, stores
+
     def region(self, run: list[m.Assign]) -> list[ast.stmt]:
         """Consecutive assigns as one guess: every value computed by the fast paths (each
         seeing the values assigned before it, and reusing what the others read), stored only
@@ -784,10 +791,7 @@ class _Lowerer:
             self.exact_only = self.compact = False
         if fast is None:
             return exact
-        stores: list[ast.stmt] = []
-        for a, (name, _) in zip(run, fast):
-            stores.extend(self.assign_to(a.location, ast.Name(name, ast.Load()), a.loc))
-        values = [ast.Assign([ast.Name(name, ast.Store())], value) for name, value in fast]
+        values, stores = self.guessed_assigns(run, fast)
         first = marker(f"<assign> line {run[0].loc.line}{self.of_file(run[0].loc)} (with the next {len(run) - 1})")
         return [first, guessing(values, exact, stores)]
 
