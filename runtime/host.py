@@ -13,10 +13,11 @@ whose results come back to the host's thread (io.py).
 
 from __future__ import annotations
 
+import _collections_abc  # (collections.abc without collections: os, which site loads, loads it)
 import _thread
 import itertools
 import time
-import weakref
+from _weakref import ref as _ref  # (weakref.py and what it loads: about 1 ms of start-up, issue 14)
 
 # The lock and the inbox are what threading.Lock and queue.SimpleQueue are, without importing
 # those modules (about 2 ms of a process's start, issue 14).
@@ -38,9 +39,93 @@ if TYPE_CHECKING:  # pragma: no cover
 # The default host of each clock, held weakly at both ends: a host holds its clock, so a strong
 # value would keep every clock and host ever made (each `Chart(clock=SimulatedClock())` made one
 # for good); the host lives as long as a session (`machine.host`) or the caller holds it.
-_default_hosts: "weakref.WeakKeyDictionary[Clock, weakref.ref[Host]]" = weakref.WeakKeyDictionary()
+# id(clock) -> (weak clock, weak host); the clock's reference removes its entry as the clock
+# dies, before its id can be another object's.
+_default_hosts: "dict[int, tuple[_ref, _ref]]" = {}
 _process_host: "Host | None" = None
+
+ENV = "SCXMLC_REFERENCE"  # =1: the reference mode by default (reference.py)
+
+
+def reference_mode() -> bool:
+    """Whether SCXMLC_REFERENCE=1 asks for the reference mode by default (runtime and compiler)."""
+    import os  # (loaded at start-up already, by site)
+
+    return os.environ.get(ENV, "") == "1"
+
 _session_counter = itertools.count(1)
+
+
+class _KeyedRef(_ref):
+    """A weak reference that knows its key in a WeakValues mapping."""
+
+    __slots__ = ("key",)
+
+    def __new__(cls, obj: object, callback: Any, key: str) -> "_KeyedRef":
+        self = _ref.__new__(cls, obj, callback)
+        self.key = key
+        return self
+
+    def __init__(self, obj: object, callback: Any, key: str) -> None:
+        super().__init__(obj, callback)
+
+
+class WeakValues(_collections_abc.MutableMapping):
+    """A mapping whose values are held weakly: an entry leaves as its value dies (what
+    weakref.WeakValueDictionary does, without importing weakref at start-up). keys(), values()
+    and items() are lists taken at the call, so a value dying while the caller iterates
+    changes nothing under it."""
+
+    def __init__(self) -> None:
+        refs: dict[str, _KeyedRef] = {}
+        self._refs = refs
+
+        def remove(r: _KeyedRef, refs: dict = refs) -> None:
+            # (Called by the collector, on any thread: only the entry of this very reference
+            # goes; a newer value under the same key stays.)
+            if refs.get(r.key) is r:
+                refs.pop(r.key, None)
+
+        self._remove = remove
+
+    def __getitem__(self, key: str) -> Any:
+        value = self._refs[key]()
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        r = self._refs.get(key)
+        value = r() if r is not None else None
+        return default if value is None else value
+
+    def __contains__(self, key: object) -> bool:
+        r = self._refs.get(key)
+        return r is not None and r() is not None
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._refs[key] = _KeyedRef(value, self._remove, key)
+
+    def __delitem__(self, key: str) -> None:
+        del self._refs[key]
+
+    def __iter__(self):
+        return iter(self.keys())
+
+    def __len__(self) -> int:
+        return len(self._refs)
+
+    def items(self) -> list:  # type: ignore[override]
+        return [(k, v) for k, r in list(self._refs.items()) if (v := r()) is not None]
+
+    def keys(self) -> list:  # type: ignore[override]
+        return [k for k, _ in self.items()]
+
+    def values(self) -> list:  # type: ignore[override]
+        return [v for _, v in self.items()]
+
+    def __repr__(self) -> str:
+        return f"<WeakValues {sorted(self.keys())!r}>"
 
 
 class Ids:
@@ -156,7 +241,7 @@ class Host:
         self._http = None
         self._http_lock = _thread.allocate_lock()
         # Weak: a session the application dropped leaves the registry by itself.
-        self.sessions: "weakref.WeakValueDictionary[str, Machine]" = weakref.WeakValueDictionary()
+        self.sessions: "WeakValues" = WeakValues()
         # Sessions the runtime started (<session:start>): nobody else holds them while they run.
         self._kept: dict[str, "Machine"] = {}
         self.log = log
@@ -169,8 +254,6 @@ class Host:
         from .limits import DEFAULT_LIMITS
 
         self.limits = limits if limits is not None else DEFAULT_LIMITS
-        from .reference import reference_mode
-
         # False: its sessions run the reference mode (reference.py), unless one says otherwise
         self.plans = (not reference_mode()) if plans is None else plans
         self.document_roots = tuple(document_roots)
@@ -203,11 +286,12 @@ class Host:
             if _process_host is None:
                 _process_host = cls()
             return _process_host
-        found = _default_hosts.get(clock)
-        host = found() if found is not None else None
+        key = id(clock)
+        found = _default_hosts.get(key)
+        host = found[1]() if found is not None and found[0]() is clock else None
         if host is None:
             host = cls(clock)
-            _default_hosts[clock] = weakref.ref(host)
+            _default_hosts[key] = (_ref(clock, lambda _, key=key: _default_hosts.pop(key, None)), _ref(host))
         return host
 
     def start(self, chart: "type[Machine]", *, params: dict | None = None, **kwargs: Any) -> "Machine":

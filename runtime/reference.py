@@ -12,17 +12,9 @@ once per chart class and shares its tables: nothing a plain session does reads t
 
 from __future__ import annotations
 
-import os
-
+from .host import ENV, reference_mode  # (the hosts' default: host.py reads it, not importing this)
 from .machine import MachineBase, derived_class
 from .plans import Planned
-
-ENV = "SCXMLC_REFERENCE"
-
-
-def reference_mode() -> bool:
-    """Whether SCXMLC_REFERENCE=1 asks for the reference mode by default (runtime and compiler)."""
-    return os.environ.get(ENV, "") == "1"
 
 
 def _plain_procedures() -> dict:

@@ -25,8 +25,6 @@ so the replay paths need no check.
 
 from __future__ import annotations
 
-import math
-
 from ._lazylog import LazyLogger
 from ._lazyre import LazyPattern
 from .events import EXTERNAL, PLATFORM, make_event
@@ -199,6 +197,11 @@ def _show(v: Any) -> str:
         return repr(v)
 
 
+def _finite(x: float) -> bool:
+    """math.isfinite, without loading math at start-up: inf - inf and nan - nan are nan."""
+    return x - x == 0.0
+
+
 def coerce(attr_name: str, kind: str, value: Any) -> Any:
     """The value of an attribute of type `kind` (extensions.STRING, SECONDS, ...)."""
     if kind == "any":
@@ -206,13 +209,13 @@ def coerce(attr_name: str, kind: str, value: Any) -> Any:
     if kind == "string":
         return value if isinstance(value, str) else js_to_string(value)
     if kind == "seconds":
-        if isinstance(value, float) and not isinstance(value, bool) and math.isfinite(value) and value >= 0:
+        if isinstance(value, float) and not isinstance(value, bool) and _finite(value) and value >= 0:
             return value
         if isinstance(value, str) and _DIGITS.match(value):
             return float(int(value))
         raise IllegalValue(attr_name, value, f"{attr_name} must be a number of seconds >= 0, not {_show(value)}")
     if kind == "number":
-        if isinstance(value, float) and not isinstance(value, bool) and math.isfinite(value):
+        if isinstance(value, float) and not isinstance(value, bool) and _finite(value):
             return value
         if isinstance(value, str) and _NUMBER.match(value):
             return float(value)
@@ -239,7 +242,7 @@ def coerce(attr_name: str, kind: str, value: Any) -> Any:
 def duration_seconds(attr_name: str, value: Any) -> float:
     """Seconds of a duration: an xs:duration string ("PT5M") or a number of milliseconds.
     Years and months count as 365 and 30 days (a window, not a calendar date)."""
-    if isinstance(value, float) and not isinstance(value, bool) and math.isfinite(value) and value >= 0:
+    if isinstance(value, float) and not isinstance(value, bool) and _finite(value) and value >= 0:
         return value / 1000.0
     if isinstance(value, str):
         if _NUMBER.match(value) and float(value) >= 0:

@@ -7,7 +7,9 @@ hot-path arrays from them once per chart class.
 
 from __future__ import annotations
 
-from types import SimpleNamespace as _Row
+import sys
+
+_Row = type(sys.implementation)  # types.SimpleNamespace, without importing types (start-up)
 
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:

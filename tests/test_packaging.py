@@ -111,6 +111,32 @@ def test_importing_the_runtime_leaves_the_heavy_modules_for_later():
     assert out.stdout.strip() == "[]"
 
 
+def test_a_generated_modules_first_load_leaves_the_optional_modules_out(tmp_path):
+    # A generated module's first load (import, create, start: benchmarks/first_load.py, whose
+    # big.scxml has no expressions either) loads neither weakref nor math (a millisecond of a
+    # process's start together: host.WeakValues, the runtime's own checks; the ECMAScript
+    # operators need math) nor the reference mode's module (host.reference_mode).
+    chart = tmp_path / "door.scxml"
+    chart.write_text(
+        '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript">'
+        '<state id="a"><transition event="go" target="b"/></state><final id="b"/></scxml>'
+    )
+    run([sys.executable, "-m", "scxmlc", "compile", str(chart), "-o", str(tmp_path / "door.py")])
+    code = textwrap.dedent(
+        """
+        import sys
+        import door
+        sm = door.Chart()
+        sm.start()
+        sm.send("go")
+        assert not sm.running  # (it reached b, the final state)
+        print(sorted(m for m in ("weakref", "math", "scxmlc_runtime.reference") if m in sys.modules))
+        """
+    )
+    out = run([sys.executable, "-c", code], cwd=tmp_path)
+    assert out.stdout.strip() == "[]"
+
+
 def test_compiling_into_memory_leaves_black_out(tmp_path):
     # load, load_string, `scxmlc run` and documents compiled at run time write nothing: their
     # modules are not formatted, and black (a third of the compiler) is not imported.

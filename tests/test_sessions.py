@@ -231,3 +231,35 @@ def test_an_asyncio_clocks_cancelled_timers_leave_the_loop(small):
 
     scheduled, live = asyncio.run(main())
     assert scheduled >= 300 and live == 0, (scheduled, live)
+
+
+def test_the_session_registry_holds_sessions_weakly():
+    """Host.sessions (host.WeakValues, weakref.WeakValueDictionary's part the runtime uses,
+    without importing weakref at start-up): a session leaves as it dies; a newer session under
+    the same id stays when the older one dies; listings are taken at the call."""
+    from scxmlc_runtime.host import WeakValues
+
+    class Thing:
+        pass
+
+    table = WeakValues()
+    a, b = Thing(), Thing()
+    table["a"], table["b"] = a, b
+    assert len(table) == 2 and "a" in table and table["a"] is a and table.get("b") is b
+    assert sorted(table.keys()) == ["a", "b"] and sorted(map(id, table.values())) == sorted([id(a), id(b)])
+    keys = table.keys()
+    del b
+    gc.collect()
+    assert "b" not in table and table.get("b", "gone") == "gone" and len(table) == 1 and keys == ["a", "b"]
+    with pytest.raises(KeyError):
+        table["b"]
+    newer = Thing()
+    old, table["a"] = table["a"], newer  # the old session's id, taken again
+    del a, old
+    gc.collect()
+    assert table["a"] is newer and dict(table.items()) == {"a": newer}
+    assert table.pop("a") is newer and "a" not in table and table.pop("a", None) is None
+    table.setdefault("c", newer)
+    assert list(table) == ["c"]
+    del table["c"]
+    assert len(table) == 0

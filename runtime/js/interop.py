@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:
@@ -78,7 +77,8 @@ def to_py(v: Any) -> Any:
     """
     t = type(v)
     if t is float:
-        if v.is_integer() and abs(v) < 9007199254740992.0 and not (v == 0 and math.copysign(1, v) < 0):
+        # (-0 stays float: its sign shows in its repr; math.copysign would load math at start-up)
+        if v.is_integer() and abs(v) < 9007199254740992.0 and not (v == 0 and repr(v)[0] == "-"):
             return int(v)
         return v
     if t is str or t is bool or v is None:
