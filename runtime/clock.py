@@ -5,7 +5,16 @@ from __future__ import annotations
 import itertools
 import time
 
-import _heapq as heapq  # (heapq's C half, all that is used here: heapq.py is start-up time)
+# heapq's C half (heapq.py is start-up time), loaded with the first timer: a shared library
+# whose loading is a few percent of a generated module's first load (issue 14).
+heapq = None
+
+
+def _heap_ops():
+    global heapq
+    import _heapq as heapq
+
+    return heapq
 
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:
@@ -60,7 +69,7 @@ class Clock:
     def compact(self) -> None:
         """Drop cancelled timers from the heap (sessions that ended leave many behind)."""
         live = [t for t in self._heap if not t.cancelled]
-        heapq.heapify(live)
+        (heapq or _heap_ops()).heapify(live)
         self._heap = live
         self._cancelled = 0
 
@@ -73,14 +82,14 @@ class Clock:
         # does not order them, but users and the W3C tests expect send order).
         timer = Timer(self.now() + max(0.0, delay), next(self._seq), callback, self)
         self._maybe_compact()
-        heapq.heappush(self._heap, timer)
+        (heapq or _heap_ops()).heappush(self._heap, timer)
         return timer
 
     def next_due(self) -> float | None:
         self._maybe_compact()
         heap = self._heap
         while heap and heap[0].cancelled:
-            heapq.heappop(heap)
+            (heapq or _heap_ops()).heappop(heap)
             self._cancelled = max(0, self._cancelled - 1)
         return heap[0].when if heap else None
 
@@ -90,7 +99,7 @@ class Clock:
         heap = self._heap
         now = self.now()
         while heap and (heap[0].cancelled or heap[0].when <= now):
-            timer = heapq.heappop(heap)
+            timer = (heapq or _heap_ops()).heappop(heap)
             if timer.cancelled:
                 self._cancelled = max(0, self._cancelled - 1)
             else:

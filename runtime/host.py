@@ -20,11 +20,18 @@ import time
 from _weakref import ref as _ref  # (weakref.py and what it loads: about 1 ms of start-up, issue 14)
 
 # The lock and the inbox are what threading.Lock and queue.SimpleQueue are, without importing
-# those modules (about 2 ms of a process's start, issue 14).
-try:
-    from _queue import Empty, SimpleQueue
-except ImportError:  # pragma: no cover - an interpreter without the C module
-    from queue import Empty, SimpleQueue
+# those modules (about 2 ms of a process's start, issue 14); _queue, a shared library, is
+# loaded with the first inbox (a host whose other threads hand it nothing has none).
+SimpleQueue = Empty = None
+
+
+def _queue_types() -> None:
+    global SimpleQueue, Empty
+    try:
+        from _queue import Empty, SimpleQueue
+    except ImportError:  # pragma: no cover - an interpreter without the C module
+        from queue import Empty, SimpleQueue
+
 
 from .clock import Clock, RealClock
 
@@ -276,7 +283,8 @@ class Host:
         self._io = None
         # Network I/O in flight (io_begin/IOToken.end), and results waiting for this thread.
         self.outstanding = 0
-        self._inbox: "SimpleQueue[tuple]" = SimpleQueue()
+        self._inbox: "SimpleQueue[tuple] | None" = None  # (made on first use: inbox())
+        self._inbox_lock = _thread.allocate_lock()
 
     @classmethod
     def for_clock(cls, clock: Clock | None) -> "Host":
@@ -431,14 +439,26 @@ class Host:
         if loop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(fn, *args)
         else:
-            self._inbox.put((fn, args))
+            self.inbox().put((fn, args))
             if self._io is not None:
                 self._io.wake()
+
+    def inbox(self) -> SimpleQueue:
+        """What other threads hand to this one (made on first use, once: threads may race)."""
+        if self._inbox is None:
+            with self._inbox_lock:
+                if self._inbox is None:
+                    if SimpleQueue is None:
+                        _queue_types()
+                    self._inbox = SimpleQueue()
+        return self._inbox
 
     def process_inbox(self) -> int:
         """Run what other threads handed to this one; returns how many ran."""
         n = 0
         inbox = self._inbox
+        if inbox is None:
+            return 0
         while True:
             try:
                 fn, args = inbox.get_nowait()
@@ -453,14 +473,14 @@ class Host:
         io = self._io
         if io is None:
             try:
-                fn, args = self._inbox.get(timeout=max(0.0, timeout))
+                fn, args = self.inbox().get(timeout=max(0.0, timeout))
             except Empty:
                 return True
             fn(*args)
             return True
         if io.shared:
             return False
-        if self._inbox.empty():
+        if self._inbox is None or self._inbox.empty():
             io.drive(timeout)
         return True
 

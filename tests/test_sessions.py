@@ -263,3 +263,26 @@ def test_the_session_registry_holds_sessions_weakly():
     assert list(table) == ["c"]
     del table["c"]
     assert len(table) == 0
+
+
+def test_threads_racing_to_hand_a_host_its_first_work_share_one_inbox():
+    """The inbox (Host.inbox) is made by the first hand-over from another thread; threads that
+    hand over at once must all reach the same one, or work is lost."""
+    import threading
+
+    host = Host(SimulatedClock())
+    ran = []
+    go = threading.Barrier(8)
+
+    def hand_over(k: int) -> None:
+        go.wait()
+        for i in range(200):
+            host.call_soon_threadsafe(ran.append, (k, i))
+
+    threads = [threading.Thread(target=hand_over, args=(k,)) for k in range(8)]
+    assert host.process_inbox() == 0  # (nothing handed over yet: no inbox made)
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert host.process_inbox() == 1600 and sorted(ran) == [(k, i) for k in range(8) for i in range(200)]
