@@ -18,7 +18,7 @@ from .basichttp import BASICHTTP_TYPE, IOProcessorEntry
 from .limits import Limits
 from .plans import Planned, PlannedTables
 from .version import VERSION as RUNTIME_VERSION
-from .js.budget import install_budget
+from .js.budget import ACTIVE, install_budget
 from .interpreter import ChartTables, Interpreter, iter_bits
 from .invoke import InvokeMixin
 from .js.errors import error_name_message
@@ -160,6 +160,9 @@ class MachineBase(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         self.running = True
         # Events sent to ourselves during initialisation wait for the first macrostep.
         self._busy = True
+        # The running session, for the built-ins' budget (js/budget.py), as the realm below:
+        # a run nested in another's restores what it found.
+        active, ACTIVE[0] = ACTIVE[0], self
         prev = APPLIED[0]
         if prev is not None:
             switch_realm(None)  # (a new session has no patches: pristine built-ins)
@@ -168,6 +171,7 @@ class MachineBase(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
             self._settle()
         finally:
             self._busy = False
+            ACTIVE[0] = active
             if APPLIED[0] is not prev:
                 switch_realm(prev)
         return self
@@ -307,12 +311,14 @@ class MachineBase(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
             self.enqueue_external(event)
             return
         self._busy = True  # Appendix D mainEventLoop, for this one event and what it queued
+        active, ACTIVE[0] = ACTIVE[0], self  # (as in start)
         try:
             self.process_external_event(event)
             if self.external_queue:
                 self._drain()
         finally:
             self._busy = False
+            ACTIVE[0] = active
 
     def run_until_idle(self, max_seconds: float = 60.0) -> bool:
         """Process until done or nothing can happen: timers due within max_seconds fire.
@@ -446,6 +452,7 @@ class MachineBase(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         # run nests in another's (a delivery, a timer), so it restores what it found.
         prev = APPLIED[0]
         self._busy = True
+        active, ACTIVE[0] = ACTIVE[0], self  # (as in start)
         if APPLIED[0] is not self.realm_patches:
             switch_realm(self.realm_patches)
         self.macro_serial += 1
@@ -455,6 +462,7 @@ class MachineBase(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
             self._settle()
         finally:
             self._busy = False
+            ACTIVE[0] = active
             if APPLIED[0] is not prev:
                 switch_realm(prev)
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 from .events import EXTERNAL_TEMPLATE, internal_event, plain_string, send_fields
 from .interpreter import ChartTables, iter_bits
+from .js.budget import ACTIVE
 from .js.interop import to_js
 
 # Each per-chart cache stops growing at this many entries (event names and configurations are
@@ -239,6 +240,7 @@ class Planned:
             self.sync_config_id()
         plan = self._config_plans.get(name)
         self._busy = True
+        active, ACTIVE[0] = ACTIVE[0], self  # (the running session: machine.py, start)
         self._lean = None  # (until _refresh_lean: code may send, queue or change anything)
         try:
             if plan is None:
@@ -289,6 +291,7 @@ class Planned:
                 self._refresh_lean()
         finally:
             self._busy = False
+            ACTIVE[0] = active
 
     def _refresh_lean(self) -> None:
         """Point `_lean` at the code-free steps known from the current configuration, as send

@@ -120,6 +120,46 @@ def test_slow_steps_are_bounded_in_time():
     assert took < 10
 
 
+@pytest.mark.parametrize(
+    "work",
+    [
+        "n.push(s.split('').length)",
+        "n.push(a.indexOf(2))",
+        "n.push(s.repeat(8).length)",
+        "n.push(a.slice().length)",
+        "n.push(/^(a|aa)+$/.test('a'.repeat(27) + 'b'))",
+    ],
+    ids=["split", "indexOf", "repeat", "slice", "regexp"],
+)
+def test_a_few_heavy_built_in_calls_are_bounded_in_time(work):
+    # Fewer iterations than a chunk of ticks (budget.CHUNK): only the clock stops them, and it
+    # is looked at once per chunk (a chunk that was slow is followed by single ticks: the
+    # fast loop first makes the next chunk a full one). Each call makes or walks millions of
+    # elements (tens of ms): the loop would run all 60 of them, well past the 0.3 s allowed,
+    # but for builtin_heavy.
+    script = (
+        "var s = 'x'.repeat(1 << 22), a = s.split(''), n = []; for (var k = 0; k < 2; k++) {} "
+        f"for (var i = 0; i < 60; i++) {{ {work}; }}"
+    )
+    sm, took = chart(script, f"budget_heavy_{work[7:13].strip('^(')}", data='<data id="n"/>', limits=Limits(script_seconds=0.3))
+    (message,) = errors(sm)
+    assert "more than 0.3 s" in message
+    assert 0 < len(to_py(sm.datamodel["n"])) < 60
+
+
+def test_a_script_without_loops_pays_for_its_built_ins():
+    # Code that never loops never binds its ticks (js_ticks); the built-ins it calls charge
+    # the running session all the same (budget.ACTIVE: each run names its session).
+    nested = "var a = [1]; " + "a = [a, a]; " * 40  # (2**40 visits to stringify, in a few bytes)
+    sm, took = chart(nested + "x = JSON.stringify(a).length;", "budget_no_loop_json", limits=Limits(script_steps=100_000))
+    (message,) = errors(sm)
+    assert "loop iterations and calls" in message and took < 30
+    # a regular expression split tries a match at every index: a million here
+    sm, took = chart("x = 'x'.repeat(1 << 20).split(/y/).length;", "budget_no_loop_split", limits=Limits(script_steps=500))
+    (message,) = errors(sm)
+    assert "loop iterations and calls" in message and took < 30
+
+
 def test_shared_parts_stringified_are_bounded():
     # a value of 40 levels whose halves are the same array: 2**40 visits, a few bytes
     script = "var a = [1]; for (var i = 0; i < 40; i++) { a = [a, a]; } x = JSON.stringify(a).length;"

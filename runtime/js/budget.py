@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 # A key no JS property name can be (not a str): the datamodel's tick iterator.
 TICKS_KEY = ("script budget",)
 CHUNK = 64  # ticks between two looks at the budget (and at the clock)
+# A string or array this long, made or walked by one built-in call, is work enough that the
+# next tick looks at the clock (builtin_heavy): a few milliseconds at the sizes of the caps.
+HEAVY = 1 << 16
 SLOW_CHUNK_S = 0.005  # a chunk that took longer than this: the next one is a single tick
 DEFAULT_STEPS = 10_000_000
 DEFAULT_SECONDS = 5.0
@@ -98,7 +101,8 @@ class _Chunks:
         b.left -= size
         if b.left <= 0:
             b.reason = f"scripts took more than {b.steps} loop iterations and calls in one macrostep (a loop that does not end?)"
-        return itertools.repeat(None, size)
+        chunk = b.chunk = itertools.repeat(None, size)
+        return chunk
 
 
 class ScriptBudget:
@@ -106,7 +110,7 @@ class ScriptBudget:
     being a value of `owner.macro_serial` (a Machine's). Without an owner (a bare datamodel)
     the budget is filled once, for the datamodel's life."""
 
-    __slots__ = ("steps", "seconds", "owner", "filled_for", "event", "events", "left", "started", "handed", "reason", "ticks")
+    __slots__ = ("steps", "seconds", "owner", "filled_for", "event", "events", "left", "started", "handed", "reason", "ticks", "chunk")
 
     def __init__(self, steps: int = DEFAULT_STEPS, seconds: float = DEFAULT_SECONDS, owner: Any = None) -> None:
         self.steps = steps
@@ -118,6 +122,7 @@ class ScriptBudget:
         self.left = 0
         self.started = self.handed = 0.0
         self.reason = "script budget spent"
+        self.chunk: Any = None  # the chunk of ticks being handed out (builtin_heavy)
         self.ticks = itertools.chain.from_iterable(_Chunks(self))
 
     def serial(self) -> Any:
@@ -142,13 +147,16 @@ def install_budget(dm: dict, owner: Any) -> None:
     dm[TICKS_KEY] = owner
 
 
-# The budget of the session whose code started last (js_ticks), for built-ins (builtin_tick).
+# The running session, for built-ins (builtin_tick, builtin_heavy): its budget once its code
+# has ticked (js_ticks), else the session itself, which each run puts here as it begins
+# (ACTIVE[0] = machine: Machine.start, send and run), so that a script without loops, whose
+# code never binds its ticks, still pays for the built-ins it calls.
 _ACTIVE: list = [None]
+ACTIVE = _ACTIVE
 
 
-def js_ticks(dm: dict):
-    """The tick iterator of a datamodel, for generated code (bound once per unit of code; a
-    bare datamodel gets a budget of its own on first use)."""
+def _budget(dm: dict) -> ScriptBudget:
+    """The datamodel's budget, made on first use (install_budget: the owner says how large)."""
     budget = dm.get(TICKS_KEY)
     if type(budget) is not ScriptBudget:
         if budget is None:
@@ -158,17 +166,50 @@ def js_ticks(dm: dict):
             budget = ScriptBudget(limits.script_steps, limits.script_seconds, budget)
         dm[TICKS_KEY] = budget
     _ACTIVE[0] = budget
+    return budget
+
+
+def js_ticks(dm: dict):
+    """The tick iterator of a datamodel, for generated code (bound once per unit of code; a
+    bare datamodel gets a budget of its own on first use)."""
+    budget = dm.get(TICKS_KEY)
+    if type(budget) is not ScriptBudget:
+        budget = _budget(dm)
+    _ACTIVE[0] = budget
     return budget.ticks
+
+
+def _running() -> ScriptBudget | None:
+    """The budget of the session running now, if one is (a session that is not, the host
+    serialising its data say, is not charged)."""
+    b = _ACTIVE[0]
+    if b is None:
+        return None
+    if type(b) is not ScriptBudget:  # (a session whose run began: Machine)
+        return _budget(b.dm) if b._busy and TICKS_KEY in b.dm else None
+    return b if b.owner is not None and b.owner._busy else None
 
 
 def builtin_tick() -> None:
     """A step of the running session's budget, for built-ins whose work grows with the shape
     of their input rather than its size (JSON.stringify, uneval and flat of a value whose parts
-    are shared: `a = [a, a]` forty times is a trillion visits in a few bytes). A session that
-    is not running now (the host serialising its data, say) is not charged."""
-    b = _ACTIVE[0]
-    if b is not None and b.owner is not None and b.owner._busy:
+    are shared: `a = [a, a]` forty times is a trillion visits in a few bytes)."""
+    b = _running()
+    if b is not None:
         next(b.ticks)
+
+
+def builtin_heavy() -> None:
+    """Make the running session's next tick look at the budget and the clock, after a built-in
+    call that made or walked a string or array of HEAVY or more elements: the clock is looked
+    at once per chunk of CHUNK ticks, and CHUNK calls of one built-in on inputs at the caps
+    (`s.split('')` of 16 M characters: a quarter of a second) would run far past
+    `script_seconds` before it is. Ends the current chunk; the next one is a single tick
+    (_Chunks: the chunk was slow)."""
+    b = _running()
+    if b is not None and b.chunk is not None:
+        for _ in b.chunk:
+            pass
 
 
 def js_string_too_long() -> Any:
@@ -180,6 +221,8 @@ def js_string_too_long() -> Any:
 
 def check_array_length(n: int) -> None:
     """The RangeError of an array about to grow past MAX_ARRAY_LENGTH elements."""
+    if n >= HEAVY:
+        builtin_heavy()
     if n > MAX_ARRAY_LENGTH:
         from .errors import throw_range_error
 
@@ -188,15 +231,19 @@ def check_array_length(n: int) -> None:
 
 def check_string(s: str) -> str:
     """s, or the RangeError of a string over the cap."""
+    if len(s) >= HEAVY:
+        builtin_heavy()
     if len(s) > MAX_STRING_LENGTH:
         js_string_too_long()
     return s
 
 
 __all__ = [
+    "ACTIVE",
     "MAX_ARRAY_LENGTH",
     "MAX_STRING_LENGTH",
     "ScriptBudget",
+    "builtin_heavy",
     "builtin_tick",
     "ScriptBudgetExceeded",
     "TICKS_KEY",

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import functools
 import re
+from time import monotonic
 
+from .budget import builtin_heavy
 from .conversions import WHITESPACE
 
 LINE_TERMINATORS = "\n\r\u2028\u2029"
@@ -528,10 +530,13 @@ def _complement(body: str) -> str:
 # bounds the rest: a match that takes longer raises TimeoutError, which no JavaScript `catch`
 # takes and which becomes error.execution (a script cannot stall its host with a pattern).
 MATCH_TIMEOUT_S = 1.0
+SLOW_MATCH_S = 0.005  # a match this slow ends the script budget's chunk of ticks (budget.py)
 
 
 class BoundedPattern:
-    """A compiled pattern whose every match is bounded in time (MATCH_TIMEOUT_S)."""
+    """A compiled pattern whose every match is bounded in time (MATCH_TIMEOUT_S); a match that
+    took long makes the script budget look at the clock at the next tick (budget.builtin_heavy:
+    a loop of a few slow matches would otherwise run far past `script_seconds`)."""
 
     __slots__ = ("_p", "groupindex")
 
@@ -540,13 +545,30 @@ class BoundedPattern:
         self.groupindex = pattern.groupindex
 
     def search(self, s: str, pos: int = 0):
-        return self._p.search(s, pos, timeout=MATCH_TIMEOUT_S)
+        return _timed(self._p.search, s, pos)
 
     def match(self, s: str, pos: int = 0):
-        return self._p.match(s, pos, timeout=MATCH_TIMEOUT_S)
+        return _timed(self._p.match, s, pos)
 
     def finditer(self, s: str, pos: int = 0):
-        return self._p.finditer(s, pos, timeout=MATCH_TIMEOUT_S)
+        # (each match found ticks: the callers' builtin_tick; the time to the first one, or to
+        # the end without one, is a search's)
+        began = monotonic()
+        try:
+            yield from self._p.finditer(s, pos, timeout=MATCH_TIMEOUT_S)
+        finally:
+            if monotonic() - began > SLOW_MATCH_S:
+                builtin_heavy()
+
+
+def _timed(find, s: str, pos: int):
+    """find(s, pos) within MATCH_TIMEOUT_S; a slow one ends the budget's chunk of ticks."""
+    began = monotonic()
+    try:
+        return find(s, pos, timeout=MATCH_TIMEOUT_S)
+    finally:
+        if monotonic() - began > SLOW_MATCH_S:
+            builtin_heavy()
 
 
 @functools.lru_cache(maxsize=512)

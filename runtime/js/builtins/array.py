@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 from ..conversions import number_to_string, to_integer, to_number, to_string, to_uint32, js_truthy, is_object
 from ..errors import throw_range_error, throw_type_error
 from ..operators import js_strict_eq, _utf16_key
-from ..budget import MAX_ARRAY_LENGTH, MAX_STRING_LENGTH, builtin_tick, check_array_length
+from ..budget import HEAVY, MAX_ARRAY_LENGTH, MAX_STRING_LENGTH, builtin_heavy, builtin_tick, check_array_length
 from ..values import ARRAY_PROTO, BUILTINS, HOLE, UNDEFINED, JSArray, JSFunction
 from ._util import arg, as_list, callable_arg, define, describe_value, native, relative_index
 
@@ -33,12 +33,17 @@ ARRAY_PROTO["constructor"] = Array
 def _this_array(this: Any, name: str) -> JSArray:
     """Mutating methods need a real array (generic array-likes are read-only here)."""
     if type(this) is JSArray:
+        if len(this) >= HEAVY and name != "push" and name != "pop":
+            builtin_heavy()  # (the method walks or moves it all: budget.py)
         return this
     throw_type_error(f"Array.prototype.{name} is only supported on arrays by scxmlc")
 
 
 def _elements(this: Any) -> list:
-    return as_list(this)
+    elements = as_list(this)
+    if len(elements) >= HEAVY:
+        builtin_heavy()  # (the method walks it: budget.py)
+    return elements
 
 
 def _value(v: Any) -> Any:

@@ -7,7 +7,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 from ..conversions import WHITESPACE, number_to_string, to_integer, to_number, to_string, to_uint32, to_uint16
-from ..budget import MAX_STRING_LENGTH, check_array_length, check_string
+from ..budget import HEAVY, MAX_STRING_LENGTH, builtin_heavy, builtin_tick, check_array_length, check_string
 from ..errors import throw_range_error, throw_type_error
 from ..properties import js_getp, js_setp
 from ..values import BUILTINS, STRING_PROTO, UNDEFINED, JSArray, JSFunction, JSObject
@@ -38,9 +38,16 @@ String.props = {"prototype": STRING_PROTO}
 dict.__setitem__(STRING_PROTO, "constructor", String)
 
 
+# Methods that look at one character, whatever the string's length (the others walk it or
+# copy it: on a long string they end the budget's chunk of ticks, budget.builtin_heavy).
+_ONE_CHARACTER = frozenset({"charAt", "charCodeAt", "codePointAt", "at"})
+
+
 def this_string(this: Any, method: str) -> str:
     """ToString(CheckObjectCoercible(this)) (15.5.4 generic methods)."""
     if type(this) is str:
+        if len(this) >= HEAVY and method not in _ONE_CHARACTER:
+            builtin_heavy()
         return this
     if this is UNDEFINED or this is None:
         throw_type_error(f"String.prototype.{method} called on null or undefined")
@@ -48,6 +55,8 @@ def this_string(this: Any, method: str) -> str:
 
 
 def _check_len(n: int) -> None:
+    if n >= HEAVY:
+        builtin_heavy()  # (a long string to make: budget.py)
     if n > MAX_STRING_LENGTH:
         throw_range_error("Invalid string length")
 
@@ -500,6 +509,8 @@ def _split(this, separator=UNDEFINED, limit=UNDEFINED, *_):
     p = 0
     q = p
     while q != size:
+        if not q & 1023:
+            builtin_tick()  # (a match tried at each index: at the cap, 32 M of them, a minute)
         m = compiled.match(s, q)
         if m is None or m.end() == p:  # step 13.c: no match here, or an empty one at p
             q += 1
