@@ -63,11 +63,20 @@ def js_arrow(fn: Callable, name: str, length: int, source: str | None = None) ->
     return JSFunction(fn, name, length, constructible=False, source=source)
 
 
-def js_arguments(args: tuple) -> JSObject:
-    """The arguments object (ES5.1 10.6), unmapped (as in strict mode): array-like, not an array."""
+_LENGTH_CALLEE = frozenset(("length", "callee"))
+_LENGTH = frozenset(("length",))
+
+
+def js_arguments(args: tuple, callee: Any = None) -> JSObject:
+    """The arguments object (ES5.1 10.6), unmapped (as in strict mode): array-like, not an
+    array; a non-strict function's has `callee`, the function itself (step 13)."""
     obj = JSObject(OBJECT_PROTO, "Arguments", None, ((str(i), v) for i, v in enumerate(args)))
     dict.__setitem__(obj, "length", float(len(args)))
-    obj.hidden = frozenset(("length",))
+    if callee is not None:
+        dict.__setitem__(obj, "callee", callee)
+        obj.hidden = _LENGTH_CALLEE
+    else:
+        obj.hidden = _LENGTH
     return obj
 
 

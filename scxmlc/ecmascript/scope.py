@@ -76,6 +76,9 @@ class FunctionCtx:
     # strict code (ES5.1 10.1.1: a Use Strict Directive, a strict enclosing function, class
     # code): `this` is passed as it is, never coerced to the global object (10.4.3)
     strict: bool = False
+    # the Python name that holds this function's own JSFunction, for `arguments.callee`
+    # (non-strict functions that use `arguments`: ES5.1 10.6 step 13)
+    callee: str | None = None
 
 
 def walk(node: Any) -> Iterator[Any]:

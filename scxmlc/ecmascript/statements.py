@@ -651,12 +651,13 @@ class StmtCompiler(ExprCompiler):
             fn = self.hcall("js_guarded", fn)
         return fn, length
 
-    def function_code(self, node: Any, ctx: FunctionCtx, factory_ctx, outer: tuple) -> ast.expr:
+    def function_code(self, node: Any, ctx: FunctionCtx, factory_ctx, outer: tuple, self_ref: str | None = None, wrap=None) -> ast.expr:
         """The Python function of a function node, compiled in `ctx` (current here): a lambda
         in lambda mode when the body has an expression form, else a factory function in
-        the context factory_ctx() makes; outside lambda mode a def emitted before the
-        current statement, in `outer` (the caller's function and scope), which the caller
-        restores afterwards in any case."""
+        the context factory_ctx() makes (which makes the function value itself when the body
+        refers to it, `self_ref`: see factory_function); outside lambda mode a def emitted
+        before the current statement, in `outer` (the caller's function and scope), which
+        the caller restores afterwards in any case."""
         if ctx.lambda_mode:
             inner_scope = self.scope
             counter = self.unit.counter
@@ -665,10 +666,12 @@ class StmtCompiler(ExprCompiler):
             except Unsupported:
                 # Statements (loops, try, ...) have no expression form: compile a def.
                 self.unit.counter = counter
+                callee = ctx.callee
                 ctx = factory_ctx()
+                ctx.callee = callee
                 self.func = ctx
                 self.scope = Scope(parent=inner_scope.parent, func=ctx)
-                return self.factory_function(node, ctx)
+                return self.factory_function(node, ctx, self_ref, wrap)
         fn_name = self.tmp("_tf")
         fdef = self.def_function(node, ctx, fn_name)
         self.func, self.scope = outer
@@ -705,52 +708,78 @@ class StmtCompiler(ExprCompiler):
         self.func = ctx
         self.scope = Scope(parent=outer_scope, func=ctx)
         self_ref = None
+        maker = "js_arrow" if is_arrow else "js_function"
+
+        def wrap(fn: ast.expr) -> ast.expr:
+            if isinstance(fn, ast.Lambda):
+                # A lambda cannot hold the try block of guarded_body: wrap it instead.
+                fn = self.hcall("js_guarded", fn)
+            args = [fn, P.const(fname), P.const(length)]
+            if source is not None:
+                args.append(P.const(source))
+            return self.hcall(maker, *args)
+
         try:
             if own_name and not declaration:
                 # A named function expression sees its own name (ES5.1 13 step 3-5).
                 self_ref = self.tmp("_tself")
                 self.scope.bindings[own_name] = Binding(own_name, self_ref, "self", outer_func)
                 self.scope = Scope(parent=self.scope, func=ctx)
+            if not is_arrow and not strict and self.uses_arguments(node):
+                # arguments.callee is the function itself (ES5.1 10.6 step 13; strict code has
+                # none): the name that holds it, made for it when the function has no other.
+                self_ref = self_ref or self.tmp("_tself")
+                ctx.callee = self_ref
             fn = self.function_code(
-                node, ctx, lambda: FunctionCtx(outer_func, is_arrow=is_arrow, lambda_mode=False, factory=True, strict=strict), (outer_func, outer_scope)
+                node,
+                ctx,
+                lambda: FunctionCtx(outer_func, is_arrow=is_arrow, lambda_mode=False, factory=True, strict=strict),
+                (outer_func, outer_scope),
+                self_ref,
+                wrap,
             )
         finally:
             self.func, self.scope = outer_func, outer_scope
-        maker = "js_arrow" if is_arrow else "js_function"
-        if isinstance(fn, ast.Lambda):
-            # A lambda cannot hold the try block of guarded_body: wrap it instead.
-            fn = self.hcall("js_guarded", fn)
-        args = [fn, P.const(fname), P.const(length)]
-        if source is not None:
-            args.append(P.const(source))
-        value: ast.expr = self.hcall(maker, *args)
+        if getattr(fn, "scxmlc_made", False):
+            return fn  # (the factory made the function value: factory_function)
+        value = wrap(fn)
         if self_ref is not None:
             value = P.walrus(self_ref, value)
         return value
 
-    def factory_function(self, node: Any, ctx: FunctionCtx) -> ast.expr:
+    def factory_function(self, node: Any, ctx: FunctionCtx, self_ref: str | None = None, wrap=None) -> ast.expr:
         """A statement-bodied function inside an expression: expressions cannot hold a `def`,
         so the def goes into a factory (taking the datamodel and the enclosing variables it
         reads, by value) that the Transpiler hoists to the top of the generated function
-        holding this code (Transpiler.hoisted_for); the expression calls the factory."""
+        holding this code (Transpiler.hoisted_for); the expression calls the factory.
+        A function that refers to itself (`self_ref`: a named function expression's name,
+        `arguments.callee`) cannot take itself by value, for it does not exist when the
+        factory is called: the factory makes the function value (`wrap`) into a local of its
+        own that the def reads, and returns it (the call is marked `scxmlc_made`)."""
         saved = self.prelude_stack
         self.prelude_stack = [[]]
         try:
             fdef = self.def_function(node, ctx, "_tf")
         finally:
             self.prelude_stack = saved
-        captured = sorted(c for c in ctx.captured if c != DM)
+        captured = sorted(c for c in ctx.captured if c != DM and c != self_ref)
         name = self.tmp("_tfactory")
+        if self_ref is None:
+            tail: list[ast.stmt] = [ast.Return(P.name("_tf"))]
+        else:
+            tail = [P.assign(P.store(self_ref), wrap(P.name("_tf"))), ast.Return(P.name(self_ref))]
         factory = ast.FunctionDef(
             name=name,
             args=ast.arguments(posonlyargs=[], args=[ast.arg(DM), *(ast.arg(c) for c in captured)], kwonlyargs=[], kw_defaults=[], defaults=[]),
-            body=[ticks_binding(), fdef, ast.Return(P.name("_tf"))],
+            body=[ticks_binding(), fdef, *tail],
             decorator_list=[],
             returns=None,
             type_params=[],
         )
         self.unit.hoisted[name] = ast.fix_missing_locations(factory)
-        return ast.Call(P.name(name), [P.name(DM), *(P.name(c) for c in captured)], [])
+        call = ast.Call(P.name(name), [P.name(DM), *(P.name(c) for c in captured)], [])
+        call.scxmlc_made = self_ref is not None
+        return call
 
     def params_prologue(self, node: Any, ctx: FunctionCtx, uses_args: bool) -> tuple[ast.arguments, list[ast.stmt]]:
         """Python parameters and the statements that bind JS parameters.
@@ -856,7 +885,8 @@ class StmtCompiler(ExprCompiler):
         body_stmts = node.body.body if node.body.type == "BlockStatement" else None
         if uses_args and "arguments" not in self.scope.bindings:
             b = self.declare(self.scope, "arguments", "var")
-            prologue.append(P.assign(P.store(b.py), self.hcall("js_arguments", P.name(ctx.args_name))))
+            callee = [P.name(ctx.callee)] if ctx.callee is not None else []
+            prologue.append(P.assign(P.store(b.py), self.hcall("js_arguments", P.name(ctx.args_name), *callee)))
         hoisted_funcs = []
         if body_stmts is not None:
             names, nested = var_declarations(node.body)

@@ -87,6 +87,36 @@ def test_use_strict_this_in_expressions(src, expected):
     assert evaluate(src, compact=True) == expected
 
 
+# Functions that refer to themselves: by a named function expression's own name, or as
+# arguments.callee (ES5.1 10.6 step 13; strict functions have none). In an expression, a
+# function whose body needs statements (the loop) is made by a hoisted factory, which takes
+# the enclosing variables by value: it made the function reading its own name before that
+# name had a value (UnboundLocalError), and now makes the function value itself.
+SELF_REFERENCES = [
+    ("(function fact(n) { return n <= 1 ? 1 : n * fact(n - 1); })(5)", 120.0),
+    ("(function fact(n) { for (;;) { return n <= 1 ? 1 : n * fact(n - 1); } })(5)", 120.0),
+    ("(function (n) { return n <= 1 ? 1 : n * arguments.callee(n - 1); })(5)", 120.0),
+    ("(function (n) { for (;;) { return n <= 1 ? 1 : n * arguments.callee(n - 1); } })(5)", 120.0),
+    ("(function f(n) { for (;;) { return arguments.callee === f; } })(5)", True),
+    ("(function () { return typeof arguments.callee; })()", "function"),
+    ("(function () { 'use strict'; return typeof arguments.callee; })()", "undefined"),
+    ("(function () { return Object.keys(arguments).join() + JSON.stringify(arguments); })(1, 2)", "0,1{\"0\":1,\"1\":2}"),
+    ("(function (a) { var f = function () { return arguments.callee.length; }; return f(); })()", 0.0),
+]
+
+
+@pytest.mark.parametrize("src, expected", SELF_REFERENCES)
+def test_functions_that_refer_to_themselves(src, expected):
+    assert evaluate(src) == expected
+    assert evaluate(src, compact=True) == expected
+    assert script_value(f"var result = {src};") == expected
+
+
+def test_a_declared_function_is_its_own_callee():
+    src = "function f(n) { return n <= 1 ? 1 : n * arguments.callee(n - 1); } var g = f; f = null; var result = g(5);"
+    assert script_value(src) == 120.0
+
+
 def test_sloppy_functions_do_not_pay_for_strictness():
     """Strictness is decided at compile time: a strict function has no this-coercion code,
     a sloppy one keeps it, and a function that does not use this has none either way."""

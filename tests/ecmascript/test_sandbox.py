@@ -133,7 +133,7 @@ EXPRESSIONS = [
     ("`${'__import__'}`", "__import__"),
     ("'\"\"\"; import os; \"\"\"'.length", 19.0),
     ("arguments", ("throws", "ReferenceError")),
-    ("(function () { return arguments.callee; })()", U),
+    ("(function () { return arguments.callee.__closure__; })()", U),
     ("Error.captureStackTrace", U),
     ("with ({}) {}", ("throws", "SyntaxError")),
     ("({get x() { return this.__class__; }}).x", U),

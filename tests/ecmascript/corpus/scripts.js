@@ -666,6 +666,14 @@ var result = ['😀'.length, 'a😀b'.charAt(2)];
 var result = (function () { return typeof this; }).call(5);
 // == deviation: arguments is not mapped to the parameters
 var result = (function (a) { arguments[0] = 9; return a; })(1);
+// == arguments.callee of a declared function
+function calleeFact(n) { return n <= 1 ? 1 : n * arguments.callee(n - 1); }
+var calleeCopy = calleeFact;
+calleeFact = null;
+var result = calleeCopy(5);
+// == deviation: strict arguments.callee does not throw
+var result;
+try { result = (function () { 'use strict'; return typeof arguments.callee; })(); } catch (e) { result = e.name; }
 // == deviation: top level const can be reassigned
 const topConst = 1;
 var result;

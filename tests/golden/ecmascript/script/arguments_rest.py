@@ -3,19 +3,19 @@ _ticks = js_ticks(_dm)
 js_declare(_dm, ("f",), ("sum",))
 
 
-def _tf1(_this, *_targs2):
+def _tf2(_this, *_targs3):
     next(_ticks)
     try:
-        j_arguments = js_arguments(_targs2)
+        j_arguments = js_arguments(_targs3, _tself1)
         j_s = UNDEFINED
         j_s = 0.0
         j_i = 0.0
         while (
-            _t4 < _t5
-            if type((_t4 := j_i))
+            _t5 < _t6
+            if type((_t5 := j_i))
             is type(
                 (
-                    _t5 := (
+                    _t6 := (
                         float(len(j_arguments))
                         if type(j_arguments) in js_LENGTH_TYPES
                         else js_length(j_arguments)
@@ -23,63 +23,65 @@ def _tf1(_this, *_targs2):
                 )
             )
             is float
-            else js_lt(_t4, _t5)
+            else js_lt(_t5, _t6)
         ):
             next(_ticks)
             j_s = (
-                _t8 + _t9
-                if type((_t8 := j_s))
+                _t9 + _t10
+                if type((_t9 := j_s))
                 is type(
                     (
-                        _t9 := (
-                            _t7
+                        _t10 := (
+                            _t8
                             if type(j_arguments) is JSArray
-                            and (_t6 := js_ARRAY_INDEX.get(j_i)) is not None
-                            and (_t6 < len(j_arguments))
-                            and ((_t7 := j_arguments[_t6]) is not HOLE)
+                            and (_t7 := js_ARRAY_INDEX.get(j_i)) is not None
+                            and (_t7 < len(j_arguments))
+                            and ((_t8 := j_arguments[_t7]) is not HOLE)
                             else js_get(j_arguments, j_i)
                         )
                     )
                 )
                 is float
-                else js_add(_t8, _t9)
+                else js_add(_t9, _t10)
             )
             j_i = j_i + 1.0
         return j_s
-    except (RecursionError, NameError) as _t10:
-        js_reraise(_t10)
+    except (RecursionError, NameError) as _t11:
+        js_reraise(_t11)
 
 
-_dm["sum"] = js_function(
-    _tf1,
-    "sum",
-    0,
-    "function sum() { var s = 0; for (var i = 0; i < arguments.length; i++) s += arguments[i]; return s; }",
+_dm["sum"] = (
+    _tself1 := js_function(
+        _tf2,
+        "sum",
+        0,
+        "function sum() { var s = 0; for (var i = 0; i < arguments.length; i++) s += arguments[i]; return s; }",
+    )
 )
 
 
-def _tf11(_tthis12, *_targs13):
+def _tf12(_tthis13, *_targs14):
     next(_ticks)
     try:
-        j_first = js_item(_targs13, 0)
-        j_rest = js_array(*_targs13[1:])
+        j_first = js_item(_targs14, 0)
+        j_rest = js_array(*_targs14[1:])
         return (
-            _t14 + _t15
+            _t15 + _t16
             if type(
                 (
-                    _t14 := (
+                    _t15 := (
                         float(len(j_rest))
                         if type(j_rest) in js_LENGTH_TYPES
                         else js_length(j_rest)
                     )
                 )
             )
-            is type((_t15 := j_first))
+            is type((_t16 := j_first))
             is float
-            else js_add(_t14, _t15)
+            else js_add(_t15, _t16)
         )
-    except (RecursionError, NameError) as _t16:
-        js_reraise(_t16)
+    except (RecursionError, NameError) as _t17:
+        js_reraise(_t17)
 
 
-_dm["f"] = js_arrow(_tf11, "f", 1, "(first, ...rest) => rest.length + first")
+_dm["f"] = js_arrow(_tf12, "f", 1, "(first, ...rest) => rest.length + first")
