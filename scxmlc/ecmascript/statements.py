@@ -763,6 +763,11 @@ class StmtCompiler(ExprCompiler):
         finally:
             self.prelude_stack = saved
         captured = sorted(c for c in ctx.captured if c != DM and c != self_ref)
+        if captured and ctx.parent is not None and ctx.parent.lambda_mode and not ctx.parent.top:
+            # Copies of an enclosing function's variables would go stale when that function
+            # assigns them after making this one: let the enclosing function be a def (its
+            # own lambda attempt fails with this), where this one is a closure of its variables.
+            raise Unsupported("a function inside an expression that reads its enclosing function's variables", node)
         name = self.tmp("_tfactory")
         if self_ref is None:
             tail: list[ast.stmt] = [ast.Return(P.name("_tf"))]

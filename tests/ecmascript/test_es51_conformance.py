@@ -112,6 +112,23 @@ def test_functions_that_refer_to_themselves(src, expected):
     assert script_value(f"var result = {src};") == expected
 
 
+# A function whose body needs statements, inside a function compiled as a lambda, read the
+# enclosing function's variables as copies taken when it was made (a hoisted factory): a
+# later assignment was not seen. The enclosing function is now a def, and this one a closure.
+LIVE_CLOSURES = [
+    ("(function () { var x = 1; var g = function () { for (;;) { return x; } }; x = 2; return g(); })()", 2.0),
+    ("(function () { var x = 1; var g = function () { for (;;) { x = 5; return x; } }; g(); return x; })()", 5.0),
+    ("(function (a) { var g = function () { while (true) { return a; } }; a = 'late'; return g(); })('early')", "late"),
+    ("(function () { var n = 0; var inc = function () { for (;;) { return ++n; } }; inc(); inc(); return n; })()", 2.0),
+]
+
+
+@pytest.mark.parametrize("src, expected", LIVE_CLOSURES)
+def test_functions_inside_expressions_see_their_enclosing_variables_live(src, expected):
+    assert evaluate(src) == expected
+    assert evaluate(src, compact=True) == expected
+
+
 def test_a_declared_function_is_its_own_callee():
     src = "function f(n) { return n <= 1 ? 1 : n * arguments.callee(n - 1); } var g = f; f = null; var result = g(5);"
     assert script_value(src) == 120.0

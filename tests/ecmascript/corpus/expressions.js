@@ -1112,3 +1112,5 @@ box.\u0074his
 (function (n) { for (;;) { return n <= 1 ? 1 : n * arguments.callee(n - 1); } })(5)
 (function f() { while (true) { return arguments.callee === f; } })()
 (function () { return Object.keys(arguments).join() + JSON.stringify(arguments); })(1, 2)
+(function () { var x = 1; var g = function () { for (;;) { return x; } }; x = 2; return g(); })()
+(function (a) { var g = function () { while (true) { return a; } }; a = 'late'; return g(); })('early')
