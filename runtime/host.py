@@ -19,6 +19,8 @@ import itertools
 import time
 from _weakref import ref as _ref  # (weakref.py and what it loads: about 1 ms of start-up, issue 14)
 
+from .clock import Clock, RealClock
+
 # The lock and the inbox are what threading.Lock and queue.SimpleQueue are, without importing
 # those modules (about 2 ms of a process's start, issue 14); _queue, a shared library, is
 # loaded with the first inbox (a host whose other threads hand it nothing has none).
@@ -32,8 +34,6 @@ def _queue_types() -> None:
     except ImportError:  # pragma: no cover - an interpreter without the C module
         from queue import Empty, SimpleQueue
 
-
-from .clock import Clock, RealClock
 
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:  # pragma: no cover
@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # pragma: no cover
 # dies, before its id can be another object's.
 _default_hosts: "dict[int, tuple[_ref, _ref]]" = {}
 _process_host: "Host | None" = None
+_session_counter = itertools.count(1)
 
 ENV = "SCXMLC_REFERENCE"  # =1: the reference mode by default (reference.py)
 
@@ -59,8 +60,6 @@ def reference_mode() -> bool:
     import os  # (loaded at start-up already, by site)
 
     return os.environ.get(ENV, "") == "1"
-
-_session_counter = itertools.count(1)
 
 
 class _KeyedRef(_ref):
@@ -123,7 +122,10 @@ class WeakValues(_collections_abc.MutableMapping):
         return len(self._refs)
 
     def items(self) -> list:  # type: ignore[override]
-        return [(k, v) for k, r in list(self._refs.items()) if (v := r()) is not None]
+        # (dict.copy takes the entries in one C call that makes no object the collector could
+        # run for; list(items()) makes a tuple per entry, and a collection between two of them
+        # runs the removal callbacks: "dictionary changed size during iteration")
+        return [(k, v) for k, r in self._refs.copy().items() if (v := r()) is not None]
 
     def keys(self) -> list:  # type: ignore[override]
         return [k for k, _ in self.items()]

@@ -286,3 +286,33 @@ def test_threads_racing_to_hand_a_host_its_first_work_share_one_inbox():
     for t in threads:
         t.join()
     assert host.process_inbox() == 1600 and sorted(ran) == [(k, i) for k in range(8) for i in range(200)]
+
+
+def test_listing_the_registry_while_the_collector_takes_sessions():
+    """A collection while WeakValues lists its entries runs the removal callbacks of the values
+    it frees; a listing that made an object per entry as it went met its dict changing size
+    under it (host.close, on a host of 10,000 ended sessions)."""
+    from scxmlc_runtime.host import WeakValues
+
+    class Cyclic:
+        def __init__(self):
+            self.me = self  # (only the collector frees it)
+
+    threshold = gc.get_threshold()
+    table = WeakValues()
+    gc.collect()
+    gc.disable()
+    try:
+        held = [Cyclic() for _ in range(2000)]  # (young: a first-generation collection frees them)
+        for i, v in enumerate(held):
+            table[str(i)] = v
+        del held, v
+        # The next collection comes a few hundred objects into the listing.
+        gc.set_threshold(gc.get_count()[0] + 300)
+        gc.enable()
+        listed = len(table.values())
+    finally:
+        gc.enable()
+        gc.set_threshold(*threshold)
+    gc.collect()
+    assert len(table) == 0 and listed <= 2000

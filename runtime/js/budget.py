@@ -151,8 +151,7 @@ def install_budget(dm: dict, owner: Any) -> None:
 # has ticked (js_ticks), else the session itself, which each run puts here as it begins
 # (ACTIVE[0] = machine: Machine.start, send and run), so that a script without loops, whose
 # code never binds its ticks, still pays for the built-ins it calls.
-_ACTIVE: list = [None]
-ACTIVE = _ACTIVE
+ACTIVE: list = [None]
 
 
 def _budget(dm: dict) -> ScriptBudget:
@@ -165,7 +164,6 @@ def _budget(dm: dict) -> ScriptBudget:
             limits = budget.limits
             budget = ScriptBudget(limits.script_steps, limits.script_seconds, budget)
         dm[TICKS_KEY] = budget
-    _ACTIVE[0] = budget
     return budget
 
 
@@ -175,18 +173,21 @@ def js_ticks(dm: dict):
     budget = dm.get(TICKS_KEY)
     if type(budget) is not ScriptBudget:
         budget = _budget(dm)
-    _ACTIVE[0] = budget
+    ACTIVE[0] = budget
     return budget.ticks
 
 
 def _running() -> ScriptBudget | None:
     """The budget of the session running now, if one is (a session that is not, the host
     serialising its data say, is not charged)."""
-    b = _ACTIVE[0]
+    b = ACTIVE[0]
     if b is None:
         return None
     if type(b) is not ScriptBudget:  # (a session whose run began: Machine)
-        return _budget(b.dm) if b._busy and TICKS_KEY in b.dm else None
+        if not b._busy or TICKS_KEY not in b.dm:
+            return None
+        b = ACTIVE[0] = _budget(b.dm)
+        return b
     return b if b.owner is not None and b.owner._busy else None
 
 
