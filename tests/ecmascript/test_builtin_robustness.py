@@ -185,11 +185,11 @@ def _budgeted(steps: int):
     owner = types.SimpleNamespace(_busy=True, macro_serial=0, dm={})
     dm = rt.new_globals()
     dm[_budget.TICKS_KEY] = _budget.ScriptBudget(steps, 60.0, owner)
-    before = _budget._ACTIVE[0]
+    before = _budget.ACTIVE[0]
     try:
         yield dm
     finally:
-        _budget._ACTIVE[0] = before
+        _budget.ACTIVE[0] = before
 
 
 def test_repeat_of_the_empty_string_any_finite_number_of_times():
