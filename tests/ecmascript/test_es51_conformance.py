@@ -105,13 +105,6 @@ SELF_REFERENCES = [
 ]
 
 
-@pytest.mark.parametrize("src, expected", SELF_REFERENCES)
-def test_functions_that_refer_to_themselves(src, expected):
-    assert evaluate(src) == expected
-    assert evaluate(src, compact=True) == expected
-    assert script_value(f"var result = {src};") == expected
-
-
 # A function whose body needs statements, inside a function compiled as a lambda, read the
 # enclosing function's variables as copies taken when it was made (a hoisted factory): a
 # later assignment was not seen. The enclosing function is now a def, and this one a closure.
@@ -123,10 +116,11 @@ LIVE_CLOSURES = [
 ]
 
 
-@pytest.mark.parametrize("src, expected", LIVE_CLOSURES)
-def test_functions_inside_expressions_see_their_enclosing_variables_live(src, expected):
+@pytest.mark.parametrize("src, expected", SELF_REFERENCES + LIVE_CLOSURES)
+def test_functions_that_refer_to_themselves_or_their_enclosing_variables(src, expected):
     assert evaluate(src) == expected
     assert evaluate(src, compact=True) == expected
+    assert script_value(f"var result = {src};") == expected
 
 
 def test_a_declared_function_is_its_own_callee():
