@@ -12,7 +12,8 @@ most `external_events` events from its external queue: a session that keeps send
 events without a delay would otherwise never return (nor give the others their turn).
 
 Scripts have a budget of their own, per macrostep: `script_steps` loop iterations and function
-calls together, and `script_seconds` of time (runtime/js/budget.py). Spending it is not the end
+calls together, `script_seconds` of time and `script_memory` bytes by which they may grow the
+process (runtime/js/budget.py). Spending it is not the end
 of the session: the script that was running stops with error.execution, and so does each later
 script of the same macrostep at its first loop iteration or call; the next macrostep starts
 with a full budget.
@@ -37,6 +38,7 @@ _FIELDS = {
     "external_events": 100_000,  # external events one run takes without a pause (a session sending itself events)
     "script_steps": 10_000_000,  # loop iterations and function calls of one macrostep's scripts (js/budget.py)
     "script_seconds": 5.0,  # time one macrostep's scripts may take (js/budget.py)
+    "script_memory": 512 << 20,  # bytes by which one macrostep's scripts may grow the process (js/budget.py)
     "invoke_depth": 20,  # sessions invoked inside invoked sessions (a chart that invokes itself)
     "sessions": 100_000,  # sessions a host holds that `<session:start>` may add to (the host's limits count)
 }
@@ -53,6 +55,7 @@ class Limits:
     external_events: int
     script_steps: int
     script_seconds: float
+    script_memory: int
     invoke_depth: int
     sessions: int
 
@@ -65,13 +68,14 @@ class Limits:
         external_events: int = _FIELDS["external_events"],
         script_steps: int = _FIELDS["script_steps"],
         script_seconds: float = _FIELDS["script_seconds"],
+        script_memory: int = _FIELDS["script_memory"],
         invoke_depth: int = _FIELDS["invoke_depth"],
         sessions: int = _FIELDS["sessions"],
     ) -> None:
         values = locals()
         for name in _FIELDS:
             object.__setattr__(self, name, values[name])
-        for name in ("microsteps", "internal_events", "errors", "external_events", "script_steps", "invoke_depth", "sessions"):
+        for name in ("microsteps", "internal_events", "errors", "external_events", "script_steps", "script_memory", "invoke_depth", "sessions"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ValueError(f"Limits.{name} must be a positive integer")
         if not isinstance(self.script_seconds, (int, float)) or not self.script_seconds > 0:

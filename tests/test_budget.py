@@ -226,3 +226,46 @@ def test_the_caps_hold_in_a_chart_and_are_catchable():
     assert errors(sm) == [] and sm.datamodel["x"] == "after"
     sm2, _ = chart("var s = 'ab'; while (true) s = s + s;", "caps_chart_uncaught")
     assert errors(sm2) == ["Invalid string length"]
+
+
+MEMORY_RUN = """
+import json, sys
+import scxmlc
+from scxmlc_runtime import Limits, SimulatedClock
+from scxmlc_runtime.js import to_py
+from scxmlc_runtime.js.budget import resident_bytes
+from tests.test_budget import HEAD
+
+# Each iteration keeps a new string of a million characters, a cheap call: neither the steps
+# nor the time stop the loop before it keeps 300 MB; `go` keeps `k` more, within the bound.
+text = HEAD + (
+    '<datamodel><data id="errors" expr="[]"/><data id="n" expr="[]"/></datamodel>'
+    '<state id="a"><onentry><script><![CDATA[var s = "x".repeat(1 << 20); for (var i = 0; i < 300; i++) n.push(s + i);]]></script></onentry>'
+    '<transition event="error.*"><script>errors.push(_event.data.message)</script></transition>'
+    '<transition event="go"><script><![CDATA[n = []; for (var i = 0; i < _event.data.k; i++) n.push("y".repeat(1 << 20) + i);]]></script></transition>'
+    "</state></scxml>"
+)
+before = resident_bytes()
+sm = scxmlc.load_string(text, module_name="budget_memory").Chart(clock=SimulatedClock(), limits=Limits(script_memory=48 << 20)).start()
+kept = len(to_py(sm.datamodel["n"]))
+grew = (resident_bytes() - before) >> 20
+sm.send("go", {"k": 30})
+print(json.dumps({"errors": to_py(sm.datamodel["errors"]), "kept": kept, "grew": grew, "then": len(to_py(sm.datamodel["n"]))}))
+"""
+
+
+def test_a_macrostep_that_grows_the_process_past_script_memory_is_stopped():
+    # In a fresh interpreter: memory an earlier test freed but the allocator kept would be
+    # reused without growing the process, and the bound counts growth.
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    out = subprocess.run([sys.executable, "-c", MEMORY_RUN], cwd=Path(__file__).parent.parent, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    (message,) = result["errors"]  # the first macrostep's; the second stays within the bound
+    assert "grew the process's memory by more than 48 MB in one macrostep" in message
+    assert 40 <= result["kept"] < 150 and result["grew"] < 200
+    assert result["then"] == 30  # the session goes on: its next macrostep has a fresh bound

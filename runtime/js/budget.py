@@ -20,6 +20,16 @@ MAX_ARRAY_LENGTH is never kept: the operation that would make it throws a RangeE
 string length" / "Invalid array length", V8's words), which a script may catch, since nothing
 was allocated for good. The caps are per process (memory is), far below V8's 2**29 - 24
 characters: a single string may hold 32 M characters, an array 16 M elements.
+
+The memory bound. The caps bound one value, not how many a loop makes: a loop that pushes
+`s.split('')` of a string at the cap grows the process by gigabytes within `script_seconds`.
+So the budget also weighs the process's resident memory (resident_bytes), at most once per
+MEMORY_LOOK_S of script time, at a chunk boundary: a macrostep whose scripts grow it by more
+than `memory` bytes is spent as above. Growth is counted from the first look, MEMORY_LOOK_S
+into the macrostep (a read costs about a microsecond: scripts that end sooner never pay it), so
+what the first millisecond allocates, and what one built-in call at the caps makes (128 MB at
+most), can come on top. It bounds a macrostep, not a session: what a session keeps from each
+of its macrosteps is bounded by the operating system's limit (docs/guide.md, Limits).
 """
 
 from __future__ import annotations
@@ -38,11 +48,48 @@ CHUNK = 64  # ticks between two looks at the budget (and at the clock)
 # next tick looks at the clock (builtin_heavy): a few milliseconds at the sizes of the caps.
 HEAVY = 1 << 16
 SLOW_CHUNK_S = 0.005  # a chunk that took longer than this: the next one is a single tick
+MEMORY_LOOK_S = 0.001  # script time between two looks at the process's memory
 DEFAULT_STEPS = 10_000_000
 DEFAULT_SECONDS = 5.0
+DEFAULT_MEMORY = 512 << 20
 
 MAX_STRING_LENGTH = 1 << 25
 MAX_ARRAY_LENGTH = 1 << 24
+
+
+_read_resident: Any = None  # (resident_bytes: chosen on first use)
+
+
+def resident_bytes() -> int | None:
+    """The process's resident memory in bytes, or None where it cannot be read. Linux:
+    /proc/self/statm, through a descriptor kept open (about a microsecond a read; a forked
+    child opens its own); elsewhere the peak resident size (getrusage), which grows with it."""
+    global _read_resident
+    if _read_resident is None:
+        _read_resident = _resident_reader()
+    return _read_resident()
+
+
+def _resident_reader() -> Any:
+    import os  # (the first look at memory is a millisecond into a script: not at import)
+    import sys
+
+    if sys.platform.startswith("linux") and os.path.exists("/proc/self/statm"):
+        page = os.sysconf("SC_PAGE_SIZE")
+        fd = [os.open("/proc/self/statm", os.O_RDONLY | os.O_CLOEXEC)]
+
+        def reopen() -> None:  # (/proc/self was the parent when the descriptor was opened)
+            os.close(fd[0])
+            fd[0] = os.open("/proc/self/statm", os.O_RDONLY | os.O_CLOEXEC)
+
+        os.register_at_fork(after_in_child=reopen)
+        return lambda: int(os.pread(fd[0], 128, 0).split()[1]) * page
+    try:
+        import resource
+    except ImportError:  # (Windows)
+        return lambda: None
+    unit = 1 if sys.platform == "darwin" else 1024  # (ru_maxrss: bytes on macOS, KiB elsewhere)
+    return lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * unit
 
 
 class ScriptBudgetExceeded(Exception):
@@ -87,13 +134,25 @@ class _Chunks:
         if serial != b.filled_for:
             b.filled_for = serial
             b.left = b.steps
-            b.started = now
+            b.started = b.weighed = now
+            b.base = -1
         elif b.left <= 0:
             return _Spent(b, serial)
         elif now - b.started > b.seconds:
             b.reason = f"scripts ran for more than {b.seconds:g} s in one macrostep"
             b.left = 0
             return _Spent(b, serial)
+        elif now - b.weighed > MEMORY_LOOK_S:
+            b.weighed = now
+            rss = resident_bytes()
+            if rss is None:
+                pass
+            elif b.base < 0:
+                b.base = rss
+            elif rss - b.base > b.memory:
+                b.reason = f"scripts grew the process's memory by more than {b.memory >> 20} MB in one macrostep"
+                b.left = 0
+                return _Spent(b, serial)
         # Slow ticks (each iteration copies a long string, runs a long match) get the clock
         # looked at after each one, so the time bound holds to within one tick.
         size = CHUNK if now - b.handed < SLOW_CHUNK_S else 1
@@ -106,21 +165,29 @@ class _Chunks:
 
 
 class ScriptBudget:
-    """One session's budget: `steps` ticks and `seconds` of time per macrostep, a macrostep
-    being a value of `owner.macro_serial` (a Machine's). Without an owner (a bare datamodel)
-    the budget is filled once, for the datamodel's life."""
+    """One session's budget: `steps` ticks, `seconds` of time and `memory` bytes of growth of
+    the process per macrostep, a macrostep being a value of `owner.macro_serial` (a
+    Machine's). Without an owner (a bare datamodel) the budget is filled once, for the
+    datamodel's life."""
 
-    __slots__ = ("steps", "seconds", "owner", "filled_for", "event", "events", "left", "started", "handed", "reason", "ticks", "chunk")
+    __slots__ = (
+        "steps", "seconds", "memory", "owner", "filled_for", "event", "events", "left", "started", "handed",
+        "weighed", "base", "reason", "ticks", "chunk",
+    )  # fmt: skip
 
-    def __init__(self, steps: int = DEFAULT_STEPS, seconds: float = DEFAULT_SECONDS, owner: Any = None) -> None:
+    def __init__(
+        self, steps: int = DEFAULT_STEPS, seconds: float = DEFAULT_SECONDS, owner: Any = None, memory: int = DEFAULT_MEMORY
+    ) -> None:
         self.steps = steps
         self.seconds = seconds
+        self.memory = memory
         self.owner = owner
         self.filled_for: Any = None
         self.event: Any = None  # the last external event seen bound (serial)
         self.events = 0
         self.left = 0
-        self.started = self.handed = 0.0
+        self.started = self.handed = self.weighed = 0.0
+        self.base = -1  # the resident bytes at the macrostep's first look at memory (-1: none yet)
         self.reason = "script budget spent"
         self.chunk: Any = None  # the chunk of ticks being handed out (builtin_heavy)
         self.ticks = itertools.chain.from_iterable(_Chunks(self))
@@ -162,7 +229,7 @@ def _budget(dm: dict) -> ScriptBudget:
             budget = ScriptBudget()
         else:  # (the owning machine: install_budget)
             limits = budget.limits
-            budget = ScriptBudget(limits.script_steps, limits.script_seconds, budget)
+            budget = ScriptBudget(limits.script_steps, limits.script_seconds, budget, limits.script_memory)
         dm[TICKS_KEY] = budget
     return budget
 
