@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 from .conversions import _SMALL_INT_STRINGS, is_object, number_to_string, to_string
 from .errors import make_error, throw_reference_error, throw_type_error
 from .properties import _SMALL_INDEX, for_in_keys
-from .values import DECLARED_GLOBALS_KEY, HOLE, INF, NAN, OBJECT_PROTO, SCRIPT_VARS_KEY, UNDEFINED, JSArray, JSFunction, JSObject, JSThrow, global_get, global_lookup, global_object, is_builtin
+from .values import ACCESSORS_EXIST, DECLARED_GLOBALS_KEY, HOLE, INF, NAN, OBJECT_PROTO, SCRIPT_VARS_KEY, UNDEFINED, Accessor, JSArray, JSFunction, JSObject, JSThrow, global_get, global_lookup, global_object, is_builtin
 
 js_NAN = NAN
 js_INF = INF
@@ -64,20 +64,40 @@ def js_arrow(fn: Callable, name: str, length: int, source: str | None = None) ->
 
 
 _LENGTH_CALLEE = frozenset(("length", "callee"))
-_LENGTH = frozenset(("length",))
+_THROWER: list = []  # the accessor of [[ThrowTypeError]] (ES5.1 13.2.3), made on first use
 
 
 def js_arguments(args: tuple, callee: Any = None) -> JSObject:
     """The arguments object (ES5.1 10.6), unmapped (as in strict mode): array-like, not an
-    array; a non-strict function's has `callee`, the function itself (step 13)."""
+    array; a non-strict function's has `callee`, the function itself (step 13); a strict
+    function's (no `callee` given: only those make one without it, arrows have none) has a
+    `callee` accessor that throws a TypeError when read or written (step 14; V8, as ES2017,
+    has no `caller` there)."""
     obj = JSObject(OBJECT_PROTO, "Arguments", None, ((str(i), v) for i, v in enumerate(args)))
     dict.__setitem__(obj, "length", float(len(args)))
     if callee is not None:
         dict.__setitem__(obj, "callee", callee)
         obj.hidden = _LENGTH_CALLEE
     else:
-        obj.hidden = _LENGTH
+        thrower = _THROWER[0] if _THROWER else _throw_type_error_accessor()
+        dict.__setitem__(obj, "callee", thrower)
+        obj.hidden = _LENGTH_CALLEE
     return obj
+
+
+def _throw_type_error(this: Any, *args: Any) -> Any:
+    """[[ThrowTypeError]] (ES5.1 13.2.3), with V8's message."""
+    throw_type_error(
+        "'caller', 'callee', and 'arguments' properties may not be accessed on strict mode functions or the arguments objects for calls to them"
+    )
+
+
+def _throw_type_error_accessor() -> Accessor:
+    thrower = JSFunction(_throw_type_error, "", 0, constructible=False)
+    accessor = Accessor(thrower, thrower)
+    ACCESSORS_EXIST[0] = True  # ([[Put]] looks for setters from now on: writes throw too)
+    _THROWER.append(accessor)
+    return accessor
 
 
 def js_throw(value: Any):

@@ -26,10 +26,6 @@ DEVIATIONS: dict[str, str] = {
         "arguments is the unmapped (strict-mode) object: a mapped one would turn every parameter "
         "of such a function into a property access"
     ),
-    "deviation: strict arguments.callee does not throw": (
-        "a strict function's arguments has no callee (undefined), where ES5.1 10.6 step 14 puts "
-        "an accessor that throws TypeError: objects made here carry no accessors"
-    ),
     "deviation: top level const can be reassigned": (
         "top-level let/const of a <script> are datamodel globals like var (charts read them from "
         "other elements); their TDZ and constness hold inside functions and blocks only"

@@ -168,8 +168,9 @@ def _get_own_property_names(this, o=UNDEFINED, *_):
     keys = own_keys(o)
     if type(o) is JSArray:
         keys.append("length")
-    elif isinstance(o, JSObject):
-        keys.extend(k for k in hidden_keys(o) if k not in keys)
+    elif isinstance(o, JSObject) and (hidden := hidden_keys(o)):
+        # the non-enumerable ones in the order they were made, as the others (ES2015 9.1.12)
+        keys.extend(k for k in dict.keys(o) if k in hidden and k not in keys)
     return JSArray(keys)
 
 

@@ -671,9 +671,24 @@ function calleeFact(n) { return n <= 1 ? 1 : n * arguments.callee(n - 1); }
 var calleeCopy = calleeFact;
 calleeFact = null;
 var result = calleeCopy(5);
-// == deviation: strict arguments.callee does not throw
+// == strict arguments.callee throws
 var result;
-try { result = (function () { 'use strict'; return typeof arguments.callee; })(); } catch (e) { result = e.name; }
+try { result = (function () { 'use strict'; return typeof arguments.callee; })(); } catch (e) { result = [e.name, e.message]; }
+// == strict arguments.callee is a hidden accessor
+var result = (function () {
+  'use strict';
+  var d = Object.getOwnPropertyDescriptor(arguments, 'callee');
+  var keys = [];
+  for (var k in arguments) keys.push(k);
+  return [typeof d.get, d.get === d.set, d.enumerable, 'callee' in arguments, keys, Object.keys(arguments), JSON.stringify(arguments), Object.getOwnPropertyNames(arguments), typeof arguments.caller];
+})(1, 2);
+// == writing strict arguments.callee throws
+var result;
+try { (function () { 'use strict'; arguments.callee = 1; })(); result = 'written'; } catch (e) { result = e.name; }
+// == methods and class code have strict arguments
+var o = { m: function () { return typeof arguments.callee; } };
+class StrictArgs { m() { try { return arguments.callee; } catch (e) { return e.name; } } }
+var result = [o.m(), new StrictArgs().m()];
 // == deviation: top level const can be reassigned
 const topConst = 1;
 var result;
