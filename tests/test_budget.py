@@ -269,3 +269,23 @@ def test_a_macrostep_that_grows_the_process_past_script_memory_is_stopped():
     assert "grew the process's memory by more than 48 MB in one macrostep" in message
     assert 40 <= result["kept"] < 150 and result["grew"] < 200
     assert result["then"] == 30  # the session goes on: its next macrostep has a fresh bound
+
+
+def test_a_long_string_made_from_a_receiver_ends_the_chunk_of_ticks(monkeypatch):
+    # String methods called on an object (`String.prototype.split.call(o, '')`) convert it;
+    # a long string made so is as heavy as a long string given (budget.builtin_heavy, called
+    # through the string built-ins' name for it, is counted here and still runs).
+    from scxmlc_runtime.js.builtins import string as string_builtins
+
+    heavy = []
+    real = string_builtins.builtin_heavy
+    dm = run_script("var s = 'x'.repeat(1 << 16), o = {toString: function () { return s; }}, short = {toString: function () { return 'ab'; }};")
+    monkeypatch.setattr(string_builtins, "builtin_heavy", lambda: (heavy.append(1), real()))
+    run_script("var n = String.prototype.split.call(short, '').length;", dm)
+    assert dm["n"] == 2 and heavy == []
+    for method in ("split.call(o, '').length", "indexOf.call(o, 'y')", "toUpperCase.call(o).length"):
+        run_script(f"n = String.prototype.{method};", dm)
+        assert len(heavy) == 1, method
+        heavy.clear()
+    run_script("n = String.prototype.charAt.call(o, 5);", dm)  # (one character read: not heavy)
+    assert dm["n"] == "x" and heavy == []

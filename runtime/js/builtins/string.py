@@ -44,14 +44,16 @@ _ONE_CHARACTER = frozenset({"charAt", "charCodeAt", "codePointAt", "at"})
 
 
 def this_string(this: Any, method: str) -> str:
-    """ToString(CheckObjectCoercible(this)) (15.5.4 generic methods)."""
-    if type(this) is str:
-        if len(this) >= HEAVY and method not in _ONE_CHARACTER:
-            builtin_heavy()
-        return this
-    if this is UNDEFINED or this is None:
-        throw_type_error(f"String.prototype.{method} called on null or undefined")
-    return to_string(this)
+    """ToString(CheckObjectCoercible(this)) (15.5.4 generic methods); a long string, given or
+    converted (`String.prototype.split.call(o, '')` of an object whose toString makes one),
+    ends the budget's chunk (budget.builtin_heavy) unless the method reads one character."""
+    if type(this) is not str:
+        if this is UNDEFINED or this is None:
+            throw_type_error(f"String.prototype.{method} called on null or undefined")
+        this = to_string(this)
+    if len(this) >= HEAVY and method not in _ONE_CHARACTER:
+        builtin_heavy()
+    return this
 
 
 def _check_len(n: int) -> None:
