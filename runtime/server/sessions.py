@@ -270,7 +270,7 @@ class SessionService:
         if self.resident_count() >= self.settings.max_sessions:
             return error(503, "unavailable", f"the server holds {self.settings.max_sessions} sessions already", **{"Retry-After": "1"})
         if schedule is not None:
-            return self._schedule(sid, url, params, schedule)
+            return await self._schedule(sid, url, params, schedule)
         return await self._start_now(sid, url, params)
 
     def _repeat(self, sid: str, url: str) -> Outcome | None:
@@ -321,15 +321,29 @@ class SessionService:
                 return (now + seconds * 1000, now + seconds * 1000, now + seconds * 1000, False)
         return None
 
-    def _schedule(self, sid: str, url: str, params: dict, when: tuple[float, float, float, bool]) -> Outcome:
+    async def _schedule(self, sid: str, url: str, params: dict, when: tuple[float, float, float, bool]) -> Outcome:
         earliest, latest, ideal, windowed = when
         wait = max(0.0, (earliest - self.now_ms()) / 1000.0)
         if self.store is not None and self.settings.persist_mode != "never":
+            from ..store import StoreError
+
             # §9.5 step 6: a schedule row, started by the background loop when due
-            # (a delayed start has no window: ideal_ms None, it starts late after a downtime)
-            self.store.schedule(ScheduleRow(sid, url, _json_params(params), None, int(ideal) if windowed else None,
-                                            int(ideal - earliest), int(latest - ideal), int(earliest), self.now_ms()))  # fmt: skip
-            self.scheduled[sid] = {"src": url, "starttime": int(ideal), "params": params, "timer": _NoTimer(), "stored": True}
+            # (a delayed start has no window: ideal_ms None, it starts late after a downtime).
+            # Written off the event loop: a store that waits (SQLite's lock, a slow Redis)
+            # must not stop the server's other requests meanwhile.
+            row = ScheduleRow(sid, url, _json_params(params), None, int(ideal) if windowed else None,
+                              int(ideal - earliest), int(latest - ideal), int(earliest), self.now_ms())  # fmt: skip
+            entry = {"src": url, "starttime": int(ideal), "params": params, "timer": _NoTimer(), "stored": True}
+            self.scheduled[sid] = entry  # (a retry meanwhile repeats the answer: §2.3 step 6)
+            loop = asyncio.get_running_loop()
+            try:
+                await loop.run_in_executor(None, self.store.schedule, row)
+                if self.scheduled.get(sid) is not entry:  # terminated meanwhile (§3): the row goes too
+                    await loop.run_in_executor(None, self.store.unschedule, sid)
+            except StoreError as exc:
+                if self.scheduled.get(sid) is entry:
+                    del self.scheduled[sid]
+                return error(503, "unavailable", f"the scheduled start could not be stored: {exc}", **{"Retry-After": "1"})
             return Outcome(200, {"sessionid": sid, "status": "scheduled", "starttime": int(ideal)}, session_id=sid)
 
         def launch() -> None:

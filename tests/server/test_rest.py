@@ -258,3 +258,38 @@ def test_basic_http_events_go_through_the_same_server(server):
         closed = s.getsockname()[1]
     assert c.post(f"/scxml/session/{sid}/event/away", form={"url": f"http://127.0.0.1:{closed}/x"}).status == 200
     assert eventually(lambda: any("cannot connect" in e for e in c.get(f"/scxml/session/{sid}/query?item=errors").json()["data"]["errors"]))
+
+
+def test_a_scheduled_start_waits_for_the_store_off_the_event_loop(charts, tmp_path):
+    """A store that makes a write wait (here another connection holds SQLite's write lock)
+    holds up only the start being stored: the server answers other requests meanwhile; a write
+    the store gives up on (SQLite's busy timeout, 5 s) is a 503 and schedules nothing."""
+    import sqlite3
+    import threading
+
+    db = tmp_path / "sessions.db"
+    served = serve(charts, "--store", str(db))
+    try:
+        c = served.client()
+        for sid, release in (("0123456789ABCDEFGHJKMNPQRSTVWXY0", False), ("0123456789ABCDEFGHJKMNPQRSTVWXY1", True)):
+            lock = sqlite3.connect(db, isolation_level=None)
+            lock.execute("BEGIN IMMEDIATE")
+            answer = []
+            post = threading.Thread(target=lambda: answer.append(c.post("/scxml/session/start", form={"src": "queueing.scxml", "scxmlc.delay": "60", "scxmlc.sessionid": sid})))
+            post.start()
+            time.sleep(0.3)  # (the start is waiting for the lock by now)
+            assert c.get("/ors/health").status == 200 and not answer  # answered while the write waits
+            if release:
+                lock.execute("ROLLBACK")
+            post.join(30)
+            lock.close()
+            (r,) = answer
+            if release:
+                assert r.status == 200 and r.json()["status"] == "scheduled"
+                assert c.get(f"/scxml/session/{sid}/query").json()["status"] == "scheduled"
+            else:
+                assert r.status == 503 and r.json()["error"] == "unavailable" and r.headers["Retry-After"] == "1"
+                assert c.get(f"/scxml/session/{sid}/query").status == 404  # nothing was scheduled
+    finally:
+        err = served.stop()
+    assert "Traceback" not in err, err
