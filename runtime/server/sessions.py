@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import fnmatch
+import functools
 import json
 import logging
 import os
@@ -404,6 +405,19 @@ class SessionService:
                            headers={"Location": f"/scxml/session/{sid}/query"})  # fmt: skip
         return Outcome(200, {"sessionid": sid, "status": status}, {"Location": f"/scxml/session/{sid}/query"}, session_id=sid)
 
+    async def _drop_scheduled(self, sid: str, reason: str) -> bool:
+        """A scheduled session's row dropped, leaving its tombstone, off the event loop (as
+        every store call of a request is); False, logged, when the store refused."""
+        from ..store import StoreError
+
+        drop = functools.partial(self.store.drop, sid, reason=reason, ttl_ms=self.tombstone_ttl_ms())
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, drop)
+        except StoreError as exc:
+            _log.error("scheduled session %s: its row could not be dropped (%s)", sid, exc)
+            return False
+        return True
+
     async def start_scheduled(self, row) -> None:
         """A schedule row of the store is due (or was, while the server was down: §9.7 step 4;
         with several hosts, while the host that owned it was)."""
@@ -430,7 +444,7 @@ class SessionService:
         if latest is not None and down and self.now_ms() > latest:
             # §9.7 step 4: the window passed while the server was down
             _log.info("scheduled session %s: its start window passed while the server was down; dropped", row.session_id)
-            self.store.drop(row.session_id, reason="expired", ttl_ms=self.tombstone_ttl_ms())
+            await self._drop_scheduled(row.session_id, "expired")
             return
         if row.session_id in self.host.sessions:
             return
@@ -442,14 +456,14 @@ class SessionService:
                 params = decode_event(row.params["$js"])
             except (KeyError, TypeError, ValueError, IndexError, Unstorable) as exc:  # (a row of another writer)
                 _log.error("scheduled session %s: its schedule row is damaged (%s); dropped", row.session_id, exc)
-                self.store.drop(row.session_id, reason="error", ttl_ms=self.tombstone_ttl_ms())
+                await self._drop_scheduled(row.session_id, "error")
                 return
             module.start_stored(row.session_id, row.src, params if isinstance(params, dict) else {}, row.parent_id)
             return
         outcome = await self._start_now(row.session_id, row.src, dict(row.params), schedule_rows=(row.session_id,))
         if outcome.status != 200:
             _log.error("scheduled session %s did not start: %s", row.session_id, outcome.body)
-            self.store.drop(row.session_id, reason="error", ttl_ms=self.tombstone_ttl_ms())
+            await self._drop_scheduled(row.session_id, "error")
 
     def rescheduled(self, row) -> None:
         """A schedule row of the store, after a restart (§9.7 step 4)."""
@@ -490,9 +504,10 @@ class SessionService:
         chart = self.host.service("session").cancel_scheduled(sid)  # (a <session:start>'s, with its row)
         if item is not None or chart is not None:
             if item is not None:
+                if item.get("stored") and not await self._drop_scheduled(sid, "cancelled"):
+                    self.scheduled.setdefault(sid, item)  # (its row stays: so does the session)
+                    return error(503, "unavailable", f"session {sid} could not be cancelled: the store refused", **{"Retry-After": "1"})
                 item["timer"].cancel()
-                if item.get("stored"):
-                    self.store.drop(sid, reason="cancelled", ttl_ms=self.tombstone_ttl_ms())
             self._ended_scheduled(sid, item or {"src": chart.src})
             return Outcome(200, {"sessionid": sid, "status": "cancelled"}, session_id=sid)
         found = await self.find(sid)

@@ -263,7 +263,8 @@ def test_basic_http_events_go_through_the_same_server(server):
 def test_a_scheduled_start_waits_for_the_store_off_the_event_loop(charts, tmp_path):
     """A store that makes a write wait (here another connection holds SQLite's write lock)
     holds up only the start being stored: the server answers other requests meanwhile; a write
-    the store gives up on (SQLite's busy timeout, 5 s) is a 503 and schedules nothing."""
+    the store gives up on (SQLite's busy timeout, 5 s) is a 503 and schedules nothing, and a
+    cancel it refuses is a 503 that leaves the start scheduled."""
     import sqlite3
     import threading
 
@@ -290,6 +291,15 @@ def test_a_scheduled_start_waits_for_the_store_off_the_event_loop(charts, tmp_pa
             else:
                 assert r.status == 503 and r.json()["error"] == "unavailable" and r.headers["Retry-After"] == "1"
                 assert c.get(f"/scxml/session/{sid}/query").status == 404  # nothing was scheduled
+        # a cancel the store refuses leaves the start scheduled, and says so
+        lock = sqlite3.connect(db, isolation_level=None)
+        lock.execute("BEGIN IMMEDIATE")
+        r = c.post(f"/scxml/session/{sid}/terminate")
+        lock.execute("ROLLBACK")
+        lock.close()
+        assert r.status == 503 and r.json()["error"] == "unavailable"
+        assert c.get(f"/scxml/session/{sid}/query").json()["status"] == "scheduled"
+        assert c.post(f"/scxml/session/{sid}/terminate").json() == {"sessionid": sid, "status": "cancelled"}
     finally:
         err = served.stop()
     assert "Traceback" not in err, err
