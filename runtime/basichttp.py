@@ -143,16 +143,17 @@ def _handler() -> type:
 def incoming_event(method: str, path: str, headers: dict, body: str) -> dict:
     """C.2: the event a POST becomes: named by `_scxmleventname` (else HTTP.POST), with the form
     fields (or a JSON body) as data and the whole message as `raw`."""
-    import json  # (these two on first use: keeps the runtime's import light, issue 14)
-    import urllib.parse
+    import urllib.parse  # (these two on first use: keeps the runtime's import light, issue 14)
+
+    from .httpdata import parse_json
 
     ctype = headers.get("Content-Type", "")
     data: Any = UNDEFINED
     name = DEFAULT_EVENT
     if "json" in ctype:
         try:
-            data = to_js(json.loads(body))
-        except ValueError:
+            data = to_js(parse_json(body))
+        except ValueError:  # (not JSON, or nested too deep: the text as it came)
             data = body
     else:
         fields = urllib.parse.parse_qs(body, keep_blank_values=True)

@@ -135,7 +135,14 @@ def resolve_chart(ref: dict, parent_cls: type) -> type:
 
 def snapshot(machine: "Machine") -> bytes:
     """The session as bytes (zlib-compressed JSON)."""
-    data = json.dumps(snapshot_state(machine), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    try:
+        # (a lone surrogate, which a JavaScript string may hold, as JSON's escape for it:
+        # json.dumps writes one only inside a string, and UTF-8 has no bytes for it)
+        data = json.dumps(snapshot_state(machine), separators=(",", ":"), ensure_ascii=False).encode("utf-8", "backslashreplace")
+    except RecursionError:
+        # (the heap encoding recurses into nested values: a script can nest deeper than that;
+        # such a session is not stored, ors-server.md §9.3)
+        raise SnapshotError("the session's data nests too deeply to be stored") from None
     packed = zlib.compress(data, 1)  # (level 1: a server compresses at every commit)
     if len(packed) > MAX_BYTES:
         raise SnapshotError(f"the snapshot is {len(packed)} bytes, more than {MAX_BYTES}")
@@ -302,8 +309,8 @@ def restore(cls: type, data: bytes | dict, host: "Host | None" = None, log=None,
     if not isinstance(data, dict):
         try:
             data = json.loads(zlib.decompress(data).decode("utf-8"))
-        except (zlib.error, UnicodeDecodeError, json.JSONDecodeError, TypeError) as exc:
-            raise SnapshotError(f"not a snapshot: {exc}") from None
+        except (zlib.error, UnicodeDecodeError, json.JSONDecodeError, TypeError, RecursionError) as exc:
+            raise SnapshotError(f"not a snapshot: {type(exc).__name__}: {exc}") from None
     if not isinstance(data, dict):
         raise SnapshotError(f"not a snapshot: a JSON {type(data).__name__}, not an object")
     if data.get("v") != FORMAT:
@@ -312,7 +319,7 @@ def restore(cls: type, data: bytes | dict, host: "Host | None" = None, log=None,
         raise SnapshotError(f"the snapshot is of another chart ({data.get('chart')}) or of another version of {cls.__name__}")
     try:
         return _restore(cls, data, HeapReader(data["heap"]), host, log, force)
-    except (Unstorable, KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+    except (Unstorable, KeyError, IndexError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         # (a snapshot damaged in the store: whatever its parts are instead of what they should be)
         raise SnapshotError(f"the snapshot cannot be restored: {type(exc).__name__}: {exc}") from None
 

@@ -9,11 +9,11 @@ unanswered leaves them to the server (`session_ended`: 502 noresponse).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
-from ..js import UNDEFINED, to_py
+from ..httpdata import text_bytes
+from ..js import UNDEFINED
 from ..requests import ModuleService, Request
 from .declarations import WS
 
@@ -93,11 +93,13 @@ class WsModule(ModuleService):
             else:
                 body, ctype = _json(value), "application/json; charset=utf-8"
         else:
-            params = {name: to_py(value) if value is not UNDEFINED else None for name, value in args.get("params", ())}
+            # §5.4: the params as JSON.stringify writes an object of them (NaN and the
+            # infinities as null, lone surrogates as escapes); an undefined one as null
+            params = {name: value if value is not UNDEFINED else None for name, value in args.get("params", ())}
             if self.request_answer == "envelope":
                 params = {"requestid": rid, "type": kind, "resultcode": resultcode, "data": params}
-            body, ctype = json.dumps(params, ensure_ascii=False, default=str), "application/json; charset=utf-8"
-        answer = Answer(kind == "positive", None if resultcode is None else str(resultcode), body.encode("utf-8"), ctype)
+            body, ctype = _json(params), "application/json; charset=utf-8"
+        answer = Answer(kind == "positive", None if resultcode is None else str(resultcode), text_bytes(body), ctype)
         request.finish()  # success raises no event (§5.3)
         # rule E (§9.5): released once the macrostep that produced it is committed
         self.host.after_commit(request.machine, lambda: waiting.on_answer(answer))

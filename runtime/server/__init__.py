@@ -62,7 +62,7 @@ class Server:
         from ..aio import AsyncioClock
         from ..host import Host
         from ..limits import Limits
-        from .app import make_app
+        from .app import HTTP_LOG, make_app
         from .sessions import SessionService
 
         token = self._token()
@@ -101,7 +101,7 @@ class Server:
         app = make_app(self.service, token, self.bridge)
         # keepalive_timeout also closes a connection that never completes a request (aiohttp
         # starts that timer as a connection opens; its default is an hour)
-        self._runner = web.AppRunner(app, access_log=None, keepalive_timeout=self.settings.idle_timeout_s)
+        self._runner = web.AppRunner(app, access_log=None, keepalive_timeout=self.settings.idle_timeout_s, logger=HTTP_LOG)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.settings.host, self.settings.port)
         await site.start()

@@ -17,16 +17,37 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import logging
 from typing import Any
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
+from ..httpdata import json_bytes, parse_json, text_bytes
 from .sessions import Outcome, SessionService, error
 
 _log = logging.getLogger("scxmlc_runtime.server")
+
+
+class _MalformedRequests(logging.Filter):
+    """aiohttp logs a client's malformed HTTP (a bad header, request line or framing, a body
+    that does not decompress) at ERROR with its traceback: any client could flood the log with
+    them. They are the client's errors, answered with a 400: one DEBUG line each instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        seen = 0
+        while exc is not None and seen < 10:  # (the chain: the encoding error may be a cause)
+            if isinstance(exc, HttpProcessingError):
+                _log.debug("malformed request: %s: %s", type(exc).__name__, exc)
+                return False
+            exc, seen = exc.__cause__ or exc.__context__, seen + 1
+        return True
+
+
+# The logger of aiohttp's request handler (AppRunner's `logger`): aiohttp's own, filtered.
+HTTP_LOG = logging.getLogger("scxmlc_runtime.server.http")
+HTTP_LOG.addFilter(_MalformedRequests())
 
 routes = web.RouteTableDef()
 SERVICE = web.AppKey("service", SessionService)
@@ -47,10 +68,13 @@ class BadRequest(Exception):
 def _multi(pairs) -> dict[str, Any]:
     """§1.5: a name given once is a String, several times an Array of Strings."""
     out: dict[str, Any] = {}
+    repeated: set[str] = set()  # (the names whose value is a list made here: appended in place)
     for key, value in pairs:
-        if key in out:
-            prev = out[key]
-            out[key] = prev + [value] if isinstance(prev, list) else [prev, value]
+        if key in repeated:
+            out[key].append(value)
+        elif key in out:
+            out[key] = [out[key], value]
+            repeated.add(key)
         else:
             out[key] = value
     return out
@@ -79,9 +103,11 @@ async def parameters(request: web.Request, raw_allowed: bool = False) -> tuple[d
         return params, extras
     if _is_json(ctype):
         try:
-            value = json.loads(body.decode(request.charset or "utf-8"))
-        except (UnicodeDecodeError, LookupError, ValueError):
+            value = parse_json(body.decode(request.charset or "utf-8"))
+        except (UnicodeDecodeError, LookupError):
             raise BadRequest(error(400, "invalidbody", "the body is not valid JSON")) from None
+        except ValueError as exc:  # (not JSON, or nested too deep: httpdata.py)
+            raise BadRequest(error(400, "invalidbody", f"the body is not valid JSON: {exc}")) from None
         if not isinstance(value, dict):
             raise BadRequest(error(400, "invalidbody", "the JSON body must be one object"))
         if raw_allowed:
@@ -102,9 +128,11 @@ def respond(request: web.Request, outcome: Outcome) -> web.Response:
     service = request.app[SERVICE]
     body = outcome.body
     if isinstance(body, (bytes, str)):
-        data = body if isinstance(body, bytes) else body.encode("utf-8")
+        data = body if isinstance(body, bytes) else text_bytes(body)
     else:
-        data = json.dumps(body, ensure_ascii=False, separators=(", ", ": ")).encode("utf-8")
+        # (JSON text: a session's data may hold lone surrogates, and an error may echo a
+        # client's; JSON.stringify writes them as escapes, and so does this)
+        data = json_bytes(body, separators=(", ", ": "))
     response = web.Response(status=outcome.status, body=data, headers=outcome.headers)
     response.headers["Content-Type"] = outcome.content_type
     if outcome.session_id is not None:
@@ -154,18 +182,19 @@ async def basichttp(request: web.Request) -> web.Response:
 
     service = request.app[SERVICE]
     sid = request.match_info["sid"]
+    body = (await request.read()).decode("utf-8", "replace")
+    event = incoming_event(request.method, request.path_qs, dict(request.headers), body)
+    refused = service.name_refused(event["name"])  # (the names the event route refuses: §4)
+    if refused is not None:
+        return respond(request, refused)
     if service.cluster is not None:
         place = await service.cluster.locate(sid)
         if place is not None:  # another host's session: its inbox (§9.10)
-            body = (await request.read()).decode("utf-8", "replace")
-            event = incoming_event(request.method, request.path_qs, dict(request.headers), body)
             outcome = await service.deliver_elsewhere(sid, place, event)
             return respond(request, outcome) if outcome.status != 200 else web.Response(status=200)
     machine = await service.find(sid)
     if isinstance(machine, Outcome):
         return respond(request, machine)
-    body = (await request.read()).decode("utf-8", "replace")
-    event = incoming_event(request.method, request.path_qs, dict(request.headers), body)
     refused = await service.deliver(machine, event)
     return respond(request, refused) if refused is not None else web.Response(status=200)
 
@@ -203,9 +232,13 @@ async def request_(request: web.Request) -> web.StreamResponse:
     timeout = service.settings.request_timeout_s
     given = params.pop("scxmlc.timeout", None)
     if given is not None:
+        if isinstance(given, list) and given and all(isinstance(g, str) for g in given):
+            given = given[-1]  # (the name repeated in a query string or form: the last one)
+        if isinstance(given, bool) or not isinstance(given, (str, int, float)):
+            return respond(request, error(400, "invalidparameter", "scxmlc.timeout must be a number of seconds (1-600)"))
         try:
-            timeout = float(given if not isinstance(given, list) else given[-1])
-        except (TypeError, ValueError):
+            timeout = float(given)
+        except ValueError:
             return respond(request, error(400, "invalidparameter", "scxmlc.timeout must be a number of seconds (1-600)"))
         if not 1 <= timeout <= 600:
             return respond(request, error(400, "invalidparameter", "scxmlc.timeout must be 1-600 seconds"))
@@ -326,7 +359,8 @@ async def bearer(request: web.Request, handler) -> web.StreamResponse:
     if token:
         given = request.headers.get("Authorization", "")
         scheme, _, value = given.partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):
+        # (header bytes that are not UTF-8 arrive as surrogate escapes: they match no token)
+        if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode("utf-8", "surrogateescape"), token.encode()):
             outcome = error(401, "unauthorized", "a valid Authorization: Bearer token is required")
             outcome.headers["WWW-Authenticate"] = 'Bearer realm="scxmlc"'
             return respond(request, outcome)

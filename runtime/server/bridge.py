@@ -179,9 +179,11 @@ def check_result(payload: Any) -> str | None:
 
 
 async def _body(request: web.Request) -> dict | Outcome:
+    from ..httpdata import parse_json
+
     try:
-        payload = await request.json()
-    except ValueError:
+        payload = parse_json((await request.read()).decode(request.charset or "utf-8"))
+    except (UnicodeDecodeError, LookupError, ValueError):  # (a charset Python does not know: LookupError)
         return error(400, "invalidparameter", "the body must be a JSON object")
     if not isinstance(payload, dict):
         return error(400, "invalidparameter", "the body must be a JSON object")

@@ -44,9 +44,13 @@ TERMINATE = {"$ctl": "terminate"}
 
 
 def encode_event(event: dict) -> dict:
-    """An event as JSON-ready data (its values through the heap encoding)."""
+    """An event as JSON-ready data (its values through the heap encoding); Unstorable when
+    its data cannot be (a foreign value, or nested deeper than the encoding recurses)."""
     writer = HeapWriter()
-    value = writer.value(event)
+    try:
+        value = writer.value(event)
+    except RecursionError:
+        raise Unstorable("the event's data nests too deeply to be stored") from None
     return {"heap": writer.heap, "v": value}
 
 
@@ -633,9 +637,26 @@ class Durability:
                 waiting = self.settings.restore == "eager" or await loop.run_in_executor(None, self.store.inputs, h.id, 0)
                 if not waiting:
                     waiting = await loop.run_in_executor(None, lambda sid=h.id: self.store.requests(session_id=sid))
-                if waiting and await self.load(h.id) is not None:
+                if waiting and await self._recover_one(h.id):
                     count += 1
         return count
+
+    async def _recover_one(self, sid: str) -> bool:
+        """One session back at start-up; a session that fails to come back (whatever the
+        reason: its snapshot, an input it cannot take) is orphaned, and the server starts all
+        the same (§9.7: a mismatch is marked, not fatal)."""
+        try:
+            return await self.load(sid) is not None
+        except Exception:  # noqa: BLE001 - one session must not keep the server from starting
+            _log.exception("session %s could not be restored; it is orphaned (scxmlc sessions show|drop)", sid)
+        res = self.resident.get(sid)
+        if res is not None:
+            self.evict(res.machine, drop_effects=True)
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, self.store.set_status, sid, "orphaned")
+        except StoreError as exc:
+            _log.error("session %s: could not be marked orphaned (%s)", sid, exc)
+        return False
 
 
 async def cancel_and_wait(tasks: list) -> None:

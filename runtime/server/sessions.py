@@ -184,6 +184,17 @@ class SessionService:
                 break
             ended.popitem(last=False)
 
+    def _abandon(self, machine: "Machine") -> None:
+        """A session whose start failed: nothing of it stays in memory (it would count as
+        resident for good, and a retry naming it would be told it runs)."""
+        if self.durability is not None:
+            self.durability.evict(machine, drop_effects=True)
+        machine._cancel_timers()
+        if self.host.sessions.get(machine.sessionid) is machine:
+            self.host.sessions.pop(machine.sessionid, None)
+        self.host.release(machine)
+        self.forget(machine.sessionid)
+
     def forget(self, sid: str) -> None:
         """What the service keeps about a session in memory, let go (it ended, or it left
         memory: the store has it)."""
@@ -312,14 +323,14 @@ class SessionService:
                 return error(400, "expired", "the start window has already passed")
             if now >= ideal_ms - pre_ms:
                 return None
-            return (ideal_ms - pre_ms, ideal_ms + post_ms, ideal_ms, True)
+            return _within_calendar((ideal_ms - pre_ms, ideal_ms + post_ms, ideal_ms, True), pre_ms, post_ms)
         if delay is not None:
             try:
                 seconds = coerce("scxmlc.delay", "seconds", delay)
             except IllegalValue as exc:
                 return error(400, "invalidparameter", exc.description)
             if seconds > 0:
-                return (now + seconds * 1000, now + seconds * 1000, now + seconds * 1000, False)
+                return _within_calendar((now + seconds * 1000, now + seconds * 1000, now + seconds * 1000, False))
         return None
 
     async def _schedule(self, sid: str, url: str, params: dict, when: tuple[float, float, float, bool]) -> Outcome:
@@ -341,9 +352,11 @@ class SessionService:
                 await loop.run_in_executor(None, self.store.schedule, row)
                 if self.scheduled.get(sid) is not entry:  # terminated meanwhile (§3): the row goes too
                     await loop.run_in_executor(None, self.store.unschedule, sid)
-            except StoreError as exc:
+            except (StoreError, ValueError) as exc:  # (ValueError: params a store cannot keep, Infinity say)
                 if self.scheduled.get(sid) is entry:
                     del self.scheduled[sid]
+                if isinstance(exc, ValueError):
+                    return error(400, "invalidparameter", f"the scheduled start cannot be stored: {exc}")
                 return error(503, "unavailable", f"the scheduled start could not be stored: {exc}", **{"Retry-After": "1"})
             return Outcome(200, {"sessionid": sid, "status": "scheduled", "starttime": int(ideal)}, session_id=sid)
 
@@ -394,6 +407,7 @@ class SessionService:
             machine.start()
         except Exception as exc:  # noqa: BLE001 - a chart's own failure must not take the server down
             _log.exception("session %s failed to start", sid)
+            self._abandon(machine)
             return error(500, "internal", f"the session failed to start: {exc}")
         if machine.running:  # (one that ended already was forgotten: _ended)
             self.updated_ms[sid] = self.now_ms()
@@ -518,7 +532,12 @@ class SessionService:
 
         res = self.durability.resident.get(sid) if self.durability is not None else None
         if machine.running and res is not None and res.durable:
-            await self.durability.append(sid, {"$ctl": "terminate"})  # (§3: durable before the answer)
+            from ..store import StoreError
+
+            try:
+                await self.durability.append(sid, {"$ctl": "terminate"})  # (§3: durable before the answer)
+            except StoreError as exc:  # (another terminate, or its end, came first: 410; else 503)
+                return self._refused(sid, exc)
             self.durability.pump(sid)
         elif machine.running:
             machine._ors_terminated = True
@@ -537,11 +556,19 @@ class SessionService:
 
     # -- event (§4) ---------------------------------------------------------------------
 
-    async def event(self, sid: str, name: str, params: dict) -> Outcome:
+    def name_refused(self, name: str) -> Outcome | None:
+        """§4: the answer for an event name a client may not send (not a name, or one the
+        platform raises), else None. Every way in asks: the event route and Basic HTTP's."""
         if not NAME.match(name) or name.endswith("."):
             return error(400, "invalidname", f"{name!r} is not an event name")
         if not self.settings.allow_platform_event_names and name.startswith(RESERVED_PREFIXES):
             return error(400, "reservedname", f"{name!r} is reserved for events the platform raises")
+        return None
+
+    async def event(self, sid: str, name: str, params: dict) -> Outcome:
+        refused = self.name_refused(name)
+        if refused is not None:
+            return refused
         if self.cluster is not None:
             place = await self.cluster.locate(sid)
             if place is not None:  # another host owns it: its inbox, and a wake for that host
@@ -677,7 +704,7 @@ class SessionService:
     def query_data(self, machine: "Machine", items: list[str]) -> tuple[dict, bool]:
         """`_data` with JSON.stringify semantics: cycles and repeated objects become null."""
         from ..js.properties import js_getp, own_keys
-        from ..js.values import HOLE, GlobalObject, JSArray, JSFunction, JSObject, global_object
+        from ..js.values import HIDDEN_GLOBALS, HOLE, SYSTEM_VARIABLES, GlobalObject, JSArray, JSFunction, JSObject, global_object
 
         dm = machine.datamodel  # (settled: the `_event` code would read now)
         names = global_object(dm).js_keys() if not items else items
@@ -693,8 +720,8 @@ class SessionService:
                 return int(value) if value.is_integer() and abs(value) < 2**53 else value
             if value is None or isinstance(value, (str, bool)):
                 return value
-            if id(value) in path:
-                truncated[0] = True
+            if id(value) in path or len(path) >= QUERY_DEPTH:
+                truncated[0] = True  # (a cycle; or nested deeper than an answer goes, as a cycle)
                 return None
             inner = path + (id(value),)
             if isinstance(value, JSObject) and value.cls == "Date":
@@ -718,7 +745,9 @@ class SessionService:
             if any(fnmatch.fnmatchcase(parts[0], pattern) for pattern in hidden):
                 out[parts[0]] = "***"
                 continue
-            value = dm.get(parts[0], UNDEFINED) if isinstance(parts[0], str) else UNDEFINED
+            if parts[0] in SYSTEM_VARIABLES or parts[0] in HIDDEN_GLOBALS:
+                continue  # (_event, _ioprocessors, ...: the platform's, not the session's data)
+            value = dm.get(parts[0], UNDEFINED)
             for part in parts[1:]:
                 try:
                     value = js_getp(value, part)
@@ -777,6 +806,17 @@ class _NoTimer:
 
     def cancel(self) -> None:
         pass
+
+
+QUERY_DEPTH = 200  # objects inside objects a query answers (deeper ones are null, and truncated)
+LATEST_START_MS = 253402300799999  # 9999-12-31T23:59:59.999Z: a start later than that is an error
+
+
+def _within_calendar(when: tuple[float, float, float, bool], *windows: float) -> tuple[float, float, float, bool] | Outcome:
+    """A scheduled start whose times (and windows) a store can keep, else 400 (§2.3 step 1)."""
+    if not all(0 <= t <= LATEST_START_MS for t in (*when[:3], *windows)):
+        return error(400, "invalidparameter", "the start time and its windows must fall before the year 10000")
+    return when
 
 
 def _json_params(params: dict) -> dict:
