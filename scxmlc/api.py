@@ -70,6 +70,7 @@ def compile_source(
         # <invoke> children (inline or from a file) become classes of the same module,
         # emitted before their parent.
         verify(child, diags)
+        diags.raise_if_errors()  # (the analysis assumes a verified chart, as for the parent)
         class_name = f"_{main_class}_{prefix.rstrip('_')}"
         chart = analyse(child, prefix)
         lowered = lower(chart, diags, compile_child, speculate)
@@ -78,17 +79,35 @@ def compile_source(
         units.append(Unit(chart, lowered, class_name, child.name or class_name))
         return class_name
 
-    chart = analyse(doc)
-    lowered = lower(chart, diags, compile_child, speculate)
-    if speculate:
-        fuse_steps(chart, lowered)  # (like the fast paths, a pass the reference mode leaves out)
-    diags.raise_if_errors()
-    units.append(Unit(chart, lowered, main_class, doc.name or name.rsplit(".", 1)[0]))
-    # Files the module embeds, relative to the chart (deterministic wherever it is built).
-    root = Path(base_dir if base_dir is not None else ".").resolve()
-    deps = tuple(Path(os.path.relpath(d, root)).as_posix() for d in doc.dependencies)
-    source = emit(units, name, deps, format=format)
+    try:
+        chart = analyse(doc)
+        lowered = lower(chart, diags, compile_child, speculate)
+        if speculate:
+            fuse_steps(chart, lowered)  # (like the fast paths, a pass the reference mode leaves out)
+        diags.raise_if_errors()
+        units.append(Unit(chart, lowered, main_class, doc.name or name.rsplit(".", 1)[0]))
+        # Files the module embeds, relative to the chart (deterministic wherever it is built).
+        root = Path(base_dir if base_dir is not None else ".").resolve()
+        deps = tuple(Path(os.path.relpath(d, root)).as_posix() for d in doc.dependencies)
+        source = emit(units, name, deps, format=format)
+    except (RecursionError, SyntaxError) as exc:
+        # Python's own limits on nesting (its recursion, and its compiler's: 20 loops inside
+        # each other, 100 indentation levels, 200 brackets) are the document's to respect:
+        # executable content or an expression nested that deep is an error of the document.
+        reason = _nesting_limit(exc)
+        if reason is None:
+            raise
+        where = doc.loc if getattr(doc, "loc", None) is not None else Location(filename)
+        raise CompileError([*diags.in_order(), Diagnostic("error", where, f"the chart nests too deeply for Python ({reason}): nest its executable content or expressions less deeply")]) from None
     return CompileResult(source, diags.in_order())
+
+
+def _nesting_limit(exc: BaseException) -> str | None:
+    """Which of Python's nesting limits `exc` says the generated code met, or None (a bug)."""
+    if isinstance(exc, RecursionError):
+        return "its recursion limit"
+    message = str(getattr(exc, "msg", "") or exc)
+    return message if message.startswith("too many") else None
 
 
 def compile_path(path: str | os.PathLike, allow_fetch: bool = False, dialect: str | None = None, include_roots: tuple | list = (), speculate: bool | None = None, format: bool = True) -> CompileResult:

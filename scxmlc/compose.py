@@ -128,14 +128,18 @@ class Composer:
                 encoding = inc.get("encoding") or "utf-8"
                 try:
                     text = data.decode(encoding)
-                except (UnicodeDecodeError, LookupError):
+                except (UnicodeError, LookupError, ValueError, TypeError):  # (not text in it, or not an encoding of text)
                     text = data.decode("latin-1")
                     self.diags.warning(self.loc(inc), f"{self.display(path)} is not valid {encoding}: read as Latin-1 [ORS-W11]")
         if text is None:
             text = self._fallback_text(inc)
         elif inc.getprevious() is None:  # (the script's source then holds it at this offset)
             self.diags.positions.piece(parent, len(parent.text or ""), text, self.display(path))
-        _replace_with_text(inc, text or "")
+        try:
+            _replace_with_text(inc, text or "")
+        except ValueError:  # (lxml: control characters, which an XML document cannot hold)
+            self.diags.error(self.loc(inc), f"{self.display(path) if path is not None else 'the fallback'} holds characters an XML document cannot (control characters) [ORS-E10]")
+            _replace_with_text(inc, "")
 
     def _fallback_text(self, inc) -> str | None:
         for child in inc:
@@ -226,13 +230,18 @@ class Composer:
         rel = href[5:] if href.startswith("file:") else href
         if rel.startswith("//"):
             rel = rel[2:]
-        path = Path(os.path.realpath(file.parent / rel))
+        try:
+            path = Path(os.path.realpath(file.parent / rel))
+            found = path.is_file()
+        except (OSError, ValueError) as exc:  # (a name too long for the file system, a NUL in it)
+            self.diags.error(self.loc(inc), f"include not found: {href[:200]} ({exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}) [ORS-E10]")
+            return None
         if not any(path == r or r in path.parents for r in self.roots):
             self.diags.error(
                 self.loc(inc), f"include {href} is outside the include roots ({', '.join(map(str, self.roots))}) [ORS-E10]"
             )
             return None
-        if not path.is_file():
+        if not found:
             if self._has_fallback(inc):
                 return None
             self.diags.error(self.loc(inc), f"include not found: {href} ({path}) [ORS-E10]")

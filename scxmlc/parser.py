@@ -504,6 +504,7 @@ class _Builder:
             builder = _Builder(self.filename, self.diags, self.base_dir, self.allow_fetch, self.roots)
             builder.ors, builder.genesys = self.ors, self.genesys
             builder.root_element, builder.literal_send_ids = self.root_element, self.literal_send_ids
+            builder.invoking = self.invoking  # (an inline child in this file: the same cycle check)
             nested = builder.document(kids[0])
             self.dependencies.extend(nested.dependencies)
             xml = etree.tostring(kids[0], encoding="unicode", with_tail=False)

@@ -200,6 +200,31 @@ def _deeper_than(node: ast.AST, limit: int) -> bool:
 
 
 _SAFE_DEPTH = 60
+# CPython refuses more than 20 loops, try and with statements inside each other in one function
+# ("too many statically nested blocks"), at an AST depth far below _SAFE_DEPTH.
+_SAFE_BLOCKS = 16
+_BLOCKS = (ast.For, ast.AsyncFor, ast.While, ast.Try, ast.TryStar, ast.With, ast.AsyncWith)
+
+
+def _blocks_deeper_than(node: ast.AST, limit: int) -> bool:
+    """Are more than `limit` loops, try and with statements nested in one function?"""
+    stack = [(node, 0)]
+    AST = ast.AST
+    while stack:
+        n, d = stack.pop()
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            d = 0  # (a function's blocks are counted afresh)
+        elif isinstance(n, _BLOCKS):
+            d += 1
+            if d > limit:
+                return True
+        for name in n._fields:
+            v = getattr(n, name, None)
+            if isinstance(v, list):
+                stack.extend((c, d) for c in v if isinstance(c, AST))
+            elif isinstance(v, AST):
+                stack.append((v, d))
+    return False
 
 
 def _check_compilable(result):
@@ -208,7 +233,7 @@ def _check_compilable(result):
     output once here, so such source is a diagnosed ECMAScriptSyntaxError instead of a
     generated module that does not load."""
     nodes = result if isinstance(result, list) else [ast.Expr(result)]
-    if not any(_deeper_than(n, _SAFE_DEPTH) for n in nodes):
+    if not any(_deeper_than(n, _SAFE_DEPTH) or _blocks_deeper_than(n, _SAFE_BLOCKS) for n in nodes):
         return result
     probe = ast.Module(
         [
@@ -226,7 +251,7 @@ def _check_compilable(result):
     try:
         compile(ast.unparse(ast.fix_missing_locations(probe)), "<scxmlc ecmascript>", "exec")
     except (SyntaxError, RecursionError, MemoryError, ValueError):
-        raise Unsupported("expression nested too deeply for Python") from None
+        raise Unsupported("code nested too deeply for Python") from None
     return result
 
 

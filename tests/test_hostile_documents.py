@@ -1,0 +1,96 @@
+"""Documents past Python's own limits, and includes of odd files, are `file:line: error:` diagnostics (CompileError), never a traceback (found by a fuzzing run of 75,000 mutated documents)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import scxmlc
+from scxmlc.diagnostics import CompileError
+from scxmlc_runtime import SimulatedClock
+from scxmlc_runtime.js import to_py
+
+H = '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript">'
+ORS = '<scxml xmlns="http://www.w3.org/2005/07/scxml" xmlns:xi="http://www.w3.org/2001/XInclude" version="1.0" profile="ecmascript">'
+
+
+def nested(open_: str, close: str, inner: str, depth: int) -> str:
+    return open_ * depth + inner + close * depth
+
+
+TOO_DEEP = {
+    "foreach-25": H + '<state id="s"><onentry>' + nested('<foreach array="[1]" item="v">', "</foreach>", '<log expr="1"/>', 25) + "</onentry></state></scxml>",
+    "if-99": H + '<state id="s"><onentry>' + nested('<if cond="true">', "</if>", '<log expr="1"/>', 99) + "</onentry></state></scxml>",
+    "if-200": H + '<state id="s"><onentry>' + nested('<if cond="true">', "</if>", '<log expr="1"/>', 200) + "</onentry></state></scxml>",
+    "object-200": H + '<state id="s"><onentry><log expr="' + nested("{a:", "}", "1", 200) + '"/></onentry></state></scxml>',
+    "array-200": H + '<state id="s"><onentry><log expr="' + nested("[", "]", "1", 200) + '"/></onentry></state></scxml>',
+    "member-60": H + '<datamodel><data id="x"/></datamodel><state id="s"><onentry><log expr="x' + ".y" * 60 + '"/></onentry></state></scxml>',
+}
+
+
+@pytest.mark.parametrize("text", TOO_DEEP.values(), ids=TOO_DEEP.keys())
+def test_a_chart_nested_past_pythons_limits_is_an_error_of_the_chart(text):
+    try:
+        scxmlc.load_string(text, module_name="too_deep")
+    except CompileError as exc:
+        (d,) = [d for d in exc.diagnostics if d.severity == "error"]
+        assert "nests too deeply for Python" in d.message and d.location.line == 1
+    else:  # (an expression the ECMAScript compiler itself finds too deep: it fails when run)
+        assert "member" in text or "{a:" in text or "[[" in text
+
+
+def test_the_command_line_says_so_with_a_location_and_exit_code_1(tmp_path):
+    path = tmp_path / "deep.scxml"
+    path.write_text(TOO_DEEP["foreach-25"])
+    out = subprocess.run([sys.executable, "-m", "scxmlc", "check", str(path)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1 and f"{path}:1:1: error: the chart nests too deeply for Python" in out.stderr, out.stderr
+    assert "internal error" not in out.stderr and "Traceback" not in out.stderr
+
+
+def test_a_script_with_21_loops_inside_each_other_fails_as_javascript_not_as_python():
+    script = nested("while (x < 1) { ", " }", "x++;", 21)
+    text = H + f'<datamodel><data id="x" expr="0"/><data id="e" expr="\'\'"/></datamodel><state id="s"><onentry><script><![CDATA[{script}]]></script></onentry>' \
+        '<transition event="error.execution"><assign location="e" expr="_event.data.message"/></transition></state></scxml>'
+    with pytest.warns(scxmlc.CompileWarning, match="nested too deeply"):
+        module = scxmlc.load_string(text, module_name="loops_21")
+    sm = module.Chart(clock=SimulatedClock()).start()
+    assert "nested too deeply" in to_py(sm.datamodel["e"]) and sm.datamodel["x"] == 0.0
+    # and through eval, at run time: a JavaScript SyntaxError a script may catch
+    text = H + f'<datamodel><data id="x" expr="0"/><data id="r"/></datamodel><state id="s"><onentry><script><![CDATA[' \
+        f'try {{ eval("{script}"); r = "ran"; }} catch (e) {{ r = e.name; }}]]></script></onentry></state></scxml>'
+    sm = scxmlc.load_string(text, module_name="loops_21_eval").Chart(clock=SimulatedClock()).start()
+    assert sm.datamodel["r"] == "SyntaxError" and sm.datamodel["x"] == 0.0
+
+
+def test_an_inline_child_without_states_is_an_error_of_the_child():
+    with pytest.raises(CompileError, match="must contain at least one <state>"):
+        scxmlc.load_string(H + '<state id="s"><invoke><content><scxml/></content></invoke></state></scxml>', module_name="empty_child")
+
+
+def test_an_inline_child_that_invokes_its_parents_file_is_compiled_when_invoked(tmp_path):
+    path = tmp_path / "parent.scxml"
+    path.write_text(H + '<state id="s"><invoke><content><scxml version="1.0"><state id="c"><invoke src="file:parent.scxml"/></state></scxml></content></invoke></state></scxml>')
+    with pytest.warns(scxmlc.CompileWarning, match="invokes a document that invokes this one"):
+        scxmlc.load(path)
+
+
+def test_includes_of_odd_files_are_errors_or_warnings_at_the_include(tmp_path):
+    (tmp_path / "binary.js").write_bytes(bytes(range(256)))
+    (tmp_path / "plain.js").write_text("var a = 1;")
+    cases = {
+        '<xi:include href="binary.js" parse="text"/>': ("error", "holds characters an XML document cannot"),
+        '<xi:include href="plain.js" parse="text" encoding="punycode"/>': ("warning", "is not valid punycode"),
+        '<xi:include href="plain.js" parse="text" encoding="rot13"/>': ("warning", "is not valid rot13"),
+        f'<xi:include href="{"a" * 300}.js" parse="text"/>': ("error", "include not found"),
+    }
+    for include, (severity, message) in cases.items():
+        path = tmp_path / "inc.scxml"
+        path.write_text(ORS + f"<script>{include}</script><state id=\"s\"/></scxml>")
+        try:
+            result = scxmlc.compile_path(path)
+            diagnostics = result.diagnostics
+        except CompileError as exc:
+            diagnostics = exc.diagnostics
+        assert any(d.severity == severity and message in d.message and d.location.line == 1 for d in diagnostics), (include, diagnostics)
