@@ -911,12 +911,11 @@ class StmtCompiler(ExprCompiler):
         return arguments, prologue, hoisted_funcs
 
     def def_function(self, node: Any, ctx: FunctionCtx, fn_name: str) -> ast.FunctionDef:
-        arguments, prologue, hoisted = self.function_scope_setup(node, ctx)
+        # (the function declarations of its body are made by block_body, in the body's scope,
+        # where its let/const are declared: made here too, each level of nested functions
+        # doubled the work, 2^n in all)
+        arguments, prologue, _hoisted = self.function_scope_setup(node, ctx)
         body: list[ast.stmt] = []
-        self.prelude_stack.append(body)
-        for f in hoisted:
-            body.extend(self.function_declaration(f))
-        self.prelude_stack.pop()
         saved_prelude = self.prelude_stack
         self.prelude_stack = [[]]
         if node.body.type == "BlockStatement":
