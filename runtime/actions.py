@@ -256,10 +256,17 @@ class ActionsMixin:
             origintype=SCXML_PROCESSOR,
         )
         if seconds > 0:
+            self._check_timers(sendid)
             self._timers[sendid] = DelayedSend(self.clock.call_later(seconds, self._delayed_scxml(sendid, deliver, ev)), "scxml", deliver, ev)
         else:
             self._deliver(deliver, ev, sendid)
         return sendid
+
+    def _check_timers(self, sendid: str) -> None:
+        """Limits.timers: a delayed send past the session's pending ones is refused."""
+        limit = self.limits.timers
+        if len(self._timers) >= limit and sendid not in self._timers:
+            raise ExecutionError(f"more than {limit} delayed events pending (Limits.timers: a loop of delayed sends?)", sendid=sendid)
 
     def _delayed_scxml(self, sendid: str, where: str, ev: dict) -> Callable[[], None]:
         def fire() -> None:
@@ -290,6 +297,7 @@ class ActionsMixin:
         url = js_to_string(target) if target is not None and target is not UNDEFINED else ""
         deliver = self._basichttp_delivery(url, event, data, sendid)
         if seconds > 0:
+            self._check_timers(sendid)
             self._timers[sendid] = DelayedSend(self.clock.call_later(seconds, lambda: self.run_guarded(deliver)), "basichttp", url, event, data)
         else:
             deliver()

@@ -18,6 +18,10 @@ of the session: the script that was running stops with error.execution, and so d
 script of the same macrostep at its first loop iteration or call; the next macrostep starts
 with a full budget.
 
+A `<send>` with a delay while the session already has `timers` delayed events pending fails
+with error.execution (a loop of delayed sends would otherwise fill the host's memory with
+timers).
+
 An `<invoke>` more than `invoke_depth` sessions deep fails with error.execution, as an invoke
 that cannot be started does (SCXML 6.4), and an ORS `<session:start>` on a host that already
 holds `sessions` sessions fails with error.session.start (`error: "limit"`): a chart that
@@ -39,6 +43,7 @@ _FIELDS = {
     "script_steps": 10_000_000,  # loop iterations and function calls of one macrostep's scripts (js/budget.py)
     "script_seconds": 5.0,  # time one macrostep's scripts may take (js/budget.py)
     "script_memory": 512 << 20,  # bytes by which one macrostep's scripts may grow the process (js/budget.py)
+    "timers": 10_000,  # delayed <send>s one session has pending at once (actions.py)
     "invoke_depth": 20,  # sessions invoked inside invoked sessions (a chart that invokes itself)
     "sessions": 100_000,  # sessions a host holds that `<session:start>` may add to (the host's limits count)
 }
@@ -56,6 +61,7 @@ class Limits:
     script_steps: int
     script_seconds: float
     script_memory: int
+    timers: int
     invoke_depth: int
     sessions: int
 
@@ -69,13 +75,14 @@ class Limits:
         script_steps: int = _FIELDS["script_steps"],
         script_seconds: float = _FIELDS["script_seconds"],
         script_memory: int = _FIELDS["script_memory"],
+        timers: int = _FIELDS["timers"],
         invoke_depth: int = _FIELDS["invoke_depth"],
         sessions: int = _FIELDS["sessions"],
     ) -> None:
         values = locals()
         for name in _FIELDS:
             object.__setattr__(self, name, values[name])
-        for name in ("microsteps", "internal_events", "errors", "external_events", "script_steps", "script_memory", "invoke_depth", "sessions"):
+        for name in ("microsteps", "internal_events", "errors", "external_events", "script_steps", "script_memory", "timers", "invoke_depth", "sessions"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ValueError(f"Limits.{name} must be a positive integer")
         if not isinstance(self.script_seconds, (int, float)) or not self.script_seconds > 0:

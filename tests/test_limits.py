@@ -118,3 +118,27 @@ def test_an_ors_session_started_by_another_reports_to_its_starter(tmp_path):
     sm.start()
     host.run_until_idle(1)
     assert sorted(to_py(sm.datamodel["heard"])) == ["error.limit", "session.start.done"]
+
+
+def test_delayed_sends_past_the_pending_limit_are_refused():
+    """Limits.timers: an eventless loop whose state sends 100 delayed events on each entry kept
+    every timer (5 M of them, 5 GB, before the microstep limit ended it: found by fuzzing)."""
+    import scxmlc
+    from scxmlc_runtime import Limits, SimulatedClock
+
+    text = (
+        '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript">'
+        '<datamodel><data id="i" expr="0"/></datamodel>'
+        '<state id="a"><transition cond="i &lt; 20" target="b"/></state>'
+        '<state id="b"><onentry><assign location="i" expr="i + 1"/><foreach array="new Array(100)" item="x"><send event="e" delay="1s"/></foreach></onentry>'
+        '<transition target="a"/></state></scxml>'
+    )
+    sm = scxmlc.load_string(text, module_name="timer_loop").Chart(clock=SimulatedClock(), limits=Limits(timers=500, errors=10_000))
+    errors = []
+    sm.on_error = lambda machine, event: errors.append(event["data"]["message"])
+    sm.start()
+    assert sm.running and sm.datamodel["i"] == 20
+    assert len(sm._timers) == 500 and len(errors) == 15  # (the first 500 kept; then each entry's first send fails, which ends its block: SCXML 4.9)
+    assert all("more than 500 delayed events pending" in m for m in errors)
+    sm.run_until_idle(max_seconds=2)  # they fire, and the session may send as many again
+    assert len(sm._timers) == 0
