@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 
 from .conversions import _SMALL_INT_STRINGS, is_object, number_to_string, to_string
 from .errors import make_error, throw_reference_error, throw_type_error
-from .properties import _SMALL_INDEX, for_in_keys
+from .properties import _SMALL_INDEX, for_in_keys, has_property
 from .values import ACCESSORS_EXIST, DECLARED_GLOBALS_KEY, HOLE, INF, NAN, OBJECT_PROTO, SCRIPT_VARS_KEY, UNDEFINED, Accessor, JSArray, JSFunction, JSObject, JSThrow, global_get, global_lookup, global_object, is_builtin
 
 js_NAN = NAN
@@ -284,9 +284,20 @@ def js_for_of(v: Any):
     yield from js_spread(v)
 
 
-def js_for_in(v: Any) -> list:
-    """for-in names (ES5.1 12.6.4); undefined/null iterate nothing."""
-    return for_in_keys(v)
+def js_for_in(v: Any) -> Any:
+    """for-in names (ES5.1 12.6.4); undefined/null iterate nothing. A property deleted
+    before the loop reaches it is not visited (12.6.4: "a property that is deleted before it
+    is visited is not visited"): the names are taken at the start, each looked at again."""
+    keys = for_in_keys(v)
+    if not keys or type(v) is str:
+        return keys
+    return _still_there(v, keys)
+
+
+def _still_there(v: Any, keys: list) -> Any:
+    for k in keys:
+        if has_property(v, k):
+            yield k
 
 
 def js_regexp(source: str, flags: str) -> JSObject:

@@ -551,6 +551,9 @@ def for_in_keys(obj: Any) -> list[str]:
                 if k not in seen:
                     seen.add(k)
                     out.append(k)
+        if isinstance(obj, JSObject) and obj.hidden:
+            # a non-enumerable own property hides an enumerable one it inherits (12.6.4)
+            seen.update(k for k in obj.hidden if dict.__contains__(obj, k))
         obj = get_proto(obj)
     return out
 

@@ -779,3 +779,20 @@ var afterCompound = log.length;
 ob[key] = 5;
 var r = [ob[key], ob.k];
 var result = [afterCompound > 0, r];
+// == for-in skips a property deleted before it is visited
+var o = {a: 1, b: 2, c: 3}, seen = [];
+for (var k in o) { seen.push(k); delete o.c; }
+var a = [1, 2, 3], seenA = [];
+for (var k in a) { seenA.push(k); a.length = 1; }
+var proto = {i: 1}, ch = Object.create(proto), seenP = [];
+ch.o = 1;
+for (var k in ch) { seenP.push(k); delete proto.i; }
+var d = {a: 1, b: 2}, seenD = [];
+for (var k in d) { seenD.push(k); delete d.b; d.b = 3; }
+var result = [seen, seenA, seenP, seenD];
+// == for-in: a non-enumerable own property hides an inherited one
+var p = Object.create({x: 1, y: 2});
+Object.defineProperty(p, 'x', {value: 2, enumerable: false});
+var seen = [];
+for (var k in p) seen.push(k);
+var result = seen;
