@@ -840,13 +840,16 @@ class StmtCompiler(ExprCompiler):
     def uses_arguments(self, node: Any) -> bool:
         if node.type == "ArrowFunctionExpression":
             return False
-        for n in walk(node.body):
-            if n.type == "Identifier" and n.name == "arguments":
-                return True
+        parts = [node.body, *node.params]  # (a default value may read arguments: ES2015 9.2.12)
+        for part in parts:
+            for n in walk(part):
+                if n.type == "Identifier" and n.name == "arguments":
+                    return True
         # arrows inside see this function's arguments
-        for n in walk(node.body):
-            if n.type == "ArrowFunctionExpression" and self.uses_arguments_arrow(n):
-                return True
+        for part in parts:
+            for n in walk(part):
+                if n.type == "ArrowFunctionExpression" and self.uses_arguments_arrow(n):
+                    return True
         return False
 
     def uses_arguments_arrow(self, node: Any) -> bool:
@@ -876,7 +879,14 @@ class StmtCompiler(ExprCompiler):
         ctx.args_name = self.tmp("_targs")
         ctx.numeric = numeric_locals(node, {n for p in node.params for n in pattern_names(p)})
         uses_args = self.uses_arguments(node)
+        args_binding = None
+        if uses_args and "arguments" not in {n for p in node.params for n in pattern_names(p)} and "arguments" not in self.scope.bindings:
+            # declared before the parameters are: their default values may read it
+            args_binding = self.declare(self.scope, "arguments", "var")
         arguments, prologue = self.params_prologue(node, ctx, uses_args)
+        if args_binding is not None:
+            callee = [P.name(ctx.callee)] if ctx.callee is not None else []
+            prologue.insert(0, P.assign(P.store(args_binding.py), self.hcall("js_arguments", P.name(ctx.args_name), *callee)))
         if not ctx.is_arrow and not ctx.strict and self.uses_this(node):
             # ES5.1 10.4.3 (non-strict code): an undefined or null this is the global object.
             this = P.name("_this")
@@ -888,10 +898,6 @@ class StmtCompiler(ExprCompiler):
                 ),
             )
         body_stmts = node.body.body if node.body.type == "BlockStatement" else None
-        if uses_args and "arguments" not in self.scope.bindings:
-            b = self.declare(self.scope, "arguments", "var")
-            callee = [P.name(ctx.callee)] if ctx.callee is not None else []
-            prologue.append(P.assign(P.store(b.py), self.hcall("js_arguments", P.name(ctx.args_name), *callee)))
         hoisted_funcs = []
         if body_stmts is not None:
             names, nested = var_declarations(node.body)
@@ -914,9 +920,13 @@ class StmtCompiler(ExprCompiler):
         # (the function declarations of its body are made by block_body, in the body's scope,
         # where its let/const are declared: made here too, each level of nested functions
         # doubled the work, 2^n in all)
-        arguments, prologue, _hoisted = self.function_scope_setup(node, ctx)
-        body: list[ast.stmt] = []
         saved_prelude = self.prelude_stack
+        # (what the parameters' default values need defined, a function written in one say,
+        # is defined inside this function, before them: it sees the parameters)
+        self.prelude_stack = [[]]
+        arguments, prologue, _hoisted = self.function_scope_setup(node, ctx)
+        prologue = [*self.prelude_stack[0], *prologue]
+        body: list[ast.stmt] = []
         self.prelude_stack = [[]]
         if node.body.type == "BlockStatement":
             stmts = self.block_body(node.body.body, new_scope=True)

@@ -796,3 +796,10 @@ Object.defineProperty(p, 'x', {value: 2, enumerable: false});
 var seen = [];
 for (var k in p) seen.push(k);
 var result = seen;
+// == default parameter values see the parameters and arguments
+function dpF(a, c = function () { return a; }) { return c(); }
+function dpG(a, b = () => a + 1) { return b(); }
+function dpH(a, b = function () { for (var i = 0; i < 2; i++) {} return a * 2; }) { return b(); }
+function dpK(a, b = arguments.length) { return b; }
+function dpArgs(arguments) { return arguments; }
+var result = [dpF(1), dpG(1), dpH(3), dpK(1), dpK(1, 7), dpArgs(4)];
