@@ -325,6 +325,29 @@ class StmtCompiler(ExprCompiler):
                         return True
         return False
 
+    def body_bindings_captured(self, body: Any) -> bool:
+        """Does a function inside the loop body `body` mention a let/const/class it declares,
+        or a catch parameter in it? Each iteration has its own (ES2015 13.2.14: a block's
+        bindings are made each time it is entered), so the body then runs as a function of its
+        own per iteration (loop_body_function), whose locals those are."""
+        names: list[str] = []
+        for n in walk(body):
+            if n.type == "BlockStatement" or n.type == "SwitchCase":
+                names.extend(name for name, _ in lexical_declarations(n.body if n.type == "BlockStatement" else n.consequent))
+            elif n.type == "CatchClause" and n.param is not None:
+                names.extend(pattern_names(n.param))
+        if body.type in ("VariableDeclaration", "ClassDeclaration"):
+            names.extend(name for name, _ in lexical_declarations([body]))
+        return bool(names) and self.captured_in_closure(body, names)
+
+    def loop_body(self, body: Any, per_iteration: list[Binding]) -> list[ast.stmt]:
+        """A loop's body: a function per iteration when closures can tell iterations' bindings
+        apart (those of its head, `per_iteration`, or its own), else the statements."""
+        if per_iteration or self.body_bindings_captured(body):
+            fdef, call = self.loop_body_function(body, per_iteration)
+            return fdef + call
+        return self.body_of(body)
+
     def loop_body_results(self) -> list[ast.expr]:
         return [P.name(b.py) for b in self.func.per_iteration]
 
@@ -422,12 +445,12 @@ class StmtCompiler(ExprCompiler):
     def s_WhileStatement(self, node: Any, labels: frozenset = frozenset()) -> list[ast.stmt]:
         target = self.jump_target("loop", labels)
         test = self.test(node.test)
-        body = self.body_of(node.body)
+        body = self.loop_body(node.body, [])
         return self.finish_loop(target, ast.While(test, body, []))
 
     def s_DoWhileStatement(self, node: Any, labels: frozenset = frozenset()) -> list[ast.stmt]:
         target = self.jump_target("loop", labels)
-        body = self.body_of(node.body)
+        body = self.loop_body(node.body, [])
         test = self.test(node.test)
         if self._has_continue(node.body, labels):
             # `continue` must still evaluate the test: run the test at the top of every
@@ -464,11 +487,7 @@ class StmtCompiler(ExprCompiler):
                 per_iteration = [self.scope.bindings[n] for n in names]
         target = self.jump_target("loop", labels)
         test = self.test(node.test) if node.test is not None else P.const(True)
-        if per_iteration:
-            fdef, call = self.loop_body_function(node.body, per_iteration)
-            body = fdef + call
-        else:
-            body = self.body_of(node.body)
+        body = self.loop_body(node.body, per_iteration)
         update: list[ast.stmt] = []
         if node.update is not None:
             self.prelude_stack.append([])
@@ -516,11 +535,8 @@ class StmtCompiler(ExprCompiler):
         target = self.jump_target("loop", labels)
         left = node.left
         names = pattern_names(left.declarations[0].id) if left.type == "VariableDeclaration" and left.kind != "var" else []
-        if names and self.captured_in_closure(node.body, names):
-            fdef, call = self.loop_body_function(node.body, [self.scope.bindings[n] for n in names])
-            body = fdef + call
-        else:
-            body = self.body_of(node.body)
+        head = [self.scope.bindings[n] for n in names] if names and self.captured_in_closure(node.body, names) else []
+        body = self.loop_body(node.body, head)
         self.pop_scope()
         # Bind straight to the loop variable when it is a plain local.
         if len(bind) == 1 and isinstance(bind[0], ast.Assign) and isinstance(bind[0].targets[0], ast.Name):

@@ -803,3 +803,32 @@ function dpH(a, b = function () { for (var i = 0; i < 2; i++) {} return a * 2; }
 function dpK(a, b = arguments.length) { return b; }
 function dpArgs(arguments) { return arguments; }
 var result = [dpF(1), dpG(1), dpH(3), dpK(1), dpK(1, 7), dpArgs(4)];
+// == let, const and catch bindings of a loop body are per iteration
+var r = [];
+function run(fs) { return fs.map(function (f) { return f(); }).join(); }
+var fs = [];
+for (var i = 0; i < 3; i++) { let j = i; fs.push(function () { return j; }); }
+r.push(run(fs));
+fs = []; var n = 0;
+while (n < 3) { const c = n * 10; fs.push(() => c); n++; }
+r.push(run(fs));
+fs = []; n = 0;
+do { let d = n; if (d % 2 == 0) { let e = d + 100; fs.push(() => e); } fs.push(() => d); n++; } while (n < 3);
+r.push(run(fs));
+fs = [];
+for (var k in {a: 1, b: 2}) { let kk = k; fs.push(() => kk); }
+r.push(run(fs));
+fs = [];
+for (var i = 0; i < 3; i++) { try { throw i; } catch (e) { fs.push(function () { return e; }); } }
+r.push(run(fs));
+fs = [];
+for (var i = 0; i < 4; i++) { let j = i; if (j == 1) continue; if (j == 3) break; fs.push(() => j); }
+r.push(run(fs));
+function inner() { var out = []; for (var i = 0; i < 3; i++) { let j = i * 2; out.push(() => j); if (j == 4) return out; } return out; }
+r.push(run(inner()));
+fs = []; var total = 0;
+for (let i = 0; i < 3; i++) { let j = i + 1; total += j; fs.push(() => i + j); }
+r.push(run(fs) + ':' + total);
+outer: for (var a = 0; a < 3; a++) { for (var b = 0; b < 3; b++) { let x = a * 10 + b; fs.push(() => x); if (b == 1) continue outer; } }
+r.push(run(fs));
+var result = r;
