@@ -108,8 +108,8 @@ def function_prototype(f: JSFunction) -> Any:
         props = f.props = {}
     proto = props.get("prototype", MISSING)
     if proto is MISSING:
-        if not f.constructible:
-            return UNDEFINED
+        if not f.constructible or (f.internal is not None and "target" in f.internal):
+            return UNDEFINED  # (a bound function has none: ES5.1 15.3.4.5; instanceof asks its target)
         proto = JSObject(OBJECT_PROTO)
         proto["constructor"] = f
         proto.hidden = frozenset(("constructor",))

@@ -832,3 +832,7 @@ r.push(run(fs) + ':' + total);
 outer: for (var a = 0; a < 3; a++) { for (var b = 0; b < 3; b++) { let x = a * 10 + b; fs.push(() => x); if (b == 1) continue outer; } }
 r.push(run(fs));
 var result = r;
+// == a bound function has no prototype: instanceof asks its target
+function P() { this.v = 1; } var B = P.bind(null);
+var b = new B();
+var result = [new P() instanceof B, 'prototype' in B, typeof B.prototype, b instanceof P, b instanceof B, b.v, Object.getPrototypeOf(b) === P.prototype, B.hasOwnProperty('prototype')];
