@@ -121,3 +121,11 @@ def test_states_with_the_same_candidates_share_their_selector_and_handler():
         sm.send("e")
         assert sm.datamodel["hit"] == i % 3 + 10 * i, i
         sm.send("next")
+
+
+def test_a_switch_of_a_thousand_cases_compiles_and_picks_its_case():
+    # The case choice was a chain of nested ifs, a thousand levels deep for Python.
+    cases = "".join(f"<![CDATA[ case {i}: r = {i} * 2; break;]]>" for i in range(1000))
+    text = H + f'<datamodel><data id="x" expr="737"/><data id="r"/></datamodel><state id="s"><onentry><script>switch (x) {{{cases} default: r = -1; }}</script></onentry></state></scxml>'
+    sm = scxmlc.load_string(text, module_name="switch_1000").Chart(clock=SimulatedClock()).start()
+    assert sm.datamodel["r"] == 1474.0

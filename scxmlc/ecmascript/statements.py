@@ -560,9 +560,11 @@ class StmtCompiler(ExprCompiler):
         out: list[ast.stmt] = [P.assign(P.store(disc), self.v(node.discriminant))]
         cases = node.cases
         default_index = next((i for i, c in enumerate(cases) if c.test is None), len(cases))
-        chain: list[ast.stmt] = [P.assign(P.store(choice), P.const(default_index))]
-        for i in range(len(cases) - 1, -1, -1):
-            c = cases[i]
+        # The first case whose test is === the discriminant, in order; the default when none
+        # is. One `if` per case, side by side (`if not chosen and test`), not nested: a
+        # switch of a thousand cases nested a thousand levels deep for Python.
+        out.append(P.assign(P.store(choice), P.const(-1)))
+        for i, c in enumerate(cases):
             if c.test is None:
                 continue
             self.prelude_stack.append([])
@@ -570,17 +572,24 @@ class StmtCompiler(ExprCompiler):
             pre = self.prelude_stack.pop()
             if pre:
                 self.emit_prelude(pre)
-            chain = [ast.If(cond, [P.assign(P.store(choice), P.const(i))], chain)]
-        out.extend(chain)
+            unchosen = ast.Compare(P.name(choice), [ast.Lt()], [P.const(0)])
+            out.append(ast.If(ast.BoolOp(ast.And(), [unchosen, cond]), [P.assign(P.store(choice), P.const(i))], []))
+        out.append(ast.If(ast.Compare(P.name(choice), [ast.Lt()], [P.const(0)]), [P.assign(P.store(choice), P.const(default_index))], []))
         self.push_scope()
         decls: list[ast.stmt] = []
         for c in cases:
             for name, kind in lexical_declarations(c.consequent):
                 self.declare(self.scope, name, kind)  # unbound until declared (TDZ)
+        # Function declarations of every case: defined as the switch's block is entered
+        # (Annex B.3.3, as in any block), so every case sees them.
+        for c in cases:
+            for st in c.consequent:
+                if st.type == "FunctionDeclaration":
+                    decls.extend(self.function_declaration(st))
         target = self.jump_target("switch", labels)
         body: list[ast.stmt] = list(decls)
         for i, c in enumerate(cases):
-            stmts = self.statements(c.consequent)
+            stmts = self.statements(c.consequent, skip_functions=True)
             if stmts:
                 body.append(ast.If(ast.Compare(P.name(choice), [ast.LtE()], [P.const(i)]), stmts, []))
         body.append(ast.Break())

@@ -836,3 +836,19 @@ var result = r;
 function P() { this.v = 1; } var B = P.bind(null);
 var b = new B();
 var result = [new P() instanceof B, 'prototype' in B, typeof B.prototype, b instanceof P, b instanceof B, b.v, Object.getPrototypeOf(b) === P.prototype, B.hasOwnProperty('prototype')];
+// == switch: function declarations of any case, tests in order, and a long switch through eval
+var r = [];
+function o() { switch (1) { case 0: function sf() { return 'sf'; } case 1: return typeof sf; } }
+r.push(o());
+function o2(x) { switch (x) { case 'a': return g(); case 'b': function g() { return 'g'; } return 'b'; default: return g(); } }
+r.push(o2('a'), o2('b'), o2('z'));
+var log = [];
+function t(v) { log.push(v); return v; }
+switch (3) { case t(1): r.push('one'); case t(3): r.push('three'); case t(4): r.push('four'); break; default: r.push('d'); }
+r.push(log.join());
+switch (9) { default: r.push('def'); case 1: r.push('one-after-default'); }
+var big = 'var x = 437, res; switch (x) {';
+for (var i = 0; i < 500; i++) big += ' case ' + i + ': res = ' + i + '; break;';
+big += ' } res';
+r.push(eval(big));
+var result = r;

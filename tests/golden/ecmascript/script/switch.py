@@ -1,10 +1,11 @@
 # helpers: js_global
 _t1 = js_global(_dm, "kind")
-if type(_t1) is str and _t1 == "a":
+_t2 = -1
+if _t2 < 0 and (type(_t1) is str and _t1 == "a"):
     _t2 = 0
-elif type(_t1) is str and _t1 == "b":
+if _t2 < 0 and (type(_t1) is str and _t1 == "b"):
     _t2 = 1
-else:
+if _t2 < 0:
     _t2 = 2
 while True:
     if _t2 <= 0:
