@@ -193,18 +193,36 @@ class _Verifier:
                 self.diags.error(owner.loc, f"initial state '{sid}' is not a descendant of {what}")
         self.check_same_region(owner, [self.by_id[i] for i in ids if i in self.by_id], what)
 
-    def check_same_region(self, owner, targets: list[m.State], what: str) -> None:
-        # SCXML 3.3: several initial targets must be reachable together, i.e. lie in distinct
-        # regions of a <parallel>; two targets where one contains the other make no legal configuration.
+    def check_same_region(self, owner, targets: list[m.State], what: str, label: str = "initial states") -> None:
+        # SCXML 3.11: several targets must be active together, i.e. lie in distinct regions of
+        # a <parallel>: their least common ancestor is one. Two where one contains the other,
+        # or two children of a <state> (the algorithm would enter both: Appendix D does not
+        # check), make no legal configuration.
         for i, a in enumerate(targets):
             for b in targets[i + 1 :]:
-                if a is b or self.is_descendant(a, b) or self.is_descendant(b, a):
-                    self.diags.error(owner.loc, f"initial states '{a.id}' and '{b.id}' of {what} conflict")
+                if a is b or self.is_descendant(a, b) or self.is_descendant(b, a) or not self.apart_in_parallel(a, b):
+                    self.diags.error(owner.loc, f"{label} '{a.id}' and '{b.id}' of {what} conflict: they cannot be active together (only states in distinct regions of a <parallel> can)")
+
+    def apart_in_parallel(self, a: m.State, b: m.State) -> bool:
+        """Is the least common ancestor of `a` and `b` a <parallel>?"""
+        ancestors = []
+        p = self.parent.get(id(a))
+        while p is not None:
+            ancestors.append(p)
+            p = self.parent.get(id(p))
+        p = self.parent.get(id(b))
+        while p is not None:
+            if any(p is x for x in ancestors):
+                return getattr(p, "kind", None) == "parallel"
+            p = self.parent.get(id(p))
+        return False
 
     def check_state(self, s: m.State) -> None:
         name = f"<{s.kind}> '{s.id}'" if s.id else f"<{s.kind}>"
         for t in s.transitions:
-            self.resolve(t)
+            resolved = self.resolve(t)
+            if len(resolved) > 1:
+                self.check_same_region(t, resolved, "the transition", "targets")
             for desc in t.events:
                 if desc == ".*":
                     # The W3C tests use ".*"; stripping the ".*" suffix (3.12.1) leaves the empty

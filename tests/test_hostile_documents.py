@@ -129,3 +129,28 @@ def test_a_switch_of_a_thousand_cases_compiles_and_picks_its_case():
     text = H + f'<datamodel><data id="x" expr="737"/><data id="r"/></datamodel><state id="s"><onentry><script>switch (x) {{{cases} default: r = -1; }}</script></onentry></state></scxml>'
     sm = scxmlc.load_string(text, module_name="switch_1000").Chart(clock=SimulatedClock()).start()
     assert sm.datamodel["r"] == 1474.0
+
+
+@pytest.mark.parametrize(
+    "body, legal",
+    [
+        ('<state id="a"><transition event="go" target="b c"/></state><state id="b"/><state id="c"/>', False),
+        ('<state id="a"><transition event="go" target="x1 x2"/></state><state id="x"><state id="x1"/><state id="x2"/></state>', False),
+        ('<state id="a"><transition event="go" target="r1 r2"/></state><parallel id="p"><state id="r1"/><state id="r2"/></parallel>', True),
+        ('<state id="a"><transition event="go" target="y1 r2"/></state><parallel id="p"><state id="r1"><state id="y1"/></state><state id="r2"/></parallel>', True),
+    ],
+    ids=["siblings", "children-of-a-state", "regions", "inside-regions"],
+)
+def test_targets_that_cannot_be_active_together_are_an_error(body, legal):
+    # SCXML 3.11: the algorithm does not check (Appendix D enters them all): two children of a
+    # <state> ended up active together, an illegal configuration.
+    text = H + body + "</scxml>"
+    if legal:
+        sm = scxmlc.load_string(text, module_name="targets_ok").Chart(clock=SimulatedClock()).start()
+        sm.send("go")
+        assert len(sm.configuration) >= 3
+    else:
+        with pytest.raises(CompileError, match="cannot be active together"):
+            scxmlc.load_string(text, module_name="targets_bad")
+        with pytest.raises(CompileError, match="cannot be active together"):
+            scxmlc.load_string(text.replace('version="1.0"', 'version="1.0" initial="' + body.split('target="')[1].split('"')[0] + '"'), module_name="initial_bad")
