@@ -91,9 +91,14 @@ def parse_bytes(
         diags.error(at, f"XML syntax error: {msg}{_syntax_hint(data, at.line, msg)}")
         return None
     diags.positions.add(root, data)  # (columns for the locations: positions.py)
-    if root.getroottree().docinfo.internalDTD is not None:
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None:
         # Entities are never expanded; say so instead of silently dropping the text.
         diags.warning(Location(filename, 1), "the DOCTYPE declaration is ignored (entities are never expanded)")
+        for declared in dtd.iterentities():
+            # (except that the XML parser expands an internal entity in an attribute value:
+            # there is no reference to keep there, so its declaration is refused)
+            diags.error(Location(filename, 1), f"entity declarations are not supported (<!ENTITY {declared.name}>)")
     for ent in root.iter(etree.Entity):
         # Never expanded (untrusted input: no file reads, no entity bombs); dropping the
         # reference would silently change the text, so it is an error.
