@@ -182,11 +182,17 @@ def _join(this, sep=UNDEFINED, *_):
 
 @define(ARRAY_PROTO, "toString", 0)
 def _to_string(this, *_):
-    if type(this) is not JSArray:
-        from .object import _object_to_string
+    """Array.prototype.toString (ES5.1 15.4.4.2): the object's own `join`, whatever it is."""
+    from ..properties import js_getp
 
-        return _object_to_string(this)
-    return _join(this)
+    if this is UNDEFINED or this is None:
+        throw_type_error("Cannot convert undefined or null to object")
+    join = js_getp(this, "join")
+    if type(join) is JSFunction:
+        return _join(this) if join.fn is _join and type(this) is JSArray else join.fn(this)
+    from .object import _object_to_string
+
+    return _object_to_string(this)
 
 
 @define(ARRAY_PROTO, "toLocaleString", 0)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..conversions import to_string
-from ..errors import ERROR_NAMES
+from ..conversions import is_object, to_string
+from ..errors import ERROR_NAMES, throw_type_error
 from ..properties import js_getp
 from ..values import BUILTINS, ERROR_PROTOS, UNDEFINED, JSObject
 from ._util import define, native
@@ -33,6 +33,8 @@ for _name in ERROR_NAMES:
 @define(ERROR_PROTOS["Error"], "toString", 0)
 def _error_to_string(this, *_):
     """Error.prototype.toString (ES5.1 15.11.4.4)."""
+    if not is_object(this):  # (step 2)
+        throw_type_error(f"Method Error.prototype.toString called on incompatible receiver {to_string(this)}")
     name = js_getp(this, "name")
     msg = js_getp(this, "message")
     name = "Error" if name is UNDEFINED else to_string(name)

@@ -288,6 +288,8 @@ def _define_property_fn(this, o=UNDEFINED, key=UNDEFINED, desc=UNDEFINED, *_):
 def _define_properties(this, o=UNDEFINED, props=UNDEFINED, *_):
     if not is_object(o):
         throw_type_error("Object.defineProperties called on non-object")
+    if props is UNDEFINED or props is None:  # (ToObject(Properties), 15.2.3.7 step 2)
+        throw_type_error("Cannot convert undefined or null to object")
     for k in own_keys(props):
         _define_property(o, k, js_getp(props, k))
     return o
@@ -402,6 +404,8 @@ def _property_is_enumerable(this, key=UNDEFINED, *_):
 def _is_prototype_of(this, v=UNDEFINED, *_):
     if not is_object(v):
         return False
+    if this is UNDEFINED or this is None:  # (ToObject(this value), 15.2.4.6 step 2)
+        throw_type_error("Cannot convert undefined or null to object")
     p = get_proto(v)
     while p is not None:
         if p is this:

@@ -852,3 +852,19 @@ for (var i = 0; i < 500; i++) big += ' case ' + i + ': res = ' + i + '; break;';
 big += ' } res';
 r.push(eval(big));
 var result = r;
+// == built-ins that check their receiver and arguments
+var r = [];
+function t(f) { try { r.push(String(f())); } catch (e) { r.push(e.name + ': ' + e.message); } }
+t(function () { return Error.prototype.toString.call('abc'); });
+t(function () { return Array.prototype.toString.call(null); });
+t(function () { return Array.prototype.toString.call({join: function () { return 'J'; }}); });
+t(function () { return Array.prototype.toString.call({}); });
+t(function () { var a = [1, 2]; a.join = function () { return 'own'; }; return String(a) + ('' + a); });
+t(function () { return String([1, [2, 3]]); });
+t(function () { return Object.defineProperties({}); });
+t(function () { return Object.create({}, null); });
+t(function () { return Object.keys(Object.create({}, undefined)).length; });
+t(function () { return Object.prototype.isPrototypeOf.call(undefined, {}); });
+t(function () { return Object.prototype.isPrototypeOf.call(undefined, 1); });
+t(function () { return new Error('m').toString(); });
+var result = r;
