@@ -91,6 +91,7 @@ class SessionService:
         # (oldest first: each is kept tombstone_ttl_s from its end, so the expired ones are at the front)
         self.ended: collections.OrderedDict[str, Ended] = collections.OrderedDict()
         self.src: dict[str, str] = {}  # session id -> the src it was started from
+        self._starting: dict[str, asyncio.Future] = {}  # session ids of starts under way (start)
         self.started_ms: dict[str, int] = {}
         self.updated_ms: dict[str, int] = {}
         self.scheduled: dict[str, dict] = {}  # session id -> {"src", "starttime", "params", "timer"}
@@ -241,6 +242,22 @@ class SessionService:
         return real.as_uri()
 
     async def start(self, params: dict[str, Any]) -> Outcome:
+        """§2: a start. Two starts naming one session id at once are one start: the second
+        waits for the first and repeats its answer (§2.3 step 6), instead of finding the
+        first's session half made (stored, not yet known here)."""
+        sid = params.get("scxmlc.sessionid")
+        if not isinstance(sid, str):
+            return await self._start(params)
+        while (running := self._starting.get(sid)) is not None:
+            await asyncio.shield(running)
+        done = self._starting[sid] = asyncio.get_running_loop().create_future()
+        try:
+            return await self._start(params)
+        finally:
+            del self._starting[sid]
+            done.set_result(None)
+
+    async def _start(self, params: dict[str, Any]) -> Outcome:
         src = params.pop("src", None)
         if src is None:
             return error(400, "missingparameter", "src is required")

@@ -221,3 +221,19 @@ def _eager(folder):
     config = folder / "eager.toml"
     config.write_text('restore = "eager"\n')
     return config
+
+
+def test_two_starts_naming_one_session_at_once_give_one_answer(served):
+    """§2.3 step 6: a start repeated while the first is under way (a client retrying at once)
+    repeats its answer; the second found the first's session stored but not yet known, 409."""
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+
+    c = served.client()
+    rng = random.Random(7)
+    with ThreadPoolExecutor(4) as pool:
+        for _ in range(15):
+            sid = "".join(rng.choice("0123456789ABCDEFGHJKMNPQRSTVWXYZ") for _ in range(32))
+            form = {"src": "queueing.scxml", "scxmlc.sessionid": sid}
+            answers = list(pool.map(lambda _: c.post("/scxml/session/start", form=form), range(3)))
+            assert all(a.status == 200 and a.json() == {"sessionid": sid, "status": "running"} for a in answers), answers
