@@ -243,7 +243,8 @@ async def request_(request: web.Request) -> web.StreamResponse:
         if not 1 <= timeout <= 600:
             return respond(request, error(400, "invalidparameter", "scxmlc.timeout must be 1-600 seconds"))
     params.update(extras)
-    outcome = await service.request(request.match_info["sid"], request.match_info["name"], params, timeout)
+    gone = lambda: request.transport is None or request.transport.is_closing()  # noqa: E731
+    outcome = await service.request(request.match_info["sid"], request.match_info["name"], params, timeout, gone)
     return respond(request, outcome)
 
 

@@ -21,7 +21,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..documents import DocumentError, confined, file_path
 from ..events import EXTERNAL, make_event
@@ -641,7 +641,11 @@ class SessionService:
 
     # -- request (§5) -------------------------------------------------------------------
 
-    async def request(self, sid: str, name: str, params: dict, timeout: float) -> Outcome:
+    async def request(self, sid: str, name: str, params: dict, timeout: float, gone: Callable[[], bool] | None = None) -> Outcome:
+        """§5: an event whose `<ws:response>` is the answer, within `timeout` seconds. `gone()`
+        says whether the client has left (looked at each second): its request is then given
+        up, as one that timed out (a client that disconnects would otherwise hold its
+        request, and the memory of its connection, for up to ten minutes)."""
         if not NAME.match(name) or name.endswith("."):
             return error(400, "invalidname", f"{name!r} is not an event name")
         if not self.settings.allow_platform_event_names and name.startswith(RESERVED_PREFIXES):
@@ -665,11 +669,19 @@ class SessionService:
             refused = await self.deliver(machine, event, rid)
             if refused is not None:
                 return refused
-            try:
-                answer = await asyncio.wait_for(asyncio.shield(answered), timeout)
-            except asyncio.TimeoutError:
-                ws.forget(rid)
-                return error(504, "timeout", f"no <response> within {timeout:g} s")
+            deadline = loop.time() + timeout
+            while True:
+                left = deadline - loop.time()
+                if left <= 0:
+                    ws.forget(rid)
+                    return error(504, "timeout", f"no <response> within {timeout:g} s")
+                try:
+                    answer = await asyncio.wait_for(asyncio.shield(answered), min(left, 1.0))
+                    break
+                except asyncio.TimeoutError:
+                    if gone is not None and gone():
+                        ws.forget(rid)  # (nobody reads this answer)
+                        return error(408, "clientgone", "the client went away before the answer")
         finally:
             self.requests_waiting -= 1
             if not answered.done():

@@ -237,3 +237,20 @@ def test_two_starts_naming_one_session_at_once_give_one_answer(served):
             form = {"src": "queueing.scxml", "scxmlc.sessionid": sid}
             answers = list(pool.map(lambda _: c.post("/scxml/session/start", form=form), range(3)))
             assert all(a.status == 200 and a.json() == {"sessionid": sid, "status": "running"} for a in answers), answers
+
+
+def test_a_request_whose_client_left_is_given_up(served):
+    """§5.1: a client that disconnects while its request waits for the session's answer: the
+    request is forgotten within a second or so (it was held until its timeout, ten minutes
+    at most, with its connection), and a late <ws:response> finds no request."""
+    import time
+
+    c = served.client()
+    sid = c.start("odd.scxml")
+    host, port = served.url.split("//")[1].split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(f"POST /scxml/session/{sid}/request/hold?scxmlc.timeout=600 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n".encode())
+        assert eventually(lambda: c.get(f"/scxml/session/{sid}/query?items=held").json()["data"]["held"] != "")
+    time.sleep(4)  # (the server looks once a second: a margin for a loaded machine)
+    c.post(f"/scxml/session/{sid}/event/release")
+    assert eventually(lambda: c.get(f"/scxml/session/{sid}/query?items=failed").json()["data"]["failed"] == "notfound")
