@@ -355,10 +355,21 @@ def global_get(dm: dict, key: str) -> Any:
                 return load_builtin(key)
             if ensure_builtins():
                 return global_get(dm, key)
+            inherited = _from_object_prototype(key)
+            if inherited is not MISSING:
+                return inherited
             from .errors import throw_reference_error
 
             throw_reference_error(f"{key} is not defined")
     return v
+
+
+def _from_object_prototype(key: str) -> Any:
+    """What the global object inherits (V8's global object has Object.prototype in its chain:
+    a bare `toString` or `hasOwnProperty` is that function), or MISSING."""
+    from .properties import has_property, js_getp
+
+    return js_getp(OBJECT_PROTO, key) if has_property(OBJECT_PROTO, key) else MISSING
 
 
 def global_lookup(dm: dict, key: str) -> Any:
@@ -369,7 +380,10 @@ def global_lookup(dm: dict, key: str) -> Any:
         if v is MISSING:
             if key in LAZY_BUILTINS:
                 return load_builtin(key)
-            return global_lookup(dm, key) if ensure_builtins() else UNDEFINED
+            if ensure_builtins():
+                return global_lookup(dm, key)
+            inherited = _from_object_prototype(key)
+            return UNDEFINED if inherited is MISSING else inherited
     return v
 
 

@@ -868,3 +868,7 @@ t(function () { return Object.prototype.isPrototypeOf.call(undefined, {}); });
 t(function () { return Object.prototype.isPrototypeOf.call(undefined, 1); });
 t(function () { return new Error('m').toString(); });
 var result = r;
+// == the global scope inherits from Object.prototype
+var r = [typeof toString, typeof hasOwnProperty, typeof valueOf, typeof nosuchthing, typeof constructor];
+try { nosuch2; } catch (e) { r.push(e.name); }
+var result = r;
