@@ -124,6 +124,9 @@ def parse_bytes(
     return builder.document(root)
 
 
+_XINCLUDE = "http://www.w3.org/2001/XInclude"
+
+
 def _resolved(filename: str) -> str:
     try:
         return str(Path(filename).resolve())
@@ -216,7 +219,11 @@ class _Builder:
                 return
 
     def unexpected(self, child, parent: str) -> None:
-        if _ns(child) != NS:
+        if _ns(child) == _XINCLUDE:
+            # (composition is the ORS dialect's, ors-dialect.md §10: in a W3C document an
+            # include that is silently left out would leave its code out)
+            self.diags.error(self.loc(child), f"<xi:{_local(child)}> is part of the ORS dialect, not of W3C SCXML: compile the document as ORS (--dialect ors) [ORS-E10]")
+        elif _ns(child) != NS:
             self.diags.warning(
                 self.loc(child),
                 f"element <{_local(child)}> of namespace {_ns(child)} ignored in <{parent}>",

@@ -154,3 +154,16 @@ def test_targets_that_cannot_be_active_together_are_an_error(body, legal):
             scxmlc.load_string(text, module_name="targets_bad")
         with pytest.raises(CompileError, match="cannot be active together"):
             scxmlc.load_string(text.replace('version="1.0"', 'version="1.0" initial="' + body.split('target="')[1].split('"')[0] + '"'), module_name="initial_bad")
+
+
+def test_an_include_in_a_w3c_document_is_an_error(tmp_path):
+    # ors-dialect.md §10: composition is the ORS dialect's; it was a warning, and the included
+    # code was silently left out of the chart.
+    (tmp_path / "lib.js").write_text("var fromLib = 1;")
+    path = tmp_path / "w3c.scxml"
+    path.write_text('<scxml xmlns="http://www.w3.org/2005/07/scxml" xmlns:xi="http://www.w3.org/2001/XInclude" version="1.0" datamodel="ecmascript">'
+                    '<script><xi:include href="lib.js" parse="text"/></script><state id="s"/></scxml>')  # fmt: skip
+    with pytest.raises(CompileError, match=r"<xi:include> is part of the ORS dialect.*--dialect ors"):
+        scxmlc.compile_path(path)
+    sm = scxmlc.load(path, dialect="ors").Chart(clock=SimulatedClock()).start()
+    assert sm.datamodel["fromLib"] == 1.0
