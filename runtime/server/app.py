@@ -140,12 +140,44 @@ def respond(request: web.Request, outcome: Outcome) -> web.Response:
     return response
 
 
+def _announced_too_large(request: web.Request) -> bool:
+    return request.content_length is not None and request.content_length > request.app[SERVICE].settings.max_body_bytes
+
+
+def _too_large_text(request: web.Request) -> str:
+    return f"the body is too large ({request.content_length} bytes; at most {request.app[SERVICE].settings.max_body_bytes})"
+
+
+async def _refuse_body(request: web.Request, outcome: Outcome) -> web.StreamResponse:
+    """Answer without the body, then close at once: aiohttp would otherwise wait 10 s more
+    for the rest of the body (its lingering close) on a connection that may send nothing."""
+    response = respond(request, outcome)
+    response.force_close()
+    await response.prepare(request)
+    await response.write_eof()
+    request.protocol.force_close()
+    return response
+
+
+async def expect_continue(request: web.Request) -> web.StreamResponse | None:
+    """`Expect: 100-continue` (RFC 9110 10.1.1): a body announced over `max_body_bytes` is
+    refused before the client sends it (aiohttp's own handler says 100 Continue to any)."""
+    if _announced_too_large(request):
+        return await _refuse_body(request, error(413, "toolarge", _too_large_text(request)))
+    if request.headers.get("Expect", "").lower() != "100-continue":
+        return await _refuse_body(request, error(417, "invalidparameter", f"unknown Expect: {request.headers.get('Expect')}"))
+    if request.version >= (1, 1):
+        await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        request.writer.output_size = 0  # (as aiohttp's own handler: the answer has not begun)
+    return None
+
+
 def _routes(method: str, path: str):
     """The route, with and without a trailing slash (§1.2)."""
 
     def deco(handler):
-        routes.route(method, path)(handler)
-        routes.route(method, path + "/")(handler)
+        routes.route(method, path, expect_handler=expect_continue)(handler)
+        routes.route(method, path + "/", expect_handler=expect_continue)(handler)
         return handler
 
     return deco
@@ -374,20 +406,16 @@ async def whole_body(request: web.Request, handler) -> web.StreamResponse:
     deadline on a body, so a client that announces more than it sends, or stops sending, held
     its request (and connection) for ever. It answers 408 and the connection is closed. The
     handlers read the body again from aiohttp's cache; a body over `max_body_bytes` is still 413
-    (errors)."""
+    (errors). A body announced (Content-Length) over that size is a 413 at once, without
+    waiting for it, and the connection is closed."""
+    if _announced_too_large(request):
+        return await _refuse_body(request, error(413, "toolarge", _too_large_text(request)))
     if request.body_exists and not request.content.is_eof():  # (a body in with its headers: no wait)
         timeout = request.app[SERVICE].settings.body_timeout_s
         try:
             await asyncio.wait_for(request.read(), timeout)
         except asyncio.TimeoutError:
-            response = respond(request, error(408, "bodytimeout", f"the body did not arrive within {timeout:g} s"))
-            response.force_close()
-            # Answered, then closed at once: aiohttp would otherwise wait 10 s more for the rest
-            # of the body (its lingering close) on a connection that sends nothing.
-            await response.prepare(request)
-            await response.write_eof()
-            request.protocol.force_close()
-            return response
+            return await _refuse_body(request, error(408, "bodytimeout", f"the body did not arrive within {timeout:g} s"))
     return await handler(request)
 
 

@@ -254,3 +254,11 @@ def test_a_request_whose_client_left_is_given_up(served):
     time.sleep(4)  # (the server looks once a second: a margin for a loaded machine)
     c.post(f"/scxml/session/{sid}/event/release")
     assert eventually(lambda: c.get(f"/scxml/session/{sid}/query?items=failed").json()["data"]["failed"] == "notfound")
+
+
+def test_a_body_announced_over_the_limit_is_a_413_at_once(served):
+    # (it waited body_timeout_s, 30 s, for a body the client never meant to send, then 408)
+    answer = raw(served, b"POST /scxml/session/start HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n\r\n{\"src\": ")
+    assert answer.split(b" ", 2)[1] == b"413" and b'"toolarge"' in answer, answer[:300]
+    answer = raw(served, b"POST /scxml/session/start HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\nExpect: 100-continue\r\n\r\n")
+    assert answer.split(b" ", 2)[1] == b"413", answer[:300]  # (not 100 Continue first)
