@@ -275,7 +275,10 @@ async def request_(request: web.Request) -> web.StreamResponse:
         if not 1 <= timeout <= 600:
             return respond(request, error(400, "invalidparameter", "scxmlc.timeout must be 1-600 seconds"))
     params.update(extras)
-    gone = lambda: request.transport is None or request.transport.is_closing()  # noqa: E731
+
+    def gone() -> bool:  # (the client disconnected: nobody waits for the answer)
+        return request.transport is None or request.transport.is_closing()
+
     outcome = await service.request(request.match_info["sid"], request.match_info["name"], params, timeout, gone)
     return respond(request, outcome)
 

@@ -189,7 +189,8 @@ class SessionService:
         """A session whose start failed: nothing of it stays in memory (it would count as
         resident for good, and a retry naming it would be told it runs)."""
         if self.durability is not None:
-            self.durability.evict(machine, drop_effects=True)
+            self.durability.evict(machine, drop_effects=True)  # (its timers, the host's registries, forget)
+            return
         machine._cancel_timers()
         if self.host.sessions.get(machine.sessionid) is machine:
             self.host.sessions.pop(machine.sessionid, None)
@@ -363,7 +364,7 @@ class SessionService:
             row = ScheduleRow(sid, url, _json_params(params), None, int(ideal) if windowed else None,
                               int(ideal - earliest), int(latest - ideal), int(earliest), self.now_ms())  # fmt: skip
             entry = {"src": url, "starttime": int(ideal), "params": params, "timer": _NoTimer(), "stored": True}
-            self.scheduled[sid] = entry  # (a retry meanwhile repeats the answer: §2.3 step 6)
+            self.scheduled[sid] = entry  # (known meanwhile: a terminate finds it, a query shows it)
             loop = asyncio.get_running_loop()
             try:
                 await loop.run_in_executor(None, self.store.schedule, row)
