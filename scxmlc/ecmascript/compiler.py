@@ -358,7 +358,7 @@ class ExprCompiler(FastPaths):
             keys.append(self.property_key(prop))
             if prop.value.type in ("FunctionExpression", "ArrowFunctionExpression") and not prop.computed:
                 key_name = keys[-1].value if isinstance(keys[-1], ast.Constant) else ""
-                values.append(self.function_value(prop.value, name_hint=key_name))
+                values.append(self.function_value(prop.value, name_hint=key_name, method=bool(getattr(prop, "method", False))))
             else:
                 values.append(self.v(prop.value))
         return Typed(ast.Dict(keys, values), OBJECT)
@@ -373,7 +373,8 @@ class ExprCompiler(FastPaths):
             key = self.property_key(prop)
             hint = key.value if isinstance(key, ast.Constant) else ""
             if prop.kind in ("get", "set") or prop.value.type in ("FunctionExpression", "ArrowFunctionExpression"):
-                value = self.function_value(prop.value, name_hint=(f"{prop.kind} {hint}" if prop.kind != "init" else hint))
+                method = prop.kind != "init" or bool(getattr(prop, "method", False))
+                value = self.function_value(prop.value, name_hint=(f"{prop.kind} {hint}" if prop.kind != "init" else hint), method=method)
             else:
                 value = self.v(prop.value)
             triples.append(ast.Tuple([key, P.const(prop.kind), value], ast.Load()))

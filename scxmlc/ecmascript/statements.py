@@ -715,9 +715,10 @@ class StmtCompiler(ExprCompiler):
     def x_Super(self, node: Any) -> Typed:
         self.fail("'super' keyword unexpected here", node)
 
-    def function_value(self, node: Any, name_hint: str = "", declaration: bool = False) -> ast.expr:
+    def function_value(self, node: Any, name_hint: str = "", declaration: bool = False, method: bool = False) -> ast.expr:
         """A JSFunction for a function/arrow node: a nested `def` emitted before the current
-        statement (script code), or a lambda in expression contexts."""
+        statement (script code), or a lambda in expression contexts. `method`: an object
+        literal's method, getter or setter, which is not a constructor (ES2015 14.3.8)."""
         if node.generator or getattr(node, "isAsync", False) or getattr(node, "async", False):
             self.fail("generators and async functions are not supported", node)
         is_arrow = node.type == "ArrowFunctionExpression"
@@ -733,7 +734,7 @@ class StmtCompiler(ExprCompiler):
         self.func = ctx
         self.scope = Scope(parent=outer_scope, func=ctx)
         self_ref = None
-        maker = "js_arrow" if is_arrow else "js_function"
+        maker = "js_arrow" if is_arrow or method else "js_function"
 
         def wrap(fn: ast.expr) -> ast.expr:
             if isinstance(fn, ast.Lambda):

@@ -872,3 +872,11 @@ var result = r;
 var r = [typeof toString, typeof hasOwnProperty, typeof valueOf, typeof nosuchthing, typeof constructor];
 try { nosuch2; } catch (e) { r.push(e.name); }
 var result = r;
+// == methods, getters and setters of an object literal are not constructors
+var r = [];
+function t(f) { try { r.push(String(f())); } catch (e) { r.push(e.name); } }
+t(function () { var o = {m() { return 1; }}; return typeof new o.m(); });
+t(function () { var g = Object.getOwnPropertyDescriptor({get g() { return 1; }}, 'g').get; return typeof new g(); });
+t(function () { var s = Object.getOwnPropertyDescriptor({set s(v) {}}, 's').set; return typeof new s(); });
+t(function () { var o = {f: function () {}}; return typeof new o.f(); });
+var result = r;
