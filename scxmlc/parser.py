@@ -81,6 +81,12 @@ def parse_bytes(
     (`<data src>`, `<script src>`, `<invoke src>`; `xi:include` also below its parent folder).
     `base_dir` None: a document that has no folder (text from an application, or from data at
     run time) reads no file at all."""
+    if b"\r" in data and b"\0" not in data and data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        # XML ends lines with CR LF or a lone CR as well (XML 1.0 2.11), but the parser counts
+        # lines by LF only: a file with CR line ends was all on line 1 for its diagnostics.
+        # (Only in an encoding where "<" and CR are the ASCII bytes, and no NUL: not UTF-16/32,
+        # where 0x0D may be half of another character, nor EBCDIC.)
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:

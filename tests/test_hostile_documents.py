@@ -167,3 +167,15 @@ def test_an_include_in_a_w3c_document_is_an_error(tmp_path):
         scxmlc.compile_path(path)
     sm = scxmlc.load(path, dialect="ors").Chart(clock=SimulatedClock()).start()
     assert sm.datamodel["fromLib"] == 1.0
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n"], ids=["cr", "crlf"])
+def test_diagnostics_count_lines_ended_by_cr_too(tmp_path, newline):
+    # XML ends lines with CR LF or a lone CR (XML 1.0 2.11); the parser counts LF only, and a
+    # file with CR line ends reported everything on line 1.
+    path = tmp_path / "cr.scxml"
+    path.write_bytes(newline.join(['<?xml version="1.0"?>', H, '<state id="s">', '<transition target="nope"/>', "</state></scxml>"]).encode())
+    with pytest.raises(CompileError) as caught:
+        scxmlc.compile_path(path)
+    (d,) = caught.value.diagnostics
+    assert (d.location.line, d.location.column) == (4, 1) and "'nope' does not exist" in d.message
