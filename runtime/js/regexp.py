@@ -113,6 +113,7 @@ class _Translator:
         self.run = 0  # atoms since the last literal-run barrier
         self.opened = 0  # capturing groups opened so far (their numbers)
         self.closed: set[int] = set()  # capturing groups already closed
+        self.names: set[str] = set()  # names of the named groups opened so far
 
     def _count_groups(self) -> tuple[int, list[str]]:
         """Number of capturing groups and the names of the named ones, in order; remembers
@@ -289,6 +290,9 @@ class _Translator:
             name = s[self.i + 3 : end] if end > 0 else ""
             if not name or not re.fullmatch(r"[A-Za-z_$][\w$]*", name):
                 self.error("Invalid capture group name")
+            if name in self.names:
+                self.error("Duplicate capture group name")  # (ES2018 22.2.1.1: an early error)
+            self.names.add(name)
             self.out.append(f"(?P<{_group_name(name)}>")
             self.i = end + 1
             self.opened += 1
@@ -478,6 +482,10 @@ class _Translator:
             return "\b", True
         if e == "-":
             return "-", True
+        if e == "c" and not self.unicode and self.i < len(s) and (s[self.i].isdigit() or s[self.i] == "_") and s[self.i].isascii():
+            # Annex B.1.4 ClassControlLetter: in a class, \c also takes a digit or _
+            self.i += 1
+            return chr(ord(s[self.i - 1]) % 32), True
         if "1" <= e <= "9":
             if self.unicode:
                 self.error("Invalid class escape")

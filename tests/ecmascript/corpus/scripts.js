@@ -880,3 +880,9 @@ t(function () { var g = Object.getOwnPropertyDescriptor({get g() { return 1; }},
 t(function () { var s = Object.getOwnPropertyDescriptor({set s(v) {}}, 's').set; return typeof new s(); });
 t(function () { var o = {f: function () {}}; return typeof new o.f(); });
 var result = r;
+// == regular expressions: duplicate group names, control letters in a class
+var r = [];
+try { new RegExp('(?<a>x)(?<a>y)'); r.push('ok'); } catch (e) { r.push(e.name + ': ' + e.message); }
+r.push(new RegExp('(?<a>x)(?<b>y)').exec('xy').groups.b);
+r.push(/[\c1]/.test('\x11'), /[\c_]/.test('\x1f'), /[\cA]/.test('\x01'), /\c1/.test('\\c1'), /[\c]/.test('c'), /[\c]/.test('\\'));
+var result = r;
