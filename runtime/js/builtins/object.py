@@ -11,6 +11,7 @@ from ..errors import throw_type_error
 from .. import realm
 from ..properties import (
     MISSING,
+    _index_first,
     get_proto,
     has_property,
     hidden_keys,
@@ -169,8 +170,15 @@ def _get_own_property_names(this, o=UNDEFINED, *_):
     if type(o) is JSArray:
         keys.append("length")
     elif isinstance(o, JSObject) and (hidden := hidden_keys(o)):
-        # the non-enumerable ones in the order they were made, as the others (ES2015 9.1.12)
-        keys.extend(k for k in dict.keys(o) if k in hidden and k not in keys)
+        # the non-enumerable ones with the others, all in the order they were made (ES2015
+        # 9.1.12: integer indices first)
+        present = set(keys)
+        made = [k for k in dict.keys(o) if k in present or k in hidden]
+        keys = [k for k in keys if k not in set(made)] + _index_first(made)
+    if isinstance(o, JSObject) and o.cls == "String" and "length" not in keys:
+        # (a String object's length, after its indices: ES2015 9.4.3.3)
+        n = len(o.internal)
+        keys.insert(n if keys[:n] == [str(i) for i in range(n)] else 0, "length")
     return JSArray(keys)
 
 

@@ -886,3 +886,7 @@ try { new RegExp('(?<a>x)(?<a>y)'); r.push('ok'); } catch (e) { r.push(e.name + 
 r.push(new RegExp('(?<a>x)(?<b>y)').exec('xy').groups.b);
 r.push(/[\c1]/.test('\x11'), /[\c_]/.test('\x1f'), /[\cA]/.test('\x01'), /\c1/.test('\\c1'), /[\c]/.test('c'), /[\c]/.test('\\'));
 var result = r;
+// == Object.getOwnPropertyNames: all keys in creation order, indices first; a String object's length
+var o = Object.create(null); Object.defineProperty(o, 'a', {value: 1}); o.b = 2; o[1] = 3; Object.defineProperty(o, '0', {value: 4});
+var s = new String('ab'); s.x = 1;
+var result = [Object.getOwnPropertyNames(o), (function () { 'use strict'; return Object.getOwnPropertyNames(arguments); })(1, 2), Object.getOwnPropertyNames(s), Object.getOwnPropertyNames([5, 6])];
