@@ -185,32 +185,37 @@ class Interpreter:
             errors0 = self.macro_errors
         countdown = 256 - (steps & 255)
         steps -= steps & 255
-        while self.running:
-            countdown -= 1
-            if not countdown:
-                countdown = 256
-                steps += 256
-                if self.limit_check(self.internal_queue, steps, errors0):
-                    return  # (the session has ended)
-            if self.config & tables.eventless_mask:
-                enabled = self.select_eventless_transitions()
-                if enabled:
-                    self.microstep(enabled)
+        while True:
+            while self.running:
+                countdown -= 1
+                if not countdown:
+                    countdown = 256
+                    steps += 256
+                    if self.limit_check(self.internal_queue, steps, errors0):
+                        return  # (the session has ended)
+                if self.config & tables.eventless_mask:
+                    enabled = self.select_eventless_transitions()
+                    if enabled:
+                        self.microstep(enabled)
+                        continue
+                queue = self.internal_queue  # (made by the first event raised, maybe just now)
+                if not queue:
+                    break
+                self.raw_event = None  # the external event is no longer bound: nothing can read it
+                self.take_event(queue.popleft())
+            if self.running and self.states_to_invoke & tables.invoke_mask:
+                # Appendix D: invoke after the macrostep, for states entered and not exited.
+                states = self.states_to_invoke & tables.invoke_mask
+                self.states_to_invoke = 0
+                for s in iter_bits(states):
+                    for inv in self.tables.states[s].invokes:
+                        self.start_invoke(s, inv)
+                if self.internal_queue:
+                    # Appendix D mainEventLoop: invoking may have raised internal (error) events;
+                    # the same macrostep goes on with them, its limits counting on (a chart that
+                    # re-enters a state whose invoke fails recursed here without end)
                     continue
-            queue = self.internal_queue  # (made by the first event raised, maybe just now)
-            if not queue:
-                break
-            self.raw_event = None  # the external event is no longer bound: nothing can read it
-            self.take_event(queue.popleft())
-        if self.running and self.states_to_invoke & tables.invoke_mask:
-            # Appendix D: invoke after the macrostep, for states entered and not exited.
-            states = self.states_to_invoke & tables.invoke_mask
-            self.states_to_invoke = 0
-            for s in iter_bits(states):
-                for inv in self.tables.states[s].invokes:
-                    self.start_invoke(s, inv)
-            if self.internal_queue:
-                self.macrostep()
+            break
 
     def process_external_event(self, event: dict) -> None:
         """One external event: take it, then complete the macrostep."""

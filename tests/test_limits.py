@@ -142,3 +142,21 @@ def test_delayed_sends_past_the_pending_limit_are_refused():
     assert all("more than 500 delayed events pending" in m for m in errors)
     sm.run_until_idle(max_seconds=2)  # they fire, and the session may send as many again
     assert len(sm._timers) == 0
+
+
+def test_a_state_reentered_each_time_its_invoke_fails_is_stopped_by_a_limit():
+    """Appendix D: invoking may raise internal error events, which the same macrostep takes;
+    the interpreter took them in a nested macrostep whose limits started from zero, so a state
+    re-entered on each failure of its <invoke> recursed until Python's stack gave out
+    (RecursionError out of start(): found by fuzzing)."""
+    import scxmlc
+    from scxmlc_runtime import SimulatedClock
+
+    text = (
+        '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript">'
+        '<state id="a"><invoke type="nosuchtype"/><transition event="*" target="a"/></state></scxml>'
+    )
+    for plans in (True, False):
+        sm = scxmlc.load_string(text, module_name="invoke_loop").Chart(clock=SimulatedClock(), plans=plans)
+        sm.start()
+        assert not sm.running and "error events in one macrostep" in sm.limit_reason
