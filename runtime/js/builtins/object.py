@@ -174,7 +174,8 @@ def _get_own_property_names(this, o=UNDEFINED, *_):
         # 9.1.12: integer indices first)
         present = set(keys)
         made = [k for k in dict.keys(o) if k in present or k in hidden]
-        keys = [k for k in keys if k not in set(made)] + _index_first(made)
+        in_dict = set(made)
+        keys = [k for k in keys if k not in in_dict] + _index_first(made)
     if isinstance(o, JSObject) and o.cls == "String" and "length" not in keys:
         # (a String object's length, after its indices: ES2015 9.4.3.3)
         n = len(o.internal)
