@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 
 # Arrays and objects inside each other. Far above what a real payload nests (ORS data is a few
-# levels deep), far below what the recursive code after it can take (docs/ors.md, Limits).
+# levels deep), far below what the recursive code after it can take (docs/ors.md, The REST API).
 MAX_DEPTH = 100
 
 
