@@ -487,6 +487,16 @@ class _Lowerer:
             )
         self.out.transition_fns[t.index] = fns
 
+    def made_before(self, key: tuple, event: str, out: list) -> bool:
+        """Whether the selector or handler `key` names was made for other states already
+        (then `out` has it, when there is one); else it is being made now (made_for)."""
+        if key not in self.made_for:
+            self.made_for[key] = None
+            return False
+        if self.made_for[key] is not None:
+            out.append((event, self.made_for[key]))
+        return True
+
     def lower_selectors(self, row: StateRow, taken: set[str]) -> None:
         """Per event name, the transition selection of this state as one function: the
         fast paths of its candidates' conditions in order, sharing what they read. It
@@ -503,11 +513,8 @@ class _Lowerer:
             return  # a selector chooses among two or more conditions
         for event, cands in candidates_by_name(row.candidates, [ts[t].events for t in row.candidates]).items():
             key = ("select", event, tuple(cands))
-            if key in self.made_for:
-                if self.made_for[key] is not None:
-                    selectors.append((event, self.made_for[key]))
+            if self.made_before(key, event, selectors):
                 continue
-            self.made_for[key] = None
             conds = []
             for t in cands:
                 if ts[t].cond is None:
@@ -550,11 +557,8 @@ class _Lowerer:
         handlers: list = []
         for event, cands in candidates_by_name(row.candidates, [ts[t].events for t in row.candidates]).items():
             key = ("handle", event, tuple(cands))
-            if key in self.made_for:
-                if self.made_for[key] is not None:
-                    handlers.append((event, self.made_for[key]))
+            if self.made_before(key, event, handlers):
                 continue
-            self.made_for[key] = None
             branches: list = []
             for t in cands:
                 tr = ts[t]

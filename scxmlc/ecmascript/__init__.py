@@ -181,21 +181,30 @@ def _check_supported(tree: Any) -> None:
             raise ECMAScriptSyntaxError("modules are not supported", *_loc(n))
 
 
-def _deeper_than(node: ast.AST, limit: int) -> bool:
-    """Is the Python AST nested more than `limit` levels? (Iterative, stops early.)"""
-    stack = [(node, 1)]
+def _deeper_than(node: ast.AST, limit: int, blocks: int | None = None) -> bool:
+    """Is the Python AST nested more than `limit` levels, or (given `blocks`) are more than
+    `blocks` loops, try and with statements nested in one function? (Iterative, one pass,
+    stops early.)"""
+    stack = [(node, 1, 0)]
     AST = ast.AST
     while stack:
-        n, d = stack.pop()
+        n, d, b = stack.pop()
         if d > limit:
             return True
+        if blocks is not None:
+            if isinstance(n, _FUNCTIONS):
+                b = 0  # (a function's blocks are counted afresh)
+            elif isinstance(n, _BLOCKS):
+                b += 1
+                if b > blocks:
+                    return True
         d += 1
         for name in n._fields:
             v = getattr(n, name, None)
             if isinstance(v, list):
-                stack.extend((c, d) for c in v if isinstance(c, AST))
+                stack.extend((c, d, b) for c in v if isinstance(c, AST))
             elif isinstance(v, AST):
-                stack.append((v, d))
+                stack.append((v, d, b))
     return False
 
 
@@ -204,27 +213,7 @@ _SAFE_DEPTH = 60
 # ("too many statically nested blocks"), at an AST depth far below _SAFE_DEPTH.
 _SAFE_BLOCKS = 16
 _BLOCKS = (ast.For, ast.AsyncFor, ast.While, ast.Try, ast.TryStar, ast.With, ast.AsyncWith)
-
-
-def _blocks_deeper_than(node: ast.AST, limit: int) -> bool:
-    """Are more than `limit` loops, try and with statements nested in one function?"""
-    stack = [(node, 0)]
-    AST = ast.AST
-    while stack:
-        n, d = stack.pop()
-        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            d = 0  # (a function's blocks are counted afresh)
-        elif isinstance(n, _BLOCKS):
-            d += 1
-            if d > limit:
-                return True
-        for name in n._fields:
-            v = getattr(n, name, None)
-            if isinstance(v, list):
-                stack.extend((c, d) for c in v if isinstance(c, AST))
-            elif isinstance(v, AST):
-                stack.append((v, d))
-    return False
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
 def _check_compilable(result):
@@ -233,7 +222,7 @@ def _check_compilable(result):
     output once here, so such source is a diagnosed ECMAScriptSyntaxError instead of a
     generated module that does not load."""
     nodes = result if isinstance(result, list) else [ast.Expr(result)]
-    if not any(_deeper_than(n, _SAFE_DEPTH) or _blocks_deeper_than(n, _SAFE_BLOCKS) for n in nodes):
+    if not any(_deeper_than(n, _SAFE_DEPTH, _SAFE_BLOCKS) for n in nodes):
         return result
     probe = ast.Module(
         [

@@ -11,21 +11,12 @@ import pytest
 from .conftest import copy_charts, eventually, serve
 
 
-@pytest.fixture(scope="module", params=["memory", "sqlite"])
-def served(request, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("odd")
-    store = "memory" if request.param == "memory" else str(folder / "sessions.db")
-    s = serve(copy_charts(folder), "--store", store)
-    yield s
-    s.stop()
-
-
 def health(c) -> dict:
     return c.get("/ors/health").json()["sessions"]
 
 
-def test_json_nested_past_the_limit_is_a_400_everywhere(served):
-    c = served.client()
+def test_json_nested_past_the_limit_is_a_400_everywhere(server):
+    c = server.client()
     sid = c.start("odd.scxml")
     for depth in (101, 100_000):  # (past httpdata.MAX_DEPTH; past what Python's parser can take)
         body = "[" * depth + "]" * depth
@@ -41,15 +32,15 @@ def test_json_nested_past_the_limit_is_a_400_everywhere(served):
     assert c.post(f"/scxml/{sid}", body="[" * 100_000, content_type="application/json").status == 200
 
 
-def test_json_literals_json_does_not_have_are_refused(served):
-    c = served.client()
+def test_json_literals_json_does_not_have_are_refused(server):
+    c = server.client()
     for literal in ("NaN", "Infinity", "-Infinity"):
         r = c.post("/scxml/session/start", body='{"src": "odd.scxml", "x": %s}' % literal, content_type="application/json")
         assert r.status == 400 and r.json()["error"] == "invalidbody" and literal.lstrip("-") in r.json()["description"]
 
 
-def test_lone_surrogates_are_kept_and_go_out_escaped(served):
-    c = served.client()
+def test_lone_surrogates_are_kept_and_go_out_escaped(server):
+    c = server.client()
     r = c.post("/scxml/session/start", body='{"src": "odd.scxml", "tag": "x\\udcffy"}', content_type="application/json")
     assert r.status == 200, r
     sid = r.json()["sessionid"]
@@ -67,8 +58,8 @@ def test_lone_surrogates_are_kept_and_go_out_escaped(served):
     assert r.status == 200 and r.json() == {"x": None, "y": None, "s": "a\ud800b"}
 
 
-def test_a_repeated_form_field_is_one_array(served):
-    c = served.client()
+def test_a_repeated_form_field_is_one_array(server):
+    c = server.client()
     fields = [("src", "odd.scxml")] + [("many", str(i)) for i in range(2000)] + [("two", "a"), ("two", "b")]
     from urllib.parse import urlencode
 
@@ -87,10 +78,10 @@ def test_a_repeated_form_field_is_one_array(served):
     ],
     ids=["idealtime-huge", "idealtime-year-10000", "delay-huge", "window-huge"],
 )
-def test_a_start_time_past_the_calendar_is_a_400_and_schedules_nothing(served, params):
+def test_a_start_time_past_the_calendar_is_a_400_and_schedules_nothing(server, params):
     import time
 
-    c = served.client()
+    c = server.client()
     before = health(c)["scheduled"]
     params = {k: (int(time.time() * 1000) + 3_600_000 if v == "FUTURE" else v) for k, v in params.items()}
     r = c.post("/scxml/session/start", json_body={"src": "odd.scxml", **params})
@@ -98,8 +89,8 @@ def test_a_start_time_past_the_calendar_is_a_400_and_schedules_nothing(served, p
     assert health(c)["scheduled"] == before
 
 
-def test_request_timeouts_that_are_not_numbers_are_a_400(served):
-    c = served.client()
+def test_request_timeouts_that_are_not_numbers_are_a_400(server):
+    c = server.client()
     sid = c.start("odd.scxml")
     for given in ([], [1], True, {"s": 5}, "soon", "0"):
         r = c.post(f"/scxml/session/{sid}/request/ask", json_body={"scxmlc.timeout": given})
@@ -107,13 +98,13 @@ def test_request_timeouts_that_are_not_numbers_are_a_400(served):
     assert c.post(f"/scxml/session/{sid}/request/ask?scxmlc.timeout=1&scxmlc.timeout=5").status == 200  # (the last)
 
 
-def test_the_bridge_refuses_a_charset_python_does_not_know(served):
-    r = served.client().post("/ors/interactions", body="{}", content_type="application/json; charset=bogus")
+def test_the_bridge_refuses_a_charset_python_does_not_know(server):
+    r = server.client().post("/ors/interactions", body="{}", content_type="application/json; charset=bogus")
     assert r.status == 400 and r.json()["error"] == "invalidparameter"
 
 
-def test_basic_http_events_cannot_take_a_reserved_name(served):
-    c = served.client()
+def test_basic_http_events_cannot_take_a_reserved_name(server):
+    c = server.client()
     sid = c.start("odd.scxml")
     for name in ("session.fetch.done", "error.execution", "done.invoke.x"):
         r = c.post(f"/scxml/{sid}", body=f"_scxmleventname={name}&requestid=R1", content_type="application/x-www-form-urlencoded")
@@ -121,8 +112,8 @@ def test_basic_http_events_cannot_take_a_reserved_name(served):
     assert c.post(f"/scxml/{sid}", body="_scxmleventname=keep", content_type="application/x-www-form-urlencoded").status == 200
 
 
-def test_a_query_never_shows_the_platforms_variables(served):
-    c = served.client()
+def test_a_query_never_shows_the_platforms_variables(server):
+    c = server.client()
     sid = c.start("odd.scxml")
     c.post(f"/scxml/session/{sid}/event/keep", json_body={"k": 1})
     assert eventually(lambda: c.get(f"/scxml/session/{sid}/query?items=count").json()["data"]["count"] == 1)
@@ -130,8 +121,8 @@ def test_a_query_never_shows_the_platforms_variables(served):
     assert r.json()["data"] == {"count": 1}
 
 
-def test_data_nested_past_a_snapshot_leaves_the_session_in_memory_and_its_query_truncated(served):
-    c = served.client()
+def test_data_nested_past_a_snapshot_leaves_the_session_in_memory_and_its_query_truncated(server):
+    c = server.client()
     sid = c.start("odd.scxml")
     c.post(f"/scxml/session/{sid}/event/nest")
     assert eventually(lambda: c.get(f"/scxml/session/{sid}/query?items=last").json().get("truncated"))
@@ -140,14 +131,14 @@ def test_data_nested_past_a_snapshot_leaves_the_session_in_memory_and_its_query_
     while isinstance(v, list):
         depth, v = depth + 1, v[0]
     assert 100 < depth <= 200 and v is None
-    if "sqlite" in str(served.proc.args):
+    if "sqlite" in str(server.proc.args):
         assert body["persistent"] is False  # (§9.3: not storable, kept in memory)
     c.post(f"/scxml/session/{sid}/event/keep", json_body={"after": True})  # and it goes on
     assert eventually(lambda: c.get(f"/scxml/session/{sid}/query?items=count").json()["data"]["count"] == 1)
 
 
-def raw(served, data: bytes) -> bytes:
-    host, port = served.url.split("//")[1].split(":")
+def raw(server, data: bytes) -> bytes:
+    host, port = server.url.split("//")[1].split(":")
     with socket.create_connection((host, int(port)), timeout=10) as sock:
         sock.sendall(data)
         chunks = []
@@ -223,13 +214,13 @@ def _eager(folder):
     return config
 
 
-def test_two_starts_naming_one_session_at_once_give_one_answer(served):
+def test_two_starts_naming_one_session_at_once_give_one_answer(server):
     """§2.3 step 6: a start repeated while the first is under way (a client retrying at once)
     repeats its answer; the second found the first's session stored but not yet known, 409."""
     import random
     from concurrent.futures import ThreadPoolExecutor
 
-    c = served.client()
+    c = server.client()
     rng = random.Random(7)
     with ThreadPoolExecutor(4) as pool:
         for _ in range(15):
@@ -239,15 +230,15 @@ def test_two_starts_naming_one_session_at_once_give_one_answer(served):
             assert all(a.status == 200 and a.json() == {"sessionid": sid, "status": "running"} for a in answers), answers
 
 
-def test_a_request_whose_client_left_is_given_up(served):
+def test_a_request_whose_client_left_is_given_up(server):
     """§5.1: a client that disconnects while its request waits for the session's answer: the
     request is forgotten within a second or so (it was held until its timeout, ten minutes
     at most, with its connection), and a late <ws:response> finds no request."""
     import time
 
-    c = served.client()
+    c = server.client()
     sid = c.start("odd.scxml")
-    host, port = served.url.split("//")[1].split(":")
+    host, port = server.url.split("//")[1].split(":")
     with socket.create_connection((host, int(port)), timeout=10) as sock:
         sock.sendall(f"POST /scxml/session/{sid}/request/hold?scxmlc.timeout=600 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n".encode())
         assert eventually(lambda: c.get(f"/scxml/session/{sid}/query?items=held").json()["data"]["held"] != "")
@@ -256,9 +247,9 @@ def test_a_request_whose_client_left_is_given_up(served):
     assert eventually(lambda: c.get(f"/scxml/session/{sid}/query?items=failed").json()["data"]["failed"] == "notfound")
 
 
-def test_a_body_announced_over_the_limit_is_a_413_at_once(served):
+def test_a_body_announced_over_the_limit_is_a_413_at_once(server):
     # (it waited body_timeout_s, 30 s, for a body the client never meant to send, then 408)
-    answer = raw(served, b"POST /scxml/session/start HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n\r\n{\"src\": ")
+    answer = raw(server, b"POST /scxml/session/start HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n\r\n{\"src\": ")
     assert answer.split(b" ", 2)[1] == b"413" and b'"toolarge"' in answer, answer[:300]
-    answer = raw(served, b"POST /scxml/session/start HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\nExpect: 100-continue\r\n\r\n")
+    answer = raw(server, b"POST /scxml/session/start HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\nExpect: 100-continue\r\n\r\n")
     assert answer.split(b" ", 2)[1] == b"413", answer[:300]  # (not 100 Continue first)
