@@ -295,8 +295,9 @@ def js_for_in(v: Any) -> Any:
 
 
 def _still_there(v: Any, keys: list) -> Any:
+    own = v if type(v) is dict else None  # (a plain object's own keys: one dict look-up each)
     for k in keys:
-        if has_property(v, k):
+        if (own is not None and k in own) or has_property(v, k):
             yield k
 
 
