@@ -22,6 +22,12 @@ A `<send>` with a delay while the session already has `timers` delayed events pe
 with error.execution (a loop of delayed sends would otherwise fill the host's memory with
 timers).
 
+What a session keeps from one macrostep to the next (its data: kept.py) may take at most
+`session_memory` bytes. Weighing it walks the data, so it is not done at every step: a session
+server (`scxmlc serve`, server/memory.py) weighs the session whose run has just grown the
+process by a further 32 MiB; an application hosting sessions itself can call
+`scxmlc_runtime.kept.kept_bytes` when it sees fit. A session found over the limit ends as below.
+
 An `<invoke>` more than `invoke_depth` sessions deep fails with error.execution, as an invoke
 that cannot be started does (SCXML 6.4), and an ORS `<session:start>` on a host that already
 holds `sessions` sessions fails with error.session.start (`error: "limit"`): a chart that
@@ -44,6 +50,7 @@ _FIELDS = {
     "script_seconds": 5.0,  # time one macrostep's scripts may take (js/budget.py)
     "script_memory": 512 << 20,  # bytes by which one macrostep's scripts may grow the process (js/budget.py)
     "timers": 10_000,  # delayed <send>s one session has pending at once (actions.py)
+    "session_memory": 256 << 20,  # bytes of data one session keeps, when a session server weighs it (kept.py)
     "invoke_depth": 20,  # sessions invoked inside invoked sessions (a chart that invokes itself)
     "sessions": 100_000,  # sessions a host holds that `<session:start>` may add to (the host's limits count)
 }
@@ -62,6 +69,7 @@ class Limits:
     script_seconds: float
     script_memory: int
     timers: int
+    session_memory: int
     invoke_depth: int
     sessions: int
 
@@ -76,13 +84,14 @@ class Limits:
         script_seconds: float = _FIELDS["script_seconds"],
         script_memory: int = _FIELDS["script_memory"],
         timers: int = _FIELDS["timers"],
+        session_memory: int = _FIELDS["session_memory"],
         invoke_depth: int = _FIELDS["invoke_depth"],
         sessions: int = _FIELDS["sessions"],
     ) -> None:
         values = locals()
         for name in _FIELDS:
             object.__setattr__(self, name, values[name])
-        for name in ("microsteps", "internal_events", "errors", "external_events", "script_steps", "script_memory", "timers", "invoke_depth", "sessions"):
+        for name in ("microsteps", "internal_events", "errors", "external_events", "script_steps", "script_memory", "timers", "session_memory", "invoke_depth", "sessions"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ValueError(f"Limits.{name} must be a positive integer")
         if not isinstance(self.script_seconds, (int, float)) or not self.script_seconds > 0:
