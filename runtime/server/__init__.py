@@ -88,7 +88,8 @@ class Server:
             document_roots=[str(Path(r).resolve()) for r in self.settings.roots],
             module_dirs=[str(Path(d).resolve()) for d in self.settings.module_dirs],
             services=self.services,
-            limits=Limits(sessions=self.settings.max_sessions),  # (a chart's <session:start> too)
+            # (a chart's <session:start> counts against max_sessions too)
+            limits=Limits(sessions=self.settings.max_sessions, session_memory=self.settings.max_session_bytes),
             **adapters,
         )
         self.service = SessionService(self.settings, self.host, self.store)

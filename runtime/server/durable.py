@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from ..js.heap import HeapReader, HeapWriter, Unstorable
 from ..snapshot import SnapshotError, chart_digest, snapshot
 from ..store import CommitBatch, RequestRow, ScheduleRow, StaleVersion, StoreError, TimerRow
+from .memory import MemoryWatch
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..machine import Machine
@@ -92,6 +93,7 @@ class Durability:
         self.host = service.host
         self.resident: dict[str, Resident] = {}
         self.unstorable = 0  # sessions switched to memory only (§9.2)
+        self.memory = MemoryWatch()  # (sessions that keep too much data end: Limits.session_memory)
         self.host.commit_gate = self.gate
         self.host.local_delivery = self.send_local
         self.host.on_create = self.created
@@ -238,6 +240,13 @@ class Durability:
             return  # the root's own run is still going: it commits at its end
         res = self.resident.get(root.sessionid)
         if res is None:
+            return
+        if root.running and self.memory.after_run(root):
+            # Over its session_memory, it has ended (its exit's own quiet, via _ended, stored
+            # that). A session is a cycle: its memory comes back at a full collection, once
+            # the request that ran it has let go of it too. (Its long strings are no
+            # containers: they would never make the collector run by themselves.)
+            asyncio.get_event_loop().call_later(0.5, gc.collect)
             return
         if res.durable and res.pumping and self.settings.commit_policy == "idle" and root.running:
             # §9.4 commit_policy idle: one commit when the inbox is drained (pump), or after

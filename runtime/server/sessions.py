@@ -820,12 +820,10 @@ class SessionService:
         store: dict[str, Any] = {"kind": "none" if self.store is None else type(self.store).__name__, "ok": True}
         if self.durability is not None:
             store["unstorable_sessions"] = self.durability.unstorable
-        body = {
-            "status": "ok",
-            "role": "primary",
-            "sessions": {"resident": self.resident_count(), "scheduled": len(self.scheduled.keys() | self.host.service("session").scheduled.keys())},
-            "store": store,
-        }
+        sessions = {"resident": self.resident_count(), "scheduled": len(self.scheduled.keys() | self.host.service("session").scheduled.keys())}
+        if self.durability is not None:
+            sessions["ended_for_memory"] = self.durability.memory.ended
+        body = {"status": "ok", "role": "primary", "sessions": sessions, "store": store}
         if self.cluster is not None:
             body["cluster"] = self.cluster.describe()
         return Outcome(200, body)

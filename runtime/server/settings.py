@@ -78,6 +78,7 @@ class ServerSettings:
     list_enabled: bool = False
     cookie_name: str = "ORSSESSIONID"
     max_sessions: int = 100_000  # resident sessions at most: a start beyond is 503
+    max_session_bytes: int = 256 << 20  # data one session keeps at most (Limits.session_memory; server/memory.py)
     # the interaction bridge (docs/ors.md, "The interaction bridge")
     interaction_url: str | None = None
     interaction_token_file: str | None = None  # a bearer token the bridge sends to the platform
@@ -109,7 +110,7 @@ class ServerSettings:
                 raise SettingsError(f"{f.name} must be one of {', '.join(choices)}, not {value!r}")
         if not (0 <= self.port <= 65535):
             raise SettingsError(f"port must be 0-65535, not {self.port}")
-        for name in ("max_body_bytes", "commit_max_events", "max_sessions"):
+        for name in ("max_body_bytes", "commit_max_events", "max_sessions", "max_session_bytes"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1")
         for name in ("request_timeout_s", "terminate_wait_s", "tombstone_ttl_s", "idle_evict_s", "group_commit_ms", "commit_max_delay_ms"):
