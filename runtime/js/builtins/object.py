@@ -166,6 +166,16 @@ def _set_prototype_of(this, o=UNDEFINED, proto=UNDEFINED, *_):
 @define(Object, "getOwnPropertyNames", 1)
 def _get_own_property_names(this, o=UNDEFINED, *_):
     o = to_object(o)
+    if type(o) is JSFunction:
+        # length, name and prototype (where it has one) first, as V8 lists them; then the rest,
+        # non-enumerable ones too, in the order they were made
+        names = [k for k in ("length", "name", "prototype") if own_get(o, k) is not MISSING]
+        return JSArray(names + _index_first([k for k in (o.props or ()) if k not in names]))
+    if isinstance(o, JSObject) and o.frozen:
+        # a built-in object: all its properties are non-enumerable (ES5.1 15 intro), and what
+        # the running session changed of it is in place (realm.py)
+        names = _index_first(list(dict.keys(o)))
+        return JSArray(["length", *names] if o.cls == "Array" else names)  # (Array.prototype is an array)
     keys = own_keys(o)
     if type(o) is JSArray:
         keys.append("length")
@@ -244,6 +254,16 @@ def _define_property(o: Any, key: str, desc: Any) -> None:
         if has_property(desc, "value") or current is MISSING or (type(current) is Accessor and has_property(desc, "writable")):
             dict.__setitem__(o, key, js_getp(desc, "value"))  # replaces an accessor too
         _set_enumerable(o, key, desc, current)
+    elif type(o) is JSFunction and not o.frozen:
+        current = own_get(o, key)
+        if has_property(desc, "value") or current is MISSING:
+            js_setp(o, key, js_getp(desc, "value"))
+        # [[Enumerable]] as for a JSObject (_set_enumerable), kept in `internal["hidden"]`
+        if has_property(desc, "enumerable") or current is MISSING:
+            internal = o.internal if o.internal is not None else {}
+            hidden = internal.get("hidden", frozenset())
+            internal["hidden"] = hidden - {key} if js_truthy(js_getp(desc, "enumerable")) else hidden | {key}
+            o.internal = internal
     elif getattr(o, "frozen", False):
         # a built-in: the running session's own change (realm.py), non-enumerable by default
         if not realm.patch(o, key, js_getp(desc, "value"), enumerable=js_truthy(js_getp(desc, "enumerable"))):

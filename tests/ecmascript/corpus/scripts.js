@@ -890,3 +890,16 @@ var result = r;
 var o = Object.create(null); Object.defineProperty(o, 'a', {value: 1}); o.b = 2; o[1] = 3; Object.defineProperty(o, '0', {value: 4});
 var s = new String('ab'); s.x = 1;
 var result = [Object.getOwnPropertyNames(o), (function () { 'use strict'; return Object.getOwnPropertyNames(arguments); })(1, 2), Object.getOwnPropertyNames(s), Object.getOwnPropertyNames([5, 6])];
+// == Object.getOwnPropertyNames of functions and built-in objects: length, name, prototype, then the rest
+var r = [];
+r.push(Object.getOwnPropertyNames((function () { 'use strict'; return function g(a, b) {}; })()));
+r.push(Object.getOwnPropertyNames(function () {}.bind(null)), Object.getOwnPropertyNames(() => 1), Object.getOwnPropertyNames(Math.max));
+r.push(Object.getOwnPropertyNames(class A { static s() {} }));
+var f = (function () { 'use strict'; var f = function () {}; f.x = 1; Object.defineProperty(f, 'h', {value: 2, configurable: true}); return f; })();
+r.push(Object.getOwnPropertyNames(f), Object.keys(f), Object.getOwnPropertyDescriptor(f, 'h').enumerable, Object.getOwnPropertyDescriptor(f, 'x').enumerable);
+Object.defineProperty(f, 'x', {enumerable: false}); Object.defineProperty(f, 'h', {enumerable: true});
+r.push(Object.keys(f), f.x, f.h);
+r.push(['abs', 'max', 'PI', 'E', 'random', 'nosuch'].filter(function (k) { return Object.getOwnPropertyNames(Math).indexOf(k) >= 0; }));
+r.push(Object.getOwnPropertyNames(JSON).slice(0, 2), Object.getOwnPropertyNames(Array).slice(0, 4), Object.getOwnPropertyNames(Array.prototype)[0]);
+r.push(['keys', 'create', 'freeze', 'getOwnPropertyNames', 'nosuch'].filter(function (k) { return Object.getOwnPropertyNames(Object).indexOf(k) >= 0; }));
+var result = r;
