@@ -4,7 +4,7 @@ arrows, for-of and destructuring from ES2015)."""
 from __future__ import annotations
 
 import ast
-from typing import Any
+from typing import Any, Callable
 
 from . import pyast as P
 from .compiler import DM, ExprCompiler, Unsupported, ticks_binding
@@ -351,12 +351,14 @@ class StmtCompiler(ExprCompiler):
     def loop_body_results(self) -> list[ast.expr]:
         return [P.name(b.py) for b in self.func.per_iteration]
 
-    def loop_body_function(self, body: Any, bindings: list[Binding]) -> tuple[list[ast.stmt], list[ast.stmt]]:
+    def loop_body_function(self, body: Any, bindings: list[Binding], head: Callable | None = None) -> tuple[list[ast.stmt], list[ast.stmt]]:
         """Compile a loop body as a function called once per iteration, whose parameters are
         the loop's per-iteration bindings, so closures made in one iteration keep that
         iteration's values. It returns (signal, current values): signal None for normal
         completion, "break:N"/"continue:N" for a jump it cannot make itself, or
-        ("return", value). Returns (the def, the statements that call it and dispatch)."""
+        ("return", value). Returns (the def, the statements that call it and dispatch).
+        `head()`, called in the function's scope, gives (extra parameters, statements before
+        the body, the arguments passed for those parameters)."""
         outer_func, outer_scope = self.func, self.scope
         ctx = FunctionCtx(outer_func, is_arrow=True, loop_body=True, strict=outer_func.strict)
         self.func = ctx
@@ -372,8 +374,13 @@ class StmtCompiler(ExprCompiler):
         fn_name = self.tmp("_tbody")
         saved = self.prelude_stack
         self.prelude_stack = []
+        extra_args: list[ast.expr] = []
         try:
-            stmts = self.body_of(body)
+            stmts = []
+            if head is not None:
+                extra, stmts, extra_args = head()
+                params.extend(ast.arg(name) for name in extra)
+            stmts = stmts + self.body_of(body)
         finally:
             self.prelude_stack = saved
             self.func, self.scope = outer_func, outer_scope
@@ -389,7 +396,7 @@ class StmtCompiler(ExprCompiler):
         )
         sig = self.tmp()
         targets = [P.store(sig), *(P.store(b.py) for b in bindings)]
-        call = P.assign(ast.Tuple(targets, ast.Store()), P.call(fn_name, *(P.name(b.py) for b in bindings)))
+        call = P.assign(ast.Tuple(targets, ast.Store()), P.call(fn_name, *(P.name(b.py) for b in bindings), *extra_args))
         dispatch: list[ast.stmt] = []
         if ctx.returns:
             if self.func.loop_body:
@@ -481,11 +488,15 @@ class StmtCompiler(ExprCompiler):
             else:
                 out.append(P.expr_stmt(self.v(init)))
         per_iteration: list[Binding] = []
+        in_head = False  # closures in the test or update see the iteration's bindings too
         if init is not None and init.type == "VariableDeclaration" and init.kind != "var":
             names = [n for n, _ in lexical_declarations([init])]
-            if self.captured_in_closure(node.body, names):
+            in_head = any(part is not None and self.captured_in_closure(part, names) for part in (node.test, node.update))
+            if in_head or self.captured_in_closure(node.body, names):
                 per_iteration = [self.scope.bindings[n] for n in names]
         target = self.jump_target("loop", labels)
+        if in_head:
+            return out + self._for_iterations(node, target, per_iteration)
         test = self.test(node.test) if node.test is not None else P.const(True)
         body = self.loop_body(node.body, per_iteration)
         update: list[ast.stmt] = []
@@ -508,6 +519,29 @@ class StmtCompiler(ExprCompiler):
             )
             return out + [P.assign(P.store(first), P.const(True)), *self.finish_loop(target, loop)]
         return out + self.finish_loop(target, ast.While(test, body + update, []))
+
+    def _for_iterations(self, node: Any, target: JumpTarget, bindings: list[Binding]) -> list[ast.stmt]:
+        """A `for (let ...)` loop whose test or update makes closures over its bindings: the
+        update, the test and the body all run in the iteration's function, as ES2015 13.7.4.8
+        ForBodyEvaluation runs them in the iteration's environment (CreatePerIterationEnvironment
+        copies the bindings after each body, before the next update)."""
+        first = self.tmp()
+        first_param = self.tmp()
+
+        def head() -> tuple[list[str], list[ast.stmt], list[ast.expr]]:
+            stmts: list[ast.stmt] = []
+            if node.update is not None:
+                self.prelude_stack.append([])
+                update = self.expression_statement(node.update)
+                stmts.append(ast.If(P.not_(P.name(first_param)), self.prelude_stack.pop() + update, []))
+            if node.test is not None:
+                stmts.append(ast.If(P.not_(self.test(node.test)), self.jump(f"break:{target.ident}"), []))
+            return [first_param], stmts, [P.name(first)]
+
+        fdef, (call, *dispatch) = self.loop_body_function(node.body, bindings, head)
+        self.pop_scope()
+        loop = ast.While(P.const(True), [*fdef, call, P.assign(P.store(first), P.const(False)), *dispatch], [])
+        return [P.assign(P.store(first), P.const(True)), *self.finish_loop(target, loop)]
 
     def for_target(self, left: Any) -> tuple[list[ast.stmt], str]:
         """For for-in/for-of: (statements binding the loop variable from a temp, temp name)."""

@@ -903,3 +903,25 @@ r.push(['abs', 'max', 'PI', 'E', 'random', 'nosuch'].filter(function (k) { retur
 r.push(Object.getOwnPropertyNames(JSON).slice(0, 2), Object.getOwnPropertyNames(Array).slice(0, 4), Object.getOwnPropertyNames(Array.prototype)[0]);
 r.push(['keys', 'create', 'freeze', 'getOwnPropertyNames', 'nosuch'].filter(function (k) { return Object.getOwnPropertyNames(Object).indexOf(k) >= 0; }));
 var result = r;
+// == for (let ...): closures made in the test or the update see that iteration's binding
+var r = [];
+var fs = [];
+for (let i = 0; fs.push(function () { return i; }), i < 3; i++) {}
+r.push(fs.map(function (f) { return f(); }));
+fs = [];
+for (let i = 0; i < 3; fs.push(() => i), i++) {}
+r.push(fs.map(function (f) { return f(); }));
+fs = [];
+for (let i = 0; i < 3; i++) { fs.push(() => i); }
+r.push(fs.map(function (f) { return f(); }));
+fs = [];
+for (let i = 0, j = 10; fs.push(() => i + j), i < 4; i++, j--) { if (i == 1) continue; if (i == 3) break; fs.push(() => -i); }
+r.push(fs.map(function (f) { return f(); }));
+function g() { for (let k = 0; fs.push(() => k), k < 5; k++) { if (k == 2) return k * 100; } }
+fs = []; r.push(g(), fs.map(function (f) { return f(); }));
+outer: for (var a = 0; a < 2; a++) { for (let b = 0; fs.push(() => b), b < 3; b++) { if (b == 1) continue outer; } }
+r.push(fs.length);
+fs = [];
+for (let i = 0; i < 2; fs.push(() => i += 10), i++) { }
+r.push(fs.map(function (f) { return f(); }));
+var result = r;
