@@ -368,6 +368,18 @@ class Host:
         if self._kept.get(machine.sessionid) is machine:
             del self._kept[machine.sessionid]
 
+    def let_go(self, machine: "Machine") -> None:
+        """Let go of a session that has not ended (a session server evicts it from memory, or
+        drops one whose start failed): its delayed events, and those of the sessions it
+        invoked, are cancelled here, and the host neither finds it by id nor holds it."""
+        machine._cancel_timers()
+        for _, _, child in list(machine._children.values()):
+            if hasattr(child, "_cancel_timers"):
+                child._cancel_timers()
+        if self.sessions.get(machine.sessionid) is machine:
+            self.sessions.pop(machine.sessionid, None)
+        self.release(machine)
+
     # Rule E (ors-server.md §9.5): effects that leave the process (an HTTP answer, a request to
     # a platform) wait until the macrostep that made them is stored. A session server with a
     # durable store sets `commit_gate(machine, effect)` to hold them; without one they happen

@@ -463,16 +463,7 @@ class Durability:
         if res is not None and res.machine is not machine:
             return  # (a copy that already went, its session back in memory since: a late commit's failure)
         self.resident.pop(machine.sessionid, None)
-        for pending in machine._timers.values():
-            pending.cancel()
-        machine._timers.clear()
-        for _, _, child in list(machine._children.values()):
-            for pending in child._timers.values():
-                pending.cancel()
-        if self.host.sessions.get(machine.sessionid) is machine:
-            self.host.sessions.pop(machine.sessionid, None)
-        if self.host._kept.get(machine.sessionid) is machine:
-            self.host._kept.pop(machine.sessionid, None)
+        self.host.let_go(machine)
         self.service.forget(machine.sessionid)
         if res is not None and drop_effects:
             res.held = []

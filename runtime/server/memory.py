@@ -27,8 +27,8 @@ class MemoryWatch:
     def __init__(self, step: int = STEP) -> None:
         self.step = step
         self.mark = resident_bytes() or 0
-        self.weighed = 0  # sessions weighed (the health answer's figures)
-        self.ended = 0  # ... and ended for it
+        self.weighed = 0  # sessions weighed
+        self.ended = 0  # ... and ended for it (/ors/health: ended_for_memory)
 
     def after_run(self, machine: "Machine") -> bool:
         """Weigh `machine` when the process has grown by `step` since the last weighing; True

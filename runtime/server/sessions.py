@@ -191,10 +191,7 @@ class SessionService:
         if self.durability is not None:
             self.durability.evict(machine, drop_effects=True)  # (its timers, the host's registries, forget)
             return
-        machine._cancel_timers()
-        if self.host.sessions.get(machine.sessionid) is machine:
-            self.host.sessions.pop(machine.sessionid, None)
-        self.host.release(machine)
+        self.host.let_go(machine)
         self.forget(machine.sessionid)
 
     def forget(self, sid: str) -> None:
