@@ -12,6 +12,7 @@ from ..operators import js_strict_eq, _utf16_key
 from ..budget import HEAVY, MAX_ARRAY_LENGTH, MAX_STRING_LENGTH, builtin_heavy, builtin_tick, check_array_length
 from ..values import ARRAY_PROTO, BUILTINS, HOLE, UNDEFINED, JSArray, JSFunction
 from ._util import arg, as_list, callable_arg, define, describe_value, native, relative_index
+from .object import to_object
 
 
 def _array_call(this, *args):
@@ -126,7 +127,12 @@ def _splice(this, *args):
 
 @define(ARRAY_PROTO, "concat", 1)
 def _concat(this, *items):
-    first = _elements(this) if type(this) is JSArray else [this]
+    if type(this) is JSArray:
+        first = _elements(this)
+    elif this is UNDEFINED or this is None:
+        throw_type_error("Array.prototype.concat called on null or undefined")
+    else:
+        first = [to_object(this)]  # (ES5.1 15.4.4.4 step 1: ToObject(this), a primitive boxed)
     check_array_length(len(first) + sum(len(i) if type(i) is JSArray else 1 for i in items))
     out = JSArray(first)
     for item in items:

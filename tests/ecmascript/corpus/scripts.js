@@ -925,3 +925,8 @@ fs = [];
 for (let i = 0; i < 2; fs.push(() => i += 10), i++) { }
 r.push(fs.map(function (f) { return f(); }));
 var result = r;
+// == Array.prototype.concat boxes a primitive this (ToObject) and refuses undefined
+var r = [typeof Array.prototype.concat.call(1, 2)[0], Array.prototype.concat.call('ab', 2)[0] instanceof String, Array.prototype.concat.call(true).length];
+try { Array.prototype.concat.call(undefined, 1); r.push('no'); } catch (e) { r.push(e.name); }
+try { Array.prototype.concat.call(null); r.push('no'); } catch (e) { r.push(e.name); }
+var result = r;
