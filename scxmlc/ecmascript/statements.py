@@ -65,8 +65,10 @@ class StmtCompiler(ExprCompiler):
 
     # -- statement lists ------------------------------------------------------------------
 
-    def block_body(self, stmts: list, new_scope: bool = True) -> list[ast.stmt]:
-        """A statement list with its own lexical scope (ES2015 13.2.14 BlockDeclarationInstantiation)."""
+    def block_body(self, stmts: list, new_scope: bool = True, function_body: bool = False) -> list[ast.stmt]:
+        """A statement list with its own lexical scope (ES2015 13.2.14 BlockDeclarationInstantiation).
+        `function_body`: a function's own statements, whose function declarations bind the
+        function's vars (made in function_scope_setup) as it is entered (ES5.1 10.5)."""
         if new_scope:
             self.push_scope()
         out: list[ast.stmt] = []
@@ -75,20 +77,61 @@ class StmtCompiler(ExprCompiler):
             # and reading it raises NameError, which becomes the ReferenceError of the
             # temporal dead zone (ES2015 13.3.1).
             self.declare(self.scope, name, kind)
-        # Function declarations in a nested block: defined when the block is entered
-        # (Annex B.3.3), bound to the function-scoped var of the same name.
-        for s in stmts:
-            if s.type == "FunctionDeclaration":
-                out.extend(self.function_declaration(s))
-        out.extend(self.statements(stmts, skip_functions=True))
+        if function_body:
+            for s in stmts:
+                if s.type == "FunctionDeclaration":
+                    out.extend(self.function_declaration(s))
+        else:
+            out.extend(self.block_functions(stmts))
+        out.extend(self.statements(stmts, skip_functions=True, block=not function_body))
         if new_scope:
             self.pop_scope()
         return out
 
-    def statements(self, stmts: list, skip_functions: bool = False) -> list[ast.stmt]:
+    def block_functions(self, stmts: list) -> list[ast.stmt]:
+        """The function declarations directly in a nested block (or a switch's cases): each
+        is a binding of the block, made as the block is entered (ES2015 13.2.14); in sloppy
+        code the function-scoped var of the same name takes its value only when the
+        declaration itself is reached (Annex B.3.3.1, block_function_reached)."""
+        out: list[ast.stmt] = []
+        for s in stmts:
+            if s.type == "FunctionDeclaration":
+                self.declare(self.scope, s.id.name, "function")
+                out.extend(self.function_declaration(s))
+        return out
+
+    def block_function_reached(self, node: Any) -> list[ast.stmt]:
+        """Annex B.3.3.1: evaluating a function declaration in a block (sloppy code) sets the
+        var of the same name to the block's function; not where an enclosing block declares
+        the name with let, const or class (the var would be an early error there, so there is
+        none to set). An enclosing block's function of the same name is passed by (B.3.3.4
+        allows that duplicate)."""
+        if self.func.strict:
+            return []
+        name = node.id.name
+        block = self.scope.bindings[name]
+        scope = self.scope.parent
+        while scope is not None and scope.func is self.func and scope.bindings.get(name) is not None and scope.bindings[name].kind == "function":
+            scope = scope.parent
+        if scope is None:
+            scope = Scope(parent=None, func=self.func)  # (nothing declares it: the global)
+        outer = scope.lookup(name)
+        if outer is not None and outer.kind != "var":
+            return []
+        saved, self.scope = self.scope, scope
+        try:
+            return self.assign_ident_stmts(name, P.name(block.py), node.id)
+        finally:
+            self.scope = saved
+
+    def statements(self, stmts: list, skip_functions: bool = False, block: bool = False) -> list[ast.stmt]:
+        """`skip_functions`: the function declarations are made already (block_body); in a
+        nested `block`, each one's place sets its var (Annex B.3.3)."""
         out: list[ast.stmt] = []
         for s in stmts:
             if skip_functions and s.type == "FunctionDeclaration":
+                if block:
+                    out.extend(self.block_function_reached(s))
                 continue
             self.prelude_stack.append([])
             body = self.stmt(s)
@@ -615,15 +658,13 @@ class StmtCompiler(ExprCompiler):
             for name, kind in lexical_declarations(c.consequent):
                 self.declare(self.scope, name, kind)  # unbound until declared (TDZ)
         # Function declarations of every case: defined as the switch's block is entered
-        # (Annex B.3.3, as in any block), so every case sees them.
+        # (as in any block), so every case sees them.
         for c in cases:
-            for st in c.consequent:
-                if st.type == "FunctionDeclaration":
-                    decls.extend(self.function_declaration(st))
+            decls.extend(self.block_functions(c.consequent))
         target = self.jump_target("switch", labels)
         body: list[ast.stmt] = list(decls)
         for i, c in enumerate(cases):
-            stmts = self.statements(c.consequent, skip_functions=True)
+            stmts = self.statements(c.consequent, skip_functions=True, block=True)
             if stmts:
                 body.append(ast.If(ast.Compare(P.name(choice), [ast.LtE()], [P.const(i)]), stmts, []))
         body.append(ast.Break())
@@ -962,8 +1003,8 @@ class StmtCompiler(ExprCompiler):
         if body_stmts is not None:
             names, nested = var_declarations(node.body)
             top_funcs = [s for s in body_stmts if s.type == "FunctionDeclaration"]
-            for f in nested:
-                if f not in top_funcs and f.id.name not in names:
+            for f in nested:  # (Annex B.3.3: a var for each function in a block, sloppy code only)
+                if f not in top_funcs and f.id.name not in names and not ctx.strict:
                     names.append(f.id.name)
             for n in names:
                 if n not in self.scope.bindings:
@@ -989,7 +1030,7 @@ class StmtCompiler(ExprCompiler):
         body: list[ast.stmt] = []
         self.prelude_stack = [[]]
         if node.body.type == "BlockStatement":
-            stmts = self.block_body(node.body.body, new_scope=True)
+            stmts = self.block_body(node.body.body, new_scope=True, function_body=True)
             body.extend(self.prelude_stack[0])
             body.extend(s for s in stmts)
             if not _always_exits(node.body.body):

@@ -930,3 +930,18 @@ var r = [typeof Array.prototype.concat.call(1, 2)[0], Array.prototype.concat.cal
 try { Array.prototype.concat.call(undefined, 1); r.push('no'); } catch (e) { r.push(e.name); }
 try { Array.prototype.concat.call(null); r.push('no'); } catch (e) { r.push(e.name); }
 var result = r;
+// == functions declared in blocks (Annex B.3.3): a binding of the block from its start; the var takes the function when the declaration is reached; strict code has no var
+var r = [];
+function g() { return typeof f; }
+r.push(g());
+{ r.push(g(), typeof f); function f() { return 1; } r.push(g()); f = 5; r.push(typeof f); }
+r.push(typeof f);
+r.push((function () { 'use strict'; { function q() {} } return typeof q; })());
+r.push((function () { var out = []; out.push(typeof z); if (true) { function z() {} } out.push(typeof z); if (false) { function w() {} } out.push(typeof w); return out; })());
+r.push((function () { var out = []; switch (1) { case 0: function s0() { return 0; } case 1: out.push(typeof s0, typeof s1); function s1() { return 1; } out.push(typeof s1); } out.push(typeof s0, typeof s1); return out; })());
+r.push((function () { var out = []; { function n() { return 'outer'; } { out.push(n()); function n() { return 'inner'; } out.push(n()); } out.push(n()); } out.push(n()); return out; })());
+r.push((function () { var out = []; for (var i = 0; i < 2; i++) { out.push(typeof m); function m() { return i; } } out.push(m()); return out; })());
+r.push((function () { var out = []; try { out.push(typeof e1); throw 1; function e1() {} } catch (x) { out.push(typeof e1); } return out; })());
+r.push((function () { let v = 1; { function v2() {} } return typeof v2; })());
+r.push((function () { var out = []; if (true) function iff() { return 'if'; } out.push(typeof iff); return out; })());
+var result = r;
