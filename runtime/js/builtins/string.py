@@ -164,8 +164,9 @@ def _includes(this, search=UNDEFINED, pos=UNDEFINED, *_):
     s = this_string(this, "includes")
     if is_regexp(search):
         throw_type_error("First argument to String.prototype.includes must not be a regular expression")
+    search = to_string(search)  # (before the position: ES2015 21.1.3.7 steps 6-8)
     start = int(min(max(to_integer(pos), 0), len(s)))
-    return to_string(search) in s[start:]
+    return search in s[start:]
 
 
 @define(STRING_PROTO, "startsWith", 1)
@@ -173,8 +174,9 @@ def _starts_with(this, search=UNDEFINED, pos=UNDEFINED, *_):
     s = this_string(this, "startsWith")
     if is_regexp(search):
         throw_type_error("First argument to String.prototype.startsWith must not be a regular expression")
+    search = to_string(search)  # (before the position: ES2015 21.1.3.18 steps 6-8)
     start = int(min(max(to_integer(pos), 0), len(s)))
-    return s.startswith(to_string(search), start)
+    return s.startswith(search, start)
 
 
 @define(STRING_PROTO, "endsWith", 1)
@@ -182,8 +184,9 @@ def _ends_with(this, search=UNDEFINED, end=UNDEFINED, *_):
     s = this_string(this, "endsWith")
     if is_regexp(search):
         throw_type_error("First argument to String.prototype.endsWith must not be a regular expression")
+    search = to_string(search)  # (before the end position: ES2015 21.1.3.6 steps 6-9)
     stop = len(s) if end is UNDEFINED else int(min(max(to_integer(end), 0), len(s)))
-    return s[:stop].endswith(to_string(search))
+    return s[:stop].endswith(search)
 
 
 @define(STRING_PROTO, "slice", 2)
@@ -309,12 +312,13 @@ def _locale_compare(this, that=UNDEFINED, *_):
 
 @define(STRING_PROTO, "normalize", 0)
 def _normalize(this, form=UNDEFINED, *_):
+    s = this_string(this, "normalize")  # (before the form: ES2015 21.1.3.12 steps 1-4)
     f = "NFC" if form is UNDEFINED else to_string(form)
     if f not in ("NFC", "NFD", "NFKC", "NFKD"):
         throw_range_error(f"The normalization form should be one of NFC, NFD, NFKC, NFKD.")
     import unicodedata  # (on first use: few charts normalize or compare with locales)
 
-    return check_string(unicodedata.normalize(f, this_string(this, "normalize")))
+    return check_string(unicodedata.normalize(f, s))
 
 
 # -- regular-expression methods (15.5.4.10-14) --------------------------------------------
@@ -418,9 +422,11 @@ def expand_replacement(template: str, s: str, start: int, end: int, groups: list
 
 def _replace(this, pattern, replacement, all_: bool, name: str) -> str:
     s = this_string(this, name)
+    regexp = is_regexp(pattern)
+    needle = None if regexp else to_string(pattern)  # (before the replacement: ES2015 21.1.3.14 steps 4-6)
     functional = type(replacement) is JSFunction
     template = None if functional else to_string(replacement)
-    if is_regexp(pattern):
+    if regexp:
         source, flags, compiled, names = pattern.internal
         if all_ and "g" not in flags:
             throw_type_error("replaceAll must be called with a global RegExp")
@@ -450,7 +456,6 @@ def _replace(this, pattern, replacement, all_: bool, name: str) -> str:
             last = m.end()
         out.append(s[last:])
         return "".join(out)
-    needle = to_string(pattern)
     positions = []
     pos = s.find(needle)
     while pos >= 0:
