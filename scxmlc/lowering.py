@@ -241,7 +241,10 @@ class _Lowerer:
         # the prefix of the functions made for them.
         self.owner: int | tuple = 0
         self.owner_candidates: tuple[int, ...] = ()
-        self.prefix = "scxml"
+        # (a child chart's root is `<prefix>scxml`: every name of its module-level functions
+        # starts with it, as each of its states' do, so a parent's and its children's differ)
+        self.root_prefix = chart.states[0].fname
+        self.prefix = self.root_prefix
         self.taken: set[str] = set()  # names of functions made for extension actions
         # Selectors and handlers by (kind, event, candidates): states with the same candidates
         # for an event (the children of a state whose transitions they all inherit) share one
@@ -264,7 +267,7 @@ class _Lowerer:
                     if self.speculate and row.kind == ATOMIC:
                         self.lower_handlers(row, taken)
         for k, script in enumerate(self.doc.scripts, 1):
-            name = "_scxml_script" if k == 1 else f"_scxml_script_{k}"
+            name = f"_{self.root_prefix}_script" if k == 1 else f"_{self.root_prefix}_script_{k}"
             self.out.global_scripts.append(
                 self.function(name, f"<script> line {script.loc.line}", [self.action(script)])
             )
@@ -381,7 +384,7 @@ class _Lowerer:
 
     def where_session(self) -> None:
         """Top-level scripts, data, donedata, invoke attributes: the session owns them."""
-        self.owner, self.owner_candidates, self.prefix = 0, (), "scxml"
+        self.owner, self.owner_candidates, self.prefix = 0, (), self.root_prefix
 
     def where_state(self, row: StateRow, key: str) -> None:
         self.prefix = row.fname

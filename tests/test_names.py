@@ -59,3 +59,24 @@ def test_a_chart_whose_name_ids_and_events_are(name):
     assert name in sm.configuration and f"{name}.c" in sm.configuration
     sm.send(name)
     assert sm.done and sm.final_state == f"{name}.end"
+
+
+def test_a_parent_and_its_children_have_functions_of_their_own():
+    # Both a parent and an inline child with a top-level <script> made `_scxml_script`, and the
+    # child's definition came second in the module: the parent ran the child's script.
+    kid = (
+        '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript" initial="c">'
+        "<script>var kv = 'kid';</script>"
+        "<state id=\"c\"><onentry><log label=\"kid\" expr=\"typeof kv + ' ' + typeof pv\"/></onentry></state></scxml>"
+    )
+    text = (
+        '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript" initial="s">'
+        "<script>var pv = 'parent';</script>"
+        f'<state id="s"><onentry><log label="parent" expr="typeof pv + \' \' + typeof kv"/></onentry><invoke id="k"><content>{kid}</content></invoke></state></scxml>'
+    )
+    logs = []
+    sm = scxmlc.load_string(text, module_name="own_scripts").Chart(clock=SimulatedClock(), log=lambda label, t: logs.append((label, t))).start()
+    sm.run_until_idle()
+    assert logs == [("parent", "string undefined"), ("kid", "string undefined")]
+    names = [n.name for n in ast.parse(scxmlc.compile_source(text, "own_scripts.scxml").source).body if isinstance(n, ast.FunctionDef)]
+    assert len(names) == len(set(names))
