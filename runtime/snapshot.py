@@ -136,9 +136,11 @@ def resolve_chart(ref: dict, parent_cls: type) -> type:
 def snapshot(machine: "Machine") -> bytes:
     """The session as bytes (zlib-compressed JSON)."""
     try:
-        # (a lone surrogate, which a JavaScript string may hold, as JSON's escape for it:
-        # json.dumps writes one only inside a string, and UTF-8 has no bytes for it)
-        data = json.dumps(snapshot_state(machine), separators=(",", ":"), ensure_ascii=False).encode("utf-8", "backslashreplace")
+        # (a surrogate, which a JavaScript string may hold, as the bytes UTF-8 would give it
+        # (surrogatepass), each kept apart: as JSON's `\ud83d\ude00` escapes, a high surrogate
+        # and the low one after it would come back as one astral character, a string of
+        # length 2 become one of length 1)
+        data = json.dumps(snapshot_state(machine), separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
     except RecursionError:
         # (the heap encoding recurses into nested values: a script can nest deeper than that;
         # such a session is not stored, ors-server.md §9.3)
@@ -308,7 +310,7 @@ def restore(cls: type, data: bytes | dict, host: "Host | None" = None, log=None,
     waiting); not run until something happens to it (an event, a timer, `run_until_idle`)."""
     if not isinstance(data, dict):
         try:
-            data = json.loads(zlib.decompress(data).decode("utf-8"))
+            data = json.loads(zlib.decompress(data).decode("utf-8", "surrogatepass"))
         except (zlib.error, UnicodeDecodeError, json.JSONDecodeError, TypeError, RecursionError) as exc:
             raise SnapshotError(f"not a snapshot: {type(exc).__name__}: {exc}") from None
     if not isinstance(data, dict):

@@ -146,6 +146,23 @@ def test_the_value_graph_survives_a_restore():
     assert type(restored).chart_class is module.Chart and realm.APPLIED[0] is None
 
 
+def test_strings_keep_their_surrogates_apart():
+    # A high surrogate followed by a low one, written as JSON escapes, came back as one astral
+    # character: a string of length 2 became one of length 1 (lone ones were kept).
+    text = (
+        HEAD + "<datamodel><data id=\"pair\" expr=\"'\\ud83d\\ude00'\"/><data id=\"astral\" expr=\"'\U0001F600'\"/>"
+        "<data id=\"lone\" expr=\"'x\\ud800y'\"/><data id=\"keyed\" expr=\"({'\\ud83d\\ude00': 1})\"/><data id=\"out\"/></datamodel>"
+        '<state id="a"><transition event="look"><assign location="out" expr="[pair.length, pair.charCodeAt(1), astral.length, lone.length, pair === astral, Object.keys(keyed)[0].length]"/></transition></state></scxml>'
+    )
+    sm = Host(SimulatedClock()).start(scxmlc.load_string(text, module_name="snapshot_surrogates").Chart)
+    sm.send("look")
+    before = to_py(sm.datamodel["out"])
+    assert before == [2, 0xDE00, 1, 3, False, 2]
+    restored = again(sm)
+    restored.send("look")
+    assert to_py(restored.datamodel["out"]) == before
+
+
 # a ring a -t-> b -u-> c -v-> a whose steps run no code: once learnt, Machine.send takes them by
 # its shortest path, which leaves `_event` to be built when code could next read it (plans.py)
 RING = (

@@ -309,7 +309,7 @@ def decode_snapshot(data: bytes) -> dict:
     except zlib.error:
         pass  # (stored uncompressed)
     try:
-        doc = json.loads(raw.decode("utf-8"))
+        doc = json.loads(raw.decode("utf-8", "surrogatepass"))  # (surrogates: snapshot.py)
     except (UnicodeDecodeError, ValueError) as exc:
         raise ValueError(f"not a snapshot ({exc})") from None
     if not isinstance(doc, dict):
