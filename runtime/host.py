@@ -369,9 +369,11 @@ class Host:
             del self._kept[machine.sessionid]
 
     def let_go(self, machine: "Machine") -> None:
-        """Let go of a session that has not ended (a session server evicts it from memory, or
-        drops one whose start failed): its delayed events, and those of the sessions it
-        invoked, are cancelled here, and the host neither finds it by id nor holds it."""
+        """Let go of a session: one that ended, or one that has not but a session server
+        evicts from memory or drops because its start failed. Its delayed events, and those
+        of the sessions it invoked, are cancelled here, and the host neither finds it by id
+        nor holds it. (Without this an ended session stays in `sessions`, a weak mapping,
+        until nothing refers to it.)"""
         machine._cancel_timers()
         for _, _, child in list(machine._children.values()):
             if hasattr(child, "_cancel_timers"):

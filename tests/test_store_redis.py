@@ -539,7 +539,7 @@ def test_serve_on_redis_keeps_a_session_across_kill_9(tmp_path, redis_server):
             return r.json()["data"] if r.status == 200 else None
 
         assert eventually(lambda: (data() or {}).get("log") == [1, 2, 3])
-        assert c.get("/ors/health").json()["store"]["kind"] == "RedisStore"
+        assert c.get("/ors/health").json()["store"]["kind"] == "redis"
         serve.kill()
         client = redis_server.client()
         assert client.exists(f"scxmlc:{cluster}:{{{sid}}}:meta") and client.exists(f"scxmlc:{cluster}:{{{sid}}}:snap")

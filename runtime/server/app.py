@@ -24,7 +24,7 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from ..httpdata import json_bytes, parse_json, text_bytes
-from .sessions import Outcome, SessionService, error
+from .sessions import SESSION_ID, Outcome, SessionService, error
 
 _log = logging.getLogger("scxmlc_runtime.server")
 
@@ -135,9 +135,17 @@ def respond(request: web.Request, outcome: Outcome) -> web.Response:
         data = json_bytes(body, separators=(", ", ": "))
     response = web.Response(status=outcome.status, body=data, headers=outcome.headers)
     response.headers["Content-Type"] = outcome.content_type
-    if outcome.session_id is not None:
-        response.set_cookie(service.settings.cookie_name, outcome.session_id, path="/", httponly=True)
+    sid = outcome.session_id
+    if sid is None and outcome.status in _ABOUT_A_SESSION and SESSION_ID.match(request.match_info.get("sid", "")):
+        sid = request.match_info["sid"]  # (an answer about the session the path names: §1.7)
+    if sid is not None:
+        response.set_cookie(service.settings.cookie_name, sid, path="/", httponly=True)
     return response
+
+
+# Answers that concern an existing session (§1.7: they carry its cookie): it is not running
+# (409), it ended (410), its request got no answer (502) or none in time (504).
+_ABOUT_A_SESSION = frozenset((409, 410, 502, 504))
 
 
 def _announced_too_large(request: web.Request) -> bool:

@@ -185,6 +185,7 @@ class Durability:
         (inside a run, the run's end stores it)."""
         if not machine._busy:
             self.quiet(machine)
+        self.host.let_go(machine)  # (an ended session is not found by id: its tombstone answers)
 
     @staticmethod
     def root(machine: "Machine") -> "Machine":
@@ -241,6 +242,8 @@ class Durability:
         res = self.resident.get(root.sessionid)
         if res is None:
             return
+        if root.running:
+            self.service.updated_ms[root.sessionid] = self.service.now_ms()  # (§6 query's `updated`: any run, a timer's too)
         if root.running and self.memory.after_run(root):
             # Over its session_memory, it has ended (its exit's own quiet, via _ended, stored
             # that). A session is a cycle: its memory comes back at a full collection, once

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from ..documents import DocumentError, confined, file_path
 from ..events import EXTERNAL, make_event
 from ..js import UNDEFINED, js_to_string, to_js, to_py
-from ..store import ScheduleRow
+from ..store import SESSION_STATUSES, ScheduleRow
 from .settings import ServerSettings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -171,6 +171,7 @@ class SessionService:
         reason = "terminated" if getattr(machine, "_ors_terminated", False) else ("final" if machine.final_state else "ended")
         self._tombstone(sid, Ended(self.now_ms(), reason, self.src.get(sid), time.monotonic() + self.settings.tombstone_ttl_s))
         self.forget(sid)
+        self.host.let_go(machine)  # (its tombstone answers for it; once that goes, its id is free)
 
     def _tombstone(self, sid: str, gone: Ended) -> None:
         """Keep a tombstone in memory; those whose time is up go (not only when asked for:
@@ -311,8 +312,17 @@ class SessionService:
         if known != url:
             return error(409, "conflict", f"session {sid} exists, started from another src")
         if sid in self.scheduled:
-            return Outcome(200, {"sessionid": sid, "status": "scheduled", "starttime": self.scheduled[sid]["starttime"]}, session_id=sid)
-        return Outcome(200, {"sessionid": sid, "status": "running" if gone is None else "ended"}, session_id=sid)
+            return self._start_answer(sid, {"status": "scheduled", "starttime": self.scheduled[sid]["starttime"]})
+        return self._start_answer(sid, {"status": "running" if gone is None else "ended"})
+
+    def _start_answer(self, sid: str, body: dict) -> Outcome:
+        """§2.4: the answer of a start, whatever happened (started, scheduled, repeated): the
+        session id as JSON with its status, or as text (`start_answer = text`, §1.10); a
+        `Location` of its query and its cookie either way."""
+        headers = {"Location": f"/scxml/session/{sid}/query"}
+        if self.settings.start_answer == "text":
+            return Outcome(200, sid.encode("ascii"), headers, content_type="text/plain; charset=utf-8", session_id=sid)
+        return Outcome(200, {"sessionid": sid, **body}, headers, session_id=sid)
 
     def _schedule_of(self, params: dict) -> tuple[float, float, float, bool] | None | Outcome:
         """(earliest, latest, ideal) in epoch ms for a scheduled start, and whether it has a
@@ -373,7 +383,7 @@ class SessionService:
                 if isinstance(exc, ValueError):
                     return error(400, "invalidparameter", f"the scheduled start cannot be stored: {exc}")
                 return error(503, "unavailable", f"the scheduled start could not be stored: {exc}", **{"Retry-After": "1"})
-            return Outcome(200, {"sessionid": sid, "status": "scheduled", "starttime": int(ideal)}, session_id=sid)
+            return self._start_answer(sid, {"status": "scheduled", "starttime": int(ideal)})
 
         def launch() -> None:
             item = self.scheduled.pop(sid, None)
@@ -382,7 +392,7 @@ class SessionService:
 
         timer = self.host.clock.call_later(wait, launch)
         self.scheduled[sid] = {"src": url, "starttime": int(ideal), "params": params, "timer": timer}
-        return Outcome(200, {"sessionid": sid, "status": "scheduled", "starttime": int(ideal)}, session_id=sid)
+        return self._start_answer(sid, {"status": "scheduled", "starttime": int(ideal)})
 
     async def _start_now(self, sid: str, url: str, params: dict, schedule_rows: tuple = ()) -> Outcome:
         loop = asyncio.get_running_loop()
@@ -428,11 +438,7 @@ class SessionService:
             self.updated_ms[sid] = self.now_ms()
         if self.durability is not None and not await self.durability.committed(sid):
             return error(500, "store", f"session {sid} started but could not be stored")
-        status = "running" if machine.running else "ended"
-        if self.settings.start_answer == "text":
-            return Outcome(200, sid.encode("ascii"), content_type="text/plain; charset=utf-8", session_id=sid,
-                           headers={"Location": f"/scxml/session/{sid}/query"})  # fmt: skip
-        return Outcome(200, {"sessionid": sid, "status": status}, {"Location": f"/scxml/session/{sid}/query"}, session_id=sid)
+        return self._start_answer(sid, {"status": "running" if machine.running else "ended"})
 
     async def _drop_scheduled(self, sid: str, reason: str) -> bool:
         """A scheduled session's row dropped, leaving its tombstone, off the event loop (as
@@ -795,35 +801,66 @@ class SessionService:
 
     # -- list, health (§7) ----------------------------------------------------------------
 
+    LIST_STATUSES = (*SESSION_STATUSES, "scheduled")
+
     def list_sessions(self, status: str | None, limit: int, after: str | None) -> Outcome:
+        """§7: the sessions this server knows, ordered by id: those in memory, those the store
+        holds (evicted ones, and, after a restart, those not loaded yet) and the scheduled
+        ones. Ended sessions are not listed (their tombstones answer for them)."""
         if not self.settings.list_enabled:
             return error(404, "notfound", "the session list is not enabled on this server (list_enabled)")
-        rows = []
-        for sid in sorted(self.host.sessions.keys()):
+        if status is not None and status not in self.LIST_STATUSES:
+            return error(400, "invalidparameter", f"status must be one of {', '.join(self.LIST_STATUSES)}")
+        found: dict[str, dict] = {}
+
+        def add(sid: str, name: str | None, state: str, started: int | None) -> None:
+            if (after is None or sid > after) and (status is None or status == state) and sid not in found:
+                found[sid] = {"sessionid": sid, "name": name, "status": state, "started": started}
+
+        for sid in list(self.host.sessions.keys()):
             machine = self.host.sessions.get(sid)
-            if machine is None or (after is not None and sid <= after):
-                continue
-            state = "running" if machine.running else "terminating"
-            if status is not None and status != state:
-                continue
-            rows.append({"sessionid": sid, "name": machine.name, "status": state, "started": self.started_ms.get(sid)})
-            if len(rows) > limit:
-                break
+            if machine is not None and not machine.exited and getattr(machine, "parent", None) is None:
+                add(sid, machine.name, "running" if machine.running else "terminating", self.started_ms.get(sid))
+        for sid in self.scheduled.keys() | self.host.service("session").scheduled.keys():
+            item = self.scheduled_here(sid)
+            if item is not None:
+                add(sid, None, "scheduled", None)
+        if self.store is not None and status != "scheduled":
+            from ..store import StoreError
+
+            try:
+                # (the first `limit` + 1 after the cursor of each kind are enough to fill a page)
+                for header in self.store.headers(status, after, limit + 1):
+                    if header.parent_id is None:
+                        add(header.id, None, header.status, header.created_ms)
+            except StoreError as exc:
+                return error(503, "unavailable", f"the store could not be read ({exc})", **{"Retry-After": "1"})
+        rows = [found[sid] for sid in sorted(found)][: limit + 1]
         more = len(rows) > limit
         rows = rows[:limit]
         return Outcome(200, {"sessions": rows, "next": rows[-1]["sessionid"] if more and rows else None})
 
     def health(self) -> Outcome:
-        store: dict[str, Any] = {"kind": "none" if self.store is None else type(self.store).__name__, "ok": True}
+        kind = "none" if self.store is None else self.settings.store
+        store: dict[str, Any] = {"kind": kind, "ok": True}
+        sessions: dict[str, Any] = {"resident": self.resident_count()}
+        if self.store is not None:
+            from ..store import StoreError
+
+            try:
+                sessions["stored"] = self.store.count()
+            except StoreError as exc:
+                store["ok"] = False
+                store["error"] = str(exc)
+        sessions["scheduled"] = len(self.scheduled.keys() | self.host.service("session").scheduled.keys())
         if self.durability is not None:
             store["unstorable_sessions"] = self.durability.unstorable
-        sessions = {"resident": self.resident_count(), "scheduled": len(self.scheduled.keys() | self.host.service("session").scheduled.keys())}
-        if self.durability is not None:
             sessions["ended_for_memory"] = self.durability.memory.ended
-        body = {"status": "ok", "role": "primary", "sessions": sessions, "store": store}
+        status = "ok" if store["ok"] else "degraded"
+        body = {"status": status, "role": "primary", "sessions": sessions, "store": store}
         if self.cluster is not None:
             body["cluster"] = self.cluster.describe()
-        return Outcome(200, body)
+        return Outcome(200 if status == "ok" else 503, body)
 
 
 class _NoTimer:

@@ -166,6 +166,9 @@ class SessionStore(Protocol):
     def headers(self, status: str | None = None, after: str | None = None, limit: int = 100) -> list[SessionHeader]:
         """Stored sessions ordered by id, after the cursor `after`."""
 
+    def count(self) -> int:
+        """How many sessions are stored (ended ones are tombstones, not counted)."""
+
     def inputs(self, session_id: str, after_seq: int = 0) -> list[tuple[int, dict]]:
         """The session's unconsumed inputs with seq > after_seq, in order."""
 

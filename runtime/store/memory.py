@@ -641,6 +641,11 @@ class MemoryStore:
             ids = sorted(sid for sid, s in self._sessions.items() if sid > after and (status is None or s.status == status))
             return [self._header(self._sessions[sid]) for sid in ids[:limit]]
 
+    def count(self) -> int:
+        with self._lock:
+            self._check_open()
+            return len(self._sessions)
+
     def inputs(self, session_id: str, after_seq: int = 0) -> list[tuple[int, dict]]:
         check_id(session_id, "session_id")
         after = check_count(after_seq, "after_seq")

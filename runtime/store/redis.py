@@ -1279,6 +1279,10 @@ class RedisStore:
 
         return self._run(work)
 
+    def count(self) -> int:
+        # (the index may hold a stale entry for a moment: a count, not a census)
+        return int(self._run(lambda: self._c().zcard(self._key("sessions"))))
+
     def inputs(self, session_id: str, after_seq: int = 0) -> list[tuple[int, dict]]:
         check_id(session_id, "session_id")
         after = check_count(after_seq, "after_seq")

@@ -587,6 +587,9 @@ class SqliteStore:
         )
         return [SessionHeader(*row) for row in rows]
 
+    def count(self) -> int:
+        return self._read("SELECT COUNT(*) FROM sessions")[0][0]
+
     def inputs(self, session_id: str, after_seq: int = 0) -> list[tuple[int, dict]]:
         check_id(session_id, "session_id")
         after = check_count(after_seq, "after_seq")

@@ -1,0 +1,155 @@
+"""Details of ors-server.md that a read of the whole specification against the running server found wrong: the session list reads the store, an ended session is unknown once its tombstone has gone, every run refreshes `updated`, answers about a session carry its cookie, every start answer has its `Location` and honours `start_answer`, the health answer's fields."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+import pytest
+
+from .conftest import eventually, serve
+from .test_soak_bounds import serve_in_process, start, until
+
+TICKER = """<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript" name="ticker" initial="s">
+  <datamodel><data id="ticks" expr="0"/></datamodel>
+  <state id="s">
+    <transition event="tick"><send event="tock" delay="1s"/></transition>
+    <transition event="tock"><assign location="ticks" expr="ticks + 1"/></transition>
+    <transition event="bye" target="end"/>
+  </state>
+  <final id="end"/>
+</scxml>
+"""
+
+
+def served(tmp_path, store: str = "sqlite", **settings):
+    root = tmp_path / "charts"
+    root.mkdir(exist_ok=True)
+    (root / "ticker.scxml").write_text(TICKER)
+    config = tmp_path / "settings.json"
+    config.write_text(json.dumps(settings))
+    where = str(tmp_path / "s.db") if store == "sqlite" else store
+    return serve(root, "--store", where, "--config", str(config))
+
+
+def test_the_list_shows_stored_and_scheduled_sessions_not_ended_ones(tmp_path):
+    first = served(tmp_path, list_enabled=True)
+    try:
+        c = first.client()
+        a, b = c.start("ticker.scxml"), c.start("ticker.scxml")
+        done = c.start("ticker.scxml")
+        assert c.post(f"/scxml/session/{done}/event/bye").status == 200
+        assert eventually(lambda: c.get(f"/scxml/session/{done}/query").status == 410)
+        later = c.post("/scxml/session/start", form={"src": "ticker.scxml", "scxmlc.delay": "600"}).json()["sessionid"]
+        listed = {row["sessionid"]: row["status"] for row in c.get("/ors/sessions").json()["sessions"]}
+        assert listed == {a: "running", b: "running", later: "scheduled"}
+        assert [r["sessionid"] for r in c.get("/ors/sessions?status=scheduled").json()["sessions"]] == [later]
+        bad = c.get("/ors/sessions?status=zzz")
+        assert (bad.status, bad.json()["error"]) == (400, "invalidparameter")
+    finally:
+        first.stop()
+    again = served(tmp_path, list_enabled=True)  # the same store: nothing is in memory yet
+    try:
+        c = again.client()
+        rows = c.get("/ors/sessions").json()["sessions"]
+        assert {r["sessionid"]: r["status"] for r in rows} == {a: "running", b: "running", later: "scheduled"}
+        assert all(r["started"] for r in rows if r["status"] == "running")
+        page = c.get("/ors/sessions?limit=1").json()
+        assert len(page["sessions"]) == 1 and page["next"] == page["sessions"][0]["sessionid"]
+    finally:
+        again.stop()
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_an_ended_session_is_unknown_once_its_tombstone_is_gone(tmp_path, store):
+    async def main():
+        server = serve_in_process(tmp_path, store, tombstone_ttl_s=0.2)
+        await server.start()
+        try:
+            service = server.service
+            sid = await start(service, "queueing.scxml")
+            machine = service.host.sessions[sid]  # (held here: the host must let go of it all the same)
+            assert (await service.terminate(sid)).status == 200
+            assert service.session(sid).status == 410
+            await asyncio.sleep(0.3)
+            assert machine.exited and sid not in service.host.sessions
+            outcome = service.session(sid)
+            assert (outcome.status, outcome.body["error"]) == (404, "notfound")
+            again = await service.start({"src": "queueing.scxml", "scxmlc.sessionid": sid})
+            assert again.status == 200 and again.body["status"] == "running"  # the id is free again
+        finally:
+            await server.stop()
+
+    asyncio.run(main())
+
+
+def test_a_run_a_timer_starts_refreshes_updated(tmp_path):
+    async def main():
+        server = serve_in_process(tmp_path, "memory")
+        (tmp_path / "charts" / "ticker.scxml").write_text(TICKER)
+        await server.start()
+        try:
+            service = server.service
+            sid = await start(service, "ticker.scxml")
+            assert (await service.event(sid, "tick", {})).status == 200
+            before = (await service.query(sid, [], False)).body
+            assert await until(lambda: service.host.sessions[sid].datamodel["ticks"] == 1, timeout=5)
+            await asyncio.sleep(0.01)
+            after = (await service.query(sid, [], False)).body
+            assert after["data"]["ticks"] == 1 and after["updated"] > before["updated"]
+        finally:
+            await server.stop()
+
+    asyncio.run(main())
+
+
+def test_answers_about_a_session_carry_its_cookie_and_starts_their_location(tmp_path):
+    s = served(tmp_path, store="memory", tombstone_ttl_s=60)
+    try:
+        c = s.client()
+        sid = c.start("ticker.scxml")
+        c.post(f"/scxml/session/{sid}/terminate")
+        gone = c.post(f"/scxml/session/{sid}/event/x")
+        assert gone.status == 410 and f"ORSSESSIONID={sid}" in gone.headers["Set-Cookie"]
+        unknown = c.post("/scxml/session/0000000000000000000000000000000X/event/x")
+        assert unknown.status == 404 and "Set-Cookie" not in unknown.headers
+        later = c.post("/scxml/session/start", form={"src": "ticker.scxml", "scxmlc.delay": "600"})
+        lid = later.json()["sessionid"]
+        assert later.headers["Location"] == f"/scxml/session/{lid}/query" and f"ORSSESSIONID={lid}" in later.headers["Set-Cookie"]
+        waiting = c.post(f"/scxml/session/{lid}/event/x")
+        assert (waiting.status, waiting.json()["error"]) == (409, "notrunning") and f"ORSSESSIONID={lid}" in waiting.headers["Set-Cookie"]
+        named = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+        c.post("/scxml/session/start", form={"src": "ticker.scxml", "scxmlc.sessionid": named})
+        repeated = c.post("/scxml/session/start", form={"src": "ticker.scxml", "scxmlc.sessionid": named})
+        assert repeated.json() == {"sessionid": named, "status": "running"} and repeated.headers["Location"] == f"/scxml/session/{named}/query"
+    finally:
+        s.stop()
+
+
+def test_start_answer_text_is_the_id_for_scheduled_starts_too(tmp_path):
+    s = served(tmp_path, store="memory", start_answer="text")
+    try:
+        c = s.client()
+        now = c.post("/scxml/session/start", form={"src": "ticker.scxml"})
+        later = c.post("/scxml/session/start", form={"src": "ticker.scxml", "idealtime": str(int(time.time() * 1000) + 600_000)})
+        for answer in (now, later):
+            assert answer.status == 200 and answer.headers["Content-Type"].startswith("text/plain")
+            assert len(answer.text) == 32 and answer.headers["Location"] == f"/scxml/session/{answer.text}/query"
+        assert c.get(f"/scxml/session/{later.text}/query").json()["status"] == "scheduled"
+    finally:
+        s.stop()
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_health_names_the_store_and_counts_stored_sessions(tmp_path, store):
+    s = served(tmp_path, store=store)
+    try:
+        c = s.client()
+        for _ in range(2):
+            c.start("ticker.scxml")
+        health = c.get("/ors/health").json()
+        assert health["store"]["kind"] == store and health["store"]["ok"] is True
+        assert health["sessions"]["resident"] == 2 and health["sessions"]["stored"] == 2
+    finally:
+        s.stop()
