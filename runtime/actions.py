@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 
 from . import basichttp
 from ._lazyre import LazyPattern
@@ -23,7 +22,6 @@ SCXML_TYPES = {
     "http://www.w3.org/TR/scxml/#SCXMLEventProcessor",
 }
 SCXML_PROCESSOR = "http://www.w3.org/TR/scxml/#SCXMLEventProcessor"
-_send_ids = itertools.count(1)
 _log_output: logging.Logger | None = None  # scxmlc_runtime.log (made on first use: _chart_logger)
 _chart_loggers: dict[str, logging.Logger] = {}
 
@@ -206,8 +204,15 @@ class ActionsMixin:
 
     # -- <send>, <cancel> (SCXML 6.2, 6.3; SCXML I/O processor C.1) -------------------------
 
+    # The number of the session's last generated send id: the session's own count, stored
+    # with it (snapshot.py), so that a session restored in another process never hands out
+    # an id it handed out before (a process-wide count starts again at 1 there, and a
+    # `<cancel>` of a kept id would take a new send's timer).
+    _send_seq = 0
+
     def new_sendid(self) -> str:
-        return f"send{next(_send_ids)}.{self.sessionid}"
+        n = self._send_seq = self._send_seq + 1
+        return f"send{n}.{self.sessionid}"
 
     def execute_send(
         self,
@@ -263,9 +268,15 @@ class ActionsMixin:
         return sendid
 
     def _check_timers(self, sendid: str) -> None:
-        """Limits.timers: a delayed send past the session's pending ones is refused."""
+        """Limits.timers: a delayed send past the session's pending ones is refused. A pending
+        send of the same id is replaced: its timer is cancelled (one pending event per id, the
+        one `<cancel>` names; the other would fire unseen by it, by Limits.timers and by a
+        snapshot)."""
+        earlier = self._timers.pop(sendid, None)
+        if earlier is not None:
+            earlier.cancel()
         limit = self.limits.timers
-        if len(self._timers) >= limit and sendid not in self._timers:
+        if len(self._timers) >= limit:
             raise ExecutionError(f"more than {limit} delayed events pending (Limits.timers: a loop of delayed sends?)", sendid=sendid)
 
     def _delayed_scxml(self, sendid: str, where: str, ev: dict) -> Callable[[], None]:

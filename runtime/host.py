@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # pragma: no cover
 _default_hosts: "dict[int, tuple[_ref, _ref]]" = {}
 _process_host: "Host | None" = None
 _session_counter = itertools.count(1)
+_restored_max = [0]  # the largest counted id of a session restored here (Ids.seen)
 
 ENV = "SCXMLC_REFERENCE"  # =1: the reference mode by default (reference.py)
 
@@ -143,7 +144,16 @@ class Ids:
     another object with these two methods for ids of your own (deterministic tests)."""
 
     def session_id(self) -> str:
-        return str(next(_session_counter))
+        n = next(_session_counter)
+        while n <= _restored_max[0]:  # (past the ids of sessions restored from another process)
+            n = next(_session_counter)
+        return str(n)
+
+    def seen(self, session_id: str) -> None:
+        """A session of this id has been restored here (snapshot.py): this process's count,
+        which started again at 1, never hands the id out again."""
+        if session_id.isdigit() and len(session_id) < 19:
+            _restored_max[0] = max(_restored_max[0], int(session_id))
 
     def request_id(self) -> str:
         import uuid  # (imported when first used: it loads `platform`)

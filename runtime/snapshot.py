@@ -200,7 +200,7 @@ def snapshot_state(machine: "Machine", writer: HeapWriter | None = None) -> dict
             state["declared"] = sorted(declared)  # (names `delete` must keep)
         if machine.realm_patches is not None:
             state["realm"] = _realm(machine.realm_patches, writer)
-        extra = {k: machine.__dict__[k] for k in ("document_url", "base_dir", "_cancelled", "_end_reports") if k in machine.__dict__}
+        extra = {k: machine.__dict__[k] for k in ("document_url", "base_dir", "_cancelled", "_end_reports", "_send_seq") if k in machine.__dict__}
         if extra:
             state["attrs"] = extra
         if machine._children:
@@ -333,6 +333,9 @@ def _restore(cls: type, data: dict, reader: HeapReader, host: "Host | None", log
         host = Host.for_clock(None)
     if data["id"] in host.sessions:
         raise SnapshotError(f"session {data['id']} is already running in this host")
+    seen = getattr(host.ids, "seen", None)
+    if seen is not None and type(data["id"]) is str:
+        seen(data["id"])  # (the host's own ids go past it: Ids.seen)
     machine = cls(host=host, log=log, sessionid=data["id"])
     try:
         _fill(machine, cls, data, reader, host, log, force)
@@ -404,6 +407,10 @@ def _fill(machine: "Machine", cls: type, data: dict, reader: HeapReader, host: "
             deliver = machine._basichttp_delivery(t["target"], event, reader.value(t["data"]), t["sendid"])
             fire = lambda deliver=deliver: machine.run_guarded(deliver)  # noqa: E731
         machine._timers[t["sendid"]] = DelayedSend(clock.call_later(left, fire), t["kind"], t["target"], event, reader.value(t["data"]))
+    if "_send_seq" not in machine.__dict__:
+        # (stored before sessions counted their send ids: past the pending ones at least)
+        mine = [s[4:].partition(".")[0] for s in machine._timers if s.startswith("send") and s.endswith("." + sid)]
+        machine._send_seq = max((int(n) for n in mine if n.isdigit() and len(n) < 19), default=0)
     for child_data in data.get("invoked", ()):
         child_cls = resolve_chart(child_data["chart"], cls)
         state = index[child_data["state"]]

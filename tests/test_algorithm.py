@@ -376,6 +376,30 @@ def test_delayed_send_and_cancel_on_simulated_clock():
     assert sm.configuration == {"good"} and sm.clock.now() == pytest.approx(5.0)
 
 
+def test_a_delayed_send_with_the_id_of_a_pending_one_replaces_it():
+    # Both used to stay armed, the earlier one out of `<cancel>`'s reach and left out of a
+    # snapshot: one pending event per id, the latest (a re-armed timeout restarts).
+    sm = machine(
+        '<datamodel><data id="n" expr="0"/></datamodel><state id="a">'
+        '<transition event="go"><send id="t" event="ping" delay="2s"/></transition>'
+        '<transition event="stop"><cancel sendid="t"/></transition>'
+        '<transition event="ping"><assign location="n" expr="n + 1"/><log expr="n"/></transition></state>',
+        datamodel="ecmascript",
+    )
+    sm.send("go")
+    sm.clock.advance(1)
+    sm.send("go")  # due at 3 s now, not at 2 s and 3 s
+    sm.clock.advance(1.5)
+    assert sm.logs == [] and len(sm._timers) == 1
+    sm.clock.advance(1)
+    assert sm.logs == ["1"]
+    sm.send("go")
+    sm.send("go")
+    sm.send("stop")  # cancels the one pending `t`: nothing more fires
+    sm.run_until_idle(max_seconds=10)
+    assert sm.logs == ["1"] and sm._timers == {}
+
+
 def test_late_binding_assigns_on_first_entry():
     sm = machine(
         '<state id="a"><onentry><log expr="typeof v"/></onentry><transition event="go" target="b"/></state>'

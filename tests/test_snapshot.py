@@ -163,6 +163,54 @@ def test_strings_keep_their_surrogates_apart():
     assert to_py(restored.datamodel["out"]) == before
 
 
+CANCELS = (
+    '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript" initial="s">'
+    '<datamodel><data id="victim"/><data id="tmp"/><data id="got" expr="[]"/></datamodel>'
+    '<state id="s"><onentry><send event="late" delay="10s" idlocation="victim"/></onentry>'
+    '<transition event="more"><send event="filler" delay="20s" idlocation="tmp"/></transition>'
+    '<transition event="abort"><cancel sendidexpr="victim"/></transition>'
+    "<transition event=\"late filler\"><script>got.push(_event.name)</script></transition></state></scxml>"
+)
+
+RESTORE_ELSEWHERE = """
+import json, sys
+import scxmlc
+from scxmlc_runtime import Host, SimulatedClock
+from scxmlc_runtime.js import to_py
+chart = scxmlc.load_string(sys.argv[1], module_name="snapshot_cancels").Chart
+host = Host(SimulatedClock())
+sm = chart.restore(open(sys.argv[2], "rb").read(), host=host)
+others = [host.start(chart).sessionid for _ in range(5)]
+for _ in range(5):
+    sm.send("more")
+sm.send("abort")
+sm.run_until_idle()
+print(json.dumps({"got": to_py(sm.datamodel["got"]), "others": others, "found": host.sessions.get(sm.sessionid) is sm}))
+"""
+
+
+def test_a_session_restored_in_another_process_hands_out_no_id_again(tmp_path):
+    # Send ids came from a count of the process and session ids of the default Ids too: in a
+    # fresh process both started again at 1, so a new send took the id of a pending one
+    # (whose <cancel> then took the wrong timer) and a new session the id of a restored one.
+    import subprocess
+    import sys
+
+    host = Host(SimulatedClock())
+    chart = scxmlc.load_string(CANCELS, module_name="snapshot_cancels").Chart
+    for _ in range(3):
+        host.start(chart)
+    sm = host.start(chart)
+    for _ in range(3):
+        sm.send("more")
+    (tmp_path / "s.bin").write_bytes(sm.snapshot())
+    out = subprocess.run([sys.executable, "-c", RESTORE_ELSEWHERE, CANCELS, str(tmp_path / "s.bin")], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["got"] == ["filler"] * 8  # the cancelled `late` never comes
+    assert result["found"] and sm.sessionid not in result["others"]
+
+
 # a ring a -t-> b -u-> c -v-> a whose steps run no code: once learnt, Machine.send takes them by
 # its shortest path, which leaves `_event` to be built when code could next read it (plans.py)
 RING = (
