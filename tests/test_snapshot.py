@@ -163,6 +163,38 @@ def test_strings_keep_their_surrogates_apart():
     assert to_py(restored.datamodel["out"]) == before
 
 
+DEEP = {
+    # each with a probe() that walks the whole depth (a JavaScript loop: no call stack)
+    "arrays": "var head = []; var c = head; for (var i = 0; i &lt; N; i++) { var d = []; c.push(d); c = d; } function probe() { var n = 0, c = head; while (c.length) { c = c[0]; n++; } return n; }",
+    "list": "var head = null; for (var i = 0; i &lt; N; i++) head = {v: i, next: head}; function probe() { var n = 0, c = head; while (c) { c = c.next; n++; } return n; }",
+    "closures": "var head = function () { return 'end'; }; for (var i = 0; i &lt; N; i++) head = (function (prev) { var f = function () { return prev; }; return f; })(head); function probe() { var n = 0, c = head; while (typeof c() == 'function') { c = c(); n++; } return n; }",
+    "prototypes": "var head = {}; for (var i = 0; i &lt; N; i++) head = Object.create(head); function probe() { var n = 0, c = head; while (c !== Object.prototype) { c = Object.getPrototypeOf(c); n++; } return n; }",
+}
+
+
+def deep_session(kind: str, n: int):
+    text = HEAD + "<script>" + DEEP[kind].replace("N", str(n)) + '</script><datamodel><data id="out"/></datamodel><state id="a"><transition event="look"><assign location="out" expr="probe()"/></transition></state></scxml>'
+    return Host(SimulatedClock()).start(scxmlc.load_string(text, module_name=f"snapshot_deep_{kind}").Chart)
+
+
+@pytest.mark.parametrize("kind", sorted(DEEP))
+def test_data_nested_thousands_deep_is_stored_and_restored(kind):
+    # The heap encoding recursed into the graph on both sides: a linked list of 250 nodes or
+    # a chain of 110 closures could not be stored, and arrays 260 deep were stored but could
+    # not be restored (the reader took more stack per level than the writer).
+    sm = deep_session(kind, 5000)
+    sm.send("look")
+    restored = again(sm)
+    restored.send("look")
+    assert to_py(restored.datamodel["out"]) == to_py(sm.datamodel["out"]) >= 5000
+
+
+def test_data_nested_past_the_limit_is_refused_as_unstorable():
+    sm = deep_session("list", 10_050)
+    with pytest.raises(SnapshotError, match="nested more than 10000 deep"):
+        sm.snapshot()
+
+
 CANCELS = (
     '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript" initial="s">'
     '<datamodel><data id="victim"/><data id="tmp"/><data id="got" expr="[]"/></datamodel>'

@@ -4,7 +4,10 @@ A session's data is a graph: `_event` objects kept in arrays and found again wit
 objects reachable by two paths, closures sharing the variables of the function that made them.
 `HeapWriter.value(v)` turns a value into JSON-ready data: primitives stay themselves (with tags
 for `undefined`, holes, NaN, the infinities and -0), every object becomes an entry of `heap`
-written once and referred to as `{"$r": n}`, so identity and cycles survive.
+written once and referred to as `{"$r": n}`, so identity and cycles survive. Neither side
+recurses into the graph: an object met is given its entry number at once and written (or, on
+reading, made empty and filled) from a list of work, so data nested 10,000 levels deep (a
+linked list, a chain of closures) costs no Python stack; deeper than MAX_DEPTH is refused.
 
 Functions are the generated code's Python closures: an entry names the code (its module, `$chart`
 for the chart's own, and the path of its qualified name, e.g. `_scxml_script.<locals>._tf1`) and
@@ -22,6 +25,7 @@ import importlib
 import math
 import sys
 import types
+from _collections import deque  # (collections itself is not needed)
 
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:
@@ -51,6 +55,7 @@ from .values import (
 
 FORMAT = 1
 MAX_ENTRIES = 1_000_000  # objects in one graph (documents are untrusted)
+MAX_DEPTH = 10_000  # objects inside objects (ors-server.md §9.3: deeper, the session is not stored)
 
 
 class Unstorable(Exception):
@@ -205,6 +210,12 @@ class HeapWriter:
         self.chart_modules = chart_modules if chart_modules is not None else {}
         self.markers = markers or {}
         self.max_entries = max_entries
+        # Objects given an entry number and not written yet, with how deep each lies; while
+        # `_writing`, value() adds to it and the loop of the outermost call writes them, the
+        # first met first (breadth first: an object's depth is that of its shortest path)
+        self._todo: deque[tuple[Any, int, int]] = deque()
+        self._writing = False
+        self._depth = 0  # (the depth of the entry being written)
 
     def value(self, v: Any) -> Any:
         t = type(v)
@@ -238,7 +249,28 @@ class HeapWriter:
         n = self.index.get(id(v))
         if n is not None:
             return {"$r": n}
-        return {"$r": self._entry(v)}
+        n = self._new(v)
+        # (JavaScript's objects count: a closure's cells and code are one level with its function)
+        depth = self._depth + 1 if t in _JS_OBJECTS else self._depth
+        if depth > MAX_DEPTH:
+            raise Unstorable(f"objects nested more than {MAX_DEPTH} deep")
+        self._todo.append((v, n, depth))
+        if not self._writing:
+            self._write_all()
+        return {"$r": n}
+
+    def _write_all(self) -> None:
+        """Write the entries of the objects met, and of those they lead to, in turn."""
+        self._writing = True
+        try:
+            todo = self._todo
+            while todo:
+                v, n, self._depth = todo.popleft()
+                self.heap[n] = self._entry(v)
+        finally:
+            self._writing = False
+            self._depth = 0
+            self._todo.clear()
 
     def _new(self, v: Any) -> int:
         if len(self.heap) >= self.max_entries:
@@ -257,43 +289,41 @@ class HeapWriter:
             return k
         raise Unstorable(f"a property key of type {type(k).__name__}")
 
-    def _entry(self, v: Any) -> int:
+    def _entry(self, v: Any) -> dict:
+        """The entry of one object (the objects in it given their numbers: value())."""
         t = type(v)
-        n = self._new(v)
         if t is dict:
-            self.heap[n] = {"c": "O", "o": self._pairs(v.items())}
-        elif t is JSArray:
+            return {"c": "O", "o": self._pairs(v.items())}
+        if t is JSArray:
             entry: dict = {"c": "A", "e": [self.value(x) for x in v]}
             if v.props:
                 entry["x"] = self._pairs(v.props.items())
-            self.heap[n] = entry
-        elif t is JSObject:
-            self.heap[n] = self._object(v)
-        elif t is JSFunction:
-            self.heap[n] = self._function(v)
-        elif t is Accessor:
-            self.heap[n] = {"c": "G", "g": self.value(v.get), "s": self.value(v.set)}
-        elif t is types.FunctionType:
-            self.heap[n] = self._python_function(v)
-        elif t is types.CellType:
+            return entry
+        if t is JSObject:
+            return self._object(v)
+        if t is JSFunction:
+            return self._function(v)
+        if t is Accessor:
+            return {"c": "G", "g": self.value(v.get), "s": self.value(v.set)}
+        if t is types.FunctionType:
+            return self._python_function(v)
+        if t is types.CellType:
             try:
-                self.heap[n] = {"c": "C", "v": self.value(v.cell_contents)}
+                return {"c": "C", "v": self.value(v.cell_contents)}
             except ValueError:  # an empty cell (a variable not bound yet)
-                self.heap[n] = {"c": "C"}
-        elif t is tuple:
-            self.heap[n] = {"c": "T", "e": [self.value(x) for x in v]}
-        elif t is list:
-            self.heap[n] = {"c": "L", "e": [self.value(x) for x in v]}
-        elif t is frozenset:
-            self.heap[n] = {"c": "S", "e": sorted((self.value(x) for x in v), key=repr)}
-        elif t is types.MethodType:
+                return {"c": "C"}
+        if t is tuple:
+            return {"c": "T", "e": [self.value(x) for x in v]}
+        if t is list:
+            return {"c": "L", "e": [self.value(x) for x in v]}
+        if t is frozenset:
+            return {"c": "S", "e": sorted((self.value(x) for x in v), key=repr)}
+        if t is types.MethodType:
             owner = self.markers.get(id(v.__self__))
             if owner is None:
                 raise Unstorable(f"a method of {type(v.__self__).__name__}")
-            self.heap[n] = {"c": "M", "self": owner, "name": v.__func__.__name__}
-        else:
-            raise Unstorable(f"a value of type {t.__name__}")
-        return n
+            return {"c": "M", "self": owner, "name": v.__func__.__name__}
+        raise Unstorable(f"a value of type {t.__name__}")
 
     def _object(self, v: JSObject) -> dict:
         entry: dict = {"c": "J", "k": v.cls, "p": self.value(v.proto), "o": self._pairs(dict.items(v))}
@@ -360,6 +390,10 @@ class HeapReader:
     def __init__(self, heap: list, charts: dict[str, dict] | None = None, markers: dict[str, Any] | None = None):
         self.heap = heap
         self.built: list[Any] = [_UNBUILT] * len(heap)
+        # Entries made empty and not filled yet; while `_filling`, ref() adds to it and the
+        # loop of the outermost call fills them (no recursion into the graph: HeapWriter).
+        self._todo: list[int] = []
+        self._filling = False
         self.charts = charts if charts is not None else {}  # tag -> the generated module's namespace
         self.markers = markers if markers is not None else {}
 
@@ -392,23 +426,67 @@ class HeapReader:
         made = self.built[n]
         if made is not _UNBUILT:
             return made
+        obj = self._make(n)
+        if not self._filling:
+            self._filling = True
+            try:
+                todo = self._todo
+                while todo:
+                    self._fill(todo.pop())
+            finally:
+                self._filling = False
+                self._todo = []
+        return obj
+
+    def _make(self, n: int) -> Any:
+        """The object of entry n: containers made empty, registered (cycles close on them) and
+        left to _fill; what cannot change once made (tuples, sets, functions) made whole."""
         entry = self.heap[n]
         c = entry["c"]
-        # Containers are made empty first and registered, so that cycles close on them.
         if c == "O":
             obj: Any = {}
-            self.built[n] = obj
+        elif c == "A":
+            obj = JSArray()
+        elif c == "J":
+            obj = JSObject(None, entry["k"])
+        elif c == "F":
+            obj = JSFunction(_placeholder, entry["n"], entry["l"], constructible="nc" not in entry, source=entry.get("src"))
+        elif c == "G":
+            obj = Accessor()
+            ACCESSORS_EXIST[0] = True  # (reads and writes look for accessors from now on: values.py)
+        elif c == "C":
+            obj = types.CellType()
+        elif c == "L":
+            obj = []
+        elif c == "T":
+            # (tuples cannot be made before their items: a tuple in a cycle is not supported)
+            obj = tuple([self.value(x) for x in entry["e"]])
+        elif c == "S":
+            obj = frozenset([self.value(x) for x in entry["e"]])
+        elif c == "M":
+            obj = getattr(self.value(entry["self"]), entry["name"])
+        elif c == "P":
+            obj = self._python_function(entry)
+        else:
+            raise Unstorable(f"unknown heap entry {c!r}")
+        self.built[n] = obj
+        if c in _FILLED:
+            self._todo.append(n)
+        return obj
+
+    def _fill(self, n: int) -> None:
+        """Put what entry n holds into its object (the objects in it made by value())."""
+        entry = self.heap[n]
+        obj = self.built[n]
+        c = entry["c"]
+        if c == "O":
             for k, x in entry["o"]:
                 obj[k] = self.value(x)
         elif c == "A":
-            obj = JSArray()
-            self.built[n] = obj
-            obj.extend(self.value(x) for x in entry["e"])
+            obj.extend([self.value(x) for x in entry["e"]])
             if "x" in entry:
                 obj.props = {k: self.value(x) for k, x in entry["x"]}
         elif c == "J":
-            obj = JSObject(None, entry["k"])
-            self.built[n] = obj
             obj.proto = self.value(entry["p"])
             for k, x in entry["o"]:
                 dict.__setitem__(obj, k, self.value(x))
@@ -426,8 +504,6 @@ class HeapReader:
                 obj.integrity = entry["lv"]
                 ACCESSORS_EXIST[0] = True  # ([[Put]] checks integrity from then on: object.py)
         elif c == "F":
-            obj = JSFunction(_placeholder, entry["n"], entry["l"], constructible="nc" not in entry, source=entry.get("src"))
-            self.built[n] = obj
             obj.fn = self.value(entry["fn"])
             if "k" in entry:
                 obj.construct = self.value(entry["k"])
@@ -438,37 +514,13 @@ class HeapReader:
             if "f" in entry:
                 obj.frozen = True
         elif c == "G":
-            obj = Accessor()
-            ACCESSORS_EXIST[0] = True  # (reads and writes look for accessors from now on: values.py)
-            self.built[n] = obj
             g, s = self.value(entry["g"]), self.value(entry["s"])
             obj.get, obj.set = (None if g is None else g), (None if s is None else s)
         elif c == "C":
-            obj = types.CellType()
-            self.built[n] = obj
             if "v" in entry:
                 obj.cell_contents = self.value(entry["v"])
-        elif c == "T":
-            # (tuples cannot be made before their items: a tuple in a cycle is not supported)
-            obj = tuple(self.value(x) for x in entry["e"])
-            self.built[n] = obj
-        elif c == "S":
-            obj = frozenset(self.value(x) for x in entry["e"])
-            self.built[n] = obj
         elif c == "L":
-            obj = []
-            self.built[n] = obj
-            obj.extend(self.value(x) for x in entry["e"])
-        elif c == "M":
-            owner = self.value(entry["self"])
-            obj = getattr(owner, entry["name"])
-            self.built[n] = obj
-        elif c == "P":
-            obj = self._python_function(entry)
-            self.built[n] = obj
-        else:
-            raise Unstorable(f"unknown heap entry {c!r}")
-        return obj
+            obj.extend([self.value(x) for x in entry["e"]])
 
     def _python_function(self, entry: dict) -> types.FunctionType:
         where = entry["m"]
@@ -500,6 +552,8 @@ class HeapReader:
 
 
 _UNBUILT = object()
+_JS_OBJECTS = frozenset((dict, JSArray, JSObject, JSFunction))  # (the levels of MAX_DEPTH)
+_FILLED = frozenset("OAJFGCL")  # (entries made empty, then filled: HeapReader._make)
 
 
 def _placeholder(this, *args):  # pragma: no cover - replaced at once
