@@ -331,6 +331,7 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("roots", nargs="*", metavar="ROOT", help="folders of documents to serve (default: the current folder)")
     sv.add_argument("--host", help="the address to listen on (default 127.0.0.1: loopback only)")
     sv.add_argument("--port", type=int, help="the port (default 8080; 0: any free port, printed when ready)")
+    sv.add_argument("--path-prefix", metavar="/PATH", help="serve every route below this path (/ors2: /ors2/scxml/session/start; default: none)")
     sv.add_argument("--store", metavar="PATH.db|memory|URL", help="the SQLite file sessions are kept in (default scxmlc-sessions.db), memory, "
                     "or a Redis URL: redis://HOST:PORT/DB, rediss://..., unix:///PATH, redis+cluster://HOST:PORT (docs/ors.md, Redis store)")  # fmt: skip
     sv.add_argument("--cluster", metavar="NAME", help="with a Redis store: the name in its keys' prefix scxmlc:NAME: (default: default)")
@@ -508,7 +509,7 @@ def serve_settings(args):
         given["roots"] = list(args.roots)
     if args.modules:
         given["module_dirs"] = list(args.modules)
-    for name in ("host", "port", "persist_mode", "token_file", "log_level", "interaction_url"):
+    for name in ("host", "port", "path_prefix", "persist_mode", "token_file", "log_level", "interaction_url"):
         value = getattr(args, name)
         if value is not None:
             given[name] = value

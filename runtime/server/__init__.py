@@ -110,7 +110,8 @@ class Server:
         port = sockets[0].getsockname()[1] if sockets else self.settings.port
         self.url = url = f"http://{self.settings.host}:{port}"
         # (sessions are reached on this port for Basic HTTP too: one HTTP server)
-        self.host.basichttp_location = lambda sid: f"{url}/scxml/{sid}"
+        prefix = self.settings.path_prefix
+        self.host.basichttp_location = lambda sid: f"{url}{prefix}/scxml/{sid}"
         if self.cluster is not None:
             # (at once, before a request can come in: this host's identity and epoch, which its
             # commits carry; then the wake channel and the heartbeats)
@@ -123,7 +124,7 @@ class Server:
                 self._runner = None
                 raise SettingsError(f"store {self.settings.describe_store()}: {exc}") from None
             await self.cluster.start()
-            self.host.basichttp_location = lambda sid: f"{self.cluster.url}/scxml/{sid}"
+            self.host.basichttp_location = lambda sid: f"{self.cluster.url}{prefix}/scxml/{sid}"
         durability = self.service.durability
         if durability is not None:
             # (listening already: a request for a session not restored yet restores it)

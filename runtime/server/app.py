@@ -352,15 +352,17 @@ ENDPOINTS = [
 async def help_(request: web.Request) -> web.Response:
     from .. import __version__
 
+    prefix = request.app[SERVICE].settings.path_prefix
+    endpoints = [{**e, "path": prefix + e["path"]} for e in ENDPOINTS] if prefix else ENDPOINTS
     if "text/plain" in request.headers.get("Accept", "") and "application/json" not in request.headers.get("Accept", ""):
         lines = [f"scxmlc session server {__version__}", ""]
-        for e in ENDPOINTS:
+        for e in endpoints:
             lines.append(f"{', '.join(e['methods']):9} {e['path']}")
             lines.append(f"          {e['description']}")
             if e["parameters"]:
                 lines.append(f"          parameters: {', '.join(e['parameters'])}")
         return web.Response(text="\n".join(lines) + "\n", content_type="text/plain")
-    return web.json_response({"endpoints": ENDPOINTS, "version": __version__})
+    return web.json_response({"endpoints": endpoints, "version": __version__})
 
 
 # -- middlewares ------------------------------------------------------------------------------------
@@ -443,7 +445,14 @@ def make_app(service: SessionService, token: str | None = None, bridge: Any = No
         app[TOKEN] = token
     app.add_routes(routes)
     app.add_routes(ixn_bridge.routes)
-    return app
+    prefix = service.settings.path_prefix
+    if not prefix:
+        return app
+    # §1.2: every route below the prefix (a sub-application); any other path is a JSON 404
+    root = web.Application(middlewares=[errors], client_max_size=service.settings.max_body_bytes)
+    root[SERVICE] = service
+    root.add_subapp(prefix, app)
+    return root
 
 
 __all__ = ["ENDPOINTS", "make_app", "parameters", "routes"]

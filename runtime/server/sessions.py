@@ -143,7 +143,22 @@ class SessionService:
             return error(410, "ended", f"session ended at {gone.ended_ms} ({gone.reason})")
         if machine is not None:
             return error(409, "notrunning", f"session {sid} is ending")
+        if self.orphaned(sid):
+            return error(409, "notrunning", f"session {sid} is orphaned: its document changed or cannot be loaded since it was stored (scxmlc sessions resume|drop)")
         return error(404, "notfound", f"no session {sid}")
+
+    def orphaned(self, sid: str) -> bool:
+        """Is `sid` a stored session that could not come back (§9.7: orphaned)? It exists, so
+        it is no 404; it does not run, so it takes nothing: 409."""
+        if self.store is None:
+            return False
+        from ..store import StoreError
+
+        try:
+            stored = self.store.load(sid)
+        except (StoreError, ValueError):
+            return False
+        return stored is not None and stored.status == "orphaned"
 
     def scheduled_here(self, sid: str) -> dict | None:
         """A session scheduled here that has not started: a REST start's ({"src", "starttime",
@@ -319,7 +334,7 @@ class SessionService:
         """§2.4: the answer of a start, whatever happened (started, scheduled, repeated): the
         session id as JSON with its status, or as text (`start_answer = text`, §1.10); a
         `Location` of its query and its cookie either way."""
-        headers = {"Location": f"/scxml/session/{sid}/query"}
+        headers = {"Location": f"{self.settings.path_prefix}/scxml/session/{sid}/query"}
         if self.settings.start_answer == "text":
             return Outcome(200, sid.encode("ascii"), headers, content_type="text/plain; charset=utf-8", session_id=sid)
         return Outcome(200, {"sessionid": sid, **body}, headers, session_id=sid)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -33,11 +34,14 @@ def store_option(value: str) -> dict:
     return {"store": "redis", "redis_url": value}
 
 
+_PATH_PREFIX = re.compile(r"^(/(?!\.+(?:/|$))[A-Za-z0-9._~-]+)+$")  # (no "." or ".." segment)
+
 @dataclass
 class ServerSettings:
     # where it listens and what it serves
     host: str = "127.0.0.1"
     port: int = 8080
+    path_prefix: str = ""  # every route below it ("/ors2": /ors2/scxml/session/start), §1.2
     roots: list[str] = field(default_factory=lambda: ["."])
     module_dirs: list[str] = field(default_factory=list)  # build outputs (scxmlc compile SRC -o DIR)
     # durable sessions (§9)
@@ -110,6 +114,8 @@ class ServerSettings:
                 raise SettingsError(f"{f.name} must be one of {', '.join(choices)}, not {value!r}")
         if not (0 <= self.port <= 65535):
             raise SettingsError(f"port must be 0-65535, not {self.port}")
+        if self.path_prefix and not _PATH_PREFIX.match(self.path_prefix):
+            raise SettingsError(f"path_prefix must be empty or a path such as /ors2 (letters, digits, '-', '_', '.', '~' between slashes; no slash at the end), not {self.path_prefix!r}")
         for name in ("max_body_bytes", "commit_max_events", "max_sessions", "max_session_bytes"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1")

@@ -68,7 +68,9 @@ def test_a_session_whose_document_changed_is_orphaned_until_an_operator_forces_i
         chart.write_text(chart.read_text().replace('expr="95"', 'expr="120"'))
         serve.start()
         r = c.post(f"/scxml/session/{sid}/event/callback.confirmed", form={"slot": "9:30"})
-        assert r.status == 404, r
+        # it exists, and takes nothing: 409 (a 404 said there was no such session)
+        assert (r.status, r.json()["error"]) == (409, "notrunning") and "orphaned" in r.json()["description"], r
+        assert c.get(f"/scxml/session/{sid}/query").status == 409
         serve.stop()
 
         def sessions(*args):

@@ -153,3 +153,29 @@ def test_health_names_the_store_and_counts_stored_sessions(tmp_path, store):
         assert health["sessions"]["resident"] == 2 and health["sessions"]["stored"] == 2
     finally:
         s.stop()
+
+
+def test_every_route_can_live_below_a_path_prefix(tmp_path, charts):
+    s = serve(charts, "--store", "memory", "--path-prefix", "/ors2")
+    try:
+        c = s.client()
+        r = c.post("/ors2/scxml/session/start", form={"src": "echo.scxml"})
+        sid = r.json()["sessionid"]
+        assert r.headers["Location"] == f"/ors2/scxml/session/{sid}/query"
+        assert c.post("/scxml/session/start", form={"src": "echo.scxml"}).json()["error"] == "notfound"  # (only below it)
+        assert c.post(f"/ors2/scxml/session/{sid}/event/ping", form={"n": "5"}).status == 200  # it sends to its Basic HTTP location
+        data = eventually(lambda: (q := c.get(f"/ors2/scxml/session/{sid}/query").json()["data"])["got"] and q)
+        assert data["where"].endswith(f"/ors2/scxml/{sid}") and data["got"] == ["5 http://www.w3.org/TR/scxml/#BasicHTTPEventProcessor"]
+        paths = [e["path"] for e in c.get("/ors2/ors/help").json()["endpoints"]]
+        assert "/ors2/scxml/session/start" in paths and c.get("/ors2/ors/health").json()["status"] == "ok"
+    finally:
+        s.stop()
+
+
+@pytest.mark.parametrize("prefix", ["ors", "/ors/", "/..", "/a b"])
+def test_a_path_prefix_that_is_no_path_is_refused(charts, prefix):
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "scxmlc", "serve", str(charts), "--port", "0", "--store", "memory", "--path-prefix", prefix], capture_output=True, text=True, timeout=60)
+    assert out.returncode != 0 and "path_prefix must be empty or a path" in out.stderr and "Traceback" not in out.stderr
