@@ -158,6 +158,8 @@ class Server:
         return store
 
     async def stop(self) -> None:
+        if self.service is not None:
+            self.service.draining = True  # (§1.8: requests on connections still open are 503 from now on)
         if self.service is not None and self.service.durability is not None:
             await self.service.durability.stop_background()
         if self._runner is not None:

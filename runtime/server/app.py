@@ -400,6 +400,16 @@ async def errors(request: web.Request, handler) -> web.StreamResponse:
 
 
 @web.middleware
+async def draining(request: web.Request, handler) -> web.StreamResponse:
+    """§1.8: a server that is stopping answers every /scxml/ request 503 with Retry-After (a
+    load balancer sends it to another host); the /ors/ endpoints still answer (health says so)."""
+    service = request.app[SERVICE]
+    if service.draining and request.path.startswith(service.settings.path_prefix + "/scxml/"):
+        return respond(request, error(503, "unavailable", "the server is stopping", **{"Retry-After": "1"}))
+    return await handler(request)
+
+
+@web.middleware
 async def bearer(request: web.Request, handler) -> web.StreamResponse:
     token = request.app.get(TOKEN)
     if token:
@@ -438,7 +448,7 @@ def make_app(service: SessionService, token: str | None = None, bridge: Any = No
     that report interactions to a server whose sessions request nothing of them)."""
     from . import bridge as ixn_bridge
 
-    app = web.Application(middlewares=[errors, bearer, whole_body], client_max_size=service.settings.max_body_bytes)
+    app = web.Application(middlewares=[errors, draining, bearer, whole_body], client_max_size=service.settings.max_body_bytes)
     app[SERVICE] = service
     app[ixn_bridge.INBOUND] = ixn_bridge.Inbound(service, bridge)
     if token:

@@ -102,6 +102,7 @@ class SessionService:
         self.cluster = None  # several hosts on one Redis store (cluster.py): set by the server
         self.taken_over: set[str] = set()  # schedule rows claimed from a dead host (§9.7 step 4 applies)
         self.up_since_ms = self.now_ms()
+        self.draining = False  # (§1.8: the server is stopping; /scxml/ requests are 503)
         if store is not None:
             from .durable import Durability
 
@@ -871,7 +872,7 @@ class SessionService:
         if self.durability is not None:
             store["unstorable_sessions"] = self.durability.unstorable
             sessions["ended_for_memory"] = self.durability.memory.ended
-        status = "ok" if store["ok"] else "degraded"
+        status = "draining" if self.draining else "ok" if store["ok"] else "degraded"
         body = {"status": status, "role": "primary", "sessions": sessions, "store": store}
         if self.cluster is not None:
             body["cluster"] = self.cluster.describe()

@@ -179,3 +179,23 @@ def test_a_path_prefix_that_is_no_path_is_refused(charts, prefix):
 
     out = subprocess.run([sys.executable, "-m", "scxmlc", "serve", str(charts), "--port", "0", "--store", "memory", "--path-prefix", prefix], capture_output=True, text=True, timeout=60)
     assert out.returncode != 0 and "path_prefix must be empty or a path" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_a_stopping_server_answers_scxml_requests_503_and_says_it_drains(tmp_path):
+    async def main():
+        import aiohttp
+
+        server = serve_in_process(tmp_path, "memory")
+        await server.start()
+        try:
+            sid = await start(server.service, "queueing.scxml")
+            server.service.draining = True  # (what stop() does first)
+            async with aiohttp.ClientSession() as http:
+                async with http.post(f"{server.url}/scxml/session/{sid}/event/x") as r:
+                    assert r.status == 503 and r.headers["Retry-After"] == "1" and (await r.json())["error"] == "unavailable"
+                async with http.get(f"{server.url}/ors/health") as r:
+                    assert r.status == 503 and (await r.json())["status"] == "draining"
+        finally:
+            await server.stop()
+
+    asyncio.run(main())
