@@ -111,11 +111,20 @@ def local_time(t: float) -> float:
 
 
 def utc_from_local(t_local: float) -> float:
-    """UTC(t) (15.9.1.9)."""
+    """UTC(t) (15.9.1.9), with a local time that a transition skips or repeats taken with the
+    offset in force before the transition, as ES2017 20.3.1.7 settled and V8 does (a time in
+    the spring's gap moves forward, the autumn's repeated hour is the first one): the offsets
+    a day before and after are the candidates (one transition within two days at most)."""
     if not math.isfinite(t_local):
         return NAN
-    guess = t_local - local_offset(t_local)
-    return t_local - local_offset(guess)
+    before = local_offset(t_local - MS_PER_DAY)
+    after = local_offset(t_local + MS_PER_DAY)
+    if before == after:
+        return t_local - before
+    first, second = t_local - before, t_local - after
+    if local_offset(second) == after and local_offset(first) != before:
+        return second  # (after the transition: only the later offset gives this local time)
+    return first
 
 
 # -- objects -----------------------------------------------------------------------------
@@ -141,91 +150,117 @@ _FORMATS: tuple | None = None
 
 
 def _formats() -> tuple:
-    """(ISO, toString, RFC 1123, m/d/y, y/m/d) patterns."""
+    """(ISO, ISO-like with a space, month name first, day first, m/d/y, y/m/d) patterns."""
     global _FORMATS
     if _FORMATS is None:
+        clock = r"(?:\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*([AaPp][Mm])?)?"  # (h, m, s, frac, am/pm)
         _FORMATS = (
             re.compile(
                 r"([+-]\d{6}|\d{4})(?:-(\d{2})(?:-(\d{2}))?)?"
-                r"(?:T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?"
-                r"(Z|[+-]\d{2}:?\d{2})?\Z"
+                r"(?:[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?"
+                r"([Zz]|[+-]\d{2}:?\d{2})?\Z"
             ),
+            re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + clock + r"\s*(Z|GMT|UTC|[+-]\d{2}:?\d{2})?\Z"),
             re.compile(
-                r"(?:[A-Za-z]{3},?\s+)?([A-Za-z]{3})\s+(\d{1,2}),?\s+(-?\d{1,6})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+                r"(?:[A-Za-z]{3,9},?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(-?\d{1,6})" + clock +
                 r"\s*(?:(?:GMT|UTC|Z)?\s*([+-]\d{4})?)?(?:\s*\(.*\))?\s*\Z"
             ),
-            re.compile(
-                r"(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})\s+(-?\d{1,6})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
-                r"\s*(GMT|UTC|Z|[+-]\d{4})?\s*\Z"
-            ),
-            re.compile(r"(\d{1,2})/(\d{1,2})/(\d{1,6})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*\Z"),
-            re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*\Z"),
+            re.compile(r"(?:[A-Za-z]{3,9},?\s+)?(\d{1,2})[\s-]+([A-Za-z]{3,9})\.?[\s-]+(-?\d{1,6})" + clock + r"\s*(GMT|UTC|Z|[+-]\d{4})?\s*\Z"),
+            re.compile(r"(\d{1,2})/(\d{1,2})/(\d{1,6})" + clock + r"\s*\Z"),
+            re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})" + clock + r"\s*\Z"),
         )
     return _FORMATS
 
 
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december")
+
+
 def _month_index(name: str) -> int:
-    key = name[:3].capitalize()
-    return _MONTHS.index(key) if key in _MONTHS else -1
+    """0-11 for a month's name or a beginning of it of three letters or more ("Sept"), else -1."""
+    low = name.lower()
+    for i, full in enumerate(_MONTH_NAMES):
+        if full.startswith(low):
+            return i
+    return -1
+
+
+def _offset_minutes(tz: str) -> int | None:
+    """Minutes east of UTC of "+hh:mm"/"+hhmm" (hours to 23, minutes to 59), else None."""
+    digits = tz[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if hours > 23 or minutes > 59:
+        return None
+    return (1 if tz[0] == "+" else -1) * (hours * 60 + minutes)
+
+
+def _from_fields(year: int, month: int, day: int, clock: tuple, tz: str | None, local: bool) -> float:
+    """The time value of a parsed date and clock (h, m, s, fraction, am/pm), in UTC when `tz`
+    names it or an offset, else local (`local`) or UTC; NaN out of range, as V8 answers."""
+    h, mi, sec, frac, ampm = clock
+    hour, minute, second = int(h or 0), int(mi or 0), int(sec or 0)
+    if ampm is not None:
+        if not 1 <= hour <= 12:
+            return NAN
+        hour = hour % 12 + (12 if ampm in ("PM", "pm", "Pm", "pM") else 0)
+    ms = int((frac or "0")[:3].ljust(3, "0"))
+    if not (0 <= month <= 11 and 1 <= day <= 31 and hour <= 24 and minute < 60 and second < 60):
+        return NAN
+    if hour == 24 and (minute or second or ms):
+        return NAN
+    t = make_date(make_day(year, month, day), make_time(hour, minute, second, ms))
+    if tz is None:
+        return time_clip(utc_from_local(t) if local else t)
+    if tz in ("Z", "z", "GMT", "UTC"):
+        return time_clip(t)
+    offset = _offset_minutes(tz)
+    return NAN if offset is None else time_clip(t - offset * 60000)
+
+
+def _year(text: str) -> int:
+    """A year as written; one or two digits are 1950-2049, as engines read `1/1/99`."""
+    y = int(text)
+    if len(text) <= 2:
+        return y + (2000 if y < 50 else 1900)
+    return y
 
 
 def parse_date(s: str) -> float:
     """Date.parse (15.9.4.2): the ISO format of 15.9.1.15 (date-only forms are UTC, date-time
-    forms without an offset are local, as ES2016 settled), plus the toString/toUTCString
-    outputs and the common `Month D, YYYY` and slash forms engines accept. Anything else NaN."""
+    forms without an offset are local, as ES2016 settled), and what engines accept besides
+    (V8's answers): the toString/toUTCString outputs, `2020-01-01 10:20:30` (local), month names
+    written out or cut to three letters or more, `01-Jan-2000`, m/d/y and y/m/d, a 12-hour
+    clock with AM/PM, two-digit years (1950-2049). Anything else NaN."""
     s = s.strip()
-    iso, tostring, rfc, slash, ymd_slash = _formats()
+    iso, spaced, month_first, day_first, slash, ymd_slash = _formats()
     m = iso.match(s)
     if m:
         ys, mo, d, h, mi, sec, frac, tz = m.groups()
         if ys == "-000000":
             return NAN
-        year = int(ys)
-        month = int(mo or 1)
-        day = int(d or 1)
-        hour = int(h or 0)
-        minute = int(mi or 0)
-        second = int(sec or 0)
-        ms = int((frac or "0")[:3].ljust(3, "0"))
-        if not (1 <= month <= 12 and 1 <= day <= 31 and hour <= 24 and minute < 60 and second < 60):
-            return NAN
-        if hour == 24 and (minute or second or ms):
-            return NAN
-        t = make_date(make_day(year, month - 1, day), make_time(hour, minute, second, ms))
-        if tz is None:
-            return time_clip(t if h is None else utc_from_local(t))
-        if tz == "Z":
-            return time_clip(t)
-        sign = 1 if tz[0] == "+" else -1
-        digits = tz[1:].replace(":", "")
-        return time_clip(t - sign * (int(digits[:2]) * 60 + int(digits[2:])) * 60000)
-    for pattern, order in ((tostring, "mdy"), (rfc, "dmy")):
+        if tz is None and h is None:
+            tz = "Z"  # (a date-only form is UTC)
+        return _from_fields(int(ys), int(mo or 1) - 1, int(d or 1), (h, mi, sec, frac, None), tz, True)
+    m = spaced.match(s)
+    if m:
+        y, mo, d, *clock, tz = m.groups()
+        return _from_fields(int(y), int(mo) - 1, int(d), tuple(clock), tz, True)
+    for pattern, order in ((month_first, "mdy"), (day_first, "dmy")):
         m = pattern.match(s)
         if m:
-            a, b, y, h, mi, sec, tz = m.groups()
+            a, b, y, *clock, tz = m.groups()
             month = _month_index(a if order == "mdy" else b)
-            day = int(b if order == "mdy" else a)
             if month < 0:
                 return NAN
-            t = make_date(make_day(int(y), month, day), make_time(int(h or 0), int(mi or 0), int(sec or 0), 0))
-            if tz in ("GMT", "UTC", "Z"):
-                return time_clip(t)
-            if tz:
-                sign = 1 if tz[0] == "+" else -1
-                return time_clip(t - sign * (int(tz[1:3]) * 60 + int(tz[3:5])) * 60000)
-            if order == "mdy" and "GMT" in s:
-                return time_clip(t)
-            return time_clip(utc_from_local(t))
+            if tz is None and order == "mdy" and "GMT" in s:
+                tz = "Z"
+            return _from_fields(_year(y), month, int(b if order == "mdy" else a), tuple(clock), tz, True)
     for pattern, order in ((slash, "mdy"), (ymd_slash, "ymd")):
         m = pattern.match(s)
         if m:
-            g = m.groups()
+            a, b, c, *clock = m.groups()
             if order == "mdy":
-                mo, d, y = int(g[0]), int(g[1]), int(g[2])
-            else:
-                y, mo, d = int(g[0]), int(g[1]), int(g[2])
-            t = make_date(make_day(y, mo - 1, d), make_time(int(g[3] or 0), int(g[4] or 0), int(g[5] or 0), 0))
-            return time_clip(utc_from_local(t))
+                return _from_fields(_year(c), int(a) - 1, int(b), tuple(clock), None, True)
+            return _from_fields(int(a), int(b) - 1, int(c), tuple(clock), None, True)
     return NAN
 
 
@@ -326,10 +361,27 @@ def _get_year(this, *_):
     return NAN if t != t else float(_fields(local_time(t))[0] - 1900)
 
 
+@define(DATE_PROTO, "setYear", 1)
+def _set_year(this, year=UNDEFINED, *_):
+    """Annex B.2.4.2: a year 0-99 is 1900 + it; the other fields stay (local time)."""
+    t = this_time(this, "setYear")
+    t = 0.0 if t != t else local_time(t)
+    y = to_number(year)
+    if y != y:
+        this.internal = NAN
+        return NAN
+    yi = math.trunc(y) if math.isfinite(y) else y
+    full = 1900 + yi if 0 <= yi <= 99 else y
+    f = _fields(t)
+    this.internal = time_clip(utc_from_local(make_date(make_day(full, f[1], f[2]), t % MS_PER_DAY)))
+    return this.internal
+
+
 @define(DATE_PROTO, "getTimezoneOffset", 0)
 def _get_timezone_offset(this, *_):
     t = this_time(this, "getTimezoneOffset")
-    return NAN if t != t else (t - local_time(t)) / 60000.0
+    # (whole minutes, as V8 gives them: a local mean time's offset has seconds too)
+    return NAN if t != t else float(math.trunc((t - local_time(t)) / 60000.0)) + 0.0
 
 
 # -- setters (15.9.5.27-41) --------------------------------------------------------------
@@ -374,7 +426,9 @@ def _set_time(this, v=UNDEFINED, *_):
 
 
 def _year_str(y: int) -> str:
-    return f"{y:04d}" if y >= 0 else f"-{-y:06d}"
+    """The year of toString, toDateString and toUTCString: four digits at least, and a minus
+    (ES2018 20.3.4.41.2; toISOString's six digits are its own)."""
+    return f"{y:04d}" if y >= 0 else f"-{-y:04d}"
 
 
 def _offset_str(offset_ms: float) -> str:

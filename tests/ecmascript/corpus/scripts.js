@@ -978,3 +978,7 @@ log = []; Math.max(o('a', 1), o('b', 2)); r.push(log.join());
 log = []; new Date(o('y', 2020), o('m', 1)); r.push(log.join());
 log = []; 'abc'.localeCompare(o('that', 'b')); r.push(log.join());
 var result = r;
+// == Date.parse: the forms engines accept besides ISO (V8's answers): spaced ISO-like, month names, RFC 850, AM/PM, two-digit years; out-of-range offsets and fields are NaN
+var r = [];
+['1/1/99','1/1/49','1/1/50','1/1/0','1/1/100','1970-01-01T00:00:00.000+25:00','2020-01-01T10:20:30,5Z','2020-01-01 10:20:30','2020-01-01 GMT','12/25/1995 1:30 PM','12/25/1995 12:30 AM','12/25/1995 13:30 PM','January 2, 2020 10:20:30','Janu 2, 2020','Sat, 01-Jan-2000 08:00:00 GMT','2020-1-1','2020-01-01t10:20:30z','2020-01-01 10:20:30Z','2020-01-01 10:20:30.5','1/32/2020','2/30/2020','13/1/2020','1/1/2020 24:00','Dec 25, 1995','25 Dec 1995 10:00 GMT','Mon Dec 25 1995 10:00:00 GMT+0100','2020-01-01T10:20:30+05:30','2020-01-01T10:20:30+0530','Sept 5, 2020','5 September 2020','Foo 5, 2020', '2020-01-01', '2020-01', '2020', '+002020-01-01T00:00:00Z', '2020-01-01T24:00:00Z', '2020-01-01T24:00:01Z', 'Thu, 01 Jan 1970 00:00:00 GMT', 'Thu Jan 01 1970 00:00:00 GMT+0000 (Coordinated Universal Time)', new Date(1e12).toString(), new Date(1e12).toUTCString(), new Date(1e12).toISOString(), '2020/02/03', '2020/2/3 4:05:06', '2/3/2020 4:05', 'garbage', ''].forEach(function (s) { r.push(Date.parse(s)); });
+var result = r;
