@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from typing import Any
 
 from . import pyast as P
@@ -32,6 +33,18 @@ DATA = "_data"  # ORS: the datamodel object
 # Constructs rejected at compile time (the runtime has no interpreter to fall back on).
 # Dynamic code (ES5.1 15.1.2.1, 15.3.2.1): compiled when run, in the global scope (runtime/js/dynamic.py).
 DYNAMIC_CALLEES = {"eval": "js_eval", "Function": "js_new_function"}
+
+
+
+_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+
+
+def code_points(text: str) -> str:
+    """A string literal's value as this runtime holds strings, by code point: escapes of a
+    surrogate pair (`'\\ud83d\\ude00'`) are the one character they make, as `JSON.parse` and
+    `String.fromCharCode` make it ('\\ud83d\\ude00' === '😀', and encodeURIComponent takes
+    it); a lone surrogate stays one."""
+    return _PAIR.sub(lambda m: chr(0x10000 + ((ord(m[0][0]) - 0xD800) << 10) + (ord(m[0][1]) - 0xDC00)), text) if "\ud800" <= max(text, default="") else text
 
 
 class Unsupported(Exception):
@@ -281,7 +294,7 @@ class ExprCompiler(FastPaths):
         if isinstance(v, bool):
             return Typed(P.const(v), BOOLEAN)
         if isinstance(v, str):
-            return Typed(P.const(v), STRING)
+            return Typed(P.const(code_points(v)), STRING)
         if isinstance(v, (int, float)):
             try:
                 return Typed(self.number(float(v)), NUMBER)
@@ -307,7 +320,7 @@ class ExprCompiler(FastPaths):
         for i, q in enumerate(node.quasis):
             cooked = q.value.cooked
             if cooked:
-                parts.append(P.const(cooked))
+                parts.append(P.const(code_points(cooked)))
             if i < len(node.expressions):
                 e = self.ex(node.expressions[i])
                 parts.append(e.node if e.t == STRING else self.hcall("js_tostr", e.node))
@@ -340,7 +353,7 @@ class ExprCompiler(FastPaths):
         if k.type == "Identifier":
             return P.const(k.name)
         if isinstance(k.value, str):
-            return P.const(k.value)
+            return P.const(code_points(k.value))
         from scxmlc_runtime.js.conversions import to_property_key
 
         return P.const(to_property_key(float(k.value)))

@@ -96,7 +96,7 @@ def _parse(this, text=UNDEFINED, reviver=UNDEFINED, *_):
 
 
 _QUOTED = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-# (a surrogate pair first: written from escapes, '\\ud83d\\ude00' is two code points here, and
+# (a surrogate pair first: made apart, '\\ud83d' + '\\ude00' is two code points here, and
 # JSON text holds the character they make, as V8 writes it; a lone surrogate is escaped)
 _TO_QUOTE = re.compile('[\ud800-\udbff][\udc00-\udfff]|["\\\\\x00-\x1f\ud800-\udfff]')
 
