@@ -515,6 +515,9 @@ class Durability:
         res = self.resident.get(sid)
         if res is not None:
             return res.machine
+        # (its last commit first: a session that has just ended, or left memory, may still have
+        # that commit on its way to the store, which would give back what it was before)
+        await self.committed(sid)
         loop = asyncio.get_running_loop()
         stored = await loop.run_in_executor(None, self.store.load, sid)
         if stored is None or stored.status == "orphaned":

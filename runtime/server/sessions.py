@@ -126,7 +126,8 @@ class SessionService:
         """The running session `sid` (brought back from the store when it is not in memory),
         or the Outcome that says why there is none."""
         machine = self.host.sessions.get(sid)
-        if machine is None and self.durability is not None and sid not in self.scheduled:
+        # (a session with a tombstone here ended: answered by it, with no look in the store)
+        if machine is None and self.durability is not None and sid not in self.scheduled and sid not in self.ended:
             machine = await self.durability.load(sid)
         if machine is not None and machine.running:
             return machine

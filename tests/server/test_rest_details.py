@@ -199,3 +199,55 @@ def test_a_stopping_server_answers_scxml_requests_503_and_says_it_drains(tmp_pat
             await server.stop()
 
     asyncio.run(main())
+
+
+@pytest.mark.parametrize("through", ["query", "load"])
+def test_a_session_that_has_just_ended_is_not_brought_back_from_its_last_commit(tmp_path, through, monkeypatch):
+    # An ended session leaves memory at once; its end is stored by a commit that takes its
+    # time. A request meanwhile restored it from the store as it was before: "running" again
+    # (found by CI: a session the memory watch ended answered a query 200). The watch's end is
+    # nowhere in the inbox, so the restored session stayed running.
+    from concurrent.futures import Future
+    import threading
+
+    from scxmlc_runtime.server import memory
+
+    async def main():
+        server = serve_in_process(tmp_path, "sqlite", max_session_bytes=1024)
+        await server.start()
+        try:
+            service = server.service
+            store = service.store
+            sid = await start(service, "queueing.scxml")
+            real = store.submit
+
+            def slow(batch):
+                done: Future = Future()
+
+                def later():
+                    time.sleep(0.3)
+                    try:
+                        done.set_result(real(batch).result())
+                    except Exception as exc:  # noqa: BLE001
+                        done.set_exception(exc)
+
+                threading.Thread(target=later, daemon=True).start()
+                return done
+
+            store.submit = slow
+            # (the process "grows" by 1 GiB in the next run: that session is weighed and ends;
+            # then it stays as it is, as the real one did)
+            monkeypatch.setattr(memory, "resident_bytes", lambda: 1 << 30)
+            service.durability.memory.mark = 0
+            assert (await service.event(sid, "callback.confirmed", {"slot": "9:00"})).status == 200
+            assert await until(lambda: sid not in service.host.sessions, timeout=5)
+            assert service.durability.memory.ended == 1
+            if through == "load":
+                service.ended.pop(sid, None)  # (what a timer's wake-up or a delivery meets: no tombstone here)
+                assert await service.durability.load(sid) is None
+            outcome = await service.query(sid, [], True)
+            assert outcome.status == 410, outcome.body
+        finally:
+            await server.stop()
+
+    asyncio.run(main())
