@@ -53,7 +53,7 @@ def _value(v: Any) -> Any:
 
 @define(Array, "isArray", 1)
 def _is_array(this, v=UNDEFINED, *_):
-    return type(v) is JSArray
+    return type(v) is JSArray or v is ARRAY_PROTO  # (Array.prototype is an Array object: ES5.1 15.4.4)
 
 
 @define(Array, "of", 0)

@@ -985,3 +985,5 @@ var result = r;
 // == a string literal's escaped surrogate pair is the character it makes
 var s = '\ud83d\ude00';
 var result = [s === '\u{1F600}', s === '😀', encodeURIComponent(s), s.codePointAt(0), `x\ud83d\ude00` === 'x😀', Object.keys({'\ud83d\ude00': 1})[0] === '😀', JSON.stringify('\ud83d\ude00'), encodeURIComponent('\ud83d\ude00\ud83d\ude01')];
+// == Array.isArray(Array.prototype): the prototype is an Array object
+var result = [Array.isArray(Array.prototype), Array.isArray(Object.create(Array.prototype)), Array.isArray([]), Object.prototype.toString.call(Array.prototype)];
