@@ -142,8 +142,8 @@ def snapshot(machine: "Machine") -> bytes:
         # length 2 become one of length 1)
         data = json.dumps(snapshot_state(machine), separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
     except RecursionError:
-        # (the heap encoding recurses into nested values: a script can nest deeper than that;
-        # such a session is not stored, ors-server.md §9.3)
+        # (the heap encoding does not recurse into the data, and refuses it past MAX_DEPTH:
+        # a safety net, as ors-server.md §9.3 says such a session is not stored)
         raise SnapshotError("the session's data nests too deeply to be stored") from None
     packed = zlib.compress(data, 1)  # (level 1: a server compresses at every commit)
     if len(packed) > MAX_BYTES:

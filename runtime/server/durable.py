@@ -46,11 +46,11 @@ TERMINATE = {"$ctl": "terminate"}
 
 def encode_event(event: dict) -> dict:
     """An event as JSON-ready data (its values through the heap encoding); Unstorable when
-    its data cannot be (a foreign value, or nested deeper than the encoding recurses)."""
+    its data cannot be (a foreign value, or objects nested deeper than heap.MAX_DEPTH)."""
     writer = HeapWriter()
     try:
         value = writer.value(event)
-    except RecursionError:
+    except RecursionError:  # (the encoding does not recurse into the data: a safety net)
         raise Unstorable("the event's data nests too deeply to be stored") from None
     return {"heap": writer.heap, "v": value}
 
