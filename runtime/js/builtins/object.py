@@ -302,7 +302,31 @@ def _get_own_property_descriptor(this, o=UNDEFINED, key=UNDEFINED, *_):
             "enumerable": enumerable,
             "configurable": level < 2,
         }
+    fixed = _intrinsic_attributes(o, key)
+    if fixed is not None and not frozen:
+        writable, configurable = fixed
+        return {"value": v, "writable": writable and level < 3, "enumerable": enumerable, "configurable": configurable and level < 2}
     return {"value": v, "writable": not frozen and level < 3, "enumerable": enumerable, "configurable": not frozen and level < 2}
+
+
+def _intrinsic_attributes(o: Any, key: str) -> tuple[bool, bool] | None:
+    """(writable, configurable) of the properties every object of a kind has from the start,
+    as scxmlc keeps them (writes to the read-only ones are ignored): an array's `length`
+    (ES5.1 15.4.5.2), a String object's `length` and indices (15.5.5.1-2), a function's
+    `length` and `name` (ES2015 19.2.4.1-2) and `prototype` (a class's read-only too)."""
+    t = type(o)
+    if t is JSArray:
+        return (True, False) if key == "length" else None
+    if t is JSObject and o.cls == "String":
+        if key == "length" or (key.isdigit() and int(key) < len(o.internal) and str(int(key)) == key):
+            return (False, False)
+        return None
+    if t is JSFunction and (o.props is None or key not in o.props or key == "prototype"):
+        if key in ("length", "name"):
+            return (False, True)
+        if key == "prototype":
+            return (not (o.internal and "body" in o.internal), False)
+    return None
 
 
 @define(Object, "defineProperty", 3)

@@ -987,3 +987,5 @@ var s = '\ud83d\ude00';
 var result = [s === '\u{1F600}', s === '😀', encodeURIComponent(s), s.codePointAt(0), `x\ud83d\ude00` === 'x😀', Object.keys({'\ud83d\ude00': 1})[0] === '😀', JSON.stringify('\ud83d\ude00'), encodeURIComponent('\ud83d\ude00\ud83d\ude01')];
 // == Array.isArray(Array.prototype): the prototype is an Array object
 var result = [Array.isArray(Array.prototype), Array.isArray(Object.create(Array.prototype)), Array.isArray([]), Object.prototype.toString.call(Array.prototype)];
+// == property descriptors of what arrays, String objects and functions have from the start
+var result = [Object.getOwnPropertyDescriptor([1], 'length'), Object.getOwnPropertyDescriptor('ab', 0), Object.getOwnPropertyDescriptor(new String('ab'), 'length'), Object.getOwnPropertyDescriptor('ab', 5), Object.getOwnPropertyDescriptor(function f(a) {}, 'length'), Object.getOwnPropertyDescriptor(function f(a) {}, 'prototype'), Object.getOwnPropertyDescriptor(function f(a) {}, 'name'), Object.getOwnPropertyDescriptor(class A {}, 'prototype'), Object.getOwnPropertyDescriptor([1, 2], '0')];
