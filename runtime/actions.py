@@ -43,8 +43,11 @@ def _chart_logger(name: str | None) -> logging.Logger:
     return found
 
 # CSS2 time values (SCXML 6.2.4 delay): "5s", ".5s", "1.5s", "200ms".
-_DELAY = LazyPattern(r"^\s*(\d*\.?\d+)\s*(ms|s|min|h|d)?\s*$")
-_UNITS = {"ms": 0.001, "s": 1.0, None: 1.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
+# A duration: CSS2's time (SCXML 6.2.4: `2s`, `500ms`), and the minutes, hours and days of
+# ors-dialect.md §4.2's grammar (`\d*(\.\d+)?(ms|s|m|h|d)`); the unit is part of it, whitespace
+# around it is trimmed. (`min` too: what this runtime took for minutes before.)
+_DELAY = LazyPattern(r"^\s*(\d*\.?\d+)(ms|s|min|m|h|d)\s*$")
+_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
 
 
 class DelayedSend:
@@ -83,7 +86,7 @@ def parse_delay(value: Any) -> float:
     text = js_to_string(value) if not isinstance(value, str) else value
     m = _DELAY.match(text)
     if not m:
-        raise ExecutionError(f"invalid delay {text!r} (expected a duration like '2s' or '500ms')")
+        raise ExecutionError(f"invalid delay {text!r} (expected a duration like '2s', '500ms' or '5m')")
     return float(m.group(1)) * _UNITS[m.group(2)]
 
 

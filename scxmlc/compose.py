@@ -40,6 +40,7 @@ _STATE_TAGS = {"state", "parallel", "final", "history"}
 # extension modules hold expressions too: all attribute values are scanned, string-aware.
 _MY_PREFIX = re.compile(r"(?<![\w$.])_my_prefix(?![\w$])")
 _ASSIGN_MY_PREFIX = re.compile(r"(?<![\w$.])_my_prefix\s*(?:=(?!=)|\+=|-=|\+\+|--)")
+_MY_PREFIX_TARGET = re.compile(r"\s*_my_prefix\s*")  # (the variable itself)
 
 
 def shown_beside(path: str | os.PathLike, filename: str, folder: str | os.PathLike) -> str:
@@ -273,6 +274,12 @@ class Composer:
     def _check_my_prefix(self, root) -> None:
         for el in root.iter():
             if not isinstance(el.tag, str):
+                continue
+            local = etree.QName(el).localname
+            named = {"data": ("id",), "assign": ("location",), "foreach": ("item", "index")}.get(local, ())
+            if any(_MY_PREFIX_TARGET.fullmatch(el.get(key, "")) for key in named):
+                # (a <data id>, an <assign location>, a <foreach> variable: assignments too)
+                self.diags.error(self.loc(el), "_my_prefix cannot be assigned [ORS-E16]")
                 continue
             texts = list(el.attrib.values())
             if etree.QName(el).localname == "script":

@@ -193,6 +193,18 @@ def _tokens(value: str | None) -> tuple[str, ...]:
     return tuple(value.split()) if value else ()
 
 
+# ORS <send>/<cancel> attributes that are no expression: taken as written when they are a
+# literal of their kind (ors-dialect.md §4.1-§4.4); anything else is read as an expression,
+# whose error the compiler reports (a duration needs its unit: §4.2's grammar).
+_ORS_LITERAL = {
+    "event": re.compile(r"[^\s'\"]+"),
+    "target": re.compile(r"[^\s'\"]+"),
+    "type": re.compile(r"[^\s'\"]+"),
+    "delay": re.compile(r"\d*(\.\d+)?(ms|s|m|min|h|d)"),
+    "sendid": re.compile(r"[^\s'\"]+"),
+}
+
+
 class _Builder:
     ors = False  # ORS dialect rules apply (see parse_bytes)
     genesys = False  # the document runs in the ORS environment
@@ -896,11 +908,15 @@ class _Builder:
                 out[name + "expr"] = text
                 if name == "event" and re.fullmatch(r"\s*[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*\s*", text) and not self.known_name(text):
                     self.diags.warning(self.loc(el), f"<send event={text!r}>: {text.strip()} is declared nowhere: did you mean a quoted name? [ORS-W21]")
+            elif not _ORS_LITERAL[name].fullmatch(text.strip()):
+                # neither an expression nor a literal of its kind: read as an expression, which
+                # is ORS-W30 for a labelled statement (`lab: 'x'`) and ORS-E31 for a syntax error
+                out[name + "expr"] = text
             elif name == "event":
-                out[name] = text
+                out[name] = text.strip()
                 self.diags.warning(self.loc(el), f"<send event={text!r}> is not an expression: taken as the event name [ORS-W20]")
             else:
-                out[name] = text  # a literal duration (`5s`), target or type
+                out[name] = text.strip()  # a literal duration (`5s`), target or type
         if out.get("type", "").strip() == "fm":
             self.diags.warning(self.loc(el), "<send type='fm'> (functional modules) is not supported; it raises error.unsupported.element when run [ORS-W22]")
         return out
@@ -928,7 +944,8 @@ class _Builder:
     def transpiler(self):
         from .ecmascript import Transpiler
 
-        return Transpiler()
+        # (ORS: a labelled statement is an expression with ORS-W30, ors-dialect.md §4.7)
+        return Transpiler(statements_as_expressions=self.ors)
 
     def x_cancel(self, el) -> m.Cancel:
         if self.ors:
@@ -958,9 +975,9 @@ class _Builder:
         literal = extensions.static_string(text)
         if literal is not None:
             return m.Cancel(loc=self.loc(el), sendid=literal, ors=True)
-        if text.strip() in self.literal_send_ids or not self.transpiler().is_expression(text):
+        if text.strip() in self.literal_send_ids or (not self.transpiler().is_expression(text) and _ORS_LITERAL["sendid"].fullmatch(text.strip())):
             return m.Cancel(loc=self.loc(el), sendid=text.strip(), ors=True)
-        return m.Cancel(loc=self.loc(el), sendidexpr=text, ors=True)
+        return m.Cancel(loc=self.loc(el), sendidexpr=text, ors=True)  # (ORS-W30 or ORS-E31 when no expression)
 
     literal_send_ids: set = set()
 

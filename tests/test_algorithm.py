@@ -63,13 +63,13 @@ def test_bit_iteration_orders():
 
 
 @pytest.mark.parametrize(
-    "text,seconds", [("1s", 1.0), (".5s", 0.5), ("1.5s", 1.5), ("200ms", 0.2), ("2", 2.0), (" 3s ", 3.0)]
+    "text,seconds", [("1s", 1.0), (".5s", 0.5), ("1.5s", 1.5), ("200ms", 0.2), ("2m", 120.0), ("2min", 120.0), ("1h", 3600.0), ("1d", 86400.0), (" 3s ", 3.0)]
 )
 def test_parse_delay(text, seconds):
     assert parse_delay(text) == pytest.approx(seconds)
 
 
-@pytest.mark.parametrize("text", ["", "s", "1x", "-1s", "1..5s"])
+@pytest.mark.parametrize("text", ["", "s", "1x", "-1s", "1..5s", "2", "5 s"])  # (a duration has its unit, ors-dialect.md §4.2)
 def test_parse_delay_rejects(text):
     with pytest.raises(ExecutionError):
         parse_delay(text)

@@ -221,6 +221,11 @@ def test_text_includes_fallbacks_encodings_and_roots(tmp_path):
 def test_assigning_my_prefix_is_an_error():
     text = ors_doc('<state id="a"><onentry><script>_my_prefix = "x";</script></onentry></state>')
     assert "doc.scxml:3:24: error: _my_prefix cannot be assigned [ORS-E16]" in diagnostics(text)
+    # as a <data id>, an <assign location>, a <foreach> variable too (they compiled and ran)
+    for body, data in (('<state id="a"/>', '<data id="_my_prefix" expr="1"/>'), ('<state id="a"><onentry><assign location="_my_prefix" expr="1"/></onentry></state>', ""),
+                       ('<state id="a"><onentry><foreach array="[1]" item="_my_prefix"/></onentry></state>', "")):  # fmt: skip
+        assert any("_my_prefix cannot be assigned [ORS-E16]" in d for d in diagnostics(ors_doc(body, data=data))), body
+    assert not any("ORS-E16" in d for d in diagnostics(ors_doc('<state id="a"><onentry><assign location="x" expr="_my_prefix"/></onentry></state>', data='<data id="x"/>')))
 
 
 def test_the_build_step_rebuilds_when_an_included_file_changes(project, tmp_path):
@@ -270,6 +275,36 @@ def test_send_diagnostics():
     assert "doc.scxml:5:1: warning: <send event='undeclared'>: undeclared is declared nowhere: did you mean a quoted name? [ORS-W21]" in found
     assert any(d.startswith("doc.scxml:6:1: warning:") and "[ORS-W22]" in d for d in found)
     assert "doc.scxml:7:1: warning: <send timeout> (a 2009 draft attribute) is ignored [ORS-W23]" in found
+
+
+def test_send_and_cancel_attributes_that_are_statements_or_broken_are_w30_or_e31_and_delays_have_units():
+    # <send target/delay>, <cancel sendid> that were no expression were taken as raw text
+    # (`lab: '_internal'` a session to send to, `1 +` no diagnostic at all); a duration without
+    # its unit was seconds and `2m` was refused (ors-dialect.md §4.2-§4.4, §4.7).
+    body = """<state id="a">
+      <onentry>
+        <send event="'in'" target="lab: '_internal'"/>
+        <send id="s1" event="'never'" delay="'10s'"/>
+        <cancel sendid="lab: 's1'"/>
+        <send event="'soon'" delay="lab: 100"/>
+        <send event="'minutes'" delay="'2m'"/>
+        <send event="'labelled'" target="'_internal'"/>
+        <send event="lab: 'x.y'"/>
+        <send event="'bad'" delay="'5'"/>
+      </onentry>
+      <transition event="*"><script>seen.push(_event.name)</script></transition>
+    </state>"""
+    text = ors_doc(body, data='<data id="seen" expr="[]"/>')
+    found = diagnostics(text)
+    assert sum("[ORS-W30]" in d for d in found) == 4, found
+    sm, _ = run(text, seconds=200)
+    seen = to_py(sm.datamodel["seen"])
+    # (internal events first: the cancel's reply, the `'5'` delay's error; then the external ones)
+    assert seen == ["in", "cancel.successful", "labelled", "error.execution", "x.y", "soon", "minutes"], seen
+    assert sm.clock.now() == 120.0
+    for attrs in ('event="1 +"', 'event="\'x\'" target="1 +"', 'event="\'x\'" delay="5 s"'):
+        errors = [d for d in diagnostics(ors_doc(f'<state id="a"><onentry><send {attrs}/></onentry></state>')) if "error:" in d]
+        assert errors and "[ORS-E31]" in errors[0], (attrs, errors)
 
 
 def test_type_fm_raises_error_unsupported_element():
