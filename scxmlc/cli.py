@@ -578,6 +578,11 @@ def cmd_simulate(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # (what a chart logs may hold a lone surrogate, which no encoding has bytes for: printed
+    # as its escape, where it stopped the <log> with an error.execution named UnicodeEncodeError)
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

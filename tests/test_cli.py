@@ -291,3 +291,14 @@ def test_compile_watch_rebuilds_what_changes_until_interrupted(tmp_path):
         proc.send_signal(signal.SIGINT)
         code = proc.wait(timeout=30)
     assert code == 130  # interrupted: the command line's exit status for Ctrl-C
+
+
+def test_run_prints_a_lone_surrogate_as_its_escape(tmp_path):
+    # Printing it raised UnicodeEncodeError inside the <log>: an error.execution named after a
+    # Python exception, and the rest of the block was left out.
+    chart = tmp_path / "surrogate.scxml"
+    chart.write_text('<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript"><state id="a"><onentry>'
+                     '<log expr="String.fromCharCode(0xD800) + 1"/><log expr="2"/></onentry></state></scxml>')  # fmt: skip
+    proc = subprocess.run([sys.executable, "-m", "scxmlc", "run", "--simulated-clock", str(chart)], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})  # fmt: skip
+    assert proc.stdout.splitlines()[:2] == ["\\ud8001", "2"] and "UnicodeEncodeError" not in proc.stderr + proc.stdout

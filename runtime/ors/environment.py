@@ -372,7 +372,7 @@ def _log_call(machine: "Machine", message: Any = UNDEFINED, label: Any = UNDEFIN
         n = to_number(level)
         lvl = int(n) if n == n and n in (1.0, 2.0, 3.0, 4.0) else None
     label_text = None if label is UNDEFINED or label == "" else js_to_string(label)
-    machine.log(label_text, message, level=lvl)
+    machine.log(label_text, js_to_string(message), level=lvl)  # (ToString: ors-dialect.md §7)
     return UNDEFINED
 
 

@@ -19,7 +19,7 @@ from .._lazylog import LazyLogger
 from ..js import UNDEFINED, JSArray, js_native, js_to_string, to_js, to_py
 from ..js.errors import throw_type_error
 from ..js.properties import js_getp, own_keys
-from ..js.values import HostObject
+from ..js.values import HostObject, JSThrow
 from ..requests import ModuleService, Request, result_event
 from .declarations import INTERACTION
 
@@ -169,7 +169,10 @@ class IxnPart(HostObject):
         return UNDEFINED
 
     def _getuData(self, this, key=UNDEFINED, ixnid=UNDEFINED, *_):
-        entry = self._owned(ixnid)
+        try:
+            entry = self._owned(ixnid)
+        except JSThrow:
+            return UNDEFINED  # (a read: `udata[key]` or undefined, ors-dialect.md §6; writes throw)
         udata = entry.props.get("udata")
         return js_getp(udata, js_to_string(key)) if isinstance(udata, dict) else UNDEFINED
 

@@ -53,6 +53,7 @@ def test_log_raise_and_current_states(make_host, logs):
         <state id="one"><onentry><script>
           __Log('plain');
           __Log('labelled', 'L', 2);
+          __Log({a: 1}); __Log([1, [2, 3]]); __Log({toString: function () { return 'mine'; }});
           __Raise('custom.event', {k: 1});
         </script></onentry>
           <transition event="custom.event"><assign location="got" expr="_event"/>
@@ -60,7 +61,8 @@ def test_log_raise_and_current_states(make_host, logs):
         <state id="two"><state id="two_a"/></state>
       </parallel>"""
     _, sm = run(make_host, body, '<data id="states"/><data id="got"/>', log=logs)
-    assert logs.lines == [("S1", None, "plain"), ("S1", "L", "labelled")]
+    # (__Log converts its message with ToString, ors-dialect.md §7: no JSON as <log> shows objects)
+    assert logs.lines == [("S1", None, "plain"), ("S1", "L", "labelled"), ("S1", None, "[object Object]"), ("S1", None, "1,2,3"), ("S1", None, "mine")]
     assert to_py(sm.datamodel["states"]) == ["par", "one", "two", "two_a"]
     got = to_py(sm.datamodel["got"])
     assert got["name"] == "custom.event" and got["type"] == "internal" and got["data"] == {"k": 1}

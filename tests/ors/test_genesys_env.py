@@ -99,10 +99,11 @@ def test_interaction_shortcuts(make_host, caplog):
         "out.push(Object.keys(_genesys.ixn.interactions.I1.udata).join());"
         "_genesys.ixn.deleteuData();"
         "out.push(Object.keys(_genesys.ixn.interactions.I1.udata).length);"
-        "try { _genesys.ixn.getuData('c', 'I9'); } catch (e) { out.push(String(e)); }",
+        "out.push(_genesys.ixn.getuData('c', 'I9'));"  # (a read: undefined, ors-dialect.md §6)
+        "try { _genesys.ixn.setuData({c: 1}, 'I9'); } catch (e) { out.push(String(e)); }",
         interactions=ixn,
     )
-    assert out == ["I1", "I1", 1, 3, 3, "b,c", 0, "TypeError: no interaction 'I9' in this session"]
+    assert out == ["I1", "I1", 1, 3, 3, "b,c", 0, None, "TypeError: no interaction 'I9' in this session"]
     assert len([r for r in caplog.records if "[ORS-W40]" in r.getMessage()]) == 1
 
 
