@@ -6,7 +6,7 @@ from __future__ import annotations
 from . import basichttp
 from ._lazyre import LazyPattern
 from .basichttp import BASICHTTP_TYPES
-from .events import EXTERNAL, INTERNAL, INTERNAL_TEMPLATE, make_event
+from .events import EXTERNAL, INTERNAL, INTERNAL_TEMPLATE, make_event, valid_event_name
 from .js.errors import make_error
 from .js.interop import js_display, js_to_string, to_js
 from .js.values import HOLE, UNDEFINED, JSArray, JSThrow
@@ -243,9 +243,13 @@ class ActionsMixin:
             return self._send_basichttp(event, target, data, sendid, delay)
         if type not in SCXML_TYPES:
             raise ExecutionError(f"unsupported event processor type {type!r}", kind="TypeError", sendid=sendid)
-        if event is UNDEFINED or event is None:
+        if event is UNDEFINED or (event is None and not ors):
             raise ExecutionError("<send> to the SCXML event processor needs an event name", sendid=sendid)
         name = event if isinstance(event, str) else js_to_string(event)
+        if ors and not valid_event_name(name):
+            # (ors-dialect.md §4.1: the value, by ToString, must be an event name; W3C charts'
+            # event names are their authors' literals)
+            raise ExecutionError(f"<send> event {name!r} is not an event name", sendid=sendid)
         if target is not None and not isinstance(target, str):
             target = js_to_string(target)
         seconds = parse_delay(delay) if delay is not None else 0.0

@@ -927,11 +927,12 @@ class _Builder:
         from scxmlc_runtime.js.values import is_builtin
 
         first = text.strip().split(".")[0]
-        if is_builtin(first) or first in ("_event", "_data", "_sessionid", "_name", "_genesys", "this"):
+        if is_builtin(first) or first in ("_event", "_data", "_sessionid", "_name", "_genesys", "this", "null", "true", "false", "undefined"):
             return True
         if self.declared_names is None:
             root = self.root_element
             names = {e.get("id") for e in root.iter(f"{{{NS}}}data") if e.get("id")}
+            names.update(e.get(k) for e in root.iter(f"{{{NS}}}foreach") for k in ("item", "index") if e.get(k))
             for script in root.iter(f"{{{NS}}}script"):
                 text_ = "".join(script.itertext())
                 names.update(re.findall(r"\b(?:var|function|let|const)\s+([A-Za-z_$][\w$]*)", text_))

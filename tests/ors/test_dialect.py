@@ -307,6 +307,21 @@ def test_send_and_cancel_attributes_that_are_statements_or_broken_are_w30_or_e31
         assert errors and "[ORS-E31]" in errors[0], (attrs, errors)
 
 
+def test_a_send_event_value_must_be_an_event_name():
+    # ors-dialect.md §4.1: ToString of the value, and an event name (`'a b'` and `''` were sent
+    # as they were; null was refused, though it is the name "null")
+    body = """<state id="a">
+        <onentry><send event="'a b'"/></onentry><onentry><send event="''"/></onentry>
+        <onentry><send event="null"/></onentry><onentry><send event="'ok.name'"/></onentry>
+        <transition event="*"><script>seen.push(_event.name)</script></transition></state>"""
+    text = ors_doc(body, data='<data id="seen" expr="[]"/>')
+    sm, _ = run(text)
+    assert to_py(sm.datamodel["seen"]) == ["error.execution", "error.execution", "null", "ok.name"]
+    assert not any("[ORS-W21]" in d for d in diagnostics(text))  # (null is no undeclared name)
+    looped = ors_doc('<state id="a"><onentry><foreach array="[\'x\']" item="itemEv"><send event="itemEv"/></foreach></onentry></state>')
+    assert not any("[ORS-W21]" in d for d in diagnostics(looped))  # (nor a <foreach> variable)
+
+
 def test_type_fm_raises_error_unsupported_element():
     sm, _ = run(ors_doc('<state id="a"><onentry><send event="\'x\'" type="\'fm\'"/></onentry></state>'))
     assert to_py(sm.datamodel["_event"])["name"] == "error.unsupported.element"
