@@ -251,6 +251,7 @@ class _Lowerer:
         # function, made once (each was compiled per state: 200 conditions in a state of 200
         # children were 40,000 compilations). None: there is none for those candidates.
         self.made_for: dict[tuple, str | None] = {}
+        self.warned_statements: set[tuple] = set()  # (statement_warning)
 
     def run(self) -> Lowered:
         for row in self.chart.states:
@@ -642,9 +643,17 @@ class _Lowerer:
             value = self.js.expr(source, compact=compact)
         except ECMAScriptSyntaxError as exc:
             return self.syntax(exc, loc, source)
-        if self.js.statement_fallbacks != before and not compact:
-            self.diags.warning(loc, f"{source.strip()[:60]!r} is a statement, not an expression: read as its expression [ORS-W30]")
+        if self.js.statement_fallbacks != before:
+            self.statement_warning(loc, source)
         return value
+
+    def statement_warning(self, loc: Location, source: str) -> None:
+        """ORS-W30, once per attribute (its expression may be compiled more than once: a fast
+        path and the exact code, a condition in a selector and in its transition)."""
+        key = (loc.file, loc.line, loc.column, source)
+        if key not in self.warned_statements:
+            self.warned_statements.add(key)
+            self.diags.warning(loc, f"{source.strip()[:60]!r} is a statement, not an expression: read as its expression [ORS-W30]")
 
     def cond(self, source: str, loc: Location, compact: bool = False) -> ast.expr:
         if self.null:
@@ -655,9 +664,13 @@ class _Lowerer:
             self.diags.warning(loc, f"the null datamodel supports only In('id') conditions, not {source!r}")
             return self.fail("SyntaxError", f"unsupported condition in the null datamodel: {source}")
         try:
-            return self.js.cond(source, compact=compact)
+            before = self.js.statement_fallbacks
+            value = self.js.cond(source, compact=compact)
         except ECMAScriptSyntaxError as exc:
             return self.syntax(exc, loc, source)
+        if self.js.statement_fallbacks != before:
+            self.statement_warning(loc, source)
+        return value
 
     def null_expr(self, source: str, loc: Location) -> ast.expr:
         match = re.fullmatch(r"\s*(['\"])(.*?)\1\s*", source)

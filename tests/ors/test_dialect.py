@@ -322,6 +322,14 @@ def test_a_send_event_value_must_be_an_event_name():
     assert not any("[ORS-W21]" in d for d in diagnostics(looped))  # (nor a <foreach> variable)
 
 
+def test_a_condition_that_is_a_labelled_statement_is_ors_w30_once():
+    text = ors_doc('<state id="a"><onentry><if cond="lab: d1 == 5"><log expr="1"/></if></onentry><transition cond="l: d1 == 5" target="f"/></state><final id="f"/>',
+                   attrs='profile="ecmascript" initial="a"', data='<data id="d1" expr="5"/>')  # fmt: skip
+    w30 = [d for d in diagnostics(text) if "[ORS-W30]" in d]
+    assert len(w30) == 2 and "'lab: d1 == 5'" in w30[0] and "'l: d1 == 5'" in w30[1], w30
+    assert run(text)[0].configuration == {"f"}
+
+
 def test_type_fm_raises_error_unsupported_element():
     sm, _ = run(ors_doc('<state id="a"><onentry><send event="\'x\'" type="\'fm\'"/></onentry></state>'))
     assert to_py(sm.datamodel["_event"])["name"] == "error.unsupported.element"
