@@ -16,7 +16,7 @@ from scxmlc_runtime.documents import read_limited
 
 from . import extensions
 from . import model as m
-from .compose import PLACEHOLDER, Composer, origin_of, shown_beside
+from .compose import PLACEHOLDER, XI, Composer, origin_of, shown_beside
 from .diagnostics import Diagnostics, Location
 from .positions import syntax_error_location
 
@@ -115,6 +115,9 @@ def parse_bytes(
     # (the documents whose <invoke src> led here, this one last: a cycle is not followed)
     builder.invoking = (*invoking, _resolved(filename))
     builder.ors = ors_mode(root, data) if dialect is None else dialect == "ors"
+    if dialect is None and not builder.ors and base_dir is not None:
+        top = base.resolve() / Path(filename).name
+        builder.ors = _included_marks_ors(root, top.parent, [top.parent, top.parent.parent, *(Path(r) for r in include_roots)])
     if _local(root) != "scxml" or _ns(root) != NS:
         diags.error(builder.loc(root), f"root element must be <scxml> in namespace {NS}, found <{root.tag}>")
         return None
@@ -163,6 +166,26 @@ def ors_mode(root, data: bytes) -> bool:
     if PLACEHOLDER.encode() in data:
         return True
     return _uses_genesys(root)
+
+
+def _included_marks_ors(root, folder: Path, roots: list) -> bool:
+    """§1.1 condition 3 through an include: a fragment the page includes holds the
+    `$$_MY_PREFIX_$$` placeholder (or a Genesys module's namespace). Only files the includes
+    may read (below the include roots) are looked into, each once, and a bounded read."""
+    for inc in root.iter(f"{{{XI}}}include"):
+        href = inc.get("href") or ""
+        if not href or "://" in href or href.startswith("/"):
+            continue
+        path = (folder / href).resolve()
+        if not any(path.is_relative_to(Path(r).resolve()) for r in roots):
+            continue
+        try:
+            data = read_limited(path, 8 * 1024 * 1024)
+        except OSError:
+            continue
+        if PLACEHOLDER.encode() in data or b"www.genesyslab.com/modules/" in data:
+            return True
+    return False
 
 
 def _uses_genesys(root) -> bool:

@@ -330,6 +330,21 @@ def test_a_condition_that_is_a_labelled_statement_is_ors_w30_once():
     assert run(text)[0].configuration == {"f"}
 
 
+def test_a_page_whose_included_fragment_has_the_placeholder_is_ors(tmp_path):
+    # §1.1 condition 3 counts an included fragment too: the page alone, with no other mark of
+    # ORS, was compiled as W3C, where its <xi:include> is an error (ORS-E10)
+    (tmp_path / "Fr2.scxml").write_text(
+        '<scxml version="1.0" xmlns="http://www.w3.org/2005/07/scxml" datamodel="ecmascript" initial="e">'
+        '<state id="e" initial="$$_MY_PREFIX_$$.s"><state id="s"><onentry><log expr="\'in \' + _my_prefix"/></onentry></state></state></scxml>'
+    )
+    page = ('<scxml version="1.0" xmlns="http://www.w3.org/2005/07/scxml" xmlns:xi="http://www.w3.org/2001/XInclude" datamodel="ecmascript" initial="top">'
+            '<state id="top"><xi:include href="Fr2.scxml" parse="xml" xpointer="e" resolveid="R"/></state></scxml>')  # fmt: skip
+    assert not [d for d in diagnostics(page, base_dir=tmp_path) if "error" in d]
+    sm, logs = run(page, base_dir=tmp_path)
+    assert logs == ["in R"] and sm.configuration == {"top", "R.e", "R.s"}
+    assert any("[ORS-E10]" in d for d in diagnostics(page, base_dir=tmp_path, dialect="w3c"))  # (asked for W3C: as before)
+
+
 def test_type_fm_raises_error_unsupported_element():
     sm, _ = run(ors_doc('<state id="a"><onentry><send event="\'x\'" type="\'fm\'"/></onentry></state>'))
     assert to_py(sm.datamodel["_event"])["name"] == "error.unsupported.element"
