@@ -84,6 +84,15 @@ class Interaction:
         return "null" if state is None or state is UNDEFINED else str(state)
 
 
+def _copy(value: Any) -> Any:
+    """A deep copy of the registry's JS data (objects and arrays of plain values)."""
+    if type(value) is dict:
+        return {k: _copy(v) for k, v in value.items()}
+    if type(value) is JSArray:
+        return JSArray([_copy(v) for v in value])
+    return value
+
+
 class InteractionsView(HostObject):
     """`_genesys.ixn.interactions` of one session: read-only, keyed by g_uid, the interactions
     the session owns. Index 0 is the first of them (Composer's help writes
@@ -105,7 +114,12 @@ class InteractionsView(HostObject):
                     self.warned = True
                     _log.warning("session %s: _genesys.ixn.interactions[0] is read as the first interaction, %s [ORS-W40]", self.sessionid, first)
                 entry = self.service.interactions.get(first)
-        return entry.props if entry is not None and entry.owner == self.sessionid else UNDEFINED
+        if entry is None or entry.owner != self.sessionid:
+            return UNDEFINED
+        # a copy: the object model is read-only (ors-extensions.md §8.1), and a script's write
+        # to the registry's own data would bypass setuData (no interaction.udata.changed) and
+        # change what the platform answers (an `ixn:accept` of a state the script wrote)
+        return _copy(entry.props)
 
     def js_keys(self) -> list[str]:
         return list(self.service.owned.get(self.sessionid, ()))

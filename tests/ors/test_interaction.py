@@ -320,3 +320,26 @@ def test_badtranslation_is_the_platforms_to_say(setup):
     a.send("do.redirect", {"id": "I1", "to": "7001", "detach": False})
     host.run_until_idle(1)
     assert events(a)[-1]["data"] == {"requestid": "R1", "interactionid": "I1", "error": "badtranslation", "description": "no route for 7001"}
+
+
+def test_the_object_model_is_read_only_to_scripts(make_host):
+    # ors-extensions.md §8.1: a script's write went to the registry's own data: udata changed
+    # without setuData (no interaction.udata.changed), and a written `state` decided what the
+    # platform answered to an ixn:accept
+    text = ors(
+        """<state id="s">
+          <transition event="interaction.added"><script>var i = _genesys.ixn.interactions.I1; i.state = 'connected'; i.udata.k = 'v';
+            seen.push(_genesys.ixn.interactions.I1.state, typeof _genesys.ixn.interactions.I1.udata.k)</script></transition>
+          <transition event="go"><ixn:accept interactionid="'I1'" resource="'702'"/></transition>
+          <transition event="*"><script>seen.push(_event.name)</script></transition></state>""",
+        data='<data id="seen" expr="[]"/>',
+    )
+    ixn = SimulatedInteractions(resources=("702",))
+    host = make_host(interactions=ixn)
+    sm = host.start(load(text).Chart)
+    ixn.deliver(sm.sessionid, {"g_uid": "I1", "udata": {"x": 1}})
+    host.run_until_idle(1)
+    sm.send("go")
+    host.run_until_idle(1)
+    assert to_py(sm.datamodel["seen"]) == ["ringing", "undefined", "interaction.accept.done"]
+    assert to_py(host.service("ixn").get("I1").props)["udata"] == {"x": 1}
