@@ -345,6 +345,14 @@ def test_a_page_whose_included_fragment_has_the_placeholder_is_ors(tmp_path):
     assert any("[ORS-E10]" in d for d in diagnostics(page, base_dir=tmp_path, dialect="w3c"))  # (asked for W3C: as before)
 
 
+def test_a_quoted_send_event_is_an_error_in_w3c_mode():
+    # §4.1: it sent an event literally named 'b' (quotes included), which nothing could match
+    text = '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript"><state id="a"><onentry><send event="\'b\'"/></onentry></state></scxml>'
+    found = diagnostics(text)
+    assert any("error:" in d and "an event name has no quotes" in d for d in found), found
+    assert not any("error:" in d for d in diagnostics(text.replace("\'b\'", "b")))
+
+
 def test_type_fm_raises_error_unsupported_element():
     sm, _ = run(ors_doc('<state id="a"><onentry><send event="\'x\'" type="\'fm\'"/></onentry></state>'))
     assert to_py(sm.datamodel["_event"])["name"] == "error.unsupported.element"
