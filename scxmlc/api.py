@@ -27,6 +27,7 @@ from .verifier import verify
 class CompileResult:
     source: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    mode: str = ""  # which dialect the document was compiled in, and why (`scxmlc check --verbose`)
 
     @property
     def warnings(self) -> list[Diagnostic]:
@@ -99,7 +100,7 @@ def compile_source(
             raise
         where = doc.loc if getattr(doc, "loc", None) is not None else Location(filename)
         raise CompileError([*diags.in_order(), Diagnostic("error", where, f"the chart nests too deeply for Python ({reason}): nest its executable content or expressions less deeply")]) from None
-    return CompileResult(source, diags.in_order())
+    return CompileResult(source, diags.in_order(), doc.mode)
 
 
 def _nesting_limit(exc: BaseException) -> str | None:

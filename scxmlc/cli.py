@@ -14,7 +14,7 @@ from scxmlc_runtime.documents import module_name_for  # (shared with scxmlc serv
 
 from . import __version__
 from .api import compile_path, load_source
-from .diagnostics import CompileError, Diagnostic
+from .diagnostics import CompileError, Diagnostic, Location
 
 EXIT_OK = 0
 EXIT_ERRORS = 1  # the input has errors
@@ -109,6 +109,8 @@ def cmd_check(args) -> int:
             ok = False
             continue
         shown = [d for d in result.diagnostics if d.severity == "warning" or (args.verbose and d.severity == "info")]
+        if args.verbose and result.mode:
+            shown.insert(0, Diagnostic("info", Location(name, 1), result.mode))  # (which dialect, and why)
         if args.strict:
             shown = [Diagnostic("error", d.location, d.message) if d.severity == "warning" else d for d in shown]
             ok = ok and not result.warnings

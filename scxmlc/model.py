@@ -223,4 +223,5 @@ class Document(Node):
     # declares or uses a Genesys module namespace), or None.
     environment: str | None = None
     ors: bool = False  # the ORS dialect's rules apply (ors-dialect.md §1)
+    mode: str = ""  # which dialect, and why ("compiled as an ORS document: ...")
     persist: bool = True  # ORS `_persist` (ors-dialect.md §2.2)

@@ -114,10 +114,14 @@ def parse_bytes(
     builder = _Builder(filename, diags, base, allow_fetch, roots)
     # (the documents whose <invoke src> led here, this one last: a cycle is not followed)
     builder.invoking = (*invoking, _resolved(filename))
-    builder.ors = ors_mode(root, data) if dialect is None else dialect == "ors"
+    reason = ors_reason(root, data) if dialect is None else f"--dialect {dialect} given"
+    builder.ors = reason is not None if dialect is None else dialect == "ors"
     if dialect is None and not builder.ors and base_dir is not None:
         top = base.resolve() / Path(filename).name
         builder.ors = _included_marks_ors(root, top.parent, [top.parent, top.parent.parent, *(Path(r) for r in include_roots)])
+        reason = f"a fragment it includes holds {PLACEHOLDER} or a Genesys namespace" if builder.ors else None
+    # (`scxmlc check --verbose` shows it: docs/ors.md, "which mode a document got and why")
+    builder.mode = f"compiled as {'an ORS' if builder.ors else 'a W3C'} document: {reason or 'none of the marks of an ORS document (ors-dialect.md §1.1)'}"
     if _local(root) != "scxml" or _ns(root) != NS:
         diags.error(builder.loc(root), f"root element must be <scxml> in namespace {NS}, found <{root.tag}>")
         return None
@@ -161,11 +165,18 @@ def _below(path: Path, roots) -> bool:
 def ors_mode(root, data: bytes) -> bool:
     """ORS mode (ors-dialect.md §1.1): `profile` without `datamodel`, a Genesys module
     namespace declared or used, or the `$$_MY_PREFIX_$$` placeholder."""
+    return ors_reason(root, data) is not None
+
+
+def ors_reason(root, data: bytes) -> str | None:
+    """Why a document is an ORS document (ors_mode), or None."""
     if root.get("profile") is not None and root.get("datamodel") is None:
-        return True
+        return "it has 'profile' without 'datamodel'"
     if PLACEHOLDER.encode() in data:
-        return True
-    return _uses_genesys(root)
+        return f"it holds {PLACEHOLDER}"
+    if _uses_genesys(root):
+        return "it uses a Genesys module's namespace"
+    return None
 
 
 def _included_marks_ors(root, folder: Path, roots: list) -> bool:
@@ -230,6 +241,7 @@ _ORS_LITERAL = {
 
 class _Builder:
     ors = False  # ORS dialect rules apply (see parse_bytes)
+    mode = ""  # which dialect, and why (parse_bytes)
     genesys = False  # the document runs in the ORS environment
 
     def __init__(self, filename: str, diags: Diagnostics, base_dir: Path, allow_fetch: bool = False, roots: tuple | None = ()):
@@ -400,6 +412,7 @@ class _Builder:
             dependencies=tuple(dict.fromkeys(self.dependencies)),
             environment="genesys" if self.genesys else None,
             ors=self.ors,
+            mode=self.mode,
             persist=el.get("_persist", "true").strip().lower() != "false" if self.ors else True,
         )
 

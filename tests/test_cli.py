@@ -302,3 +302,16 @@ def test_run_prints_a_lone_surrogate_as_its_escape(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "scxmlc", "run", "--simulated-clock", str(chart)], capture_output=True, text=True, timeout=60,
                           env={**os.environ, "PYTHONIOENCODING": "utf-8"})  # fmt: skip
     assert proc.stdout.splitlines()[:2] == ["\\ud8001", "2"] and "UnicodeEncodeError" not in proc.stderr + proc.stdout
+
+
+def test_check_verbose_says_which_dialect_and_why(tmp_path, capsys):
+    ors_doc = tmp_path / "ors.scxml"
+    ors_doc.write_text('<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" profile="ecmascript"><state id="a"/></scxml>')
+    w3c_doc = tmp_path / "w3c.scxml"
+    w3c_doc.write_text('<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript"><state id="a"/></scxml>')
+    assert main(["check", "--verbose", str(ors_doc), str(w3c_doc)]) == 0
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert f"{ors_doc}:1: info: compiled as an ORS document: it has 'profile' without 'datamodel'" in text
+    assert f"{w3c_doc}:1: info: compiled as a W3C document: none of the marks of an ORS document" in text
+    assert main(["check", str(ors_doc)]) == 0 and "compiled as" not in "".join(capsys.readouterr())
