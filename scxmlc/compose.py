@@ -201,6 +201,7 @@ class Composer:
         for part in parts:
             part.set(ORIGIN, self.display(path))
             if prefix:
+                self._check_my_prefix(part)  # (before the prefix replaces it: then it is a string)
                 _prefix(part, prefix.strip())
             else:
                 _substitute(part, "")

@@ -345,6 +345,17 @@ def test_a_page_whose_included_fragment_has_the_placeholder_is_ors(tmp_path):
     assert any("[ORS-E10]" in d for d in diagnostics(page, base_dir=tmp_path, dialect="w3c"))  # (asked for W3C: as before)
 
 
+def test_assigning_my_prefix_in_an_included_fragment_is_ors_e16(tmp_path):
+    # the prefix replaced it first: `'R' = "z"`, reported as a syntax error (ORS-E31)
+    (tmp_path / "Frag.scxml").write_text('<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" profile="ecmascript" initial="x">\n'
+                                         '<state id="x"><onentry><script>_my_prefix = "z";</script></onentry></state></scxml>')  # fmt: skip
+    page = ors_doc('<state id="top"><xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="Frag.scxml" parse="xml" xpointer="x" resolveid="R"/></state>',
+                   attrs='profile="ecmascript" initial="top"')  # fmt: skip
+    errors = [d for d in diagnostics(page, base_dir=tmp_path) if "error:" in d]
+    assert errors and errors[0].startswith("Frag.scxml:2:") and errors[0].endswith("_my_prefix cannot be assigned [ORS-E16]"), errors
+    assert not any("[ORS-E31]" in d for d in errors)
+
+
 def test_a_quoted_send_event_is_an_error_in_w3c_mode():
     # §4.1: it sent an event literally named 'b' (quotes included), which nothing could match
     text = '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript"><state id="a"><onentry><send event="\'b\'"/></onentry></state></scxml>'
