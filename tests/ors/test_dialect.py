@@ -345,6 +345,25 @@ def test_a_page_whose_included_fragment_has_the_placeholder_is_ors(tmp_path):
     assert any("[ORS-E10]" in d for d in diagnostics(page, base_dir=tmp_path, dialect="w3c"))  # (asked for W3C: as before)
 
 
+def test_only_free_references_to_my_prefix_take_the_prefix(tmp_path):
+    # §3.5 "every free reference": a property name, a parameter, a function's own variable
+    # were replaced too, which made valid code a syntax error (`var o = {'R': ...}`,
+    # `function g('R')`)
+    (tmp_path / "Frag.scxml").write_text(
+        '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" profile="ecmascript" initial="x"><state id="x"><onentry><script>'
+        "var o = {_my_prefix: 'prop'}; function g(_my_prefix) { return 'param=' + _my_prefix; }"
+        " function h() { var inner = function () { return 'free=' + _my_prefix; }; return inner(); }"
+        " var k = (function () { var _my_prefix = 'local'; return _my_prefix; })(); var short = {_my_prefix};"
+        " __Log([o._my_prefix, g('p'), h(), k, short._my_prefix, '_my_prefix'].join(' '));"
+        '</script><log expr="(function(){ var _my_prefix = \'l\'; return _my_prefix + \'/\' ; })() + _my_prefix"/></onentry></state></scxml>'
+    )
+    page = ors_doc('<state id="top"><xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="Frag.scxml" parse="xml" xpointer="x" resolveid="R"/></state>',
+                   attrs='profile="ecmascript" initial="top"')  # fmt: skip
+    assert not [d for d in diagnostics(page, base_dir=tmp_path) if "error:" in d]
+    _, logs = run(page, base_dir=tmp_path)
+    assert logs == ["prop param=p free=R local R _my_prefix", "l/R"]
+
+
 def test_assigning_my_prefix_in_an_included_fragment_is_ors_e16(tmp_path):
     # the prefix replaced it first: `'R' = "z"`, reported as a syntax error (ORS-E31)
     (tmp_path / "Frag.scxml").write_text('<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" profile="ecmascript" initial="x">\n'
