@@ -885,9 +885,9 @@ class _Builder:
         )  # fmt: skip
         if self.ors:
             a = self.ors_send(el, a)
-        elif "event" in a and re.search(r"['\"]", a["event"]):
-            # (ors-dialect.md §4.1: in W3C mode `event` is the name itself; quotes are how ORS
-            # charts write an expression, and no event name has them)
+        elif "event" in a and re.fullmatch(r"\s*(['\"]).*\1\s*", a["event"], re.S):
+            # (ors-dialect.md §4.1: in W3C mode `event` is the name itself; a name written in
+            # quotes is how ORS charts write one, as an expression)
             self.diags.error(self.loc(el), f"<send event={a['event']!r}>: an event name has no quotes (an expression is eventexpr; ORS charts read event as an expression: --dialect ors)")
         for pair in (("event", "eventexpr"), ("target", "targetexpr"), ("type", "typeexpr"),
                      ("id", "idlocation"), ("delay", "delayexpr")):  # fmt: skip

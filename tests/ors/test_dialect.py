@@ -376,7 +376,8 @@ def test_assigning_my_prefix_in_an_included_fragment_is_ors_e16(tmp_path):
 
 
 def test_a_quoted_send_event_is_an_error_in_w3c_mode():
-    # §4.1: it sent an event literally named 'b' (quotes included), which nothing could match
+    # §4.1: it sent an event literally named 'b' (quotes included), which nothing could match (a name
+    # with a quote inside is still a name: tests/test_security.py)
     text = '<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript"><state id="a"><onentry><send event="\'b\'"/></onentry></state></scxml>'
     found = diagnostics(text)
     assert any("error:" in d and "an event name has no quotes" in d for d in found), found
