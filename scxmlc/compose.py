@@ -27,6 +27,7 @@ from lxml import etree
 from scxmlc_runtime.documents import read_limited
 
 from .diagnostics import Diagnostics, Location
+from .ecmascript.scope import free_references
 from .positions import syntax_error_location
 
 XI = "http://www.w3.org/2001/XInclude"
@@ -287,8 +288,8 @@ class Composer:
                 texts.append("".join(el.itertext()))
             for text in texts:
                 if _ASSIGN_MY_PREFIX.search(_strip_strings(text)) or re.search(r"\b(?:var|let|const|function)\s+_my_prefix\b", text):
-                    spans = _free_references(text)  # (a function's own `_my_prefix` may be assigned)
-                    if spans is None or any(assigned for *_, assigned in spans):
+                    spans = free_references(text, "_my_prefix")  # (a function's own `_my_prefix` may be assigned)
+                    if spans is None or any(assigned for _, _, assigned, _ in spans):
                         self.diags.error(self.loc(el), "_my_prefix cannot be assigned [ORS-E16]")
                         break
 
@@ -336,10 +337,10 @@ def _replace_identifier(text: str, literal: str) -> str:
     is no property name and no string's."""
     if "_my_prefix" not in text:
         return text
-    spans = _free_references(text)
+    spans = free_references(text, "_my_prefix")
     if spans is not None:
-        for start, end, written, _ in sorted(spans, key=lambda span: span[0], reverse=True):
-            text = text[:start] + written(literal) + text[end:]
+        for start, end, _, shorthand in sorted(spans, reverse=True):
+            text = text[:start] + (f"_my_prefix: {literal}" if shorthand else literal) + text[end:]
         return text
     out = []
     pos = 0
@@ -349,105 +350,6 @@ def _replace_identifier(text: str, literal: str) -> str:
         pos = m.end()
     out.append(_MY_PREFIX.sub(literal, text[pos:]))
     return "".join(out)
-
-
-_FUNCTIONS = ("FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression")
-
-
-def _free_references(text: str) -> list | None:
-    """(start, end, how to write the literal, whether it is assigned) of each free
-    `_my_prefix` in the script or expression `text`, or None when it is neither. Assigned:
-    the target of `=`, `+=`, `++` and the like, or declared outside any function."""
-    from .ecmascript import _parse_script
-    from .ecmascript.scope import lexical_declarations, pattern_names, var_declarations, walk
-
-    tree, shift = None, 0
-    for candidate, offset in ((text, 0), ("(\n" + text + "\n)", 2)):
-        try:
-            tree, shift = _parse_script(candidate), offset
-            break
-        except Exception:  # noqa: BLE001 - esprima's own error type
-            continue
-    if tree is None:
-        return None
-    spans: list = []
-
-    def declared(fn) -> set:
-        names = {n for p in fn.params for n in pattern_names(p)}
-        if fn.type == "FunctionExpression" and fn.id is not None:
-            names.add(fn.id.name)
-        body = fn.body
-        if body.type == "BlockStatement":
-            vars_, funcs = var_declarations(body)
-            names.update(vars_, (f.id.name for f in funcs))
-            for n in walk(body):
-                if n.type == "BlockStatement":
-                    names.update(name for name, _ in lexical_declarations(n.body))
-                elif n.type == "CatchClause" and n.param is not None:
-                    names.update(pattern_names(n.param))
-        return names
-
-    def named(node, top: bool) -> bool:
-        return node is not None and node.type == "Identifier" and node.name == "_my_prefix" and top
-
-    stack: list = [(tree.body, frozenset(), False, True)]  # (node, bound names, assigned, outside any function)
-    while stack:
-        n, b, assigned, top = stack.pop()
-        if n is None:
-            continue
-        if isinstance(n, list):
-            stack.extend((x, b, assigned, top) for x in n)
-            continue
-        if not hasattr(n, "type"):
-            continue
-        t = n.type
-        if t == "Identifier":
-            if n.name == "_my_prefix" and "_my_prefix" not in b:
-                spans.append((n.range[0] - shift, n.range[1] - shift, lambda lit: lit, assigned))
-            continue
-        if t in _FUNCTIONS:
-            if t == "FunctionDeclaration" and named(n.id, top):
-                spans.append((n.id.range[0] - shift, n.id.range[1] - shift, lambda lit: lit, True))
-            inner = b | declared(n)
-            stack.extend((p.right, inner, False, False) for p in n.params if p.type == "AssignmentPattern")
-            stack.append((n.body, inner, False, False))
-            continue
-        if t == "AssignmentExpression":
-            stack.append((n.left, b, True, top))
-            stack.append((n.right, b, False, top))
-            continue
-        if t == "UpdateExpression":
-            stack.append((n.argument, b, True, top))
-            continue
-        if t == "MemberExpression":
-            stack.append((n.object, b, False, top))
-            if n.computed:
-                stack.append((n.property, b, False, top))
-            continue
-        if t == "Property":
-            if getattr(n, "shorthand", False) and n.value.type == "Identifier":
-                if n.value.name == "_my_prefix" and "_my_prefix" not in b:  # ({_my_prefix}: its value, named)
-                    spans.append((n.range[0] - shift, n.range[1] - shift, lambda lit: f"_my_prefix: {lit}", False))
-                continue
-            if n.computed:
-                stack.append((n.key, b, False, top))
-            stack.append((n.value, b, False, top))
-            continue
-        if t == "VariableDeclarator":
-            if named(n.id, top):  # (a global declared: an assignment of it)
-                spans.append((n.id.range[0] - shift, n.id.range[1] - shift, lambda lit: lit, True))
-            stack.append((n.init, b, False, top))
-            continue
-        if t in ("LabeledStatement", "BreakStatement", "ContinueStatement"):
-            stack.append((getattr(n, "body", None), b, False, top))
-            continue
-        if t == "CatchClause":
-            stack.append((n.body, b | set(pattern_names(n.param) if n.param is not None else ()), False, top))
-            continue
-        for key, value in vars(n).items():
-            if key not in ("loc", "range", "type", "regex") and (isinstance(value, list) or hasattr(value, "type")):
-                stack.append((value, b, False, top))
-    return spans
 
 
 def _strip_strings(text: str) -> str:

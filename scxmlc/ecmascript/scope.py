@@ -189,3 +189,101 @@ def lexical_declarations(stmts: list) -> list[tuple[str, str]]:
         elif s.type == "ClassDeclaration" and s.id is not None:
             out.append((s.id.name, "class"))
     return out
+
+
+_FUNCTIONS = ("FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression")
+
+
+def free_references(text: str, name: str) -> list[tuple[int, int, bool, bool]] | None:
+    """Where the script or expression `text` refers to the variable `name` that it does not
+    declare itself: (start, end, assigned, shorthand) of each such identifier, or None when
+    `text` is neither. Not counted: property names, a function's parameters and own variables
+    (and what refers to them), labels. Assigned: the target of `=`, `+=`, `++` and the like,
+    or declared outside any function (a global). Shorthand: `{name}` (the span is the whole
+    property). ORS includes replace `_my_prefix` so (compose.py, ors-dialect.md §3.5)."""
+    from . import _parse_script  # (this package's parser: scope.py is imported by it)
+
+    tree, shift = None, 0
+    for candidate, offset in ((text, 0), ("(\n" + text + "\n)", 2)):
+        try:
+            tree, shift = _parse_script(candidate), offset
+            break
+        except Exception:  # noqa: BLE001 - esprima's own error type
+            continue
+    if tree is None:
+        return None
+    spans: list[tuple[int, int, bool, bool]] = []
+
+    def declared(fn: Any) -> set:
+        names = {n for p in fn.params for n in pattern_names(p)}
+        if fn.type == "FunctionExpression" and fn.id is not None:
+            names.add(fn.id.name)
+        body = fn.body
+        if body.type == "BlockStatement":
+            vars_, funcs = var_declarations(body)
+            names.update(vars_, (f.id.name for f in funcs))
+            for n in walk(body):
+                if n.type == "BlockStatement":
+                    names.update(d for d, _ in lexical_declarations(n.body))
+                elif n.type == "CatchClause" and n.param is not None:
+                    names.update(pattern_names(n.param))
+        return names
+
+    def span(node: Any, assigned: bool, shorthand: bool = False) -> None:
+        spans.append((node.range[0] - shift, node.range[1] - shift, assigned, shorthand))
+
+    def is_it(node: Any) -> bool:
+        return node is not None and node.type == "Identifier" and node.name == name
+
+    # (node, names bound there, whether it is an assignment's target, outside any function)
+    stack: list = [(tree.body, frozenset(), False, True)]
+    while stack:
+        n, bound, assigned, top = stack.pop()
+        if n is None:
+            continue
+        if isinstance(n, list):
+            stack.extend((x, bound, assigned, top) for x in n)
+            continue
+        if not hasattr(n, "type"):
+            continue
+        t = n.type
+        if t == "Identifier":
+            if n.name == name and name not in bound:
+                span(n, assigned)
+            continue
+        if t in _FUNCTIONS:
+            if t == "FunctionDeclaration" and top and is_it(n.id):
+                span(n.id, True)
+            inner = bound | declared(n)
+            stack.extend((p.right, inner, False, False) for p in n.params if p.type == "AssignmentPattern")
+            stack.append((n.body, inner, False, False))
+        elif t == "AssignmentExpression":
+            stack.append((n.left, bound, True, top))
+            stack.append((n.right, bound, False, top))
+        elif t == "UpdateExpression":
+            stack.append((n.argument, bound, True, top))
+        elif t == "MemberExpression":
+            stack.append((n.object, bound, False, top))
+            if n.computed:
+                stack.append((n.property, bound, False, top))
+        elif t == "Property":
+            if getattr(n, "shorthand", False) and n.value.type == "Identifier":
+                if n.value.name == name and name not in bound:
+                    span(n, False, shorthand=True)
+                continue
+            if n.computed:
+                stack.append((n.key, bound, False, top))
+            stack.append((n.value, bound, False, top))
+        elif t == "VariableDeclarator":
+            if top and is_it(n.id):
+                span(n.id, True)  # (a global declared: an assignment of it)
+            stack.append((n.init, bound, False, top))
+        elif t in ("LabeledStatement", "BreakStatement", "ContinueStatement"):
+            stack.append((getattr(n, "body", None), bound, False, top))
+        elif t == "CatchClause":
+            stack.append((n.body, bound | set(pattern_names(n.param) if n.param is not None else ()), False, top))
+        else:
+            for key, value in vars(n).items():
+                if key not in ("loc", "range", "type", "regex") and (isinstance(value, list) or hasattr(value, "type")):
+                    stack.append((value, bound, False, top))
+    return spans
