@@ -20,7 +20,7 @@ from ..js import UNDEFINED, JSArray, js_native, js_to_string, to_js, to_py
 from ..js.errors import throw_type_error
 from ..js.properties import js_getp, own_keys
 from ..js.values import HostObject, JSThrow
-from ..requests import ModuleService, Request, result_event
+from ..requests import ModuleService, Request, result_event, structured_clone
 from .declarations import INTERACTION
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -84,15 +84,6 @@ class Interaction:
         return "null" if state is None or state is UNDEFINED else str(state)
 
 
-def _copy(value: Any) -> Any:
-    """A deep copy of the registry's JS data (objects and arrays of plain values)."""
-    if type(value) is dict:
-        return {k: _copy(v) for k, v in value.items()}
-    if type(value) is JSArray:
-        return JSArray([_copy(v) for v in value])
-    return value
-
-
 class InteractionsView(HostObject):
     """`_genesys.ixn.interactions` of one session: read-only, keyed by g_uid, the interactions
     the session owns. Index 0 is the first of them (Composer's help writes
@@ -119,7 +110,7 @@ class InteractionsView(HostObject):
         # a copy: the object model is read-only (ors-extensions.md §8.1), and a script's write
         # to the registry's own data would bypass setuData (no interaction.udata.changed) and
         # change what the platform answers (an `ixn:accept` of a state the script wrote)
-        return _copy(entry.props)
+        return structured_clone(entry.props, "interactions")
 
     def js_keys(self) -> list[str]:
         return list(self.service.owned.get(self.sessionid, ()))
