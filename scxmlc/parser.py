@@ -228,15 +228,22 @@ def _tokens(value: str | None) -> tuple[str, ...]:
 
 
 # ORS <send>/<cancel> attributes that are no expression: taken as written when they are a
-# literal of their kind (ors-dialect.md §4.1-§4.4); anything else is read as an expression,
-# whose error the compiler reports (a duration needs its unit: §4.2's grammar).
-_ORS_LITERAL = {
-    "event": re.compile(r"[^\s'\"]+"),
-    "target": re.compile(r"[^\s'\"]+"),
-    "type": re.compile(r"[^\s'\"]+"),
-    "delay": re.compile(r"\d*(\.\d+)?(ms|s|m|min|h|d)"),
-    "sendid": re.compile(r"[^\s'\"]+"),
-}
+# literal of their kind (ors-dialect.md §4.1-§4.4), a word, or for `delay` a duration with its
+# unit (§4.2's grammar, the runtime's parse_delay); anything else is read as an expression,
+# whose error the compiler reports.
+_ORS_WORD = re.compile(r"[^\s'\"]+")
+
+
+def _ors_literal(name: str, text: str) -> bool:
+    if name != "delay":
+        return bool(_ORS_WORD.fullmatch(text.strip()))
+    from scxmlc_runtime.actions import ExecutionError, parse_delay
+
+    try:
+        parse_delay(text)
+    except ExecutionError:
+        return False
+    return True
 
 
 class _Builder:
@@ -948,7 +955,7 @@ class _Builder:
                 out[name + "expr"] = text
                 if name == "event" and re.fullmatch(r"\s*[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*\s*", text) and not self.known_name(text):
                     self.diags.warning(self.loc(el), f"<send event={text!r}>: {text.strip()} is declared nowhere: did you mean a quoted name? [ORS-W21]")
-            elif not _ORS_LITERAL[name].fullmatch(text.strip()):
+            elif not _ors_literal(name, text):
                 # neither an expression nor a literal of its kind: read as an expression, which
                 # is ORS-W30 for a labelled statement (`lab: 'x'`) and ORS-E31 for a syntax error
                 out[name + "expr"] = text
@@ -1016,7 +1023,7 @@ class _Builder:
         literal = extensions.static_string(text)
         if literal is not None:
             return m.Cancel(loc=self.loc(el), sendid=literal, ors=True)
-        if text.strip() in self.literal_send_ids or (not self.transpiler().is_expression(text) and _ORS_LITERAL["sendid"].fullmatch(text.strip())):
+        if text.strip() in self.literal_send_ids or (not self.transpiler().is_expression(text) and _ors_literal("sendid", text)):
             return m.Cancel(loc=self.loc(el), sendid=text.strip(), ors=True)
         return m.Cancel(loc=self.loc(el), sendidexpr=text, ors=True)  # (ORS-W30 or ORS-E31 when no expression)
 
