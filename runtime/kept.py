@@ -15,7 +15,7 @@ reference; strings, shared by reference however long, are counted once.
 
 The walk stops as soon as the total passes the limit it is given: weighing a session over the
 limit costs no more than weighing one at the limit. A server weighs a session only when the
-process has grown (server/durable.py, `MemoryWatch`), never on a hot path.
+process has grown (server/memory.py, `MemoryWatch`), never on a hot path.
 """
 
 from __future__ import annotations

@@ -244,13 +244,13 @@ class Durability:
             return
         if root.running:
             self.service.updated_ms[root.sessionid] = self.service.now_ms()  # (§6 query's `updated`: any run, a timer's too)
-        if root.running and self.memory.after_run(root):
-            # Over its session_memory, it has ended (its exit's own quiet, via _ended, stored
-            # that). A session is a cycle: its memory comes back at a full collection, once
-            # the request that ran it has let go of it too. (Its long strings are no
-            # containers: they would never make the collector run by themselves.)
-            asyncio.get_event_loop().call_later(0.5, gc.collect)
-            return
+            if self.memory.after_run(root):
+                # Over its session_memory, it has ended (its exit's own quiet, via _ended, stored
+                # that). A session is a cycle: its memory comes back at a full collection, once
+                # the request that ran it has let go of it too. (Its long strings are no
+                # containers: they would never make the collector run by themselves.)
+                asyncio.get_event_loop().call_later(0.5, gc.collect)
+                return
         if res.durable and res.pumping and self.settings.commit_policy == "idle" and root.running:
             # §9.4 commit_policy idle: one commit when the inbox is drained (pump), or after
             # commit_max_events inputs; effects wait for it (rule E)

@@ -188,7 +188,8 @@ class SessionService:
         reason = "terminated" if getattr(machine, "_ors_terminated", False) else ("final" if machine.final_state else "ended")
         self._tombstone(sid, Ended(self.now_ms(), reason, self.src.get(sid), time.monotonic() + self.settings.tombstone_ttl_s))
         self.forget(sid)
-        self.host.let_go(machine)  # (its tombstone answers for it; once that goes, its id is free)
+        if self.durability is None:  # (with a store, Durability._ended lets go of every session it holds)
+            self.host.let_go(machine)  # (its tombstone answers for it; once that goes, its id is free)
 
     def _tombstone(self, sid: str, gone: Ended) -> None:
         """Keep a tombstone in memory; those whose time is up go (not only when asked for:
