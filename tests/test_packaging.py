@@ -446,3 +446,24 @@ def test_the_js_package_knows_its_submodules_from_its_api():
     assert js.to_js is js.api.to_js and "js_add" in js.__all__ and "js_add" in dir(js)
     with pytest.raises(AttributeError):
         js.no_such_name
+
+
+def test_every_name_a_module_exports_exists():
+    # scxmlc_runtime.server.admin listed `store_path` (renamed store_location since): a star
+    # import of it raised AttributeError
+    import importlib
+    import pkgutil
+
+    import scxmlc
+    import scxmlc_runtime
+
+    missing = []
+    for package in (scxmlc, scxmlc_runtime):
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            if info.name.endswith(".__main__"):
+                continue  # (running it is the command line)
+            module = importlib.import_module(info.name)
+            if info.name == "scxmlc_runtime.js.api":
+                module = importlib.import_module("scxmlc_runtime.js")  # (its __all__ is the package's: api.py says so)
+            missing.extend(f"{info.name}.{name}" for name in getattr(module, "__all__", ()) if not hasattr(module, name))
+    assert missing == []

@@ -531,6 +531,6 @@ __all__ = [
     "session_details",
     "show_lines",
     "snapshot_lines",
-    "store_path",
+    "store_location",
     "summarize",
 ]
