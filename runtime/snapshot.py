@@ -30,7 +30,7 @@ from .actions import DelayedSend
 from .events import make_event
 from .js.heap import HeapReader, HeapWriter, Unstorable, intrinsic, intrinsic_name
 from .js.budget import TICKS_KEY, ScriptBudget, js_ticks
-from .js.values import DECLARED_GLOBALS_KEY, GLOBAL_OBJECT_KEY, HIDDEN_GLOBALS, MISSING, SCRIPT_VARS_KEY, UNDEFINED
+from .js.values import DECLARED_GLOBALS_KEY, HIDDEN_GLOBALS, MISSING, SCRIPT_VARS_KEY, UNDEFINED
 
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:  # pragma: no cover

@@ -29,7 +29,7 @@ from _collections import deque  # (collections itself is not needed)
 
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing at run time)
 if TYPE_CHECKING:
-    from typing import Any, Callable
+    from typing import Any
 
 from .values import (
     ARRAY_PROTO,

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ..js.heap import HeapReader, HeapWriter, Unstorable
 from ..snapshot import SnapshotError, chart_digest, snapshot
-from ..store import CommitBatch, RequestRow, ScheduleRow, StaleVersion, StoreError, TimerRow
+from ..store import CommitBatch, RequestRow, ScheduleRow, StoreError, TimerRow
 from .memory import MemoryWatch
 
 if TYPE_CHECKING:  # pragma: no cover

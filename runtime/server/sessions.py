@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ..documents import DocumentError, confined, file_path
 from ..events import EXTERNAL, make_event
-from ..js import UNDEFINED, js_to_string, to_js, to_py
+from ..js import UNDEFINED, to_js, to_py
 from ..store import SESSION_STATUSES, ScheduleRow
 from .settings import ServerSettings
 

@@ -94,7 +94,7 @@ OBJECT_PROTO["constructor"] = Object
 
 def _check_object(v: Any, fn: str) -> Any:
     if v is UNDEFINED or v is None:
-        throw_type_error(f"Cannot convert undefined or null to object")
+        throw_type_error("Cannot convert undefined or null to object")
     return v
 
 

@@ -315,7 +315,7 @@ def _normalize(this, form=UNDEFINED, *_):
     s = this_string(this, "normalize")  # (before the form: ES2015 21.1.3.12 steps 1-4)
     f = "NFC" if form is UNDEFINED else to_string(form)
     if f not in ("NFC", "NFD", "NFKC", "NFKD"):
-        throw_range_error(f"The normalization form should be one of NFC, NFD, NFKC, NFKD.")
+        throw_range_error("The normalization form should be one of NFC, NFD, NFKC, NFKD.")
     import unicodedata  # (on first use: few charts normalize or compare with locales)
 
     return check_string(unicodedata.normalize(f, s))
