@@ -257,8 +257,11 @@ def build_parser() -> argparse.ArgumentParser:
     front = argparse.ArgumentParser(add_help=False)  # how a document is read (every command that reads one)
     front.add_argument(
         "--allow-fetch",
+        "--allow-remote-includes",
+        dest="allow_fetch",
         action="store_true",
-        help="load http(s) <script src> at compile time (off: a document never makes scxmlc use the network)",
+        help="fetch the http(s) resources a document names at compile time: <script src> and xi:include pages "
+        "(off: a document never makes scxmlc use the network)",
     )
     front.add_argument(
         "--dialect",

@@ -10,7 +10,10 @@ tree, before the document model is built:
   values becomes `R`, and the identifier `_my_prefix` in expressions and scripts becomes `'R'`.
 
 Included files resolve against the including file and must lie below the include roots; a
-missing file, an include cycle, a missing `xpointer` target are errors with their location. The
+document compiled from text (no folder) reads no file. http(s) pages are fetched only when the
+user allowed it (`--allow-remote-includes`, the same switch as `--allow-fetch`), and what they
+include resolves against their URL, never to a local file. A missing file, an include cycle, a
+missing `xpointer` target are errors with their location. The
 elements keep the file and line they came from (a private attribute on each inserted subtree), so
 diagnostics and run-time errors name the workflow file. What remains of `$$_MY_PREFIX_$$` after
 the merge means a fragment compiled on its own: it becomes the empty string, with a warning.
@@ -22,12 +25,14 @@ import copy
 import os
 import re
 from pathlib import Path
+from urllib.parse import urljoin
 
 from lxml import etree
 from scxmlc_runtime.documents import read_limited
 
 from .diagnostics import Diagnostics, Location
 from .ecmascript.scope import free_references
+from .network import OTHER_SCHEME, REMOTE, FetchError, fetch
 from .positions import syntax_error_location
 
 XI = "http://www.w3.org/2001/XInclude"
@@ -71,21 +76,26 @@ class Composer:
         filename: str,
         path: Path,
         diags: Diagnostics,
-        roots: list[Path],
+        roots: list[Path] | None,
         parser_factory,
+        allow_fetch: bool = False,
     ) -> None:
         """`filename`: the document's name in diagnostics; `path`: where it is (includes
-        resolve against it); `roots`: folders includes may read below."""
+        resolve against it); `roots`: folders includes may read below (None: the document
+        has no folder, it was compiled from text, and reads no file); `allow_fetch`: http(s)
+        includes are fetched (else refused, ORS-E12)."""
         self.filename = filename
         self.path = path
         self.diags = diags
-        self.roots = [Path(os.path.realpath(r)) for r in roots]
+        self.roots = None if roots is None else [Path(os.path.realpath(r)) for r in roots]
         self.parser_factory = parser_factory
+        self.allow_fetch = allow_fetch
         self.dependencies: list[str] = []
         self.standalone_warned = False
 
-    def display(self, path: Path) -> str:
-        return shown_beside(path, self.filename, self.path.parent)
+    def display(self, path: Path | str) -> str:
+        """How diagnostics name an included file (beside the document) or page (its URL)."""
+        return path if isinstance(path, str) else shown_beside(path, self.filename, self.path.parent)
 
     def loc(self, el, file: str | None = None) -> Location:
         return self.diags.positions.location(el, file or origin_of(el) or self.filename)
@@ -120,19 +130,14 @@ class Composer:
             return
         path = self._resolve(inc, file)
         text = None
-        if path is not None:
+        data = None if path is None else self._read(inc, path)
+        if data is not None:
+            encoding = inc.get("encoding") or "utf-8"
             try:
-                data = read_limited(path)
-            except OSError as exc:
-                self.diags.error(self.loc(inc), f"cannot read the included file {self.display(path)}: {exc.strerror or exc} [ORS-E10]")
-            else:
-                self.dependencies.append(str(path))
-                encoding = inc.get("encoding") or "utf-8"
-                try:
-                    text = data.decode(encoding)
-                except (UnicodeError, LookupError, ValueError, TypeError):  # (not text in it, or not an encoding of text)
-                    text = data.decode("latin-1")
-                    self.diags.warning(self.loc(inc), f"{self.display(path)} is not valid {encoding}: read as Latin-1 [ORS-W11]")
+                text = data.decode(encoding)
+            except (UnicodeError, LookupError, ValueError, TypeError):  # (not text in it, or not an encoding of text)
+                text = data.decode("latin-1")
+                self.diags.warning(self.loc(inc), f"{self.display(path)} is not valid {encoding}: read as Latin-1 [ORS-W11]")
         if text is None:
             text = self._fallback_text(inc)
         elif inc.getprevious() is None:  # (the script's source then holds it at this offset)
@@ -167,18 +172,17 @@ class Composer:
             self.diags.error(self.loc(inc), f"includes nest deeper than {MAX_DEPTH} [ORS-E14]")
             _remove(inc)
             return
-        try:
-            data = read_limited(path)
-            included = etree.fromstring(data, self.parser_factory())
-        except OSError as exc:
-            self.diags.error(self.loc(inc), f"cannot read the included file {path}: {exc.strerror or exc} [ORS-E10]")
-            _remove(inc)
+        data = self._read(inc, path)
+        if data is None:
+            if not self._fallback_xml(inc):
+                _remove(inc)
             return
+        try:
+            included = etree.fromstring(data, self.parser_factory())
         except etree.XMLSyntaxError as exc:
             self.diags.error(syntax_error_location(self.display(path), exc), f"XML syntax error in an included file: {exc.msg}")
             _remove(inc)
             return
-        self.dependencies.append(str(path))
         self.diags.positions.add(included, data)
         if pointer is not None:
             selected = [e for e in included.iter() if isinstance(e.tag, str) and e.get("id") == pointer]
@@ -206,8 +210,10 @@ class Composer:
                 _prefix(part, prefix.strip())
             else:
                 _substitute(part, "")
-            self._includes(part, path, active | {key}, depth + 1)
         _replace_with_elements(inc, parts)
+        for part in parts:
+            # (in place: a part may itself be an xi:include, at the top of a page included whole)
+            self._includes(part, path, active | {key}, depth + 1)
 
     def _fallback_xml(self, inc) -> bool:
         for child in inc:
@@ -222,13 +228,31 @@ class Composer:
         self.diags.positions.copied(element, made)
         return made
 
-    def _resolve(self, inc, file: Path) -> Path | None:
+    def _resolve(self, inc, file: Path | str) -> Path | str | None:
+        """What an include names: a file (a Path), an http(s) page (its URL) or nothing (the
+        error reported; None also when a fallback is to be used)."""
         href = (inc.get("href") or "").strip()
         if not href:
             self.diags.error(self.loc(inc), "xi:include needs an href [ORS-E10]")
             return None
-        if re.match(r"^[a-zA-Z][\w+.-]*://", href) and not href.startswith("file:"):
-            self.diags.error(self.loc(inc), f"remote include {href} is refused: includes are read from files [ORS-E12]")
+        if isinstance(file, str) and not OTHER_SCHEME.match(href):
+            href = urljoin(file, href)  # (a page on the network: relative to its URL)
+        if REMOTE.match(href):
+            if not self.allow_fetch:
+                self.diags.error(
+                    self.loc(inc),
+                    f"remote include {href[:200]} is refused: compile with --allow-remote-includes (API: allow_fetch=True) to fetch it [ORS-E12]",
+                )
+                return None
+            return href
+        if OTHER_SCHEME.match(href) and not href.lower().startswith("file:"):
+            self.diags.error(self.loc(inc), f"include {href[:200]} is refused: includes are files or http(s) pages [ORS-E12]")
+            return None
+        if isinstance(file, str):
+            self.diags.error(self.loc(inc), f"include {href[:200]} in {file} is refused: a page from the network reads no local file [ORS-E12]")
+            return None
+        if self.roots is None:
+            self.diags.error(self.loc(inc), f"include {href[:200]} is not read: this document has no folder (it was compiled from text), so it reads no file [ORS-E10]")
             return None
         rel = href[5:] if href.startswith("file:") else href
         if rel.startswith("//"):
@@ -250,6 +274,21 @@ class Composer:
             self.diags.error(self.loc(inc), f"include not found: {href} ({path}) [ORS-E10]")
             return None
         return path
+
+    def _read(self, inc, path: Path | str) -> bytes | None:
+        """The bytes of an included file or page; None when they cannot be had: the error is
+        reported, unless the include has a fallback to use instead (XInclude 1.0 §4.4)."""
+        try:
+            if isinstance(path, str):
+                return fetch(path)[0]  # (never a dependency: a build cannot see it change)
+            data = read_limited(path)
+        except (OSError, FetchError) as exc:
+            if not self._has_fallback(inc):
+                reason = exc.strerror or exc if isinstance(exc, OSError) else exc
+                self.diags.error(self.loc(inc), f"cannot read the included {'page' if isinstance(path, str) else 'file'} {self.display(path)}: {reason} [ORS-E10]")
+            return None
+        self.dependencies.append(str(path))
+        return data
 
     @staticmethod
     def _has_fallback(inc) -> bool:

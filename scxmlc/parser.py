@@ -74,8 +74,8 @@ def parse_bytes(
     invoking: tuple = (),
 ) -> m.Document | None:
     """Parse SCXML text. `allow_fetch`: load http(s) `<script src>` now (SCXML 5.8 loads
-    scripts with the document); off by default, so a document never makes the compiler
-    reach the network unless the user asked for it. `dialect`: "ors" or "w3c" to force the
+    scripts with the document) and http(s) `xi:include` pages; off by default, so a document
+    never makes the compiler reach the network unless the user asked for it. `dialect`: "ors" or "w3c" to force the
     dialect (default: ORS when the document looks like an ORS document, ors-dialect.md §1.1).
     `include_roots`: folders the document's files may be read below, besides its own folder
     (`<data src>`, `<script src>`, `<invoke src>`; `xi:include` also below its parent folder).
@@ -131,7 +131,8 @@ def parse_bytes(
         # ORS merges a page's includes before it runs it (ors-dialect.md §3)
         top = base.resolve() / Path(filename).name
         roots = [top.parent, top.parent.parent, *(Path(r) for r in include_roots)]
-        composer = Composer(filename, top, diags, roots, _parser)
+        # (compiled from text, the document has no folder: its includes read no file)
+        composer = Composer(filename, top, diags, None if base_dir is None else roots, _parser, allow_fetch)
         composer.compose(root)
         builder.dependencies.extend(composer.dependencies)
     return builder.document(root)
@@ -335,12 +336,12 @@ class _Builder:
                 f"<script src='{url}'> is on the network: compile with --allow-fetch (API: allow_fetch=True) to load it",
             )
             return None
-        import urllib.request
+        from .network import FetchError, fetch
 
         try:
-            with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - http(s) only
-                return response.read().decode(response.headers.get_content_charset() or "utf-8")
-        except (OSError, ValueError, UnicodeDecodeError) as exc:
+            data, charset = fetch(url)
+            return data.decode(charset or "utf-8")
+        except (FetchError, UnicodeDecodeError, LookupError) as exc:  # (LookupError: a charset Python does not know)
             self.diags.error(self.loc(el), f"cannot fetch <script> src '{url}': {exc}")
             return None
 

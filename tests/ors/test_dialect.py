@@ -582,3 +582,16 @@ def test_the_language_level_of_composer_libraries():
     sm, logs = run(ors_doc(body, data='<data id="App_X" expr="({})"/>'))
     assert logs[0] == "Mon a%20b%26c A  cde true string"
     assert logs[1:] == ["Cannot read properties of undefined (reading 'name')"] and sm.done
+
+
+def test_an_include_at_the_top_of_a_page_included_whole_is_merged_too(tmp_path):
+    # (it was skipped: the page's parts were searched for includes before they had a parent)
+    xi = 'xmlns:xi="http://www.w3.org/2001/XInclude"'
+    (tmp_path / "w.scxml").write_text(
+        f'<scxml xmlns="http://www.w3.org/2005/07/scxml" {xi}><state id="entry"><transition target="next"/></state>'
+        '<xi:include href="n.scxml" xpointer="next" parse="xml"/></scxml>'
+    )
+    (tmp_path / "n.scxml").write_text('<scxml xmlns="http://www.w3.org/2005/07/scxml"><final id="next"/></scxml>')
+    text = f'<scxml xmlns="http://www.w3.org/2005/07/scxml" {xi} profile="ecmascript" initial="entry"><xi:include href="w.scxml"/></scxml>'
+    sm, _ = run(text, base_dir=tmp_path)
+    assert sm.done
