@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from urllib.parse import urljoin
 
 from lxml import etree
 from scxmlc_runtime.documents import read_limited
@@ -17,6 +18,7 @@ from scxmlc_runtime.documents import read_limited
 from . import extensions
 from . import model as m
 from .compose import PLACEHOLDER, XI, Composer, origin_of, shown_beside
+from .network import REMOTE
 from .diagnostics import Diagnostics, Location
 from .positions import syntax_error_location
 
@@ -345,6 +347,19 @@ class _Builder:
             self.diags.error(self.loc(el), f"cannot fetch <script> src '{url}': {exc}")
             return None
 
+    def src_of(self, el, src: str) -> str | None:
+        """`src` as the element's page names it: in a page merged from the network it is
+        relative to the page's URL and never a local file (ors-dialect.md §3.4; None: refused,
+        the error reported)."""
+        origin = origin_of(el)
+        if origin is None or not REMOTE.match(origin):
+            return src
+        url = urljoin(origin, src.strip())
+        if not REMOTE.match(url):
+            self.diags.error(self.loc(el), f"src '{src[:200]}' in {origin} is refused: a page from the network reads no local file [ORS-E12]")
+            return None
+        return url
+
     def load_file(self, el, src: str, what: str, severity: str = "error") -> str | None:
         """Read a `file:` (or plain relative) reference at compile time."""
         if src.startswith(("http:", "https:")):
@@ -563,8 +578,9 @@ class _Builder:
         if n > 1:
             self.diags.error(self.loc(el), "<data> may have only one of 'src', 'expr' and content")
         src_text = None
-        if "src" in a:
-            src_text = self.load_file(el, a["src"], "<data>")
+        if "src" in a and (src := self.src_of(el, a["src"])) is not None:
+            a["src"] = src
+            src_text = self.load_file(el, src, "<data>")
         return m.Data(
             loc=self.loc(el), id=a.get("id", ""), expr=a.get("expr"), src=a.get("src"), src_text=src_text, content=content
         )
@@ -643,6 +659,11 @@ class _Builder:
         if "namelist" in a and params:
             self.diags.error(self.loc(el), "<invoke> must not have both 'namelist' and <param>")
         src_document = None
+        if "src" in a and (src := self.src_of(el, a["src"])) != a["src"]:
+            if src is None:
+                del a["src"]  # (refused: the error is reported)
+            else:
+                a["src"] = src
         if "src" in a and not a["src"].startswith(("http:", "https:")) and self.roots is not None and _resolved(str(self.resolve(a["src"]))) in self.invoking:
             # A chart that invokes itself (or one of the charts invoking it): recursion is the
             # running chart's business (bounded by Limits.invoke_depth), not the compiler's;
@@ -837,6 +858,9 @@ class _Builder:
         if "src" in a:
             if el.text and el.text.strip():
                 self.diags.error(self.loc(el), "<script> must not have both 'src' and content")
+            if (src := self.src_of(el, a["src"])) is None:
+                return m.Script(loc=self.loc(el), source="", src=a["src"])
+            a["src"] = src
             if a["src"].startswith(("http:", "https:")):
                 text = self.fetch(el, a["src"])
             else:

@@ -156,3 +156,20 @@ def test_a_document_fetched_over_http_at_run_time_reads_no_included_file(site, t
     with pytest.raises(DocumentError) as caught:
         compile_document(text, "fetched.scxml", "")
     assert caught.value.code == "badsyntax" and "reads no file [ORS-E10]" in caught.value.description
+
+
+def test_the_src_of_an_element_from_a_remote_page_is_relative_to_its_url(site, tmp_path):
+    site.pages["/app/w.scxml"] = Reply(
+        body=page('<state id="entry"><datamodel><data id="d" src="data.json"/></datamodel>'
+                  '<onentry><script src="lib.js"/><log expr="word + \' \' + d.n"/></onentry></state>')
+    )
+    site.pages["/app/lib.js"] = Reply(body="var word = 'remote script';")
+    site.pages["/app/data.json"] = Reply(headers=[("Content-Type", "application/json")], body='{"n": 7}')
+    (tmp_path / "lib.js").write_text("var word = 'a local file';")
+    (tmp_path / "data.json").write_text('{"n": 0}')
+    text = ipd(f'<xi:include href="{site.url("/app/w.scxml")}" xpointer="entry" resolveid="R"/>')
+    sm, logs = run(compiled(text, tmp_path, allow_fetch=True).source)
+    assert logs == ["remote script 7"], logs
+    site.pages["/app/w.scxml"] = Reply(body=page('<state id="entry"><onentry><script src="file:///etc/hostname"/></onentry></state>'))
+    found = errors(text, tmp_path, allow_fetch=True)
+    assert any(d.startswith(site.url("/app/w.scxml") + ":1:") and "a page from the network reads no local file [ORS-E12]" in d for d in found), found
