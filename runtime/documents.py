@@ -209,11 +209,15 @@ def _import_built(target: Path) -> type:
 
 
 def document_url(machine: "Machine") -> str:
-    """The URL a session's document came from: set by the loader, else its chart file."""
+    """The URL a session's document came from: set by the loader, else its chart file; ""
+    for a chart compiled from text without a folder (it has no URL)."""
     if machine.document_url:
         return machine.document_url
+    folder = machine._base_dir()
+    if not folder:
+        return ""
     name = Path(machine.source_file or "chart.scxml").name
-    return Path(os.path.abspath(machine._base_dir())).joinpath(name).as_uri()
+    return Path(os.path.abspath(folder)).joinpath(name).as_uri()
 
 
 def file_path(url: str) -> Path:
@@ -243,7 +247,10 @@ def confined(path: Path, roots: list[str | os.PathLike]) -> Path | None:
 
 def resolve_url(src: str, base: "str | Callable[[], str] | None") -> str:
     """`src` made absolute against the URL of the document that names it (`file:x.json` and
-    `x.json` are relative too). `base` may be a function, called only when needed."""
+    `x.json` are relative too). `base` may be a function, called only when needed; ValueError
+    when it answers "" (a document with no URL names a relative one: there is nothing to
+    resolve it against, ors-extensions.md §3.1's invalidattribute). `base` None: the
+    application's own call, relative to the working folder."""
     parts = urlsplit(src)
     if parts.scheme in ("http", "https") or (parts.scheme == "file" and parts.path.startswith("/")):
         return src
@@ -251,6 +258,8 @@ def resolve_url(src: str, base: "str | Callable[[], str] | None") -> str:
         return src  # another scheme: the caller says whether it takes it
     if callable(base):
         base = base()
+        if not base:
+            raise ValueError("it is relative, and the document naming it has no URL (it was compiled from text, without a folder)")
     if base:
         return urljoin(base, src)
     return Path(os.path.abspath(file_path(src) if parts.scheme else src)).as_uri()
@@ -284,10 +293,13 @@ class DocumentLoader:
         for a fetch in progress, else None."""
         mapped = self.host.documents.get(src)
         url = src
-        if mapped is None:
-            url = resolve_url(src, (lambda: document_url(starter)) if starter is not None else None)
-            mapped = self.host.documents.get(url)
         try:
+            if mapped is None:
+                try:
+                    url = resolve_url(src, (lambda: document_url(starter)) if starter is not None else None)
+                except ValueError as exc:
+                    raise DocumentError("badfetch", f"cannot resolve {src!r}: {exc}") from None
+                mapped = self.host.documents.get(url)
             if isinstance(mapped, str) and urlsplit(mapped).scheme in ("http", "https"):
                 return self._http(mapped, lambda chart, _, error: on_done(chart, url, error))  # an alias
             if mapped is not None:

@@ -159,13 +159,16 @@ class InvokeMixin:
     # -- the child's chart ----------------------------------------------------------------
 
     def _base_dir(self) -> str:
+        """The folder of this session's document: its `file:` sources are read there. "" for
+        a chart compiled from text without a folder (api.load_string without base_dir): it
+        reads no file by a relative name (the working folder is no root of anyone's)."""
         if self.base_dir:
             return self.base_dir
         from pathlib import Path  # (imported on first use: keeps the runtime's import light, issue 14)
 
         module = sys.modules.get(type(self).__module__)
         path = getattr(module, "__file__", None)
-        return str(Path(path).parent) if path and not path.startswith("<") else "."
+        return str(Path(path).parent) if path and not path.startswith("<") else ""
 
     def _child_chart(self, inv, src: str | None = None) -> type:
         if inv.content is not None:
@@ -191,8 +194,11 @@ class InvokeMixin:
         from .documents import confined
 
         path = src[5:] if src.startswith("file:") else src
-        roots = self.host.loader.roots_for(self) + [self._base_dir()]
-        full = confined(Path(self._base_dir()) / path, roots)
+        base = self._base_dir()
+        if not base and not Path(path).is_absolute():
+            raise ExecutionError(f"cannot load <invoke> src {src!r}: it is relative, and this document has no folder (it was compiled from text)")
+        roots = self.host.loader.roots_for(self) + ([base] if base else [])
+        full = confined(Path(base) / path, roots)
         if full is None:
             # (reported like a missing file: nothing outside the roots is read or quoted)
             raise ExecutionError(f"cannot load <invoke> src {src!r}: no such document below {', '.join(dict.fromkeys(roots))}")

@@ -142,6 +142,45 @@ def test_an_invoke_src_outside_the_roots_is_an_error_event_that_quotes_nothing(l
     assert SECRET not in errors[0] and "root:" not in errors[0]
 
 
+@pytest.mark.parametrize("src", ["inside.json", "file:inside.json", "charts/inside.json"])
+def test_a_chart_compiled_from_text_reads_no_file_at_run_time_either(layout, monkeypatch, src):
+    # (a relative name was resolved against the working folder, which is nobody's root)
+    monkeypatch.chdir(layout / "charts")
+    sm = scxmlc.load_string(SRC_INVOKER, module_name="no_folder_invoker").Chart(clock=SimulatedClock())
+    sm.start()
+    sm.send("go", {"src": src})
+    errors = to_py(sm.datamodel["errors"])
+    assert len(errors) == 1 and "this document has no folder" in errors[0], errors
+    # an absolute name below the host's roots is still read
+    (layout / "charts" / "child.scxml").write_text(HEAD + '<final id="f"/></scxml>')
+    host = Host(SimulatedClock(), document_roots=[layout / "charts"])
+    sm = scxmlc.load_string(SRC_INVOKER, module_name="no_folder_invoker2").Chart(host=host)
+    sm.start()
+    sm.send("go", {"src": str(layout / "charts" / "child.scxml")})
+    host.run_until_idle(1)
+    assert to_py(sm.datamodel["errors"]) == []
+
+
+def test_a_chart_compiled_from_text_has_no_url_for_relative_documents(layout, monkeypatch):
+    monkeypatch.chdir(layout / "charts")
+    (layout / "charts" / "child.scxml").write_text(HEAD + '<final id="f"/></scxml>')
+    text = (
+        '<scxml xmlns="http://www.w3.org/2005/07/scxml" xmlns:session="http://www.genesyslab.com/modules/session" '
+        'version="1.0" profile="ecmascript"><datamodel><data id="url" expr="__GetDocumentURL()"/><data id="kid"/></datamodel>'
+        '<state id="s"><onentry><session:fetch srcexpr="\'inside.json\'" method="\'get\'"/>'
+        '<session:start sessionid="kid" src="\'child.scxml\'"/></onentry>'
+        '<transition event="error.*"><log expr="_event.name + \' \' + _event.data.error + \' \' + _event.data.description"/>'
+        '</transition></state></scxml>'
+    )
+    logs = []
+    host = Host(SimulatedClock(), log=lambda s, label, t: logs.append(t))
+    sm = host.start(scxmlc.load_string(text, module_name="no_folder_ors").Chart)
+    host.run_until_idle(1)
+    assert sm.datamodel["url"] == ""
+    assert any(t.startswith("error.session.fetch invalidattribute ") and "has no URL" in t for t in logs), logs
+    assert any(t.startswith("error.session.start badfetch ") and "has no URL" in t for t in logs), logs
+
+
 def test_a_file_larger_than_the_limit_is_an_error_and_is_not_read_to_its_end(tmp_path):
     from scxmlc_runtime.documents import read_limited
 

@@ -158,7 +158,10 @@ class Durability:
         starter = item.starter
         src = item.src
         if src not in self.host.documents:  # (the URL it names, for whoever starts it)
-            src = resolve_url(src, (lambda: document_url(starter)) if starter is not None else None)
+            try:
+                src = resolve_url(src, (lambda: document_url(starter)) if starter is not None else None)
+            except ValueError:
+                pass  # (nothing to resolve it against: the start fails as it would now, when due)
         ideal = None if item.idealtime is None else int(item.idealtime)
         row = ScheduleRow(item.sessionid, src, {"$js": encode_event(item.params)}, item.starter_id or None, ideal,
                           int(item.prewindow * 1000), int(item.postwindow * 1000), due_ms, self.service.now_ms())  # fmt: skip
