@@ -7,8 +7,8 @@ hand-written Python equivalent: the same expression written one-to-one by a pers
 the types (plain dicts, ints, `str(n)`, `len(s)`), reading the same kind of datamodel, a dict
 holding the variables and `_event`. Both sides run in the same process and the ratio is
 printed per unit and in total (the issue's target: within 2x). The events hold the payloads
-as Machine.send leaves them, the host's Python data, which the fast paths read as it is
-(converted only when other code reads it; benchmarks/run.py measures the whole machine).
+as these functions see them, converted to JS values (Machine.send gives the host's data as it
+is to the plans only, selectors and handlers; benchmarks/run.py measures the whole machine).
 
 Both sides start from the same datamodel and run the same sequence; the final datamodels are
 compared, so a fast wrong translation is reported, not timed.
@@ -28,7 +28,7 @@ from pathlib import Path
 import scxmlc
 from scxmlc_runtime import SimulatedClock
 from scxmlc_runtime.events import EXTERNAL_TEMPLATE
-from scxmlc_runtime.js import to_py
+from scxmlc_runtime.js import to_js, to_py
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import DEFAULT_BENCH  # noqa: E402
@@ -137,19 +137,18 @@ def main(argv=None) -> int:
     dm = sm.dm
     hand_dm = {k: to_py(dm[k]) for k in ("count", "limit", "wraps", "total", "acc", "tag", "cfg")}
     hand_dm = {k: int(v) if type(v) is float and v.is_integer() else v for k, v in hand_dm.items()}
-    # The events as Machine.send builds them (the data not converted yet), and as a person
+    # The events as conditions and blocks see them (the data converted), and as a person
     # would hold them.
     js_events = []
     for p in payloads:
         event = EXTERNAL_TEMPLATE.copy()
         event["name"] = "d"
-        event["data"] = p
+        event["data"] = to_js(p)
         js_events.append(event)
     py_events = [{"name": "d", "data": p} for p in payloads]
 
     def bind_js(event):
         dm["_event"] = event
-        sm.raw_event = event
 
     def bind_py(event):
         hand_dm["_event"] = event

@@ -13,7 +13,6 @@ from __future__ import annotations
 from _collections import deque  # (collections itself is not needed: start-up)
 
 from .events import INTERNAL, PLATFORM, make_event
-from .js.interop import to_js
 from .js.values import UNDEFINED
 from .tables import ATOMIC, COMPOUND, DEEP_HISTORY, FINAL, PARALLEL, ROOT, SHALLOW_HISTORY, StateDef, TransitionDef
 
@@ -149,29 +148,11 @@ class Interpreter:
         self.running = False
         self.exited = False
         self.late_bound = 0  # states whose late-bound data has been initialised
-        # The bound event while its `data` is still the host's (Machine.send): generated code
-        # calls convert_event before anything but a fast path could read it.
-        self.raw_event: dict | None = None
 
     def settle_event(self) -> None:
-        """Make `_event` in the datamodel what code would read now, as JS values: for readers
-        outside the algorithm (Machine.datamodel, snapshots)."""
-        if self.raw_event is not None:
-            self.convert_event()
-
-    def convert_event(self) -> None:
-        """Make the data of the bound event JS values (to_js), once. Data that cannot be
-        converted becomes undefined, and the code about to read it fails with a TypeError
-        (error.execution)."""
-        event = self.raw_event
-        if event is None:
-            return
-        self.raw_event = None
-        try:
-            event["data"] = to_js(event["data"])
-        except Exception as exc:  # noqa: BLE001 - whatever the host passed
-            event["data"] = UNDEFINED
-            raise TypeError(f"the data of event '{event['name']}' is not JSON-like: {exc}") from None
+        """Make `_event` in the datamodel what code would read now: for readers outside the
+        algorithm (Machine.datamodel, snapshots). Nothing to do here; plans.py binds the
+        event a plan took without building it."""
 
     # -- main loop (Appendix D: mainEventLoop, split at its blocking point) ----------------------
 
@@ -201,7 +182,6 @@ class Interpreter:
                 queue = self.internal_queue  # (made by the first event raised, maybe just now)
                 if not queue:
                     break
-                self.raw_event = None  # the external event is no longer bound: nothing can read it
                 self.take_event(queue.popleft())
             if self.running and self.states_to_invoke & tables.invoke_mask:
                 # Appendix D: invoke after the macrostep, for states entered and not exited.
@@ -225,8 +205,6 @@ class Interpreter:
         tables = self.tables
         if tables.invoke_mask:
             self.before_external_event(event)
-        if self.raw_event is not event:
-            self.raw_event = None  # another event's data: no longer bound, nothing can read it
         self.take_event(event)
         # Most events end here: nothing queued, nothing eventless, nothing to invoke.
         if self.internal_queue or self.config & tables.eventless_mask or self.states_to_invoke & tables.invoke_mask:

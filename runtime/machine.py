@@ -286,10 +286,11 @@ class MachineBase(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         """Queue an external event and process events until the machine is stable.
 
         `data` is Python data (dicts, lists, numbers, strings); it reaches ECMAScript as
-        `_event.data`, converted when code first needs it (data that cannot be converted is
-        then an error.execution there); an event that waits in a queue (the machine is busy,
-        or its chart has `<invoke>`s) is converted at once, and data that cannot be is then a
-        TypeError from `send` itself. The keyword fields `sendid`, `origin`, `origintype`
+        `_event.data` (to_js). An event processed at once is converted before any code runs
+        (data that cannot be converted is then undefined, with an error.execution saying why;
+        plans.Planned.send first lets its plans read the host's data as it is); an event that
+        waits in a queue (the machine is busy, or its chart has `<invoke>`s) is converted at
+        once, and data that cannot be is then a TypeError from `send` itself. The keyword fields `sendid`, `origin`, `origintype`
         and `invokeid` set the SCXML event fields of the same names. The name and the fields
         are strings (a str subclass, such as an enum's members, gives its text; anything else
         is a TypeError). (plans.Planned.send is this with the plans.)
@@ -301,20 +302,16 @@ class MachineBase(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         if fields:
             event.update(send_fields(fields))
         queued = self._busy or self.external_queue or not self.running
-        if data is not None:
-            if queued or self.tables.invoke_mask:
-                event["data"] = to_js(data)
-            else:
-                # processed now, before send returns: converted when code other than a fast
-                # path may read it (convert_event, called by generated code)
-                event["data"] = data
-                self.raw_event = event
         if queued:
+            if data is not None:
+                event["data"] = to_js(data)
             self.enqueue_external(event)
             return
         self._busy = True  # Appendix D mainEventLoop, for this one event and what it queued
         active, ACTIVE[0] = ACTIVE[0], self  # (as in start)
         try:
+            if data is not None:
+                self.convert_event_data(event, data)
             self.process_external_event(event)
             if self.external_queue:
                 self._drain()
@@ -533,6 +530,21 @@ class MachineBase(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         except Exception as exc:  # noqa: BLE001
             self.raise_error("error.execution", exc)
             return UNDEFINED
+
+    def convert_event_data(self, event: dict, data: Any, report: bool = True) -> None:
+        """`event["data"]`: the host's `data` as JS values (to_js), for an event processed at
+        once (send). Data that cannot be converted is undefined, and `report` raises an
+        error.execution that says why (else a WARNING line: the session is idle, with no
+        macrostep to take an event); the event is still taken."""
+        try:
+            event["data"] = to_js(data)
+        except Exception as exc:  # noqa: BLE001 - whatever the host passed
+            event["data"] = UNDEFINED
+            problem = TypeError(f"the data of event '{event['name']}' is not JSON-like: {exc}; _event.data is undefined")
+            if report:
+                self.raise_error("error.execution", problem)
+            else:
+                _log.warning("%s: %s", self.sessionid, problem)
 
     def raise_error(self, name: str, exc: BaseException, sendid: Any = UNDEFINED) -> None:
         """Place an error event on the internal queue, with what went wrong and where."""

@@ -180,11 +180,10 @@ class Planned:
                 name, data = name
             event = EXTERNAL_TEMPLATE.copy()
             event["name"] = name if name.__class__ is str else plain_string(name, "the event name")
-            self.dm["_event"] = event
-            self.raw_event = None
             if data is not None:
-                event["data"] = data  # converted when read (Machine.send: raw_event)
-                self.raw_event = event
+                # (the handler read it as it is; now code other than a plan may)
+                self.convert_event_data(event, data, report=False)
+            self.dm["_event"] = event
 
     # -- the external event: Machine.send ---------------------------------------------------
 
@@ -219,20 +218,9 @@ class Planned:
         if fields:
             event.update(send_fields(fields))
         tables = self.tables
-        queued = self._busy or self.external_queue or not self.running
-        if data is not None:
-            if queued or tables.invoke_mask:
-                event["data"] = to_js(data)
-            else:
-                # Idle machine, no invokes: this event is processed now, before send returns,
-                # so its data is converted only when code other than a fast path may read it
-                # (convert_event, called by generated code): fast paths read the host's data
-                # as it is (HOST in scxmlc/ecmascript/types.py), and converting a payload
-                # costs more than the rest of a step. Events that wait in a queue are
-                # converted now.
-                event["data"] = data
-                self.raw_event = event
-        if queued:
+        if self._busy or self.external_queue or not self.running:
+            if data is not None:
+                event["data"] = to_js(data)  # (it waits: converted now, as MachineBase.send)
             self.enqueue_external(event)
             return
         # Idle machine, empty queue: process the event directly (the common case).
@@ -250,10 +238,20 @@ class Planned:
                     # (charts with guarded plans have no invokes), with the common case of
                     # take_guarded inlined: the selector names a candidate whose recorded
                     # microstep is one block (a targetless transition's), called here.
-                    self.dm["_event"] = event
                     self._lazy_event = None
                     select, candidates = guards
-                    k = select(self) if select is not None else -1
+                    if data is None:
+                        self.dm["_event"] = event
+                        k = select(self) if select is not None else -1
+                    else:
+                        # The selector is a plan: it reads the data as the host passed it
+                        # (HOST in scxmlc/ecmascript/types.py), and converting a payload costs
+                        # more than the rest of a step, so it is converted after, when the
+                        # conditions' own code or a block may read it (MachineBase.send).
+                        event["data"] = data
+                        self.dm["_event"] = event
+                        k = select(self) if select is not None else -1
+                        self.convert_event_data(event, data)
                     if k < 0:  # the conditions themselves, from candidate -1 - k on
                         k = self.first_enabled(candidates, -1 - k)
                     if k < len(candidates) and (block := candidates[k][3]) is not None:
@@ -269,10 +267,14 @@ class Planned:
                     if not self.running:
                         self.exit_interpreter()
                 else:
+                    if data is not None:
+                        self.convert_event_data(event, data)
                     self.process_external_event(event)
             else:
                 # The plan branch of Interpreter.take_event and the end of
                 # process_external_event, inlined: this is the hottest path of the runtime.
+                if data is not None:
+                    self.convert_event_data(event, data)
                 self.dm["_event"] = event
                 self._lazy_event = None
                 steps, config, _, self._config_id, self._config_plans, _ = plan
@@ -333,7 +335,6 @@ class Planned:
             dm = self.dm
             errors0 = self.macro_errors
             steps = 0
-            self.raw_event = None  # the external event is no longer bound: nothing can read it
             if self._config_of_id is not self.config:
                 self.sync_config_id()
             plans = self._config_plans

@@ -72,16 +72,7 @@ def guessing(fast: list[ast.stmt], exact: list[ast.stmt], then: list[ast.stmt] =
     speculate.py: the fast path is pure, so after a failed guess the exact code runs as if it
     had not). Only the errors a failed guess raises are caught: any other propagates."""
     handler = ast.ExceptHandler(type=ast.Name(GUESS_FAILED, ast.Load()), name=None, body=exact)
-    guess = ast.Try(body=fast, handlers=[handler], orelse=list(then), finalbody=[])
-    guess.scxmlc_guess = True  # for _Lowerer.convert_event_first
-    return guess
-
-
-def _convert_event() -> ast.If:
-    """`if _sm.raw_event is not None: _sm.convert_event()` (see _Lowerer.convert_event_first)."""
-    raw = ast.Attribute(ast.Name(SM, ast.Load()), "raw_event", ast.Load())
-    test = ast.Compare(raw, [ast.IsNot()], [ast.Constant(None)])
-    return ast.If(test=test, body=[ast.Expr(sm_call("convert_event"))], orelse=[])
+    return ast.Try(body=fast, handlers=[handler], orelse=list(then), finalbody=[])
 
 
 # Runtime calls that run no JavaScript when every argument is a constant.
@@ -229,13 +220,10 @@ class _Lowerer:
         self.foreach_depth = 0
         self.exact_only = False
         self.compact = False  # lowering the exact code of a guessed region
-        # Fast paths for every <assign> of the block being lowered, even where they read no
-        # properties (convert_event_first: a block that needs its event converted anyway
-        # gains nothing from them).
-        self.force_fast = False
-        # Whether this chart's events can carry the host's data unconverted: Machine.send
-        # converts at once in charts with <invoke> (autoforward and finalize read events).
-        self.raw_events = not self.null and not any(getattr(r.node, "invokes", ()) for r in chart.states)
+        # Whether this chart gets selectors and handlers, the plans Machine.send gives an
+        # event's data as the host passed it (runtime/plans.py): not in charts with <invoke>,
+        # whose events take the long way (autoforward and finalize read them).
+        self.plans = not self.null and not any(getattr(r.node, "invokes", ()) for r in chart.states)
         # Where the code being lowered runs, for extension actions: the owner of the requests
         # it issues (RequestsMixin.owner_state), the states that could be that owner, and
         # the prefix of the functions made for them.
@@ -260,7 +248,7 @@ class _Lowerer:
             self.where_transition(t)
             self.lower_transition(t)
         self.where_session()
-        if self.raw_events:  # (charts with <invoke> take every event the long way)
+        if self.plans:
             taken = {fn.name for fn in self.out.functions}
             for row in self.chart.states:
                 if row.kind in (ATOMIC, FINAL):
@@ -310,8 +298,6 @@ class _Lowerer:
         flat: list[ast.stmt] = []
         for s in stmts:
             flat.extend(s if isinstance(s, list) else [s])
-        if self.raw_events:
-            flat = self.convert_event_first(flat)
         # factories of functions written inside expressions come first (Transpiler.hoisted_for)
         flat = [*self.js.hoisted_for(flat), *flat]
         names = {n.id for s in flat for n in ast.walk(s) if isinstance(n, ast.Name)}
@@ -330,32 +316,6 @@ class _Lowerer:
         self.out.functions.append(fn)
         self.out.comments[name] = comment
 
-    @staticmethod
-    def convert_event_first(body: list[ast.stmt]) -> list[ast.stmt]:
-        """Convert the event's data (Machine.send leaves the host's data there) before the
-        first statement that could observe it: anything but a fast path, which reads either
-        form (HOST in scxmlc/ecmascript/types.py), and statements that run no code. Once per function: the
-        conversion is for good, and a fast path that fails goes on to the exact code."""
-        out: list[ast.stmt] = []
-        for k, stmt in enumerate(body):
-            if getattr(stmt, "scxmlc_guess", False):
-                if not isinstance(stmt.body[-1], ast.Return):
-                    # The exact code after a failed guess; the code after the guess still
-                    # needs its own conversion (the guess may have succeeded).
-                    stmt.handlers[0].body.insert(0, _convert_event())
-                if not all(_inert(x) for x in stmt.orelse):
-                    stmt.orelse.insert(0, _convert_event())  # (stores are plain: not so far)
-                out.append(stmt)
-            elif is_marker(stmt) or _inert(stmt):
-                out.append(stmt)
-            else:
-                # before the marker of the element it belongs to
-                at = len(out)
-                while at and is_marker(out[at - 1]):
-                    at -= 1
-                return [*out[:at], _convert_event(), *out[at:], *body[k:]]
-        return out
-
     def lower_state(self, row: StateRow) -> None:
         fns: dict = {"onentry": [], "onexit": [], "data": [], "donedata": None}
         node = row.node
@@ -367,7 +327,7 @@ class _Lowerer:
                     name = f"_{row.fname}_{key}" if k == 1 else f"_{row.fname}_{key}_{k}"
                     line = block[0].loc.line if block else node.loc.line
                     fns[key].append(
-                        self.function(name, f"<{key}> of {what} line {line}{self.of_file(node.loc)}", self.actions(block, top=True))
+                        self.function(name, f"<{key}> of {what} line {line}{self.of_file(node.loc)}", self.actions(block))
                     )
             self.where_session()
             if node.donedata is not None:
@@ -445,7 +405,7 @@ class _Lowerer:
         if inv.autoforward:
             kw["autoforward"] = const(True)
         if inv.finalize:
-            kw["finalize"] = fn("finalize", self.actions(inv.finalize, top=True))
+            kw["finalize"] = fn("finalize", self.actions(inv.finalize))
         kw["line"] = const(inv.loc.line)
         return kw
 
@@ -477,9 +437,7 @@ class _Lowerer:
         src = self.chart.states[t.source]
         line = t.line
         if t.cond is not None:
-            # A fast path even where it reads no properties: it also reads the event's data
-            # as the host passed it, where the exact code needs it converted first.
-            fast = None if self.null else self.guess(lambda: self.js.fast_cond(t.cond, always=self.raw_events))
+            fast = None if self.null else self.guess(lambda: self.js.fast_cond(t.cond))
             body: list[ast.stmt] = [ast.Return(self.cond(t.cond, t.node.loc, compact=fast is not None))]
             if fast is not None:
                 body = [guessing([ast.Return(fast)], [ast.Pass()]), *body]
@@ -487,7 +445,7 @@ class _Lowerer:
         if t.actions:
             label = "<initial>" if t.node is not None and src.initial == t.index else "<transition>"
             fns["action"] = self.function(
-                f"_{t.fname}", f"{label} line {line}{self.of_loc(t)}", self.actions(t.actions, top=True)
+                f"_{t.fname}", f"{label} line {line}{self.of_loc(t)}", self.actions(t.actions)
             )
         self.out.transition_fns[t.index] = fns
 
@@ -749,36 +707,9 @@ class _Lowerer:
     def block(self, actions) -> list[ast.stmt]:
         return self.actions(actions) or [ast.Pass()]
 
-    def actions(self, actions, top: bool = False) -> list[ast.stmt]:
+    def actions(self, actions) -> list[ast.stmt]:
         """Executable content in order; a run of two or more <assign>s to data items whose
-        values can all be guessed becomes one speculative region (see `region`). `top`: the
-        whole body of a function; when all of it can run on the event's data as the host
-        passed it, every <assign> gets a fast path (see convert_event_first)."""
-        saved = self.force_fast
-        self.force_fast = top and self.raw_events and all(self.raw_friendly(a) for a in actions)
-        try:
-            return self._actions(actions)
-        finally:
-            self.force_fast = saved
-
-    def raw_friendly(self, a: m.Action) -> bool:
-        """Can run before the event's data is converted: an <assign> to a data item (by its
-        fast path), or an element that evaluates no expression."""
-        if isinstance(a, m.Assign):
-            return self.regionable(a)
-        if isinstance(a, m.Raise):
-            return True
-        if isinstance(a, m.Log):
-            return not (a.expr and a.expr.strip())
-        if isinstance(a, m.Cancel):
-            return a.sendidexpr is None
-        if isinstance(a, m.Send):
-            exprs = (a.eventexpr, a.targetexpr, a.typeexpr, a.delayexpr, a.idlocation)
-            dynamic = a.namelist or a.params or (a.content is not None and a.content.expr is not None)
-            return all(x is None for x in exprs) and not dynamic
-        return False
-
-    def _actions(self, actions) -> list[ast.stmt]:
+        values can all be guessed becomes one speculative region (see `region`)."""
         out: list[ast.stmt] = []
         run: list[m.Assign] = []
         for a in [*actions, None]:
@@ -852,7 +783,7 @@ class _Lowerer:
         if a.expr is not None:
             fast = None
             if not (self.null or self.exact_only):
-                fast = self.guess(lambda: self.js.fast_expr(a.expr, always=self.force_fast))
+                fast = self.guess(lambda: self.js.fast_expr(a.expr))
             # (no fast path where the source does not parse: the exact code is its error stub)
             value = self.expr(a.expr, a.loc, compact=self.compact or fast is not None)
             if fast is not None:

@@ -891,10 +891,10 @@ def test_a_state_with_several_conditions_gets_a_selector_per_event():
         ({"k": "3", "s": "y"}, "0"),  # "3" % 3 is 0 in JS: the guess fails, the exact code decides
         ({"k": [4], "s": "y"}, "1"),  # [4] % 3 is 1
         ({"s": "x"}, "x"),  # undefined % 3 is NaN
-        # Data with no JS value (past the doubles) becomes undefined when converted, and the
-        # first condition fails on it; so does no data at all. Each condition is then an
-        # error.execution, processed after the step (internal events).
-        ({"k": 10**400, "s": "x"}, "-EEE"),
+        # Data with no JS value (past the doubles) becomes undefined when converted, which is
+        # an error.execution of its own (the first E); each condition then fails on it, as on
+        # no data at all. The errors are processed after the step (internal events).
+        ({"k": 10**400, "s": "x"}, "-EEEE"),
         (None, "-EEE"),
     ],
 )
@@ -961,7 +961,7 @@ def test_send_takes_a_handlers_step_and_binds_the_event_when_it_is_read():
     assert event["data"]["k"] == 4.0 and type(event["data"]["arr"]).__name__ == "JSArray"
     assert sm._lazy_event is None
     sm.send("e", {"k": 10**400})  # no JS number: the guess fails, the full path decides
-    assert sm.datamodel["log"] == "01-EEE"
+    assert sm.datamodel["log"] == "01-EEEE"  # (undefined, which the three conditions fail on)
     sm.send("f")  # a handler's event without data: as the handler decides (n == 0: taken)
     assert sm._lazy_event == ("f", None)
     assert sm.datamodel["_event"]["name"] == "f" and sm.datamodel["_event"]["data"] is UNDEFINED
@@ -1062,7 +1062,7 @@ def test_a_watched_session_runs_every_send_through_its_supervisor():
         assert len(quiet) == len(events)
 
 
-# -- event data as the host passed it: converted when code other than a fast path reads it --
+# -- event data as the host passed it: read by plans as it is, converted before other code --
 
 RAW_CHART = (
     '<datamodel><data id="total" expr="0"/><data id="tag" expr="\'\'"/></datamodel>'
@@ -1077,24 +1077,26 @@ RAW_CHART = (
 
 
 @pytest.mark.plans
-def test_fast_paths_read_event_data_without_converting_it():
+def test_plans_read_event_data_without_converting_it():
     sm = machine(RAW_CHART)
     payload = {"n": 2, "arr": [1, 5, 7], "s": "x"}
+    sm.send("add", {"n": 0})  # (the first step of a configuration gives it its handlers)
     sm.send("add", payload)
-    # Only fast paths read the data: it is still the host's (no conversion was needed).
-    assert sm.raw_event is not None and sm.raw_event["data"] is payload
+    # Only a plan (the handler) read the data: it is still the host's, in no event object yet.
+    assert sm._lazy_event == ("add", payload) and sm._lazy_event[1] is payload
     assert sm.datamodel["total"] == 10.0 and type(sm.datamodel["total"]) is float
     assert sm.datamodel["tag"] == "x:3"
-    # Reading the datamodel converts it: JS values from then on, a copy of the host's data.
+    # Reading the datamodel binds the event, converted: JS values, a copy of the host's data.
     data = sm.datamodel["_event"]["data"]
-    assert sm.raw_event is None and data is not payload
+    assert sm._lazy_event is None and data is not payload
     assert type(data["arr"]).__name__ == "JSArray" and data["n"] == 2.0 and type(data["n"]) is float
 
 
 def test_fast_paths_run_no_code_of_the_hosts_objects_in_event_data():
-    # A fast path checks the host's data with type(), never `__class__`, which an object of the
+    # A plan checks the host's data with type(), never `__class__`, which an object of the
     # host's may compute (a proxy's does): such data fails the guess, and its conversion
-    # fails as data that is not JSON-like does (error.execution).
+    # fails as data that is not JSON-like does (error.execution; the condition then reads
+    # undefined, a TypeError: two errors an event).
     class Sly:
         @property
         def __class__(self):
@@ -1104,26 +1106,26 @@ def test_fast_paths_run_no_code_of_the_hosts_objects_in_event_data():
     sm.send("add", {"n": 1, "arr": [1, 2], "s": "x"})  # (then the handler's path is open: plans)
     for payload in ({"n": Sly(), "arr": [1, 2], "s": "x"}, {"n": 2, "arr": [1, Sly()], "s": "x"}, {"n": 2, "arr": [1, 2], "s": Sly()}):
         sm.send("add", payload)
-    assert len(sm.logs) == 3 and all("not JSON-like" in line for line in sm.logs), sm.logs
+    assert len(sm.logs) == 6 and all("not JSON-like" in line for line in sm.logs[::2]), sm.logs
+    assert all("Cannot read properties of undefined (reading 'n')" in line for line in sm.logs[1::2]), sm.logs
     assert sm.datamodel["total"] == 2.0
 
 
-def test_code_other_than_fast_paths_sees_converted_data():
+def test_code_other_than_plans_sees_converted_data():
     sm = machine(RAW_CHART)
-    sm.send("show", {"n": 1, "arr": [1, 2], "t": (3, 4)})
-    assert sm.logs == ['{"n":1,"arr":[1,2],"t":[3,4]}']
-    assert sm.raw_event is None
+    for _ in range(2):  # (the second through the plans the first recorded)
+        sm.send("show", {"n": 1, "arr": [1, 2], "t": (3, 4)})
+    assert sm.logs == ['{"n":1,"arr":[1,2],"t":[3,4]}'] * 2
 
 
-def test_event_data_that_is_not_json_like_is_an_error_when_read():
+def test_event_data_that_is_not_json_like_is_undefined_and_an_error():
     sm = machine(RAW_CHART)
-    sm.send("add", {"n": {1, 2}})  # a set: no JS value; the condition reads it
-    assert len(sm.logs) == 1 and sm.logs[0].startswith("error: ") and "not JSON-like" in sm.logs[0]
+    sm.send("add", {"n": {1, 2}})  # a set: no JS value; then the condition reads undefined.n
+    assert len(sm.logs) == 2 and "not JSON-like" in sm.logs[0] and "of undefined" in sm.logs[1], sm.logs
     assert sm.datamodel["total"] == 0.0
-    sm.send("other", {"n": {1, 2}})  # nothing reads it: no error
-    assert len(sm.logs) == 1
-    with pytest.raises(TypeError):
-        sm.datamodel  # the host asks for it: the conversion fails here
+    sm.send("other", {"n": {1, 2}})  # nothing reads it: the data is lost all the same, and said so
+    assert len(sm.logs) == 3 and "not JSON-like" in sm.logs[2], sm.logs
+    assert sm.datamodel["_event"]["name"] == "error.execution"  # (the last event taken)
 
 
 def test_str_keys_win_over_other_keys_of_the_same_spelling():

@@ -156,17 +156,19 @@ def test_error_locations_need_no_source_file(tmp_path):
 
 
 def test_a_traceback_through_generated_code_names_the_scxml_of_each_generated_frame(caplog):
-    # data that cannot become a JavaScript value fails inside the generated condition (a Python
-    # TypeError, not a JS error): its traceback, logged at DEBUG, carries notes naming the
-    # SCXML element and line of each generated frame
+    # a value that is no JavaScript value (a host's int past the doubles, put into the
+    # datamodel) fails inside the generated condition (a Python OverflowError, not a JS
+    # error): its traceback, logged at
+    # DEBUG, carries notes naming the SCXML element and line of each generated frame
     import traceback
 
-    doc = LOCATED.replace('cond="x.y.z"', 'cond="_event.data.k == 1"')
+    doc = LOCATED.replace('cond="x.y.z"', 'cond="x + 1 == 1"')
     module = scxmlc.load_source(scxmlc.compile_source(doc, "noted.scxml").source, "noted_chart", "noted.scxml")
     caplog.set_level(logging.DEBUG, logger="scxmlc_runtime")
     sm = module.Chart(host=Host(SimulatedClock()))
     sm.start()
-    sm.send("go", {"k": object()})
+    sm.dm["x"] = 10**400
+    sm.send("go")
     records = [r for r in caplog.records if r.exc_info and "internal error" in r.getMessage()]
     assert records, [r.getMessage() for r in caplog.records]
     text = "".join(traceback.format_exception(records[-1].exc_info[1]))

@@ -1,7 +1,7 @@
 """Fast paths over event data as the host passed it (scxmlc/ecmascript/speculate.py, RAW).
 
-Machine.send leaves the host's payload in `_event.data` (ints, lists, tuples, dicts with any
-keys) until code other than a fast path reads it. Every fast path here runs alone over such
+Machine.send gives the host's payload (ints, lists, tuples, dicts with any keys) as it is to
+the plans, selectors and handlers, which are built of fast paths. Every fast path here runs alone over such
 a payload and must either fail its guess or give what V8 gives for the converted payload;
 and whatever it gives must be a JS value, never a piece of the host's data.
 """

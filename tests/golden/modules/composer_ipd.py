@@ -43,16 +43,12 @@ __scxmlc_generated__ = True
 # <data id='system'> line 6
 def _scxml_data_system(_sm):
     _dm = _sm.dm
-    if _sm.raw_event is not None:
-        _sm.convert_event()
     return js_new(js_global(_dm, "Object"), "Object")
 
 
 # <onentry> of <state> 'Wf' line 8
 def _Wf_onentry(_sm):
     _dm = _sm.dm
-    if _sm.raw_event is not None:
-        _sm.convert_event()
     # <script> line 8
     js_shadow_declare(_dm, ("system",))
     js_shadow_set(_dm, "system", js_new(js_global(_dm, "Object"), "Object"))
@@ -62,8 +58,6 @@ def _Wf_onentry(_sm):
 # <onentry> of <state> 'Wf._composer_entry' line 5 of composer/Workflow.scxml
 def _Wf__composer_entry_onentry(_sm):
     _dm = _sm.dm
-    if _sm.raw_event is not None:
-        _sm.convert_event()
     # <script> line 5 of composer/Workflow.scxml
     js_shadow_declare(_dm, ("system",))
     js_shadow_set(
@@ -81,8 +75,6 @@ def _Wf__composer_entry_onentry(_sm):
 # <onentry> of <state> 'Wf.Entry1' line 8 of composer/Workflow.scxml
 def _Wf_Entry1_onentry(_sm):
     _dm = _sm.dm
-    if _sm.raw_event is not None:
-        _sm.convert_event()
     # <log> line 8 of composer/Workflow.scxml
     _sm.log(
         None,
@@ -112,16 +104,12 @@ def _Wf_Entry1_t1_cond(_sm):
         ) == "Wf"
     except js_guess_failed:
         pass
-    if _sm.raw_event is not None:
-        _sm.convert_event()
     return js_eq(js_getp(js_getp(_ev, "data"), "resolveid"), "Wf")
 
 
 # <script> line 5
 def _scxml_script(_sm):
     _dm = _sm.dm
-    if _sm.raw_event is not None:
-        _sm.convert_event()
     # <script> line 5
     _ticks = js_ticks(_dm)
     js_declare(_dm, (), ("greet",))
@@ -197,15 +185,15 @@ Chart = DefaultIpd
 # fmt: off
 __scxmlc_locations__ = (
     (43, "<data id='system'>", 6, ''),
-    (51, "<onentry> of <state> 'Wf'", 8, ''),
-    (56, '<script>', 8, ''),
-    (62, "<onentry> of <state> 'Wf._composer_entry'", 5, 'composer/Workflow.scxml'),
-    (67, '<script>', 5, 'composer/Workflow.scxml'),
-    (81, "<onentry> of <state> 'Wf.Entry1'", 8, 'composer/Workflow.scxml'),
-    (86, '<log>', 8, 'composer/Workflow.scxml'),
-    (96, '<send>', 9, 'composer/Workflow.scxml'),
-    (100, '<transition cond>', 11, 'composer/Workflow.scxml'),
-    (120, '<script>', 5, ''),
-    (125, '<script>', 5, ''),
+    (49, "<onentry> of <state> 'Wf'", 8, ''),
+    (52, '<script>', 8, ''),
+    (58, "<onentry> of <state> 'Wf._composer_entry'", 5, 'composer/Workflow.scxml'),
+    (61, '<script>', 5, 'composer/Workflow.scxml'),
+    (75, "<onentry> of <state> 'Wf.Entry1'", 8, 'composer/Workflow.scxml'),
+    (78, '<log>', 8, 'composer/Workflow.scxml'),
+    (88, '<send>', 9, 'composer/Workflow.scxml'),
+    (92, '<transition cond>', 11, 'composer/Workflow.scxml'),
+    (110, '<script>', 5, ''),
+    (113, '<script>', 5, ''),
 )
 # fmt: on

@@ -44,8 +44,6 @@ def _locked_onentry(_sm):
 # <onentry> of <state> 'open' line 27
 def _open_onentry(_sm):
     _dm = _sm.dm
-    if _sm.raw_event is not None:
-        _sm.convert_event()
     # <assign> line 27
     _dm["opened"] = _t1 + 1.0 if type((_t1 := _dm["opened"])) is float else js_add(_t1, 1.0)
     # <log> line 28
@@ -104,8 +102,6 @@ def _gone_onentry(_sm):
 def _locked_t1_cond(_sm):
     _dm = _sm.dm
     _ev = _dm["_event"]
-    if _sm.raw_event is not None:
-        _sm.convert_event()
     return js_truthy(
         _ev["data"] if type(_ev) is dict and "data" in _ev else js_getp(_ev, "data")
     ) and (
@@ -217,21 +213,21 @@ __scxmlc_locations__ = (
     (38, "<onentry> of <state> 'locked'", 16, ''),
     (40, '<log>', 16, ''),
     (44, "<onentry> of <state> 'open'", 27, ''),
-    (49, '<assign>', 27, ''),
-    (51, '<log>', 28, ''),
-    (87, '<send>', 30, ''),
-    (91, "<onexit> of <state> 'open'", 32, ''),
-    (93, '<cancel>', 32, ''),
-    (97, "<onentry> of <final> 'gone'", 38, ''),
-    (99, '<log>', 38, ''),
-    (103, '<transition cond>', 17, ''),
-    (138, '<transition>', 17, ''),
-    (140, '<log>', 18, ''),
-    (144, '<transition>', 20, ''),
-    (146, '<log>', 21, ''),
-    (152, '<transition>', 20, ''),
-    (155, '<log>', 21, ''),
-    (159, "<onentry> of <state> 'locked'", 16, ''),
-    (162, '<log>', 16, ''),
+    (47, '<assign>', 27, ''),
+    (49, '<log>', 28, ''),
+    (85, '<send>', 30, ''),
+    (89, "<onexit> of <state> 'open'", 32, ''),
+    (91, '<cancel>', 32, ''),
+    (95, "<onentry> of <final> 'gone'", 38, ''),
+    (97, '<log>', 38, ''),
+    (101, '<transition cond>', 17, ''),
+    (134, '<transition>', 17, ''),
+    (136, '<log>', 18, ''),
+    (140, '<transition>', 20, ''),
+    (142, '<log>', 21, ''),
+    (148, '<transition>', 20, ''),
+    (151, '<log>', 21, ''),
+    (155, "<onentry> of <state> 'locked'", 16, ''),
+    (158, '<log>', 16, ''),
 )
 # fmt: on

@@ -52,8 +52,6 @@ def _scxml_data_config(_sm):
 # <onentry> of <state> 's' line 12
 def _s_onentry(_sm):
     _dm = _sm.dm
-    if _sm.raw_event is not None:
-        _sm.convert_event()
     # <foreach> line 12
     for _t_index1, _t_item1 in enumerate(_sm.foreach_items(_dm["items"])):
         _dm["item"] = _t_item1
@@ -125,16 +123,12 @@ def _s_t1_cond(_sm):
         ) == 14.0
     except js_guess_failed:
         pass
-    if _sm.raw_event is not None:
-        _sm.convert_event()
     return js_strict_eq(js_getp(js_getp(_ev, "data"), "sum"), 14.0)
 
 
 # <transition> line 21
 def _s_t1(_sm):
     _dm = _sm.dm
-    if _sm.raw_event is not None:
-        _sm.convert_event()
     # <cancel> line 21
     _sm.cancel_send(js_global(_dm, "tickid"))
 
@@ -177,16 +171,16 @@ __scxmlc_locations__ = (
     (42, "<data id='when'>", 7, ''),
     (47, "<data id='config'>", 8, ''),
     (52, "<onentry> of <state> 's'", 12, ''),
-    (57, '<foreach>', 12, ''),
-    (61, '<if>', 13, ''),
-    (67, '<assign>', 13, ''),
-    (84, '<log>', 14, ''),
-    (87, '<assign>', 15, ''),
-    (93, '<send>', 17, ''),
-    (109, '<send>', 18, ''),
-    (111, '<log>', 19, ''),
-    (115, '<transition cond>', 21, ''),
-    (133, '<transition>', 21, ''),
-    (138, '<cancel>', 21, ''),
+    (55, '<foreach>', 12, ''),
+    (59, '<if>', 13, ''),
+    (65, '<assign>', 13, ''),
+    (82, '<log>', 14, ''),
+    (85, '<assign>', 15, ''),
+    (91, '<send>', 17, ''),
+    (107, '<send>', 18, ''),
+    (109, '<log>', 19, ''),
+    (113, '<transition cond>', 21, ''),
+    (129, '<transition>', 21, ''),
+    (132, '<cancel>', 21, ''),
 )
 # fmt: on

@@ -69,8 +69,6 @@ def _idle_t1_cond(_sm):
         ) > 0.0 and (not (_f4 if type((_f4 := _f1["sku"])) is str else js_deopt()) == "")
     except js_guess_failed:
         pass
-    if _sm.raw_event is not None:
-        _sm.convert_event()
     return js_gt(js_getp(js_getp(_ev, "data"), "qty"), 0.0) and (
         not js_eq(js_getp(js_getp(_ev, "data"), "sku"), "")
     )
@@ -135,8 +133,6 @@ def _idle_t1(_sm):
             else js_string_too_long()
         )
     except js_guess_failed:
-        if _sm.raw_event is not None:
-            _sm.convert_event()
         # <assign> line 13
         _dm["count"] = js_add(_dm["count"], js_getp(js_getp(_ev, "data"), "qty"))
         # <assign> line 14
@@ -155,11 +151,7 @@ def _idle_t1(_sm):
     try:
         _v = float(len(_f14) if (_f14 := _dm["label"]).__class__ in js_LENGTH_TYPES else js_deopt())
     except js_guess_failed:
-        if _sm.raw_event is not None:
-            _sm.convert_event()
         _v = js_length(_dm["label"])
-    if _sm.raw_event is not None:
-        _sm.convert_event()
     js_setp(js_global_this(_dm), "last", _v)
 
 
@@ -167,8 +159,6 @@ def _idle_t1(_sm):
 def _idle_t2_cond(_sm):
     _dm = _sm.dm
     _ev = _dm["_event"]
-    if _sm.raw_event is not None:
-        _sm.convert_event()
     return (
         not js_truthy(_ev["data"] if type(_ev) is dict and "data" in _ev else js_getp(_ev, "data"))
         or not js_typeof(
@@ -197,8 +187,6 @@ def _idle_t3_cond(_sm):
         ) > 0.0
     except js_guess_failed:
         pass
-    if _sm.raw_event is not None:
-        _sm.convert_event()
     return js_gt(js_length(_dm["items"]), 0.0)
 
 
@@ -216,8 +204,6 @@ def _idle_t3(_sm):
             else js_deopt()
         )["name"]
     except js_guess_failed:
-        if _sm.raw_event is not None:
-            _sm.convert_event()
         _dm["label"] = js_getp(js_get(_dm["items"], js_sub(js_length(_dm["items"]), 1.0)), "name")
 
 
@@ -278,13 +264,13 @@ __scxmlc_locations__ = (
     (49, "<data id='label'>", 8, ''),
     (54, "<data id='items'>", 9, ''),
     (59, '<transition cond>', 12, ''),
-    (79, '<transition>', 12, ''),
-    (140, '<assign>', 13, ''),
-    (142, '<assign>', 14, ''),
-    (154, '<assign>', 15, ''),
-    (166, '<transition cond>', 17, ''),
-    (191, '<transition cond>', 18, ''),
-    (205, '<transition>', 18, ''),
-    (208, '<assign>', 19, ''),
+    (77, '<transition>', 12, ''),
+    (136, '<assign>', 13, ''),
+    (138, '<assign>', 14, ''),
+    (150, '<assign>', 15, ''),
+    (158, '<transition cond>', 17, ''),
+    (181, '<transition cond>', 18, ''),
+    (193, '<transition>', 18, ''),
+    (196, '<assign>', 19, ''),
 )
 # fmt: on

@@ -39,8 +39,6 @@ def _r2_donedata(_sm):
 # <onentry> of <final> 'finished' line 21
 def _finished_onentry(_sm):
     _dm = _sm.dm
-    if _sm.raw_event is not None:
-        _sm.convert_event()
     # <script> line 21
     js_declare(_dm, ("count",))
     js_invoke(_dm["log"], "push", "done")
@@ -102,6 +100,6 @@ __scxmlc_locations__ = (
     (29, "<data id='log'>", 4, ''),
     (34, "<donedata> of <final> 'r2'", 14, ''),
     (39, "<onentry> of <final> 'finished'", 21, ''),
-    (44, '<script>', 21, ''),
+    (42, '<script>', 21, ''),
 )
 # fmt: on

@@ -9,7 +9,7 @@ Import the class, construct it (optionally with a clock) and drive it:
 """
 
 from scxmlc_runtime import ATOMIC, FINAL, InvokeDef, Machine, ROOT, StateDef, TransitionDef
-from scxmlc_runtime.js import js_add, js_deopt, js_guess_failed
+from scxmlc_runtime.js import js_add
 
 # Marks this module as generated: the runtime finds its frames in a traceback, and reports
 # the SCXML line of a failing element from `__scxmlc_locations__` (the table at the end).
@@ -31,12 +31,7 @@ def _waiting_i1_end_donedata(_sm):
 def _waiting_i1_counting_t1(_sm):
     _dm = _sm.dm
     # <assign> line 12
-    try:
-        _dm["start"] = (_f1 if (_f1 := _dm["start"]).__class__ is float else js_deopt()) + 1.0
-    except js_guess_failed:
-        if _sm.raw_event is not None:
-            _sm.convert_event()
-        _dm["start"] = js_add(_dm["start"], 1.0)
+    _dm["start"] = _t1 + 1.0 if type((_t1 := _dm["start"])) is float else js_add(_t1, 1.0)
 
 
 # <data id='got'> line 4
@@ -126,10 +121,10 @@ __scxmlc_locations__ = (
     (24, "<donedata> of <final> 'end'", 15, ''),
     (30, '<transition>', 12, ''),
     (33, '<assign>', 12, ''),
-    (42, "<data id='got'>", 4, ''),
-    (47, '<invoke>', 6, ''),
+    (37, "<data id='got'>", 4, ''),
+    (42, '<invoke>', 6, ''),
+    (48, '<invoke>', 6, ''),
     (53, '<invoke>', 6, ''),
-    (58, '<invoke>', 6, ''),
-    (61, '<assign>', 18, ''),
+    (56, '<assign>', 18, ''),
 )
 # fmt: on

@@ -56,8 +56,6 @@ def _fetching_session_fetch_14_requestid(_sm, _id):
 def _fetching_onentry(_sm):
     # <log> line 13
     _sm.log(None, "fetching", level=4)
-    if _sm.raw_event is not None:
-        _sm.convert_event()
     # <session:fetch> line 14
     _sm.module_action(
         "session", "fetch", 14, _fetching_session_fetch_14, _fetching_session_fetch_14_requestid, 1
@@ -72,8 +70,6 @@ def _fetching_session_cancel_20(_sm):
 
 # <onexit> of <state> 'fetching' line 20
 def _fetching_onexit(_sm):
-    if _sm.raw_event is not None:
-        _sm.convert_event()
     # <session:cancel> line 20
     _sm.module_action("session", "cancel", 20, _fetching_session_cancel_20, None, ("onexit", 1))
 
@@ -101,8 +97,6 @@ def _starting_session_start_29_sessionid(_sm, _id):
 
 # <onentry> of <state> 'starting' line 29
 def _starting_onentry(_sm):
-    if _sm.raw_event is not None:
-        _sm.convert_event()
     # <session:start> line 29
     _sm.module_action(
         "session", "start", 29, _starting_session_start_29, _starting_session_start_29_sessionid, 2
@@ -113,8 +107,6 @@ def _starting_onentry(_sm):
 def _fetching_t1_session_fetch_23(_sm):
     _dm = _sm.dm
     _ev = _dm["_event"]
-    if _sm.raw_event is not None:
-        _sm.convert_event()
     return {
         "srcexpr": "http://apps/audit",
         "params": (
@@ -142,8 +134,6 @@ def _fetching_t1_session_fetch_23(_sm):
 
 # <transition> line 22
 def _fetching_t1(_sm):
-    if _sm.raw_event is not None:
-        _sm.convert_event()
     # <session:fetch> line 23
     _sm.module_action("session", "fetch", 23, _fetching_t1_session_fetch_23, None, 0)
 
@@ -155,8 +145,6 @@ def _starting_t1_ixn_detach_34(_sm):
 
 # <transition> line 33
 def _starting_t1(_sm):
-    if _sm.raw_event is not None:
-        _sm.convert_event()
     # <ixn:detach> line 34
     _sm.module_action("ixn", "detach", 34, _starting_t1_ixn_detach_34, None, 0)
 
@@ -210,19 +198,19 @@ __scxmlc_locations__ = (
     (49, '<session:fetch>', 14, ''),
     (55, "<onentry> of <state> 'fetching'", 13, ''),
     (57, '<log>', 13, ''),
-    (61, '<session:fetch>', 14, ''),
-    (67, '<session:cancel>', 20, ''),
-    (73, "<onexit> of <state> 'fetching'", 20, ''),
-    (77, '<session:cancel>', 20, ''),
-    (81, '<session:start>', 29, ''),
-    (96, '<session:start>', 29, ''),
-    (102, "<onentry> of <state> 'starting'", 29, ''),
-    (106, '<session:start>', 29, ''),
-    (112, '<session:fetch>', 23, ''),
-    (143, '<transition>', 22, ''),
-    (147, '<session:fetch>', 23, ''),
-    (151, '<ixn:detach>', 34, ''),
-    (156, '<transition>', 33, ''),
-    (160, '<ixn:detach>', 34, ''),
+    (59, '<session:fetch>', 14, ''),
+    (65, '<session:cancel>', 20, ''),
+    (71, "<onexit> of <state> 'fetching'", 20, ''),
+    (73, '<session:cancel>', 20, ''),
+    (77, '<session:start>', 29, ''),
+    (92, '<session:start>', 29, ''),
+    (98, "<onentry> of <state> 'starting'", 29, ''),
+    (100, '<session:start>', 29, ''),
+    (106, '<session:fetch>', 23, ''),
+    (135, '<transition>', 22, ''),
+    (137, '<session:fetch>', 23, ''),
+    (141, '<ixn:detach>', 34, ''),
+    (146, '<transition>', 33, ''),
+    (148, '<ixn:detach>', 34, ''),
 )
 # fmt: on
