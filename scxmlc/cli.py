@@ -21,6 +21,7 @@ EXIT_ERRORS = 1  # the input has errors
 EXIT_USAGE = 2
 EXIT_NOT_FINISHED = 3  # `run`: the machine did not reach a top-level final state
 EXIT_INTERNAL = 70  # a bug in scxmlc itself (EX_SOFTWARE)
+EXIT_BROKEN_PIPE = 141  # the reader of stdout went away (`| head`): as a shell reports SIGPIPE
 
 
 def _print_diags(diags: list[Diagnostic]) -> None:
@@ -211,12 +212,15 @@ def cmd_run(args) -> int:
         print(record, flush=True)
 
     runtime_log = logging.getLogger("scxmlc_runtime")
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    if not args.quiet:
+    if args.quiet:
+        # (a handler that drops them: with none at all, logging's last resort would print them)
+        handler: logging.Handler = logging.NullHandler()
+    else:
         # Show the runtime's error events (error.execution with its SCXML line) on stderr.
-        runtime_log.addHandler(handler)
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
         runtime_log.setLevel(logging.INFO)
+    runtime_log.addHandler(handler)
     services = []
     if args.ors_config:
         from scxmlc_runtime.ors import Genesys
@@ -594,6 +598,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `scxmlc run --trace | head`: the reader has gone. Nothing more is printed (nor at
+        # exit, when Python flushes stdout), and the exit status is a shell's for SIGPIPE.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception:  # noqa: BLE001 - a bug of ours must not look like the user's error
         if args.debug:
             from scxmlc_runtime.actions import add_scxml_notes

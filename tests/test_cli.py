@@ -149,6 +149,21 @@ def test_run_reports_error_events_with_their_line(tmp_path, capsys):
     assert "error.execution: ReferenceError: nowhere is not defined (oops.scxml:3)" in err
     assert main(["run", str(chart), "--simulated-clock", "--quiet"]) == 3
     assert "error.execution" not in capsys.readouterr().err
+    # (as a process too: in one, logging's last resort printed what no handler took)
+    proc = subprocess.run([sys.executable, "-m", "scxmlc", "run", "--simulated-clock", "--quiet", str(chart)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 3 and proc.stderr == "" and proc.stdout == "configuration (running): a\n", (proc.stdout, proc.stderr)
+
+
+def test_run_into_a_pipe_whose_reader_goes_away_ends_quietly(tmp_path):
+    # `scxmlc run --trace | head -1`: an internal error (BrokenPipeError), exit 70, before
+    chart = tmp_path / "chatty.scxml"
+    chart.write_text('<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript"><datamodel><data id="i" expr="0"/></datamodel>'
+                     '<state id="a"><transition cond="i &lt; 20000" target="a"><assign location="i" expr="i + 1"/></transition></state></scxml>')  # fmt: skip
+    proc = subprocess.Popen([sys.executable, "-m", "scxmlc", "run", "--simulated-clock", "--trace", str(chart)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline()  # the reader takes a line and goes
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141 and err == "", err
 
 
 def test_compile_directory_rebuilds_when_an_embedded_file_changes(tmp_path, capsys):
