@@ -200,7 +200,7 @@ def snapshot_state(machine: "Machine", writer: HeapWriter | None = None) -> dict
             state["declared"] = sorted(declared)  # (names `delete` must keep)
         if machine.realm_patches is not None:
             state["realm"] = _realm(machine.realm_patches, writer)
-        extra = {k: machine.__dict__[k] for k in ("document_url", "base_dir", "_cancelled", "_end_reports", "_send_seq") if k in machine.__dict__}
+        extra = {k: machine.__dict__[k] for k in ("document_url", "base_dir", "_cancelled", "_end_reports", "_send_seq", "_started_ms") if k in machine.__dict__}
         if extra:
             state["attrs"] = extra
         if machine._children:

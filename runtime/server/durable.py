@@ -136,6 +136,7 @@ class Durability:
         elif machine.sessionid not in self.resident:
             res = self.adopt(machine, machine.document_url or "")
             sid = machine.sessionid
+            machine._started_ms = self.service.started_ms[sid] = self.service.now_ms()
             self.service.scheduled.pop(sid, None)  # (a row known since a restart: started)
             if sid in self.rows:
                 # its schedule row goes with its first commit (a crash before that starts it

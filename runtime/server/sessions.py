@@ -438,7 +438,8 @@ class SessionService:
         machine.on_end(self._ended)
         self.host.keep(machine)
         self.src[sid] = url
-        self.started_ms[sid] = self.updated_ms[sid] = self.now_ms()
+        # (kept in the session, so its snapshot has it: `started` is the same after a restart)
+        machine._started_ms = self.started_ms[sid] = self.updated_ms[sid] = self.now_ms()
         if self.durability is not None:
             res = self.durability.adopt(machine, url)
             if res.durable:
@@ -532,7 +533,7 @@ class SessionService:
         sid = machine.sessionid
         machine.on_end(self._ended)
         self.src.setdefault(sid, stored.src or stored.module)
-        self.started_ms.setdefault(sid, stored.created_ms)
+        self.started_ms.setdefault(sid, machine.__dict__.get("_started_ms") or stored.created_ms)
         self.updated_ms[sid] = stored.updated_ms
 
     async def chart_of(self, src: str):
@@ -734,7 +735,7 @@ class SessionService:
             "name": machine.name,
             "src": self.src.get(sid),
             "status": "running",
-            "started": self.started_ms.get(sid),
+            "started": self.started_ms.get(sid) or machine.__dict__.get("_started_ms"),
             "updated": self.updated_ms.get(sid),
             "persistent": self.persistent(machine),
         }

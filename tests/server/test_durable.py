@@ -574,6 +574,8 @@ def test_the_readme_example_survives_kill_9(tmp_path):
         serve.start()
         after = c.get(f"/scxml/session/{sid}/query?items=seen,position").json()
         assert (after["data"], after["configuration"]) == (before["data"], before["configuration"])
+        # "in the same state": when it started too (it was the store's first commit's time)
+        assert after["started"] == before["started"], (before["started"], after["started"])
     finally:
         serve.stop()
 
@@ -646,10 +648,13 @@ def test_session_start_across_a_downtime_the_parent_hears_started_expired_and_do
         serve.start()
         expected = [f"session.start.done:{soon}:", f"error.session.start:{missed}:expired"]
         assert eventually(lambda: sorted((data_of(serve.port, sid) or {}).get("events", [])) == sorted(expected), timeout=5)
-        assert query(serve.port, soon)["configuration"] == ["k"]
+        kid = query(serve.port, soon)
+        assert kid["configuration"] == ["k"]
         assert Client(serve.url).get(f"/scxml/session/{missed}/query").status == 404
         serve.kill()  # the child and its starter are stored apart: the end still finds it
         serve.start()
+        # a <session:start>'s session has its start time (it was null until a restart)
+        assert isinstance(kid["started"], int), kid
         assert post(serve.port, f"/scxml/session/{soon}/event/finish")[0] == 200
         assert eventually(lambda: data_of(serve.port, sid)["events"][-1] == f"done.scxml.kid:{soon}:", timeout=5)
     finally:
