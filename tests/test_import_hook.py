@@ -57,7 +57,9 @@ GREETER = """\
 
 
 def run_script(charts: Path) -> dict:
-    proc = subprocess.run([sys.executable, "-c", SCRIPT, str(charts)], capture_output=True, text=True, timeout=120)
+    # (from the charts' parent folder: `-c` puts the working folder first on sys.path, and a
+    # door.py there, the tutorial's own, would be imported instead of the chart)
+    proc = subprocess.run([sys.executable, "-c", SCRIPT, str(charts)], capture_output=True, text=True, timeout=120, cwd=charts.parent)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from scxmlc_runtime.js import to_py
 from scxmlc_runtime.ors import SimulatedInteractions, SimulatedRouting
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "ors"
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "ownership"
+SEEDS = Path(os.environ.get("SCXMLC_SEEDS_DIR") or Path(__file__).resolve().parents[3] / "shared" / "seeds") / "ownership"
 CHILD_URL = "http://localhost:17080/ixn_attach.scxml"
 
 
@@ -66,7 +67,7 @@ def ev(name: str, data: str) -> str:
 
 def test_the_examples_are_the_seed_documents():
     if not SEEDS.exists():
-        pytest.fail(f"the seeds are missing: {SEEDS}")
+        pytest.fail(f"the seeds are missing: {SEEDS} (set SCXMLC_SEEDS_DIR to the folder that holds ownership/)")
     for name in ("parent.scxml", "ixn_attach.scxml"):
         assert (EXAMPLES / name).read_text() == (SEEDS / name).read_text()
 
