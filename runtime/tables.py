@@ -34,6 +34,9 @@ DEEP_HISTORY = 6
 
 
 class StateDef(_Row):
+    """One state of a chart's STATES table (a generated module's class attribute): its id,
+    kind, place in the tree and executable content, as the interpreter reads them."""
+
     __slots__ = ()
 
     id: str
@@ -67,6 +70,9 @@ class StateDef(_Row):
 
 
 class TransitionDef(_Row):
+    """One transition of a chart's TRANSITIONS table: its source, event descriptors,
+    condition, targets and content, in document order."""
+
     __slots__ = ()
 
     source: int

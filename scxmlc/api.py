@@ -210,6 +210,9 @@ def register_text(filename: str, source: str) -> None:
 
 
 def load_source(source: str, module_name: str, origin: str) -> types.ModuleType:
+    """Import generated Python `source` (what `compile_source` made) as the module
+    `module_name`, without writing it anywhere: tracebacks show its lines (registered with
+    linecache under a name naming `origin`, the chart it came from)."""
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
     filename = f"<scxmlc {origin} {digest}>"
     register_text(filename, source)

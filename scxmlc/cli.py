@@ -431,7 +431,7 @@ def _sessions_parser(sub) -> None:
                         "timers, requests, src. Ended sessions are not stored (only their tombstones). Then, without --status, "
                         "the sessions that start later: id, when (UTC), the session that started it (- for a REST start), src.")  # fmt: skip
     ls.add_argument("--status", choices=SESSION_STATUSES, help="only the sessions with this status")
-    ls.add_argument("--json", action="store_true", help='print {"sessions": [...], "count": N} as JSON')
+    ls.add_argument("--json", action="store_true", help='print {"sessions": [...], "count": N, "scheduled": [...]} as JSON')
     sh = act.add_parser("show", parents=[where], help="a stored session: header, snapshot summary, timers, requests, inbox",
                         epilog=SESSIONS_EPILOG, formatter_class=formatter)  # fmt: skip
     sh.add_argument("id", help="the session id")

@@ -81,6 +81,7 @@ class Resident:
     schedule_del: list = field(default_factory=list)
     dirty: bool = False  # processed inputs not committed yet (commit_policy idle)
     uncommitted: int = 0
+    uncommitted_since: float = 0.0  # (time.monotonic() of the first of them)
 
 
 class Durability:
@@ -257,9 +258,13 @@ class Durability:
                 return
         if res.durable and res.pumping and self.settings.commit_policy == "idle" and root.running:
             # §9.4 commit_policy idle: one commit when the inbox is drained (pump), or after
-            # commit_max_events inputs; effects wait for it (rule E)
+            # commit_max_events inputs, or commit_max_delay_ms after the first of them;
+            # effects wait for it (rule E)
             res.uncommitted += 1
-            if res.uncommitted < self.settings.commit_max_events:
+            now = time.monotonic()
+            if res.uncommitted == 1:
+                res.uncommitted_since = now
+            if res.uncommitted < self.settings.commit_max_events and (now - res.uncommitted_since) * 1000 < self.settings.commit_max_delay_ms:
                 res.dirty = True
                 return
         res.uncommitted = 0

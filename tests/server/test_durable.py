@@ -558,6 +558,32 @@ def test_commit_policy_idle_commits_once_per_drained_inbox(tmp_path, timers_root
     assert version < 40  # fewer commits than inputs (each of the 40 would be one under "every")
 
 
+def test_commit_policy_idle_commits_at_the_latest_after_commit_max_delay_ms(tmp_path, timers_root):
+    """§9.4: ... or after commit_max_delay_ms: with 0, every input is a commit of its own, however
+    many wait in the inbox (the setting was read and never used)."""
+    config = tmp_path / "serve.toml"
+    config.write_text('commit_policy = "idle"\ncommit_max_events = 1000\ncommit_max_delay_ms = 0\n')
+    serve = Serve(timers_root, tmp_path / "s.db", free_port(), "--config", str(config))
+    serve.start()
+    try:
+        sid = post(serve.port, "/scxml/session/start", {"src": "timers.scxml"})[1]["sessionid"]
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(lambda n: post(serve.port, f"/scxml/session/{sid}/event/note", {"n": str(n)}), range(20)))
+        assert all(a is not None and a[0] == 200 for a in answers)
+        assert eventually(lambda: len((data_of(serve.port, sid) or {}).get("events", [])) == 20, timeout=5)
+    finally:
+        serve.stop()
+    from scxmlc_runtime.store.sqlite import SqliteStore
+
+    store = SqliteStore(str(tmp_path / "s.db"))
+    store.open()
+    try:
+        version = store.load(sid).version
+    finally:
+        store.close()
+    assert version >= 20, version  # (a commit per input, and the start's)
+
+
 def test_the_readme_example_survives_kill_9(tmp_path):
     """docs/serving.md (README's "A session server"): the example chart, its curl session, and a kill -9."""
     root = Path(__file__).resolve().parents[2] / "examples" / "serve"
