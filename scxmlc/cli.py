@@ -160,7 +160,9 @@ def _parse_event(text: str):
     try:
         return name, json.loads(payload)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"bad --event {text!r}: the data is not JSON ({exc.msg})") from None
+        raise ValueError(f"bad --event {text[:200]!r}: the data is not JSON ({exc.msg})") from None
+    except RecursionError:  # (arrays or objects nested thousands deep)
+        raise ValueError(f"bad --event {text[:200]!r}: the data is nested too deeply") from None
 
 
 def _seconds(text: str) -> float:

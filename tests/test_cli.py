@@ -117,6 +117,12 @@ def test_run_bad_event_json(capsys):
     assert "the data is not JSON" in capsys.readouterr().err
 
 
+def test_run_rejects_event_data_nested_too_deeply(capsys):
+    # (a RecursionError of the JSON decoder was an internal error, exit 70)
+    assert main(["run", str(EXAMPLES / "door.scxml"), "--simulated-clock", "--event", "open=" + "[" * 5000 + "]" * 5000]) == 2
+    assert "the data is nested too deeply" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("name", ["bad name", "open.", "*", "a..b", "x*"])
 def test_run_rejects_an_event_name_no_transition_could_take(name, capsys):
     assert main(["run", str(EXAMPLES / "door.scxml"), "--event", name]) == 2
