@@ -36,7 +36,13 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.severity}: {self.message}"
+        # One line per problem, whatever a quoted attribute value holds: line breaks (also the
+        # ones str.splitlines() breaks at) are written as their escapes, so a value cannot
+        # make a diagnostic look like several, or like another file's.
+        return f"{self.location}: {self.severity}: {self.message.translate(_ONE_LINE)}"
+
+
+_ONE_LINE = {c: repr(chr(c))[1:-1] for c in (0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)}
 
 
 @dataclass

@@ -336,3 +336,13 @@ def test_check_verbose_says_which_dialect_and_why(tmp_path, capsys):
     assert f"{ors_doc}:1: info: compiled as an ORS document: it has 'profile' without 'datamodel'" in text
     assert f"{w3c_doc}:1: info: compiled as a W3C document: none of the marks of an ORS document" in text
     assert main(["check", str(ors_doc)]) == 0 and "compiled as" not in "".join(capsys.readouterr())
+
+
+def test_a_diagnostic_is_one_line_whatever_the_value_it_quotes(tmp_path, capsys):
+    # (an attribute value with a line break made one error look like two, one of another file)
+    chart = tmp_path / "inject.scxml"
+    chart.write_text('<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1&#10;fake.scxml:99: error: injected&#x85;x"><state id="a"/></scxml>')
+    assert main(["check", str(chart)]) == 1
+    out = capsys.readouterr()
+    lines = (out.out + out.err).splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{chart}:1:") and "\\nfake.scxml:99" in lines[0], lines
