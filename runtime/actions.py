@@ -422,12 +422,16 @@ class ActionsMixin:
         """<data src="http(s)://..."> (SCXML 5.3): GET it; XML becomes a DOM, JSON an object,
         other text a whitespace-normalised string. A failure is error.execution (the item stays
         undefined)."""
+        import http.client
         import urllib.request
+
+        from .documents import read_body
 
         try:
             with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - http(s) only
-                text = response.read().decode(response.headers.get_content_charset() or "utf-8", "replace")
-        except (OSError, ValueError) as exc:
+                # (bounded in size and in time: a body without end, or one a byte at a time)
+                text = read_body(response).decode(response.headers.get_content_charset() or "utf-8", "replace")
+        except (OSError, ValueError, LookupError, http.client.HTTPException) as exc:
             raise ExecutionError(f"cannot fetch <data> src {url!r}: {exc}") from None
         return self.source_value(text)
 

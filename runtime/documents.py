@@ -55,6 +55,26 @@ def read_limited(path: str | os.PathLike, limit: int = MAX_DOCUMENT_BYTES) -> by
     return data
 
 
+def read_body(response, limit: int = MAX_DOCUMENT_BYTES, seconds: float = 30.0) -> bytes:
+    """The body of an http.client response, read a chunk at a time: OSError (EFBIG) past
+    `limit` bytes, (ETIMEDOUT) after `seconds` in all, however slowly the server sends it (the
+    socket's timeout bounds each wait, not the whole)."""
+    import errno
+    import time
+
+    deadline = time.monotonic() + seconds
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := response.read1(65536):
+        size += len(chunk)
+        if size > limit:
+            raise OSError(errno.EFBIG, f"larger than {limit} bytes, the limit for a chart's files")
+        if time.monotonic() > deadline:
+            raise OSError(errno.ETIMEDOUT, f"not read in {seconds:g} s")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 class DocumentError(Exception):
     """A document that cannot be had: `code` is `badfetch.<protocol>[.<status>]`, `badsyntax`
     (not a valid chart), `timeout` or `nocompiler`."""
@@ -407,4 +427,5 @@ __all__ = [
     "file_path",
     "install_compiler",
     "resolve_url",
+    "read_body",
 ]

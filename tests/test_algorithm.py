@@ -539,6 +539,50 @@ def test_data_src_over_http(tmp_path):
     assert sm.done and sm.configuration == {"ok"}
 
 
+def test_data_src_over_http_is_bounded_in_size_and_time(monkeypatch):
+    # (security audit: the body was read whole, however large, and a server sending a byte
+    # every few seconds held the session, and a server's every session, without end)
+    import http.server
+    import threading
+    import time
+
+    import scxmlc_runtime.documents as documents
+
+    class Endless(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            try:
+                for _ in range(200):
+                    self.wfile.write(b"x" * (100 if self.path == "/drip" else 65536))
+                    self.wfile.flush()
+                    if self.path == "/drip":
+                        time.sleep(0.05)
+            except OSError:
+                pass
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Endless)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    monkeypatch.setattr(documents, "MAX_DOCUMENT_BYTES", 1_000_000)
+    monkeypatch.setattr(documents.read_body, "__defaults__", (1_000_000, 0.3))
+    try:
+        for path, reason in (("/big", "larger than 1000000 bytes"), ("/drip", "not read in 0.3 s")):
+            sm = machine(
+                f'<datamodel><data id="d" src="{base}{path}"/><data id="why" expr="\'\'"/></datamodel>'
+                '<state id="a"><transition event="error.execution" target="ok"><assign location="why" expr="_event.data.message"/></transition></state>'
+                '<final id="ok"/>'
+            )
+            assert sm.done and reason in sm.datamodel["why"], (path, sm.datamodel["why"])
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_invoke_src_over_http(tmp_path):
     import functools
     import http.server
