@@ -284,7 +284,9 @@ def _set_enumerable(o: JSObject, key: str, desc: Any, current: Any) -> None:
 
 
 @define(Object, "getOwnPropertyDescriptor", 2)
-def _get_own_property_descriptor(this, o=UNDEFINED, key=UNDEFINED, *_):
+def _get_own_property_descriptor(this, o=UNDEFINED, key=UNDEFINED, *_, enumerable_keys=None):
+    """(`enumerable_keys`: own_keys(o) as a set, made once by getOwnPropertyDescriptors: made
+    per key, it was quadratic, minutes for an array at the size cap, which no budget stops)"""
     o = to_object(o)
     key = to_property_key(key)
     v = dict.get(o, key, MISSING) if isinstance(o, JSObject) else own_get(o, key)
@@ -292,7 +294,7 @@ def _get_own_property_descriptor(this, o=UNDEFINED, key=UNDEFINED, *_):
         v = own_get(o, key)
     if v is MISSING:
         return UNDEFINED
-    enumerable = key in own_keys(o)
+    enumerable = key in (own_keys(o) if enumerable_keys is None else enumerable_keys)
     frozen = bool(getattr(o, "frozen", False))
     level = o.integrity if isinstance(o, JSObject) else 0
     if type(v) is Accessor:
@@ -443,7 +445,9 @@ def _has_own(this, o=UNDEFINED, key=UNDEFINED, *_):
 def _get_own_property_descriptors(this, o=UNDEFINED, *_):
     """ES2017 20.1.2.9: a descriptor per own property name."""
     names = _get_own_property_names(UNDEFINED, o)
-    return {k: _get_own_property_descriptor(UNDEFINED, o, k) for k in names}
+    o = to_object(o)
+    keys = set(own_keys(o))
+    return {k: _get_own_property_descriptor(UNDEFINED, o, k, enumerable_keys=keys) for k in names}
 
 
 @define(OBJECT_PROTO, "propertyIsEnumerable", 1)
