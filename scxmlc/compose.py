@@ -41,6 +41,10 @@ SCXML = "http://www.w3.org/2005/07/scxml"
 ORIGIN = "{urn:scxmlc:compose}file"
 PLACEHOLDER = "$$_MY_PREFIX_$$"
 MAX_DEPTH = 16
+# What the includes of one document may add in all (a page that includes itself ten times a
+# level, 16 levels deep, is 10**16 copies: the depth bound alone does not bound the work).
+MAX_MERGED_ELEMENTS = 100_000
+MAX_MERGED_BYTES = 16 * 1024 * 1024
 _STATE_TAGS = {"state", "parallel", "final", "history"}
 # Attributes that hold ECMAScript (where `_my_prefix` is replaced); other attributes of
 # extension modules hold expressions too: all attribute values are scanned, string-aware.
@@ -90,6 +94,9 @@ class Composer:
         self.roots = None if roots is None else [Path(os.path.realpath(r)) for r in roots]
         self.parser_factory = parser_factory
         self.allow_fetch = allow_fetch
+        self.merged_elements = 0
+        self.merged_bytes = 0
+        self.too_much = False  # (reported once; every include after it is left out)
         self.dependencies: list[str] = []
         self.standalone_warned = False
 
@@ -131,6 +138,8 @@ class Composer:
         path = self._resolve(inc, file)
         text = None
         data = None if path is None else self._read(inc, path)
+        if data is not None and self._over(inc, 0, len(data)):
+            data = None
         if data is not None:
             encoding = inc.get("encoding") or "utf-8"
             try:
@@ -138,7 +147,7 @@ class Composer:
             except (UnicodeError, LookupError, ValueError, TypeError):  # (not text in it, or not an encoding of text)
                 text = data.decode("latin-1")
                 self.diags.warning(self.loc(inc), f"{self.display(path)} is not valid {encoding}: read as Latin-1 [ORS-W11]")
-        if text is None:
+        if text is None and not self.too_much:
             text = self._fallback_text(inc)
         elif inc.getprevious() is None:  # (the script's source then holds it at this offset)
             self.diags.positions.piece(parent, len(parent.text or ""), text, self.display(path))
@@ -173,8 +182,8 @@ class Composer:
             _remove(inc)
             return
         data = self._read(inc, path)
-        if data is None:
-            if not self._fallback_xml(inc):
+        if data is None or self._over(inc, 0, len(data)):
+            if self.too_much or not self._fallback_xml(inc):
                 _remove(inc)
             return
         try:
@@ -195,10 +204,16 @@ class Composer:
                 self.diags.error(self.loc(inc), f"xpointer {pointer!r} selects <{etree.QName(element).localname}>, not a state [ORS-E13]")
                 _remove(inc)
                 return
+            if self._over(inc, sum(1 for _ in element.iter()), 0):
+                _remove(inc)
+                return
             parts = [self._copy(element)]
         else:
             if etree.QName(included).localname != "scxml":
                 self.diags.error(self.loc(inc), f"{path} is included whole, so its root must be <scxml> [ORS-E13]")
+                _remove(inc)
+                return
+            if self._over(inc, sum(1 for c in included if isinstance(c.tag, str) for _ in c.iter()), 0):
                 _remove(inc)
                 return
             parts = [self._copy(c) for c in included if isinstance(c.tag, str)]
@@ -275,9 +290,27 @@ class Composer:
             return None
         return path
 
+    def _over(self, inc, elements: int, size: int) -> bool:
+        """Whether merging this much more would pass the bounds of one document's includes
+        (the error reported at the include that would)."""
+        self.merged_elements += elements
+        self.merged_bytes += size
+        if self.merged_elements <= MAX_MERGED_ELEMENTS and self.merged_bytes <= MAX_MERGED_BYTES:
+            return False
+        if not self.too_much:
+            self.too_much = True
+            self.diags.error(
+                self.loc(inc),
+                f"the includes of this document add more than {MAX_MERGED_ELEMENTS} elements or {MAX_MERGED_BYTES} bytes: "
+                "an include that includes its own pages over and over? [ORS-E14]",
+            )
+        return True
+
     def _read(self, inc, path: Path | str) -> bytes | None:
         """The bytes of an included file or page; None when they cannot be had: the error is
         reported, unless the include has a fallback to use instead (XInclude 1.0 §4.4)."""
+        if self.too_much:
+            return None
         try:
             if isinstance(path, str):
                 return fetch(path)[0]  # (never a dependency: a build cannot see it change)
