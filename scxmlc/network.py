@@ -10,9 +10,8 @@ the compiler read a local file (`file:`) or use another protocol.
 from __future__ import annotations
 
 import re
-import time
 
-from scxmlc_runtime.documents import MAX_DOCUMENT_BYTES
+from scxmlc_runtime.documents import MAX_DOCUMENT_BYTES, read_body
 
 REMOTE = re.compile(r"^https?://", re.I)
 # (a URL whose scheme is not http(s) or file: ftp, data, ...; a Windows drive letter is a path)
@@ -45,26 +44,16 @@ def fetch(url: str, limit: int | None = None, timeout: float | None = None) -> t
             return super().redirect_request(req, fp, code, msg, headers, newurl)
 
     opener = urllib.request.build_opener(HttpOnly)
-    deadline = time.monotonic() + timeout
     try:
-        # (the socket's timeout bounds each wait; the deadline, checked between reads, the whole)
+        # (the socket's timeout bounds each wait; read_body's deadline, the whole body)
         with opener.open(url, timeout=min(timeout, 10.0)) as response:
-            chunks = []
-            size = 0
-            while chunk := response.read1(65536):
-                size += len(chunk)
-                if size > limit:
-                    raise FetchError(f"larger than {limit} bytes, the limit for a chart's files")
-                if time.monotonic() > deadline:
-                    raise FetchError(f"not read in {timeout:g} s")
-                chunks.append(chunk)
-            return b"".join(chunks), response.headers.get_content_charset()
+            return read_body(response, limit, timeout), response.headers.get_content_charset()
     except urllib.error.HTTPError as exc:
         raise FetchError(f"HTTP {exc.code} {exc.reason}") from None
     except urllib.error.URLError as exc:
         raise FetchError(str(exc.reason) or "cannot connect") from None
     except (OSError, ValueError, http.client.HTTPException) as exc:
-        raise FetchError(str(exc) or type(exc).__name__) from None
+        raise FetchError(getattr(exc, "strerror", None) or str(exc) or type(exc).__name__) from None
 
 
 __all__ = ["FetchError", "OTHER_SCHEME", "REMOTE", "fetch"]
