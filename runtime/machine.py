@@ -290,8 +290,9 @@ class MachineBase(InvokeMixin, RequestsMixin, ActionsMixin, Interpreter):
         (data that cannot be converted is then undefined, with an error.execution saying why;
         plans.Planned.send first lets its plans read the host's data as it is); an event that
         waits in a queue (the machine is busy, or its chart has `<invoke>`s) is converted at
-        once, and data that cannot be is then a TypeError from `send` itself. The keyword fields `sendid`, `origin`, `origintype`
-        and `invokeid` set the SCXML event fields of the same names. The name and the fields
+        once, and data that cannot be is then a TypeError from `send` itself. The keyword
+        fields `sendid`, `origin`, `origintype` and `invokeid` set the SCXML event fields of
+        the same names. The name and the fields
         are strings (a str subclass, such as an enum's members, gives its text; anything else
         is a TypeError). (plans.Planned.send is this with the plans.)
         """

@@ -240,17 +240,15 @@ class Planned:
                     # microstep is one block (a targetless transition's), called here.
                     self._lazy_event = None
                     select, candidates = guards
-                    if data is None:
-                        self.dm["_event"] = event
-                        k = select(self) if select is not None else -1
-                    else:
+                    if data is not None:
                         # The selector is a plan: it reads the data as the host passed it
                         # (HOST in scxmlc/ecmascript/types.py), and converting a payload costs
                         # more than the rest of a step, so it is converted after, when the
                         # conditions' own code or a block may read it (MachineBase.send).
                         event["data"] = data
-                        self.dm["_event"] = event
-                        k = select(self) if select is not None else -1
+                    self.dm["_event"] = event
+                    k = select(self) if select is not None else -1
+                    if data is not None:
                         self.convert_event_data(event, data)
                     if k < 0:  # the conditions themselves, from candidate -1 - k on
                         k = self.first_enabled(candidates, -1 - k)

@@ -529,22 +529,24 @@ def test_drop_orphan_requests_discards_requests_whose_client_is_gone(tmp_path):
     assert data["errors"] == []  # no <response> was tried: the request never reached the chart
 
 
-def test_commit_policy_idle_commits_once_per_drained_inbox(tmp_path, timers_root):
-    """§9.4: with commit_policy = idle, events that arrive together are stored by one commit
-    (the store's version counts commits) and none is lost across a kill."""
+def _commits_of_notes(tmp_path, timers_root, config_text: str, notes: int, kill: bool = False) -> int:
+    """Start timers.scxml under `config_text`, post `notes` events at once (8 clients), wait
+    until all are taken (and, with `kill`, that none is lost across a kill -9), and return the
+    stored session's version: the number of its commits."""
     config = tmp_path / "serve.toml"
-    config.write_text('commit_policy = "idle"\ncommit_max_events = 4\n')
+    config.write_text(config_text)
     serve = Serve(timers_root, tmp_path / "s.db", free_port(), "--config", str(config))
     serve.start()
     try:
         sid = post(serve.port, "/scxml/session/start", {"src": "timers.scxml"})[1]["sessionid"]
         with ThreadPoolExecutor(8) as pool:
-            answers = list(pool.map(lambda n: post(serve.port, f"/scxml/session/{sid}/event/note", {"n": str(n)}), range(40)))
+            answers = list(pool.map(lambda n: post(serve.port, f"/scxml/session/{sid}/event/note", {"n": str(n)}), range(notes)))
         assert all(a is not None and a[0] == 200 for a in answers)
-        assert eventually(lambda: len((data_of(serve.port, sid) or {}).get("events", [])) == 40, timeout=5)
-        serve.kill()
-        serve.start()
-        assert sorted(data_of(serve.port, sid)["events"], key=int) == [str(n) for n in range(40)]
+        assert eventually(lambda: len((data_of(serve.port, sid) or {}).get("events", [])) == notes, timeout=5)
+        if kill:
+            serve.kill()
+            serve.start()
+            assert sorted(data_of(serve.port, sid)["events"], key=int) == [str(n) for n in range(notes)]
     finally:
         serve.stop()
     from scxmlc_runtime.store.sqlite import SqliteStore
@@ -552,35 +554,23 @@ def test_commit_policy_idle_commits_once_per_drained_inbox(tmp_path, timers_root
     store = SqliteStore(str(tmp_path / "s.db"))
     store.open()
     try:
-        version = store.load(sid).version
+        return store.load(sid).version
     finally:
         store.close()
+
+
+def test_commit_policy_idle_commits_once_per_drained_inbox(tmp_path, timers_root):
+    """§9.4: with commit_policy = idle, events that arrive together are stored by one commit
+    (the store's version counts commits) and none is lost across a kill."""
+    version = _commits_of_notes(tmp_path, timers_root, 'commit_policy = "idle"\ncommit_max_events = 4\n', 40, kill=True)
     assert version < 40  # fewer commits than inputs (each of the 40 would be one under "every")
 
 
 def test_commit_policy_idle_commits_at_the_latest_after_commit_max_delay_ms(tmp_path, timers_root):
     """§9.4: ... or after commit_max_delay_ms: with 0, every input is a commit of its own, however
     many wait in the inbox (the setting was read and never used)."""
-    config = tmp_path / "serve.toml"
-    config.write_text('commit_policy = "idle"\ncommit_max_events = 1000\ncommit_max_delay_ms = 0\n')
-    serve = Serve(timers_root, tmp_path / "s.db", free_port(), "--config", str(config))
-    serve.start()
-    try:
-        sid = post(serve.port, "/scxml/session/start", {"src": "timers.scxml"})[1]["sessionid"]
-        with ThreadPoolExecutor(8) as pool:
-            answers = list(pool.map(lambda n: post(serve.port, f"/scxml/session/{sid}/event/note", {"n": str(n)}), range(20)))
-        assert all(a is not None and a[0] == 200 for a in answers)
-        assert eventually(lambda: len((data_of(serve.port, sid) or {}).get("events", [])) == 20, timeout=5)
-    finally:
-        serve.stop()
-    from scxmlc_runtime.store.sqlite import SqliteStore
-
-    store = SqliteStore(str(tmp_path / "s.db"))
-    store.open()
-    try:
-        version = store.load(sid).version
-    finally:
-        store.close()
+    config = 'commit_policy = "idle"\ncommit_max_events = 1000\ncommit_max_delay_ms = 0\n'
+    version = _commits_of_notes(tmp_path, timers_root, config, 20)
     assert version >= 20, version  # (a commit per input, and the start's)
 
 
